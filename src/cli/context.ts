@@ -1,0 +1,40 @@
+// What every command receives: where to write, where it runs, and the common flags
+// (SPEC §10). Commands never touch process.* directly, so tests drive the CLI in-process.
+import type { Command } from 'commander';
+import type { ExitCode } from '../errors.js';
+
+export interface CliIO {
+  /** Machine-readable output (JSON with --json, bundles, CSV). */
+  stdout: (text: string) => void;
+  /** Human output and progress. */
+  stderr: (text: string) => void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** True when stderr is a terminal (progress bars only then). */
+  isTTY: boolean;
+}
+
+export interface CommonOptions {
+  config: string;
+  json: boolean;
+  debug: boolean;
+}
+
+export interface CommandContext {
+  io: CliIO;
+  common: CommonOptions;
+  /** Colours on stderr: off when NO_COLOR is set or stderr is not a terminal. */
+  color: boolean;
+}
+
+/**
+ * One CLI command. `configure` adds its flags (the common flags --config, --json,
+ * --debug are added for it); `run` gets the parsed options and returns the exit code.
+ * Throw `UserError` for usage/input (2) or external failures (3).
+ */
+export interface CommandDefinition {
+  name: string;
+  summary: string;
+  configure: (command: Command) => void;
+  run: (options: Record<string, unknown>, context: CommandContext, args: string[]) => Promise<ExitCode>;
+}

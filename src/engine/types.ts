@@ -1,0 +1,85 @@
+// The decision engine's public contract (SPEC §5): what a decision takes and returns.
+// The engine is pure: the caller supplies the bundle, history and decision time.
+
+/** One row of a member's contact/response history (SPEC §6 history format). */
+export interface HistoryRow {
+  customerId: string;
+  offer: string;
+  channel: string;
+  date: string; // YYYY-MM-DD
+  package?: string | null;
+  event: 'contact' | 'accept' | 'reject';
+}
+
+export interface DecisionRequest {
+  /** Needed only when the interaction point's name is not unique across channels. */
+  channel?: string;
+  interactionPoint: string;
+  audience: {
+    /** Audience level name; defaults to the channel's first level. */
+    level?: string;
+    id: string;
+    profile: Record<string, unknown>;
+  };
+  session?: Record<string, unknown>;
+  /** The member's history; rows of other members are ignored. */
+  history?: readonly HistoryRow[];
+  /** Decision day, YYYY-MM-DD (UTC). */
+  at: string;
+  /** Offers wanted (capped by the point's maxOffers). */
+  count: number;
+  explain?: boolean;
+}
+
+export interface ChosenOffer {
+  offer: string;
+  score: number;
+  rule: string;
+  /** Ties an event to the offer shown: stable for (bundle, channel, point, rule, offer). */
+  treatmentCode: string;
+}
+
+export type ExplainOutcome =
+  | 'chosen'
+  | 'rule-disabled'
+  | 'rule-not-effective'
+  | 'not-in-segment'
+  | 'not-eligible'
+  | 'control-group'
+  | 'offer-not-effective'
+  | 'lower-score-duplicate'
+  | 'suppressed'
+  | 'policy'
+  | 'rank'
+  | 'expression-error';
+
+export interface ExplainEntry {
+  offer: string;
+  rule: string;
+  outcome: ExplainOutcome;
+  /** Human-readable reason, e.g. "suppressed: rejected 3 times (maxRejects 3)". */
+  reason: string;
+  score?: number;
+  rank?: number;
+  segment?: string;
+  policyRule?: string;
+}
+
+export interface DecisionError {
+  code: 'expression-error' | 'input';
+  message: string;
+  field?: string;
+}
+
+export interface Decision {
+  channel: string;
+  interactionPoint: string;
+  zone: string;
+  offers: ChosenOffer[];
+  defaultString?: string;
+  /** Rules whose control group this member is in. */
+  controlGroups: string[];
+  explain?: ExplainEntry[];
+  /** Run-time expression failures (counted as false) and ignored-input notes. */
+  errors: DecisionError[];
+}

@@ -1,0 +1,24 @@
+// The two error classes that cross module lines (STYLE "Concrete habits").
+// Everything about user input is a Problem; these are for aborting a command.
+
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** Something the user can fix: bad flags, unreadable input, an external system failing. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = 2,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UserError';
+  }
+}
+
+/** A bug in offerops: say so and ask for a report. */
+export class InternalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}

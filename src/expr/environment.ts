@@ -1,0 +1,248 @@
+// The CEL environments of the config language (SPEC §2): which variables each kind of
+// expression sees, with the types the config declares, and the conversion of plain JSON
+// values (profiles, offers, contacts) into the values CEL expects (int → BigInt,
+// date → timestamp). Validation type-checks against these environments; the engine
+// and optimizer evaluate with them, so both agree by construction.
+import { Environment } from '@marcbachmann/cel-js';
+import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/types.js';
+
+/** The expression contexts of the language. */
+export type ExpressionKind =
+  | 'segment' // Segment.spec.expression: profile, session, now, inSegment()
+  | 'eligibility' // Strategy rule eligibility: + offer
+  | 'scoreExpression' // Strategy rule scoreExpression: + offer
+  | 'offerListWhere' // smart OfferList: offer
+  | 'contactWhere'; // OptimizationPolicy interactionsWhere: contact
+
+export const expectedResultType: Record<ExpressionKind, 'bool' | 'double'> = {
+  segment: 'bool',
+  eligibility: 'bool',
+  scoreExpression: 'double',
+  offerListWhere: 'bool',
+  contactWhere: 'bool',
+};
+
+const LIMITS = { maxAstNodes: 5000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 16 };
+
+const celScalar: Record<ScalarAttributeType, string> = {
+  int: 'int',
+  double: 'double',
+  string: 'string',
+  bool: 'bool',
+  date: 'google.protobuf.Timestamp',
+};
+
+export function celTypeOf(declaration: AttributeDeclaration): string {
+  return declaration.type === 'list' ? `list<${celScalar[declaration.items]}>` : celScalar[declaration.type];
+}
+
+/** The typed shape of `profile`: the audience level's attributes plus its id field. */
+export interface ProfileShape {
+  idField: string;
+  attributes: Record<string, AttributeDeclaration>;
+}
+
+export interface EnvironmentShape {
+  profile?: ProfileShape;
+  session?: Record<string, AttributeDeclaration>;
+}
+
+/** Fields every offer exposes to expressions as `offer`. */
+export const offerSchema = {
+  name: 'string',
+  displayName: 'string',
+  cost: 'double',
+  labels: 'map<string, string>',
+  attributes: 'map<string, dyn>',
+} as const;
+
+// `inSegment(name)` needs the member's memberships, which CEL's function handlers do not
+// receive through the evaluation context; evaluation is synchronous, so the engine sets
+// the lookup for the duration of one evaluation (see `withSegmentLookup`).
+type SegmentLookup = (segment: string) => boolean;
+let currentSegmentLookup: SegmentLookup | null = null;
+
+export function withSegmentLookup<T>(lookup: SegmentLookup, evaluate: () => T): T {
+  const previous = currentSegmentLookup;
+  currentSegmentLookup = lookup;
+  try {
+    return evaluate();
+  } finally {
+    currentSegmentLookup = previous;
+  }
+}
+
+function inSegment(segment: string): boolean {
+  if (currentSegmentLookup === null) throw new Error(`inSegment("${segment}") used outside a decision`);
+  return currentSegmentLookup(segment);
+}
+
+function profileSchema(shape: ProfileShape): Record<string, string> {
+  const schema: Record<string, string> = {};
+  for (const [name, declaration] of Object.entries(shape.attributes)) schema[name] = celTypeOf(declaration);
+  if (!(shape.idField in schema)) schema[shape.idField] = 'string';
+  return schema;
+}
+
+function sessionSchema(attributes: Record<string, AttributeDeclaration>): Record<string, string> {
+  const schema: Record<string, string> = {};
+  for (const [name, declaration] of Object.entries(attributes)) schema[name] = celTypeOf(declaration);
+  return schema;
+}
+
+/**
+ * Builds the CEL environment for one expression kind. `profile`/`session` shapes come
+ * from the channel and audience level the expression belongs to.
+ */
+export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape = {}): Environment {
+  let env = new Environment({ limits: LIMITS });
+  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression') {
+    const profile = shape.profile ?? { idField: 'id', attributes: {} };
+    env = registerObject(env, 'profile', profileSchema(profile));
+    env = registerObject(env, 'session', sessionSchema(shape.session ?? {}));
+    env = env
+      .registerVariable('now', 'google.protobuf.Timestamp')
+      .registerFunction('inSegment(string): bool', inSegment);
+  }
+  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerListWhere') {
+    env = env.registerVariable({ name: 'offer', schema: { ...offerSchema } });
+  }
+  if (kind === 'contactWhere') {
+    // Proposed contacts may carry any extra columns (SPEC §6), so `contact` is dynamic.
+    env = env.registerVariable('contact', 'map<string, dyn>');
+  }
+  return env;
+}
+
+// An object with no declared fields cannot be a cel-js schema; declare it as an empty map.
+function registerObject(env: Environment, name: string, schema: Record<string, string>): Environment {
+  return Object.keys(schema).length === 0
+    ? env.registerVariable(name, 'map<string, dyn>')
+    : env.registerVariable({ name, schema });
+}
+
+// ---------------------------------------------------------------------------
+// Values: plain JSON → CEL
+
+export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
+
+export interface ConversionError {
+  field: string;
+  message: string;
+}
+
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An ISO `YYYY-MM-DD` day as a UTC Date, or null when it is not a real calendar day. */
+export function parseIsoDate(text: string): Date | null {
+  const m = isoDate.exec(text);
+  if (!m) return null;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return date.toISOString().slice(0, 10) === text ? date : null;
+}
+
+function convertScalar(type: ScalarAttributeType, value: unknown): { ok: true; value: unknown } | { ok: false } {
+  switch (type) {
+    case 'int':
+      if (typeof value === 'number' && Number.isInteger(value)) return { ok: true, value: BigInt(value) };
+      if (typeof value === 'bigint') return { ok: true, value };
+      if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return { ok: true, value: BigInt(value.trim()) };
+      return { ok: false };
+    case 'double':
+      if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return { ok: true, value: Number(value) };
+      return { ok: false };
+    case 'string':
+      return typeof value === 'string' ? { ok: true, value } : { ok: false };
+    case 'bool':
+      if (typeof value === 'boolean') return { ok: true, value };
+      if (value === 'true' || value === 'false') return { ok: true, value: value === 'true' };
+      return { ok: false };
+    case 'date': {
+      if (value instanceof Date) return { ok: true, value };
+      const date = typeof value === 'string' ? parseIsoDate(value) : null;
+      return date ? { ok: true, value: date } : { ok: false };
+    }
+  }
+}
+
+/**
+ * Converts one declared attribute. Strings are accepted for numbers, bools and dates
+ * (CSV input); anything else that does not fit is an error naming the expected type.
+ */
+export function convertAttribute(
+  declaration: AttributeDeclaration,
+  value: unknown,
+): { ok: true; value: unknown } | { ok: false; expected: string } {
+  if (declaration.type === 'list') {
+    let items: unknown = value;
+    if (typeof value === 'string') items = value === '' ? [] : value.split('|');
+    if (!Array.isArray(items)) return { ok: false, expected: `a list of ${declaration.items}` };
+    const out: unknown[] = [];
+    for (const item of items) {
+      const converted = convertScalar(declaration.items, item);
+      if (!converted.ok) return { ok: false, expected: `a list of ${declaration.items}` };
+      out.push(converted.value);
+    }
+    return { ok: true, value: out };
+  }
+  const converted = convertScalar(declaration.type, value);
+  if (!converted.ok) return { ok: false, expected: declaration.type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${declaration.type}` };
+  if (declaration.enum && !declaration.enum.some((allowed) => allowed === value || String(allowed) === String(value))) {
+    return { ok: false, expected: `one of ${declaration.enum.map((v) => JSON.stringify(v)).join(', ')}` };
+  }
+  return converted;
+}
+
+/**
+ * A profile (or session) as CEL sees it: declared fields converted, undeclared ones
+ * ignored (SPEC §5), missing ones left absent (an expression reading them fails at
+ * run time and counts as false). `idField` is always a string.
+ */
+export function toCelRecord(
+  attributes: Record<string, AttributeDeclaration>,
+  raw: Record<string, unknown>,
+  idField?: string,
+): { value: Record<string, unknown>; errors: ConversionError[] } {
+  const value: Record<string, unknown> = {};
+  const errors: ConversionError[] = [];
+  for (const [field, declaration] of Object.entries(attributes)) {
+    if (!Object.prototype.hasOwnProperty.call(raw, field)) continue;
+    const input = raw[field];
+    if (input === null || input === undefined) continue;
+    const converted = convertAttribute(declaration, input);
+    if (converted.ok) value[field] = converted.value;
+    else errors.push({ field, message: `'${field}' must be ${converted.expected}, got ${JSON.stringify(input)}` });
+  }
+  if (idField !== undefined && !(idField in attributes) && Object.prototype.hasOwnProperty.call(raw, idField)) {
+    const id = raw[idField];
+    if (typeof id === 'string' || typeof id === 'number') value[idField] = String(id);
+    else errors.push({ field: idField, message: `'${idField}' must be a string, got ${JSON.stringify(id)}` });
+  }
+  return { value, errors };
+}
+
+/** The `offer` variable for an offer of the bundle. */
+export function toCelOffer(offer: {
+  name: string;
+  displayName: string;
+  cost: number;
+  labels: Record<string, string>;
+  attributes: Record<string, string | number | boolean>;
+}): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(offer.attributes)) attributes[key] = typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v;
+  return { name: offer.name, displayName: offer.displayName, cost: offer.cost, labels: { ...offer.labels }, attributes };
+}
+
+/** A decision time as the CEL `now` timestamp. */
+export function toCelTimestamp(isoDay: string): Date {
+  const date = parseIsoDate(isoDay);
+  if (!date) throw new Error(`not an ISO date: ${isoDay}`);
+  return date;
+}
+
+/** CEL results back to JS: BigInt → number. */
+export function fromCel(value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
