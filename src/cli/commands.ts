@@ -1,4 +1,13 @@
 // The command table: one file per command in src/cli/commands/, registered here.
 import type { CommandDefinition } from './context.js';
+import { compileCommand } from './commands/compile.js';
+import { inspectCommand } from './commands/inspect.js';
+import { startCommand } from './commands/start.js';
+import { validateCommand } from './commands/validate.js';
 
-export const commands: CommandDefinition[] = [];
+export const commands: CommandDefinition[] = [
+  startCommand,
+  validateCommand,
+  compileCommand,
+  inspectCommand,
+];

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError, type ExitCode } from '../errors.js';
 import { commands } from './commands.js';
 import type { CliIO, CommandContext, CommonOptions } from './context.js';
+import { packageVersion } from './version.js';
 
 export function processIO(): CliIO {
   return {
@@ -79,12 +80,6 @@ export function redactSecrets(text: string, env: Record<string, string | undefin
     if (value && value.length >= 8 && /TOKEN|SECRET|PASSWORD|KEY/i.test(name)) out = out.split(value).join('***');
   }
   return out;
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }
 
 /** The bin's entry point. */

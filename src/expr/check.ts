@@ -32,16 +32,16 @@ function acceptsResult(kind: ExpressionKind, type: string): boolean {
 }
 
 export function checkExpression(env: Environment, kind: ExpressionKind, source: string): ExpressionCheck {
-  let ast: ASTNode;
+  let parsed: ReturnType<Environment['parse']>;
   try {
-    ast = env.parse(source).ast;
+    parsed = env.parse(source);
   } catch (error) {
     const code = error instanceof ParseError ? 'expression-syntax' : 'expression-type';
     return { ok: false, code, message: firstLine((error as Error).message), range: rangeOf(error, source) };
   }
   let result: { valid: boolean; type?: string; error?: Error };
   try {
-    result = env.check(source) as typeof result;
+    result = parsed.check() as typeof result;
   } catch (error) {
     return { ok: false, code: 'expression-type', message: firstLine((error as Error).message), range: rangeOf(error, source) };
   }
@@ -63,7 +63,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
     };
   }
   const segmentReferences: { name: string; range: ExpressionRange }[] = [];
-  const nonLiteral = collectSegmentReferences(ast, segmentReferences);
+  const nonLiteral = collectSegmentReferences(parsed.ast as ASTNode, segmentReferences);
   if (nonLiteral) {
     return {
       ok: false,

@@ -1,0 +1,39 @@
+// `offerops compile` (SPEC §4, §10): config → bundle. Problems go to stderr; a config
+// with errors writes nothing (exit 1). The digest goes to stderr, or with --json
+// `{digest, out, counts}` to stdout.
+import path from 'node:path';
+import { formatBundle } from '../../bundle/bundle.js';
+import { countBundle } from '../../bundle/summary.js';
+import { compileDirectory } from '../../compile/compile-directory.js';
+import { summaryLine } from '../../config/report-formats.js';
+import type { CommandDefinition } from '../context.js';
+import { findRepositoryRoot, } from '../repository-root.js';
+import { writeFileAtomic } from '../write-file.js';
+import { printProblems } from './validate.js';
+
+export const compileCommand: CommandDefinition = {
+  name: 'compile',
+  summary: 'compile the config into a content-addressed bundle',
+  configure: (command) => {
+    command.option('--out <file>', 'write the bundle to FILE (default: stdout)');
+  },
+  run: async (options, context) => {
+    const { io } = context;
+    const root = findRepositoryRoot(io.cwd);
+    const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
+    if (result.problems.length > 0) await printProblems(result.problems, 'text', root, context);
+    if (!result.bundle) {
+      io.stderr(`compile failed: ${summaryLine(result.problems)}; no bundle written\n`);
+      return 1;
+    }
+    const text = formatBundle(result.bundle);
+    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
+    if (out) await writeFileAtomic(out, text);
+    else if (!context.common.json) io.stdout(text);
+    const counts = countBundle(result.bundle);
+    const outName = out ? path.relative(root, out).split(path.sep).join('/') : null;
+    if (context.common.json) io.stdout(JSON.stringify({ digest: result.bundle.digest, out: outName, counts }, null, 2) + '\n');
+    io.stderr(`${result.bundle.digest}${outName ? `  ${outName}` : ''}\n`);
+    return 0;
+  },
+};

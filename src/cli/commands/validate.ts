@@ -1,0 +1,64 @@
+// `offerops validate` (SPEC §3, §10): every problem in the config, in one run.
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import pc from 'picocolors';
+import { compileDirectory } from '../../compile/compile-directory.js';
+import { hasErrors, type Problem } from '../../config/problem.js';
+import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/report-formats.js';
+import { UserError } from '../../errors.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { findRepositoryRoot } from '../repository-root.js';
+import { packageVersion } from '../version.js';
+
+export function colorStyle(enabled: boolean): TextStyle {
+  return enabled ? { red: pc.red, yellow: pc.yellow, dim: pc.dim, bold: pc.bold } : plainStyle;
+}
+
+/** Reads the files problems point at, for code frames. */
+export async function readSources(root: string, problems: readonly Problem[]): Promise<Map<string, string>> {
+  const sources = new Map<string, string>();
+  for (const file of new Set(problems.map((p) => p.file))) {
+    try {
+      sources.set(file, await readFile(path.join(root, file), 'utf8'));
+    } catch {
+      // unreadable files have their own problem; no frame
+    }
+  }
+  return sources;
+}
+
+export async function printProblems(problems: readonly Problem[], format: ReportFormat, root: string, context: CommandContext): Promise<void> {
+  const { io } = context;
+  switch (format) {
+    case 'json':
+      io.stdout(formatJson(problems));
+      return;
+    case 'github':
+      io.stdout(formatGithub(problems));
+      return;
+    case 'sarif':
+      io.stdout(formatSarif(problems, await packageVersion()));
+      return;
+    case 'text':
+      io.stderr(formatText(problems, await readSources(root, problems), colorStyle(context.color)));
+  }
+}
+
+export const validateCommand: CommandDefinition = {
+  name: 'validate',
+  summary: 'check the config: schema, references, expressions, dates (every problem, one run)',
+  configure: (command) => {
+    command.option('--format <format>', `output format: ${reportFormats.join(', ')}`, 'text');
+  },
+  run: async (options, context) => {
+    let format = String(options['format']) as ReportFormat;
+    if (!reportFormats.includes(format)) throw new UserError(`--format must be one of ${reportFormats.join(', ')}, got '${format}'`);
+    if (context.common.json) format = 'json';
+    const root = findRepositoryRoot(context.io.cwd);
+    const { problems, files } = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
+    await printProblems(problems, format, root, context);
+    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${summaryLine(problems)}`;
+    if (format === 'text' || format === 'github') context.io.stderr(summary + '\n');
+    return hasErrors(problems) ? 1 : 0;
+  },
+};

@@ -1,0 +1,29 @@
+// Load → validate → compile, for a config directory: what `offerops compile`, `validate`,
+// the benchmarks and tests call. A config with errors gives no bundle.
+import { createBundle } from '../bundle/bundle.js';
+import type { Bundle } from '../bundle/types.js';
+import { loadConfigDirectory, type LoadOptions } from '../config/load.js';
+import { hasErrors, sortProblems, type Problem } from '../config/problem.js';
+import { validateConfig } from '../config/validate.js';
+import { compileModel } from './compile.js';
+
+export interface CompileDirectoryResult {
+  bundle: Bundle | null;
+  problems: Problem[];
+  /** Files read, relative to the root. */
+  files: string[];
+}
+
+export async function compileDirectory(configDir: string, options: LoadOptions = {}): Promise<CompileDirectoryResult> {
+  const loaded = await loadConfigDirectory(configDir, options);
+  const validation = validateConfig(loaded);
+  if (hasErrors(validation.problems)) return { bundle: null, problems: validation.problems, files: loaded.files };
+  const compiled = compileModel(validation.model, validation.facts);
+  return { bundle: createBundle(compiled.body), problems: sortProblems([...validation.problems, ...compiled.problems]), files: loaded.files };
+}
+
+/** Validation only (no bundle): what `offerops validate` reports. Includes compile-time warnings. */
+export async function validateDirectory(configDir: string, options: LoadOptions = {}): Promise<{ problems: Problem[]; files: string[] }> {
+  const result = await compileDirectory(configDir, options);
+  return { problems: result.problems, files: result.files };
+}

@@ -1,0 +1,113 @@
+// Expressions (SPEC §2): every CEL expression parses and type-checks against the
+// declared profile, session, offer and contact types; errors point inside the YAML
+// string. inSegment() names must exist on the same channel and audience level.
+import type { Environment } from '@marcbachmann/cel-js';
+import { createEnvironment, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
+import { checkExpression } from '../../expr/check.js';
+import type { ConfigKind } from '../kinds.js';
+import type { ConfigDocument } from '../model.js';
+import { didYouMean } from '../problem.js';
+import type { PathSegment } from '../source.js';
+import type { Rule, RuleContext } from '../rule-context.js';
+
+/** Environments are costly to build: one per (kind, channel, audience level). */
+class EnvironmentCache {
+  private readonly cache = new Map<string, Environment>();
+  constructor(private readonly context: RuleContext) {}
+
+  get(kind: ExpressionKind, channelName?: string, levelName?: string): Environment {
+    const key = `${kind}\0${channelName ?? ''}\0${levelName ?? ''}`;
+    let env = this.cache.get(key);
+    if (!env) {
+      env = createEnvironment(kind, this.shape(channelName, levelName));
+      this.cache.set(key, env);
+    }
+    return env;
+  }
+
+  private shape(channelName?: string, levelName?: string): EnvironmentShape {
+    const channel = channelName ? this.context.channels.get(channelName) : undefined;
+    if (!channel) return {};
+    const level = channel.spec.audienceLevels.find((l) => l.name === levelName) ?? channel.spec.audienceLevels[0];
+    return {
+      profile: level ? { idField: level.idField, attributes: level.attributes ?? {} } : undefined,
+      session: channel.spec.sessionAttributes ?? {},
+    };
+  }
+}
+
+interface ExpressionSite {
+  document: ConfigDocument<ConfigKind>;
+  path: PathSegment[];
+  source: string;
+  kind: ExpressionKind;
+  channel?: string;
+  level?: string;
+  /** Segment that owns the expression (for dependency facts). */
+  segment?: string;
+}
+
+function expressionSites(context: RuleContext): ExpressionSite[] {
+  const sites: ExpressionSite[] = [];
+  for (const segment of context.model.segments) {
+    if (!context.channels.has(segment.spec.channel)) continue;
+    sites.push({ document: segment, path: ['spec', 'expression'], source: segment.spec.expression, kind: 'segment', channel: segment.spec.channel, level: context.audienceLevelOf(segment), segment: segment.metadata.name });
+  }
+  for (const list of context.model.offerLists) {
+    if (list.spec.where !== undefined) sites.push({ document: list, path: ['spec', 'where'], source: list.spec.where, kind: 'offerListWhere' });
+  }
+  for (const strategy of context.model.strategies) {
+    if (!context.channels.has(strategy.spec.channel)) continue;
+    strategy.spec.rules.forEach((rule, i) => {
+      // Without a segment, a rule's expressions are checked against the channel's first audience level.
+      const segment = rule.segment ? context.segments.get(rule.segment) : undefined;
+      const level = segment ? context.audienceLevelOf(segment) : undefined;
+      for (const field of ['eligibility', 'scoreExpression'] as const) {
+        const source = rule[field];
+        if (source !== undefined) sites.push({ document: strategy, path: ['spec', 'rules', i, field], source, kind: field, channel: strategy.spec.channel, level });
+      }
+    });
+  }
+  for (const policy of context.model.policies) {
+    policy.spec.rules.forEach((rule, i) => {
+      if (rule.type === 'interactionsWhere' && rule.where !== undefined) sites.push({ document: policy, path: ['spec', 'rules', i, 'where'], source: rule.where, kind: 'contactWhere' });
+    });
+  }
+  return sites;
+}
+
+const expressionsTypeCheck: Rule = (context) => {
+  const environments = new EnvironmentCache(context);
+  for (const site of expressionSites(context)) {
+    const env = environments.get(site.kind, site.channel, site.level);
+    const result = checkExpression(env, site.kind, site.source);
+    if (!result.ok) {
+      context.error(site.document, site.path, result.code, `${site.kind === 'segment' ? 'segment expression' : site.path[site.path.length - 1]}: ${result.message}`, { range: result.range });
+      continue;
+    }
+    const dependencies: string[] = [];
+    for (const reference of result.segmentReferences) {
+      const target = context.segments.get(reference.name);
+      if (!target) {
+        if (context.isInvalid('Segment', reference.name)) continue;
+        context.error(site.document, site.path, 'unknown-reference', `inSegment: segment '${reference.name}' is not defined${didYouMean(reference.name, context.segments.keys())}`, { range: reference.range });
+        continue;
+      }
+      const targetLevel = context.audienceLevelOf(target);
+      if (target.spec.channel !== site.channel || (site.level !== undefined && targetLevel !== site.level)) {
+        context.error(
+          site.document,
+          site.path,
+          'channel-mismatch',
+          `inSegment: segment '${reference.name}' is on channel '${target.spec.channel}' (audience level '${targetLevel}'), not on '${site.channel}' (audience level '${site.level}')`,
+          { range: reference.range },
+        );
+        continue;
+      }
+      dependencies.push(reference.name);
+    }
+    if (site.segment !== undefined) context.facts.segmentDependencies.set(site.segment, [...new Set(dependencies)].sort());
+  }
+};
+
+export const expressionRules: Rule[] = [expressionsTypeCheck];

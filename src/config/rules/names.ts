@@ -1,0 +1,71 @@
+// Duplicate names (SPEC §2): document names per kind; inside a channel its audience
+// levels, zones, interaction points (unique across the channel) and events; treatment
+// rule names per channel (across strategies); rule names per optimization policy.
+import type { ConfigKind } from '../kinds.js';
+import type { ConfigDocument } from '../model.js';
+import type { PathSegment } from '../source.js';
+import type { Rule, RuleContext } from '../rule-context.js';
+
+function where(document: ConfigDocument<ConfigKind>): string {
+  return `${document.source.source.file}`;
+}
+
+const documentNamesAreUnique: Rule = (context) => {
+  const { model } = context;
+  for (const documents of [model.channels, model.offers, model.offerLists, model.segments, model.strategies, model.policies] as ConfigDocument<ConfigKind>[][]) {
+    const first = new Map<string, ConfigDocument<ConfigKind>>();
+    for (const document of documents) {
+      const earlier = first.get(document.metadata.name);
+      if (earlier) {
+        context.error(document, ['metadata', 'name'], 'duplicate-name', `${document.kind} '${document.metadata.name}' is defined twice (also in ${where(earlier)})`);
+      } else first.set(document.metadata.name, document);
+    }
+  }
+};
+
+function uniqueWithin(context: RuleContext, document: ConfigDocument<ConfigKind>, what: string, entries: { name: string; path: PathSegment[] }[]): void {
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (seen.has(entry.name)) context.error(document, entry.path, 'duplicate-name', `${what} '${entry.name}' is declared twice in ${document.kind} '${document.metadata.name}'`);
+    seen.add(entry.name);
+  }
+}
+
+const channelNamesAreUnique: Rule = (context) => {
+  for (const channel of context.model.channels) {
+    const spec = channel.spec;
+    uniqueWithin(context, channel, 'audience level', spec.audienceLevels.map((l, i) => ({ name: l.name, path: ['spec', 'audienceLevels', i, 'name'] })));
+    uniqueWithin(context, channel, 'zone', spec.zones.map((z, i) => ({ name: z.name, path: ['spec', 'zones', i, 'name'] })));
+    uniqueWithin(
+      context,
+      channel,
+      'interaction point',
+      spec.zones.flatMap((z, i) => z.interactionPoints.map((p, j) => ({ name: p.name, path: ['spec', 'zones', i, 'interactionPoints', j, 'name'] as PathSegment[] }))),
+    );
+    uniqueWithin(context, channel, 'event', (spec.events ?? []).map((e, i) => ({ name: e.name, path: ['spec', 'events', i, 'name'] })));
+    uniqueWithin(context, channel, 'category', (spec.categories ?? []).map((c, i) => ({ name: c, path: ['spec', 'categories', i] })));
+  }
+};
+
+const treatmentRuleNamesAreUniquePerChannel: Rule = (context) => {
+  const firstByChannel = new Map<string, Map<string, string>>();
+  for (const strategy of [...context.model.strategies].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+    const names = firstByChannel.get(strategy.spec.channel) ?? new Map<string, string>();
+    firstByChannel.set(strategy.spec.channel, names);
+    strategy.spec.rules.forEach((rule, i) => {
+      const earlier = names.get(rule.name);
+      if (earlier !== undefined) {
+        const also = earlier === strategy.metadata.name ? 'earlier in this strategy' : `in strategy '${earlier}'`;
+        context.error(strategy, ['spec', 'rules', i, 'name'], 'duplicate-name', `treatment rule '${rule.name}' is already defined for channel '${strategy.spec.channel}' (${also}); rule names are unique within a channel`);
+      } else names.set(rule.name, strategy.metadata.name);
+    });
+  }
+};
+
+const policyRuleNamesAreUnique: Rule = (context) => {
+  for (const policy of context.model.policies) {
+    uniqueWithin(context, policy, 'rule', policy.spec.rules.map((r, i) => ({ name: r.name, path: ['spec', 'rules', i, 'name'] })));
+  }
+};
+
+export const nameRules: Rule[] = [documentNamesAreUnique, channelNamesAreUnique, treatmentRuleNamesAreUniquePerChannel, policyRuleNamesAreUnique];

@@ -1,0 +1,205 @@
+// Structure first (STYLE, changesets): each document is validated against its kind's
+// JSON Schema (schema/v1, the single source of truth), and ajv's errors are turned into
+// plain messages at the offending node ("score must be at most 100, got 165").
+import { readFileSync, readdirSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { InternalError } from '../errors.js';
+import { schemaFileOfKind, type DocumentKind } from './kinds.js';
+import { didYouMean, makeProblem, toPointer, type Problem } from './problem.js';
+import { locate, type LoadedDocument, type PathSegment } from './source.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+export const schemaDirectory = new URL('../../schema/v1/', import.meta.url);
+
+let validators: Map<DocumentKind, ValidateFunction> | null = null;
+
+function loadValidators(): Map<DocumentKind, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  for (const name of readdirSync(schemaDirectory).filter((f) => f.endsWith('.schema.json')).sort()) {
+    ajv.addSchema(JSON.parse(readFileSync(new URL(name, schemaDirectory), 'utf8')) as object, name);
+  }
+  const map = new Map<DocumentKind, ValidateFunction>();
+  for (const [kind, file] of Object.entries(schemaFileOfKind) as [DocumentKind, string][]) {
+    const validate = ajv.getSchema(`${file}.schema.json`);
+    if (!validate) throw new InternalError(`schema/v1/${file}.schema.json is missing from the package`);
+    map.set(kind, validate);
+  }
+  validators = map;
+  return map;
+}
+
+/** Validates one document against its kind's schema; returns located problems. */
+export function checkSchema(document: LoadedDocument, kind: DocumentKind): Problem[] {
+  const validate = loadValidators().get(kind)!;
+  if (validate(document.value)) return [];
+  return mapSchemaErrors(document, validate.errors ?? []);
+}
+
+function parsePointer(pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '...' : value}"`;
+  return String(value);
+}
+
+const typeWords: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  null: 'null',
+};
+
+function fieldName(path: readonly PathSegment[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i]!;
+    if (typeof segment === 'string') {
+      const index = path[i + 1];
+      return typeof index === 'number' ? `${segment}[${index}]` : segment;
+    }
+  }
+  return 'the document';
+}
+
+interface ParentSchema {
+  properties?: Record<string, unknown>;
+  oneOf?: { required?: string[] }[];
+  anyOf?: { required?: string[] }[];
+  not?: { required?: string[] };
+  pattern?: string;
+  format?: string;
+}
+
+function requiredSets(branches: { required?: string[] }[] | undefined): string[][] | null {
+  if (!branches || branches.length === 0) return null;
+  const sets = branches.map((b) => b.required ?? []);
+  return sets.every((s) => s.length > 0) ? sets : null;
+}
+
+function quoteList(names: string[]): string {
+  const quoted = names.map((n) => `'${n}'`);
+  return quoted.length <= 2 ? quoted.join(' or ') : quoted.slice(0, -1).join(', ') + ' or ' + quoted[quoted.length - 1];
+}
+
+function messageFor(error: ErrorObject, path: PathSegment[]): { message: string; path: PathSegment[]; key: boolean } | null {
+  const field = fieldName(path);
+  const parent = (error.parentSchema ?? {}) as ParentSchema;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params['missingProperty']);
+      const where = path.length === 0 ? 'the document' : `'${field}'`;
+      return { message: `missing required field '${missing}' in ${where}`, path, key: path.length > 0 };
+    }
+    case 'additionalProperties': {
+      const extra = String(params['additionalProperty']);
+      const allowed = Object.keys(parent.properties ?? {});
+      const hint = didYouMean(extra, allowed);
+      const list = allowed.length > 0 && allowed.length <= 12 && !hint ? ` (allowed: ${allowed.join(', ')})` : '';
+      return { message: `unknown field '${extra}'${path.length ? ` in '${field}'` : ''}${hint}${list}`, path: [...path, extra], key: true };
+    }
+    case 'type':
+      return { message: `${field} must be ${String(params['type']).split(',').map((t) => typeWords[t] ?? t).join(' or ')}, got ${describeValue(error.data)}`, path, key: false };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const words = { minimum: 'at least', maximum: 'at most', exclusiveMinimum: 'greater than', exclusiveMaximum: 'less than' }[error.keyword];
+      return { message: `${field} must be ${words} ${String(params['limit'])}, got ${describeValue(error.data)}`, path, key: false };
+    }
+    case 'multipleOf':
+      return { message: `${field} must be a multiple of ${String(params['multipleOf'])}, got ${describeValue(error.data)}`, path, key: false };
+    case 'minLength':
+      return { message: `${field} must not be shorter than ${String(params['limit'])} characters`, path, key: false };
+    case 'maxLength':
+      return { message: `${field} must not be longer than ${String(params['limit'])} characters, got ${String((error.data as string).length)}`, path, key: false };
+    case 'minItems':
+      return { message: `${field} must have at least ${String(params['limit'])} item(s)`, path, key: false };
+    case 'maxItems':
+      return { message: `${field} must have at most ${String(params['limit'])} items`, path, key: false };
+    case 'uniqueItems':
+      return { message: `${field} has duplicate items (positions ${String(params['j'])} and ${String(params['i'])})`, path, key: false };
+    case 'pattern': {
+      const pattern = String(params['pattern']);
+      if (pattern.includes('[a-z0-9]([a-z0-9-]')) {
+        return { message: `${field} ${describeValue(error.data)} is not a valid name: use lowercase letters, digits and '-', start and end with a letter or digit, at most 63 characters`, path, key: false };
+      }
+      if (pattern.includes('\\d{4}-\\d{2}-\\d{2}')) return { message: `${field} must be a date YYYY-MM-DD, got ${describeValue(error.data)}`, path, key: false };
+      if (pattern.includes('sha256')) return { message: `${field} must be "sha256:" followed by 64 lowercase hex digits, got ${describeValue(error.data)}`, path, key: false };
+      return { message: `${field} ${describeValue(error.data)} does not match the pattern ${pattern}`, path, key: false };
+    }
+    case 'format':
+      if (params['format'] === 'date') return { message: `${field} must be a real calendar date YYYY-MM-DD, got ${describeValue(error.data)}`, path, key: false };
+      return { message: `${field} must be a valid ${String(params['format'])}, got ${describeValue(error.data)}`, path, key: false };
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[]).map((v) => String(v));
+      return { message: `${field} must be one of ${allowed.join(', ')}; got ${describeValue(error.data)}${didYouMean(String(error.data), allowed)}`, path, key: false };
+    }
+    case 'const':
+      return { message: `${field} must be ${JSON.stringify(params['allowedValue'])}, got ${describeValue(error.data)}`, path, key: false };
+    case 'oneOf': {
+      const sets = requiredSets(parent.oneOf);
+      if (sets) {
+        const names = [...new Set(sets.flat())];
+        const given = names.filter((n) => error.data && typeof error.data === 'object' && n in (error.data as object));
+        const which = path.length ? ` in '${field}'` : '';
+        if (given.length > 1) return { message: `give only one of ${quoteList(names)}${which}, not ${given.map((g) => `'${g}'`).join(' and ')}`, path, key: path.length > 0 };
+        return { message: `give exactly one of ${quoteList(names)}${which}`, path, key: path.length > 0 };
+      }
+      return { message: `${field} does not match exactly one of its allowed forms`, path, key: path.length > 0 };
+    }
+    case 'anyOf': {
+      const sets = requiredSets(parent.anyOf);
+      if (sets) return { message: `give at least one of ${quoteList([...new Set(sets.flat())])}${path.length ? ` in '${field}'` : ''}`, path, key: path.length > 0 };
+      return { message: `${field} does not match any of its allowed forms`, path, key: path.length > 0 };
+    }
+    case 'not': {
+      const names = parent.not?.required;
+      if (names && names.length > 1) return { message: `give only one of ${quoteList(names)}${path.length ? ` in '${field}'` : ''}`, path, key: path.length > 0 };
+      return { message: `${field} is not allowed here`, path, key: true };
+    }
+    case 'dependentRequired':
+      return { message: `'${String(params['property'])}' needs '${String(params['missingProperty'])}' as well`, path, key: path.length > 0 };
+    case 'if':
+    case 'then':
+    case 'else':
+    case 'false schema':
+      return null;
+    default:
+      return { message: `${field}: ${error.message ?? 'is invalid'}`, path, key: false };
+  }
+}
+
+export function mapSchemaErrors(document: LoadedDocument, errors: readonly ErrorObject[]): Problem[] {
+  // Errors inside a failed oneOf/anyOf branch are noise once the oneOf itself is reported.
+  const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (combinators.some((prefix) => error.schemaPath.startsWith(prefix))) continue;
+    const mapped = messageFor(error, parsePointer(error.instancePath));
+    if (!mapped) continue;
+    const pointer = toPointer(mapped.path);
+    const key = pointer + '\0' + mapped.message;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(makeProblem('schema', 'error', mapped.message, document.source.file, locate(document, mapped.path, { key: mapped.key }), pointer));
+  }
+  return problems;
+}
