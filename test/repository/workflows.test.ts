@@ -1,0 +1,27 @@
+// The workflows we ship are valid GitHub Actions workflows (SchemaStore's schema, kept
+// in ../shared/data beside the checkout).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const schemaFile = path.resolve(repo, '../shared/data/github-workflow.schema.json');
+const workflows = readdirSync(path.join(repo, '.github/workflows')).filter((f) => /\.ya?ml$/.test(f));
+
+describe('GitHub workflows', () => {
+  const ajv = new Ajv.default({ strict: false, allErrors: true });
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+
+  it.each(workflows)('%s matches the workflow schema', (file) => {
+    const workflow = parse(readFileSync(path.join(repo, '.github/workflows', file), 'utf8')) as unknown;
+    const valid = validate(workflow);
+    expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('finds at least one workflow', () => {
+    expect(workflows.length).toBeGreaterThan(0);
+  });
+});
