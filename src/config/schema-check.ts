@@ -32,6 +32,69 @@ function loadValidators(): Map<DocumentKind, ValidateFunction> {
   return map;
 }
 
+/** Raw schema errors of a value (for pruning a document to its valid part). */
+export function schemaErrors(value: unknown, kind: DocumentKind): ErrorObject[] {
+  const validate = loadValidators().get(kind)!;
+  return validate(value) ? [] : [...(validate.errors ?? [])];
+}
+
+/**
+ * The part of a document that passes its schema, so the cross-document checks still see
+ * the rest (one bad field does not hide an unknown reference beside it): numbers out of
+ * range are clamped, other bad values removed — the whole array item (e.g. one treatment
+ * rule) when the error is inside one. Removed items leave holes, so the indexes of the
+ * others, and with them every problem's position, stay right. Null when nothing usable
+ * is left.
+ */
+export function pruneToSchema(value: unknown, kind: DocumentKind): unknown | null {
+  const pruned: unknown = structuredClone(value);
+  const errors = schemaErrors(pruned, kind).filter((e) => !['if', 'then', 'else'].includes(e.keyword));
+  if (errors.length === 0) return pruned;
+  for (const error of errors) {
+    const path = parsePointer(error.instancePath);
+    const params = error.params as Record<string, unknown>;
+    if (error.keyword === 'additionalProperties') path.push(String(params['additionalProperty']));
+    if (error.keyword === 'unevaluatedProperties') path.push(String(params['unevaluatedProperty']));
+    if ((error.keyword === 'minimum' || error.keyword === 'maximum') && typeof params['limit'] === 'number') {
+      setAt(pruned, path, params['limit']);
+      continue;
+    }
+    let cut = -1;
+    for (let i = path.length - 1; i >= 2; i--) if (typeof path[i] === 'number') { cut = i; break; }
+    const target = cut >= 0 ? path.slice(0, cut + 1) : path;
+    if (target.length < 3) return null; // the envelope or the spec itself is broken
+    removeAt(pruned, target);
+  }
+  return schemaErrors(compact(pruned), kind).length === 0 ? pruned : null;
+}
+
+/** A copy without array holes, for re-validation. */
+function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter(() => true).map(compact);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, compact(v)]));
+  return value;
+}
+
+function parentOf(root: unknown, path: PathSegment[]): unknown {
+  let node = root;
+  for (const segment of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment as string];
+  }
+  return node;
+}
+
+function setAt(root: unknown, path: PathSegment[], value: unknown): void {
+  const parent = parentOf(root, path);
+  if (parent !== null && typeof parent === 'object') (parent as Record<string, unknown>)[path[path.length - 1] as string] = value;
+}
+
+function removeAt(root: unknown, path: PathSegment[]): void {
+  const parent = parentOf(root, path);
+  // `delete` on an array leaves a hole that forEach/map/filter skip.
+  if (parent !== null && typeof parent === 'object') delete (parent as Record<string, unknown>)[path[path.length - 1] as string];
+}
+
 /** Validates one document against its kind's schema; returns located problems. */
 export function checkSchema(document: LoadedDocument, kind: DocumentKind): Problem[] {
   const validate = loadValidators().get(kind)!;

@@ -5,7 +5,7 @@ import type { LoadedConfig } from './load.js';
 import { emptyModel, modelKey, type ConfigDocument, type ConfigModel } from './model.js';
 import { didYouMean, makeProblem, sortProblems, type Problem } from './problem.js';
 import { RuleContext, type ExpressionFacts, type Rule } from './rule-context.js';
-import { checkSchema } from './schema-check.js';
+import { checkSchema, pruneToSchema } from './schema-check.js';
 import { locate, type LoadedDocument } from './source.js';
 import { dateRules } from './rules/dates.js';
 import { expressionRules } from './rules/expressions.js';
@@ -61,12 +61,16 @@ export function validateConfig(loaded: LoadedConfig): ValidationResult {
     }
     const value = document.value as { kind: (typeof configKinds)[number]; metadata: ConfigDocument['metadata']; spec: unknown };
     const schemaProblems = checkSchema(document, value.kind);
+    let usable: typeof value | null = value;
     if (schemaProblems.length > 0) {
       problems.push(...schemaProblems);
-      if (typeof value.metadata?.name === 'string') invalid.push({ kind: value.kind, name: value.metadata.name });
-      continue;
+      usable = pruneToSchema(value, value.kind) as typeof value | null;
+      if (!usable) {
+        if (typeof value.metadata?.name === 'string') invalid.push({ kind: value.kind, name: value.metadata.name });
+        continue;
+      }
     }
-    (model[modelKey[value.kind]] as ConfigDocument[]).push({ kind: value.kind, metadata: value.metadata, spec: value.spec, source: document } as ConfigDocument);
+    (model[modelKey[value.kind]] as ConfigDocument[]).push({ kind: usable.kind, metadata: usable.metadata, spec: usable.spec, source: document } as ConfigDocument);
   }
   const context = new RuleContext(model);
   for (const { kind, name } of invalid) {

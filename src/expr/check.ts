@@ -20,8 +20,13 @@ function firstLine(message: string): string {
 
 function rangeOf(error: unknown, source: string): ExpressionRange {
   const range = (error as { range?: ExpressionRange } | null)?.range;
-  if (range && Number.isInteger(range.start) && Number.isInteger(range.end)) return { start: range.start, end: Math.max(range.end, range.start) };
-  return { start: 0, end: source.length };
+  // "Unexpected end of input" points past trailing white space: show it after the last token.
+  const last = source.trimEnd().length;
+  if (range && Number.isInteger(range.start) && Number.isInteger(range.end)) {
+    const start = Math.min(range.start, last);
+    return { start, end: Math.min(Math.max(range.end, start), Math.max(last, start)) };
+  }
+  return { start: 0, end: last };
 }
 
 /** Result types an expression of `kind` may have (an int score is fine where a double is expected). */

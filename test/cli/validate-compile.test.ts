@@ -35,10 +35,11 @@ describe('offerops validate', () => {
     const dir = await breakConfig();
     const result = await runCli(['validate'], { cwd: dir });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('config/bad.yaml:7:40: error OO101 score must be at most 100, got 165');
+    expect(result.stderr).toContain('config/bad.yaml:7:38: error OO101 score must be at most 100, got 165');
     expect(result.stderr).toContain("config/bad.yaml:8:25: error OO201 offer 'gold-kard' is not defined; did you mean 'gold-card'?");
-    expect(result.stderr).toMatch(/> +8 \| {4}- \{ name: s, offer: gold-kard, score: 1 \}\n.*\| +\^{9}/);
-    expect(result.stderr).toContain('2 errors, 0 warnings');
+    expect(result.stderr).toContain("config/bad.yaml:7:25: error OO201 offer 'nope' is not defined");
+    expect(result.stderr).toMatch(/> 8 \| {5}- \{ name: s, offer: gold-kard, score: 1 \}\n {4}\| {25}\^{9}\n/);
+    expect(result.stderr).toContain('3 errors, 0 warnings');
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -46,15 +47,17 @@ describe('offerops validate', () => {
     const dir = await breakConfig();
     const json = JSON.parse((await runCli(['validate', '--format', 'json'], { cwd: dir })).stdout) as { file: string; line: number; code: string; path: string }[];
     expect(json.map((p) => [p.file, p.line, p.code, p.path])).toEqual([
+      ['config/bad.yaml', 7, 'OO201', '/spec/rules/0/offer'],
       ['config/bad.yaml', 7, 'OO101', '/spec/rules/0/score'],
       ['config/bad.yaml', 8, 'OO201', '/spec/rules/1/offer'],
     ]);
     const github = await runCli(['validate', '--format', 'github'], { cwd: dir });
     expect(github.code).toBe(1);
-    expect(github.stdout.split('\n')[0]).toBe('::error file=config/bad.yaml,line=7,col=40,endLine=7,endColumn=43,title=OO101 schema::score must be at most 100, got 165');
+    expect(github.stdout.split('\n')[1]).toBe('::error file=config/bad.yaml,line=7,col=38,endLine=7,endColumn=41,title=OO101 schema::score must be at most 100, got 165');
     const sarif = JSON.parse((await runCli(['validate', '--format', 'sarif'], { cwd: dir })).stdout) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.region.startLine])).toEqual([
+      ['OO201', 7],
       ['OO101', 7],
       ['OO201', 8],
     ]);

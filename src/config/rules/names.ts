@@ -3,32 +3,37 @@
 // rule names per channel (across strategies); rule names per optimization policy.
 import type { ConfigKind } from '../kinds.js';
 import type { ConfigDocument } from '../model.js';
-import type { PathSegment } from '../source.js';
+import { locate, type PathSegment } from '../source.js';
 import type { Rule, RuleContext } from '../rule-context.js';
 
 function where(document: ConfigDocument<ConfigKind>): string {
-  return `${document.source.source.file}`;
+  const { line } = locate(document.source, ['metadata', 'name']);
+  return `${document.source.source.file}:${line}`;
 }
 
+/** Every definition of a duplicated name is reported, each naming the others. */
 const documentNamesAreUnique: Rule = (context) => {
   const { model } = context;
   for (const documents of [model.channels, model.offers, model.offerLists, model.segments, model.strategies, model.policies] as ConfigDocument<ConfigKind>[][]) {
-    const first = new Map<string, ConfigDocument<ConfigKind>>();
-    for (const document of documents) {
-      const earlier = first.get(document.metadata.name);
-      if (earlier) {
-        context.error(document, ['metadata', 'name'], 'duplicate-name', `${document.kind} '${document.metadata.name}' is defined twice (also in ${where(earlier)})`);
-      } else first.set(document.metadata.name, document);
+    const byName = new Map<string, ConfigDocument<ConfigKind>[]>();
+    for (const document of documents) byName.set(document.metadata.name, [...(byName.get(document.metadata.name) ?? []), document]);
+    for (const [name, group] of byName) {
+      if (group.length < 2) continue;
+      for (const document of group) {
+        const others = group.filter((d) => d !== document).map(where);
+        context.error(document, ['metadata', 'name'], 'duplicate-name', `${document.kind} '${name}' is defined ${group.length} times (also at ${others.join(', ')})`);
+      }
     }
   }
 };
 
 function uniqueWithin(context: RuleContext, document: ConfigDocument<ConfigKind>, what: string, entries: { name: string; path: PathSegment[] }[]): void {
   const seen = new Set<string>();
-  for (const entry of entries) {
+  // forEach: arrays of a pruned document may have holes (see pruneToSchema).
+  entries.forEach((entry) => {
     if (seen.has(entry.name)) context.error(document, entry.path, 'duplicate-name', `${what} '${entry.name}' is declared twice in ${document.kind} '${document.metadata.name}'`);
     seen.add(entry.name);
-  }
+  });
 }
 
 const channelNamesAreUnique: Rule = (context) => {

@@ -35,6 +35,7 @@ const rulesReachLiveOffers: Rule = (context) => {
       if (rule.offer !== undefined) offers = [rule.offer];
       else if (rule.offerList !== undefined) offers = context.offerLists.get(rule.offerList)?.spec.offers; // smart lists are checked by the compiler
       if (!offers || offers.length === 0) return;
+      if (rule.effective !== undefined && rule.expires !== undefined && rule.expires < rule.effective) return; // reported as date-order
       const documents = offers.map((name) => context.offers.get(name));
       if (documents.some((d) => d === undefined)) return; // reported as unknown references
       const live = documents.some((d) => overlaps(ruleRange, [d!.spec.effective, d!.spec.expires]));
