@@ -4,7 +4,6 @@
 // indexed by channel and zone. File layout, YAML style and document order do not matter.
 import type { Environment } from '@marcbachmann/cel-js';
 import type {
-  AttributeDeclaration,
   BundleBody,
   BundleChannel,
   BundleOffer,
@@ -18,7 +17,7 @@ import type {
 } from '../bundle/types.js';
 import { createEnvironment, toCelOffer } from '../expr/environment.js';
 import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/model.js';
-import { sortDocuments } from '../config/model.js';
+import { declaredAttributes, sortDocuments } from '../config/model.js';
 import { makeProblem, type Problem } from '../config/problem.js';
 import type { ExpressionFacts } from '../config/rule-context.js';
 import { locate } from '../config/source.js';
@@ -39,17 +38,6 @@ function sortRecord<T>(record: Record<string, T>): Record<string, T> {
   return out;
 }
 
-function attributeDeclaration(declaration: AttributeDeclaration & { description?: string }): AttributeDeclaration {
-  if (declaration.type === 'list') return { type: 'list', items: declaration.items };
-  return { type: declaration.type, enum: 'enum' in declaration && declaration.enum ? [...declaration.enum] : null };
-}
-
-function attributeMap(attributes: Record<string, AttributeDeclaration & { description?: string }> | undefined): Record<string, AttributeDeclaration> {
-  const out: Record<string, AttributeDeclaration> = {};
-  for (const key of Object.keys(attributes ?? {}).sort()) out[key] = attributeDeclaration(attributes![key]!);
-  return out;
-}
-
 function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
   const spec = document.spec;
   const interactionPoints: BundleChannel['interactionPoints'] = {};
@@ -60,8 +48,8 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
   }
   return {
     ...metadataOf(document),
-    audienceLevels: spec.audienceLevels.map((level) => ({ name: level.name, idField: level.idField, attributes: attributeMap(level.attributes) })),
-    sessionAttributes: attributeMap(spec.sessionAttributes),
+    audienceLevels: spec.audienceLevels.map((level) => ({ name: level.name, idField: level.idField, attributes: declaredAttributes(level.attributes) })),
+    sessionAttributes: declaredAttributes(spec.sessionAttributes),
     categories: [...(spec.categories ?? [])],
     zones: spec.zones.map((zone) => ({ name: zone.name, interactionPoints: zone.interactionPoints.map((p) => p.name) })),
     interactionPoints: sortRecord(interactionPoints),

@@ -1,76 +1,27 @@
 // The config after structural validation: documents grouped by kind, with the shape the
 // schemas guarantee. Cross-document rules and the compiler read this model.
-import type { AttributeDeclaration, EventAction } from '../bundle/types.js';
 import type { ConfigKind } from './kinds.js';
 import type { LoadedDocument } from './source.js';
+import type * as Generated from './types.generated.js';
+import type { AttributeDeclaration } from '../bundle/types.js';
 
-export interface Metadata {
-  name: string;
-  description?: string;
-  labels?: Record<string, string>;
-}
-
-export interface ChannelSpec {
-  audienceLevels: { name: string; idField: string; attributes?: Record<string, AttributeDeclaration & { description?: string }> }[];
-  sessionAttributes?: Record<string, AttributeDeclaration & { description?: string }>;
-  categories?: string[];
-  zones: { name: string; description?: string; interactionPoints: { name: string; description?: string; defaultString?: string; maxOffers?: number }[] }[];
-  events?: { name: string; category?: string; actions?: EventAction[]; description?: string }[];
-}
-
-export interface OfferSpec {
-  displayName?: string;
-  effective?: string;
-  expires?: string;
-  cost?: number;
-  attributes?: Record<string, string | number | boolean>;
-  suppression?: { afterAccept?: boolean; maxRejects?: number; maxContacts?: { count: number; periodDays: number } };
-}
-
-export interface OfferListSpec {
-  offers?: string[];
-  where?: string;
-}
-
-export interface SegmentSpec {
-  channel: string;
-  audienceLevel?: string;
-  expression: string;
-}
-
-export interface TreatmentRuleSpec {
-  name: string;
-  segment?: string;
-  zone?: string;
-  offer?: string;
-  offerList?: string;
-  score?: number;
-  eligibility?: string;
-  scoreExpression?: string;
-  effective?: string;
-  expires?: string;
-  enabled?: boolean;
-  controlGroup?: { percent: number };
-  description?: string;
-}
-
-export interface StrategySpec {
-  channel: string;
-  rules: TreatmentRuleSpec[];
-}
+// Types of the documents come from the schemas (src/config/types.generated.ts); the
+// optimization rule's type-specific fields live in if/then branches the generator does
+// not type, so PolicyRuleSpec refines it by hand below.
+export type Metadata = Generated.Metadata;
+export type ChannelSpec = Generated.ChannelSpec;
+export type OfferSpec = Generated.OfferSpec;
+export type OfferListSpec = Generated.OfferListSpec;
+export type SegmentSpec = Generated.SegmentSpec;
+export type StrategySpec = Generated.StrategySpec;
+export type TreatmentRuleSpec = Generated.TreatmentRule;
 
 export interface OfferScopeSpec {
   offer?: string;
   list?: string;
 }
 
-export interface PolicyRuleSpec {
-  name: string;
-  type: string;
-  description?: string;
-  segment?: string;
-  channel?: string;
-  periodDays?: number;
+export type PolicyRuleSpec = Generated.OptimizationRule & {
   mode?: 'include' | 'exclude';
   where?: string;
   offers?: OfferScopeSpec;
@@ -81,13 +32,9 @@ export interface PolicyRuleSpec {
   field?: string;
   a?: OfferScopeSpec;
   b?: OfferScopeSpec;
-}
+};
 
-export interface OptimizationPolicySpec {
-  channel: string;
-  realtime?: boolean;
-  rules: PolicyRuleSpec[];
-}
+export type OptimizationPolicySpec = Omit<Generated.OptimizationPolicySpec, 'rules'> & { rules: PolicyRuleSpec[] };
 
 interface SpecOfKind {
   Channel: ChannelSpec;
@@ -146,4 +93,14 @@ export function sortDocuments<K extends ConfigKind>(documents: ConfigDocument<K>
     if (fa !== fb) return fa < fb ? -1 : 1;
     return a.source.index - b.source.index;
   });
+}
+
+/** A declared attribute map as the bundle and the expression environments type it. */
+export function declaredAttributes(attributes: Record<string, Generated.AttributeDeclaration> | undefined): Record<string, AttributeDeclaration> {
+  const out: Record<string, AttributeDeclaration> = {};
+  for (const name of Object.keys(attributes ?? {}).sort()) {
+    const declaration = attributes![name]!;
+    out[name] = declaration.type === 'list' ? { type: 'list', items: declaration.items ?? 'string' } : { type: declaration.type, enum: declaration.enum ? [...declaration.enum] : null };
+  }
+  return out;
 }

@@ -1,7 +1,9 @@
 // SPEC §4: the same config gives a byte-identical bundle whatever the file layout, YAML
 // style or document order; and the digest is the sha256 of the canonical body.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,11 +14,20 @@ import { canonicalJson } from '../../src/bundle/canonical.js';
 import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { loadConfigDirectory } from '../../src/config/load.js';
 
+function bundleSchema(): ValidateFunction {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
+  const dir = path.join(repo, 'schema/v1');
+  for (const file of ['common.schema.json', 'bundle.schema.json']) ajv.addSchema(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as object, file);
+  return ajv.getSchema('bundle.schema.json')!;
+}
+
 const repo = path.resolve(import.meta.dirname, '../..');
 const configs = ['test/fixtures/validate/_base', 'config', 'test/fixtures/configs/spec-snippets', 'test/fixtures/configs/insurance'].filter((dir) =>
   existsSync(path.join(repo, dir)),
 );
 const temps: string[] = [];
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 afterAll(async () => {
   await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
 });
@@ -78,6 +89,14 @@ describe.each(configs)('compiling %s', (configDir) => {
     const moved = await compileDirectory('config', { root });
     expect(moved.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(formatBundle(moved.bundle!)).toBe(formatBundle(original.bundle!));
+  });
+
+  it('matches schema/v1/bundle.schema.json', async () => {
+    const { bundle } = await compileDirectory(configDir, { root: repo });
+    const validate = bundleSchema();
+    const valid = validate(JSON.parse(formatBundle(bundle!)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
   });
 
   it('has a digest equal to the sha256 of the canonical body, verified on read', async () => {

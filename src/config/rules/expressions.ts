@@ -5,7 +5,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import { createEnvironment, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
 import { checkExpression } from '../../expr/check.js';
 import type { ConfigKind } from '../kinds.js';
-import type { ConfigDocument } from '../model.js';
+import { declaredAttributes, type ConfigDocument } from '../model.js';
 import { didYouMean } from '../problem.js';
 import type { PathSegment } from '../source.js';
 import type { Rule, RuleContext } from '../rule-context.js';
@@ -30,8 +30,8 @@ class EnvironmentCache {
     if (!channel) return {};
     const level = channel.spec.audienceLevels.find((l) => l.name === levelName) ?? channel.spec.audienceLevels[0];
     return {
-      profile: level ? { idField: level.idField, attributes: level.attributes ?? {} } : undefined,
-      session: channel.spec.sessionAttributes ?? {},
+      profile: level ? { idField: level.idField, attributes: declaredAttributes(level.attributes) } : undefined,
+      session: declaredAttributes(channel.spec.sessionAttributes),
     };
   }
 }
