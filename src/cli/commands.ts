@@ -2,6 +2,7 @@
 import type { CommandDefinition } from './context.js';
 import { compileCommand } from './commands/compile.js';
 import { inspectCommand } from './commands/inspect.js';
+import { sampleCommand } from './commands/sample.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -10,4 +11,5 @@ export const commands: CommandDefinition[] = [
   validateCommand,
   compileCommand,
   inspectCommand,
+  sampleCommand,
 ];

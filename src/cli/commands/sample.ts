@@ -1,0 +1,156 @@
+// `offerops sample` (SPEC §7, §10): a reproducible synthetic audience for a channel's
+// audience level, generated from its declared attributes, and optionally proposed
+// contacts for it (SPEC §6 format). Rows are generated and written as a stream, so a
+// million rows never sit in memory as one string; files are written to a temporary
+// sibling and renamed, so a failed run leaves no half-written file.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseBundle, BundleError } from '../../bundle/bundle.js';
+import type { BundleBody } from '../../bundle/types.js';
+import { compileDirectory } from '../../compile/compile-directory.js';
+import { summaryLine } from '../../config/report-formats.js';
+import { UserError } from '../../errors.js';
+import { parseIsoDate } from '../../expr/environment.js';
+import {
+  audienceColumns,
+  formatForFile,
+  formatRows,
+  planSample,
+  proposedColumns,
+  sampleAudience,
+  sampleProposedContacts,
+} from '../../simulate/sample.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { findRepositoryRoot } from '../repository-root.js';
+import { printProblems } from './validate.js';
+
+export const DEFAULT_SAMPLE_AT = '2026-01-01';
+
+/** A whole-number flag; `key` is commander's camelCase name, `flag` the one users type. */
+function integerOption(options: Record<string, unknown>, key: string, fallback: number, min: number, max: number, flag = key): number {
+  const raw = options[key];
+  if (raw === undefined) return fallback;
+  const text = String(raw).trim();
+  const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new UserError(`--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return value;
+}
+
+async function loadBody(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
+  const { io } = context;
+  if (options['bundle'] !== undefined) {
+    const file = path.resolve(io.cwd, String(options['bundle']));
+    const name = path.relative(root, file).split(path.sep).join('/');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UserError(`cannot read the bundle ${name}: ${(error as Error).message}`);
+    }
+    try {
+      return parseBundle(text, name).body;
+    } catch (error) {
+      if (error instanceof BundleError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
+  if (!result.bundle) {
+    await printProblems(result.problems, 'text', root, context);
+    throw new UserError(`the config in ${context.common.config} has errors (${summaryLine(result.problems)}); fix them or pass --bundle FILE`, 1);
+  }
+  return result.bundle.body;
+}
+
+/** Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring back-pressure. */
+async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const stream = createWriteStream(temp);
+  try {
+    await once(stream, 'open');
+    for (const chunk of chunks) {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+    }
+    stream.end();
+    await once(stream, 'finish');
+    await rename(temp, file);
+  } catch (error) {
+    stream.destroy();
+    await rm(temp, { force: true });
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+}
+
+export const sampleCommand: CommandDefinition = {
+  name: 'sample',
+  summary: 'generate a reproducible synthetic audience (and proposed contacts) from the declared attributes',
+  configure: (command) => {
+    command
+      .option('--bundle <file>', 'read the channel and offers from this bundle (default: compile --config)')
+      .option('--channel <name>', 'the channel whose audience is sampled (needed when the bundle has several)')
+      .option('--audience-level <name>', "the audience level (default: the channel's first)")
+      .option('--customers <n>', 'audience members to generate', '1000')
+      .option('--seed <n>', 'seed of the generator: the same seed gives the same files', '1')
+      .option('--at <date>', 'YYYY-MM-DD the sample is taken; proposed contacts start that day', DEFAULT_SAMPLE_AT)
+      .option('--out <file>', 'audience file: NDJSON, or CSV when it ends in .csv (default: stdout, NDJSON)')
+      .option('--proposed <file>', 'also write proposed contacts (customerId, offer, channel, date, score, cost, …): NDJSON or .csv')
+      .option('--offers-per-customer <k>', 'proposed contacts per customer', '3')
+      .option('--days <d>', 'proposed contacts are dated at .. at+D-1', '30');
+  },
+  run: async (options, context) => {
+    const { io } = context;
+    const root = findRepositoryRoot(io.cwd);
+    const customers = integerOption(options, 'customers', 1000, 0, 100_000_000);
+    const seed = integerOption(options, 'seed', 1, 0, Number.MAX_SAFE_INTEGER);
+    const offersPerCustomer = integerOption(options, 'offersPerCustomer', 3, 1, 1000, 'offers-per-customer');
+    const days = integerOption(options, 'days', 30, 1, 3660);
+    const at = String(options['at'] ?? DEFAULT_SAMPLE_AT);
+    if (!parseIsoDate(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got '${at}'`);
+    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
+    const proposed = options['proposed'] === undefined ? null : path.resolve(io.cwd, String(options['proposed']));
+    if (context.common.json && out === null) throw new UserError('--json prints a summary on stdout: give the audience a file with --out');
+    if (out !== null && out === proposed) throw new UserError('--out and --proposed must be different files');
+
+    const body = await loadBody(options, context, root);
+    const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
+    const audienceOptions = { customers, seed, at };
+    const relative = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+
+    // Proposed contacts first: an offer problem (nothing live in the window) then fails before any file is written.
+    let proposedRows = 0;
+    if (proposed !== null) {
+      const proposedOptions = { ...audienceOptions, offersPerCustomer, days };
+      const rows = sampleProposedContacts(plan, proposedOptions);
+      const counted = (function* () {
+        for (const row of rows) {
+          proposedRows++;
+          yield row;
+        }
+      })();
+      await writeChunks(proposed, formatRows(counted, proposedColumns(plan), formatForFile(proposed)));
+    }
+    const audience = formatRows(sampleAudience(plan, audienceOptions), audienceColumns(plan), out === null ? 'ndjson' : formatForFile(out));
+    if (out !== null) await writeChunks(out, audience);
+    else for (const chunk of audience) io.stdout(chunk);
+
+    const summary = {
+      channel: plan.channel,
+      audienceLevel: plan.audienceLevel,
+      seed,
+      at,
+      customers,
+      out: out === null ? null : relative(out),
+      proposed: proposed === null ? null : { file: relative(proposed), rows: proposedRows, days, offersPerCustomer, contactChannels: plan.contactChannels, extraColumns: plan.extraColumns },
+    };
+    if (context.common.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
+    io.stderr(
+      `sampled ${customers} member${customers === 1 ? '' : 's'} of ${plan.channel}/${plan.audienceLevel} (seed ${seed}, at ${at})${out ? ` → ${relative(out)}` : ''}` +
+        (proposed ? `; ${proposedRows} proposed contacts over ${days} day${days === 1 ? '' : 's'} → ${relative(proposed)}` : '') +
+        '\n',
+    );
+    return 0;
+  },
+};

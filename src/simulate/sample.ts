@@ -1,0 +1,347 @@
+// Synthetic audiences and proposed contacts (SPEC §7 `offerops sample`, §6 file formats):
+// a reproducible sample generated from the attributes a channel's audience level
+// declares, and proposed contacts for it drawn from the bundle's offers.
+//
+// Pure and seeded: the same bundle, options and seed give the same rows, byte for byte,
+// on any machine (a small sfc32 PRNG, never Math.random; no clock: dates count from
+// `at`). Every customer draws from its own PRNG stream derived from (seed, index), so
+// the audience and the proposed contacts are generated independently, row by row, and
+// a million rows never need to be held in memory at once. Formatting (NDJSON / CSV)
+// lives here too, as lazily produced text chunks; writing them is the caller's IO.
+import type { AttributeDeclaration, BundleBody, ScalarAttributeType } from '../bundle/types.js';
+import { parseIsoDate } from '../expr/environment.js';
+import { UserError } from '../errors.js';
+
+// ---------------------------------------------------------------------------
+// Seeded randomness
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [min, max]. */
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+}
+
+/** sfc32 (Small Fast Counting, 128-bit state): fast, well distributed, trivially seeded. */
+function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/** murmur3's finaliser: spreads every input bit over the 32-bit result. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A PRNG for (seed, ...keys): the same inputs always give the same stream. */
+export function createRandom(seed: number, ...keys: number[]): Random {
+  // A seed may be any safe integer: fold its high and low 32 bits in.
+  let h = mix32((seed >>> 0) ^ 0x9e3779b9);
+  h = mix32(h ^ Math.floor(Math.abs(seed) / 4294967296) ^ (seed < 0 ? 0x5bd1e995 : 0));
+  for (const key of keys) h = mix32(h ^ mix32((key >>> 0) + 0x7f4a7c15));
+  const next = sfc32(h, mix32(h ^ 0x1b873593), mix32(h ^ 0xcc9e2d51), mix32(h ^ 0xe6546b64));
+  for (let i = 0; i < 12; i++) next(); // warm up: the first outputs of sfc32 correlate with the seed
+  return {
+    next,
+    int: (min, max) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+  };
+}
+
+const AUDIENCE_STREAM = 1;
+const PROPOSED_STREAM = 2;
+
+// ---------------------------------------------------------------------------
+// What to sample, resolved from the bundle
+
+export interface ProposableOffer {
+  name: string;
+  cost: number;
+  /** Inclusive day numbers (days since 1970-01-01) the offer is live; null = open. */
+  firstDay: number | null;
+  lastDay: number | null;
+}
+
+export interface SamplePlan {
+  channel: string;
+  audienceLevel: string;
+  idField: string;
+  /** Ids are whole numbers when the level declares its id field as an int, else `c000001`-style strings. */
+  idIsInt: boolean;
+  /** Declared attributes, by name (the id field excluded). */
+  attributes: [string, AttributeDeclaration][];
+  /** Offers the channel's treatment rules can give (every offer when it has none), by name. */
+  offers: ProposableOffer[];
+  /** Values of the proposed contacts' `channel` column. */
+  contactChannels: string[];
+  /** Extra numeric columns the bundle's policies read from proposed contacts (e.g. riskScore). */
+  extraColumns: string[];
+}
+
+const STANDARD_CONTACT_COLUMNS = new Set(['customerId', 'offer', 'channel', 'date', 'score', 'cost', 'package', 'event']);
+const MS_PER_DAY = 86_400_000;
+
+function dayOf(iso: string): number {
+  const date = parseIsoDate(iso);
+  if (!date) throw new UserError(`not a date: '${iso}' (expected YYYY-MM-DD)`);
+  return date.getTime() / MS_PER_DAY;
+}
+
+function isoOf(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/**
+ * Resolves the channel and audience level to sample, the offers to propose and the
+ * contact columns. `channel` may be omitted when the bundle has exactly one channel;
+ * `audienceLevel` defaults to the channel's first.
+ */
+export function planSample(body: BundleBody, channelName?: string, audienceLevel?: string): SamplePlan {
+  const names = body.channels.map((c) => c.name);
+  if (names.length === 0) throw new UserError('the bundle has no channels: there is no audience to sample');
+  if (channelName === undefined && names.length > 1) throw new UserError(`the bundle has ${names.length} channels; choose one with --channel (${names.join(', ')})`);
+  const name = channelName ?? names[0]!;
+  const channel = body.channels.find((c) => c.name === name);
+  if (!channel) throw new UserError(`channel '${name}' is not in the bundle (channels: ${names.join(', ')})`);
+  const levelName = audienceLevel ?? channel.audienceLevels[0]?.name;
+  const level = channel.audienceLevels.find((l) => l.name === levelName);
+  if (!level) throw new UserError(`audience level '${levelName ?? ''}' is not declared by channel '${name}' (levels: ${channel.audienceLevels.map((l) => l.name).join(', ') || 'none'})`);
+
+  const reachable = new Set(body.rules.filter((r) => r.channel === name).flatMap((r) => r.offers));
+  const offers = body.offers
+    .filter((o) => reachable.size === 0 || reachable.has(o.name))
+    .map((o) => ({ name: o.name, cost: o.cost, firstDay: o.effective === null ? null : dayOf(o.effective), lastDay: o.expires === null ? null : dayOf(o.expires) }));
+
+  const contactChannels = new Set<string>();
+  const extraColumns = new Set<string>();
+  for (const policy of body.policies) {
+    for (const rule of policy.rules) {
+      if (rule.channel !== null) contactChannels.add(rule.channel);
+      if (rule.type === 'customCapacity') extraColumns.add(rule.field);
+      if (rule.type === 'interactionsWhere') for (const match of rule.where.matchAll(/\bcontact\.([A-Za-z_][A-Za-z0-9_]*)/g)) extraColumns.add(match[1]!);
+    }
+  }
+  for (const standard of STANDARD_CONTACT_COLUMNS) extraColumns.delete(standard);
+
+  return {
+    channel: name,
+    audienceLevel: level.name,
+    idField: level.idField,
+    idIsInt: level.attributes[level.idField]?.type === 'int',
+    attributes: Object.entries(level.attributes)
+      .filter(([attribute]) => attribute !== level.idField)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    offers,
+    contactChannels: contactChannels.size > 0 ? [...contactChannels].sort() : [name],
+    extraColumns: [...extraColumns].sort(),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Values
+
+export type SampleValue = string | number | boolean | SampleValue[];
+export type SampleRow = Record<string, SampleValue>;
+
+const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Log-uniform in [low, high]: many small amounts, few large ones, like money. */
+const logUniform = (random: Random, low: number, high: number): number => Math.exp(Math.log(low) + random.next() * (Math.log(high) - Math.log(low)));
+
+// Plausible ranges from the attribute's name (SPEC is silent; documented in docs/sample.md).
+const intRanges: [RegExp, number, number][] = [
+  [/(?:^age|Age)(?![a-z])/, 18, 90],
+  [/credit.?score/i, 300, 850],
+  [/days/i, 0, 365],
+  [/count|visits|members|number|num[A-Z]|qty|quantity|children|dependants|dependents|products|tenure|years/i, 0, 10],
+];
+
+function intValue(name: string, random: Random): number {
+  for (const [pattern, min, max] of intRanges) if (pattern.test(name)) return random.int(min, max);
+  return random.int(0, 100);
+}
+
+function doubleValue(name: string, random: Random): number {
+  if (/income|salary|revenue/i.test(name)) return round(logUniform(random, 10_000, 250_000), 2);
+  if (/balance|amount|spend|value|limit|price|cost/i.test(name)) return round(logUniform(random, 10, 50_000), 2);
+  if (/rate|ratio|pct|percent|probability|propensity|risk|share|churn/i.test(name)) return round(random.next(), 4);
+  return round(random.next() * 1000, 2);
+}
+
+function dateValue(name: string, random: Random, atDay: number): string {
+  // Birth dates 18..90 years before `at`; any other date within the 10 years up to `at`.
+  if (/birth|dob/i.test(name)) return isoOf(atDay - random.int(18 * 365, 90 * 365));
+  return isoOf(atDay - random.int(0, 10 * 365));
+}
+
+function scalarValue(type: ScalarAttributeType, name: string, random: Random, atDay: number): SampleValue {
+  switch (type) {
+    case 'int':
+      return intValue(name, random);
+    case 'double':
+      return doubleValue(name, random);
+    case 'string':
+      return `${name}-${random.int(1, 8)}`;
+    case 'bool':
+      return random.next() < 0.5;
+    case 'date':
+      return dateValue(name, random, atDay);
+  }
+}
+
+function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
+  if (declaration.type === 'list') {
+    const items = new Set<string | number | boolean>();
+    const count = random.int(0, 3);
+    for (let i = 0; i < count; i++) items.add(scalarValue(declaration.items, name, random, atDay) as string | number | boolean);
+    return [...items];
+  }
+  if (declaration.enum && declaration.enum.length > 0) return random.pick(declaration.enum);
+  return scalarValue(declaration.type, name, random, atDay);
+}
+
+// ---------------------------------------------------------------------------
+// Rows
+
+export interface AudienceOptions {
+  customers: number;
+  seed: number;
+  /** ISO day the sample is taken: dates are drawn up to it. */
+  at: string;
+}
+
+export interface ProposedOptions extends AudienceOptions {
+  offersPerCustomer: number;
+  /** Contacts are dated at, at+1, …, at+days-1. */
+  days: number;
+}
+
+/** The id of the customer at `index` (0-based): `c000001`…, zero-padded to at least 6 digits (or index + 1 for int ids). */
+export function customerId(plan: Pick<SamplePlan, 'idIsInt'>, index: number, customers: number): string | number {
+  return plan.idIsInt ? index + 1 : `c${String(index + 1).padStart(Math.max(6, String(customers).length), '0')}`;
+}
+
+/** The audience, one member at a time: the id field first, then the attributes by name. */
+export function* sampleAudience(plan: SamplePlan, options: AudienceOptions): Generator<SampleRow> {
+  const atDay = dayOf(options.at);
+  for (let index = 0; index < options.customers; index++) {
+    const random = createRandom(options.seed, AUDIENCE_STREAM, index);
+    const row: SampleRow = { [plan.idField]: customerId(plan, index, options.customers) };
+    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay);
+    yield row;
+  }
+}
+
+/** Columns of the proposed contacts (SPEC §6): the standard ones, then the policies' extra columns. */
+export function proposedColumns(plan: SamplePlan): string[] {
+  return ['customerId', 'offer', 'channel', 'date', 'score', 'cost', ...plan.extraColumns];
+}
+
+/** Columns of the audience: the id field, then the declared attributes by name. */
+export function audienceColumns(plan: SamplePlan): string[] {
+  return [plan.idField, ...plan.attributes.map(([name]) => name)];
+}
+
+function extraValue(column: string, random: Random): number {
+  return /risk|prob|rate|ratio|pct|percent|share|propensity|churn/i.test(column) ? round(random.next(), 4) : round(random.next() * 100, 2);
+}
+
+/**
+ * Proposed contacts: for each customer, `offersPerCustomer` contacts (distinct offers
+ * while there are enough), each on a day of the window at..at+days-1 when its offer is
+ * live, with a channel, a score in [0, 100), the offer's cost and the extra columns.
+ * A customer's rows come sorted by date, then offer.
+ */
+export function* sampleProposedContacts(plan: SamplePlan, options: ProposedOptions): Generator<SampleRow> {
+  const firstDay = dayOf(options.at);
+  const lastDay = firstDay + options.days - 1;
+  // Offers live on at least one day of the window, with that overlap.
+  const live = plan.offers
+    .map((offer) => ({ offer, from: Math.max(firstDay, offer.firstDay ?? firstDay), to: Math.min(lastDay, offer.lastDay ?? lastDay) }))
+    .filter((o) => o.from <= o.to);
+  if (live.length === 0) {
+    throw new UserError(`no offer of channel '${plan.channel}' is live between ${isoOf(firstDay)} and ${isoOf(lastDay)}: there is nothing to propose`);
+  }
+  const dates = new Map<number, string>();
+  const iso = (day: number): string => {
+    let text = dates.get(day);
+    if (text === undefined) dates.set(day, (text = isoOf(day)));
+    return text;
+  };
+  const k = options.offersPerCustomer;
+  for (let index = 0; index < options.customers; index++) {
+    const random = createRandom(options.seed, PROPOSED_STREAM, index);
+    const id = customerId(plan, index, options.customers);
+    const chosen = new Set<number>();
+    const rows: { day: number; name: string; row: SampleRow }[] = [];
+    for (let j = 0; j < k; j++) {
+      let pick = random.int(0, live.length - 1);
+      // Distinct offers per customer while there are enough: a bounded linear probe.
+      if (chosen.size < live.length) while (chosen.has(pick)) pick = (pick + 1) % live.length;
+      chosen.add(pick);
+      const { offer, from, to } = live[pick]!;
+      const day = random.int(from, to);
+      const row: SampleRow = { customerId: id, offer: offer.name, channel: random.pick(plan.contactChannels), date: iso(day), score: round(random.next() * 100, 2), cost: offer.cost };
+      for (const column of plan.extraColumns) row[column] = extraValue(column, random);
+      rows.push({ day, name: offer.name, row });
+    }
+    rows.sort((a, b) => a.day - b.day || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of rows) yield entry.row;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Formatting: NDJSON (lists as arrays) or CSV (lists as `a|b`, SPEC §6 convention)
+
+export type SampleFormat = 'ndjson' | 'csv';
+
+/** CSV when the file name ends in .csv, NDJSON otherwise. */
+export function formatForFile(file: string): SampleFormat {
+  return /\.csv$/i.test(file) ? 'csv' : 'ndjson';
+}
+
+function csvField(value: SampleValue | undefined): string {
+  if (value === undefined) return '';
+  const text = Array.isArray(value) ? value.map(String).join('|') : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One row as a line (with its newline). */
+export function formatRow(row: SampleRow, columns: readonly string[], format: SampleFormat): string {
+  if (format === 'ndjson') return JSON.stringify(row) + '\n';
+  let line = '';
+  for (let i = 0; i < columns.length; i++) line += (i === 0 ? '' : ',') + csvField(row[columns[i]!]);
+  return line + '\n';
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/** The rows as text in chunks of about 64 KiB (a CSV header first), for streaming writes. */
+export function* formatRows(rows: Iterable<SampleRow>, columns: readonly string[], format: SampleFormat): Generator<string> {
+  let chunk = format === 'csv' ? columns.map((c) => csvField(c)).join(',') + '\n' : '';
+  for (const row of rows) {
+    chunk += formatRow(row, columns, format);
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
