@@ -11,7 +11,7 @@ export interface ExpressionRange {
 }
 
 export type ExpressionCheck =
-  | { ok: true; type: string; segmentReferences: { name: string; range: ExpressionRange }[] }
+  | { ok: true; type: string; segmentReferences: { name: string; range: ExpressionRange }[]; ast: ASTNode }
   | { ok: false; code: 'expression-syntax' | 'expression-type'; message: string; range: ExpressionRange };
 
 function firstLine(message: string): string {
@@ -77,7 +77,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
       range: nonLiteral,
     };
   }
-  return { ok: true, type, segmentReferences };
+  return { ok: true, type, segmentReferences, ast: parsed.ast as ASTNode };
 }
 
 function humanizeTypeError(message: string): string {

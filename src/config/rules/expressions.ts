@@ -4,6 +4,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import { createEnvironment, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
 import { checkExpression } from '../../expr/check.js';
+import { findEnumLiteralProblems } from '../../expr/enum-literals.js';
 import type { ConfigKind } from '../kinds.js';
 import { declaredAttributes, type ConfigDocument } from '../model.js';
 import { didYouMean } from '../problem.js';
@@ -25,7 +26,7 @@ class EnvironmentCache {
     return env;
   }
 
-  private shape(channelName?: string, levelName?: string): EnvironmentShape {
+  shape(channelName?: string, levelName?: string): EnvironmentShape {
     const channel = channelName ? this.context.channels.get(channelName) : undefined;
     if (!channel) return {};
     const level = channel.spec.audienceLevels.find((l) => l.name === levelName) ?? channel.spec.audienceLevels[0];
@@ -84,6 +85,21 @@ const expressionsTypeCheck: Rule = (context) => {
     if (!result.ok) {
       context.error(site.document, site.path, result.code, `${site.kind === 'segment' ? 'segment expression' : site.path[site.path.length - 1]}: ${result.message}`, { range: result.range });
       continue;
+    }
+    if (site.kind !== 'offerListWhere' && site.kind !== 'contactWhere') {
+      const shape = environments.shape(site.channel, site.level);
+      for (const problem of findEnumLiteralProblems(result.ast, { profile: shape.profile?.attributes, session: shape.session })) {
+        const value = JSON.stringify(problem.value);
+        const allowed = problem.allowed.map((v) => JSON.stringify(v));
+        const hint = typeof problem.value === 'string' ? didYouMean(problem.value, problem.allowed.map(String)) : '';
+        context.error(
+          site.document,
+          site.path,
+          'expression-type',
+          `${problem.variable}.${problem.attribute} is never ${value}: its enum allows ${allowed.join(', ')}${hint}`,
+          { range: problem.range },
+        );
+      }
     }
     const dependencies: string[] = [];
     for (const reference of result.segmentReferences) {
