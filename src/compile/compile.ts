@@ -155,7 +155,8 @@ function compilePolicyRule(rule: PolicyRuleSpec, lists: Map<string, BundleOfferL
         offers,
         min: rule.min ?? 0,
         max: rule.max ?? null,
-        exceptions: (rule.exceptions ?? []).map((e) => ({ from: e.from, to: e.to, min: e.min ?? 0, max: e.max ?? null })),
+        // An exception replaces what it gives; a bound it leaves out stays the rule's own.
+        exceptions: (rule.exceptions ?? []).map((e) => ({ from: e.from, to: e.to, min: e.min ?? rule.min ?? 0, max: e.max ?? rule.max ?? null })),
       };
     case 'customCapacity':
       return { ...base, type: 'customCapacity', offers, aggregate: rule.aggregate!, field: rule.field!, min: rule.min ?? 0, max: rule.max ?? null };
