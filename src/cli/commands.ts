@@ -1,6 +1,7 @@
 // The command table: one file per command in src/cli/commands/, registered here.
 import type { CommandDefinition } from './context.js';
 import { compileCommand } from './commands/compile.js';
+import { decideCommand } from './commands/decide.js';
 import { inspectCommand } from './commands/inspect.js';
 import { sampleCommand } from './commands/sample.js';
 import { startCommand } from './commands/start.js';
@@ -10,6 +11,7 @@ export const commands: CommandDefinition[] = [
   startCommand,
   validateCommand,
   compileCommand,
+  decideCommand,
   inspectCommand,
   sampleCommand,
 ];

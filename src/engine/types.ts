@@ -62,13 +62,18 @@ export interface ExplainEntry {
   score?: number;
   rank?: number;
   segment?: string;
+  /** The optimization policy and its rule that dropped the offer (outcome 'policy'). */
+  policy?: string;
   policyRule?: string;
 }
 
 export interface DecisionError {
   code: 'expression-error' | 'input';
   message: string;
+  /** Input errors: the field at fault, e.g. `profile.age`, `interactionPoint`, `history[3].date`. */
   field?: string;
+  /** Expression errors: where the expression is written, e.g. `segment 'adults'`. */
+  place?: string;
 }
 
 export interface Decision {

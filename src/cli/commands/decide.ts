@@ -1,0 +1,164 @@
+// `offerops decide` (SPEC §5, §10): one decision for one audience member at one
+// interaction point, from a bundle file (or the config compiled in memory), with the
+// member's history from a §6 history file. `--json` prints
+// `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`.
+// Bad flags and bad input exit 2; a decision (even with no offer) exits 0.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BundleError } from '../../bundle/bundle.js';
+import type { Bundle } from '../../bundle/types.js';
+import { compileDirectory } from '../../compile/compile-directory.js';
+import { summaryLine } from '../../config/report-formats.js';
+import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/engine.js';
+import type { Decision, DecisionRequest, HistoryRow } from '../../engine/types.js';
+import { UserError } from '../../errors.js';
+import { HistoryFileError, readHistoryFile } from '../../io/history.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { findRepositoryRoot } from '../repository-root.js';
+
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `--profile '{"age": 40}'` or `--profile @profile.json`. */
+async function readJsonObject(flag: string, value: unknown, cwd: string): Promise<Record<string, unknown> | undefined> {
+  if (value === undefined) return undefined;
+  let text = String(value);
+  let source = `${flag}`;
+  if (text.startsWith('@')) {
+    const file = text.slice(1);
+    source = `${flag} ${file}`;
+    try {
+      text = await readFile(path.resolve(cwd, file), 'utf8');
+    } catch (error) {
+      throw new UserError(`${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UserError(`${source}: must be a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+async function openEngine(options: Record<string, unknown>, context: CommandContext): Promise<Engine> {
+  const { io } = context;
+  if (options['bundle'] !== undefined) {
+    const file = String(options['bundle']);
+    let text: string;
+    try {
+      text = await readFile(path.resolve(io.cwd, file), 'utf8');
+    } catch (error) {
+      throw new UserError(`cannot read bundle ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    try {
+      return loadEngine(text, file);
+    } catch (error) {
+      if (error instanceof BundleError || error instanceof EngineLoadError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+  const root = findRepositoryRoot(io.cwd);
+  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
+  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile (${summaryLine(result.problems)}); run \`offerops validate\`, or pass --bundle FILE`);
+  return createEngineOrFail(result.bundle);
+}
+
+function createEngineOrFail(bundle: Bundle): Engine {
+  try {
+    return createEngine(bundle);
+  } catch (error) {
+    if (error instanceof EngineLoadError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
+function parseCount(value: unknown): number {
+  const text = String(value);
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UserError(`--count must be a whole number of at least 1, got '${text}'`);
+  return Number(text);
+}
+
+/** The output of §10: the decision without the request echo. */
+export function decisionOutput(decision: Decision): Record<string, unknown> {
+  const out: Record<string, unknown> = { offers: decision.offers };
+  if (decision.defaultString !== undefined) out['defaultString'] = decision.defaultString;
+  out['controlGroups'] = decision.controlGroups;
+  if (decision.explain) out['explain'] = decision.explain;
+  if (decision.errors.length > 0) out['errors'] = decision.errors;
+  return out;
+}
+
+function describeDecision(decision: Decision, request: DecisionRequest, audienceId: string): string {
+  const lines = [`${decision.channel} / ${decision.interactionPoint} (zone ${decision.zone}) on ${request.at} for ${audienceId || '(profile id)'}:`];
+  if (decision.offers.length === 0) lines.push(decision.defaultString !== undefined ? `  no offer; default string: ${JSON.stringify(decision.defaultString)}` : '  no offer');
+  decision.offers.forEach((o, i) => lines.push(`  ${i + 1}. ${o.offer}  score ${o.score}  rule ${o.rule}  treatment ${o.treatmentCode}`));
+  if (decision.controlGroups.length > 0) lines.push(`control groups: ${decision.controlGroups.join(', ')}`);
+  if (decision.explain) {
+    lines.push('explain:');
+    for (const e of decision.explain) lines.push(`  ${e.offer} (rule ${e.rule}): ${e.outcome}: ${e.reason}`);
+  }
+  for (const e of decision.errors) lines.push(`warning: ${e.message}`);
+  return lines.join('\n') + '\n';
+}
+
+export const decideCommand: CommandDefinition = {
+  name: 'decide',
+  summary: 'decide the offers for one audience member at one interaction point',
+  configure: (command) => {
+    command
+      .option('--bundle <file>', 'bundle file (default: compile --config in memory)')
+      .requiredOption('--ip <name>', 'interaction point')
+      .option('--channel <name>', 'channel (needed when the interaction point name is not unique)')
+      .option('--profile <json>', 'profile as JSON, or @FILE')
+      .option('--audience-id <id>', "audience id (default: the profile's id field)")
+      .option('--audience-level <name>', "audience level (default: the channel's first)")
+      .option('--session <json>', 'session attributes as JSON, or @FILE')
+      .option('--history <file>', 'contact/response history, CSV or NDJSON (SPEC §6 format)')
+      .option('--at <date>', 'decision day YYYY-MM-DD, UTC (default: today)')
+      .option('--count <n>', 'offers wanted', '1')
+      .option('--explain', 'explain why each offer was chosen or dropped', false);
+  },
+  run: async (options, context) => {
+    const { io } = context;
+    const count = parseCount(options['count']);
+    const at = options['at'] === undefined ? new Date().toISOString().slice(0, 10) : String(options['at']);
+    if (!isoDay.test(at)) throw new UserError(`--at must be a day YYYY-MM-DD, got '${at}'`);
+    const profile = (await readJsonObject('--profile', options['profile'], io.cwd)) ?? {};
+    const session = await readJsonObject('--session', options['session'], io.cwd);
+    let history: HistoryRow[] | undefined;
+    if (options['history'] !== undefined) {
+      const file = String(options['history']);
+      try {
+        history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
+      } catch (error) {
+        if (error instanceof HistoryFileError) throw new UserError(error.message);
+        throw error;
+      }
+    }
+    const engine = await openEngine(options, context);
+    const audienceId = options['audienceId'] === undefined ? '' : String(options['audienceId']);
+    const request: DecisionRequest = {
+      interactionPoint: String(options['ip']),
+      audience: { id: audienceId, profile },
+      at,
+      count,
+      explain: Boolean(options['explain']),
+    };
+    if (options['channel'] !== undefined) request.channel = String(options['channel']);
+    if (options['audienceLevel'] !== undefined) request.audience.level = String(options['audienceLevel']);
+    if (session !== undefined) request.session = session;
+    if (history !== undefined) request.history = history;
+
+    const decision = engine.decide(request);
+    const inputErrors = decision.errors.filter((e) => e.code === 'input');
+    if (inputErrors.length > 0) {
+      const flag: Record<string, string> = { interactionPoint: '--ip', channel: '--channel', audienceId: '--audience-id', audienceLevel: '--audience-level', at: '--at', count: '--count' };
+      throw new UserError(inputErrors.map((e) => `${e.field && flag[e.field] ? `${flag[e.field]}: ` : ''}${e.message}`).join('\n'));
+    }
+    if (context.common.json) io.stdout(JSON.stringify(decisionOutput(decision), null, 2) + '\n');
+    else io.stderr(describeDecision(decision, request, audienceId));
+    return 0;
+  },
+};

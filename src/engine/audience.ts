@@ -1,0 +1,73 @@
+// The audience member's inputs (SPEC §5): the profile against the audience level's
+// declared attributes, the session against the channel's session attributes. Undeclared
+// fields are ignored; a declared field of the wrong type is an input error naming it
+// (`profile.age`, `session.device`).
+import { toCelRecord } from '../expr/environment.js';
+import type { CompiledChannel, CompiledLevel } from './compiled-bundle.js';
+import type { DecisionError } from './types.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function inputError(field: string, message: string): DecisionError {
+  return { code: 'input', field, message };
+}
+
+/** toCelRecord says `'age' must be …`; we say `profile.age must be …`. */
+function fieldError(prefix: string, error: { field: string; message: string }): DecisionError {
+  const quoted = `'${error.field}'`;
+  const rest = error.message.startsWith(quoted) ? error.message.slice(quoted.length) : `: ${error.message}`;
+  return inputError(`${prefix}.${error.field}`, `${prefix}.${error.field}${rest}`);
+}
+
+/** The audience level a request names, or the channel's first. */
+export function resolveLevel(channel: CompiledChannel, level: unknown): CompiledLevel | DecisionError {
+  if (level === undefined || level === null || level === '') {
+    const first = channel.levels[0];
+    return first ?? inputError('audienceLevel', `channel '${channel.name}' declares no audience level`);
+  }
+  if (typeof level !== 'string') return inputError('audienceLevel', `audienceLevel must be a string, got ${JSON.stringify(level)}`);
+  const found = channel.levels.find((l) => l.name === level);
+  return found ?? inputError('audienceLevel', `audience level '${level}' is not declared on channel '${channel.name}' (declared: ${channel.levels.map((l) => l.name).join(', ')})`);
+}
+
+/** The profile as CEL sees it, with the id field set to the audience id. */
+export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: string | null): { value: Record<string, unknown>; errors: DecisionError[] } {
+  if (raw === undefined || raw === null) raw = {};
+  if (!isPlainObject(raw)) return { value: {}, errors: [inputError('profile', `profile must be a JSON object, got ${JSON.stringify(raw)}`)] };
+  const converted = toCelRecord(level.attributes, raw, level.idField);
+  const errors = converted.errors.map((e) => fieldError('profile', e));
+  if (audienceId !== null) {
+    const given = converted.value[level.idField];
+    if (given !== undefined && String(given) !== audienceId) {
+      errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${JSON.stringify(given)} but the audience id is ${JSON.stringify(audienceId)}`));
+    }
+    if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;
+  }
+  return { value: converted.value, errors };
+}
+
+export function convertSession(channel: CompiledChannel, raw: unknown): { value: Record<string, unknown>; errors: DecisionError[] } {
+  if (raw === undefined || raw === null) raw = {};
+  if (!isPlainObject(raw)) return { value: {}, errors: [inputError('session', `session must be a JSON object, got ${JSON.stringify(raw)}`)] };
+  const converted = toCelRecord(channel.sessionAttributes, raw);
+  return { value: converted.value, errors: converted.errors.map((e) => fieldError('session', e)) };
+}
+
+/** The audience id of a request: `audience.id`, else the profile's id field. */
+export function resolveAudienceId(level: CompiledLevel, id: unknown, profile: unknown): string | DecisionError {
+  if (typeof id === 'string' && id !== '') return id;
+  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+  if (id === undefined || id === null || id === '') {
+    const fromProfile = isPlainObject(profile) ? profile[level.idField] : undefined;
+    if (typeof fromProfile === 'string' && fromProfile !== '') return fromProfile;
+    if (typeof fromProfile === 'number' && Number.isFinite(fromProfile)) return String(fromProfile);
+    return inputError('audienceId', `an audience id is needed: give it, or ${level.idField} in the profile`);
+  }
+  return inputError('audienceId', `audience id must be a non-empty string, got ${JSON.stringify(id)}`);
+}
+
+export function isDecisionError(value: unknown): value is DecisionError {
+  return isPlainObject(value) && value['code'] === 'input' && typeof value['message'] === 'string';
+}

@@ -1,0 +1,132 @@
+// Candidate rules and their offers (SPEC §5 steps 3–5). For each rule of the point's zone,
+// in precedence order:
+//   enabled → inside its effective..expires → member of its segment (if any) →
+//   its offers inside their own effective..expires → eligibility per offer (it sees
+//   `offer`; one that never reads `offer` is evaluated once per rule) → the rule is a candidate when at least one offer is eligible →
+//   control group (the member then gets nothing from the rule, and the assignment is
+//   recorded) → score (scoreExpression, else score) → the offer board.
+// Control groups are drawn only for candidate rules, so a rule's control group holds
+// members who would otherwise have been offered something: the comparison for lift.
+import type { OfferBoard } from './arbitration.js';
+import type { CompiledPoint, CompiledRule } from './compiled-bundle.js';
+import { controlGroupBucketFromSeed } from './control-group.js';
+import { reportExpressionError, type DecisionState } from './decision-state.js';
+import { reasons, type ExplainLog } from './explain.js';
+import { isMember, segmentFailure, segmentMismatch } from './segments.js';
+
+/** A (rule, offer) that got a score; kept only when explaining, to name the duplicates. */
+export interface ScoredCandidate {
+  offer: number;
+  rule: CompiledRule;
+  score: number;
+}
+
+export interface CandidateOutput {
+  board: OfferBoard;
+  controlGroups: string[];
+  explain: ExplainLog | null;
+  scored: ScoredCandidate[] | null;
+}
+
+/** Scratch for one rule's eligible offers (engine-owned, reused). */
+export type EligibleScratch = Int32Array;
+
+function toScore(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return Number.NaN;
+}
+
+export function collectCandidates(state: DecisionState, point: CompiledPoint, eligibleOffers: EligibleScratch, output: CandidateOutput): void {
+  const { board, explain } = output;
+  const atDay = state.atDay;
+  const cel = state.cel;
+  const rules = point.rules;
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!;
+    if (!rule.enabled) {
+      explain?.addRule(rule, 'rule-disabled', reasons.ruleDisabled(rule));
+      continue;
+    }
+    if (atDay < rule.effectiveDay || atDay > rule.expiresDay) {
+      explain?.addRule(rule, 'rule-not-effective', reasons.ruleNotEffective(rule, state.at));
+      continue;
+    }
+    const segment = rule.segment;
+    if (segment !== null && !isMember(state, segment)) {
+      if (explain) {
+        const failure = segmentFailure(state, segment);
+        if (failure !== null) explain.addRule(rule, 'expression-error', reasons.segmentFailed(segment, failure), { segment: segment.name });
+        else explain.addRule(rule, 'not-in-segment', reasons.notInSegment(segment, segmentMismatch(state, segment)), { segment: segment.name });
+      }
+      continue;
+    }
+    let count = 0;
+    const offers = rule.offers;
+    // An eligibility that never reads `offer` is evaluated once for the rule: 1 true, 0 false, -1 failed.
+    let ruleEligible = rule.eligibility === null ? 1 : 2;
+    let ruleFailure = '';
+    for (let i = 0; i < offers.length; i++) {
+      const offer = offers[i]!;
+      if (atDay < offer.effectiveDay || atDay > offer.expiresDay) {
+        explain?.add(offer.name, rule.name, 'offer-not-effective', reasons.offerNotEffective(offer, state.at));
+        continue;
+      }
+      let eligible = ruleEligible;
+      if (eligible === 2) {
+        cel.offer = offer.cel;
+        try {
+          eligible = rule.eligibility!(cel) === true ? 1 : 0;
+        } catch (error) {
+          eligible = -1;
+          ruleFailure = reportExpressionError(state, `${rule.place} eligibility`, error);
+        }
+        if (!rule.eligibilityPerOffer) ruleEligible = eligible;
+      }
+      if (eligible !== 1) {
+        if (explain) {
+          if (eligible === -1) explain.add(offer.name, rule.name, 'expression-error', reasons.eligibilityFailed(rule, ruleFailure));
+          else explain.add(offer.name, rule.name, 'not-eligible', reasons.notEligible(rule));
+        }
+        continue;
+      }
+      eligibleOffers[count++] = offer.index;
+    }
+    if (count === 0) continue;
+    if (rule.controlThreshold > 0) {
+      const bucket = controlGroupBucketFromSeed(rule.controlSeed, state.audienceId);
+      if (bucket < rule.controlThreshold) {
+        output.controlGroups.push(rule.name);
+        if (explain) for (let i = 0; i < count; i++) explain.add(state.compiled.offers[eligibleOffers[i]!]!.name, rule.name, 'control-group', reasons.control(rule, bucket));
+        continue;
+      }
+    }
+    // A scoreExpression that never reads `offer` is evaluated once for the rule.
+    let ruleScore = rule.scoreExpression === null ? rule.score : Number.NaN;
+    let scoreFailure: string | null = null;
+    for (let i = 0; i < count; i++) {
+      const index = eligibleOffers[i]!;
+      let score = ruleScore;
+      if (Number.isNaN(score) && scoreFailure === null) {
+        cel.offer = state.compiled.offers[index]!.cel;
+        try {
+          score = toScore(rule.scoreExpression!(cel));
+          if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(score)}, not a finite number`);
+        } catch (error) {
+          score = Number.NaN;
+          const message = reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
+          if (!rule.scorePerOffer) scoreFailure = message;
+          explain?.add(state.compiled.offers[index]!.name, rule.name, 'expression-error', reasons.scoreFailed(rule, message));
+          continue;
+        }
+        if (!rule.scorePerOffer) ruleScore = score;
+      } else if (scoreFailure !== null) {
+        explain?.add(state.compiled.offers[index]!.name, rule.name, 'expression-error', reasons.scoreFailed(rule, scoreFailure));
+        continue;
+      }
+      board.propose(index, score, rule);
+      output.scored?.push({ offer: index, rule, score });
+    }
+  }
+  cel.offer = null;
+}

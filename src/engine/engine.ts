@@ -1,0 +1,336 @@
+// The decision engine (SPEC §5): a pure library. A bundle is loaded once (digest and
+// format verified, every expression compiled), then each decision takes a request and
+// returns a Decision: no IO, no clock (the decision day is an input), no randomness
+// (control groups are a stable hash). A decision never throws for bad data: input
+// errors come back in `decision.errors` (code 'input', with the field), and run-time
+// expression failures count as false and are reported (code 'expression-error').
+//
+// The steps live one per file: segments.ts (membership, per-session memo),
+// candidate-rules.ts (rules, dates, eligibility, control groups, scores),
+// arbitration.ts (one entry per offer, ranking), suppression.ts, realtime-policy.ts,
+// explain.ts, treatment-code.ts; this file wires them in SPEC order.
+import { parseBundle } from '../bundle/bundle.js';
+import type { Bundle } from '../bundle/types.js';
+import { didYouMean } from '../config/problem.js';
+import { toCelTimestamp, withSegmentLookup } from '../expr/environment.js';
+import { OfferBoard } from './arbitration.js';
+import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
+import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
+import { compileBundle, type CompiledBundle, type CompiledPoint } from './compiled-bundle.js';
+import { dayNumber } from './days.js';
+import type { DecisionState } from './decision-state.js';
+import { ExplainLog, reasons } from './explain.js';
+import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext, type PolicyViolation } from './realtime-policy.js';
+import { isSegmentCache, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
+import { describeSuppression, findSuppression } from './suppression.js';
+import { formatTreatmentCode } from './treatment-code.js';
+import type { ChosenOffer, Decision, DecisionError, DecisionRequest } from './types.js';
+
+export { EngineLoadError } from './compiled-bundle.js';
+export type { SegmentCache } from './segments.js';
+export { decodeTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
+
+/** Steps 2–5 of one decision: the offers with an entry, best first, and what came with them. */
+interface Ranking {
+  offers: number[];
+  scores: number[];
+  rules: string[];
+  controlGroups: string[];
+  /** Expression errors found on the way (reported again whenever the memo is used). */
+  errors: DecisionError[];
+}
+
+/** The most offers one request may ask for (a guard against absurd input, not a product limit). */
+export const MAX_COUNT = 1000;
+
+export interface Engine {
+  readonly bundle: Bundle;
+  readonly digest: string;
+  /** Pure: same inputs → same decision. Never throws for bad data: input errors come back in decision.errors with code 'input' and field, and then offers is []. */
+  decide(request: DecisionRequest, cache?: SegmentCache): Decision;
+  /** Per-session memo of segment membership; the caller drops it on a `resegment` event. */
+  newSegmentCache(): SegmentCache;
+  /** Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field). */
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[];
+  /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
+  findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
+}
+
+/** Compiles every expression once; throws EngineLoadError (naming the expression's place) if one does not compile. */
+export function createEngine(bundle: Bundle): Engine {
+  return new DecisionEngine(bundle);
+}
+
+/** parseBundle (digest + format check; BundleError) then createEngine (EngineLoadError). */
+export function loadEngine(text: string, source: string): Engine {
+  return createEngine(parseBundle(text, source));
+}
+
+function inputError(field: string, message: string): DecisionError {
+  return { code: 'input', field, message };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class DecisionEngine implements Engine {
+  readonly bundle: Bundle;
+  readonly digest: string;
+  private readonly compiled: CompiledBundle;
+  private readonly board: OfferBoard;
+  private readonly eligible: Int32Array;
+  private lastAt = '';
+  private lastNow = new Date(0);
+
+  constructor(bundle: Bundle) {
+    this.compiled = compileBundle(bundle);
+    this.bundle = bundle;
+    this.digest = bundle.digest;
+    this.board = new OfferBoard(this.compiled.offers.length);
+    let widest = 0;
+    for (const rule of bundle.body.rules) widest = Math.max(widest, rule.offers.length);
+    this.eligible = new Int32Array(widest);
+  }
+
+  newSegmentCache(): SegmentCache {
+    return new SessionSegmentCache();
+  }
+
+  findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null {
+    const found = this.resolvePoint(point, channel);
+    return 'point' in found ? { channel: found.point.channel.name, zone: found.point.zone } : null;
+  }
+
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[] {
+    const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
+    if (!compiledChannel) return [inputError('channel', `channel '${String(channel)}' is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`)];
+    const resolved = resolveLevel(compiledChannel, level);
+    if (isDecisionError(resolved)) return [resolved];
+    return [...convertProfile(resolved, profile, null).errors, ...convertSession(compiledChannel, session).errors];
+  }
+
+  private resolvePoint(point: unknown, channel: unknown): { point: CompiledPoint } | { error: DecisionError } {
+    if (typeof point !== 'string' || point === '') return { error: inputError('interactionPoint', `interactionPoint must be a name, got ${JSON.stringify(point)}`) };
+    if (channel !== undefined && channel !== null && channel !== '') {
+      const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
+      if (!compiledChannel) return { error: inputError('channel', `channel ${JSON.stringify(channel)} is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`) };
+      const found = compiledChannel.points.get(point);
+      if (!found) return { error: inputError('interactionPoint', `interaction point '${point}' is not defined on channel '${compiledChannel.name}'${didYouMean(point, compiledChannel.points.keys())}`) };
+      return { point: found };
+    }
+    const named = this.compiled.pointsByName.get(point);
+    if (!named) return { error: inputError('interactionPoint', `interaction point '${point}' is not defined in the bundle${didYouMean(point, this.compiled.pointsByName.keys())}`) };
+    if (named.length > 1) {
+      return { error: inputError('channel', `interaction point '${point}' is on channels ${named.map((p) => `'${p.channel.name}'`).join(', ')}: name the channel`) };
+    }
+    return { point: named[0]! };
+  }
+
+  private now(at: string): Date {
+    if (at !== this.lastAt) {
+      this.lastNow = toCelTimestamp(at);
+      this.lastAt = at;
+    }
+    return this.lastNow;
+  }
+
+  decide(request: DecisionRequest, cache?: SegmentCache): Decision {
+    const raw: Record<string, unknown> = isRecord(request) ? (request as unknown as Record<string, unknown>) : {};
+    const resolved = this.resolvePoint(raw['interactionPoint'], raw['channel']);
+    if ('error' in resolved) return failed(raw, null, [resolved.error]);
+    const point = resolved.point;
+    const channel = point.channel;
+    const errors: DecisionError[] = [];
+
+    const at = raw['at'];
+    const atDay = typeof at === 'string' ? dayNumber(at) : Number.NaN;
+    if (Number.isNaN(atDay)) errors.push(inputError('at', `at must be a YYYY-MM-DD day, got ${JSON.stringify(at)}`));
+    const count = raw['count'];
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+      errors.push(inputError('count', `count must be a whole number from 1 to ${MAX_COUNT}, got ${JSON.stringify(count)}`));
+    }
+    const audience = raw['audience'];
+    if (!isRecord(audience)) {
+      errors.push(inputError('audience', 'audience must be an object with id and profile'));
+      return failed(raw, point, errors);
+    }
+    const level = resolveLevel(channel, audience['level']);
+    if (isDecisionError(level)) return failed(raw, point, [...errors, level]);
+    const audienceId = resolveAudienceId(level, audience['id'], audience['profile']);
+    if (typeof audienceId !== 'string') {
+      // Report every input problem at once, not the missing id alone.
+      const more = [...convertProfile(level, audience['profile'], null).errors, ...convertSession(channel, raw['session']).errors];
+      return failed(raw, point, [...errors, audienceId, ...more]);
+    }
+    if (errors.length > 0) return failed(raw, point, errors);
+
+    const segments = cache !== undefined && isSegmentCache(cache) ? cache : new SessionSegmentCache();
+    const day = at as string;
+    segments.prepare(this.compiled, audienceId, level.name, day);
+    const rawProfile = audience['profile'];
+    const rawSession = raw['session'];
+    if (!segments.converted || segments.rawProfile !== rawProfile || segments.rawSession !== rawSession) {
+      const profile = convertProfile(level, rawProfile, audienceId);
+      const session = convertSession(channel, rawSession);
+      segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors]);
+    }
+    if (segments.inputErrors.length > 0) return failed(raw, point, [...segments.inputErrors]);
+    const history = readMemberHistory(this.compiled, raw['history'] as DecisionRequest['history'], audienceId, atDay, errors);
+    if (errors.length > 0) return failed(raw, point, errors);
+
+    const state: DecisionState = {
+      compiled: this.compiled,
+      channel,
+      level,
+      audienceId,
+      at: day,
+      atDay,
+      cel: { profile: segments.profile, session: segments.session, now: this.now(day), offer: null },
+      segments,
+      errors,
+      reported: null,
+    };
+    return withSegmentLookup(segmentLookup(state), () => this.run(state, point, count as number, history, raw['explain'] === true));
+  }
+
+  /** Steps 2–5: candidates, control groups, one entry per offer, ranked. Memoised per session and point. */
+  private ranking(state: DecisionState, point: CompiledPoint, explain: ExplainLog | null): Ranking {
+    const memo = explain ? undefined : (state.segments.rankings.get(point) as Ranking | undefined);
+    if (memo !== undefined) {
+      for (const error of memo.errors) state.errors.push(error);
+      return memo;
+    }
+    const board = this.board;
+    board.begin();
+    const output: CandidateOutput = { board, controlGroups: [], explain, scored: explain ? [] : null };
+    collectCandidates(state, point, this.eligible, output);
+    if (explain && output.scored) {
+      for (const candidate of output.scored) {
+        const winner = board.bestRule[candidate.offer]!;
+        if (winner === candidate.rule.precedence) continue;
+        const winnerRule = this.bundle.body.rules[winner]!.name;
+        explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score), {
+          score: candidate.score,
+        });
+      }
+    }
+    const offers = board.ranked();
+    const ranking: Ranking = {
+      offers,
+      scores: offers.map((o) => board.bestScore[o]!),
+      rules: offers.map((o) => this.bundle.body.rules[board.bestRule[o]!]!.name),
+      controlGroups: output.controlGroups,
+      errors: state.errors.slice(),
+    };
+    if (!explain) state.segments.rankings.set(point, ranking);
+    return ranking;
+  }
+
+  /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, explaining: boolean): Decision {
+    const explain = explaining ? new ExplainLog() : null;
+    const ranking = this.ranking(state, point, explain);
+    const offers = this.compiled.offers;
+    const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    const rules = point.channel.realtimeRules;
+    const chosen: ChosenContact[] = [];
+    const chosenRank: number[] = [];
+    const chosenRule: string[] = [];
+    let deferred: { at: number; rank: number; violation: PolicyViolation }[] | null = null;
+    const policyContext: PolicyContext | null =
+      rules.length === 0 ? null : { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
+    const choose = (at: number): void => {
+      chosen.push({ offer: offers[ranking.offers[at]!]!, score: ranking.scores[at]! });
+      chosenRank.push(at);
+      chosenRule.push(ranking.rules[at]!);
+    };
+    let rank = 0; // among offers not suppressed, 1-based
+    for (let at = 0; at < ranking.offers.length; at++) {
+      // Without an explanation nothing past the count matters.
+      if (chosen.length >= limit && !explain) break;
+      const offer = offers[ranking.offers[at]!]!;
+      const score = ranking.scores[at]!;
+      const rule = ranking.rules[at]!;
+      const hit = history === null ? null : findSuppression(offer, history, state.atDay);
+      if (hit !== null) {
+        explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
+        continue;
+      }
+      rank++;
+      if (chosen.length >= limit) {
+        explain?.add(offer.name, rule, 'rank', reasons.rank(rank, limit), { score, rank });
+        continue;
+      }
+      if (policyContext !== null) {
+        const violation = findPolicyViolation(rules, offer, score, policyContext);
+        if (violation !== null) {
+          // A B offer of bOnlyWithA ranked above its A offer gets a second chance once the A offer is in.
+          if (isDeferrable(violation)) (deferred ??= []).push({ at, rank, violation });
+          else this.explainPolicy(explain, offer.name, rule, score, violation, rank);
+          if (!explain && blocksEveryOffer(violation)) break;
+          continue;
+        }
+      }
+      choose(at);
+    }
+    if (deferred !== null && policyContext !== null) {
+      for (const { at, rank: deferredRank, violation } of deferred) {
+        const offer = offers[ranking.offers[at]!]!;
+        if (chosen.length >= limit) {
+          explain?.add(offer.name, ranking.rules[at]!, 'rank', reasons.rank(deferredRank, limit), { score: ranking.scores[at]!, rank: deferredRank });
+          continue;
+        }
+        const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);
+        if (again === null) choose(at);
+        else this.explainPolicy(explain, offer.name, ranking.rules[at]!, ranking.scores[at]!, again ?? violation, deferredRank);
+      }
+    }
+
+    const order = chosen.map((_, i) => i);
+    if (deferred !== null) order.sort((a, b) => chosenRank[a]! - chosenRank[b]!);
+    const result: ChosenOffer[] = new Array(chosen.length);
+    for (let i = 0; i < order.length; i++) {
+      const k = order[i]!;
+      const { offer, score } = chosen[k]!;
+      const rule = chosenRule[k]!;
+      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name) };
+      explain?.add(offer.name, rule, 'chosen', reasons.chosen(i + 1, score), { score, rank: i + 1 });
+    }
+    const decision: Decision = {
+      channel: point.channel.name,
+      interactionPoint: point.name,
+      zone: point.zone,
+      offers: result,
+      controlGroups: ranking.controlGroups.slice(),
+      errors: state.errors,
+    };
+    if (result.length === 0 && point.defaultString !== null) decision.defaultString = point.defaultString;
+    if (explain) decision.explain = explain.entries;
+    return decision;
+  }
+
+  private explainPolicy(explain: ExplainLog | null, offer: string, rule: string, score: number, violation: PolicyViolation, rank: number): void {
+    if (!explain) return;
+    const policyRule = violation.rule;
+    explain.add(offer, rule, 'policy', reasons.policy(policyRule.policy, policyRule.name, policyRule.type, violation.detail), {
+      score,
+      rank,
+      policy: policyRule.policy,
+      policyRule: policyRule.name,
+    });
+  }
+}
+
+/** A decision refused for its input: no offers, the errors naming the fields. */
+function failed(raw: Record<string, unknown>, point: CompiledPoint | null, errors: DecisionError[]): Decision {
+  return {
+    channel: point?.channel.name ?? (typeof raw['channel'] === 'string' ? raw['channel'] : ''),
+    interactionPoint: point?.name ?? (typeof raw['interactionPoint'] === 'string' ? raw['interactionPoint'] : ''),
+    zone: point?.zone ?? '',
+    offers: [],
+    controlGroups: [],
+    errors,
+  };
+}

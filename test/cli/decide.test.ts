@@ -1,0 +1,114 @@
+// SPEC §10 `offerops decide`: flags, @file profile, CSV and NDJSON history, exit codes.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelYaml, offersYaml, strategy } from '../engine/engine-fixture.js';
+import { runCli } from './run-cli.js';
+
+let root: string;
+const profile = JSON.stringify({ customerId: 'c1', age: 40, income: 90000 });
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'offerops-decide-'));
+  await mkdir(path.join(root, '.git'));
+  await mkdir(path.join(root, 'config'));
+  await writeFile(path.join(root, 'config', 'channel.yaml'), channelYaml);
+  await writeFile(path.join(root, 'config', 'offers.yaml'), offersYaml);
+  await writeFile(
+    path.join(root, 'config', 'strategy.yaml'),
+    strategy('s', ['{ name: hv, segment: high-value, offer: gold-card, score: 80 }', '{ name: base, offer: savings-plus, score: 10 }', "{ name: odd, offer: platinum-card, score: 5, eligibility: 'profile.tier == \"gold\"' }"]) +
+      '---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: once }\nspec: { suppression: { afterAccept: true } }\n---\n' +
+      strategy('t', ['{ name: once-rule, offer: once, score: 50 }']),
+  );
+  await writeFile(path.join(root, 'profile.json'), profile);
+  await writeFile(path.join(root, 'history.csv'), 'customerId,offer,channel,date,event\nc1,once,web,2026-01-01,accept\nc2,gold-card,web,2026-01-01,accept\n');
+  await writeFile(path.join(root, 'history.ndjson'), '{"customerId":"c1","offer":"once","channel":"web","date":"2026-01-01","event":"accept"}\n');
+  const compiled = await runCli(['compile', '--out', 'bundle.json'], { cwd: root });
+  expect(compiled.code).toBe(0);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const decide = (args: string[]) => runCli(['decide', '--bundle', 'bundle.json', '--at', '2026-05-01', ...args], { cwd: root });
+
+describe('offerops decide', () => {
+  it('prints the decision as JSON in the §10 shape', async () => {
+    const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--count', '3', '--json']);
+    expect(result.code).toBe(0);
+    const out = JSON.parse(result.stdout);
+    expect(Object.keys(out)).toEqual(['offers', 'controlGroups', 'errors']);
+    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
+    expect(out.offers[0]).toEqual({ offer: 'gold-card', score: 80, rule: 'hv', treatmentCode: expect.stringMatching(/^[0-9a-f]{12}\.web\.home-sidebar\.hv\.gold-card$/) });
+    // the tier is missing, so the eligibility of 'odd' failed: reported, not fatal
+    expect(out.errors[0]).toMatchObject({ code: 'expression-error' });
+  });
+
+  it('reads the profile from @file and the history from CSV or NDJSON', async () => {
+    for (const history of ['history.csv', 'history.ndjson']) {
+      const result = await decide(['--ip', 'home-sidebar', '--profile', '@profile.json', '--history', history, '--count', '3', '--json']);
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'savings-plus']);
+    }
+  });
+
+  it('explains, and gives the default string when no offer qualifies', async () => {
+    const result = await decide(['--ip', 'home-hero', '--profile', JSON.stringify({ customerId: 'c1', age: 10, income: 1, tier: 'bronze' }), '--history', 'history.csv', '--explain', '--json']);
+    const out = JSON.parse(result.stdout);
+    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['savings-plus']);
+    expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'not-in-segment' }));
+    expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'once', outcome: 'suppressed' }));
+  });
+
+  it('prints a human summary on stderr without --json', async () => {
+    const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--audience-id', 'c1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('web / home-sidebar (zone home) on 2026-05-01 for c1:');
+    expect(result.stderr).toContain('1. gold-card  score 80  rule hv');
+  });
+
+  it('compiles the config in memory when no bundle is given', async () => {
+    const result = await runCli(['decide', '--ip', 'checkout-upsell', '--profile', profile, '--at', '2026-05-01', '--json'], { cwd: root });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).offers[0].offer).toBe('gold-card');
+  });
+
+  it.each([
+    [['--ip', 'nowhere', '--profile', profile], "interaction point 'nowhere' is not defined"],
+    [['--ip', 'home-hero', '--profile', '{"age": "old"}'], 'profile.age must be'],
+    [['--ip', 'home-hero', '--profile', '{not json'], '--profile: not valid JSON'],
+    [['--ip', 'home-hero', '--profile', '@missing.json'], '--profile: cannot read missing.json'],
+    [['--ip', 'home-hero', '--profile', profile, '--count', 'two'], '--count must be a whole number'],
+    [['--ip', 'home-hero', '--profile', profile, '--count', '0'], '--count must be a whole number'],
+    [['--ip', 'home-hero', '--profile', profile, '--at', '2026-02-30'], '--at: at must be a YYYY-MM-DD day'],
+    [['--ip', 'home-hero', '--profile', profile, '--history', 'missing.csv'], 'missing.csv: cannot read: ENOENT'],
+    [['--ip', 'home-hero', '--profile', '{}'], 'an audience id is needed'],
+    [['--ip', 'home-hero', '--profile', profile, '--channel', 'sms'], "--channel: channel \"sms\" is not in the bundle"],
+  ])('exits 2 on bad input %j', async (args, message) => {
+    const result = await decide(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('exits 2 on bad flags', async () => {
+    expect((await decide(['--profile', profile])).code).toBe(2); // --ip is required
+    expect((await decide(['--ip', 'home-hero', '--bogus'])).code).toBe(2);
+  });
+
+  it('exits 2 on a history value that does not convert, naming file:line:column', async () => {
+    await writeFile(path.join(root, 'bad.csv'), 'customerId,offer,channel,date\nc1,once,web,01/02/2026\n');
+    const result = await decide(['--ip', 'home-hero', '--profile', profile, '--history', 'bad.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('bad.csv:2:13: date must be a YYYY-MM-DD day');
+  });
+
+  it('refuses a tampered bundle with exit 2', async () => {
+    const text = await readFile(path.join(root, 'bundle.json'), 'utf8');
+    await writeFile(path.join(root, 'tampered.json'), text.replace('"score": 80', '"score": 100'));
+    const result = await runCli(['decide', '--bundle', 'tampered.json', '--ip', 'home-hero', '--profile', profile], { cwd: root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('tampered.json: digest mismatch');
+  });
+});

@@ -1,0 +1,72 @@
+// SPEC §5 step 4: control groups by a stable hash of (channel, rule, audienceId).
+import { describe, expect, it } from 'vitest';
+import { controlGroupBucket } from '../../src/engine/control-group.js';
+import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
+
+describe('control group hash', () => {
+  it('is stable and documented: the same inputs give the same bucket in 0..9999', () => {
+    // Pinned values, computed by an independent implementation of the documented definition
+    // (FNV-1a 32 over UTF-8 "channel\0rule\0id", murmur3 fmix32, mod 10000). Changing the
+    // hash would move members between groups.
+    expect(controlGroupBucket('web', 'hv-gold-upgrade', 'c1')).toBe(controlGroupBucket('web', 'hv-gold-upgrade', 'c1'));
+    const pinned = [controlGroupBucket('web', 'hv-gold-upgrade', 'c1'), controlGroupBucket('web', 'hv-gold-upgrade', 'c2'), controlGroupBucket('email', 'r', 'ü-ñ-😀')];
+    expect(pinned).toEqual([4323, 5595, 8854]);
+    for (const bucket of pinned) expect(bucket).toBeGreaterThanOrEqual(0);
+  });
+
+  it('depends on the channel, the rule and the member', () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `customer-${i}`);
+    const byRule = (rule: string) => ids.map((id) => controlGroupBucket('web', rule, id)).join();
+    expect(byRule('a')).not.toBe(byRule('b'));
+    expect(ids.map((id) => controlGroupBucket('sms', 'a', id)).join()).not.toBe(byRule('a'));
+  });
+
+  it('puts about percent of members in the control group, for sequential ids too', () => {
+    const n = 20000;
+    let inTen = 0;
+    let inOne = 0;
+    for (let i = 0; i < n; i++) {
+      const bucket = controlGroupBucket('web', 'hv', String(i));
+      if (bucket < 1000) inTen++;
+      if (bucket < 100) inOne++;
+    }
+    expect(inTen / n).toBeGreaterThan(0.09);
+    expect(inTen / n).toBeLessThan(0.11);
+    expect(inOne / n).toBeGreaterThan(0.007);
+    expect(inOne / n).toBeLessThan(0.013);
+  });
+});
+
+describe('control groups in decisions', () => {
+  it('gives nothing from a rule to a member of its control group and records the assignment', async () => {
+    const engine = await engineFor(strategy('s', ['{ name: holdout, offer: gold-card, score: 80, controlGroup: { percent: 30 } }', '{ name: other, offer: savings-plus, score: 10 }']));
+    let control = 0;
+    for (let i = 0; i < 400; i++) {
+      const id = `m${i}`;
+      const decision = engine.decide(request({ audience: { id, profile: { ...adult, customerId: id } }, explain: true }));
+      const inControl = controlGroupBucket('web', 'holdout', id) < 3000;
+      expect(decision.controlGroups).toEqual(inControl ? ['holdout'] : []);
+      expect(offersOf(decision).includes('gold-card')).toBe(!inControl);
+      if (inControl) {
+        control++;
+        expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'control-group' }));
+        expect(offersOf(decision)).toEqual(['savings-plus']);
+      }
+    }
+    expect(control).toBeGreaterThan(80);
+    expect(control).toBeLessThan(160);
+  });
+
+  it('keeps the same member in the control group on every decision and every day', async () => {
+    const engine = await engineFor(strategy('s', ['{ name: holdout, offer: gold-card, score: 80, controlGroup: { percent: 50 } }']));
+    const id = Array.from({ length: 100 }, (_, i) => `x${i}`).find((x) => controlGroupBucket('web', 'holdout', x) < 5000)!;
+    for (const at of ['2026-01-01', '2026-06-15', '2027-03-03']) {
+      expect(engine.decide(request({ at, audience: { id, profile: { ...adult, customerId: id } } })).controlGroups).toEqual(['holdout']);
+    }
+  });
+
+  it('draws the control group only for members the rule would serve', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: holdout, offer: gold-card, score: 80, eligibility: 'profile.age > 100', controlGroup: { percent: 100 } }"]));
+    expect(engine.decide(request()).controlGroups).toEqual([]);
+  });
+});

@@ -1,0 +1,278 @@
+// SPEC §5 decision semantics, step by step, on small hand-written configs.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine/engine.js';
+import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
+
+describe('step 1: the interaction point gives the zone', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(strategy('s', ['{ name: home-only, zone: home, offer: gold-card, score: 50 }', '{ name: checkout-only, zone: checkout, offer: savings-plus, score: 50 }', '{ name: anywhere, offer: platinum-card, score: 10 }']));
+  });
+
+  it('offers only rules of the point zone and rules without a zone', () => {
+    const decision = engine.decide(request({ interactionPoint: 'home-sidebar' }));
+    expect(decision.zone).toBe('home');
+    expect(offersOf(decision)).toEqual(['gold-card', 'platinum-card']);
+    expect(offersOf(engine.decide(request({ interactionPoint: 'checkout-upsell' })))).toEqual(['savings-plus', 'platinum-card']);
+  });
+
+  it('refuses an unknown interaction point with an input error naming it and a suggestion', () => {
+    const decision = engine.decide(request({ interactionPoint: 'home-sidebr' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'input', field: 'interactionPoint' })]);
+    expect(decision.errors[0]!.message).toContain("did you mean 'home-sidebar'");
+  });
+
+  it('refuses an unknown channel', () => {
+    const decision = engine.decide(request({ channel: 'mobile' }));
+    expect(decision.errors[0]).toMatchObject({ code: 'input', field: 'channel' });
+  });
+
+  it('resolves points by name and answers null for unknown ones', () => {
+    expect(engine.findInteractionPoint('checkout-upsell')).toEqual({ channel: 'web', zone: 'checkout' });
+    expect(engine.findInteractionPoint('checkout-upsell', 'web')).toEqual({ channel: 'web', zone: 'checkout' });
+    expect(engine.findInteractionPoint('nope')).toBeNull();
+    expect(engine.findInteractionPoint('checkout-upsell', 'email')).toBeNull();
+  });
+});
+
+describe('step 2: segment membership', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(strategy('s', ['{ name: hv, segment: high-value, offer: gold-card, score: 80 }', '{ name: all, offer: savings-plus, score: 10 }']));
+  });
+
+  it('offers a segment rule to members only (inSegment included)', () => {
+    expect(offersOf(engine.decide(request({}, { ...adult, income: 90000 })))).toEqual(['gold-card', 'savings-plus']);
+    expect(offersOf(engine.decide(request({}, { ...adult, income: 50000 })))).toEqual(['savings-plus']);
+    expect(offersOf(engine.decide(request({}, { ...adult, income: 90000, age: 16 })))).toEqual(['savings-plus']);
+  });
+
+  it('counts a segment whose expression fails at run time (missing attribute) as false and explains it', () => {
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(decision)).toEqual(['savings-plus']);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "segment 'high-value'" })]);
+    expect(decision.errors[0]!.message).toContain('income');
+    const entry = decision.explain!.find((e) => e.rule === 'hv');
+    expect(entry).toMatchObject({ offer: 'gold-card', outcome: 'expression-error', segment: 'high-value' });
+  });
+
+  it('memoises membership per session until the caller drops the cache', () => {
+    const cache = engine.newSegmentCache();
+    const profile = { ...adult, income: 90000 };
+    expect(offersOf(engine.decide(request({}, profile), cache))).toContain('gold-card');
+    // the profile changes but the session keeps its segments until a resegment event
+    const poorer = { ...adult, income: 10 };
+    expect(offersOf(engine.decide(request({}, poorer), cache))).toContain('gold-card');
+    expect(offersOf(engine.decide(request({}, poorer), engine.newSegmentCache()))).not.toContain('gold-card');
+  });
+
+  it('starts the memo afresh for another member, day or engine', () => {
+    const cache = engine.newSegmentCache();
+    engine.decide(request({}, { ...adult, income: 90000 }), cache);
+    const other = { ...adult, customerId: 'c2', income: 10 };
+    expect(offersOf(engine.decide(request({ audience: { id: 'c2', profile: other } }, other), cache))).not.toContain('gold-card');
+  });
+
+  it('treats a segment of another audience level as not a member', async () => {
+    const households = await engineFor(strategy('s', ['{ name: big, segment: big-households, offer: gold-card, score: 80 }']));
+    const decision = households.decide(request({ explain: true }, { ...adult, size: 9 }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.explain![0]).toMatchObject({ outcome: 'not-in-segment', reason: expect.stringContaining("audience level 'household'") });
+    const asHousehold = households.decide({ interactionPoint: 'home-sidebar', audience: { level: 'household', id: 'h1', profile: { size: 5 } }, at: '2026-05-01', count: 1 });
+    expect(offersOf(asHousehold)).toEqual(['gold-card']);
+  });
+});
+
+describe('step 3: candidate rules', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(
+      strategy('s', [
+        '{ name: off, offer: gold-card, score: 90, enabled: false }',
+        '{ name: spring, offer: platinum-card, score: 70, effective: 2026-03-01, expires: 2026-05-31 }',
+        "{ name: rich, offer: savings-plus, score: 60, eligibility: 'profile.income > 1000.0 && offer.cost < 1.0' }",
+      ]),
+    );
+  });
+
+  it('skips a disabled rule', () => {
+    const decision = engine.decide(request({ explain: true }));
+    expect(offersOf(decision)).not.toContain('gold-card');
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', rule: 'off', outcome: 'rule-disabled' }));
+  });
+
+  it('uses a rule only inside its effective..expires days, both inclusive', () => {
+    expect(offersOf(engine.decide(request({ at: '2026-03-01' })))).toContain('platinum-card');
+    expect(offersOf(engine.decide(request({ at: '2026-05-31' })))).toContain('platinum-card');
+    const after = engine.decide(request({ at: '2026-06-01', explain: true }));
+    expect(offersOf(after)).not.toContain('platinum-card');
+    expect(after.explain).toContainEqual(expect.objectContaining({ rule: 'spring', outcome: 'rule-not-effective' }));
+    expect(offersOf(engine.decide(request({ at: '2026-02-28' })))).not.toContain('platinum-card');
+  });
+
+  it('applies eligibility, which sees the profile and the candidate offer', () => {
+    expect(offersOf(engine.decide(request()))).toContain('savings-plus');
+    const poor = engine.decide(request({ explain: true }, { ...adult, income: 10 }));
+    expect(offersOf(poor)).not.toContain('savings-plus');
+    expect(poor.explain).toContainEqual(expect.objectContaining({ rule: 'rich', outcome: 'not-eligible' }));
+  });
+
+  it('counts an eligibility that fails at run time as false, reports it and keeps deciding', () => {
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 30 }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.errors).toContainEqual(expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'rich' eligibility" }));
+    expect(decision.explain).toContainEqual(expect.objectContaining({ rule: 'rich', outcome: 'expression-error' }));
+  });
+});
+
+describe('step 5: offers, scores and one entry per offer', () => {
+  it('expands offer lists and drops offers outside their own dates', async () => {
+    const engine = await engineFor(strategy('s', ['{ name: credit, offerList: credit-offers, score: 50 }', '{ name: travel, offer: travel-insurance, score: 40 }']));
+    expect(offersOf(engine.decide(request({ at: '2026-05-01' })))).toEqual(['gold-card', 'platinum-card', 'travel-insurance']);
+    const winter = engine.decide(request({ at: '2026-12-01', explain: true }));
+    expect(offersOf(winter)).toEqual(['gold-card', 'platinum-card']);
+    expect(winter.explain).toContainEqual(expect.objectContaining({ offer: 'travel-insurance', outcome: 'offer-not-effective' }));
+  });
+
+  it('scores with scoreExpression when given, else the rule score', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-income, offer: gold-card, score: 1, scoreExpression: 'profile.income / 1000.0' }", "{ name: by-cost, offer: platinum-card, scoreExpression: 'offer.cost * 10.0' }", '{ name: flat, offer: savings-plus, score: 45 }']));
+    const decision = engine.decide(request({}, { ...adult, income: 42000 }));
+    expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([
+      ['savings-plus', 45],
+      ['gold-card', 42],
+      ['platinum-card', 40],
+    ]);
+  });
+
+  it('drops an offer whose scoreExpression fails at run time and reports it', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-income, offer: gold-card, scoreExpression: 'profile.income / 1000.0' }"]));
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors[0]).toMatchObject({ code: 'expression-error', place: "strategy 's' rule 'by-income' scoreExpression" });
+    expect(decision.explain![0]).toMatchObject({ outcome: 'expression-error', rule: 'by-income' });
+  });
+
+  it('keeps the highest score of an offer reached through several rules', async () => {
+    const engine = await engineFor(strategy('s', ['{ name: low, offer: gold-card, score: 30 }', '{ name: high, offer: gold-card, score: 70 }']));
+    const decision = engine.decide(request({ explain: true }));
+    expect(decision.offers).toEqual([expect.objectContaining({ offer: 'gold-card', score: 70, rule: 'high' })]);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ rule: 'low', outcome: 'lower-score-duplicate', reason: expect.stringContaining("rule 'high'") }));
+  });
+
+  it('breaks a score tie by the rule that comes first: strategies in name order, rules as written', async () => {
+    const engine = await engineFor(
+      strategy('zeta', ['{ name: z-first, offer: gold-card, score: 50 }']) +
+        '---\n' +
+        strategy('alpha', ['{ name: a-second, offer: gold-card, score: 50 }', '{ name: a-first-written, offer: platinum-card, score: 50 }', '{ name: a-later, offer: platinum-card, score: 50 }']),
+    );
+    const decision = engine.decide(request());
+    expect(decision.offers.find((o) => o.offer === 'gold-card')!.rule).toBe('a-second');
+    expect(decision.offers.find((o) => o.offer === 'platinum-card')!.rule).toBe('a-first-written');
+  });
+});
+
+describe('step 7: ranking, count, maxOffers and the default string', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(strategy('s', ['{ name: r1, offer: savings-plus, score: 50 }', '{ name: r2, offer: gold-card, score: 50 }', '{ name: r3, offer: platinum-card, score: 90 }']));
+  });
+
+  it('ranks by score descending, then offer name ascending', () => {
+    expect(offersOf(engine.decide(request()))).toEqual(['platinum-card', 'gold-card', 'savings-plus']);
+  });
+
+  it('returns the top n', () => {
+    const decision = engine.decide(request({ count: 2, explain: true }));
+    expect(offersOf(decision)).toEqual(['platinum-card', 'gold-card']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'savings-plus', outcome: 'rank', rank: 3 }));
+  });
+
+  it("never returns more than the point's maxOffers", () => {
+    expect(engine.decide(request({ interactionPoint: 'home-hero', count: 10 })).offers).toHaveLength(2);
+  });
+
+  it("returns the point's default string when no offer qualifies, and only then", async () => {
+    expect(engine.decide(request({ interactionPoint: 'home-hero' })).defaultString).toBeUndefined();
+    const empty = await engineFor(strategy('s', ['{ name: r, offer: gold-card, score: 5, enabled: false }']));
+    const decision = empty.decide(request({ interactionPoint: 'home-hero' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.defaultString).toBe('Welcome back');
+    expect(empty.decide(request({ interactionPoint: 'home-sidebar' })).defaultString).toBeUndefined();
+  });
+
+  it('gives each chosen offer a treatment code stable for (bundle, channel, point, rule, offer)', () => {
+    const a = engine.decide(request());
+    const b = engine.decide(request({ audience: { id: 'c9', profile: { ...adult, customerId: 'c9' } } }));
+    expect(a.offers.map((o) => o.treatmentCode)).toEqual(b.offers.map((o) => o.treatmentCode));
+    expect(new Set(a.offers.map((o) => o.treatmentCode)).size).toBe(3);
+    expect(engine.decide(request({ interactionPoint: 'home-hero' })).offers[0]!.treatmentCode).not.toBe(a.offers[0]!.treatmentCode);
+  });
+
+  it('is pure: the same request gives the same decision', () => {
+    const r = request({ explain: true });
+    expect(engine.decide(r)).toEqual(engine.decide(r));
+  });
+});
+
+describe('input errors', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(strategy('s', ['{ name: r, offer: gold-card, score: 5 }']));
+  });
+
+  it('refuses a declared profile field of the wrong type, naming the field', () => {
+    const decision = engine.decide(request({}, { ...adult, age: 'forty' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'input', field: 'profile.age' })]);
+    expect(decision.errors[0]!.message).toMatch(/^profile\.age must be/);
+  });
+
+  it('refuses a session value outside its enum, naming the field', () => {
+    const decision = engine.decide(request({ session: { device: 'watch' } }));
+    expect(decision.errors).toEqual([expect.objectContaining({ field: 'session.device' })]);
+  });
+
+  it('ignores profile fields the level does not declare', () => {
+    expect(offersOf(engine.decide(request({}, { ...adult, shoeSize: 'big', nested: { a: 1 } })))).toEqual(['gold-card']);
+  });
+
+  it.each([
+    [{ at: '2026-02-30' }, 'at'],
+    [{ at: 'yesterday' }, 'at'],
+    [{ count: 0 }, 'count'],
+    [{ count: 1.5 }, 'count'],
+    [{ count: 1e9 }, 'count'],
+    [{ audience: { level: 'nobody', id: 'c1', profile: {} } }, 'audienceLevel'],
+    [{ audience: { id: '', profile: {} } }, 'audienceId'],
+    [{ audience: { id: 'c1', profile: { customerId: 'c2' } } }, 'profile.customerId'],
+    [{ audience: { id: 'c1', profile: [1, 2] } }, 'profile'],
+    [{ history: [{ customerId: 'c1', offer: 'gold-card', channel: 'web', date: '2026-13-01', event: 'contact' }] }, 'history[0].date'],
+    [{ history: [{ customerId: 'c1', offer: 'gold-card', channel: 'web', date: '2026-01-01', event: 'click' }] }, 'history[0].event'],
+  ] as const)('answers %j with an input error on %s and no offers', (overrides, field) => {
+    const decision = engine.decide(request(overrides as never));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors.map((e) => e.field)).toContain(field);
+  });
+
+  it('never throws on hostile requests', () => {
+    for (const bad of [null, 42, 'x', [], {}, { interactionPoint: 'home-hero' }, { interactionPoint: 'home-hero', audience: null }, { interactionPoint: 'home-hero', audience: { id: 'c', profile: { __proto__: { age: 'x' } } }, at: '2026-01-01', count: 1, history: 'no' }]) {
+      const decision = engine.decide(bad as never);
+      expect(decision.offers).toEqual([]);
+      expect(decision.errors.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('takes the audience id from the profile id field when none is given', () => {
+    const decision = engine.decide({ interactionPoint: 'home-sidebar', audience: { id: '', profile: adult }, at: '2026-05-01', count: 1 });
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(decision)).toEqual(['gold-card']);
+  });
+
+  it('validates an audience for the server without deciding', () => {
+    expect(engine.checkAudience('web', undefined, adult)).toEqual([]);
+    expect(engine.checkAudience('web', 'customer', { age: 1.5 }, { device: 3 }).map((e) => e.field)).toEqual(['profile.age', 'session.device']);
+    expect(engine.checkAudience('email', undefined, {})[0]).toMatchObject({ field: 'channel' });
+    expect(engine.checkAudience('web', 'robot', {})[0]).toMatchObject({ field: 'audienceLevel' });
+  });
+});

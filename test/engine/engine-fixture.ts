@@ -1,0 +1,129 @@
+// Small hand-written configs for the engine's tests: a base channel and offers, plus the
+// strategies and policies each test writes, compiled through the real compiler.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Bundle } from '../../src/bundle/types.js';
+import { compileDirectory } from '../../src/compile/compile-directory.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+import type { DecisionRequest } from '../../src/engine/types.js';
+
+export const channelYaml = `
+apiVersion: offerops/v1
+kind: Channel
+metadata: { name: web }
+spec:
+  audienceLevels:
+    - name: customer
+      idField: customerId
+      attributes:
+        age: { type: int }
+        income: { type: double }
+        tier: { type: string, enum: [bronze, silver, gold, platinum] }
+        tags: { type: list, items: string }
+        joined: { type: date }
+    - name: household
+      idField: householdId
+      attributes:
+        size: { type: int }
+  sessionAttributes:
+    device: { type: string, enum: [desktop, mobile, app] }
+  zones:
+    - name: home
+      interactionPoints:
+        - { name: home-hero, defaultString: "Welcome back", maxOffers: 2 }
+        - { name: home-sidebar }
+    - name: checkout
+      interactionPoints:
+        - { name: checkout-upsell }
+  events:
+    - { name: page-view, actions: [resegment] }
+    - { name: offer-shown, actions: [logContact] }
+`;
+
+export const offersYaml = `
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: gold-card, labels: { category: credit } }
+spec: { displayName: Gold card, cost: 2.5 }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: platinum-card, labels: { category: credit } }
+spec: { displayName: Platinum card, cost: 4 }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: savings-plus, labels: { category: savings } }
+spec: { displayName: Savings plus }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: travel-insurance, labels: { category: insurance } }
+spec: { displayName: Travel insurance, effective: 2026-03-01, expires: 2026-09-30 }
+---
+apiVersion: offerops/v1
+kind: OfferList
+metadata: { name: credit-offers }
+spec: { where: 'offer.labels.category == "credit"' }
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: adults }
+spec: { channel: web, expression: 'profile.age >= 18' }
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: high-value }
+spec: { channel: web, expression: 'profile.income > 80000.0 && inSegment("adults")' }
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: big-households }
+spec: { channel: web, audienceLevel: household, expression: 'profile.size >= 4' }
+`;
+
+/** Compiles the base channel and offers plus `extra` YAML; fails loudly on config errors. */
+export async function compileFixture(extra: string, options: { base?: boolean } = {}): Promise<Bundle> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'offerops-engine-'));
+  try {
+    if (options.base !== false) {
+      await writeFile(path.join(dir, 'channel.yaml'), channelYaml);
+      await writeFile(path.join(dir, 'offers.yaml'), offersYaml);
+    }
+    await writeFile(path.join(dir, 'extra.yaml'), extra);
+    const result = await compileDirectory(dir, { root: dir });
+    if (!result.bundle) throw new Error(`fixture does not compile:\n${result.problems.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('\n')}`);
+    return result.bundle;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function engineFor(extra: string, options: { base?: boolean } = {}): Promise<Engine> {
+  return createEngine(await compileFixture(extra, options));
+}
+
+/** A strategy document on channel web with the given rules (YAML flow maps, one per line). */
+export function strategy(name: string, rules: string[]): string {
+  return `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
+}
+
+/** A realtime policy on channel web with the given rules. */
+export function policy(name: string, rules: string[], realtime = true): string {
+  return `apiVersion: offerops/v1\nkind: OptimizationPolicy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  realtime: ${realtime}\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
+}
+
+export const adult = { customerId: 'c1', age: 40, income: 50000, tier: 'gold', tags: ['a'], joined: '2020-01-01' };
+
+export function request(overrides: Partial<DecisionRequest> = {}, profile: Record<string, unknown> = adult): DecisionRequest {
+  return {
+    interactionPoint: 'home-sidebar',
+    audience: { id: String(profile['customerId'] ?? 'c1'), profile },
+    at: '2026-05-01',
+    count: 5,
+    ...overrides,
+  };
+}
+
+export const offersOf = (decision: { offers: { offer: string }[] }): string[] => decision.offers.map((o) => o.offer);

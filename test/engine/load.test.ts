@@ -1,0 +1,64 @@
+// SPEC §4: the engine refuses a tampered bundle or an unknown format, and compiles every
+// expression once when it loads (a bad one is refused, naming its place).
+import { describe, expect, it } from 'vitest';
+import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle.js';
+import { createEngine, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
+import { compileFixture, engineFor, request, strategy } from './engine-fixture.js';
+
+const config = strategy('s', ["{ name: hv, segment: adults, offer: gold-card, score: 80, eligibility: 'profile.income > 10.0' }"]);
+
+describe('loading a bundle', () => {
+  it('loads a compiled bundle from its text', async () => {
+    const bundle = await compileFixture(config);
+    const engine = loadEngine(formatBundle(bundle), 'bundle.json');
+    expect(engine.digest).toBe(bundle.digest);
+    expect(engine.decide(request()).offers.map((o) => o.offer)).toEqual(['gold-card']);
+  });
+
+  it('refuses a bundle whose body was modified after compiling', async () => {
+    const bundle = await compileFixture(config);
+    const tampered = formatBundle(bundle).replace('"score": 80', '"score": 99');
+    expect(() => loadEngine(tampered, 'bundle.json')).toThrow(BundleError);
+    expect(() => loadEngine(tampered, 'bundle.json')).toThrow(/bundle\.json: digest mismatch/);
+  });
+
+  it('refuses an unknown format version', async () => {
+    const bundle = await compileFixture(config);
+    const text = formatBundle(bundle).replace('"formatVersion": 1', '"formatVersion": 2');
+    expect(() => loadEngine(text, 'b.json')).toThrow(/unknown bundle formatVersion 2/);
+    expect(() => loadEngine('not json', 'b.json')).toThrow(BundleError);
+  });
+
+  it('refuses, naming the place, a bundle with an expression that does not compile', async () => {
+    const bundle = await compileFixture(config);
+    const body = structuredClone(bundle.body);
+    body.rules[0]!.eligibility = 'profile.income >';
+    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv' eligibility: expression does not compile/);
+  });
+
+  it('refuses a bundle whose rule names an offer it does not hold', async () => {
+    const bundle = await compileFixture(config);
+    const body = structuredClone(bundle.body);
+    body.rules[0]!.offers = ['ghost'];
+    expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv': offer 'ghost' is not in the bundle/);
+  });
+});
+
+describe('treatment codes', () => {
+  it('parse back to the channel, point, rule and offer they were issued for', async () => {
+    const engine = await engineFor(config);
+    const [chosen] = engine.decide(request({ interactionPoint: 'home-hero' })).offers;
+    expect(parseTreatmentCode(engine, chosen!.treatmentCode)).toEqual({ channel: 'web', interactionPoint: 'home-hero', rule: 'hv', offer: 'gold-card' });
+  });
+
+  it('are refused when malformed, made up, or issued by another bundle', async () => {
+    const engine = await engineFor(config);
+    const other = await engineFor(strategy('s', ['{ name: hv, offer: gold-card, score: 81 }']));
+    const code = engine.decide(request()).offers[0]!.treatmentCode;
+    expect(parseTreatmentCode(other, code)).toBeNull();
+    for (const bad of ['', 'x', 42, null, code + '.x', code.replace('gold-card', 'platinum-card'), code.replace('hv', 'nope'), code.replace('home-sidebar', 'checkout-upsell').replace('web', 'email')]) {
+      expect(parseTreatmentCode(engine, bad)).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,146 @@
+// SPEC §5 step 6 with §6: per-customer rules of realtime policies, against history plus
+// the offers already chosen in this response, greedily in rank order.
+import { describe, expect, it } from 'vitest';
+import type { HistoryRow } from '../../src/engine/types.js';
+import { adult, engineFor, offersOf, policy, request, strategy } from './engine-fixture.js';
+
+// gold-card 90 > platinum-card 80 > savings-plus 70 > travel-insurance 60
+const rules = strategy('s', [
+  '{ name: r-gold, offer: gold-card, score: 90 }',
+  '{ name: r-plat, offer: platinum-card, score: 80 }',
+  '{ name: r-save, offer: savings-plus, score: 70 }',
+  '{ name: r-travel, offer: travel-insurance, score: 60 }',
+]);
+const all = ['gold-card', 'platinum-card', 'savings-plus', 'travel-insurance'];
+
+const contact = (offer: string, date: string, extra: Partial<HistoryRow> = {}): HistoryRow => ({ customerId: 'c1', offer, channel: 'web', date, event: 'contact', ...extra });
+
+async function decideWith(policyRules: string[], history: HistoryRow[] = [], options: { realtime?: boolean; profile?: Record<string, unknown> } = {}) {
+  const engine = await engineFor(rules + '---\n' + policy('rt', policyRules, options.realtime ?? true));
+  const explained = engine.decide(request({ history, explain: true }, options.profile ?? adult));
+  // the fast path (no explanation, stops at the count, memoised per session) must agree
+  const cache = engine.newSegmentCache();
+  for (let i = 0; i < 2; i++) expect(offersOf(engine.decide(request({ history }, options.profile ?? adult), cache))).toEqual(offersOf(explained));
+  return explained;
+}
+
+describe('realtime policies', () => {
+  it('ignores a policy without realtime: true', async () => {
+    expect(offersOf(await decideWith(['{ name: none, type: customersIn, mode: exclude, segment: adults, offers: { list: credit-offers } }'], [], { realtime: false }))).toEqual(all);
+  });
+
+  it('customersIn exclude drops the scoped offers for members of the segment and says which rule', async () => {
+    const decision = await decideWith(['{ name: no-credit-for-adults, type: customersIn, mode: exclude, segment: adults, offers: { list: credit-offers } }']);
+    expect(offersOf(decision)).toEqual(['savings-plus', 'travel-insurance']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'policy', policy: 'rt', policyRule: 'no-credit-for-adults' }));
+    expect(offersOf(await decideWith(['{ name: x, type: customersIn, mode: exclude, segment: adults, offers: { list: credit-offers } }'], [], { profile: { ...adult, age: 12 } }))).toEqual(all);
+  });
+
+  it('customersIn include allows the scoped offers only to members of the segment', async () => {
+    const rule = ['{ name: credit-for-rich, type: customersIn, mode: include, segment: high-value, offers: { list: credit-offers } }'];
+    expect(offersOf(await decideWith(rule))).toEqual(['savings-plus', 'travel-insurance']);
+    expect(offersOf(await decideWith(rule, [], { profile: { ...adult, income: 100000 } }))).toEqual(all);
+  });
+
+  it('interactionsWhere exclude drops matching contacts; include keeps only matching ones among the scoped offers', async () => {
+    expect(offersOf(await decideWith(["{ name: low-score, type: interactionsWhere, mode: exclude, where: 'contact.score < 75.0' }"]))).toEqual(['gold-card', 'platinum-card']);
+    expect(offersOf(await decideWith(["{ name: cheap-credit, type: interactionsWhere, mode: include, offers: { list: credit-offers }, where: 'contact.cost < 3.0' }"]))).toEqual(['gold-card', 'savings-plus', 'travel-insurance']);
+    expect(offersOf(await decideWith(["{ name: web-only, type: interactionsWhere, mode: include, where: 'contact.channel == \"web\" && contact.date == \"2026-05-01\" && contact.customerId == \"c1\"' }"]))).toEqual(all);
+  });
+
+  it('counts an interactionsWhere expression that fails as false and reports it', async () => {
+    const decision = await decideWith(["{ name: odd, type: interactionsWhere, mode: include, offers: { offer: gold-card }, where: 'contact.region == \"north\"' }"]);
+    expect(offersOf(decision)).toEqual(['platinum-card', 'savings-plus', 'travel-insurance']);
+    expect(decision.errors).toContainEqual(expect.objectContaining({ code: 'expression-error', place: "policy 'rt' rule 'odd' where" }));
+  });
+
+  it('customerOfferCount max counts history in the window plus the offers already chosen', async () => {
+    const rule = ['{ name: two-a-week, type: customerOfferCount, max: 2, periodDays: 7 }'];
+    expect(offersOf(await decideWith(rule))).toEqual(['gold-card', 'platinum-card']);
+    const decision = await decideWith(rule, [contact('savings-plus', '2026-04-28')]);
+    expect(offersOf(decision)).toEqual(['gold-card']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'platinum-card', outcome: 'policy', policyRule: 'two-a-week' }));
+    expect(offersOf(await decideWith(rule, [contact('savings-plus', '2026-04-24')]))).toEqual(['gold-card', 'platinum-card']);
+    expect(offersOf(await decideWith(rule, [contact('a', '2026-04-30'), contact('b', '2026-04-30'), contact('c', '2026-04-30')]))).toEqual([]);
+  });
+
+  it('customerOfferCount counts only contacts on its channel, and never applies to a decision on another channel', async () => {
+    const rule = ['{ name: web-cap, type: customerOfferCount, channel: web, max: 1, periodDays: 7 }'];
+    expect(offersOf(await decideWith(rule, [contact('x', '2026-04-30', { channel: 'email' })]))).toEqual(['gold-card']);
+    expect(offersOf(await decideWith(rule, [contact('x', '2026-04-30')]))).toEqual([]);
+    expect(offersOf(await decideWith(['{ name: email-cap, type: customerOfferCount, channel: email, max: 0, periodDays: 7 }']))).toEqual(all);
+  });
+
+  it('customerOfferCount without periodDays counts this response only', async () => {
+    expect(offersOf(await decideWith(['{ name: per-response, type: customerOfferCount, max: 3 }'], [contact('x', '2026-04-30'), contact('y', '2026-04-30')]))).toHaveLength(3);
+  });
+
+  it('a rule with a segment applies only to members of the segment', async () => {
+    const rule = ['{ name: rich-cap, type: customerOfferCount, segment: high-value, max: 1 }'];
+    expect(offersOf(await decideWith(rule))).toEqual(all);
+    expect(offersOf(await decideWith(rule, [], { profile: { ...adult, income: 100000 } }))).toEqual(['gold-card']);
+  });
+
+  it('maxDuplicateOffers drops an offer contacted max times in the window', async () => {
+    const rule = ['{ name: no-repeat, type: maxDuplicateOffers, offers: { list: credit-offers }, max: 1, periodDays: 30 }'];
+    const history = [contact('gold-card', '2026-04-10'), contact('savings-plus', '2026-04-10'), contact('platinum-card', '2026-03-01')];
+    expect(offersOf(await decideWith(rule, history))).toEqual(['platinum-card', 'savings-plus', 'travel-insurance']);
+  });
+
+  it('maxPackages treats all offers of one response as one package', async () => {
+    const rule = ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }'];
+    expect(offersOf(await decideWith(rule))).toEqual(all);
+    expect(offersOf(await decideWith(rule, [contact('x', '2026-04-29')]))).toEqual([]);
+    // a contact logged earlier today without a package column is today's package: no new interruption
+    expect(offersOf(await decideWith(rule, [contact('x', '2026-05-01')]))).toEqual(all);
+    expect(offersOf(await decideWith(['{ name: two, type: maxPackages, max: 2, periodDays: 7 }'], [contact('x', '2026-04-29', { package: 'p1' }), contact('y', '2026-04-29', { package: 'p1' })]))).toEqual(all);
+    expect(offersOf(await decideWith(['{ name: two, type: maxPackages, max: 2, periodDays: 7 }'], [contact('x', '2026-04-29', { package: 'p1' }), contact('y', '2026-04-30', { package: 'p2' })]))).toEqual([]);
+  });
+
+  it('neverAWithB drops B when A is chosen or was contacted within the period, and A after B', async () => {
+    const rule = ['{ name: no-cards-with-savings, type: neverAWithB, a: { list: credit-offers }, b: { offer: savings-plus }, periodDays: 30 }'];
+    const decision = await decideWith(rule);
+    expect(offersOf(decision)).toEqual(['gold-card', 'platinum-card', 'travel-insurance']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'savings-plus', outcome: 'policy', policyRule: 'no-cards-with-savings' }));
+    expect(offersOf(await decideWith(rule, [contact('savings-plus', '2026-04-02')]))).toEqual(['savings-plus', 'travel-insurance']);
+    expect(offersOf(await decideWith(rule, [contact('savings-plus', '2026-04-01')]))).toEqual(['gold-card', 'platinum-card', 'travel-insurance']);
+  });
+
+  it('neverAWithB without a period looks at all history', async () => {
+    expect(offersOf(await decideWith(['{ name: never, type: neverAWithB, a: { offer: gold-card }, b: { offer: travel-insurance } }'], [contact('travel-insurance', '2020-01-01')]))).toEqual(['platinum-card', 'savings-plus', 'travel-insurance']);
+  });
+
+  it('neverAFollowedByB drops B within N-1 days after A, but not A after B', async () => {
+    const rule = ['{ name: no-cards-after-travel, type: neverAFollowedByB, a: { offer: travel-insurance }, b: { list: credit-offers }, periodDays: 10 }'];
+    expect(offersOf(await decideWith(rule, [contact('travel-insurance', '2026-04-22')]))).toEqual(['savings-plus', 'travel-insurance']);
+    // outside the 10-day period; but gold-card (B) is chosen today, so travel-insurance (A) today would come with B the same day
+    expect(offersOf(await decideWith(rule, [contact('travel-insurance', '2026-04-21')]))).toEqual(['gold-card', 'platinum-card', 'savings-plus']);
+    expect(offersOf(await decideWith(rule))).toEqual(['gold-card', 'platinum-card', 'savings-plus']);
+    // A after B (B yesterday) is allowed
+    const aOnly = ['{ name: no-cards-after-travel, type: neverAFollowedByB, a: { offer: travel-insurance }, b: { offer: savings-plus }, periodDays: 10 }'];
+    const engine = await engineFor(strategy('s', ['{ name: r-travel, offer: travel-insurance, score: 60 }']) + '---\n' + policy('rt', aOnly));
+    expect(offersOf(engine.decide(request({ history: [contact('savings-plus', '2026-04-30')] })))).toEqual(['travel-insurance']);
+    expect(offersOf(engine.decide(request({ history: [contact('savings-plus', '2026-05-01')] })))).toEqual([]);
+  });
+
+  it('bOnlyWithA allows B only when the member has an A contact that day or before, chosen now or in history', async () => {
+    const rule = ['{ name: gold-needs-travel, type: bOnlyWithA, a: { offer: travel-insurance }, b: { offer: gold-card }, periodDays: 5 }'];
+    // gold-card ranks above travel-insurance: it gets a second chance once travel-insurance is chosen
+    expect(offersOf(await decideWith(rule))).toEqual(all);
+    const noA = await engineFor(rules + '---\n' + policy('rt', rule));
+    const winter = noA.decide(request({ at: '2026-12-01', explain: true }));
+    expect(offersOf(winter)).toEqual(['platinum-card', 'savings-plus']);
+    expect(winter.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'policy', policyRule: 'gold-needs-travel' }));
+    expect(offersOf(noA.decide(request({ at: '2026-12-01', history: [contact('travel-insurance', '2026-11-27')] })))).toEqual(['gold-card', 'platinum-card', 'savings-plus']);
+    expect(offersOf(noA.decide(request({ at: '2026-12-01', history: [contact('travel-insurance', '2026-11-26')] })))).toEqual(['platinum-card', 'savings-plus']);
+  });
+
+  it('applies policies before the count, so a dropped offer makes room for the next one', async () => {
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: no-gold, type: customersIn, mode: exclude, segment: adults, offers: { offer: gold-card } }']));
+    expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['platinum-card', 'savings-plus']);
+  });
+
+  it('ignores the batch-only capacity rules at run time', async () => {
+    expect(offersOf(await decideWith(['{ name: cap, type: offerCapacity, max: 0, periodDays: 1 }', '{ name: cust, type: customCapacity, aggregate: sum, field: cost, max: 0 }']))).toEqual(all);
+  });
+});
