@@ -4,6 +4,7 @@ import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
 import { inspectCommand } from './commands/inspect.js';
 import { sampleCommand } from './commands/sample.js';
+import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -14,4 +15,5 @@ export const commands: CommandDefinition[] = [
   decideCommand,
   inspectCommand,
   sampleCommand,
+  serveCommand,
 ];

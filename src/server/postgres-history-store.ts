@@ -1,0 +1,77 @@
+// The PostgreSQL history store (`--history postgres://…`), for several runtime servers
+// sharing one history. SPEC §9, §12. A commit returns after PostgreSQL has flushed its
+// WAL (synchronous_commit on, the default), so an acknowledged event survives the server
+// process, and the database process, being killed.
+import pg from 'pg';
+import type { HistoryRow } from '../engine/types.js';
+import { HistoryStoreError, redactUrl, toHistoryRow, type HistoryStore } from './history-store.js';
+
+export interface PostgresHistoryStoreOptions {
+  url: string;
+  /** Table name (letters, digits, underscores); tests use their own. */
+  table?: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+}
+
+export class PostgresHistoryStore implements HistoryStore {
+  readonly kind = 'postgres' as const;
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly table: string;
+
+  constructor(options: PostgresHistoryStoreOptions) {
+    this.table = options.table ?? 'offerops_history';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.table)) throw new HistoryStoreError(`invalid history table name '${this.table}'`);
+    this.description = redactUrl(options.url);
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    // An idle client losing its connection must not crash the server; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  async open(): Promise<void> {
+    await this.run(`CREATE TABLE IF NOT EXISTS ${this.table} (
+      id BIGSERIAL PRIMARY KEY,
+      customer_id TEXT NOT NULL,
+      offer TEXT NOT NULL,
+      channel TEXT NOT NULL,
+      date TEXT NOT NULL,
+      package TEXT,
+      event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
+    )`);
+    await this.run(`CREATE INDEX IF NOT EXISTS ${this.table}_customer ON ${this.table} (customer_id, id)`);
+  }
+
+  async append(rows: readonly HistoryRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // One multi-row INSERT is one transaction: all rows or none.
+    const values: unknown[] = [];
+    const tuples = rows.map((row, index) => {
+      values.push(row.customerId, row.offer, row.channel, row.date, row.package ?? null, row.event);
+      const base = index * 6;
+      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
+    });
+    await this.run(`INSERT INTO ${this.table} (customer_id, offer, channel, date, package, event) VALUES ${tuples.join(', ')}`, values);
+  }
+
+  async readMember(customerId: string): Promise<HistoryRow[]> {
+    const result = await this.run(`SELECT customer_id, offer, channel, date, package, event FROM ${this.table} WHERE customer_id = $1 ORDER BY id`, [customerId]);
+    return (result.rows as Parameters<typeof toHistoryRow>[0][]).map(toHistoryRow);
+  }
+
+  async ping(): Promise<void> {
+    await this.run('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async run(sql: string, values?: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await this.pool.query(sql, values);
+    } catch (error) {
+      throw new HistoryStoreError(`PostgreSQL history store ${this.description}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
