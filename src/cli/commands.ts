@@ -3,6 +3,7 @@ import type { CommandDefinition } from './context.js';
 import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
 import { inspectCommand } from './commands/inspect.js';
+import { optimizeCommand } from './commands/optimize.js';
 import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
@@ -14,6 +15,7 @@ export const commands: CommandDefinition[] = [
   compileCommand,
   decideCommand,
   inspectCommand,
+  optimizeCommand,
   sampleCommand,
   serveCommand,
 ];

@@ -1,0 +1,206 @@
+// `offerops optimize` (SPEC §6, §10): batch contact optimization. Reads the bundle (or
+// compiles --config), the proposed contacts, history and audience; writes the chosen
+// rows (same columns) and the report JSON. `--shard i/N` solves one customer-hash shard;
+// `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
+// Exit 1 with --strict when a minimum is unmet.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { BundleError, parseBundle } from '../../bundle/bundle.js';
+import type { BundleBody } from '../../bundle/types.js';
+import { compileDirectory } from '../../compile/compile-directory.js';
+import { summaryLine } from '../../config/report-formats.js';
+import { UserError } from '../../errors.js';
+import { OptimizeInputError } from '../../optimize/input-error.js';
+import { readAudience, readHistory, readProposed, type ProposedTable } from '../../optimize/io/read-inputs.js';
+import { tableFormatOf, throwIssues, type TableHandle } from '../../optimize/io/table-reader.js';
+import { writeChosenRows } from '../../optimize/io/write-rows.js';
+import { optimizeContacts } from '../../optimize/optimize.js';
+import { parseShard } from '../../optimize/shard.js';
+import type { AttributeDeclaration } from '../../bundle/types.js';
+import type { CapacityPrices, OptimizeReport } from '../../optimize/types.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { findRepositoryRoot } from '../repository-root.js';
+import { writeFileAtomic } from '../write-file.js';
+
+export const optimizeCommand: CommandDefinition = {
+  name: 'optimize',
+  summary: 'choose the proposed contacts that maximise the total score under a policy',
+  configure: (command) => {
+    command
+      .option('--bundle <file>', 'the bundle to read the policy from (default: compile --config)')
+      .option('--policy <name>', 'the OptimizationPolicy (default: the only one in the bundle)')
+      .option('--proposed <file>', 'proposed contacts, CSV or NDJSON (.ndjson/.jsonl)')
+      .option('--history <file>', 'contact history, CSV or NDJSON')
+      .option('--audience <file>', 'audience with profile attributes, CSV or NDJSON')
+      .option('--out <file>', 'write the chosen rows here (default: stdout); CSV unless it ends in .ndjson/.jsonl')
+      .option('--report <file>', 'write the report JSON here')
+      .option('--at <date>', 'decision day for segment membership (default: earliest proposed date)')
+      .option('--strict', 'exit 1 when a minimum is not met', false)
+      .option('--shard <i/N>', 'solve only customer-hash shard i of N (0-based)')
+      .option('--prices <file>', 'capacity prices to start from (with --shard: used as they are)')
+      .option('--write-prices <file>', 'write the capacity prices the run ended with')
+      .option('--merge <dir>', 'optimize the union of the shard outputs in DIR (instead of --proposed)')
+      .option('--exact <mode>', 'auto: exact MIP on small inputs; never: always the scalable heuristic', 'auto')
+      .option('--seed <n>', 'seed for the price sample', '1');
+  },
+  run: async (options, context) => runOptimize(options, context),
+};
+
+function handle(file: string, cwd: string, root: string): TableHandle {
+  const absolute = path.resolve(cwd, file);
+  return { file: absolute, displayName: path.relative(root, absolute).split(path.sep).join('/') || file, format: tableFormatOf(absolute) };
+}
+
+async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
+  const file = options['bundle'];
+  if (typeof file === 'string') {
+    const absolute = path.resolve(context.io.cwd, file);
+    let text: string;
+    try {
+      text = await readFile(absolute, 'utf8');
+    } catch {
+      throw new UserError(`${file}: cannot read the bundle file`, 2);
+    }
+    try {
+      return parseBundle(text, path.relative(root, absolute)).body;
+    } catch (error) {
+      if (error instanceof BundleError) throw new UserError(error.message, 2);
+      throw error;
+    }
+  }
+  const result = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
+  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile: ${summaryLine(result.problems)} (run offerops validate)`, 2);
+  return result.bundle.body;
+}
+
+function audienceAttributes(bundle: BundleBody, policyName: string): { attributes: Record<string, AttributeDeclaration>; idField: string } {
+  const policy = bundle.policies.find((p) => p.name === policyName);
+  const channel = bundle.channels.find((c) => c.name === policy?.channel);
+  const attributes: Record<string, AttributeDeclaration> = {};
+  for (const level of [...(channel?.audienceLevels ?? [])].reverse()) Object.assign(attributes, level.attributes);
+  return { attributes, idField: channel?.audienceLevels[0]?.idField ?? 'customerId' };
+}
+
+async function runOptimize(options: Record<string, unknown>, context: CommandContext): Promise<0 | 1> {
+  const { io } = context;
+  const root = findRepositoryRoot(io.cwd);
+  const started = performance.now();
+  const bundle = await loadBundle(options, context, root);
+  let policy = typeof options['policy'] === 'string' ? options['policy'] : undefined;
+  if (policy === undefined) {
+    if (bundle.policies.length !== 1) {
+      throw new UserError(`--policy is required: the bundle has ${bundle.policies.length} policies (${bundle.policies.map((p) => p.name).join(', ') || 'none'})`, 2);
+    }
+    policy = bundle.policies[0]!.name;
+  }
+  if (!bundle.policies.some((p) => p.name === policy)) {
+    throw new UserError(`policy '${policy}' is not in the bundle (policies: ${bundle.policies.map((p) => p.name).join(', ') || 'none'})`, 2);
+  }
+  const exact = String(options['exact']);
+  if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
+  const seed = Number(options['seed']);
+  if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got ${JSON.stringify(options['seed'])}`, 2);
+  if (options['at'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(options['at']))) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
+
+  // Proposed contacts: one file, or every shard output in --merge DIR.
+  const proposedFiles: TableHandle[] = [];
+  if (typeof options['merge'] === 'string') {
+    if (options['proposed'] !== undefined) throw new UserError('give --proposed or --merge, not both', 2);
+    const dir = path.resolve(io.cwd, options['merge']);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => /\.(csv|ndjson|jsonl)$/i.test(n)).sort();
+    } catch {
+      throw new UserError(`${options['merge']}: cannot read the directory`, 2);
+    }
+    if (names.length === 0) throw new UserError(`${options['merge']}: no shard outputs (.csv, .ndjson) to merge`, 2);
+    for (const name of names) proposedFiles.push(handle(path.join(dir, name), io.cwd, root));
+  } else if (typeof options['proposed'] === 'string') proposedFiles.push(handle(options['proposed'], io.cwd, root));
+  else throw new UserError('--proposed FILE is required (or --merge DIR)', 2);
+
+  const offers = new Set(bundle.offers.map((o) => o.name));
+  const tables: ProposedTable[] = [];
+  for (const file of proposedFiles) tables.push(await readProposed(file, offers));
+  const proposed = tables.length === 1 ? tables[0]!.rows : tables.flatMap((t) => t.rows);
+  const history = typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [];
+  const { attributes, idField } = audienceAttributes(bundle, policy);
+  const audience = typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [];
+
+  let prices: CapacityPrices | undefined;
+  if (typeof options['prices'] === 'string') {
+    try {
+      prices = JSON.parse(await readFile(path.resolve(io.cwd, options['prices']), 'utf8')) as CapacityPrices;
+    } catch (error) {
+      throw new UserError(`${options['prices']}: cannot read the prices (${(error as Error).message})`, 2);
+    }
+  }
+  const shard = typeof options['shard'] === 'string' ? parseShard(options['shard']) : undefined;
+
+  const bar = io.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  let barPhase = '';
+  const onProgress = (done: number, total: number, phase: string): void => {
+    if (!bar) return;
+    if (phase !== barPhase) {
+      if (barPhase) bar.stop();
+      bar.start(total, done, { phase });
+      barPhase = phase;
+    } else bar.update(done, { phase });
+  };
+  let result;
+  try {
+    result = await optimizeContacts(
+      { bundle, policy, proposed, history, audience, ...(options['at'] ? { at: String(options['at']) } : {}) },
+      { exact, seed, onProgress, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) },
+    );
+  } catch (error) {
+    if (error instanceof OptimizeInputError && error.input === 'proposed' && error.rowIndex >= 0) {
+      // Map the row back to its file and line.
+      let index = error.rowIndex;
+      let t = 0;
+      while (t < tables.length - 1 && index >= tables[t]!.rows.length) index -= tables[t++]!.rows.length;
+      await throwIssues(proposedFiles[t]!, [{ line: tables[t]!.lines[index]!, column: error.column, message: error.detail }], tables[t]!.columns);
+    }
+    throw error;
+  } finally {
+    bar?.stop();
+  }
+
+  // Rows out: per input file, the chosen data-row indexes.
+  const perFile: number[][] = tables.map(() => []);
+  let t = 0;
+  let offset = 0;
+  for (const index of result.chosen) {
+    while (index >= offset + tables[t]!.rows.length) offset += tables[t++]!.rows.length;
+    perFile[t]!.push(index - offset);
+  }
+  const out = typeof options['out'] === 'string' ? path.resolve(io.cwd, options['out']) : null;
+  if (!out && context.common.json) throw new UserError('with --json the report goes to stdout: give --out FILE for the chosen rows', 2);
+  const format = out ? tableFormatOf(out) : proposedFiles[0]!.format;
+  await writeChosenRows(
+    tables.map((table, i) => ({ table: proposedFiles[i]!, rows: perFile[i]!, columns: table.columns })),
+    format,
+    out,
+    io.stdout,
+  );
+
+  const report: OptimizeReport = { ...result.report, timeMs: Math.round(performance.now() - started) };
+  const reportText = JSON.stringify(report, null, 2) + '\n';
+  if (typeof options['report'] === 'string') await writeFileAtomic(path.resolve(io.cwd, options['report']), reportText);
+  if (typeof options['writePrices'] === 'string') await writeFileAtomic(path.resolve(io.cwd, options['writePrices']), JSON.stringify(result.prices, null, 2) + '\n');
+  if (context.common.json) io.stdout(reportText);
+  io.stderr(summarize(report));
+  const unmet = report.unmetMinimums.length > 0 || report.totalShortfall > 0;
+  return options['strict'] && unmet ? 1 : 0;
+}
+
+function summarize(report: OptimizeReport): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
+  const lines = [
+    `optimized ${report.rowsIn} proposed contacts for ${report.customers} customers: ${report.rowsOut} chosen`,
+    `objective ${report.objective.toFixed(2)}, upper bound ${report.upperBound.toFixed(2)} (${report.boundMethod}), gap ${pct(report.gap)}, ${report.method}, ${report.timeMs} ms, peak ${report.peakMemoryMb} MB`,
+    ...report.rules.map((r) => `  ${r.binds ? 'binds' : '     '}  ${r.name} (${r.type}): ${r.removed} removed`),
+  ];
+  if (report.totalShortfall > 0) lines.push(`unmet minimums: ${report.unmetMinimums.length} window(s), total shortfall ${report.totalShortfall}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,119 @@
+// Activity of the global capacity windows (SPEC §6 offerCapacity, customCapacity) for a
+// chosen set: per window the sum of coefficients of the chosen rows, kept up to date as
+// rows are added and removed, so the repair and the fill check a row in O(windows of its day).
+import type { GlobalPart, Model } from './model.js';
+
+const EPS = 1e-7;
+
+/** Window ids of one part by horizon day (CSR). */
+export interface DayIndex {
+  start: Int32Array;
+  list: Int32Array;
+}
+
+export function indexByDay(h: number, from: Int32Array, to: Int32Array): DayIndex {
+  const start = new Int32Array(h + 1);
+  for (let w = 0; w < from.length; w++) for (let d = from[w]!; d <= to[w]!; d++) start[d + 1]!++;
+  for (let d = 0; d < h; d++) start[d + 1]! += start[d]!;
+  const fill = start.slice(0, h);
+  const list = new Int32Array(start[h]!);
+  for (let w = 0; w < from.length; w++) for (let d = from[w]!; d <= to[w]!; d++) list[fill[d]!++] = w;
+  return { start, list };
+}
+
+export class CapacityState {
+  readonly hardByDay: DayIndex[];
+  readonly minByDay: DayIndex[];
+  readonly activity: Float64Array[];
+  readonly minActivity: Float64Array[];
+
+  constructor(
+    readonly model: Model,
+    chosen: Uint8Array,
+  ) {
+    this.hardByDay = model.parts.map((p) => indexByDay(model.h, p.from, p.to));
+    this.minByDay = model.parts.map((p) => indexByDay(model.h, p.minFrom, p.minTo));
+    this.activity = model.parts.map((p) => new Float64Array(p.from.length));
+    this.minActivity = model.parts.map((p) => new Float64Array(p.minFrom.length));
+    for (let row = 0; row < model.n; row++) if (chosen[row]) this.apply(row, 1);
+  }
+
+  /** Adds (+1) or removes (−1) a row's contribution. */
+  apply(row: number, sign: 1 | -1): void {
+    const { model } = this;
+    const d = model.day[row]!;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      const p = model.rowPart[e]!;
+      const c = sign * model.rowPartCoef[e]!;
+      const hard = this.hardByDay[p]!;
+      const act = this.activity[p]!;
+      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) act[hard.list[k]!]! += c;
+      const mins = this.minByDay[p]!;
+      const minAct = this.minActivity[p]!;
+      for (let k = mins.start[d]!; k < mins.start[d + 1]!; k++) minAct[mins.list[k]!]! += c;
+    }
+  }
+
+  /** Would adding the row keep every hard window? */
+  canAdd(row: number): boolean {
+    const { model } = this;
+    const d = model.day[row]!;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      const c = model.rowPartCoef[e]!;
+      if (c <= 0) continue;
+      const p = model.rowPart[e]!;
+      const part = model.parts[p]!;
+      const hard = this.hardByDay[p]!;
+      const act = this.activity[p]!;
+      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
+        const w = hard.list[k]!;
+        if (act[w]! + c > part.rhs[w]! + EPS) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Parts whose hard windows adding the row would break (for the report). */
+  blockingParts(row: number, out: Set<number>): void {
+    const { model } = this;
+    const d = model.day[row]!;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      const c = model.rowPartCoef[e]!;
+      if (c <= 0) continue;
+      const p = model.rowPart[e]!;
+      const hard = this.hardByDay[p]!;
+      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
+        const w = hard.list[k]!;
+        if (this.activity[p]![w]! + c > model.parts[p]!.rhs[w]! + EPS) {
+          out.add(p);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Is the row in a violated window to which it adds a positive amount? */
+  inViolatedWindow(row: number): boolean {
+    const { model } = this;
+    const d = model.day[row]!;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      if (model.rowPartCoef[e]! <= 0) continue;
+      const p = model.rowPart[e]!;
+      const hard = this.hardByDay[p]!;
+      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
+        const w = hard.list[k]!;
+        if (this.activity[p]![w]! > model.parts[p]!.rhs[w]! + EPS) return true;
+      }
+    }
+    return false;
+  }
+
+  violations(): { part: number; window: number }[] {
+    const out: { part: number; window: number }[] = [];
+    this.model.parts.forEach((part: GlobalPart, p) => {
+      const act = this.activity[p]!;
+      for (let w = 0; w < part.rhs.length; w++) if (act[w]! > part.rhs[w]! + EPS) out.push({ part: p, window: w });
+    });
+    return out;
+  }
+}

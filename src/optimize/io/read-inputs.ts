@@ -1,0 +1,174 @@
+// Reads the optimizer's three inputs (SPEC §6): proposed contacts, contact history and
+// the audience, from CSV or NDJSON, converting values to their declared types. Every
+// value that does not convert is reported at file:line:column; nothing is half-read.
+import type { AttributeDeclaration } from '../../bundle/types.js';
+import type { HistoryRow } from '../../engine/types.js';
+import { convertAttribute, parseIsoDate } from '../../expr/environment.js';
+import type { AudienceMember, ProposedContact } from '../types.js';
+import { IssueCollector, readTable, throwIssues, type TableHandle } from './table-reader.js';
+
+export interface ProposedTable {
+  rows: ProposedContact[];
+  /** The line each row was read from (for messages found later). */
+  lines: Int32Array;
+  /** Column names in input order. */
+  columns: string[];
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A CSV cell as a typed field: a number where it parses as one, else the text. */
+export function typedField(value: unknown): string | number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string') {
+    const t = value.trim();
+    return t !== '' && NUMBER.test(t) ? Number(t) : value;
+  }
+  if (typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function text(values: Record<string, unknown>, column: string): string | undefined {
+  const v = values[column];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function requireText(values: Record<string, unknown>, column: string, line: number, issues: IssueCollector): string | null {
+  const v = text(values, column);
+  if (v === undefined || v === '') {
+    issues.add(line, values[column] === undefined ? null : column, `'${column}' is required${values[column] === undefined ? ' (no such column)' : ' and is empty'}`);
+    return null;
+  }
+  return v;
+}
+
+function requireDate(values: Record<string, unknown>, line: number, issues: IssueCollector): string | null {
+  const v = requireText(values, 'date', line, issues);
+  if (v === null) return null;
+  if (!parseIsoDate(v)) {
+    issues.add(line, 'date', `'date' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+    return null;
+  }
+  return v;
+}
+
+function optionalNumber(values: Record<string, unknown>, column: string, line: number, issues: IssueCollector, fallback: number | null): number | null {
+  const raw = values[column];
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+    if (fallback === null) issues.add(line, raw === undefined ? null : column, `'${column}' is required${raw === undefined ? ' (no such column)' : ' and is empty'}`);
+    return fallback;
+  }
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && NUMBER.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isFinite(n)) {
+    issues.add(line, column, `'${column}' must be a number, got ${JSON.stringify(raw)}`);
+    return null;
+  }
+  return n;
+}
+
+/** Proposed contacts; `offers` are the bundle's offer names (an unknown offer is an error). */
+export async function readProposed(table: TableHandle, offers: ReadonlySet<string>): Promise<ProposedTable> {
+  const issues = new IssueCollector();
+  const rows: ProposedContact[] = [];
+  let lines = new Int32Array(1024);
+  const columns = await readTable(table, issues, ({ line, values }) => {
+    const customerId = requireText(values, 'customerId', line, issues);
+    const offer = requireText(values, 'offer', line, issues);
+    const channel = requireText(values, 'channel', line, issues);
+    const date = requireDate(values, line, issues);
+    const score = optionalNumber(values, 'score', line, issues, null);
+    const cost = optionalNumber(values, 'cost', line, issues, 0);
+    if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
+    if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
+    const pkg = text(values, 'package');
+    // The row's own object becomes its typed fields (no second copy per row).
+    const fields = values as Record<string, string | number>;
+    for (const key in fields) {
+      const typed = typedField(fields[key]);
+      if (typed === null) delete fields[key];
+      else fields[key] = typed;
+    }
+    const packageName = pkg !== undefined && pkg !== '' ? pkg : `${customerId}|${channel}|${date}`;
+    Object.assign(fields, { customerId, offer, channel, date, score, cost });
+    if (pkg !== undefined && pkg !== '') fields['package'] = pkg;
+    if (rows.length === lines.length) {
+      const grown = new Int32Array(lines.length * 2);
+      grown.set(lines);
+      lines = grown;
+    }
+    lines[rows.length] = line;
+    rows.push({ customerId, offer, channel, date, score, cost, package: packageName, fields });
+  });
+  if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
+  return { rows, lines: lines.slice(0, rows.length), columns };
+}
+
+const EVENTS = new Set(['contact', 'accept', 'reject']);
+
+/** Contact history (SPEC §6): `event` defaults to contact; offers need not be current. */
+export async function readHistory(table: TableHandle): Promise<HistoryRow[]> {
+  const issues = new IssueCollector();
+  const rows: HistoryRow[] = [];
+  const columns = await readTable(table, issues, ({ line, values }) => {
+    const customerId = requireText(values, 'customerId', line, issues);
+    const offer = requireText(values, 'offer', line, issues);
+    const channel = requireText(values, 'channel', line, issues);
+    const date = requireDate(values, line, issues);
+    const eventText = text(values, 'event');
+    const event = eventText === undefined || eventText === '' ? 'contact' : eventText;
+    if (!EVENTS.has(event)) issues.add(line, 'event', `'event' must be contact, accept or reject, got ${JSON.stringify(eventText)}`);
+    if (customerId === null || offer === null || channel === null || date === null || !EVENTS.has(event)) return;
+    const pkg = text(values, 'package');
+    rows.push({ customerId, offer, channel, date, package: pkg === undefined || pkg === '' ? null : pkg, event: event as HistoryRow['event'] });
+  });
+  if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
+  return rows;
+}
+
+/**
+ * The audience: `customerId` (or the level's id field) plus profile attributes,
+ * converted with the declared types; undeclared columns are kept as read.
+ */
+export async function readAudience(
+  table: TableHandle,
+  attributes: Record<string, AttributeDeclaration>,
+  idField = 'customerId',
+): Promise<AudienceMember[]> {
+  const issues = new IssueCollector();
+  const members: AudienceMember[] = [];
+  const columns = await readTable(table, issues, ({ line, values }) => {
+    const idColumn = values['customerId'] !== undefined ? 'customerId' : idField;
+    const customerId = requireText(values, idColumn, line, issues);
+    const profile: Record<string, unknown> = {};
+    let ok = customerId !== null;
+    for (const [key, value] of Object.entries(values)) {
+      const declaration = attributes[key];
+      if (!declaration) {
+        profile[key] = value;
+        continue;
+      }
+      // An empty CSV cell is a missing attribute (expressions reading it count as false).
+      if (value === null || value === undefined || value === '') continue;
+      const converted = convertAttribute(declaration, value);
+      if (converted.ok) profile[key] = plainValue(converted.value, value);
+      else {
+        issues.add(line, key, `'${key}' must be ${converted.expected}, got ${JSON.stringify(value)}`);
+        ok = false;
+      }
+    }
+    if (ok && customerId !== null) members.push({ customerId, profile });
+  });
+  if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
+  return members;
+}
+
+// Converted values in plain JSON form: ints and doubles as numbers, dates as the ISO text.
+function plainValue(converted: unknown, raw: unknown): unknown {
+  if (typeof converted === 'bigint') return Number(converted);
+  if (converted instanceof Date) return typeof raw === 'string' ? raw.trim() : converted.toISOString().slice(0, 10);
+  if (Array.isArray(converted)) return converted.map((item) => plainValue(item, typeof item === 'string' ? item : undefined));
+  return converted;
+}

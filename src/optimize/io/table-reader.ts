@@ -1,0 +1,229 @@
+// Streaming readers for the optimizer's input tables (SPEC §6): CSV with a header
+// (csv-parse, BOM and CRLF tolerated, quotes per RFC 4180) or NDJSON (one JSON object a
+// line). Rows are handed out one at a time so millions of rows never sit in memory as
+// text; every problem is collected with its line and column name, and the columns are
+// turned into character positions (file:line:column) only when there is something to report.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parse, CsvError } from 'csv-parse';
+import { UserError } from '../../errors.js';
+
+export type TableFormat = 'csv' | 'ndjson';
+
+/** One problem found while reading a table; `column` is the column's name when known. */
+export interface InputIssue {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+/** A row as read: CSV values are strings, NDJSON values what JSON gave. */
+export interface TableRow {
+  line: number;
+  values: Record<string, unknown>;
+}
+
+export interface TableHandle {
+  /** Set by the CSV reader: a quoted field held a line break (rows are not one line each). */
+  multiline?: boolean;
+  file: string;
+  /** The name used in messages (relative path). */
+  displayName: string;
+  format: TableFormat;
+}
+
+const MAX_ISSUES = 20;
+
+export function tableFormatOf(file: string): TableFormat {
+  return /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv';
+}
+
+/** Collects issues; stops the read after MAX_ISSUES so a wrong file fails fast. */
+export class IssueCollector {
+  readonly issues: InputIssue[] = [];
+  add(line: number, column: string | null, message: string): void {
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line, column, message });
+  }
+  get full(): boolean {
+    return this.issues.length >= MAX_ISSUES;
+  }
+}
+
+/**
+ * Reads every row of a table, calling `onRow` for each. `onHeader` receives the column
+ * names (CSV header, or NDJSON keys in first-seen order once the file is read).
+ * Structural problems (ragged rows, bad JSON, unclosed quotes) go to `issues`.
+ */
+export async function readTable(
+  table: TableHandle,
+  issues: IssueCollector,
+  onRow: (row: TableRow) => void,
+  onHeader?: (columns: string[]) => void,
+): Promise<string[]> {
+  try {
+    // A stream error does not travel through pipe(): check the file first.
+    const info = await stat(table.file);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return table.format === 'csv' ? await readCsv(table, issues, onRow, onHeader) : await readNdjson(table, issues, onRow, onHeader);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+      throw new UserError(`${table.displayName}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code})`, 2);
+    }
+    throw error;
+  }
+}
+
+async function readCsv(
+  table: TableHandle,
+  issues: IssueCollector,
+  onRow: (row: TableRow) => void,
+  onHeader?: (columns: string[]) => void,
+): Promise<string[]> {
+  // Lines are counted here rather than with csv-parse's `info` (which halves its speed):
+  // a record takes one line plus the line breaks inside its quoted fields; a blank line
+  // comes through as one empty field.
+  const parser = createReadStream(table.file, { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true, trim: false }));
+  let header: string[] | null = null;
+  let line = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      line++;
+      const start = line;
+      for (let i = 0; i < record.length; i++) {
+        const field = record[i]!;
+        if (field.length > 0 && field.indexOf('\n') !== -1) {
+          line += field.split('\n').length - 1;
+          table.multiline = true;
+        }
+      }
+      if (record.length === 1 && record[0] === '') continue;
+      if (header === null) {
+        header = record.map((name) => name.trim());
+        const seen = new Set<string>();
+        for (const name of header) {
+          if (name === '') issues.add(start, null, 'the header has an empty column name');
+          else if (seen.has(name)) issues.add(start, name, `the header names column '${name}' twice`);
+          seen.add(name);
+        }
+        onHeader?.(header);
+        continue;
+      }
+      if (record.length !== header.length) {
+        issues.add(start, null, `the row has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`);
+        if (issues.full) break;
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
+      onRow({ line: start, values });
+      if (issues.full) break;
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const e = error as CsvError & { lines?: number };
+      issues.add(e.lines ?? line + 1, null, `not valid CSV: ${error.message.replace(/^[A-Za-z ]+: /, '')}`);
+    } else throw error;
+  }
+  if (header === null) issues.add(1, null, 'the file is empty: a CSV file starts with a header line');
+  return header ?? [];
+}
+
+async function readNdjson(
+  table: TableHandle,
+  issues: IssueCollector,
+  onRow: (row: TableRow) => void,
+  onHeader?: (columns: string[]) => void,
+): Promise<string[]> {
+  const lines = createInterface({ input: createReadStream(table.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const columns: string[] = [];
+  const known = new Set<string>();
+  let lineNumber = 0;
+  for await (const raw of lines) {
+    lineNumber++;
+    const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      issues.add(lineNumber, null, `not valid JSON: ${(error as Error).message}`);
+      if (issues.full) break;
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      issues.add(lineNumber, null, 'each line must be a JSON object');
+      if (issues.full) break;
+      continue;
+    }
+    const values = value as Record<string, unknown>;
+    for (const key of Object.keys(values)) {
+      if (!known.has(key)) {
+        known.add(key);
+        columns.push(key);
+      }
+    }
+    onRow({ line: lineNumber, values });
+    if (issues.full) break;
+  }
+  onHeader?.(columns);
+  return columns;
+}
+
+/**
+ * Turns collected issues into one UserError (exit 2) with `file:line:column: message`
+ * lines. Character columns are found by re-reading just the lines concerned.
+ */
+export async function throwIssues(table: TableHandle, issues: readonly InputIssue[], header: readonly string[]): Promise<never> {
+  const columns = await locateColumns(table, issues, header);
+  const lines = issues.map((issue, i) => `${table.displayName}:${issue.line}:${columns[i]}: ${issue.message}`);
+  const more = issues.length >= MAX_ISSUES ? `\n(stopped after ${MAX_ISSUES} problems)` : '';
+  throw new UserError(`${lines.join('\n')}${more}`, 2);
+}
+
+async function locateColumns(table: TableHandle, issues: readonly InputIssue[], header: readonly string[]): Promise<number[]> {
+  const wanted = new Map<number, string>();
+  for (const issue of issues) if (issue.column !== null && issue.line > 0) wanted.set(issue.line, '');
+  if (wanted.size > 0) {
+    const last = Math.max(...wanted.keys());
+    try {
+      const reader = createInterface({ input: createReadStream(table.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+      let n = 0;
+      for await (const text of reader) {
+        n++;
+        if (wanted.has(n)) wanted.set(n, n === 1 ? text.replace(/^\uFEFF/, '') : text);
+        if (n >= last) {
+          reader.close();
+          break;
+        }
+      }
+    } catch {
+      // positions are a courtesy; the message still names the column
+    }
+  }
+  return issues.map((issue) => {
+    if (issue.column === null) return 1;
+    const text = wanted.get(issue.line) ?? '';
+    if (table.format === 'ndjson') {
+      const at = text.indexOf(JSON.stringify(issue.column));
+      return at >= 0 ? at + 1 : 1;
+    }
+    const index = header.indexOf(issue.column);
+    return index < 0 ? 1 : csvFieldStart(text, index);
+  });
+}
+
+/** 1-based character column where field `index` of a CSV line starts (quote-aware). */
+export function csvFieldStart(line: string, index: number): number {
+  let field = 0;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (field === index) return i + 1;
+    const ch = line[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) field++;
+  }
+  return field === index ? line.length + 1 : 1;
+}

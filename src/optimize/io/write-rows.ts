@@ -1,0 +1,134 @@
+// Writes the chosen proposed rows (SPEC §6 output: "the chosen proposed rows, same
+// columns"). The input is streamed a second time and the chosen rows are copied with
+// their values as read, in the input's column order; CSV through csv-stringify, NDJSON
+// as one object a line. Written to a temporary file and renamed, so a failed run never
+// leaves half an output behind.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { rename, rm } from 'node:fs/promises';
+import { stringify } from 'csv-stringify';
+import { IssueCollector, readTable, type TableFormat, type TableHandle } from './table-reader.js';
+
+export interface ChosenRows {
+  table: TableHandle;
+  /** Data-row indexes (0-based, in file order) to copy, ascending. */
+  rows: readonly number[];
+  columns: readonly string[];
+}
+
+/** Streams the chosen rows of every input to `out` (or to `write` when `out` is null). */
+export async function writeChosenRows(inputs: readonly ChosenRows[], format: TableFormat, out: string | null, write?: (text: string) => void): Promise<number> {
+  const columns: string[] = [];
+  for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
+  const temporary = out ? `${out}.tmp-${process.pid}` : null;
+  const sink = temporary ? createWriteStream(temporary) : null;
+  const emit = async (text: string): Promise<void> => {
+    if (sink) {
+      if (!sink.write(text)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+    } else write?.(text);
+  };
+  // The common case — CSV in, CSV out, one line per row, same header — copies the
+  // chosen lines byte for byte (values exactly as written, and fast).
+  if (format === 'csv' && inputs.every((i) => i.table.format === 'csv' && !i.table.multiline && i.columns.join(',') === columns.join(','))) {
+    return copyLines(inputs, emit, sink, temporary, out);
+  }
+  const csv = format === 'csv' ? stringify({ header: true, columns }) : null;
+  let pending = '';
+  if (csv) csv.on('data', (chunk: Buffer | string) => void (pending += chunk.toString()));
+  let written = 0;
+  try {
+    for (const input of inputs) {
+      let index = 0;
+      let next = 0;
+      const wanted = input.rows;
+      const rows: Record<string, unknown>[] = [];
+      const flush = async (): Promise<void> => {
+        for (const values of rows) {
+          if (csv) csv.write(columns.map((c) => (values[c] === undefined || values[c] === null ? '' : typeof values[c] === 'object' ? JSON.stringify(values[c]) : values[c])));
+          else await emit(JSON.stringify(values) + '\n');
+        }
+        rows.length = 0;
+        if (csv && pending.length > 0) {
+          const text = pending;
+          pending = '';
+          await emit(text);
+        }
+      };
+      await readTable(input.table, new IssueCollector(), ({ values }) => {
+        if (next < wanted.length && wanted[next] === index) {
+          rows.push(values);
+          next++;
+        }
+        index++;
+      });
+      await flush();
+      written += next;
+    }
+    if (csv) {
+      if (written === 0) csv.write(columns.map(() => '')); // keep the header: stringify only writes it with a record
+      await new Promise<void>((resolve) => csv.end(resolve));
+      let text = pending;
+      if (written === 0) text = text.split('\n')[0] + '\n';
+      pending = '';
+      await emit(text);
+    }
+    if (sink) {
+      await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await rename(temporary!, out!);
+    }
+  } catch (error) {
+    sink?.destroy();
+    if (temporary) await rm(temporary, { force: true });
+    throw error;
+  }
+  return written;
+}
+
+async function copyLines(
+  inputs: readonly ChosenRows[],
+  emit: (text: string) => Promise<void>,
+  sink: ReturnType<typeof createWriteStream> | null,
+  temporary: string | null,
+  out: string | null,
+): Promise<number> {
+  let written = 0;
+  let headerDone = false;
+  try {
+    for (const input of inputs) {
+      const lines = createInterface({ input: createReadStream(input.table.file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+      let index = -1;
+      let next = 0;
+      let chunk = '';
+      for await (const raw of lines) {
+        if (index === -1) {
+          if (raw.trim() === '') continue;
+          if (!headerDone) chunk += raw.replace(/^\uFEFF/, '') + '\n';
+          headerDone = true;
+          index = 0;
+          continue;
+        }
+        if (raw === '') continue; // blank lines are not rows
+        if (next < input.rows.length && input.rows[next] === index) {
+          chunk += raw + '\n';
+          next++;
+          if (chunk.length > 1 << 20) {
+            await emit(chunk);
+            chunk = '';
+          }
+        }
+        index++;
+      }
+      await emit(chunk);
+      written += next;
+    }
+    if (sink) {
+      await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await rename(temporary!, out!);
+    }
+  } catch (error) {
+    sink?.destroy();
+    if (temporary) await rm(temporary, { force: true });
+    throw error;
+  }
+  return written;
+}

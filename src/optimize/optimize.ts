@@ -1,0 +1,136 @@
+// Contact optimization (SPEC §6): the library entry point. Builds the model, then either
+// solves small inputs exactly with HiGHS or runs the scalable path — capacity prices by
+// Lagrangian relaxation, per-customer subproblems, repair and greedy fill — checks every
+// hard rule once more and reports objective, bound and gap.
+import { linearBound, solveExact } from './exact.js';
+import { coupledCustomers, searchPrices, zeroPrices, type Prices } from './lagrangian.js';
+import { buildModel, type Model } from './model.js';
+import { selectByPrices } from './repair.js';
+import { buildReport } from './report.js';
+import { customerShard, exportPrices, importPrices, scaleCapacities } from './shard.js';
+import { SubproblemScratch, solveCustomer } from './subproblem.js';
+import type { OptimizeOptions, OptimizeProblem, OptimizeResult } from './types.js';
+import { verifySelection } from './verify.js';
+
+/** Candidate rows up to which the exact MIP is tried (exact: 'auto'). */
+export const EXACT_MAX_ROWS = 2_500;
+/** Candidate rows up to which the LP relaxation bound is computed. */
+export const LP_MAX_ROWS = 60_000;
+const NODE_LIMIT = 4_000;
+
+export async function optimizeContacts(problem: OptimizeProblem, options: OptimizeOptions = {}): Promise<OptimizeResult> {
+  const startedAt = performance.now();
+  const progress = options.onProgress ?? (() => undefined);
+  const seed = options.seed ?? 1;
+
+  // A shard keeps only its customers' rows; indexes map back to the input.
+  let work = problem;
+  let original: number[] | null = null;
+  if (options.shard) {
+    const { index, count } = options.shard;
+    original = [];
+    const proposed = problem.proposed.filter((row, i) => {
+      const keep = customerShard(row.customerId, count) === index;
+      if (keep) original!.push(i);
+      return keep;
+    });
+    work = { ...problem, proposed };
+  }
+
+  progress(0, 1, 'model');
+  const model = buildModel(work);
+  progress(1, 1, 'model');
+  // A shard takes a little more than its share; the merge run trims the excess.
+  if (options.shard) scaleCapacities(model, Math.min(1, 1.15 / options.shard.count));
+  const candidates = countCandidates(model);
+
+  let chosen: Uint8Array | null = null;
+  let upperBound = Infinity;
+  let boundMethod: 'exact' | 'lp' | 'lagrangian' = 'lagrangian';
+  let method: 'exact' | 'lagrangian' = 'lagrangian';
+  let iterations = 0;
+  let prices: Prices = options.prices ? importPrices(model, options.prices) : zeroPrices(model);
+
+  if ((options.exact ?? 'auto') === 'auto' && candidates <= EXACT_MAX_ROWS) {
+    progress(0, 1, 'exact');
+    const exact = await solveExact(model, 30).catch(() => null);
+    if (exact && selectionHolds(model, exact.chosen)) {
+      chosen = exact.chosen;
+      upperBound = scoreOf(model, chosen);
+      boundMethod = 'exact';
+      method = 'exact';
+    }
+    progress(1, 1, 'exact');
+  }
+
+  if (!chosen) {
+    const fixedPrices = Boolean(options.shard && options.prices);
+    if (model.parts.length > 0 && !fixedPrices) {
+      const many = coupledCustomers(model).reduce((a, b) => a + b, 0);
+      const search = searchPrices(model, {
+        sampleIterations: many > 20_000 ? 60 : 0,
+        fullIterations: many > 20_000 ? 4 : 60,
+        sampleShare: many > 20_000 ? Math.max(0.05, 10_000 / many) : 1,
+        seed,
+        ...(options.prices ? { start: prices } : {}),
+        nodeLimit: NODE_LIMIT,
+        onIteration: (done, total) => progress(done, total, 'prices'),
+      });
+      prices = search.prices;
+      iterations = search.iterations;
+      upperBound = search.bound;
+    }
+    if (!Number.isFinite(upperBound)) upperBound = relaxationBound(model);
+    progress(0, 1, 'repair');
+    chosen = selectByPrices(model, prices, NODE_LIMIT).chosen;
+    progress(1, 1, 'repair');
+    if (candidates <= LP_MAX_ROWS && model.parts.length > 0) {
+      progress(0, 1, 'bound');
+      const lp = await linearBound(model, 60).catch(() => null);
+      if (lp !== null && lp < upperBound) {
+        upperBound = lp;
+        boundMethod = 'lp';
+      }
+      progress(1, 1, 'bound');
+    }
+  }
+
+  verifySelection(model, chosen);
+  const report = buildReport({ model, chosen, upperBound, boundMethod, method, iterations, startedAt, now: performance.now() });
+  if (options.shard) report.shard = { ...options.shard };
+  const picked: number[] = [];
+  for (let row = 0; row < model.n; row++) if (chosen[row]) picked.push(original ? original[row]! : row);
+  return { chosen: picked, report, prices: exportPrices(model, prices) };
+}
+
+function countCandidates(model: Model): number {
+  let count = 0;
+  for (let row = 0; row < model.n; row++) if (model.forbidden[row] === -1) count++;
+  return count;
+}
+
+function scoreOf(model: Model, chosen: Uint8Array): number {
+  let total = 0;
+  for (let row = 0; row < model.n; row++) if (chosen[row]) total += model.score[row]!;
+  return total;
+}
+
+/** A HiGHS answer is used only if it passes the same checks as ours (tolerances differ). */
+function selectionHolds(model: Model, chosen: Uint8Array): boolean {
+  try {
+    verifySelection(model, chosen);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Without capacity rules, each customer's own optimum (or its bound) sums to the bound. */
+function relaxationBound(model: Model): number {
+  const scratch = new SubproblemScratch();
+  const sink = new Uint8Array(model.n);
+  let total = 0;
+  for (const cm of model.customers) total += solveCustomer(cm, model.score, model.forbidden, sink, scratch, { penalty: 0, nodeLimit: NODE_LIMIT }).bound;
+  // With capacity rules left unpriced this is still an upper bound (they only remove options).
+  return total;
+}

@@ -1,0 +1,181 @@
+// From prices to a feasible selection (SPEC §6 algorithm): every customer's subproblem
+// on reduced scores (minimums weighted lexicographically), then a repair that drops the
+// lowest-value contacts from over-full capacity windows, a fill toward unmet minimums,
+// and a greedy fill in score order while every rule still holds.
+import { CapacityState, indexByDay } from './capacity-state.js';
+import { canAddLocal, minimumCount, requirementsMet } from './customer-model.js';
+import { reducedScores, type Prices } from './lagrangian.js';
+import type { Model } from './model.js';
+import { SubproblemScratch, solveCustomer } from './subproblem.js';
+
+export interface Selection {
+  chosen: Uint8Array;
+  state: CapacityState;
+}
+
+/** Penalty per contact short of a customer minimum: more than any score sum can give back. */
+export function minimumPenalty(model: Model): number {
+  let total = 1;
+  for (let i = 0; i < model.n; i++) total += Math.abs(model.score[i]!);
+  return total;
+}
+
+export function selectByPrices(model: Model, prices: Prices, nodeLimit: number, customers?: readonly number[]): Selection {
+  const reduced = new Float64Array(model.n);
+  reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
+  const chosen = new Uint8Array(model.n);
+  const scratch = new SubproblemScratch();
+  const penalty = minimumPenalty(model);
+  const list = customers ?? model.customers.map((_, c) => c);
+  for (const c of list) solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
+  const state = new CapacityState(model, chosen);
+  const selection = { chosen, state };
+  repairCapacity(model, selection, reduced);
+  fillMinimums(model, selection);
+  fillGreedy(model, selection, list, reduced);
+  return selection;
+}
+
+/** Removes a row, and any row of its customer that needed it (bOnlyWithA). */
+export function removeRow(model: Model, selection: Selection, row: number): void {
+  if (!selection.chosen[row]) return;
+  selection.chosen[row] = 0;
+  selection.state.apply(row, -1);
+  const cm = model.customers[model.rowCustomerModel[row]!]!;
+  const local = model.rowLocal[row]!;
+  for (let i = 0; i < cm.rows.length; i++) {
+    const other = cm.rows[i]!;
+    if (!selection.chosen[other]) continue;
+    for (const list of cm.requires[i]!) {
+      if (list.includes(local) && !list.some((a) => selection.chosen[cm.rows[a]!])) {
+        removeRow(model, selection, other);
+        break;
+      }
+    }
+  }
+}
+
+function addRow(selection: Selection, row: number): void {
+  selection.chosen[row] = 1;
+  selection.state.apply(row, 1);
+}
+
+/** Adds a row when every rule allows it, bringing along an A row it needs if that pays. */
+export function tryAdd(model: Model, selection: Selection, row: number, mustPay: boolean, depth = 0): boolean {
+  const { chosen, state } = selection;
+  if (chosen[row] || model.forbidden[row] !== -1) return false;
+  const cm = model.customers[model.rowCustomerModel[row]!]!;
+  const local = model.rowLocal[row]!;
+  if (!state.canAdd(row) || !canAddLocal(cm, chosen, local)) return false;
+  const unmet = cm.requires[local]!.filter((list) => !list.some((a) => chosen[cm.rows[a]!]));
+  if (unmet.length === 0) {
+    addRow(selection, row);
+    return true;
+  }
+  if (unmet.length > 1 || depth > 2) return false;
+  const options = unmet[0]!.map((a) => cm.rows[a]!).sort((a, b) => model.score[b]! - model.score[a]!);
+  for (const a of options) {
+    if (mustPay && model.score[a]! + model.score[row]! <= 0) break;
+    if (!tryAdd(model, selection, a, false, depth + 1)) continue;
+    if (canAddLocal(cm, chosen, local) && state.canAdd(row)) {
+      addRow(selection, row);
+      return true;
+    }
+    removeRow(model, selection, a);
+  }
+  return false;
+}
+
+/** Drops contacts from over-full windows, lowest reduced score first, until all hold. */
+export function repairCapacity(model: Model, selection: Selection, reduced: Float64Array): void {
+  const { chosen, state } = selection;
+  for (let pass = 0; pass < 50; pass++) {
+    const violations = state.violations();
+    if (violations.length === 0) return;
+    const candidates: number[] = [];
+    const seen = new Uint8Array(model.n);
+    for (const { part, window } of violations) {
+      const p = model.parts[part]!;
+      for (let j = 0; j < p.rows.length; j++) {
+        const row = p.rows[j]!;
+        const d = model.day[row]!;
+        if (chosen[row] && !seen[row] && p.coef[j]! > 0 && d >= p.from[window]! && d <= p.to[window]!) {
+          seen[row] = 1;
+          candidates.push(row);
+        }
+      }
+    }
+    const keys = new Map(candidates.map((row) => [row, removalKey(model, chosen, reduced, row)]));
+    candidates.sort((a, b) => keys.get(a)! - keys.get(b)!);
+    for (const row of candidates) if (chosen[row] && state.inViolatedWindow(row)) removeRow(model, selection, row);
+  }
+  if (state.violations().length > 0) {
+    // Last resort, never expected: drop every positive contributor to a violated window.
+    for (const { part } of state.violations()) {
+      const p = model.parts[part]!;
+      for (let j = 0; j < p.rows.length; j++) if (p.coef[j]! > 0) removeRow(model, selection, p.rows[j]!);
+    }
+  }
+}
+
+// Keep contacts a customer minimum needs: they go last.
+function removalKey(model: Model, chosen: Uint8Array, reduced: Float64Array, row: number): number {
+  const cm = model.customers[model.rowCustomerModel[row]!]!;
+  const local = model.rowLocal[row]!;
+  for (const m of cm.rowMins[local]!) if (minimumCount(cm, chosen, m) <= cm.mins[m]!.need) return reduced[row]! + 1e12;
+  return reduced[row]!;
+}
+
+/** Adds contacts toward unmet minimums (global windows, then customers), best score first. */
+export function fillMinimums(model: Model, selection: Selection): void {
+  const { chosen, state } = selection;
+  model.parts.forEach((part, p) => {
+    if (part.minFrom.length === 0) return;
+    // Counts fill with the best scores; sums with the largest values first.
+    const order = Array.from(part.rows.keys()).sort((a, b) =>
+      part.kind === 'sum' ? part.coef[b]! - part.coef[a]! || model.score[part.rows[b]!]! - model.score[part.rows[a]!]! : model.score[part.rows[b]!]! - model.score[part.rows[a]!]!,
+    );
+    for (let w = 0; w < part.minFrom.length; w++) {
+      if (state.minActivity[p]![w]! >= part.minNeed[w]! - 1e-9) continue;
+      for (const j of order) {
+        if (state.minActivity[p]![w]! >= part.minNeed[w]! - 1e-9) break;
+        const row = part.rows[j]!;
+        const d = model.day[row]!;
+        if (part.coef[j]! <= 0 || d < part.minFrom[w]! || d > part.minTo[w]!) continue;
+        tryAdd(model, selection, row, false);
+      }
+    }
+  });
+  for (const cm of model.customers) {
+    for (let m = 0; m < cm.mins.length; m++) {
+      const minimum = cm.mins[m]!;
+      if (minimumCount(cm, chosen, m) >= minimum.need) continue;
+      const rows = minimum.rows.map((l) => cm.rows[l]!).sort((a, b) => model.score[b]! - model.score[a]!);
+      for (const row of rows) {
+        if (minimumCount(cm, chosen, m) >= minimum.need) break;
+        tryAdd(model, selection, row, false);
+      }
+    }
+  }
+}
+
+/** Greedy fill: every unchosen positive row in order (reduced score when priced, else
+ *  score), added when all rules allow. */
+export function fillGreedy(model: Model, selection: Selection, customers?: readonly number[], order: Float64Array = model.score): void {
+  const rows: number[] = [];
+  const list = customers ?? model.customers.map((_, c) => c);
+  for (const c of list) for (const row of model.customers[c]!.rows) if (!selection.chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) rows.push(row);
+  rows.sort((a, b) => order[b]! - order[a]! || a - b);
+  for (const row of rows) tryAdd(model, selection, row, true);
+  // A row that needed an A row added later in the pass gets a second chance.
+  for (const row of rows) {
+    if (selection.chosen[row]) continue;
+    const cm = model.customers[model.rowCustomerModel[row]!]!;
+    if (cm.requires[model.rowLocal[row]!]!.length > 0) tryAdd(model, selection, row, true);
+  }
+}
+
+/** Does every customer's selection keep its requirements? (used by the final check) */
+export function allRequirementsMet(model: Model, chosen: Uint8Array): boolean {
+  return model.customers.every((cm) => requirementsMet(cm, chosen));
+}

@@ -1,0 +1,56 @@
+// customCapacity (SPEC §6): `sum` or `avg` of a numeric column over the scoped chosen
+// contacts in each window is within min..max. History rows carry no value columns, so
+// only chosen rows count. Both bounds of `avg` are hard and linear (Σ(v − max) ≤ 0,
+// Σ(min − v) ≤ 0; an empty window satisfies them); `sum`'s max is hard, its min a minimum.
+import type { BundlePolicyRule } from '../../bundle/types.js';
+import { OptimizeInputError } from '../input-error.js';
+import type { GlobalPart } from '../model.js';
+import { maximumWindows, minimumWindows } from '../windows.js';
+import { makePart, scopedRows } from './offer-capacity.js';
+import type { RuleHandler } from './registry.js';
+
+type CustomCapacity = Extract<BundlePolicyRule, { type: 'customCapacity' }>;
+
+export const customCapacityHandler: RuleHandler<CustomCapacity> = {
+  global: (rule, index, build) => {
+    const { model } = build;
+    // Every scoped row needs the field, including rows other rules removed.
+    const values = new Map<number, number>();
+    for (let row = 0; row < model.n; row++) {
+      if (!build.rowInScope(row, rule.offers, rule, true)) continue;
+      const value = model.problem.proposed[row]!.fields[rule.field];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new OptimizeInputError(
+          'proposed',
+          row,
+          rule.field,
+          `rule '${rule.name}' sums column '${rule.field}', which ${value === undefined || value === '' ? 'is missing' : `is not a number (${JSON.stringify(value)})`}`,
+        );
+      }
+      values.set(row, value);
+    }
+    const rows = scopedRows(build, rule, rule.offers);
+    const v = rows.map((row) => values.get(row)!);
+    const period = rule.periodDays;
+    const parts: GlobalPart[] = [];
+    const push = (part: GlobalPart | null): void => {
+      if (part) parts.push(part);
+    };
+    if (rule.aggregate === 'sum') {
+      const hard = rule.max === null ? [] : maximumWindows(period, model.d0, model.d1, () => rule.max!, null);
+      const minimums = rule.min === null ? [] : minimumWindows(period, model.d0, model.d1, () => rule.min!, null);
+      push(makePart(build, index, 'sum', rows, v, hard, minimums));
+    } else {
+      if (rule.max !== null) {
+        const hard = maximumWindows(period, model.d0, model.d1, () => 0, null);
+        push(makePart(build, index, 'avgMax', rows, v.map((x) => x - rule.max!), hard, []));
+      }
+      if (rule.min !== null) {
+        const min = rule.min;
+        const hard = maximumWindows(period, model.d0, model.d1, () => 0, null);
+        push(makePart(build, index, 'avgMin', rows, v.map((x) => min - x), hard, []));
+      }
+    }
+    return parts;
+  },
+};

@@ -1,0 +1,100 @@
+// offerCapacity (SPEC §6): over all customers (in the segment), the scoped contacts in
+// each window are within min..max, history included; a window starting inside an
+// exception's from..to uses the exception's bounds (the first such exception).
+import type { BundlePolicyRule } from '../../bundle/types.js';
+import { dayNumber } from '../days.js';
+import type { BuildContext, GlobalPart } from '../model.js';
+import { historyCounter, maximumWindows, minimumWindows, type WindowBound } from '../windows.js';
+import type { RuleHandler } from './registry.js';
+
+type OfferCapacity = Extract<BundlePolicyRule, { type: 'offerCapacity' }>;
+
+/** Bounds by window start for rules with exceptions (first matching exception wins). */
+export function boundsByStart(rule: { min: number; max: number | null; exceptions?: { from: string; to: string; min: number; max: number | null }[] }) {
+  const exceptions = (rule.exceptions ?? []).map((e) => ({ from: dayNumber(e.from), to: dayNumber(e.to), min: e.min, max: e.max }));
+  const find = (s: number) => exceptions.find((e) => s >= e.from && s <= e.to);
+  return {
+    maxAt: (s: number): number => {
+      const e = find(s);
+      const max = e ? e.max : rule.max;
+      return max === null ? Infinity : max;
+    },
+    minAt: (s: number): number => (find(s) ?? rule).min,
+  };
+}
+
+/** Scoped candidate rows (not removed up front), sorted by horizon day. */
+export function scopedRows(build: BuildContext, rule: BundlePolicyRule, scope: Parameters<BuildContext['rowInScope']>[1]): number[] {
+  const { model } = build;
+  const rows: number[] = [];
+  for (let row = 0; row < model.n; row++) if (model.forbidden[row] === -1 && build.rowInScope(row, scope, rule, true)) rows.push(row);
+  rows.sort((a, b) => model.day[a]! - model.day[b]!);
+  return rows;
+}
+
+/** Assembles a global part; drops windows that the rows can never break. */
+export function makePart(
+  build: BuildContext,
+  rule: number,
+  kind: GlobalPart['kind'],
+  rows: number[],
+  coef: number[],
+  hard: WindowBound[],
+  minimums: WindowBound[],
+): GlobalPart | null {
+  const { model } = build;
+  const positive = new Float64Array(model.h + 1);
+  rows.forEach((row, j) => {
+    if (coef[j]! > 0) positive[model.day[row]! + 1]! += coef[j]!;
+  });
+  for (let d = 1; d <= model.h; d++) positive[d]! += positive[d - 1]!;
+  let binding = hard.filter((w) => positive[w.to + 1]! - positive[w.from]! > w.bound + 1e-9);
+  // With no negative coefficient, a window inside another with no less room adds nothing.
+  if (coef.every((c) => c >= 0)) {
+    binding = binding.filter(
+      (w) => !binding.some((o) => o !== w && o.from <= w.from && o.to >= w.to && o.bound <= w.bound && (o.from !== w.from || o.to !== w.to || o.start < w.start)),
+    );
+  }
+  if (binding.length === 0 && minimums.length === 0) return null;
+  return {
+    rule,
+    kind,
+    rows: Int32Array.from(rows),
+    coef: Float64Array.from(coef),
+    from: Int32Array.from(binding, (w) => w.from),
+    to: Int32Array.from(binding, (w) => w.to),
+    rhs: Float64Array.from(binding, (w) => w.bound),
+    start: Int32Array.from(binding, (w) => w.start),
+    minFrom: Int32Array.from(minimums, (w) => w.from),
+    minTo: Int32Array.from(minimums, (w) => w.to),
+    minNeed: Float64Array.from(minimums, (w) => w.bound),
+    minStart: Int32Array.from(minimums, (w) => w.start),
+  };
+}
+
+export const offerCapacityHandler: RuleHandler<OfferCapacity> = {
+  global: (rule, index, build) => {
+    const { model } = build;
+    const { maxAt, minAt } = boundsByStart(rule);
+    const period = rule.periodDays;
+    let history = null;
+    if (period !== null) {
+      const days: number[] = [];
+      for (let h = 0; h < model.history.day.length; h++) if (build.historyInScope(h, rule.offers, rule, true)) days.push(model.history.day[h]!);
+      history = historyCounter(days, model.d0 - period + 1, model.d1 + period - 1);
+    }
+    const hard = maximumWindows(period, model.d0, model.d1, maxAt, history);
+    // Windows history already fills leave no room: their rows are removed up front.
+    for (const w of hard) {
+      if (w.bound > 0) continue;
+      for (let row = 0; row < model.n; row++) {
+        const d = model.day[row]!;
+        if (d >= w.from && d <= w.to && model.forbidden[row] === -1 && build.rowInScope(row, rule.offers, rule, true)) build.forbid(row, index);
+      }
+    }
+    const rows = scopedRows(build, rule, rule.offers);
+    const minimums = minimumWindows(period, model.d0, model.d1, minAt, history);
+    const part = makePart(build, index, 'count', rows, rows.map(() => 1), hard.filter((w) => w.bound > 0), minimums);
+    return part ? [part] : [];
+  },
+};

@@ -1,0 +1,189 @@
+// The per-customer subproblem (SPEC §6 algorithm): choose a customer's rows to maximise
+// the sum of reduced scores (score minus capacity prices) under the customer's own rules.
+// Solved exactly by depth-first branch and bound (include-first in score order, so the
+// first dive is the greedy answer); a node limit turns it into a heuristic whose bound
+// stays valid. Minimums enter as a large penalty per missing contact (lexicographic).
+import { minimumShortfall, type CustomerModel } from './customer-model.js';
+
+export interface SubproblemResult {
+  /** Σ reduced scores of the chosen rows − penalty × shortfall. */
+  value: number;
+  /** An upper bound on `value` over every feasible choice (= value when solved exactly). */
+  bound: number;
+  exact: boolean;
+}
+
+/** Reusable buffers, so 100,000 customers do not allocate 100,000 times. */
+export class SubproblemScratch {
+  capUse = new Int32Array(64);
+  pkgCount = new Int32Array(256);
+  pkgDistinct = new Int32Array(64);
+  conflictUse = new Int32Array(64);
+  chosen = new Uint8Array(64);
+  best = new Uint8Array(64);
+  minCount = new Int32Array(64);
+  wanted = new Uint8Array(64);
+  candidates = new Int32Array(64);
+  reduced = new Float64Array(64);
+  suffix = new Float64Array(65);
+
+  prepare(k: number, caps: number, pkgCells: number, pkgCaps: number, mins: number): void {
+    if (this.capUse.length < caps) this.capUse = new Int32Array(caps * 2);
+    if (this.pkgCount.length < pkgCells) this.pkgCount = new Int32Array(pkgCells * 2);
+    if (this.pkgDistinct.length < pkgCaps) this.pkgDistinct = new Int32Array(pkgCaps * 2);
+    if (this.conflictUse.length < k) {
+      this.conflictUse = new Int32Array(k * 2);
+      this.chosen = new Uint8Array(k * 2);
+      this.best = new Uint8Array(k * 2);
+      this.wanted = new Uint8Array(k * 2);
+      this.candidates = new Int32Array(k * 2);
+      this.reduced = new Float64Array(k * 2);
+      this.suffix = new Float64Array(k * 2 + 1);
+    }
+    if (this.minCount.length < mins) this.minCount = new Int32Array(mins * 2);
+    this.capUse.fill(0, 0, caps);
+    this.pkgCount.fill(0, 0, pkgCells);
+    this.pkgDistinct.fill(0, 0, pkgCaps);
+    this.conflictUse.fill(0, 0, k);
+    this.chosen.fill(0, 0, k);
+    this.best.fill(0, 0, k);
+    this.minCount.fill(0, 0, mins);
+  }
+}
+
+export interface SubproblemOptions {
+  /** Penalty per contact missing from a minimum (0: minimums ignored). */
+  penalty: number;
+  nodeLimit: number;
+}
+
+/**
+ * Solves one customer. `reduced` and `forbidden` are indexed by global row; the chosen
+ * rows are written to `chosenOut` (global row flags, only this customer's rows touched).
+ */
+export function solveCustomer(
+  model: CustomerModel,
+  reduced: Float64Array,
+  forbidden: Int32Array,
+  chosenOut: Uint8Array,
+  scratch: SubproblemScratch,
+  options: SubproblemOptions,
+): SubproblemResult {
+  const rows = model.rows;
+  const k = rows.length;
+  const penalty = options.penalty;
+  const useMins = penalty > 0 && model.mins.length > 0;
+  // Candidates: rows that can help — positive ones, the A rows a positive row needs,
+  // and, when minimums count, the rows of a minimum.
+  let packages = 0;
+  for (let i = 0; i < k; i++) if (model.pkgOf[i]! + 1 > packages) packages = model.pkgOf[i]! + 1;
+  const pkgCaps = model.pkgLimit.length;
+  scratch.prepare(k, model.capLimit.length, pkgCaps * packages, pkgCaps, model.mins.length);
+  const { capUse, pkgCount, pkgDistinct, conflictUse, chosen, best, minCount, wanted, candidates, suffix } = scratch;
+  const r = scratch.reduced;
+  wanted.fill(0, 0, k);
+  let any = false;
+  for (let i = 0; i < k; i++) {
+    const row = rows[i]!;
+    chosenOut[row] = 0;
+    if (forbidden[row] !== -1) continue;
+    if (reduced[row]! > 0 || (useMins && model.rowMins[i]!.length > 0)) {
+      wanted[i] = 1;
+      any = true;
+    }
+  }
+  if (!any) return { value: useMins ? -penalty * model.mins.reduce((t, mm) => t + minimumShortfall(mm, 0), 0) : 0, bound: 0, exact: true };
+  let hasRequirements = false;
+  for (let i = 0; i < k; i++) {
+    if (!wanted[i] || model.requires[i]!.length === 0) continue;
+    hasRequirements = true;
+    for (const list of model.requires[i]!) for (const a of list) if (forbidden[rows[a]!] === -1) wanted[a] = 1;
+  }
+  let m = 0;
+  for (let i = 0; i < k; i++) {
+    if (!wanted[i]) continue;
+    // insertion by reduced score, descending (k is small)
+    const value = reduced[rows[i]!]!;
+    let j = m++;
+    while (j > 0 && r[j - 1]! < value) {
+      candidates[j] = candidates[j - 1]!;
+      r[j] = r[j - 1]!;
+      j--;
+    }
+    candidates[j] = i;
+    r[j] = value;
+  }
+  suffix[m] = 0;
+  for (let j = m - 1; j >= 0; j--) suffix[j] = suffix[j + 1]! + Math.max(0, r[j]!);
+
+  const canAdd = (i: number): boolean => {
+    if (conflictUse[i]! > 0) return false;
+    for (const c of model.rowCaps[i]!) if (capUse[c]! >= model.capLimit[c]!) return false;
+    const p = model.pkgOf[i]!;
+    for (const c of model.rowPkgCaps[i]!) if (pkgCount[c * packages + p] === 0 && pkgDistinct[c]! >= model.pkgLimit[c]!) return false;
+    return true;
+  };
+  const add = (i: number, delta: 1 | -1): void => {
+    chosen[i] = delta === 1 ? 1 : 0;
+    for (const c of model.conflicts[i]!) conflictUse[c]! += delta;
+    for (const c of model.rowCaps[i]!) capUse[c]! += delta;
+    const p = model.pkgOf[i]!;
+    for (const c of model.rowPkgCaps[i]!) {
+      const cell = c * packages + p;
+      if (delta === 1 ? pkgCount[cell]!++ === 0 : --pkgCount[cell]! === 0) pkgDistinct[c]! += delta;
+    }
+    if (useMins) for (const mm of model.rowMins[i]!) minCount[mm]! += delta;
+  };
+  const shortfall = (): number => {
+    let total = 0;
+    for (let mm = 0; mm < model.mins.length; mm++) total += minimumShortfall(model.mins[mm]!, minCount[mm]!);
+    return total;
+  };
+  const requirementsHold = (): boolean => {
+    for (let j = 0; j < m; j++) {
+      const i = candidates[j]!;
+      if (!chosen[i]) continue;
+      for (const list of model.requires[i]!) {
+        let ok = false;
+        for (const a of list) if (chosen[a]) ok = true;
+        if (!ok) return false;
+      }
+    }
+    return true;
+  };
+
+  let bestValue = -Infinity;
+  let nodes = 0;
+  let complete = true;
+  const dive = (j: number, current: number): void => {
+    if (++nodes > options.nodeLimit) {
+      complete = false;
+      return;
+    }
+    if (current + suffix[j]! <= bestValue + 1e-12) return;
+    if (j === m) {
+      if (hasRequirements && !requirementsHold()) return;
+      const value = useMins ? current - penalty * shortfall() : current;
+      if (value > bestValue) {
+        bestValue = value;
+        best.set(chosen.subarray(0, k));
+      }
+      return;
+    }
+    const i = candidates[j]!;
+    if (canAdd(i)) {
+      add(i, 1);
+      dive(j + 1, current + r[j]!);
+      add(i, -1);
+    }
+    dive(j + 1, current);
+  };
+  dive(0, 0);
+  if (bestValue === -Infinity) {
+    // Node limit hit before any leaf: take nothing (always feasible).
+    bestValue = useMins ? -penalty * model.mins.reduce((t, mm) => t + minimumShortfall(mm, 0), 0) : 0;
+    best.fill(0, 0, k);
+  }
+  for (let i = 0; i < k; i++) if (best[i]) chosenOut[rows[i]!] = 1;
+  return { value: bestValue, bound: complete ? bestValue : Math.max(bestValue, suffix[0]!), exact: complete };
+}

@@ -1,0 +1,105 @@
+// The optimizer's public contract (SPEC §6, docs/optimization-semantics.md): the problem
+// it takes, its options, and the result with its report. Shared with the independent
+// feasibility checker used by the tests, so it changes only with that contract.
+import type { BundleBody, PolicyRuleType } from '../bundle/types.js';
+import type { HistoryRow } from '../engine/types.js';
+
+export interface ProposedContact {
+  customerId: string;
+  offer: string;
+  channel: string;
+  date: string; // YYYY-MM-DD
+  score: number;
+  cost: number; // default 0
+  package: string; // default `${customerId}|${channel}|${date}`
+  /** Every column of the input row, typed (numbers where they parse as numbers), incl. the ones above. */
+  fields: Record<string, string | number>;
+}
+
+export interface AudienceMember {
+  customerId: string;
+  /** Profile attributes as read (strings from CSV are converted with the declared types). */
+  profile: Record<string, unknown>;
+}
+
+export interface OptimizeProblem {
+  bundle: BundleBody;
+  policy: string; // OptimizationPolicy name
+  proposed: ProposedContact[];
+  history: HistoryRow[];
+  audience: AudienceMember[];
+  at?: string; // decision day for segment `now`; default earliest proposed date
+}
+
+export interface OptimizeOptions {
+  /** 'auto' (default) may use an exact MIP on small inputs; 'never' forces the scalable heuristic path. */
+  exact?: 'auto' | 'never';
+  seed?: number;
+  onProgress?: (done: number, total: number, phase: string) => void;
+  /** Solve only the customers of one hash shard (SPEC §6 "beyond one machine"), with fixed prices. */
+  shard?: { index: number; count: number };
+  /** Capacity prices to start from (or, with `shard`, to use as they are). */
+  prices?: CapacityPrices;
+}
+
+/** One rule's line in the report. */
+export interface RuleReport {
+  name: string;
+  type: PolicyRuleType;
+  /** Proposed contacts not chosen that this rule forbids: filtered out up front, or that
+   *  would break it if added to the final selection. */
+  removed: number;
+  /** True when the rule changed the result: it removed a contact, or one of its minimums is unmet. */
+  binds: boolean;
+}
+
+/** A minimum the proposed contacts could not meet (or that the optimizer did not reach). */
+export interface UnmetMinimum {
+  rule: string;
+  type: 'offerCapacity' | 'customCapacity' | 'customerOfferCount';
+  window: { from: string; to: string };
+  customerId?: string;
+  required: number;
+  achieved: number;
+  shortfall: number;
+}
+
+export interface OptimizeReport {
+  policy: string;
+  /** Sum of `score` over the chosen contacts. */
+  objective: number;
+  /** An upper bound on the objective of any solution that keeps every hard rule. */
+  upperBound: number;
+  boundMethod: 'exact' | 'lp' | 'lagrangian';
+  /** (upperBound − objective) / upperBound; 0 when both are 0. */
+  gap: number;
+  /** 'exact': a MIP solved to optimality; 'lagrangian': prices, repair and greedy fill. */
+  method: 'exact' | 'lagrangian';
+  rules: RuleReport[];
+  unmetMinimums: UnmetMinimum[];
+  /** Total shortfall below every minimum (0 when all are met). */
+  totalShortfall: number;
+  rowsIn: number;
+  rowsOut: number;
+  customers: number;
+  timeMs: number;
+  peakMemoryMb: number;
+  iterations: number;
+  shard?: { index: number; count: number };
+}
+
+export interface OptimizeResult {
+  /** Indexes into problem.proposed of the chosen rows, ascending. */
+  chosen: number[];
+  report: OptimizeReport;
+  /** The capacity prices the run ended with (write them for sharded runs). */
+  prices: CapacityPrices;
+}
+
+/** Capacity prices, keyed by rule name and window, portable between runs and shards. */
+export interface CapacityPrices {
+  policy: string;
+  horizon: { from: string; to: string };
+  /** rule name → window key `from..to` (horizon days) → price. */
+  prices: Record<string, Record<string, number>>;
+}

@@ -1,0 +1,107 @@
+// `offerops optimize` in-process: files in, chosen rows and report out, exit codes,
+// shards and their merge.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createBundle, formatBundle } from '../../src/bundle/bundle.js';
+import type { OptimizeReport } from '../../src/optimize/types.js';
+import { runCli } from '../cli/run-cli.js';
+import { bundleWith, rule } from './optimizer-fixtures.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'offerops-opt-cli-'));
+const rules = [
+  { ...rule.offerCapacity(60, { periodDays: 3 }, 'a'), name: 'a-cap' },
+  { ...rule.customerOfferCount(2, 0, { periodDays: 5 }), name: 'per-customer' },
+  { ...rule.customersIn('exclude', 'young', 'b'), name: 'no-b-for-young' },
+  { ...rule.customCapacity('sum', 'cost', 150), name: 'budget' },
+];
+writeFileSync(path.join(dir, 'bundle.json'), formatBundle(createBundle(bundleWith(rules, [{ name: 'young', expression: 'profile.age < 21' }]))));
+
+let seed = 7;
+const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const lines = ['customerId,offer,channel,date,score,cost,extra'];
+for (let c = 0; c < 120; c++) {
+  for (let k = 0; k < 4; k++) {
+    const offer = ['a', 'b', 'c', 'd'][Math.floor(random() * 4)];
+    lines.push(`u${c},${offer},email,2026-01-0${1 + Math.floor(random() * 9)},${(1 + random() * 20).toFixed(2)},${(random() * 2).toFixed(2)},x${c}`);
+  }
+}
+writeFileSync(path.join(dir, 'proposed.csv'), lines.join('\n') + '\n');
+writeFileSync(path.join(dir, 'audience.csv'), ['customerId,age', ...Array.from({ length: 120 }, (_, c) => `u${c},${18 + (c % 40)}`)].join('\n') + '\n');
+writeFileSync(path.join(dir, 'history.csv'), 'customerId,offer,channel,date\nu1,a,email,2025-12-31\n');
+
+const common = ['--bundle', 'bundle.json', '--history', 'history.csv', '--audience', 'audience.csv', '--exact', 'never'];
+
+function report(file: string): OptimizeReport {
+  return JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as OptimizeReport;
+}
+
+describe('offerops optimize', () => {
+  it('writes the chosen rows with the input columns and a report', async () => {
+    const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--out', 'out.csv', '--report', 'report.json'], { cwd: dir });
+    expect(result.stderr).toMatch(/optimized 480 proposed contacts for 120 customers/);
+    expect(result.code).toBe(0);
+    const out = readFileSync(path.join(dir, 'out.csv'), 'utf8').trim().split('\n');
+    expect(out[0]).toBe(lines[0]);
+    const r = report('report.json');
+    expect(out.length - 1).toBe(r.rowsOut);
+    expect(r.rules.map((x) => x.name)).toEqual(['a-cap', 'per-customer', 'no-b-for-young', 'budget']);
+    expect(r.upperBound).toBeGreaterThanOrEqual(r.objective);
+    for (const row of out.slice(1)) expect(lines).toContain(row);
+  });
+
+  it('prints the report on stdout with --json and exits 1 with --strict when a minimum is unmet', async () => {
+    const strictBundle = createBundle(bundleWith([{ ...rule.customerOfferCount(null, 9), name: 'at-least-nine' }]));
+    writeFileSync(path.join(dir, 'strict.json'), formatBundle(strictBundle));
+    const result = await runCli(['optimize', '--bundle', 'strict.json', '--proposed', 'proposed.csv', '--out', 'strict-out.csv', '--json', '--strict'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const parsed = JSON.parse(result.stdout) as OptimizeReport;
+    expect(parsed.unmetMinimums.length).toBeGreaterThan(0);
+  });
+
+  it('fails with exit 2 and file:line:column on bad input', async () => {
+    writeFileSync(path.join(dir, 'bad.csv'), 'customerId,offer,channel,date,score\nc1,a,email,2026-13-01,1\n');
+    const result = await runCli(['optimize', ...common, '--proposed', 'bad.csv', '--out', 'x.csv'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.csv:2:12: 'date' must be a calendar date/);
+    const missing = await runCli(['optimize', ...common, '--proposed', 'nope.csv'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.csv: cannot read the file/);
+  });
+
+  it('maps a core input error (a non-numeric custom field) back to its line', async () => {
+    writeFileSync(path.join(dir, 'weight.json'), formatBundle(createBundle(bundleWith([{ ...rule.customCapacity('sum', 'weight', 5), name: 'weight-cap' }]))));
+    writeFileSync(path.join(dir, 'noweight.csv'), 'customerId,offer,channel,date,score,weight\nc1,a,email,2026-01-01,1,1\nc2,a,email,2026-01-01,1,heavy\n');
+    const result = await runCli(['optimize', '--bundle', 'weight.json', '--proposed', 'noweight.csv', '--out', 'x.csv'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/noweight\.csv:3:25: rule 'weight-cap' sums column 'weight', which is not a number \("heavy"\)/);
+  });
+
+  it('solves shards with prices and merges them into a feasible result within 0.5% of one run', async () => {
+    const one = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--out', 'single.csv', '--report', 'single.json', '--write-prices', 'prices.json'], { cwd: dir });
+    expect(one.stderr).toMatch(/optimized/);
+    mkdirSync(path.join(dir, 'shards'), { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      const shard = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--shard', `${i}/3`, '--prices', 'prices.json', '--out', `shards/part-${i}.csv`, '--report', `shard-${i}.json`], { cwd: dir });
+      expect(shard.stderr).toMatch(/optimized/);
+      expect(shard.code).toBe(0);
+      expect(report(`shard-${i}.json`).shard).toEqual({ index: i, count: 3 });
+    }
+    expect(readdirSync(path.join(dir, 'shards')).sort()).toEqual(['part-0.csv', 'part-1.csv', 'part-2.csv']);
+    const merged = await runCli(['optimize', ...common, '--merge', 'shards', '--prices', 'prices.json', '--out', 'merged.csv', '--report', 'merged.json'], { cwd: dir });
+    expect(merged.code).toBe(0);
+    const single = report('single.json');
+    const union = report('merged.json');
+    // The merge run re-checks every rule on the union (it throws on any violation).
+    expect(union.objective).toBeGreaterThanOrEqual(0.995 * single.objective);
+    const shardRows = [0, 1, 2].reduce((t, i) => t + report(`shard-${i}.json`).rowsOut, 0);
+    expect(union.rowsIn).toBe(shardRows);
+  });
+
+  it('refuses a malformed --shard', async () => {
+    const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--shard', '3/3'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--shard must be i\/N/);
+  });
+});
