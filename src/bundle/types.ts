@@ -179,7 +179,7 @@ export type BundlePolicyRule =
   | (PolicyRuleBase & { type: 'customersIn'; mode: 'include' | 'exclude'; offers: BundleOfferScope })
   | (PolicyRuleBase & { type: 'interactionsWhere'; mode: 'include' | 'exclude'; where: string; offers: BundleOfferScope })
   | (PolicyRuleBase & { type: 'offerCapacity'; offers: BundleOfferScope; min: number; max: number | null; exceptions: CapacityException[] })
-  | (PolicyRuleBase & { type: 'customCapacity'; offers: BundleOfferScope; aggregate: 'sum' | 'avg'; field: string; min: number; max: number | null })
+  | (PolicyRuleBase & { type: 'customCapacity'; offers: BundleOfferScope; aggregate: 'sum' | 'avg'; field: string; /** null = no lower bound (an average may be negative). */ min: number | null; max: number | null })
   | (PolicyRuleBase & { type: 'customerOfferCount'; offers: BundleOfferScope; min: number; max: number | null })
   | (PolicyRuleBase & { type: 'maxPackages'; max: number })
   | (PolicyRuleBase & { type: 'maxDuplicateOffers'; offers: BundleOfferScope; max: number })

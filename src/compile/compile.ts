@@ -159,7 +159,7 @@ function compilePolicyRule(rule: PolicyRuleSpec, lists: Map<string, BundleOfferL
         exceptions: (rule.exceptions ?? []).map((e) => ({ from: e.from, to: e.to, min: e.min ?? rule.min ?? 0, max: e.max ?? rule.max ?? null })),
       };
     case 'customCapacity':
-      return { ...base, type: 'customCapacity', offers, aggregate: rule.aggregate!, field: rule.field!, min: rule.min ?? 0, max: rule.max ?? null };
+      return { ...base, type: 'customCapacity', offers, aggregate: rule.aggregate!, field: rule.field!, min: rule.min ?? null, max: rule.max ?? null };
     case 'customerOfferCount':
       return { ...base, type: 'customerOfferCount', offers, min: rule.min ?? 0, max: rule.max ?? null };
     case 'maxPackages':
