@@ -5,8 +5,11 @@
 //   `offer`; one that never reads `offer` is evaluated once per rule) → the rule is a candidate when at least one offer is eligible →
 //   control group (the member then gets nothing from the rule, and the assignment is
 //   recorded) → score (scoreExpression, else score) → the offer board.
-// Control groups are drawn only for candidate rules, so a rule's control group holds
-// members who would otherwise have been offered something: the comparison for lift.
+// This is the exhaustive pass over every rule of the zone: the engine runs it for an
+// explanation and for the errors of a decision that may have met an expression failure
+// (engine.ts); ordinary decisions produce the same ranking lazily (ranked-walk.ts), and
+// report control groups as docs/decisions.md step 4 defines (a held-out pair reached
+// while the response fills), not the `controlGroups` collected here.
 import type { OfferBoard } from './arbitration.js';
 import type { CompiledPoint, CompiledRule } from './compiled-bundle.js';
 import { controlGroupBucketFromSeed } from './control-group.js';

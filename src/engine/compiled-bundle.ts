@@ -7,6 +7,7 @@ import type { AttributeDeclaration, Bundle, BundleChannel, BundleOfferScope, Bun
 import { createEnvironment, toCelOffer, type ExpressionKind } from '../expr/environment.js';
 import { controlGroupSeed, controlGroupThreshold } from './control-group.js';
 import { boundDay } from './days.js';
+import { expressionReads, splitScore, type ExpressionReads } from './expression-reads.js';
 import { orderForChecking } from './realtime-policy.js';
 import { digestPrefix } from './treatment-code.js';
 
@@ -75,10 +76,22 @@ export interface CompiledRule {
   /** False when the expression never reads `offer`: it is then evaluated once per rule, not per offer. */
   scorePerOffer: boolean;
   eligibilityPerOffer: boolean;
+  /** What eligibility / scoreExpression read (null when the rule has none): decides what is computed at load (see pair-plan.ts). */
+  eligibilityReads: ExpressionReads | null;
+  scoreReads: ExpressionReads | null;
+  /** scoreExpression = offerSign·offerTerm + memberSign·memberTerm, when its top is such a sum (see expression-reads.ts). */
+  scoreSplit: ScoreSplitTerms | null;
   /** Buckets below this are in the control group (0 = no control group). */
   controlThreshold: number;
   controlSeed: number;
   place: string;
+}
+
+export interface ScoreSplitTerms {
+  offerTerm: Evaluator;
+  memberTerm: Evaluator;
+  offerSign: number;
+  memberSign: number;
 }
 
 /** Per offer index: 1 when the offer is in scope. null = every offer. */
@@ -298,6 +311,9 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
       eligibility: rule.eligibility === null ? null : expressions.compile('eligibility', rule.eligibility, `${place} eligibility`, rule.channel, level),
       scorePerOffer: false,
       eligibilityPerOffer: false,
+      eligibilityReads: null,
+      scoreReads: null,
+      scoreSplit: null,
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
       place,
@@ -307,6 +323,12 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
   for (const rule of rules) {
     rule.scorePerOffer = rule.scoreExpression !== null && readsOffer(rule.scoreExpression);
     rule.eligibilityPerOffer = rule.eligibility !== null && readsOffer(rule.eligibility);
+    rule.eligibilityReads = rule.eligibility === null ? null : expressionReads(rule.eligibility);
+    rule.scoreReads = rule.scoreExpression === null ? null : expressionReads(rule.scoreExpression);
+    const source = body.rules[rule.precedence]!.scoreExpression;
+    if (rule.scoreExpression !== null && source !== null && rule.scoreReads!.offer && rule.scoreReads!.member) {
+      rule.scoreSplit = compileSplit(rule, source, expressions, rule.segment?.level);
+    }
   }
 
   const channels = new Map<string, CompiledChannel>();
@@ -358,6 +380,23 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
 
   for (const channel of channels.values()) channel.realtimeRules = orderForChecking(channel.realtimeRules);
   return { bundle, digest: bundle.digest, digestPrefix: digestPrefix(bundle.digest), offers, offerByName, segments, segmentByName, channels, pointsByName };
+}
+
+/** The two halves of a split score, compiled like any expression of the rule; null when it does not split (or a half does not compile). */
+function compileSplit(rule: CompiledRule, source: string, expressions: ExpressionCompiler, level: string | undefined): ScoreSplitTerms | null {
+  const split = splitScore(rule.scoreExpression!, source);
+  if (split === null) return null;
+  try {
+    const place = `${rule.place} scoreExpression`;
+    return {
+      offerTerm: expressions.compile('scoreExpression', split.offerSource, place, rule.channel, level),
+      memberTerm: expressions.compile('scoreExpression', split.memberSource, place, rule.channel, level),
+      offerSign: split.offerSign,
+      memberSign: split.memberSign,
+    };
+  } catch {
+    return null;
+  }
 }
 
 function compilePolicyRule(

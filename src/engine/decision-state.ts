@@ -27,11 +27,18 @@ export interface DecisionState {
   errors: DecisionError[];
   /** Places whose run-time error is already in `errors` (each reported once per decision). */
   reported: Set<string> | null;
+  /** While a segment is evaluated (depth > 0), every failure reported, so the segment's memo can report them again (segments.ts). */
+  captureDepth?: number;
+  captured?: CapturedError[];
 }
+
+/** A reported failure as reportExpressionError was called: place, message, consequence. */
+export type CapturedError = readonly [string, string, string];
 
 /** Records a run-time expression failure once per decision; returns its message. */
 export function reportExpressionError(state: DecisionState, place: string, error: unknown, consequence = 'counted as false'): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  if (state.captureDepth) (state.captured ??= []).push([place, message, consequence]);
   const key = `${place}\0${message}`;
   if (state.reported === null) state.reported = new Set();
   if (!state.reported.has(key)) {

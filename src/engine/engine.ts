@@ -6,9 +6,12 @@
 // expression failures count as false and are reported (code 'expression-error').
 //
 // The steps live one per file: segments.ts (membership, per-session memo),
-// candidate-rules.ts (rules, dates, eligibility, control groups, scores),
-// arbitration.ts (one entry per offer, ranking), suppression.ts, realtime-policy.ts,
-// explain.ts, treatment-code.ts; this file wires them in SPEC order.
+// pair-plan.ts (each zone's (rule, offer) pairs, prepared at load), ranked-walk.ts
+// (steps 3–5 lazily, best first: the ranking as the response needs it),
+// error-risk.ts (when a decision must also run the exhaustive pass for its errors),
+// candidate-rules.ts + arbitration.ts (the exhaustive pass: explanations and errors),
+// suppression.ts, realtime-policy.ts, explain.ts, treatment-code.ts; this file wires
+// them in SPEC order.
 import { parseBundle } from '../bundle/bundle.js';
 import type { Bundle } from '../bundle/types.js';
 import { didYouMean } from '../config/problem.js';
@@ -17,6 +20,9 @@ import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
 import { compileBundle, type CompiledBundle, type CompiledPoint } from './compiled-bundle.js';
+import { inputsAreSafe } from './error-risk.js';
+import { buildZonePlans, type ZonePlan } from './pair-plan.js';
+import { RankedWalk } from './ranked-walk.js';
 import { dayNumber } from './days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
@@ -31,14 +37,31 @@ export { EngineLoadError } from './compiled-bundle.js';
 export type { SegmentCache } from './segments.js';
 export { decodeTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
 
-/** Steps 2–5 of one decision: the offers with an entry, best first, and what came with them. */
+/** Steps 2–5 of one decision: the offers with an entry, best first (offer index, score, rule precedence), possibly produced on demand. */
 interface Ranking {
   offers: number[];
   scores: number[];
-  rules: string[];
+  rules: number[];
+  readonly controlGroups: string[];
+  /** Makes entry `at` available; false when the ranking has no more entries. */
+  has(at: number): boolean;
+  /** Lazy rankings: how many expression failures the walk met, and its memo. */
+  walkErrors?: () => number;
+  memo?: WalkMemo;
+}
+
+/** A zone's lazy ranking as far as it was produced, kept in the session's SegmentCache. */
+interface WalkMemo {
+  offers: number[];
+  scores: number[];
+  rules: number[];
+  /** Per entry: how many control groups had been recorded when it was produced. */
+  controlAfter: number[];
   controlGroups: string[];
-  /** Expression errors found on the way (reported again whenever the memo is used). */
-  errors: DecisionError[];
+  exhausted: boolean;
+  walkErrors: number;
+  /** The exhaustive pass's errors, once computed. */
+  sweep: DecisionError[] | null;
 }
 
 /** The most offers one request may ask for (a guard against absurd input, not a product limit). */
@@ -81,6 +104,10 @@ class DecisionEngine implements Engine {
   private readonly compiled: CompiledBundle;
   private readonly board: OfferBoard;
   private readonly eligible: Int32Array;
+  /** Per interaction point: its zone's (rule, offer) pairs, prepared at load (pair-plan.ts). */
+  private readonly plans: Map<CompiledPoint, ZonePlan>;
+  private readonly walk: RankedWalk;
+  private readonly decisionCache = new SessionSegmentCache();
   private lastAt = '';
   private lastNow = new Date(0);
 
@@ -92,6 +119,9 @@ class DecisionEngine implements Engine {
     let widest = 0;
     for (const rule of bundle.body.rules) widest = Math.max(widest, rule.offers.length);
     this.eligible = new Int32Array(widest);
+    this.plans = buildZonePlans(this.compiled);
+    this.walk = new RankedWalk(this.compiled);
+    for (const channel of this.compiled.channels.values()) for (const point of channel.points.values()) this.walk.adopt(point.rules);
   }
 
   newSegmentCache(): SegmentCache {
@@ -166,7 +196,13 @@ class DecisionEngine implements Engine {
     }
     if (errors.length > 0) return failed(raw, point, errors);
 
-    const segments = cache !== undefined && isSegmentCache(cache) ? cache : new SessionSegmentCache();
+    let segments: SessionSegmentCache;
+    if (cache !== undefined && isSegmentCache(cache)) segments = cache;
+    else {
+      // No session: a memo for this decision only (the engine's, reset; decisions are synchronous).
+      segments = this.decisionCache;
+      segments.reset();
+    }
     const day = at as string;
     segments.prepare(this.compiled, audienceId, level.name, day);
     const rawProfile = audience['profile'];
@@ -192,46 +228,135 @@ class DecisionEngine implements Engine {
       errors,
       reported: null,
     };
-    return withSegmentLookup(segmentLookup(state), () => this.run(state, point, count as number, history, raw['explain'] === true));
+    const n = count as number;
+    const plan = this.plans.get(point)!;
+    const ranking = this.walkRanking(state, plan, segments === cache);
+    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null));
+    if (ranking.walkErrors!() > 0 || !inputsAreSafe(plan.risks.get(level.name)!, state.cel.profile, state.cel.session)) {
+      decision.errors = this.sweepErrors(state, point, ranking.memo!);
+    }
+    if (raw['explain'] === true) {
+      // The explanation comes from an exhaustive pass over every rule of the zone; the decision
+      // itself (offers, control groups, errors) is the same as without explain.
+      const explainState: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+      const log = new ExplainLog();
+      withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log));
+      decision.explain = log.entries;
+    }
+    return decision;
   }
 
-  /** Steps 2–5: candidates, control groups, one entry per offer, ranked. Memoised per session and point. */
-  private ranking(state: DecisionState, point: CompiledPoint, explain: ExplainLog | null): Ranking {
-    const memo = explain ? undefined : (state.segments.rankings.get(point) as Ranking | undefined);
-    if (memo !== undefined) {
-      for (const error of memo.errors) state.errors.push(error);
-      return memo;
+  /**
+   * Steps 2–5, lazily best first (ranked-walk.ts): only what can still reach the response is
+   * evaluated. With a session cache, the entries produced so far are memoised per zone (they
+   * depend only on the member, session and day, like the segment memo); a later decision that
+   * needs more entries walks again from the start (the walk is deterministic, so the memoised
+   * entries come out the same) and extends the memo.
+   */
+  private walkRanking(state: DecisionState, plan: ZonePlan, memoise: boolean): Ranking {
+    const walk = this.walk;
+    const walks = state.segments.walks;
+    let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
+    if (memo === undefined) {
+      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null };
+      if (memoise) walks.set(plan, memo);
     }
+    const m = memo;
+    let walking = false;
+    let produced = 0;
+    let last = -1; // the last entry asked for and found; -1 with `ended` when the ranking ran out
+    let ended = false;
+    return {
+      offers: m.offers,
+      scores: m.scores,
+      rules: m.rules,
+      get controlGroups() {
+        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]!);
+      },
+      walkErrors: () => m.walkErrors,
+      memo: m,
+      has(at: number): boolean {
+        if (at < m.offers.length) {
+          last = at;
+          return true;
+        }
+        if (m.exhausted) {
+          ended = true;
+          return false;
+        }
+        if (!walking) {
+          walk.begin(state, plan);
+          walking = true;
+          m.controlGroups = walk.controlGroups;
+        }
+        while (produced <= at) {
+          if (!walk.next()) {
+            m.exhausted = true;
+            m.walkErrors = walk.errors.length;
+            ended = true;
+            return false;
+          }
+          if (produced >= m.offers.length) {
+            m.offers.push(walk.offer);
+            m.scores.push(walk.score);
+            m.rules.push(walk.rule);
+            m.controlAfter.push(walk.controlGroups.length);
+          }
+          produced++;
+        }
+        m.walkErrors = walk.errors.length;
+        last = at;
+        return true;
+      },
+    };
+  }
+
+  /**
+   * The errors of a decision that may have met an expression failure: those of an exhaustive
+   * pass over every rule of the zone (SPEC §5 steps 2–5, in precedence order), then those of
+   * suppression and policies, so `errors` never depends on how far the walk went.
+   */
+  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo): DecisionError[] {
+    if (memo.sweep === null) {
+      const sweep: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+      const board = this.board;
+      board.begin();
+      withSegmentLookup(segmentLookup(sweep), () => collectCandidates(sweep, point, this.eligible, { board, controlGroups: [], explain: null, scored: null }));
+      memo.sweep = sweep.errors;
+    }
+    const errors = memo.sweep.slice();
+    const seen = new Set(errors.map((e) => `${e.place ?? ''}\0${e.message}`));
+    for (const error of state.errors) if (!seen.has(`${error.place ?? ''}\0${error.message}`)) errors.push(error);
+    return errors;
+  }
+
+  /** Steps 2–5 over every rule of the zone, for the explanation: candidates, control groups, one entry per offer, ranked. */
+  private exhaustiveRanking(state: DecisionState, point: CompiledPoint, explain: ExplainLog): Ranking {
     const board = this.board;
     board.begin();
-    const output: CandidateOutput = { board, controlGroups: [], explain, scored: explain ? [] : null };
+    const output: CandidateOutput = { board, controlGroups: [], explain, scored: [] };
     collectCandidates(state, point, this.eligible, output);
-    if (explain && output.scored) {
-      for (const candidate of output.scored) {
-        const winner = board.bestRule[candidate.offer]!;
-        if (winner === candidate.rule.precedence) continue;
-        const winnerRule = this.bundle.body.rules[winner]!.name;
-        explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score), {
-          score: candidate.score,
-        });
-      }
+    for (const candidate of output.scored!) {
+      const winner = board.bestRule[candidate.offer]!;
+      if (winner === candidate.rule.precedence) continue;
+      const winnerRule = this.bundle.body.rules[winner]!.name;
+      explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score), {
+        score: candidate.score,
+      });
     }
     const offers = board.ranked();
-    const ranking: Ranking = {
+    return {
       offers,
       scores: offers.map((o) => board.bestScore[o]!),
-      rules: offers.map((o) => this.bundle.body.rules[board.bestRule[o]!]!.name),
+      rules: offers.map((o) => board.bestRule[o]!),
       controlGroups: output.controlGroups,
-      errors: state.errors.slice(),
+      has: (at) => at < offers.length,
     };
-    if (!explain) state.segments.rankings.set(point, ranking);
-    return ranking;
   }
 
   /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, explaining: boolean): Decision {
-    const explain = explaining ? new ExplainLog() : null;
-    const ranking = this.ranking(state, point, explain);
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, ranking: Ranking, explain: ExplainLog | null): Decision {
+    const ruleName = (precedence: number): string => this.compiled.bundle.body.rules[precedence]!.name;
     const offers = this.compiled.offers;
     const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
     const rules = point.channel.realtimeRules;
@@ -244,15 +369,16 @@ class DecisionEngine implements Engine {
     const choose = (at: number): void => {
       chosen.push({ offer: offers[ranking.offers[at]!]!, score: ranking.scores[at]! });
       chosenRank.push(at);
-      chosenRule.push(ranking.rules[at]!);
+      chosenRule.push(ruleName(ranking.rules[at]!));
     };
     let rank = 0; // among offers not suppressed, 1-based
-    for (let at = 0; at < ranking.offers.length; at++) {
-      // Without an explanation nothing past the count matters.
+    for (let at = 0; ; at++) {
+      // Without an explanation nothing past the count matters (and the lazy ranking stops there).
       if (chosen.length >= limit && !explain) break;
+      if (!ranking.has(at)) break;
       const offer = offers[ranking.offers[at]!]!;
       const score = ranking.scores[at]!;
-      const rule = ranking.rules[at]!;
+      const rule = ruleName(ranking.rules[at]!);
       const hit = history === null ? null : findSuppression(offer, history, state.atDay);
       if (hit !== null) {
         explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
@@ -279,12 +405,12 @@ class DecisionEngine implements Engine {
       for (const { at, rank: deferredRank, violation } of deferred) {
         const offer = offers[ranking.offers[at]!]!;
         if (chosen.length >= limit) {
-          explain?.add(offer.name, ranking.rules[at]!, 'rank', reasons.rank(deferredRank, limit), { score: ranking.scores[at]!, rank: deferredRank });
+          explain?.add(offer.name, ruleName(ranking.rules[at]!), 'rank', reasons.rank(deferredRank, limit), { score: ranking.scores[at]!, rank: deferredRank });
           continue;
         }
         const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);
         if (again === null) choose(at);
-        else this.explainPolicy(explain, offer.name, ranking.rules[at]!, ranking.scores[at]!, again ?? violation, deferredRank);
+        else this.explainPolicy(explain, offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
       }
     }
 

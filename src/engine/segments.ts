@@ -5,7 +5,7 @@
 // of that segment; the failure is kept with the memo so every decision that relies on it
 // reports it in its errors and explanation.
 import type { CompiledBundle, CompiledSegment } from './compiled-bundle.js';
-import { reportExpressionError, type DecisionState } from './decision-state.js';
+import { reportExpressionError, type CapturedError, type DecisionState } from './decision-state.js';
 import type { DecisionError } from './types.js';
 
 /** Per-session memo of segment membership; opaque to callers. */
@@ -28,6 +28,8 @@ export class SessionSegmentCache implements SegmentCache {
   at = '';
   states: Uint8Array = new Uint8Array(0);
   failures: (string | undefined)[] = [];
+  /** Failures of other segments reported while this one was evaluated (through inSegment), reported again on every use of the memo. */
+  nested: (CapturedError[] | undefined)[] = [];
   /** The last raw profile/session converted, and the result (same objects → no reconversion). */
   converted = false;
   rawProfile: unknown = undefined;
@@ -35,9 +37,8 @@ export class SessionSegmentCache implements SegmentCache {
   profile: Record<string, unknown> = {};
   session: Record<string, unknown> = {};
   inputErrors: DecisionError[] = [];
-  /** Per interaction point: the ranking before suppression and policies, which depends only on
-   *  the member, the session and the day (everything this memo is keyed on). */
-  rankings = new Map<object, unknown>();
+  /** Per zone plan: the lazy ranking produced so far (engine.ts), which depends only on the member, the session and the day. */
+  walks = new Map<object, unknown>();
 
   /** Makes the memo fit this decision's engine, member and day. */
   prepare(owner: CompiledBundle, audienceId: string, level: string, at: string): void {
@@ -47,9 +48,17 @@ export class SessionSegmentCache implements SegmentCache {
     this.audienceId = audienceId;
     this.level = level;
     this.at = at;
-    this.states = new Uint8Array(owner.segments.length);
-    this.failures = [];
-    this.rankings = new Map();
+    if (this.states.length === owner.segments.length) this.states.fill(0);
+    else this.states = new Uint8Array(owner.segments.length);
+    if (this.failures.length > 0) this.failures = [];
+    if (this.nested.length > 0) this.nested = [];
+    if (this.walks.size > 0) this.walks = new Map();
+  }
+
+  /** Forgets everything (a decision without a session reuses one cache this way). */
+  reset(): void {
+    this.owner = null;
+    this.converted = false;
   }
 
   setInputs(rawProfile: unknown, rawSession: unknown, profile: Record<string, unknown>, session: Record<string, unknown>, errors: DecisionError[]): void {
@@ -77,11 +86,12 @@ export function segmentMismatch(state: DecisionState, segment: CompiledSegment):
 export function isMember(state: DecisionState, segment: CompiledSegment): boolean {
   const cache = state.segments;
   const known = cache.states[segment.index]!;
-  if (known === MEMBER) return true;
-  if (known === NOT_MEMBER) return false;
-  if (known === FAILED) {
-    reportExpressionError(state, segment.place, cache.failures[segment.index]);
-    return false;
+  if (known !== 0 && known !== EVALUATING) {
+    // The memo answers as the evaluation did, failures included.
+    const nested = cache.nested[segment.index];
+    if (nested !== undefined) for (const [place, message, consequence] of nested) reportExpressionError(state, place, message, consequence);
+    if (known === FAILED) reportExpressionError(state, segment.place, cache.failures[segment.index]);
+    return known === MEMBER;
   }
   if (known === EVALUATING) return false; // a cycle; the compiler refuses them, so only a hand-made bundle gets here
   if (segmentMismatch(state, segment) !== null) {
@@ -89,11 +99,25 @@ export function isMember(state: DecisionState, segment: CompiledSegment): boolea
     return false;
   }
   cache.states[segment.index] = EVALUATING;
+  const mark = state.captured?.length ?? 0;
+  state.captureDepth = (state.captureDepth ?? 0) + 1;
   let result: unknown;
+  let failed = false;
+  let failure: unknown;
   try {
     result = segment.evaluate(state.cel);
   } catch (error) {
-    const message = reportExpressionError(state, segment.place, error);
+    failed = true;
+    failure = error;
+  }
+  const depth = --state.captureDepth;
+  const captured = state.captured;
+  if (captured !== undefined && captured.length > mark) {
+    cache.nested[segment.index] = captured.slice(mark);
+    if (depth === 0) captured.length = 0;
+  }
+  if (failed) {
+    const message = reportExpressionError(state, segment.place, failure);
     cache.failures[segment.index] = message;
     cache.states[segment.index] = FAILED;
     return false;

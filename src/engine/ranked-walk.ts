@@ -1,0 +1,327 @@
+// The ranking of one decision, produced lazily best first (SPEC §5 steps 2–5 and 7): the
+// response loop (engine.ts) asks for the next offer only while it still needs one, so a
+// decision evaluates segments, eligibility and scores only for the (rule, offer) pairs
+// that can still reach the response, not for every rule of the zone.
+//
+// The zone's pairs come in sorted streams (pair-plan.ts). Each step takes the best head
+// over all streams by (score desc, offer name asc, rule precedence asc) — the SPEC order
+// of the ranking with the tie-break of "one entry per offer" — where a SPLIT head's score
+// is its exact upper bound and an EAGER head's is +∞. A pair is then checked:
+//   its offer already has its entry → skipped (it could only lose: same or lower key);
+//   not live on the day, not in the rule's segment, not eligible → skipped;
+//   a bounded pair (SPLIT, EAGER) → its exact score is computed and it goes back into
+//   the race (a small heap) under that score;
+//   the member is in the rule's control group → the rule is recorded in controlGroups
+//   (once) and the pair gives nothing (a lower pair may still give the offer);
+//   otherwise → the offer's entry: the highest score over its rules, ties to the rule
+//   first in precedence, exactly as an exhaustive arbitration would pick it.
+// Everything the walk evaluates is memoised for the decision (segments in the session's
+// SegmentCache, per-rule eligibility and per-expression member scores here).
+import type { CompiledBundle, CompiledRule } from './compiled-bundle.js';
+import { controlGroupBucketFromSeed } from './control-group.js';
+import { reportExpressionError, type DecisionState } from './decision-state.js';
+import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';
+import { isMember } from './segments.js';
+import type { DecisionError } from './types.js';
+
+const UNKNOWN = 0;
+const KNOWN = 1;
+const FAILED = 2;
+
+const NO_SCORE = 'the rule gives this offer no score';
+
+function scoreOf(value: unknown): number {
+  const score = toNumber(value);
+  if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
+  return score;
+}
+
+/** (s1, o1, p1) comes before (s2, o2, p2): score desc, offer asc, precedence asc. */
+function before(s1: number, o1: number, p1: number, s2: number, o2: number, p2: number): boolean {
+  return s1 > s2 || (s1 === s2 && (o1 < o2 || (o1 === o2 && p1 < p2)));
+}
+
+/** Engine-owned and reused by every decision (decisions are synchronous); a generation stamp clears it. */
+export class RankedWalk {
+  /** The entry just produced by next(). */
+  offer = -1;
+  score = 0;
+  rule = -1;
+  /** Rules whose control group the member is in, for the pairs reached so far. */
+  controlGroups: string[] = [];
+  /** Expression failures the walk met (kept apart: the decision reports the exhaustive sweep's instead, see engine.ts). */
+  errors: DecisionError[] = [];
+
+  private readonly rules: CompiledRule[];
+  private readonly eligibility: Int8Array;
+  private readonly offerStamp: Int32Array;
+  private readonly ruleStamp: Int32Array;
+  private readonly ruleEligible: Int8Array;
+  private readonly controlStamp: Int32Array;
+  private generation = 0;
+  private heapScore = new Float64Array(16);
+  private heapOffer = new Int32Array(16);
+  private heapRule = new Int32Array(16);
+  private heapSize = 0;
+  private cursors = new Int32Array(8);
+  private memberState = new Uint8Array(8);
+  private memberValue = new Float64Array(8);
+  private memberFailure: string[] = [];
+  private state: DecisionState | null = null;
+  private streams: PairStream[] = [];
+
+  constructor(private readonly compiled: CompiledBundle) {
+    const ruleCount = compiled.bundle.body.rules.length;
+    this.rules = new Array<CompiledRule>(ruleCount);
+    this.eligibility = new Int8Array(ruleCount);
+    this.offerStamp = new Int32Array(compiled.offers.length);
+    this.ruleStamp = new Int32Array(ruleCount);
+    this.ruleEligible = new Int8Array(ruleCount);
+    this.controlStamp = new Int32Array(ruleCount);
+  }
+
+  /** Registers the rules a plan names (their eligibility mode is read per pair). */
+  adopt(rules: readonly CompiledRule[]): void {
+    for (const rule of rules) {
+      this.rules[rule.precedence] = rule;
+      this.eligibility[rule.precedence] = eligibilityMode(rule);
+    }
+  }
+
+  begin(state: DecisionState, plan: ZonePlan): void {
+    this.generation++;
+    if (this.generation === 0x7fffffff) {
+      this.offerStamp.fill(0);
+      this.ruleStamp.fill(0);
+      this.controlStamp.fill(0);
+      this.generation = 1;
+    }
+    this.state = state;
+    this.streams = plan.streams;
+    const n = plan.streams.length;
+    if (this.cursors.length < n) {
+      this.cursors = new Int32Array(n);
+      this.memberState = new Uint8Array(n);
+      this.memberValue = new Float64Array(n);
+    }
+    this.cursors.fill(0, 0, n);
+    this.memberState.fill(UNKNOWN, 0, n);
+    this.memberFailure.length = 0;
+    if (this.heapScore.length < plan.dynamicPairs) {
+      const size = Math.max(plan.dynamicPairs, this.heapScore.length * 2);
+      this.heapScore = new Float64Array(size);
+      this.heapOffer = new Int32Array(size);
+      this.heapRule = new Int32Array(size);
+    }
+    this.heapSize = 0;
+    this.controlGroups = [];
+    this.errors = [];
+  }
+
+  /** Produces the next entry of the ranking (offer, score, rule); false when there is none. */
+  next(): boolean {
+    const state = this.state!;
+    const outer = state.errors;
+    state.errors = this.errors;
+    try {
+      return this.advance();
+    } finally {
+      state.errors = outer;
+    }
+  }
+
+  private advance(): boolean {
+    const state = this.state!;
+    const streams = this.streams;
+    const offers = this.compiled.offers;
+    const atDay = state.atDay;
+    for (;;) {
+      // The best head over the streams and the heap of exactly scored pairs.
+      let best = -1;
+      let bestScore = 0;
+      let bestOffer = 0;
+      let bestRule = 0;
+      for (let i = 0; i < streams.length; i++) {
+        const s = streams[i]!;
+        const c = this.cursors[i]!;
+        if (c >= s.size) continue;
+        let score: number;
+        switch (s.kind) {
+          case STATIC:
+            score = s.key[c]!;
+            break;
+          case MEMBER:
+            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+            if (this.memberState[i] === FAILED) {
+              this.reportMemberFailure(i, s);
+              continue;
+            }
+            score = this.memberValue[i]!;
+            break;
+          case SPLIT: {
+            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+            if (this.memberState[i] === FAILED) {
+              score = Infinity;
+              break;
+            }
+            const bound = s.key[c]! + this.memberValue[i]!;
+            // Exact when both halves are doubles; the margin covers ints converted to numbers.
+            score = Number.isNaN(bound) ? Infinity : bound + Math.abs(bound) * 1e-12 + 1e-12;
+            break;
+          }
+          default:
+            score = Infinity;
+        }
+        const o = s.offer[c]!;
+        const p = s.rule[c]!;
+        if (best === -1 || before(score, o, p, bestScore, bestOffer, bestRule)) {
+          best = i;
+          bestScore = score;
+          bestOffer = o;
+          bestRule = p;
+        }
+      }
+      if (this.heapSize > 0 && (best === -1 || before(this.heapScore[0]!, this.heapOffer[0]!, this.heapRule[0]!, bestScore, bestOffer, bestRule))) {
+        const score = this.heapScore[0]!;
+        const o = this.heapOffer[0]!;
+        const p = this.heapRule[0]!;
+        this.heapPop();
+        if (this.offerStamp[o] === this.generation) continue;
+        if (this.heldOut(p)) continue;
+        return this.emit(o, score, p);
+      }
+      if (best === -1) return false;
+      const s = streams[best]!;
+      const c = this.cursors[best]!++;
+      if (this.offerStamp[bestOffer] === this.generation) continue;
+      if (atDay < s.liveFrom[c]! || atDay > s.liveTo[c]!) continue;
+      if (!this.eligible(bestRule, bestOffer)) continue;
+      if (s.kind === SPLIT || s.kind === EAGER) {
+        const rule = this.rules[bestRule]!;
+        state.cel.offer = offers[bestOffer]!.cel;
+        try {
+          this.heapPush(scoreOf(rule.scoreExpression!(state.cel)), bestOffer, bestRule);
+        } catch (error) {
+          reportExpressionError(state, `${rule.place} scoreExpression`, error, NO_SCORE);
+        }
+        continue;
+      }
+      if (this.heldOut(bestRule)) continue;
+      return this.emit(bestOffer, bestScore, bestRule);
+    }
+  }
+
+  private emit(offer: number, score: number, rule: number): boolean {
+    this.offerStamp[offer] = this.generation;
+    this.offer = offer;
+    this.score = score;
+    this.rule = rule;
+    return true;
+  }
+
+  /** In the rule's control group? Records the rule the first time (SPEC §5 step 4). */
+  private heldOut(precedence: number): boolean {
+    const rule = this.rules[precedence]!;
+    if (rule.controlThreshold === 0) return false;
+    if (controlGroupBucketFromSeed(rule.controlSeed, this.state!.audienceId) >= rule.controlThreshold) return false;
+    if (this.controlStamp[precedence] !== this.generation) {
+      this.controlStamp[precedence] = this.generation;
+      this.controlGroups.push(rule.name);
+    }
+    return true;
+  }
+
+  /** The rule's segment and eligibility for this pair (SPEC §5 step 3); dates are checked by the caller. */
+  private eligible(precedence: number, offer: number): boolean {
+    const state = this.state!;
+    const rule = this.rules[precedence]!;
+    if (rule.segment !== null && !isMember(state, rule.segment)) return false;
+    const mode = this.eligibility[precedence];
+    if (mode === ELIGIBILITY_PER_RULE) {
+      if (this.ruleStamp[precedence] !== this.generation) {
+        this.ruleStamp[precedence] = this.generation;
+        this.ruleEligible[precedence] = this.evaluateEligibility(rule, offer) ? 1 : 0;
+      }
+      return this.ruleEligible[precedence] === 1;
+    }
+    if (mode === ELIGIBILITY_PER_PAIR) return this.evaluateEligibility(rule, offer);
+    return true;
+  }
+
+  private evaluateEligibility(rule: CompiledRule, offer: number): boolean {
+    const state = this.state!;
+    state.cel.offer = this.compiled.offers[offer]!.cel;
+    try {
+      return rule.eligibility!(state.cel) === true;
+    } catch (error) {
+      reportExpressionError(state, `${rule.place} eligibility`, error);
+      return false;
+    }
+  }
+
+  /** A MEMBER stream's score, or a SPLIT stream's member half: once per decision. Failures are reported only for pairs that pass their rule. */
+  private evaluateMember(i: number, s: PairStream): void {
+    const state = this.state!;
+    try {
+      const value = s.evaluator!(state.cel);
+      const number = s.kind === MEMBER ? scoreOf(value) : toNumber(value) * s.memberSign;
+      if (s.kind === SPLIT && Number.isNaN(number)) throw new Error('not a number');
+      this.memberValue[i] = number;
+      this.memberState[i] = KNOWN;
+    } catch (error) {
+      this.memberFailure[i] = error instanceof Error ? error.message : String(error);
+      this.memberState[i] = FAILED;
+    }
+  }
+
+  /** A MEMBER stream whose score failed: its pairs give nothing; the failure is reported for every rule that would have scored. */
+  private reportMemberFailure(i: number, s: PairStream): void {
+    const state = this.state!;
+    const failure = new Error(this.memberFailure[i]);
+    for (let c = this.cursors[i]!; c < s.size; c++) {
+      if (state.atDay < s.liveFrom[c]! || state.atDay > s.liveTo[c]!) continue;
+      const precedence = s.rule[c]!;
+      if (!this.eligible(precedence, s.offer[c]!)) continue;
+      reportExpressionError(state, `${this.rules[precedence]!.place} scoreExpression`, failure, NO_SCORE);
+    }
+    this.cursors[i] = s.size;
+  }
+
+  private heapPush(score: number, offer: number, rule: number): void {
+    let at = this.heapSize++;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!before(score, offer, rule, this.heapScore[parent]!, this.heapOffer[parent]!, this.heapRule[parent]!)) break;
+      this.heapScore[at] = this.heapScore[parent]!;
+      this.heapOffer[at] = this.heapOffer[parent]!;
+      this.heapRule[at] = this.heapRule[parent]!;
+      at = parent;
+    }
+    this.heapScore[at] = score;
+    this.heapOffer[at] = offer;
+    this.heapRule[at] = rule;
+  }
+
+  private heapPop(): void {
+    const size = --this.heapSize;
+    if (size === 0) return;
+    const score = this.heapScore[size]!;
+    const offer = this.heapOffer[size]!;
+    const rule = this.heapRule[size]!;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (right < size && before(this.heapScore[right]!, this.heapOffer[right]!, this.heapRule[right]!, this.heapScore[child]!, this.heapOffer[child]!, this.heapRule[child]!)) child = right;
+      if (!before(this.heapScore[child]!, this.heapOffer[child]!, this.heapRule[child]!, score, offer, rule)) break;
+      this.heapScore[at] = this.heapScore[child]!;
+      this.heapOffer[at] = this.heapOffer[child]!;
+      this.heapRule[at] = this.heapRule[child]!;
+      at = child;
+    }
+    this.heapScore[at] = score;
+    this.heapOffer[at] = offer;
+    this.heapRule[at] = rule;
+  }
+}

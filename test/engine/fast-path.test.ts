@@ -1,0 +1,209 @@
+// Differential test of the decision engine's fast path (pair-plan.ts, ranked-walk.ts,
+// error-risk.ts) against the exhaustive reference (reference-engine.ts): on generated and
+// example configs, seeded random members (profiles with missing attributes now and then,
+// sessions, histories), several days and every interaction point, the decisions must be
+// identical — offers, scores, rules, treatment codes, defaultString, controlGroups and
+// errors — and identical again with explain on and with a reused session cache.
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateLargeConfig, seededRandom } from '../../bench/generate/large-config.mjs';
+import type { AttributeDeclaration, Bundle } from '../../src/bundle/types.js';
+import { compileDirectory } from '../../src/compile/compile-directory.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
+import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
+import { compileFixture, strategy, policy } from './engine-fixture.js';
+
+type Random = ReturnType<typeof seededRandom>;
+
+const root = path.resolve(import.meta.dirname, '../..');
+const DAYS = ['2026-01-15', '2026-03-01', '2026-05-01', '2026-07-15', '2026-09-30', '2026-12-24'];
+
+async function compileAt(dir: string): Promise<Bundle> {
+  const result = await compileDirectory(dir, { root: dir });
+  if (!result.bundle) throw new Error(`${dir} does not compile: ${result.problems.find((p) => p.severity === 'error')?.message}`);
+  return result.bundle;
+}
+
+/** String literals of the bundle's expressions: values a random profile should sometimes hit. */
+function vocabulary(bundle: Bundle): string[] {
+  const words = new Set<string>(['vip', 'student', 'checking', 'savings']);
+  const sources = [...bundle.body.segments.map((s) => s.expression), ...bundle.body.rules.flatMap((r) => [r.eligibility ?? '', r.scoreExpression ?? ''])];
+  for (const source of sources) for (const match of source.matchAll(/"([^"]*)"/g)) words.add(match[1]!);
+  return [...words];
+}
+
+function randomValue(declaration: AttributeDeclaration, random: Random, words: string[]): unknown {
+  const scalar = (type: string, values?: readonly unknown[]): unknown => {
+    if (values && values.length > 0) return random.pick([...values]);
+    switch (type) {
+      case 'int':
+        return random.pick([random.int(0, 100), random.int(300, 850), random.int(0, 400), random.int(1, 6)]);
+      case 'double':
+        return random.pick([random.round(random.next() * 300000), random.round(random.next() * 50000), random.round(random.next(), 3)]);
+      case 'bool':
+        return random.chance(0.5);
+      case 'date':
+        return `20${String(random.int(0, 26)).padStart(2, '0')}-0${random.int(1, 9)}-1${random.int(0, 9)}`;
+      default:
+        return random.chance(0.7) ? random.pick(words) : `x${random.int(0, 9)}`;
+    }
+  };
+  if (declaration.type === 'list') {
+    const out: unknown[] = [];
+    for (let i = random.int(0, 3); i > 0; i--) out.push(scalar(declaration.items));
+    return out;
+  }
+  return scalar(declaration.type, declaration.enum ?? undefined);
+}
+
+interface Scenario {
+  name: string;
+  bundle: Bundle;
+}
+
+function requestsFor(bundle: Bundle, seed: number, members: number): { request: DecisionRequest; member: string }[] {
+  const random = seededRandom(seed);
+  const words = vocabulary(bundle);
+  const offers = bundle.body.offers.map((o) => o.name);
+  const out: { request: DecisionRequest; member: string }[] = [];
+  for (let m = 0; m < members; m++) {
+    const channel = random.pick(bundle.body.channels);
+    const level = random.pick(channel.audienceLevels);
+    const id = `m${m}`;
+    const profile: Record<string, unknown> = { [level.idField]: id };
+    for (const [name, declaration] of Object.entries(level.attributes)) {
+      // Now and then an attribute is missing: expressions reading it fail at run time.
+      if (random.chance(0.04)) continue;
+      profile[name] = randomValue(declaration, random, words);
+    }
+    const session: Record<string, unknown> = {};
+    for (const [name, declaration] of Object.entries(channel.sessionAttributes)) if (!random.chance(0.05)) session[name] = randomValue(declaration, random, words);
+    const at = random.pick(DAYS);
+    const history: HistoryRow[] = [];
+    for (let k = random.int(0, 8); k > 0; k--) {
+      const day = random.int(1, 28);
+      history.push({
+        customerId: random.chance(0.9) ? id : 'someone-else',
+        offer: random.pick(offers),
+        channel: random.pick([channel.name, 'email', 'sms']),
+        date: `2026-${String(random.int(1, 12)).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+        event: random.pick(['contact', 'contact', 'contact', 'accept', 'reject'] as const),
+      });
+    }
+    const points = Object.keys(channel.interactionPoints);
+    // Every point of the channel, for members on it: the same member and day for each (a session).
+    for (const point of points) {
+      out.push({
+        member: id,
+        request: { channel: channel.name, interactionPoint: point, audience: { level: level.name, id, profile }, session, history, at, count: random.int(1, 6) },
+      });
+    }
+  }
+  return out;
+}
+
+function core(decision: Decision | ReferenceDecision): ReferenceDecision {
+  const out: ReferenceDecision = { offers: decision.offers, controlGroups: decision.controlGroups, errors: decision.errors };
+  if (decision.defaultString !== undefined) out.defaultString = decision.defaultString;
+  return out;
+}
+
+const scenarios: Scenario[] = [];
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'offerops-fast-path-'));
+  const large = path.join(scratch, 'large');
+  for (const [name, text] of generateLargeConfig({ seed: 7, scale: 0.05 }).files) {
+    await mkdir(path.dirname(path.join(large, name)), { recursive: true });
+    await writeFile(path.join(large, name), text);
+  }
+  scenarios.push({ name: 'generated large config at 1/20 scale', bundle: await compileAt(large) });
+  scenarios.push({ name: 'the example config/', bundle: await compileAt(path.join(root, 'config')) });
+  for (const fixture of ['insurance', 'spec-snippets']) scenarios.push({ name: `fixture ${fixture}`, bundle: await compileAt(path.join(root, 'test/fixtures/configs', fixture)) });
+  // Hand-made: ties, held-out rules with several offers, split/member/eager scores, failing expressions, policies.
+  scenarios.push({
+    name: 'hand-made ties, holdouts, score kinds and failures',
+    bundle: await compileFixture(
+      strategy('a', [
+        '{ name: tie-1, offerList: credit-offers, score: 50 }',
+        '{ name: tie-2, offer: gold-card, score: 50, controlGroup: { percent: 50 } }',
+        "{ name: held, offerList: credit-offers, scoreExpression: 'offer.cost * 10.0 + double(profile.age) / 2.0', controlGroup: { percent: 40 } }",
+        "{ name: by-income, offer: savings-plus, scoreExpression: 'profile.income / 1000.0', eligibility: 'profile.tier != \"bronze\"' }",
+        "{ name: by-age, offer: travel-insurance, scoreExpression: 'double(profile.age) * 1.5 - offer.cost' }",
+        "{ name: eager, offerList: credit-offers, scoreExpression: 'profile.age > 30 ? offer.cost * 20.0 : 1.0', segment: high-value }",
+        "{ name: int-score, offer: savings-plus, scoreExpression: 'double(profile.age / 2)', segment: adults }",
+        "{ name: per-pair, offerList: credit-offers, score: 49, eligibility: 'offer.cost < 3.0 && \"a\" in profile.tags' }",
+        "{ name: offer-only, offerList: credit-offers, score: 45, eligibility: 'offer.cost > 3.0' }",
+        '{ name: dated, offer: platinum-card, score: 95, effective: 2026-03-01, expires: 2026-05-31 }',
+      ]) +
+        '---\n' +
+        policy('guard', ['{ name: only-adults, type: customersIn, mode: include, segment: adults, offers: { offer: platinum-card } }', '{ name: one-package, type: maxPackages, max: 1, periodDays: 7 }']),
+    ),
+  });
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the fast path decides exactly as the exhaustive reference', () => {
+  it('on every scenario, for random members at every interaction point, with and without explain and cache', () => {
+    expect(scenarios.length).toBe(5);
+    let compared = 0;
+    let withOffers = 0;
+    let withControl = 0;
+    let withErrors = 0;
+    for (const [index, scenario] of scenarios.entries()) {
+      const engine: Engine = createEngine(scenario.bundle);
+      const reference = new ReferenceEngine(scenario.bundle);
+      const members = index === 0 ? 120 : 80;
+      let cache = engine.newSegmentCache();
+      let cacheMember = '';
+      for (const { request, member } of requestsFor(scenario.bundle, 1000 + index, members)) {
+        const fast = engine.decide(request);
+        const expected = reference.decide(request);
+        const context = `${scenario.name}: ${request.audience.id} at ${request.channel}/${request.interactionPoint} on ${request.at}`;
+        expect(core(fast), context).toEqual(expected);
+        expect(core(engine.decide({ ...request, explain: true })), `${context} (explain)`).toEqual(expected);
+        if (member !== cacheMember) {
+          cache = engine.newSegmentCache();
+          cacheMember = member;
+        }
+        // The same session twice: the memo must not change the decision.
+        expect(core(engine.decide(request, cache)), `${context} (cache)`).toEqual(expected);
+        expect(core(engine.decide(request, cache)), `${context} (cache, again)`).toEqual(expected);
+        compared++;
+        if (fast.offers.length > 0) withOffers++;
+        if (fast.controlGroups.length > 0) withControl++;
+        if (fast.errors.length > 0) withErrors++;
+      }
+    }
+    // The data must exercise what is compared.
+    expect(compared).toBeGreaterThan(1000);
+    expect(withOffers).toBeGreaterThan(compared / 3);
+    expect(withControl).toBeGreaterThan(20);
+    expect(withErrors).toBeGreaterThan(20);
+  });
+});
+
+describe('what the fast path must keep from the exhaustive definition', () => {
+  it('reports a held-out rule only when its offer is reached before the response is full', async () => {
+    const engine = createEngine(
+      await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', '{ name: low-holdout, offer: savings-plus, score: 10, controlGroup: { percent: 100 } }', '{ name: mid, offer: platinum-card, score: 50 }'])),
+    );
+    const base: DecisionRequest = { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 2 };
+    expect(engine.decide(base).controlGroups).toEqual([]);
+    expect(engine.decide({ ...base, count: 3 }).controlGroups).toEqual(['low-holdout']);
+  });
+
+  it('reports the run-time failures of every rule of the zone, also of rules ranked below the response', async () => {
+    const engine = createEngine(await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offer: savings-plus, score: 1, eligibility: 'profile.income > 10.0' }"])));
+    const decision = engine.decide({ interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 1 });
+    expect(decision.offers.map((o) => o.offer)).toEqual(['gold-card']);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'low' eligibility" })]);
+  });
+});

@@ -1,0 +1,206 @@
+// A deliberately simple reference for decisions (SPEC §5, docs/decisions.md), used by the
+// differential test of the engine's fast path (fast-path.test.ts). It evaluates every
+// rule of the zone in precedence order, collects every scored (rule, offer) pair, sorts
+// them all, and then walks them in rank order exactly as the documented definition says.
+// No pruning, no memo beyond one decision, no precomputation: slow and obviously right.
+// Input conversion, suppression and realtime policy checks are shared with the engine
+// (they are not what the fast path changes and have their own tests).
+import type { Bundle } from '../../src/bundle/types.js';
+import { withSegmentLookup, toCelTimestamp } from '../../src/expr/environment.js';
+import { convertProfile, convertSession, resolveLevel, isDecisionError } from '../../src/engine/audience.js';
+import { compileBundle, type CompiledBundle, type CompiledPoint, type CompiledRule, type CompiledSegment } from '../../src/engine/compiled-bundle.js';
+import { controlGroupBucket } from '../../src/engine/control-group.js';
+import { dayNumber } from '../../src/engine/days.js';
+import { reportExpressionError, type DecisionState } from '../../src/engine/decision-state.js';
+import { defaultPackage, readMemberHistory } from '../../src/engine/member-history.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext } from '../../src/engine/realtime-policy.js';
+import { SessionSegmentCache } from '../../src/engine/segments.js';
+import { findSuppression } from '../../src/engine/suppression.js';
+import { formatTreatmentCode } from '../../src/engine/treatment-code.js';
+import type { ChosenOffer, DecisionError, DecisionRequest } from '../../src/engine/types.js';
+
+export interface ReferenceDecision {
+  offers: ChosenOffer[];
+  defaultString?: string;
+  controlGroups: string[];
+  errors: DecisionError[];
+}
+
+interface ScoredPair {
+  score: number;
+  offer: number;
+  rule: CompiledRule;
+  heldOut: boolean;
+}
+
+export class ReferenceEngine {
+  readonly compiled: CompiledBundle;
+
+  constructor(bundle: Bundle) {
+    this.compiled = compileBundle(bundle);
+  }
+
+  decide(request: DecisionRequest): ReferenceDecision {
+    const compiled = this.compiled;
+    const point: CompiledPoint = request.channel ? compiled.channels.get(request.channel)!.points.get(request.interactionPoint)! : compiled.pointsByName.get(request.interactionPoint)![0]!;
+    const channel = point.channel;
+    const level = resolveLevel(channel, request.audience.level);
+    if (isDecisionError(level)) throw new Error('the reference takes valid input only');
+    const audienceId = request.audience.id;
+    const profile = convertProfile(level, request.audience.profile, audienceId);
+    const session = convertSession(channel, request.session);
+    const atDay = dayNumber(request.at);
+    const errors: DecisionError[] = [];
+    const history = readMemberHistory(compiled, request.history, audienceId, atDay, errors);
+    if (profile.errors.length + session.errors.length + errors.length > 0) throw new Error('the reference takes valid input only');
+    const segments = new SessionSegmentCache();
+    segments.prepare(compiled, audienceId, level.name, request.at);
+    const state: DecisionState = {
+      compiled,
+      channel,
+      level,
+      audienceId,
+      at: request.at,
+      atDay,
+      cel: { profile: profile.value, session: session.value, now: toCelTimestamp(request.at), offer: null },
+      segments,
+      errors,
+      reported: null,
+    };
+    const memo = new Map<CompiledSegment, boolean>();
+    const lookup = (name: string): boolean => {
+      const segment = compiled.segmentByName.get(name);
+      return segment !== undefined && this.member(state, segment, memo);
+    };
+    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo));
+  }
+
+  /** Membership, evaluated afresh (inSegment() through the same lookup); failures are false and reported. */
+  private member(state: DecisionState, segment: CompiledSegment, memo: Map<CompiledSegment, boolean>): boolean {
+    const known = memo.get(segment);
+    if (known !== undefined) return known;
+    let value = false;
+    memo.set(segment, false); // a cycle reads false (the compiler refuses them)
+    if (segment.channel === state.channel.name && segment.level === state.level.name) {
+      try {
+        value = segment.evaluate(state.cel) === true;
+      } catch (error) {
+        reportExpressionError(state, segment.place, error);
+      }
+    }
+    memo.set(segment, value);
+    return value;
+  }
+
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>): ReferenceDecision {
+    const compiled = this.compiled;
+    const pairs: ScoredPair[] = [];
+    // Steps 3–5: every rule, every offer, in precedence order (errors in that order too).
+    for (const rule of point.rules) {
+      if (!rule.enabled || state.atDay < rule.effectiveDay || state.atDay > rule.expiresDay) continue;
+      if (rule.segment !== null && !this.member(state, rule.segment, memo)) continue;
+      const eligible: number[] = [];
+      let ruleLevel: boolean | null = null;
+      for (const offer of rule.offers) {
+        if (state.atDay < offer.effectiveDay || state.atDay > offer.expiresDay) continue;
+        let ok = true;
+        if (rule.eligibility !== null) {
+          if (!rule.eligibilityPerOffer && ruleLevel !== null) ok = ruleLevel;
+          else {
+            state.cel.offer = offer.cel;
+            try {
+              ok = rule.eligibility(state.cel) === true;
+            } catch (error) {
+              ok = false;
+              reportExpressionError(state, `${rule.place} eligibility`, error);
+            }
+            if (!rule.eligibilityPerOffer) ruleLevel = ok;
+          }
+        }
+        if (ok) eligible.push(offer.index);
+      }
+      if (eligible.length === 0) continue;
+      const heldOut = rule.controlThreshold > 0 && controlGroupBucket(rule.channel, rule.name, state.audienceId) < rule.controlThreshold;
+      for (const offer of eligible) {
+        let score = rule.score;
+        if (rule.scoreExpression !== null) {
+          state.cel.offer = compiled.offers[offer]!.cel;
+          try {
+            const value = rule.scoreExpression(state.cel);
+            score = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : Number.NaN;
+            if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
+          } catch (error) {
+            // A held-out rule gives nothing, so its failure is not reported (its score only places it).
+            if (!heldOut) reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
+            continue;
+          }
+        }
+        pairs.push({ score, offer, rule, heldOut });
+      }
+    }
+    state.cel.offer = null;
+    pairs.sort((a, b) => b.score - a.score || a.offer - b.offer || a.rule.precedence - b.rule.precedence);
+
+    // The ranking, pulled as the response needs it: one entry per offer; a held-out pair reached records its rule.
+    const decided = new Set<number>();
+    const controlGroups: string[] = [];
+    let cursor = 0;
+    const entries: ScoredPair[] = [];
+    const entry = (at: number): ScoredPair | null => {
+      while (entries.length <= at) {
+        if (cursor >= pairs.length) return null;
+        const pair = pairs[cursor++]!;
+        if (decided.has(pair.offer)) continue;
+        if (pair.heldOut) {
+          if (!controlGroups.includes(pair.rule.name)) controlGroups.push(pair.rule.name);
+          continue;
+        }
+        decided.add(pair.offer);
+        entries.push(pair);
+      }
+      return entries[at]!;
+    };
+
+    // Steps 6–7.
+    const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    const rules = point.channel.realtimeRules;
+    const chosen: ChosenContact[] = [];
+    const chosenAt: number[] = [];
+    const deferred: number[] = [];
+    const context: PolicyContext = { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
+    for (let at = 0; chosen.length < limit; at++) {
+      const e = entry(at);
+      if (e === null) break;
+      const offer = compiled.offers[e.offer]!;
+      if (findSuppression(offer, history, state.atDay) !== null) continue;
+      if (rules.length > 0) {
+        const violation = findPolicyViolation(rules, offer, e.score, context);
+        if (violation !== null) {
+          if (isDeferrable(violation)) deferred.push(at);
+          if (blocksEveryOffer(violation)) break;
+          continue;
+        }
+      }
+      chosen.push({ offer, score: e.score });
+      chosenAt.push(at);
+    }
+    for (const at of deferred) {
+      if (chosen.length >= limit) break;
+      const e = entries[at]!;
+      const offer = compiled.offers[e.offer]!;
+      if (findPolicyViolation(rules, offer, e.score, context) === null) {
+        chosen.push({ offer, score: e.score });
+        chosenAt.push(at);
+      }
+    }
+    const order = chosen.map((_, i) => i).sort((a, b) => chosenAt[a]! - chosenAt[b]!);
+    const offers: ChosenOffer[] = order.map((i) => {
+      const e = entries[chosenAt[i]!]!;
+      const name = compiled.offers[e.offer]!.name;
+      return { offer: name, score: e.score, rule: e.rule.name, treatmentCode: formatTreatmentCode(compiled.digestPrefix, point.channel.name, point.name, e.rule.name, name) };
+    });
+    const decision: ReferenceDecision = { offers, controlGroups, errors: state.errors };
+    if (offers.length === 0 && point.defaultString !== null) decision.defaultString = point.defaultString;
+    return decision;
+  }
+}
