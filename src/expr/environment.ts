@@ -131,14 +131,29 @@ export interface ConversionError {
   message: string;
 }
 
-const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The number of `length` ASCII digits at `start`, or -1. */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
 
-/** An ISO `YYYY-MM-DD` day as a UTC Date, or null when it is not a real calendar day. */
+/** An ISO `YYYY-MM-DD` day as a UTC Date, or null when it is not a real calendar day.
+ *  (On every profile conversion of a decision: parsed by hand, no regex or string round trip.) */
 export function parseIsoDate(text: string): Date | null {
-  const m = isoDate.exec(text);
-  if (!m) return null;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return date.toISOString().slice(0, 10) === text ? date : null;
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear puts them back.
+  if (year < 100) date.setUTCFullYear(year);
+  return date.getUTCDate() === day && date.getUTCMonth() === month - 1 ? date : null;
 }
 
 function convertScalar(type: ScalarAttributeType, value: unknown): { ok: true; value: unknown } | { ok: false } {
@@ -188,7 +203,7 @@ export function convertAttribute(
   }
   const converted = convertScalar(declaration.type, value);
   if (!converted.ok) return { ok: false, expected: declaration.type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${declaration.type}` };
-  if (declaration.enum && !declaration.enum.some((allowed) => allowed === value || String(allowed) === String(value))) {
+  if (declaration.enum && !declaration.enum.includes(value as string | number) && !declaration.enum.some((allowed) => String(allowed) === String(value))) {
     return { ok: false, expected: `one of ${declaration.enum.map((v) => JSON.stringify(v)).join(', ')}` };
   }
   return converted;
