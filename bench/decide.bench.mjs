@@ -129,9 +129,9 @@ async function main() {
       `decide: ${fmt(counts.offers)} offers, ${fmt(counts.segments)} segments, ${fmt(counts.rules)} rules, ${fmt(counts.policies)} policies; ${CHANNEL}/${POINT}: ${fmt(pointRules)} candidate rules; engine load ${fmt(loadMs)} ms; ${fmt(DECISIONS)} warm / ${fmt(COLD_DECISIONS)} cold decisions over ${fmt(MEMBERS)} members\n`,
     );
 
-    // Warm up the JIT on both paths.
+    // Warm up the JIT on both paths, with the same requests the timed loops send.
     const warm = audience.map(() => engine.newSegmentCache());
-    for (let i = 0; i < 5000; i++) engine.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, history: audience[i % MEMBERS].history, at: AT, count: 3 }, i % 2 ? warm[i % MEMBERS] : undefined);
+    for (let i = 0; i < 5000; i++) engine.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, session: audience[i % MEMBERS].session, history: audience[i % MEMBERS].history, at: AT, count: 3 }, i % 2 ? warm[i % MEMBERS] : undefined);
 
     const reference = await timeReference(bundle, audience);
     globalThis.gc?.();

@@ -214,6 +214,17 @@ export function convertAttribute(
  * ignored (SPEC §5), missing ones left absent (an expression reading them fails at
  * run time and counts as false). `idField` is always a string.
  */
+// Declarations are long-lived (a loaded bundle's); their entries are listed once.
+const entriesOf = new WeakMap<Record<string, AttributeDeclaration>, [string, AttributeDeclaration][]>();
+function declarationEntries(attributes: Record<string, AttributeDeclaration>): [string, AttributeDeclaration][] {
+  let entries = entriesOf.get(attributes);
+  if (!entries) {
+    entries = Object.entries(attributes);
+    entriesOf.set(attributes, entries);
+  }
+  return entries;
+}
+
 export function toCelRecord(
   attributes: Record<string, AttributeDeclaration>,
   raw: Record<string, unknown>,
@@ -221,10 +232,19 @@ export function toCelRecord(
 ): { value: Record<string, unknown>; errors: ConversionError[] } {
   const value: Record<string, unknown> = {};
   const errors: ConversionError[] = [];
-  for (const [field, declaration] of Object.entries(attributes)) {
+  for (const [field, declaration] of declarationEntries(attributes)) {
     if (!Object.prototype.hasOwnProperty.call(raw, field)) continue;
     const input = raw[field];
     if (input === null || input === undefined) continue;
+    // The common cases of a decision's profile, without the general conversion's objects.
+    if (declaration.type === 'string' && declaration.enum === null && typeof input === 'string') {
+      value[field] = input;
+      continue;
+    }
+    if (declaration.type === 'double' && declaration.enum === null && typeof input === 'number' && Number.isFinite(input)) {
+      value[field] = input;
+      continue;
+    }
     const converted = convertAttribute(declaration, input);
     if (converted.ok) value[field] = converted.value;
     else errors.push({ field, message: `'${field}' must be ${converted.expected}, got ${JSON.stringify(input)}` });
