@@ -69,6 +69,13 @@ describe('offerops decide', () => {
     expect(result.stderr).toContain('1. gold-card  score 80  rule hv');
   });
 
+  it('names the member by the id field of the profile when no --audience-id is given', async () => {
+    const withId = JSON.stringify({ ...(JSON.parse(profile) as object), customerId: 'c42' });
+    const result = await decide(['--ip', 'home-sidebar', '--profile', withId]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('on 2026-05-01 for c42:');
+  });
+
   it('compiles the config in memory when no bundle is given', async () => {
     const result = await runCli(['decide', '--ip', 'checkout-upsell', '--profile', profile, '--at', '2026-05-01', '--json'], { cwd: root });
     expect(result.code).toBe(0);

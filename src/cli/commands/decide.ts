@@ -90,6 +90,14 @@ export function decisionOutput(decision: Decision): Record<string, unknown> {
   return out;
 }
 
+/** The member's id as the profile gives it (the audience level's idField), for the human summary. */
+function memberIdFromProfile(bundle: Bundle, channelName: string, levelName: string | undefined, profile: Record<string, unknown>): string {
+  const channel = bundle.body.channels.find((c) => c.name === channelName);
+  const level = channel?.audienceLevels.find((l) => l.name === levelName) ?? channel?.audienceLevels[0];
+  const id = level ? profile[level.idField] : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '(no id)';
+}
+
 function describeDecision(decision: Decision, request: DecisionRequest, audienceId: string): string {
   const lines = [`${decision.channel} / ${decision.interactionPoint} (zone ${decision.zone}) on ${request.at} for ${audienceId || '(profile id)'}:`];
   if (decision.offers.length === 0) lines.push(decision.defaultString !== undefined ? `  no offer; default string: ${JSON.stringify(decision.defaultString)}` : '  no offer');
@@ -158,7 +166,7 @@ export const decideCommand: CommandDefinition = {
       throw new UserError(inputErrors.map((e) => `${e.field && flag[e.field] ? `${flag[e.field]}: ` : ''}${e.message}`).join('\n'));
     }
     if (context.common.json) io.stdout(JSON.stringify(decisionOutput(decision), null, 2) + '\n');
-    else io.stderr(describeDecision(decision, request, audienceId));
+    else io.stderr(describeDecision(decision, request, audienceId || memberIdFromProfile(engine.bundle, decision.channel, request.audience.level, profile)));
     return 0;
   },
 };
