@@ -26,6 +26,8 @@ export class CapacityState {
   readonly minByDay: DayIndex[];
   readonly activity: Float64Array[];
   readonly minActivity: Float64Array[];
+  /** Σ over the global minimum windows of max(0, need − activity), kept up to date. */
+  minShortfall = 0;
 
   constructor(
     readonly model: Model,
@@ -35,6 +37,7 @@ export class CapacityState {
     this.minByDay = model.parts.map((p) => indexByDay(model.h, p.minFrom, p.minTo));
     this.activity = model.parts.map((p) => new Float64Array(p.from.length));
     this.minActivity = model.parts.map((p) => new Float64Array(p.minFrom.length));
+    for (const part of model.parts) for (const need of part.minNeed) this.minShortfall += Math.max(0, need);
     for (let row = 0; row < model.n; row++) if (chosen[row]) this.apply(row, 1);
   }
 
@@ -49,8 +52,16 @@ export class CapacityState {
       const act = this.activity[p]!;
       for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) act[hard.list[k]!]! += c;
       const mins = this.minByDay[p]!;
+      if (mins.start[d + 1]! === mins.start[d]!) continue;
       const minAct = this.minActivity[p]!;
-      for (let k = mins.start[d]!; k < mins.start[d + 1]!; k++) minAct[mins.list[k]!]! += c;
+      const need = model.parts[p]!.minNeed;
+      for (let k = mins.start[d]!; k < mins.start[d + 1]!; k++) {
+        const w = mins.list[k]!;
+        const before = minAct[w]!;
+        const after = before + c;
+        minAct[w] = after;
+        this.minShortfall += Math.max(0, need[w]! - after) - Math.max(0, need[w]! - before);
+      }
     }
   }
 

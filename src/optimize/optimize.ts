@@ -17,6 +17,11 @@ export const EXACT_MAX_ROWS = 2_500;
 /** Candidate rows up to which the LP relaxation bound is computed. */
 export const LP_MAX_ROWS = 60_000;
 const NODE_LIMIT = 4_000;
+/** Local search budget: work units (rows looked at) per proposed row, plus a base. */
+const SEARCH_WORK_PER_ROW = 4;
+const SEARCH_WORK_BASE = 2_000_000;
+const SEARCH_PASSES = 8;
+const SEARCH_ROUNDS = 200;
 
 export async function optimizeContacts(problem: OptimizeProblem, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const startedAt = performance.now();
@@ -82,7 +87,12 @@ export async function optimizeContacts(problem: OptimizeProblem, options: Optimi
     }
     if (!Number.isFinite(upperBound)) upperBound = relaxationBound(model);
     progress(0, 1, 'repair');
-    chosen = selectByPrices(model, prices, NODE_LIMIT).chosen;
+    chosen = selectByPrices(model, prices, NODE_LIMIT, {
+      work: SEARCH_WORK_PER_ROW * model.n + SEARCH_WORK_BASE,
+      passes: SEARCH_PASSES,
+      rounds: SEARCH_ROUNDS,
+      seed,
+    }).chosen;
     progress(1, 1, 'repair');
     if (candidates <= LP_MAX_ROWS && model.parts.length > 0) {
       progress(0, 1, 'bound');

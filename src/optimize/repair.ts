@@ -5,6 +5,7 @@
 import { CapacityState, indexByDay } from './capacity-state.js';
 import { canAddLocal, minimumCount, requirementsMet } from './customer-model.js';
 import { reducedScores, type Prices } from './lagrangian.js';
+import { improveSelection, type LocalSearchOptions } from './local-search.js';
 import type { Model } from './model.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
 
@@ -20,19 +21,20 @@ export function minimumPenalty(model: Model): number {
   return total;
 }
 
-export function selectByPrices(model: Model, prices: Prices, nodeLimit: number, customers?: readonly number[]): Selection {
+export function selectByPrices(model: Model, prices: Prices, nodeLimit: number, search?: LocalSearchOptions): Selection {
   const reduced = new Float64Array(model.n);
   reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
   const chosen = new Uint8Array(model.n);
   const scratch = new SubproblemScratch();
   const penalty = minimumPenalty(model);
-  const list = customers ?? model.customers.map((_, c) => c);
+  const list = model.customers.map((_, c) => c);
   for (const c of list) solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
   const state = new CapacityState(model, chosen);
   const selection = { chosen, state };
   repairCapacity(model, selection, reduced);
   fillMinimums(model, selection);
   fillGreedy(model, selection, list, reduced);
+  if (search) improveSelection(model, selection, search);
   return selection;
 }
 

@@ -112,6 +112,19 @@ describe.each(paths)('optimizer rules (exact: %s)', (exact) => {
     expect(await chosenBy(p, exact)).toEqual([2]);
   });
 
+  it('leaves no room in a window history already fills past maxPackages, not even for a row joining a history package', async () => {
+    const rows = [
+      contact('c1', 'a', '2026-01-02', 5, { package: 'h1' }), // joins a package history opened: still 2 packages > max 1
+      contact('c1', 'b', '2026-01-09', 4), // outside every window holding the history
+    ];
+    // Both history packages fall in every window that holds the row's day.
+    const history = [past('c1', 'c', '2026-01-02', { package: 'h1' }), past('c1', 'd', '2026-01-02', { package: 'h2' })];
+    expect(await chosenBy(problemOf([rule.maxPackages(1, { periodDays: 3 })], rows, { history }), exact)).toEqual([1]);
+    // At exactly max, joining a package history opened adds none, so it is allowed.
+    const atMax = [past('c1', 'c', '2026-01-02', { package: 'h1' })];
+    expect(await chosenBy(problemOf([rule.maxPackages(1, { periodDays: 3 })], rows, { history: atMax }), exact)).toEqual([0, 1]);
+  });
+
   it('limits the same offer per customer with maxDuplicateOffers', async () => {
     const rows = [contact('c1', 'a', '2026-01-01', 5), contact('c1', 'a', '2026-01-03', 4), contact('c1', 'b', '2026-01-03', 1), contact('c1', 'a', '2026-01-20', 2)];
     expect(await chosenBy(problemOf([rule.maxDuplicateOffers(1, { periodDays: 10 })], rows), exact)).toEqual([0, 2, 3]);

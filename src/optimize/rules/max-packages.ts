@@ -1,7 +1,8 @@
 // maxPackages (SPEC §6): per customer (in the segment), the distinct packages among its
 // contacts (channel filter applies; every offer) in each window are at most `max`. A
 // package counts in a window when any of its contacts — chosen or in history — falls in
-// it, so a row whose package history already counts there adds nothing to that window.
+// it, so a row whose package history already counts there adds nothing to that window
+// — unless history alone is over max there, which leaves no room for any contact.
 import type { BundlePolicyRule } from '../../bundle/types.js';
 import { addPackageCap } from '../customer-model.js';
 import type { RuleHandler } from './registry.js';
@@ -59,7 +60,13 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
       if (period !== null) for (const h of hist) if (h.day >= s && h.day <= e) historyPackages.add(h.pkg);
       const counting = inWindow.filter((l) => !historyPackages.has(customerModel.pkgOf[l]!));
       const room = rule.max - historyPackages.size;
-      if (room <= 0) {
+      if (room < 0) {
+        // History alone is over max: any chosen contact here would be in a broken window.
+        for (const l of inWindow) context.forbidLocal(l, index);
+        continue;
+      }
+      if (room === 0) {
+        // History at max: only contacts joining a package already in the window fit.
         for (const l of counting) context.forbidLocal(l, index);
         continue;
       }
