@@ -90,10 +90,9 @@ function checkRule(rule: CompiledPolicyRule, offer: CompiledOffer, score: number
   if (rule.type === 'customersIn') {
     if (!inScope(rule.offers, o)) return null;
     const member = rule.segment === null || isMember(state, rule.segment);
+    if (rule.mode === 'exclude' ? !member : member) return null;
     const segmentName = rule.segment === null ? 'every customer' : `segment '${rule.segment.name}'`;
-    if (rule.mode === 'exclude' && member) return `excluded for ${segmentName}`;
-    if (rule.mode === 'include' && !member) return `only for ${segmentName}`;
-    return null;
+    return rule.mode === 'exclude' ? `excluded for ${segmentName}` : `only for ${segmentName}`;
   }
   // Every other rule applies to the customers of its segment only.
   if (rule.segment !== null && !isMember(state, rule.segment)) return null;
@@ -126,11 +125,14 @@ function checkRule(rule: CompiledPolicyRule, offer: CompiledOffer, score: number
     }
     case 'maxPackages': {
       if (rule.max === null) return null;
+      const history = rule.periodDays === null ? [] : historyContacts(context);
+      if (history.length === 0) return rule.max < 1 ? `0 packages already${periodText(rule)}, at most ${rule.max}` : null; // the response is one package
       const packages = new Set<string>();
-      if (rule.periodDays !== null) for (const contact of historyContacts(context)) if (counts(rule, contact, from)) packages.add(contact.package);
+      for (const contact of history) if (counts(rule, contact, from)) packages.add(contact.package);
       if (context.chosen.length > 0) packages.add(context.responsePackage);
-      if (packages.has(context.responsePackage)) return null;
-      return packages.size + 1 > rule.max ? `${packages.size} package${packages.size === 1 ? '' : 's'} already${periodText(rule)}, at most ${rule.max}` : null;
+      // Joining a package already in the window opens none, unless history alone is over max (docs/optimization-semantics.md).
+      const after = packages.has(context.responsePackage) ? packages.size : packages.size + 1;
+      return after > rule.max ? `${packages.size} package${packages.size === 1 ? '' : 's'} already${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'neverAWithB': {
       if (inScope(rule.a, o) && hasContactIn(rule, context, rule.b, from, atDay)) return `a B offer was contacted${periodText(rule)} (never A with B)`;

@@ -97,6 +97,12 @@ describe('realtime policies', () => {
     expect(offersOf(await decideWith(['{ name: two, type: maxPackages, max: 2, periodDays: 7 }'], [contact('x', '2026-04-29', { package: 'p1' }), contact('y', '2026-04-30', { package: 'p2' })]))).toEqual([]);
   });
 
+  it('maxPackages leaves no room when history alone is over max, even for the package of today', async () => {
+    const rule = ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }'];
+    // today's package is already open (so joining it opens none), but another one is too: 2 > max 1
+    expect(offersOf(await decideWith(rule, [contact('x', '2026-05-01'), contact('y', '2026-04-30', { package: 'p2' })]))).toEqual([]);
+  });
+
   it('neverAWithB drops B when A is chosen or was contacted within the period, and A after B', async () => {
     const rule = ['{ name: no-cards-with-savings, type: neverAWithB, a: { list: credit-offers }, b: { offer: savings-plus }, periodDays: 30 }'];
     const decision = await decideWith(rule);
