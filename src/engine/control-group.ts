@@ -8,6 +8,7 @@
 // It depends on nothing else (not the bundle digest, not the date), so a member stays in
 // or out of a rule's control group across bundle versions for as long as the rule keeps
 // its name, and raising the percent only adds members.
+import { mix32 } from '../seeded-random.js';
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -44,16 +45,6 @@ export function fnv1aUpdate(state: number, text: string): number {
   return h >>> 0;
 }
 
-function fmix32(value: number): number {
-  let h = value;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** The hash state after `channel 0x00 rule 0x00`: computed once per rule when the engine loads. */
 export function controlGroupSeed(channel: string, rule: string): number {
   let h = fnv1aUpdate(FNV_OFFSET, channel);
@@ -64,7 +55,7 @@ export function controlGroupSeed(channel: string, rule: string): number {
 
 /** The member's bucket 0..9999 for a rule, from the rule's seed. */
 export function controlGroupBucketFromSeed(seed: number, audienceId: string): number {
-  return fmix32(fnv1aUpdate(seed, audienceId)) % 10000;
+  return mix32(fnv1aUpdate(seed, audienceId)) % 10000;
 }
 
 /** hash(channel, rule, audienceId) in 0..9999 (SPEC §5 step 4). */

@@ -9,6 +9,7 @@
 // total score) and every rule it touched holds; anything else is undone from a journal,
 // so between moves the selection always keeps every hard rule. The work is bounded by a
 // budget proportional to the rows, and seeded, so runs are reproducible.
+import { createRandom } from '../seeded-random.js';
 import type { CapacityState } from './capacity-state.js';
 import { canAddLocal, minimumCount, minimumShortfall } from './customer-model.js';
 import type { Model } from './model.js';
@@ -132,7 +133,7 @@ class LocalSearch {
     // Iterated local search: ruin part of the selection, rebuild it, descend again. The
     // walk may go on from a slightly worse selection (same shortfall, score within
     // WALK_SLACK); the best selection seen is what stays.
-    const random = seededRandom(options.seed);
+    const random = createRandom(options.seed).next;
     let bestShortfall = this.shortfall;
     let bestScore = this.score;
     let best: Uint8Array | null = null;
@@ -780,17 +781,6 @@ class LocalSearch {
   }
 }
 
-/** mulberry32: a small seeded generator (the ruin choices). */
-function seededRandom(seed: number): () => number {
-  let a = (seed ^ 0x5bd1e995) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function compareCost(a: DropCost, b: DropCost): number {
   if (a.shortfall < b.shortfall - EPS) return -1;

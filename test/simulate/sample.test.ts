@@ -6,9 +6,9 @@ import type { BundleBody } from '../../src/bundle/types.js';
 import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { UserError } from '../../src/errors.js';
 import { convertAttribute } from '../../src/expr/environment.js';
+import { createRandom } from '../../src/seeded-random.js';
 import {
   audienceColumns,
-  createRandom,
   formatForFile,
   formatRow,
   formatRows,
