@@ -72,13 +72,9 @@ export async function writeChosenRows(inputs: readonly ChosenRows[], format: Tab
       pending = '';
       await emit(text);
     }
-    if (sink) {
-      await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      await rename(temporary!, out!);
-    }
+    await commitOutput(sink, temporary, out);
   } catch (error) {
-    sink?.destroy();
-    if (temporary) await rm(temporary, { force: true });
+    await abandonOutput(sink, temporary);
     throw error;
   }
   return written;
@@ -121,14 +117,24 @@ async function copyLines(
       await emit(chunk);
       written += next;
     }
-    if (sink) {
-      await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
-      await rename(temporary!, out!);
-    }
+    await commitOutput(sink, temporary, out);
   } catch (error) {
-    sink?.destroy();
-    if (temporary) await rm(temporary, { force: true });
+    await abandonOutput(sink, temporary);
     throw error;
   }
   return written;
+}
+
+type Sink = ReturnType<typeof createWriteStream> | null;
+
+/** Flushes the temporary file and renames it into place: readers see the whole output or none. */
+async function commitOutput(sink: Sink, temporary: string | null, out: string | null): Promise<void> {
+  if (!sink) return;
+  await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await rename(temporary!, out!);
+}
+
+async function abandonOutput(sink: Sink, temporary: string | null): Promise<void> {
+  sink?.destroy();
+  if (temporary) await rm(temporary, { force: true });
 }
