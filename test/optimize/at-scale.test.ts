@@ -19,9 +19,7 @@ let problem: OptimizeProblem;
 
 beforeAll(async () => {
   ensureFreshDist(); // the generator writes its bundle through dist/
-  const { generateOptimizeData } = (await import('../../bench/generate/optimize-data.mjs')) as {
-    generateOptimizeData: (dir: string, options: { customers: number; perCustomer: number; seed: number }) => Promise<unknown>;
-  };
+  const { generateOptimizeData } = await import('../../bench/generate/optimize-data.mjs');
   dir = await mkdtemp(path.join(tmpdir(), 'offerops-at-scale-'));
   await generateOptimizeData(dir, { customers: 2000, perCustomer: 10, seed: 7 });
   const bundle = parseBundle(await readFile(path.join(dir, 'bundle.json'), 'utf8'), 'bundle.json').body;
