@@ -72,6 +72,11 @@ export function withSegmentLookup<T>(lookup: SegmentLookup, evaluate: () => T): 
   }
 }
 
+/** The lookup of the evaluation in progress, or null outside one (for the fast evaluator, fast-evaluator.ts). */
+export function activeSegmentLookup(): SegmentLookup | null {
+  return currentSegmentLookup;
+}
+
 function inSegment(segment: string): boolean {
   if (currentSegmentLookup === null) throw new Error(`inSegment("${segment}") used outside a decision`);
   return currentSegmentLookup(segment);
@@ -112,6 +117,22 @@ export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape 
     env = env.registerVariable('contact', 'map<string, dyn>');
   }
   return env;
+}
+
+/**
+ * The variables of an expression kind that are registered with a typed schema, and
+ * their declared field types (what the fast evaluator may read; see fast-evaluator.ts).
+ */
+export function typedVariables(kind: ExpressionKind, shape: EnvironmentShape = {}): Record<string, Record<string, string>> {
+  const variables: Record<string, Record<string, string>> = {};
+  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression') {
+    const profile = profileSchema(shape.profile ?? { idField: 'id', attributes: {} });
+    const session = sessionSchema(shape.session ?? {});
+    if (Object.keys(profile).length > 0) variables['profile'] = profile;
+    if (Object.keys(session).length > 0) variables['session'] = session;
+  }
+  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerListWhere') variables['offer'] = { ...offerSchema };
+  return variables;
 }
 
 // An object with no declared fields cannot be a cel-js schema; declare it as an empty map.
