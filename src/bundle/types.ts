@@ -45,7 +45,7 @@ export type ScalarAttributeType = 'int' | 'double' | 'string' | 'bool' | 'date';
 
 export type AttributeDeclaration =
   | { type: ScalarAttributeType; enum: (string | number)[] | null }
-  | { type: 'list'; items: ScalarAttributeType };
+  | { type: 'list'; items: ScalarAttributeType; /** Allowed item values; null = any. */ enum: (string | number)[] | null };
 
 export interface BundleAudienceLevel {
   name: string;

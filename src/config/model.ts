@@ -100,7 +100,8 @@ export function declaredAttributes(attributes: Record<string, Generated.Attribut
   const out: Record<string, AttributeDeclaration> = {};
   for (const name of Object.keys(attributes ?? {}).sort()) {
     const declaration = attributes![name]!;
-    out[name] = declaration.type === 'list' ? { type: 'list', items: declaration.items ?? 'string' } : { type: declaration.type, enum: declaration.enum ? [...declaration.enum] : null };
+    const allowed = declaration.enum ? [...declaration.enum] : null;
+    out[name] = declaration.type === 'list' ? { type: 'list', items: declaration.items ?? 'string', enum: allowed } : { type: declaration.type, enum: allowed };
   }
   return out;
 }

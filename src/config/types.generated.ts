@@ -41,7 +41,7 @@ export type Type = 'int' | 'double' | 'string' | 'bool' | 'date' | 'list';
  */
 export type ItemType = 'int' | 'double' | 'string' | 'bool' | 'date';
 /**
- * For string, int or double attributes: the only values a profile may hold.
+ * The only values a profile may hold: for a string, int or double attribute its value, for a list each of its items.
  *
  * @minItems 1
  */

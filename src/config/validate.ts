@@ -7,6 +7,7 @@ import { didYouMean, makeProblem, sortProblems, type Problem } from './problem.j
 import { RuleContext, type ExpressionFacts, type Rule } from './rule-context.js';
 import { checkSchema, pruneToSchema } from './schema-check.js';
 import { locate, type LoadedDocument } from './source.js';
+import { attributeRules } from './rules/attributes.js';
 import { dateRules } from './rules/dates.js';
 import { expressionRules } from './rules/expressions.js';
 import { nameRules } from './rules/names.js';
@@ -16,7 +17,7 @@ import { referenceRules } from './rules/references.js';
 import { segmentRules } from './rules/segments.js';
 
 /** In order: segment cycles need the dependencies the expression rule collects. */
-const rules: Rule[] = [...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules];
+const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules];
 
 export interface ValidationResult {
   problems: Problem[];

@@ -1,7 +1,8 @@
 // Enum literals (SPEC §2 attribute `enum`): an expression that compares an enum attribute
 // with a value outside its enum (`profile.tier == "platinium"`) type-checks, yet can never
 // be true — almost always a typo. This finds such literals in `==`, `!=` and `in [..]`
-// comparisons against `profile.<attr>` / `session.<attr>`, with the literal's range.
+// comparisons against `profile.<attr>` / `session.<attr>`, and in `"x" in profile.<list>`
+// for a list whose items have an enum, with the literal's range.
 import type { ASTNode } from '@marcbachmann/cel-js';
 import type { AttributeDeclaration } from '../bundle/types.js';
 import type { ExpressionRange } from './check.js';
@@ -11,6 +12,8 @@ export interface EnumLiteralProblem {
   attribute: string;
   value: string | number;
   allowed: (string | number)[];
+  /** A list attribute (the literal is an item it could never hold). */
+  list: boolean;
   range: ExpressionRange;
 }
 
@@ -23,14 +26,14 @@ interface Node {
 type Declarations = Partial<Record<'profile' | 'session', Record<string, AttributeDeclaration>>>;
 
 /** The enum declaration a `profile.x` / `session.x` node reads, if any. */
-function enumTarget(node: Node, declarations: Declarations): { variable: 'profile' | 'session'; attribute: string; allowed: (string | number)[] } | null {
+function enumTarget(node: Node, declarations: Declarations): { variable: 'profile' | 'session'; attribute: string; allowed: (string | number)[]; list: boolean } | null {
   if (node.op !== '.' || !Array.isArray(node.args)) return null;
   const [object, attribute] = node.args as [Node, unknown];
   if (object?.op !== 'id' || (object.args !== 'profile' && object.args !== 'session') || typeof attribute !== 'string') return null;
   const variable = object.args;
   const declaration = declarations[variable]?.[attribute];
-  if (!declaration || declaration.type === 'list' || !declaration.enum) return null;
-  return { variable, attribute, allowed: declaration.enum };
+  if (!declaration || !declaration.enum) return null;
+  return { variable, attribute, allowed: declaration.enum, list: declaration.type === 'list' };
 }
 
 function literal(node: Node): string | number | null {
@@ -62,12 +65,17 @@ export function findEnumLiteralProblems(ast: ASTNode, declarations: Declarations
     const node = raw as Node;
     if ((node.op === '==' || node.op === '!=') && Array.isArray(node.args)) {
       const [left, right] = node.args as [Node, Node];
-      check(enumTarget(left, declarations), right);
-      check(enumTarget(right, declarations), left);
+      const scalar = (target: ReturnType<typeof enumTarget>) => (target && !target.list ? target : null);
+      check(scalar(enumTarget(left, declarations)), right);
+      check(scalar(enumTarget(right, declarations)), left);
     } else if (node.op === 'in' && Array.isArray(node.args)) {
       const [needle, haystack] = node.args as [Node, Node];
       const target = enumTarget(needle, declarations);
-      if (target && haystack?.op === 'list' && Array.isArray(haystack.args)) for (const item of haystack.args as Node[]) check(target, item);
+      // profile.tier in ["gold", "silvr"]
+      if (target && !target.list && haystack?.op === 'list' && Array.isArray(haystack.args)) for (const item of haystack.args as Node[]) check(target, item);
+      // "credit-crad" in profile.products
+      const list = enumTarget(haystack, declarations);
+      if (list && list.list) check(list, needle);
     }
     if (typeof node.args === 'object') visit(node.args);
   };

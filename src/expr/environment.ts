@@ -215,19 +215,28 @@ export function convertAttribute(
     if (typeof value === 'string') items = value === '' ? [] : value.split('|');
     if (!Array.isArray(items)) return { ok: false, expected: `a list of ${declaration.items}` };
     const out: unknown[] = [];
+    const allowed = declaration.enum ?? null; // bundles compiled before list enums carry none
     for (const item of items) {
       const converted = convertScalar(declaration.items, item);
       if (!converted.ok) return { ok: false, expected: `a list of ${declaration.items}` };
+      if (allowed && !inEnum(allowed, item)) return { ok: false, expected: `a list of items from ${describeEnum(allowed)}` };
       out.push(converted.value);
     }
     return { ok: true, value: out };
   }
   const converted = convertScalar(declaration.type, value);
   if (!converted.ok) return { ok: false, expected: declaration.type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${declaration.type}` };
-  if (declaration.enum && !declaration.enum.includes(value as string | number) && !declaration.enum.some((allowed) => String(allowed) === String(value))) {
-    return { ok: false, expected: `one of ${declaration.enum.map((v) => JSON.stringify(v)).join(', ')}` };
-  }
+  if (declaration.enum && !inEnum(declaration.enum, value)) return { ok: false, expected: `one of ${describeEnum(declaration.enum)}` };
   return converted;
+}
+
+/** An enum holds a value given as itself, or as its text (CSV input). */
+function inEnum(allowed: readonly (string | number)[], value: unknown): boolean {
+  return allowed.includes(value as string | number) || allowed.some((a) => String(a) === String(value));
+}
+
+function describeEnum(allowed: readonly (string | number)[]): string {
+  return allowed.map((v) => JSON.stringify(v)).join(', ');
 }
 
 /**

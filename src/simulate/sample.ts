@@ -158,7 +158,10 @@ function attributeValue(name: string, declaration: AttributeDeclaration, random:
   if (declaration.type === 'list') {
     const items = new Set<string | number | boolean>();
     const count = random.int(0, 3);
-    for (let i = 0; i < count; i++) items.add(scalarValue(declaration.items, name, random, atDay) as string | number | boolean);
+    const allowed = declaration.enum ?? null;
+    for (let i = 0; i < count; i++) {
+      items.add(allowed && allowed.length > 0 ? random.pick(allowed) : (scalarValue(declaration.items, name, random, atDay) as string | number | boolean));
+    }
     return [...items];
   }
   if (declaration.enum && declaration.enum.length > 0) return random.pick(declaration.enum);

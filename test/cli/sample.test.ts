@@ -25,7 +25,7 @@ describe('offerops sample', () => {
     expect(result.stderr).toContain('40 proposed contacts over 7 days');
     expect(result.code).toBe(0);
     const audience = (await readFile(path.join(dir, 'audience.csv'), 'utf8')).trimEnd().split('\n');
-    expect(audience[0]).toBe('customerId,age,band,churnRisk,income,joined,lotteryNumbers,nickname,optIn,tags,tier');
+    expect(audience[0]).toBe('customerId,age,band,churnRisk,income,joined,lotteryNumbers,nickname,optIn,products,tags,tier');
     expect(audience).toHaveLength(21);
     const proposed = (await readFile(path.join(dir, 'proposed.ndjson'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(proposed).toHaveLength(40);

@@ -53,7 +53,7 @@ function randomValue(declaration: AttributeDeclaration, random: Random, words: s
   };
   if (declaration.type === 'list') {
     const out: unknown[] = [];
-    for (let i = random.int(0, 3); i > 0; i--) out.push(scalar(declaration.items));
+    for (let i = random.int(0, 3); i > 0; i--) out.push(scalar(declaration.items, declaration.enum ?? undefined));
     return out;
   }
   return scalar(declaration.type, declaration.enum ?? undefined);

@@ -23,9 +23,16 @@ describe('convertAttribute', () => {
     expect(convertAttribute({ type: 'string', enum: ['gold', 'silver'] }, 'bronze')).toEqual({ ok: false, expected: 'one of "gold", "silver"' });
   });
 
+  it('holds every item of a list to the enum of its items', () => {
+    const products = { type: 'list', items: 'string', enum: ['savings', 'mortgage'] } as const;
+    expect(convertAttribute({ ...products, enum: [...products.enum] }, ['savings'])).toEqual({ ok: true, value: ['savings'] });
+    expect(convertAttribute({ ...products, enum: [...products.enum] }, 'savings|mortgage')).toEqual({ ok: true, value: ['savings', 'mortgage'] });
+    expect(convertAttribute({ ...products, enum: [...products.enum] }, ['savings', 'crypto'])).toEqual({ ok: false, expected: 'a list of items from "savings", "mortgage"' });
+  });
+
   it('reads a date, a CSV list and refuses a wrong type', () => {
     expect(convertAttribute({ type: 'date', enum: null }, '2026-03-01')).toEqual({ ok: true, value: new Date('2026-03-01T00:00:00Z') });
-    expect(convertAttribute({ type: 'list', items: 'int' }, '1|2')).toEqual({ ok: true, value: [1n, 2n] });
+    expect(convertAttribute({ type: 'list', items: 'int', enum: null }, '1|2')).toEqual({ ok: true, value: [1n, 2n] });
     expect(convertAttribute({ type: 'double', enum: null }, 'lots')).toEqual({ ok: false, expected: 'a value of type double' });
   });
 });

@@ -114,7 +114,9 @@ describe('sampleAudience', () => {
       expect(row['joined']! <= '2026-03-15').toBe(true);
       expect(row['churnRisk']).toBeGreaterThanOrEqual(0);
       expect(row['churnRisk']).toBeLessThan(1);
+      for (const product of row['products'] as string[]) expect(['savings', 'mortgage', 'loan']).toContain(product);
     }
+    expect(rows.some((r) => (r['products'] as string[]).length > 0)).toBe(true);
     expect(new Set(rows.map((r) => r['customerId'])).size).toBe(200);
     expect(rows[0]!['customerId']).toBe('c000001');
   });

@@ -96,7 +96,7 @@ const expressionsTypeCheck: Rule = (context) => {
           site.document,
           site.path,
           'expression-type',
-          `${problem.variable}.${problem.attribute} is never ${value}: its enum allows ${allowed.join(', ')}${hint}`,
+          `${problem.variable}.${problem.attribute} ${problem.list ? 'never holds' : 'is never'} ${value}: its enum allows ${allowed.join(', ')}${hint}`,
           { range: problem.range },
         );
       }
