@@ -63,7 +63,8 @@ export function controlGroupBucket(channel: string, rule: string, audienceId: st
   return controlGroupBucketFromSeed(controlGroupSeed(channel, rule), audienceId);
 }
 
-/** Buckets below this are in the control group: `percent × 100` (percent may have decimals). */
+/** Buckets below this are in the control group: bucket < percent × 100 (SPEC §5), percent
+ *  may have decimals (12.4 → buckets 0..12); the epsilon keeps float noise from adding a bucket. */
 export function controlGroupThreshold(percent: number): number {
-  return Math.round(percent * 100);
+  return Math.max(0, Math.ceil(percent * 100 - 1e-9));
 }

@@ -1,6 +1,6 @@
 // SPEC §5 step 4: control groups by a stable hash of (channel, rule, audienceId).
 import { describe, expect, it } from 'vitest';
-import { controlGroupBucket } from '../../src/engine/control-group.js';
+import { controlGroupBucket, controlGroupThreshold } from '../../src/engine/control-group.js';
 import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
 describe('control group hash', () => {
@@ -12,6 +12,16 @@ describe('control group hash', () => {
     const pinned = [controlGroupBucket('web', 'hv-gold-upgrade', 'c1'), controlGroupBucket('web', 'hv-gold-upgrade', 'c2'), controlGroupBucket('email', 'r', 'ü-ñ-😀')];
     expect(pinned).toEqual([4323, 5595, 8854]);
     for (const bucket of pinned) expect(bucket).toBeGreaterThanOrEqual(0);
+  });
+
+  it('holds out the buckets below percent × 100, fractions included and float noise ignored', () => {
+    expect(controlGroupThreshold(0.124)).toBe(13); // buckets 0..12 are below 12.4
+    expect(controlGroupThreshold(12.5)).toBe(1250);
+    expect(controlGroupThreshold(1.1)).toBe(110); // 1.1 × 100 = 110.00000000000001
+    expect(controlGroupThreshold(0.29)).toBe(29); // 0.29 × 100 = 28.999999999999996
+    expect(controlGroupThreshold(33.333)).toBe(3334);
+    expect(controlGroupThreshold(0)).toBe(0);
+    expect(controlGroupThreshold(100)).toBe(10000);
   });
 
   it('depends on the channel, the rule and the member', () => {
