@@ -363,13 +363,28 @@ class DecisionEngine implements Engine {
     const chosen: ChosenContact[] = [];
     const chosenRank: number[] = [];
     const chosenRule: string[] = [];
-    let deferred: { at: number; rank: number; violation: PolicyViolation }[] | null = null;
+    let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
     const policyContext: PolicyContext | null =
       rules.length === 0 ? null : { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
     const choose = (at: number): void => {
       chosen.push({ offer: offers[ranking.offers[at]!]!, score: ranking.scores[at]! });
       chosenRank.push(at);
       chosenRule.push(ruleName(ranking.rules[at]!));
+    };
+    // A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
+    // before lower-ranked offers fill the response; one choice may allow several, in rank order.
+    const admitDeferred = (): void => {
+      if (deferred === null || policyContext === null) return;
+      for (let admitted = true; admitted; ) {
+        admitted = false;
+        for (const entry of deferred) {
+          if (entry.chosen || chosen.length >= limit) continue;
+          if (findPolicyViolation(rules, offers[ranking.offers[entry.at]!]!, ranking.scores[entry.at]!, policyContext) !== null) continue;
+          entry.chosen = true;
+          choose(entry.at);
+          admitted = true;
+        }
+      }
     };
     let rank = 0; // among offers not suppressed, 1-based
     for (let at = 0; ; at++) {
@@ -393,16 +408,18 @@ class DecisionEngine implements Engine {
         const violation = findPolicyViolation(rules, offer, score, policyContext);
         if (violation !== null) {
           // A B offer of bOnlyWithA ranked above its A offer gets a second chance once the A offer is in.
-          if (isDeferrable(violation)) (deferred ??= []).push({ at, rank, violation });
+          if (isDeferrable(violation)) (deferred ??= []).push({ at, rank, violation, chosen: false });
           else this.explainPolicy(explain, offer.name, rule, score, violation, rank);
           if (!explain && blocksEveryOffer(violation)) break;
           continue;
         }
       }
       choose(at);
+      admitDeferred();
     }
     if (deferred !== null && policyContext !== null) {
-      for (const { at, rank: deferredRank, violation } of deferred) {
+      for (const { at, rank: deferredRank, violation, chosen: admitted } of deferred) {
+        if (admitted) continue;
         const offer = offers[ranking.offers[at]!]!;
         if (chosen.length >= limit) {
           explain?.add(offer.name, ruleName(ranking.rules[at]!), 'rank', reasons.rank(deferredRank, limit), { score: ranking.scores[at]!, rank: deferredRank });

@@ -141,6 +141,14 @@ describe('realtime policies', () => {
     expect(offersOf(noA.decide(request({ at: '2026-12-01', history: [contact('travel-insurance', '2026-11-26')] })))).toEqual(['platinum-card', 'savings-plus']);
   });
 
+  it('bOnlyWithA puts a deferred B in as soon as its A is chosen, ahead of lower-ranked offers', async () => {
+    // B = gold-card (90) needs A = platinum-card (80); with count 2 the answer is B and A, not A and savings-plus (70)
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: gold-needs-plat, type: bOnlyWithA, a: { offer: platinum-card }, b: { offer: gold-card } }']));
+    expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['gold-card', 'platinum-card']);
+    expect(offersOf(engine.decide(request({ count: 2, explain: true })))).toEqual(['gold-card', 'platinum-card']);
+    expect(offersOf(engine.decide(request({ count: 1 })))).toEqual(['platinum-card']);
+  });
+
   it('applies policies before the count, so a dropped offer makes room for the next one', async () => {
     const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: no-gold, type: customersIn, mode: exclude, segment: adults, offers: { offer: gold-card } }']));
     expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['platinum-card', 'savings-plus']);

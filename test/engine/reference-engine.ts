@@ -183,14 +183,19 @@ export class ReferenceEngine {
       }
       chosen.push({ offer, score: e.score });
       chosenAt.push(at);
-    }
-    for (const at of deferred) {
-      if (chosen.length >= limit) break;
-      const e = entries[at]!;
-      const offer = compiled.offers[e.offer]!;
-      if (findPolicyViolation(rules, offer, e.score, context) === null) {
-        chosen.push({ offer, score: e.score });
-        chosenAt.push(at);
+      // A deferred B comes in as soon as a choice allows it (rank order, until nothing changes).
+      for (let changed = true; changed; ) {
+        changed = false;
+        for (const d of deferred) {
+          if (chosen.length >= limit || chosenAt.includes(d)) continue;
+          const de = entries[d]!;
+          const deferredOffer = compiled.offers[de.offer]!;
+          if (findPolicyViolation(rules, deferredOffer, de.score, context) === null) {
+            chosen.push({ offer: deferredOffer, score: de.score });
+            chosenAt.push(d);
+            changed = true;
+          }
+        }
       }
     }
     const order = chosen.map((_, i) => i).sort((a, b) => chosenAt[a]! - chosenAt[b]!);
