@@ -208,6 +208,9 @@ class DecisionEngine implements Engine {
     const rawProfile = audience['profile'];
     const rawSession = raw['session'];
     if (!segments.converted || segments.rawProfile !== rawProfile || segments.rawSession !== rawSession) {
+      // New inputs: the memoised rankings (eligibility, scores) were computed from the old
+      // ones. Segment membership stays cached until a resegment event (SPEC §5 step 2).
+      if (segments.converted) segments.walks.clear();
       const profile = convertProfile(level, rawProfile, audienceId);
       const session = convertSession(channel, rawSession);
       segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors]);

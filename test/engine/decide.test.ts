@@ -67,6 +67,13 @@ describe('step 2: segment membership', () => {
     expect(offersOf(engine.decide(request({}, poorer), engine.newSegmentCache()))).not.toContain('gold-card');
   });
 
+  it('keeps segments but re-judges eligibility and scores when the profile changes within a session', async () => {
+    const rich = await engineFor(strategy('s', ["{ name: rich, offer: gold-card, score: 90, eligibility: 'profile.income > 1000.0' }", '{ name: any, offer: savings-plus, score: 80 }']));
+    const cache = rich.newSegmentCache();
+    expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 5000 }), cache))).toEqual(['gold-card']);
+    expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 10 }), cache))).toEqual(['savings-plus']);
+  });
+
   it('starts the memo afresh for another member, day or engine', () => {
     const cache = engine.newSegmentCache();
     engine.decide(request({}, { ...adult, income: 90000 }), cache);
