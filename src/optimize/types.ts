@@ -12,7 +12,7 @@ export interface ProposedContact {
   score: number;
   cost: number; // default 0
   package: string; // default `${customerId}|${channel}|${date}`
-  /** Every column of the input row, typed (numbers where they parse as numbers), incl. the ones above. */
+  /** Every column of the input row, typed (numbers where they parse as numbers), and the ones above with their defaults: what `contact` is in an interactionsWhere expression. */
   fields: Record<string, string | number>;
 }
 

@@ -22,6 +22,8 @@ describe('optimizer input readers', () => {
     expect(columns).toEqual(['customerId', 'offer', 'channel', 'date', 'score', 'note']);
     expect(rows[0]).toMatchObject({ customerId: 'c1', score: 2.5, cost: 0, package: 'c1|email|2026-01-01' });
     expect(rows[0]!.fields['note']).toBe('hello, "world"');
+    // what `contact` shows an interactionsWhere expression: the defaults included
+    expect(rows[0]!.fields).toMatchObject({ cost: 0, package: 'c1|email|2026-01-01' });
     expect(Array.from(lines)).toEqual([2, 3]);
   });
 

@@ -92,8 +92,8 @@ export async function readProposed(table: TableHandle, offers: ReadonlySet<strin
       else fields[key] = typed;
     }
     const packageName = pkg !== undefined && pkg !== '' ? pkg : `${customerId}|${channel}|${date}`;
-    Object.assign(fields, { customerId, offer, channel, date, score, cost });
-    if (pkg !== undefined && pkg !== '') fields['package'] = pkg;
+    // `contact` in interactionsWhere sees the defaults too, as the runtime's contact does.
+    Object.assign(fields, { customerId, offer, channel, date, score, cost, package: packageName });
     if (rows.length === lines.length) {
       const grown = new Int32Array(lines.length * 2);
       grown.set(lines);
