@@ -59,6 +59,16 @@ describe('optimizer input readers', () => {
     await expect(readAudience(file('aud-bad.csv', 'customerId,age\nc1,forty\n'), attributes)).rejects.toThrow(/aud-bad.csv:2:4: 'age' must be a value of type int/);
   });
 
+  it('takes columns named like built-in properties as plain columns, and refuses prototype keys', async () => {
+    const attributes = { age: { type: 'int' as const, enum: null } };
+    const members = await readAudience(file('aud-builtin.csv', 'customerId,age,toString,hasOwnProperty\nc1,42,x,y\n'), attributes);
+    expect(members[0]!.profile).toEqual({ customerId: 'c1', age: 42, toString: 'x', hasOwnProperty: 'y' });
+    await expect(readAudience(file('aud-proto.csv', 'customerId,constructor\nc1,x\n'), attributes)).rejects.toThrow(/aud-proto.csv:1:\d+: 'constructor' cannot be a column name/);
+    await expect(readProposed(file('proto.ndjson', '{"customerId":"c1","offer":"a","channel":"email","date":"2026-01-01","score":1,"__proto__":{"x":1}}\n'), offers)).rejects.toThrow(
+      /proto.ndjson:1:\d+: '__proto__' cannot be a column name/,
+    );
+  });
+
   it('reads history with event defaulting to contact and rejects an unknown event', async () => {
     const rows = await readHistory(file('h.csv', 'customerId,offer,channel,date,event\nc1,a,email,2026-01-01,\nc1,a,email,2026-01-02,accept\n'));
     expect(rows.map((r) => r.event)).toEqual(['contact', 'accept']);
@@ -89,5 +99,13 @@ describe('optimizer output writer', () => {
     const nd = path.join(dir, 'out.ndjson');
     await writeChosenRows([{ table: t, rows: [1], columns: read.columns }], 'ndjson', nd);
     expect(JSON.parse(readFileSync(nd, 'utf8'))).toMatchObject({ customerId: 'c2', note: 'x' });
+  });
+
+  it('writes the chosen rows, not their neighbours, when a quoted field holds a bare carriage return', async () => {
+    const t = file('cr.csv', 'customerId,offer,channel,date,score,note\nc1,a,email,2026-01-01,1,"a\rb"\nc2,a,email,2026-01-01,1,x\nc3,b,email,2026-01-01,1,y\n');
+    const read = await readProposed(t, offers);
+    const out = path.join(dir, 'cr-out.csv');
+    await writeChosenRows([{ table: t, rows: [1, 2], columns: read.columns }], 'csv', out);
+    expect(readFileSync(out, 'utf8')).toBe('customerId,offer,channel,date,score,note\nc2,a,email,2026-01-01,1,x\nc3,b,email,2026-01-01,1,y\n');
   });
 });

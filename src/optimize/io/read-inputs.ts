@@ -145,7 +145,7 @@ export async function readAudience(
     const profile: Record<string, unknown> = {};
     let ok = customerId !== null;
     for (const [key, value] of Object.entries(values)) {
-      const declaration = attributes[key];
+      const declaration = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
       if (!declaration) {
         profile[key] = value;
         continue;

@@ -9,6 +9,13 @@ import { createInterface } from 'node:readline';
 import { parse, CsvError } from 'csv-parse';
 import { UserError } from '../../errors.js';
 
+// Column names that would reach an object's prototype when rows become objects: refused,
+// like the same keys in YAML (docs/validation.md), rather than silently lost.
+const forbiddenKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+function forbiddenKeyMessage(name: string): string {
+  return `'${name}' cannot be a column name`;
+}
+
 export type TableFormat = 'csv' | 'ndjson';
 
 /** One problem found while reading a table; `column` is the column's name when known. */
@@ -97,6 +104,10 @@ async function readCsv(
         if (field.length > 0 && field.indexOf('\n') !== -1) {
           line += field.split('\n').length - 1;
           table.multiline = true;
+        } else if (field.length > 0 && field.indexOf('\r') !== -1) {
+          // A bare CR inside quotes is no line for csv-parse but is one for a line reader:
+          // the output must then be written from records, not copied line by line.
+          table.multiline = true;
         }
       }
       if (record.length === 1 && record[0] === '') continue;
@@ -106,6 +117,7 @@ async function readCsv(
         for (const name of header) {
           if (name === '') issues.add(start, null, 'the header has an empty column name');
           else if (seen.has(name)) issues.add(start, name, `the header names column '${name}' twice`);
+          else if (forbiddenKeys.has(name)) issues.add(start, name, forbiddenKeyMessage(name));
           seen.add(name);
         }
         onHeader?.(header);
@@ -159,6 +171,12 @@ async function readNdjson(
       continue;
     }
     const values = value as Record<string, unknown>;
+    const forbidden = Object.keys(values).find((key) => forbiddenKeys.has(key));
+    if (forbidden !== undefined) {
+      issues.add(lineNumber, forbidden, forbiddenKeyMessage(forbidden));
+      if (issues.full) break;
+      continue;
+    }
     for (const key of Object.keys(values)) {
       if (!known.has(key)) {
         known.add(key);
