@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { countBundle } from '../bundle/summary.js';
-import type { BundleChannel, EventAction } from '../bundle/types.js';
+import type { Bundle, BundleChannel, EventAction } from '../bundle/types.js';
 import { loadEngine as loadEngineFromText, parseTreatmentCode, type Engine } from '../engine/engine.js';
 import type { Decision, HistoryRow } from '../engine/types.js';
 import { BundleHolder, type ActiveBundle, type LoadEngine } from './bundle-holder.js';
@@ -174,13 +174,15 @@ export function createServer(options: ServerOptions): FastifyInstance {
       const attributes = body.session ?? {};
       const problems = engine.checkAudience(body.channel, body.audienceLevel, profile, attributes);
       if (problems.length > 0) throw audienceError(problems);
+      const declared = declaredFields(engine.bundle, body.channel, body.audienceLevel);
       const created = sessions.create({
         ...(body.sessionId === undefined ? {} : { id: body.sessionId }),
         channel: body.channel,
         audienceLevel: body.audienceLevel,
         audienceId: body.audienceId,
-        profile,
-        attributes,
+        // Undeclared fields are ignored by decisions (SPEC §5); a session keeps none of them.
+        profile: keepDeclared(profile, declared.profile),
+        attributes: keepDeclared(attributes, declared.session),
       });
       if (!created.ok) {
         if (created.reason === 'exists') throw new ApiError(409, 'session-exists', `session '${body.sessionId ?? ''}' already exists; delete it first or use another id`, 'sessionId');
@@ -246,8 +248,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
       for (const row of rows) metrics.historyRowsWritten.inc({ event: row.event });
       metrics.events.inc({ channel: session.channel, event: declared.name });
 
-      session.profile = profile;
-      session.attributes = attributes;
+      // This event's updates go onto the session as it is now (another event of the session
+      // may have updated it while the history write was awaited); declared fields only.
+      const fields = declaredFields(engine.bundle, session.channel, session.audienceLevel);
+      if (body.profile) session.profile = { ...session.profile, ...keepDeclared(body.profile, fields.profile) };
+      if (body.session) session.attributes = { ...session.attributes, ...keepDeclared(body.session, fields.session) };
       const resegment = declared.actions.includes('resegment') || body.profile !== undefined || body.session !== undefined;
       if (resegment) {
         session.segmentCache = null;
@@ -460,3 +465,18 @@ function checkAdminToken(expected: string | undefined, header: string | undefine
   if (!timingSafeEqual(given, wanted)) throw new ApiError(401, 'unauthorized', 'the admin token is not valid', 'authorization', undefined, challenge);
 }
 
+/** The profile fields (the level's attributes and id field) and session attributes a channel declares. */
+function declaredFields(bundle: Bundle, channelName: string, levelName: string | undefined): { profile: ReadonlySet<string>; session: ReadonlySet<string> } {
+  const channel = bundle.body.channels.find((c) => c.name === channelName);
+  const level = channel?.audienceLevels.find((l) => l.name === levelName) ?? channel?.audienceLevels[0];
+  return {
+    profile: new Set(level ? [...Object.keys(level.attributes), level.idField] : []),
+    session: new Set(Object.keys(channel?.sessionAttributes ?? {})),
+  };
+}
+
+function keepDeclared(values: Record<string, unknown>, declared: ReadonlySet<string>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (declared.has(key)) kept[key] = values[key];
+  return kept;
+}

@@ -44,11 +44,13 @@ export function toHistoryRow(row: { customer_id: string; offer: string; channel:
   };
 }
 
-/** Postgres URLs carry a password: strip it before the URL reaches a log or an error. */
+/** Postgres URLs carry a password (`user:pass@`, or `?password=` / `?sslpassword=` as the pg
+ *  client also reads them): masked before the URL reaches a log, an error or /healthz. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) if (/pass|secret|token|key/i.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
     return '(unparseable URL)';

@@ -220,6 +220,27 @@ describe('events', () => {
     expect((await offers(app, id, 'home-hero')).offers.map((o) => o.offer)).toEqual(['gold-card']);
   });
 
+  it('keeps only declared attributes in a session, however many events bring others', async () => {
+    const { app } = await makeServer();
+    const id = await startSession(app, { profile: { age: 30, income: 1000.0, junk: 'x'.repeat(1000) } });
+    for (let i = 0; i < 5; i++) expect((await postEvent(app, id, { event: 'page-view', profile: { [`extra${i}`]: 'y'.repeat(1000), age: 31 + i } })).statusCode).toBe(200);
+    const session = app.offerops.sessions.use(id)!;
+    expect(Object.keys(session.profile).sort()).toEqual(['age', 'income']);
+    expect(session.profile['age']).toBe(35);
+  });
+
+  it('keeps the updates of concurrent events on one session', async () => {
+    const { app } = await makeServer();
+    const id = await startSession(app, { profile: { age: 30, income: 1000.0 } });
+    // Events that log history: each awaits its write before it touches the session.
+    const responses = await Promise.all([
+      postEvent(app, id, { event: 'offer-shown', offer: 'gold-card', profile: { age: 99 } }),
+      postEvent(app, id, { event: 'offer-shown', offer: 'savings-plus', profile: { income: 5.0 } }),
+    ]);
+    for (const response of responses) expect(response.statusCode).toBe(200);
+    expect(app.offerops.sessions.use(id)!.profile).toEqual({ age: 99, income: 5.0 });
+  });
+
   it('changes nothing when an attribute update is invalid', async () => {
     const { app } = await makeServer();
     const id = await startSession(app, { profile: { age: 30, income: 1000.0 } });

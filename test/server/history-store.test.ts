@@ -138,6 +138,9 @@ describe('--history', () => {
 
   it('never shows a PostgreSQL password', () => {
     expect(redactUrl('postgres://u:secret@127.0.0.1:5432/db')).toBe('postgres://u:***@127.0.0.1:5432/db');
+    const query = redactUrl('postgres://u@127.0.0.1/db?password=s3cret&sslpassword=k3y&sslmode=require');
+    expect(query).not.toMatch(/s3cret|k3y/);
+    expect(query).toContain('sslmode=require');
     expect(createHistoryStore('postgres://u:secret@127.0.0.1/db', '/tmp').description).not.toContain('secret');
   });
 
