@@ -51,6 +51,16 @@ describe('offerops optimize', () => {
     for (const row of out.slice(1)) expect(lines).toContain(row);
   });
 
+  it('refuses an output in a directory that does not exist before optimizing, exit 2', async () => {
+    for (const flag of ['--out', '--report', '--write-prices']) {
+      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', flag, 'no-such-dir/x.csv', ...(flag === '--out' ? [] : ['--out', 'out2.csv'])], { cwd: dir });
+      expect(result.code, flag).toBe(2);
+      expect(result.stderr).toContain(`${flag} `);
+      expect(result.stderr).toContain('does not exist or is not writable');
+      expect(result.stderr).not.toMatch(/optimized \d+ proposed contacts/);
+    }
+  });
+
   it('prints the report on stdout with --json and exits 1 with --strict when a minimum is unmet', async () => {
     const strictBundle = createBundle(bundleWith([{ ...rule.customerOfferCount(null, 9), name: 'at-least-nine' }]));
     writeFileSync(path.join(dir, 'strict.json'), formatBundle(strictBundle));

@@ -3,7 +3,8 @@
 // rows (same columns) and the report JSON. `--shard i/N` solves one customer-hash shard;
 // `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
 // Exit 1 with --strict when a minimum is unmet.
-import { readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { BundleError, parseBundle } from '../../bundle/bundle.js';
@@ -102,6 +103,10 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   const seed = Number(options['seed']);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got ${JSON.stringify(options['seed'])}`, 2);
   if (options['at'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(options['at']))) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
+  // Output places are checked before the (long) run, not found unwritable after it.
+  for (const [flag, key] of [['--out', 'out'], ['--report', 'report'], ['--write-prices', 'writePrices']] as const) {
+    if (typeof options[key] === 'string') await requireWritableDirectory(flag, path.resolve(io.cwd, options[key]));
+  }
 
   // Proposed contacts: one file, or every shard output in --merge DIR.
   const proposedFiles: TableHandle[] = [];
@@ -203,4 +208,13 @@ function summarize(report: OptimizeReport): string {
   ];
   if (report.totalShortfall > 0) lines.push(`unmet minimums: ${report.unmetMinimums.length} window(s), total shortfall ${report.totalShortfall}`);
   return lines.join('\n') + '\n';
+}
+
+async function requireWritableDirectory(flag: string, file: string): Promise<void> {
+  const dir = path.dirname(file);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UserError(`${flag} ${file}: the directory ${dir} does not exist or is not writable`, 2);
+  }
 }

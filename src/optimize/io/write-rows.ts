@@ -21,10 +21,16 @@ export async function writeChosenRows(inputs: readonly ChosenRows[], format: Tab
   const columns: string[] = [];
   for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
   const temporary = out ? `${out}.tmp-${process.pid}` : null;
-  const sink = temporary ? createWriteStream(temporary) : null;
+  const sink = temporary ? await openSink(temporary) : null;
   const emit = async (text: string): Promise<void> => {
     if (sink) {
-      if (!sink.write(text)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
+      if (sink.errored) throw sink.errored;
+      if (!sink.write(text)) {
+        await new Promise<void>((resolve, reject) => {
+          sink.once('drain', () => resolve());
+          sink.once('error', reject); // a failed write never drains
+        });
+      }
     } else write?.(text);
   };
   // The common case — CSV in, CSV out, one line per row, same header — copies the
@@ -137,4 +143,15 @@ async function commitOutput(sink: Sink, temporary: string | null, out: string | 
 async function abandonOutput(sink: Sink, temporary: string | null): Promise<void> {
   sink?.destroy();
   if (temporary) await rm(temporary, { force: true });
+}
+
+/** The temporary output file, open (a failure to create it rejects here instead of crashing the process later). */
+async function openSink(file: string): Promise<ReturnType<typeof createWriteStream>> {
+  const sink = createWriteStream(file);
+  await new Promise<void>((resolve, reject) => {
+    sink.once('open', () => resolve());
+    sink.once('error', reject);
+  });
+  sink.on('error', () => undefined); // later errors surface through end()/write callbacks
+  return sink;
 }
