@@ -3,7 +3,7 @@
 // optionally package and event (`contact` default, `accept`, `reject`); other columns
 // are ignored. Every error names file:line:column. Used by `offerops decide`, the
 // server's import and the optimizer's IO; the rows are the engine's HistoryRow.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parseIsoDate } from '../expr/environment.js';
@@ -28,7 +28,7 @@ export type HistoryFormat = 'csv' | 'ndjson';
 const REQUIRED = ['customerId', 'offer', 'channel', 'date'] as const;
 const EVENTS = new Set(['contact', 'accept', 'reject']);
 /** Larger files are refused rather than read into memory (history is per run, not a warehouse). */
-export const MAX_HISTORY_BYTES = 1024 * 1024 * 1024;
+export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
 
 /** CSV unless the name ends in .ndjson/.jsonl/.json, or the first non-blank character is `{`. */
 export function detectHistoryFormat(file: string, text: string): HistoryFormat {
@@ -42,11 +42,14 @@ export async function readHistoryFile(file: string, options: { displayName?: str
   const name = options.displayName ?? file;
   let text: string;
   try {
+    // The size is checked before reading: a file too large for one string fails clearly.
+    if ((await stat(file)).size > MAX_HISTORY_BYTES) throw new HistoryFileError(name, 0, 0, `larger than ${MAX_HISTORY_BYTES} bytes`);
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof HistoryFileError) throw error;
     throw new HistoryFileError(name, 0, 0, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  if (text.length > MAX_HISTORY_BYTES) throw new HistoryFileError(name, 0, 0, `larger than ${MAX_HISTORY_BYTES} bytes`);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as the CSV reader allows
   return parseHistory(text, name, detectHistoryFormat(file, text));
 }
 

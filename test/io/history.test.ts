@@ -68,4 +68,10 @@ describe('history files', () => {
     for (const name of ['h.csv', 'h.ndjson', 'history']) expect(await readHistoryFile(path.join(dir, name))).toHaveLength(1);
     await expect(readHistoryFile(path.join(dir, 'missing.csv'), { displayName: 'missing.csv' })).rejects.toThrow('missing.csv: cannot read: ENOENT');
   });
+
+  it('skips a byte-order mark in NDJSON as in CSV', async () => {
+    await writeFile(path.join(dir, 'bom.ndjson'), '\uFEFF{"customerId":"c1","offer":"o","channel":"web","date":"2026-01-01"}\n');
+    await writeFile(path.join(dir, 'bom.csv'), '\uFEFFcustomerId,offer,channel,date\nc1,o,web,2026-01-01\n');
+    for (const name of ['bom.ndjson', 'bom.csv']) expect(await readHistoryFile(path.join(dir, name))).toMatchObject([{ customerId: 'c1', offer: 'o', channel: 'web', date: '2026-01-01', event: 'contact' }]);
+  });
 });
