@@ -50,7 +50,9 @@ export const createSessionSchema = {
       sessionId: { ...sessionId, description: 'Chosen by the caller; generated (a UUID) when omitted' },
       channel: name,
       audienceLevel: name,
-      audienceId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'The member id (no control characters)' },
+      // Lone surrogates are refused too: a store would hand back a different id, and the
+      // member's history would no longer be theirs.
+      audienceId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$', description: 'The member id (no control characters, well-formed Unicode)' },
       profile: attributeMap("The member's profile attributes, checked against the audience level's declared attributes"),
       session: attributeMap("Session attributes, checked against the channel's sessionAttributes"),
     },

@@ -81,6 +81,8 @@ describe('malformed bodies', () => {
       [{ ...validSession, sessionId: 'a'.repeat(129) }, 'sessionId'],
       [{ ...validSession, audienceId: 'c-1\u0000' }, 'audienceId'],
       [{ ...validSession, audienceId: '' }, 'audienceId'],
+      [{ ...validSession, audienceId: 'c-\ud800' }, 'audienceId'], // a lone surrogate
+      [{ ...validSession, audienceId: 'c-\udc00x' }, 'audienceId'],
       [{ ...validSession, channel: 'we\u202eb' }, 'channel'],
       [{ ...validSession, channel: 'ＷＥＢ' }, 'channel'],
     ];
@@ -90,6 +92,8 @@ describe('malformed bodies', () => {
       expect(response.json(), JSON.stringify(payload)).toMatchObject({ code: 'invalid-request', field });
     }
     expect((await app.inject({ method: 'POST', url: `/v1/sessions/${encodeURIComponent('ä😀')}/offers`, payload: { interactionPoint: 'home-hero' } })).json()).toMatchObject({ field: 'sessionId' });
+    // well-formed non-ASCII ids are members like any other
+    expect((await app.inject({ method: 'POST', url: '/v1/sessions', payload: { ...validSession, audienceId: 'müller-😀' } })).statusCode).toBe(201);
     await stillServing(app);
   });
 });
