@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAudience, readHistory, readProposed } from '../../src/optimize/io/read-inputs.js';
-import { csvFieldStart, tableFormatOf, type TableHandle } from '../../src/optimize/io/table-reader.js';
+import { csvFieldStart, MAX_RECORD_CHARS, tableFormatOf, type TableHandle } from '../../src/optimize/io/table-reader.js';
 import { writeChosenRows } from '../../src/optimize/io/write-rows.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offerops-opt-io-'));
@@ -67,6 +67,14 @@ describe('optimizer input readers', () => {
     await expect(readProposed(file('proto.ndjson', '{"customerId":"c1","offer":"a","channel":"email","date":"2026-01-01","score":1,"__proto__":{"x":1}}\n'), offers)).rejects.toThrow(
       /proto.ndjson:1:\d+: '__proto__' cannot be a column name/,
     );
+  });
+
+  it('refuses a line or record longer than the limit at its line, without reading it whole', async () => {
+    const huge = 'x'.repeat(MAX_RECORD_CHARS + 10);
+    await expect(readProposed(file('long.ndjson', `{"customerId":"c1","offer":"a","channel":"email","date":"2026-01-01","score":1}\n{"note":"${huge}`), offers)).rejects.toThrow(
+      /long.ndjson:2:1: the line is longer than 16777216 characters/,
+    );
+    await expect(readProposed(file('long.csv', `customerId,offer,channel,date,score,note\nc1,a,email,2026-01-01,1,"${huge}"\n`), offers)).rejects.toThrow(/long.csv:2:1: not valid CSV: record exceed/);
   });
 
   it('reads history with event defaulting to contact and rejects an unknown event', async () => {

@@ -4,10 +4,48 @@
 // text; every problem is collected with its line and column name, and the columns are
 // turned into character positions (file:line:column) only when there is something to report.
 import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parse, CsvError } from 'csv-parse';
 import { UserError } from '../../errors.js';
+
+/** The longest record (CSV) or line (NDJSON) read, in characters: a larger one is an input
+ *  error at its line, not an out-of-memory crash (a proposed contact is a few hundred). */
+export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
+
+/** Passes text through, failing once a line grows past `max` characters without a newline. */
+class LineLengthGuard extends Transform {
+  private run = 0;
+  line = 1;
+  constructor(private readonly max: number) {
+    super({ decodeStrings: false, encoding: 'utf8' });
+  }
+  override _transform(chunk: string, _encoding: BufferEncoding, callback: TransformCallback): void {
+    for (let from = 0; ; ) {
+      const at = chunk.indexOf('\n', from);
+      this.run += (at === -1 ? chunk.length : at) - from;
+      if (this.run > this.max) {
+        callback(new RecordTooLongError(this.line, this.max));
+        return;
+      }
+      if (at === -1) break;
+      this.run = 0;
+      this.line++;
+      from = at + 1;
+    }
+    callback(null, chunk);
+  }
+}
+
+export class RecordTooLongError extends Error {
+  constructor(
+    readonly line: number,
+    max: number,
+  ) {
+    super(`the line is longer than ${max} characters`);
+  }
+}
 
 // Column names that would reach an object's prototype when rows become objects: refused,
 // like the same keys in YAML (docs/validation.md), rather than silently lost.
@@ -92,7 +130,7 @@ async function readCsv(
   // Lines are counted here rather than with csv-parse's `info` (which halves its speed):
   // a record takes one line plus the line breaks inside its quoted fields; a blank line
   // comes through as one empty field.
-  const parser = createReadStream(table.file, { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true, trim: false }));
+  const parser = createReadStream(table.file, { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS }));
   let header: string[] | null = null;
   let line = 0;
   try {
@@ -149,45 +187,58 @@ async function readNdjson(
   onRow: (row: TableRow) => void,
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
-  const lines = createInterface({ input: createReadStream(table.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const guard = new LineLengthGuard(MAX_RECORD_CHARS);
+  const source = createReadStream(table.file, { encoding: 'utf8' });
+  source.on('error', (error) => guard.destroy(error));
+  const lines = createInterface({ input: source.pipe(guard), crlfDelay: Infinity });
   const columns: string[] = [];
   const known = new Set<string>();
   let lineNumber = 0;
-  for await (const raw of lines) {
-    lineNumber++;
-    const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      issues.add(lineNumber, null, `not valid JSON: ${(error as Error).message}`);
-      if (issues.full) break;
-      continue;
-    }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      issues.add(lineNumber, null, 'each line must be a JSON object');
-      if (issues.full) break;
-      continue;
-    }
-    const values = value as Record<string, unknown>;
-    const forbidden = Object.keys(values).find((key) => forbiddenKeys.has(key));
-    if (forbidden !== undefined) {
-      issues.add(lineNumber, forbidden, forbiddenKeyMessage(forbidden));
-      if (issues.full) break;
-      continue;
-    }
-    for (const key of Object.keys(values)) {
-      if (!known.has(key)) {
-        known.add(key);
-        columns.push(key);
-      }
-    }
-    onRow({ line: lineNumber, values });
-    if (issues.full) break;
+  try {
+    await readLines();
+  } catch (error) {
+    // The guard's error reaches the line iterator: the line too long for memory, by number.
+    if (error instanceof RecordTooLongError) issues.add(error.line, null, error.message);
+    else throw error;
   }
   onHeader?.(columns);
   return columns;
+
+  async function readLines(): Promise<void> {
+    for await (const raw of lines) {
+      lineNumber++;
+      const text = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        issues.add(lineNumber, null, `not valid JSON: ${(error as Error).message}`);
+        if (issues.full) break;
+        continue;
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        issues.add(lineNumber, null, 'each line must be a JSON object');
+        if (issues.full) break;
+        continue;
+      }
+      const values = value as Record<string, unknown>;
+      const forbidden = Object.keys(values).find((key) => forbiddenKeys.has(key));
+      if (forbidden !== undefined) {
+        issues.add(lineNumber, forbidden, forbiddenKeyMessage(forbidden));
+        if (issues.full) break;
+        continue;
+      }
+      for (const key of Object.keys(values)) {
+        if (!known.has(key)) {
+          known.add(key);
+          columns.push(key);
+        }
+      }
+      onRow({ line: lineNumber, values });
+      if (issues.full) break;
+    }
+  }
 }
 
 /**
