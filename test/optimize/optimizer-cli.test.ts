@@ -109,6 +109,19 @@ describe('offerops optimize', () => {
     expect(union.rowsIn).toBe(shardRows);
   });
 
+  it('refuses a prices file that --write-prices did not write, naming what is wrong', async () => {
+    const cases: [string, RegExp][] = [
+      ['null', /expected a JSON object/],
+      ['{"policy":"p","horizon":{"from":"2026-01-01","to":"2026-01-02"},"prices":{"r":{"w":"x"}}}', /prices\.r\.w must be a finite number, got "x"/],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(path.join(dir, 'bad-prices.json'), text);
+      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--out', 'out3.csv', '--prices', 'bad-prices.json'], { cwd: dir });
+      expect(result.code, text).toBe(2);
+      expect(result.stderr).toMatch(message);
+    }
+  });
+
   it('refuses a malformed --shard', async () => {
     const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--shard', '3/3'], { cwd: dir });
     expect(result.code).toBe(2);

@@ -134,11 +134,16 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
 
   let prices: CapacityPrices | undefined;
   if (typeof options['prices'] === 'string') {
+    let value: unknown;
     try {
-      prices = JSON.parse(await readFile(path.resolve(io.cwd, options['prices']), 'utf8')) as CapacityPrices;
+      value = JSON.parse(await readFile(path.resolve(io.cwd, options['prices']), 'utf8'));
     } catch (error) {
       throw new UserError(`${options['prices']}: cannot read the prices (${(error as Error).message})`, 2);
     }
+    const problem = pricesProblem(value);
+    if (problem !== null) throw new UserError(`${options['prices']}: not a prices file written by --write-prices: ${problem}`, 2);
+    prices = value as CapacityPrices;
+    if (prices.policy !== policy) throw new UserError(`${options['prices']}: the prices are for policy '${prices.policy}', not '${policy}'`, 2);
   }
   const shard = typeof options['shard'] === 'string' ? parseShard(options['shard']) : undefined;
 
@@ -217,4 +222,21 @@ async function requireWritableDirectory(flag: string, file: string): Promise<voi
   } catch {
     throw new UserError(`${flag} ${file}: the directory ${dir} does not exist or is not writable`, 2);
   }
+}
+
+/** Why a parsed --prices file is not a CapacityPrices, or null. */
+function pricesProblem(value: unknown): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) return 'expected a JSON object';
+  if (typeof value['policy'] !== 'string') return 'policy must be a string';
+  const horizon = value['horizon'];
+  if (!isObject(horizon) || typeof horizon['from'] !== 'string' || typeof horizon['to'] !== 'string') return 'horizon must be {from, to}';
+  if (!isObject(value['prices'])) return 'prices must be an object of rules';
+  for (const [rule, windows] of Object.entries(value['prices'])) {
+    if (!isObject(windows)) return `prices.${rule} must be an object of windows`;
+    for (const [window, price] of Object.entries(windows)) {
+      if (typeof price !== 'number' || !Number.isFinite(price)) return `prices.${rule}.${window} must be a finite number, got ${JSON.stringify(price)}`;
+    }
+  }
+  return null;
 }
