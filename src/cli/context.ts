@@ -6,6 +6,9 @@ import type { ExitCode } from '../errors.js';
 export interface CliIO {
   /** Machine-readable output (JSON with --json, bundles, CSV). */
   stdout: (text: string) => void;
+  /** Resolves when stdout can take more (after a write its buffer found full): large
+   *  outputs (samples, chosen rows) wait on it so a slow reader never piles them up in memory. */
+  stdoutReady?: () => Promise<void>;
   /** Human output and progress. */
   stderr: (text: string) => void;
   cwd: string;

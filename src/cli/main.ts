@@ -10,6 +10,7 @@ import { packageVersion } from './version.js';
 export function processIO(): CliIO {
   return {
     stdout: (text) => void process.stdout.write(text),
+    stdoutReady: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,

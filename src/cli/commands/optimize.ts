@@ -192,6 +192,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
     format,
     out,
     io.stdout,
+    io.stdoutReady,
   );
 
   const report: OptimizeReport = { ...result.report, timeMs: Math.round(performance.now() - started) };

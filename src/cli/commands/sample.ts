@@ -134,7 +134,12 @@ export const sampleCommand: CommandDefinition = {
     }
     const audience = formatRows(sampleAudience(plan, audienceOptions), audienceColumns(plan), out === null ? 'ndjson' : formatForFile(out));
     if (out !== null) await writeChunks(out, audience);
-    else for (const chunk of audience) io.stdout(chunk);
+    else {
+      for (const chunk of audience) {
+        io.stdout(chunk);
+        await io.stdoutReady?.();
+      }
+    }
 
     const summary = {
       channel: plan.channel,

@@ -17,7 +17,13 @@ export interface ChosenRows {
 }
 
 /** Streams the chosen rows of every input to `out` (or to `write` when `out` is null). */
-export async function writeChosenRows(inputs: readonly ChosenRows[], format: TableFormat, out: string | null, write?: (text: string) => void): Promise<number> {
+export async function writeChosenRows(
+  inputs: readonly ChosenRows[],
+  format: TableFormat,
+  out: string | null,
+  write?: (text: string) => void,
+  writeReady?: () => Promise<void>,
+): Promise<number> {
   const columns: string[] = [];
   for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
   const temporary = out ? `${out}.tmp-${process.pid}` : null;
@@ -31,7 +37,10 @@ export async function writeChosenRows(inputs: readonly ChosenRows[], format: Tab
           sink.once('error', reject); // a failed write never drains
         });
       }
-    } else write?.(text);
+    } else {
+      write?.(text);
+      await writeReady?.();
+    }
   };
   // The common case — CSV in, CSV out, one line per row, same header — copies the
   // chosen lines byte for byte (values exactly as written, and fast).
