@@ -254,6 +254,11 @@ function orderable(a: Kind, b: Kind): boolean {
   return (NUMERIC.has(a) && NUMERIC.has(b)) || (a === b && (a === 'string' || a === 'bool' || a === 'timestamp'));
 }
 
+/** The JS operator of a CEL ordering comparison (`<` `<=` `>` `>=`). */
+function ordering(op: string): (a: never, b: never) => boolean {
+  return op === '<' ? (a, b) => a < b : op === '<=' ? (a, b) => a <= b : op === '>' ? (a, b) => a > b : (a, b) => a >= b;
+}
+
 function comparison(options: FastOptions, node: AstNode): Typed {
   const [left, right] = pair(options, node);
   if (left.kind === 'dyn' || right.kind === 'dyn') return dynamicComparison(node, left, right);
@@ -264,8 +269,7 @@ function comparison(options: FastOptions, node: AstNode): Typed {
   const l = left.run;
   const r = right.run;
   // cel-js's overloads are these JS operators (a BigInt and a number compare exactly; Dates by time).
-  const compare: (a: never, b: never) => boolean =
-    node.op === '<' ? (a, b) => a < b : node.op === '<=' ? (a, b) => a <= b : node.op === '>' ? (a, b) => a > b : (a, b) => a >= b;
+  const compare = ordering(node.op);
   return {
     kind: 'bool',
     run: (context) => {
@@ -286,8 +290,7 @@ function dynamicComparison(node: AstNode, left: Typed, right: Typed): Typed {
   const r = right.run;
   const lk = left.kind;
   const rk = right.kind;
-  const compare: (a: never, b: never) => boolean =
-    node.op === '<' ? (a, b) => a < b : node.op === '<=' ? (a, b) => a <= b : node.op === '>' ? (a, b) => a > b : (a, b) => a >= b;
+  const compare = ordering(node.op);
   return {
     kind: 'bool',
     run: (context) => {
