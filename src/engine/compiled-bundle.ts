@@ -3,7 +3,7 @@
 // and each interaction point gets its candidate rules in precedence order, so a decision
 // does no parsing, no name lookups by string in its hot loop and no date parsing.
 import type { Environment } from '@marcbachmann/cel-js';
-import type { AttributeDeclaration, Bundle, BundleChannel, BundleOfferScope, BundlePolicyRule } from '../bundle/types.js';
+import type { AttributeDeclaration, Bundle, BundleChannel, BundleOfferScope, BundlePolicyRule, PolicyRuleType } from '../bundle/types.js';
 import { activeSegmentLookup, createEnvironment, toCelOffer, typedVariables, type ExpressionKind } from '../expr/environment.js';
 import { buildFastEvaluator, withFastPath, type AstNode, type CelEvaluator, type FastOptions } from '../expr/fast-evaluator.js';
 import { controlGroupSeed, controlGroupThreshold } from './control-group.js';
@@ -98,15 +98,9 @@ export interface ScoreSplitTerms {
 /** Per offer index: 1 when the offer is in scope. null = every offer. */
 export type OfferScope = Uint8Array | null;
 
-export type RealtimeRuleType =
-  | 'customersIn'
-  | 'interactionsWhere'
-  | 'customerOfferCount'
-  | 'maxPackages'
-  | 'maxDuplicateOffers'
-  | 'neverAWithB'
-  | 'neverAFollowedByB'
-  | 'bOnlyWithA';
+/** Capacity rules need every customer's contacts: batch-only (SPEC §5 step 6). */
+type CapacityRuleType = 'offerCapacity' | 'customCapacity';
+export type RealtimeRuleType = Exclude<PolicyRuleType, CapacityRuleType>;
 
 export interface CompiledPolicyRule {
   policy: string;
@@ -157,16 +151,7 @@ export interface CompiledBundle {
   pointsByName: Map<string, CompiledPoint[]>;
 }
 
-const realtimeTypes: ReadonlySet<string> = new Set<RealtimeRuleType>([
-  'customersIn',
-  'interactionsWhere',
-  'customerOfferCount',
-  'maxPackages',
-  'maxDuplicateOffers',
-  'neverAWithB',
-  'neverAFollowedByB',
-  'bOnlyWithA',
-]);
+const capacityTypes: ReadonlySet<PolicyRuleType> = new Set<CapacityRuleType>(['offerCapacity', 'customCapacity']);
 
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
@@ -392,7 +377,7 @@ export function compileBundle(bundle: Bundle): CompiledBundle {
     if (!channel) throw new EngineLoadError(`channel '${policy.channel}' is not in the bundle`, `policy '${policy.name}'`);
     for (const rule of policy.rules) {
       // Capacity rules are batch-only; a rule on another contact channel never sees this channel's contacts.
-      if (!realtimeTypes.has(rule.type)) continue;
+      if (capacityTypes.has(rule.type)) continue;
       if (rule.channel !== null && rule.channel !== channel.name) continue;
       channel.realtimeRules.push(compilePolicyRule(policy.name, channel.name, rule, offerByName, offers.length, segmentNamed, expressions));
     }
