@@ -69,18 +69,7 @@ export class CapacityState {
   canAdd(row: number): boolean {
     const { model } = this;
     const d = model.day[row]!;
-    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-      const c = model.rowPartCoef[e]!;
-      if (c <= 0) continue;
-      const p = model.rowPart[e]!;
-      const part = model.parts[p]!;
-      const hard = this.hardByDay[p]!;
-      const act = this.activity[p]!;
-      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
-        const w = hard.list[k]!;
-        if (act[w]! + c > part.rhs[w]! + EPS) return false;
-      }
-    }
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) if (this.entryBreaksHardWindow(e, d)) return false;
     return true;
   }
 
@@ -88,19 +77,23 @@ export class CapacityState {
   blockingParts(row: number, out: Set<number>): void {
     const { model } = this;
     const d = model.day[row]!;
-    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-      const c = model.rowPartCoef[e]!;
-      if (c <= 0) continue;
-      const p = model.rowPart[e]!;
-      const hard = this.hardByDay[p]!;
-      for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
-        const w = hard.list[k]!;
-        if (this.activity[p]![w]! + c > model.parts[p]!.rhs[w]! + EPS) {
-          out.add(p);
-          break;
-        }
-      }
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) if (this.entryBreaksHardWindow(e, d)) out.add(model.rowPart[e]!);
+  }
+
+  /** Would the row's entry `e` (its coefficient in one part), added on day `d`, push a hard window of that part over its bound? */
+  private entryBreaksHardWindow(e: number, d: number): boolean {
+    const { model } = this;
+    const c = model.rowPartCoef[e]!;
+    if (c <= 0) return false;
+    const p = model.rowPart[e]!;
+    const rhs = model.parts[p]!.rhs;
+    const hard = this.hardByDay[p]!;
+    const act = this.activity[p]!;
+    for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
+      const w = hard.list[k]!;
+      if (act[w]! + c > rhs[w]! + EPS) return true;
     }
+    return false;
   }
 
   /** Is the row in a violated window to which it adds a positive amount? */
