@@ -13,6 +13,7 @@ export const problemCodes = {
   'invalid-utf8': 'OO006',
   'tab-indentation': 'OO007',
   'unreadable-file': 'OO008',
+  'nesting-limit': 'OO009',
   envelope: 'OO100',
   schema: 'OO101',
   'unknown-reference': 'OO201',
