@@ -3,6 +3,7 @@
 // their values as read, in the input's column order; CSV through csv-stringify, NDJSON
 // as one object a line. Written to a temporary file and renamed, so a failed run never
 // leaves half an output behind.
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rename, rm } from 'node:fs/promises';
@@ -31,12 +32,9 @@ export async function writeChosenRows(
   const emit = async (text: string): Promise<void> => {
     if (sink) {
       if (sink.errored) throw sink.errored;
-      if (!sink.write(text)) {
-        await new Promise<void>((resolve, reject) => {
-          sink.once('drain', () => resolve());
-          sink.once('error', reject); // a failed write never drains
-        });
-      }
+      // events.once rejects on 'error' (a failed write never drains) and removes both
+      // listeners when either fires: listeners added per wait would pile up on a long output.
+      if (!sink.write(text)) await once(sink, 'drain');
     } else {
       write?.(text);
       await writeReady?.();
