@@ -7,10 +7,44 @@ import { commands } from './commands.js';
 import type { CliIO, CommandContext, CommonOptions } from './context.js';
 import { packageVersion } from './version.js';
 
+/**
+ * Thrown by `stdoutReady` once the reader of stdout has gone away (`offerops sample | head`):
+ * the rest of the output has nowhere to go, so the command stops quietly with exit 0.
+ */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('stdout was closed by its reader');
+    this.name = 'OutputClosedError';
+  }
+}
+
 export function processIO(): CliIO {
+  const out = process.stdout;
+  let failure: Error | null = null;
+  // Without a listener, a write to a pipe whose reader has exited (EPIPE) is an unhandled
+  // 'error' event: a crash with a stack trace. With one, further writes are dropped and the
+  // streaming commands learn of it through stdoutReady.
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    failure ??= error.code === 'EPIPE' ? new OutputClosedError() : new UserError(`cannot write to stdout: ${error.message}`, 3);
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stdoutReady: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
+    stdout: (text) => {
+      if (failure === null) out.write(text);
+    },
+    stdoutReady: async () => {
+      if (failure === null && out.writableNeedDrain) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            out.off('drain', done);
+            out.off('close', done);
+            resolve();
+          };
+          out.on('drain', done);
+          out.on('close', done);
+        });
+      }
+      if (failure !== null) throw failure;
+    },
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
@@ -59,6 +93,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
 }
 
 function reportError(error: unknown, io: CliIO, debug: boolean): ExitCode {
+  if (error instanceof OutputClosedError) return 0;
   if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0; everything else is usage.
     return error.exitCode === 0 ? 0 : 2;
