@@ -1,5 +1,6 @@
 // Atomic file output: write a temporary sibling, then rename, so a reader never sees a
-// half-written file and a failed command leaves the old file in place (SPEC §12).
+// half-written file and a failed command leaves the old file in place
+// (docs/cli.md#output-files). Missing folders are created.
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -13,6 +14,23 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
-    throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot write ${file}: ${fileErrorReason(error)}`);
   }
+}
+
+/** Why a file operation failed, without the temporary names Node's messages carry. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOENT: 'no such file or directory',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder',
+    EEXIST: 'a file is in the way',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+  };
+  if (code && reasons[code]) return `${reasons[code]} (${code})`;
+  return code ?? (error as Error).message;
 }

@@ -93,6 +93,20 @@ describe('offerops compile', () => {
     expect(result.stderr).toContain(summary.digest);
   });
 
+  it('names an --out outside the repository by its absolute path, not ../…', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'offerops-cli-out-'));
+    try {
+      const file = path.join(outside, 'new-folder/northgate.json');
+      const result = await runCli(['compile', '--out', file, '--json'], { cwd: root });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).out).toBe(file);
+      expect(result.stderr).toContain(`  ${file}`);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('formatVersion', 1);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('writes nothing and keeps the previous bundle when the config has errors', async () => {
     const dir = await breakConfig();
     await mkdir(path.join(dir, 'build'));

@@ -51,12 +51,13 @@ describe('offerops optimize', () => {
     for (const row of out.slice(1)) expect(lines).toContain(row);
   });
 
-  it('refuses an output in a directory that does not exist before optimizing, exit 2', async () => {
+  it('refuses an output whose folder cannot be created before optimizing, exit 2', async () => {
     for (const flag of ['--out', '--report', '--write-prices']) {
-      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', flag, 'no-such-dir/x.csv', ...(flag === '--out' ? [] : ['--out', 'out2.csv'])], { cwd: dir });
+      // proposed.csv is a file, so no folder can be made under it.
+      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', flag, 'proposed.csv/x.csv', ...(flag === '--out' ? [] : ['--out', 'out2.csv'])], { cwd: dir });
       expect(result.code, flag).toBe(2);
       expect(result.stderr).toContain(`${flag} `);
-      expect(result.stderr).toContain('does not exist or is not writable');
+      expect(result.stderr).toContain('cannot be created or written');
       expect(result.stderr).not.toMatch(/optimized \d+ proposed contacts/);
     }
   });

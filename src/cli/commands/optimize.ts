@@ -4,7 +4,7 @@
 // `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
 // Exit 1 with --strict when a minimum is unmet.
 import { constants } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { BundleError, parseBundle } from '../../bundle/bundle.js';
@@ -21,8 +21,8 @@ import { parseShard } from '../../optimize/shard.js';
 import type { AttributeDeclaration } from '../../bundle/types.js';
 import type { CapacityPrices, OptimizeReport } from '../../optimize/types.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
-import { writeFileAtomic } from '../write-file.js';
+import { displayPath, findRepositoryRoot } from '../repository-root.js';
+import { fileErrorReason, writeFileAtomic } from '../write-file.js';
 
 export const optimizeCommand: CommandDefinition = {
   name: 'optimize',
@@ -50,7 +50,7 @@ export const optimizeCommand: CommandDefinition = {
 
 function handle(file: string, cwd: string, root: string): TableHandle {
   const absolute = path.resolve(cwd, file);
-  return { file: absolute, displayName: path.relative(root, absolute).split(path.sep).join('/') || file, format: tableFormatOf(absolute) };
+  return { file: absolute, displayName: displayPath(root, absolute), format: tableFormatOf(absolute) };
 }
 
 async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
@@ -64,7 +64,7 @@ async function loadBundle(options: Record<string, unknown>, context: CommandCont
       throw new UserError(`${file}: cannot read the bundle file`, 2);
     }
     try {
-      return parseBundle(text, path.relative(root, absolute)).body;
+      return parseBundle(text, displayPath(root, absolute)).body;
     } catch (error) {
       if (error instanceof BundleError) throw new UserError(error.message, 2);
       throw error;
@@ -216,12 +216,14 @@ function summarize(report: OptimizeReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** Creates the output's folder when missing (as compile and sample do) and checks it is writable. */
 async function requireWritableDirectory(flag: string, file: string): Promise<void> {
   const dir = path.dirname(file);
   try {
+    await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
-  } catch {
-    throw new UserError(`${flag} ${file}: the directory ${dir} does not exist or is not writable`, 2);
+  } catch (error) {
+    throw new UserError(`${flag} ${file}: the folder ${dir} cannot be created or written: ${fileErrorReason(error)}`, 2);
   }
 }
 

@@ -5,7 +5,7 @@
 // sibling and renamed, so a failed run leaves no half-written file.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBundle, BundleError } from '../../bundle/bundle.js';
 import type { BundleBody } from '../../bundle/types.js';
@@ -23,7 +23,8 @@ import {
   sampleProposedContacts,
 } from '../../simulate/sample.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
+import { displayPath, findRepositoryRoot } from '../repository-root.js';
+import { fileErrorReason } from '../write-file.js';
 import { printProblems } from './validate.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
@@ -42,7 +43,7 @@ async function loadBody(options: Record<string, unknown>, context: CommandContex
   const { io } = context;
   if (options['bundle'] !== undefined) {
     const file = path.resolve(io.cwd, String(options['bundle']));
-    const name = path.relative(root, file).split(path.sep).join('/');
+    const name = displayPath(root, file);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -64,9 +65,18 @@ async function loadBody(options: Record<string, unknown>, context: CommandContex
   return result.bundle.body;
 }
 
-/** Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring back-pressure. */
-async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
+/**
+ * Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring
+ * back-pressure; missing folders are created, as `compile --out` does. `shown` is the
+ * name messages use (never the temporary one).
+ */
+async function writeChunks(file: string, shown: string, chunks: Iterable<string>): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot write ${shown}: cannot create its folder: ${fileErrorReason(error)}`);
+  }
   const stream = createWriteStream(temp);
   try {
     await once(stream, 'open');
@@ -80,7 +90,7 @@ async function writeChunks(file: string, chunks: Iterable<string>): Promise<void
     stream.destroy();
     await rm(temp, { force: true });
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot write ${shown}: ${fileErrorReason(error)}`);
   }
 }
 
@@ -117,7 +127,7 @@ export const sampleCommand: CommandDefinition = {
     const body = await loadBody(options, context, root);
     const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
     const audienceOptions = { customers, seed, at };
-    const relative = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+    const relative = (file: string): string => displayPath(root, file);
 
     // Proposed contacts first: an offer problem (nothing live in the window) then fails before any file is written.
     let proposedRows = 0;
@@ -130,10 +140,10 @@ export const sampleCommand: CommandDefinition = {
           yield row;
         }
       })();
-      await writeChunks(proposed, formatRows(counted, proposedColumns(plan), formatForFile(proposed)));
+      await writeChunks(proposed, relative(proposed), formatRows(counted, proposedColumns(plan), formatForFile(proposed)));
     }
     const audience = formatRows(sampleAudience(plan, audienceOptions), audienceColumns(plan), out === null ? 'ndjson' : formatForFile(out));
-    if (out !== null) await writeChunks(out, audience);
+    if (out !== null) await writeChunks(out, relative(out), audience);
     else {
       for (const chunk of audience) {
         io.stdout(chunk);
