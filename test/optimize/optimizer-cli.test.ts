@@ -62,6 +62,25 @@ describe('offerops optimize', () => {
     }
   });
 
+  it('refuses to run without --audience when a rule applies to segment members, exit 2', async () => {
+    const withoutAudience = common.filter((a, i) => a !== '--audience' && common[i - 1] !== '--audience');
+    const result = await runCli(['optimize', ...withoutAudience, '--proposed', 'proposed.csv', '--out', 'no-audience.csv'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--audience FILE is required: policy 'p' has rules that apply to segment members, 'no-b-for-young' (segment 'young')");
+    expect(readdirSync(dir)).not.toContain('no-audience.csv');
+    // An audience with no member is the explicit way to run with empty segments.
+    writeFileSync(path.join(dir, 'nobody.csv'), 'customerId\n');
+    const empty = await runCli(['optimize', ...withoutAudience, '--audience', 'nobody.csv', '--proposed', 'proposed.csv', '--out', 'nobody-out.csv', '--report', 'nobody.json'], { cwd: dir });
+    expect(empty.code).toBe(0);
+    expect(report('nobody.json').rules.find((r) => r.name === 'no-b-for-young')!.removed).toBe(0);
+  });
+
+  it('runs without --audience when no rule names a segment', async () => {
+    writeFileSync(path.join(dir, 'plain.json'), formatBundle(createBundle(bundleWith([{ ...rule.offerCapacity(60, { periodDays: 3 }, 'a'), name: 'a-cap' }]))));
+    const result = await runCli(['optimize', '--bundle', 'plain.json', '--exact', 'never', '--proposed', 'proposed.csv', '--out', 'plain-out.csv'], { cwd: dir });
+    expect(result.code).toBe(0);
+  });
+
   it('prints the report on stdout with --json and exits 1 with --strict when a minimum is unmet', async () => {
     const strictBundle = createBundle(bundleWith([{ ...rule.customerOfferCount(null, 9), name: 'at-least-nine' }]));
     writeFileSync(path.join(dir, 'strict.json'), formatBundle(strictBundle));

@@ -98,6 +98,19 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   if (!bundle.policies.some((p) => p.name === policy)) {
     throw new UserError(`policy '${policy}' is not in the bundle (policies: ${bundle.policies.map((p) => p.name).join(', ') || 'none'})`, 2);
   }
+  if (typeof options['audience'] !== 'string') {
+    // Segment membership comes from the audience file: without it every customer is in no
+    // segment, so an exclusion would remove nobody and an inclusion everybody, silently.
+    const segmentRules = bundle.policies.find((p) => p.name === policy)!.rules.filter((r) => r.segment !== null);
+    if (segmentRules.length > 0) {
+      const names = segmentRules.map((r) => `'${r.name}' (segment '${r.segment}')`).join(', ');
+      throw new UserError(
+        `--audience FILE is required: policy '${policy}' has rules that apply to segment members, ${names}, and segment membership is read from the audience's profiles. ` +
+          'Without it nobody would be in any segment. (To run with every segment empty on purpose, give a file holding only the customerId header.)',
+        2,
+      );
+    }
+  }
   const exact = String(options['exact']);
   if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
   const seed = Number(options['seed']);
