@@ -42,6 +42,13 @@ export function parseBundle(text: string, source: string): Bundle {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BundleError('a bundle is a JSON object with formatVersion, digest and body', source);
   const candidate = value as Record<string, unknown>;
+  if (!('formatVersion' in candidate)) {
+    const keys = Object.keys(candidate);
+    throw new BundleError(
+      `not a bundle: it has no formatVersion (a bundle is {formatVersion, digest, body}, as offerops compile writes it; this JSON has ${keys.length === 0 ? 'no keys' : `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}`})`,
+      source,
+    );
+  }
   if (candidate['formatVersion'] !== BUNDLE_FORMAT_VERSION) {
     throw new BundleError(
       `unknown bundle formatVersion ${JSON.stringify(candidate['formatVersion'])}; this offerops reads formatVersion ${BUNDLE_FORMAT_VERSION}`,

@@ -39,7 +39,7 @@ export const reasons = {
   scoreFailed: (rule: CompiledRule, message: string) => `scoreExpression of rule '${rule.name}' could not be evaluated (${message}); counted as no score`,
   duplicate: (winner: string, winnerScore: number, score: number) =>
     winnerScore > score ? `rule '${winner}' gives this offer a higher score (${winnerScore} > ${score})` : `rule '${winner}' gives this offer the same score (${score}) and comes first`,
-  chosen: (rank: number, score: number) => `chosen: ranked ${ordinal(rank)} with score ${score}`,
+  chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
   rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${limit} offer${limit === 1 ? '' : 's'} ${limit === 1 ? 'is' : 'are'} returned`,
   policy: (policy: string, rule: string, type: string, detail: string) => `policy '${policy}' rule '${rule}' (${type}): ${detail}`,
 };

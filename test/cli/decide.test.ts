@@ -69,6 +69,13 @@ describe('offerops decide', () => {
     expect(result.stderr).toContain('1. gold-card  score 80  rule hv');
   });
 
+  it('says each explained outcome once in the human summary', async () => {
+    const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--audience-id', 'c1', '--explain']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('gold-card (rule hv): chosen: ranked 1st with score 80');
+    expect(result.stderr).not.toMatch(/(\w[\w-]*): \1:/);
+  });
+
   it('names the member by the id field of the profile when no --audience-id is given', async () => {
     const withId = JSON.stringify({ ...(JSON.parse(profile) as object), customerId: 'c42' });
     const result = await decide(['--ip', 'home-sidebar', '--profile', withId]);

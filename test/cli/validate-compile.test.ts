@@ -134,4 +134,15 @@ describe('offerops inspect', () => {
     expect((await runCli(['inspect', 'build/future.json'], { cwd: root })).stderr).toContain('unknown bundle formatVersion 99');
     expect((await runCli(['inspect', 'build/missing.json'], { cwd: root })).code).toBe(2);
   });
+
+  it('says a JSON file without formatVersion is not a bundle', async () => {
+    await mkdir(path.join(root, 'build'), { recursive: true });
+    await writeFile(path.join(root, 'build/empty.json'), '{}');
+    const empty = await runCli(['inspect', 'build/empty.json'], { cwd: root });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('build/empty.json: not a bundle: it has no formatVersion (a bundle is {formatVersion, digest, body}, as offerops compile writes it; this JSON has no keys)');
+    expect(empty.stderr).not.toContain('undefined');
+    await writeFile(path.join(root, 'build/other.json'), '{"name": "x", "version": "1.0.0"}');
+    expect((await runCli(['inspect', 'build/other.json'], { cwd: root })).stderr).toContain('this JSON has keys name, version');
+  });
 });
