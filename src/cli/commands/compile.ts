@@ -14,8 +14,14 @@ import { printProblems } from './validate.js';
 export const compileCommand: CommandDefinition = {
   name: 'compile',
   summary: 'compile the config into a content-addressed bundle',
+  description:
+    'Validate the config and compile it into one JSON bundle (docs/bundle-format.md): deterministic, with a sha256 digest of its body. The digest goes to stderr; a config with errors writes nothing and exits 1.',
+  examples: [
+    { why: 'write the bundle (missing folders are created); its digest on stderr', command: 'offerops compile --out build/bundle.json' },
+    { why: 'and print {digest, out, counts} on stdout', command: 'offerops compile --out build/bundle.json --json' },
+  ],
   configure: (command) => {
-    command.option('--out <file>', 'write the bundle to FILE (default: stdout)');
+    command.option('--out <file>', 'write the bundle to FILE, atomically (default: stdout)');
   },
   run: async (options, context) => {
     const { io } = context;

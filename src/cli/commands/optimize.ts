@@ -1,4 +1,5 @@
-// `offerops optimize` (SPEC §6, §10): batch contact optimization. Reads the bundle (or
+// `offerops optimize` (docs/optimization.md, docs/optimization-semantics.md): batch contact
+// optimization. Reads the bundle (or
 // compiles --config), the proposed contacts, history and audience; writes the chosen
 // rows (same columns) and the report JSON. `--shard i/N` solves one customer-hash shard;
 // `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
@@ -27,16 +28,22 @@ import { fileErrorReason, writeFileAtomic } from '../write-file.js';
 export const optimizeCommand: CommandDefinition = {
   name: 'optimize',
   summary: 'choose the proposed contacts that maximise the total score under a policy',
+  description:
+    'Choose, among proposed contacts, those that maximise the total score while every rule of an OptimizationPolicy holds (docs/optimization.md). Writes the chosen rows (the input\'s columns) and a report with the objective, an upper bound and what each rule removed.',
+  examples: [
+    { why: 'the weekly outbound batch of the example, on a sample made with offerops sample', command: 'offerops optimize --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --out data/chosen.csv --report data/report.json' },
+    { why: 'one shard of eight on one machine, with prices from an earlier run', command: 'offerops optimize --bundle build/bundle.json --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --shard 3/8 --prices data/prices.json --out shards/part-3.csv' },
+  ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'the bundle to read the policy from (default: compile --config)')
       .option('--policy <name>', 'the OptimizationPolicy (default: the only one in the bundle)')
-      .option('--proposed <file>', 'proposed contacts, CSV or NDJSON (.ndjson/.jsonl)')
+      .option('--proposed <file>', 'proposed contacts, CSV or NDJSON (.ndjson/.jsonl); required unless --merge')
       .option('--history <file>', 'contact history, CSV or NDJSON')
-      .option('--audience <file>', 'audience with profile attributes, CSV or NDJSON')
+      .option('--audience <file>', 'audience with profile attributes, CSV or NDJSON; needed when a rule names a segment')
       .option('--out <file>', 'write the chosen rows here (default: stdout); CSV unless it ends in .ndjson/.jsonl')
       .option('--report <file>', 'write the report JSON here')
-      .option('--at <date>', 'decision day for segment membership (default: earliest proposed date)')
+      .option('--at <date>', 'the day YYYY-MM-DD segment expressions see as now (default: the earliest proposed date, the first day a contact can go out)')
       .option('--strict', 'exit 1 when a minimum is not met', false)
       .option('--shard <i/N>', 'solve only customer-hash shard i of N (0-based)')
       .option('--prices <file>', 'capacity prices to start from (with --shard: used as they are)')

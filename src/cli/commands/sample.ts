@@ -1,6 +1,6 @@
-// `offerops sample` (SPEC §7, §10): a reproducible synthetic audience for a channel's
+// `offerops sample` (docs/sample.md): a reproducible synthetic audience for a channel's
 // audience level, generated from its declared attributes, and optionally proposed
-// contacts for it (SPEC §6 format). Rows are generated and written as a stream, so a
+// contacts for it (docs/file-formats.md#proposed-contacts). Rows are generated and written as a stream, so a
 // million rows never sit in memory as one string; files are written to a temporary
 // sibling and renamed, so a failed run leaves no half-written file.
 import { once } from 'node:events';
@@ -97,6 +97,15 @@ async function writeChunks(file: string, shown: string, chunks: Iterable<string>
 export const sampleCommand: CommandDefinition = {
   name: 'sample',
   summary: 'generate a reproducible synthetic audience (and proposed contacts) from the declared attributes',
+  description:
+    'Generate audience members from the attributes a channel declares, and optionally proposed contacts for them, reproducibly: the same config, flags and seed give the same bytes (docs/sample.md).',
+  examples: [
+    { why: '10,000 web customers as NDJSON (missing folders are created)', command: 'offerops sample --channel web --customers 10000 --out data/audience.ndjson' },
+    {
+      why: 'an audience and 5 proposed contacts each over 14 days, as CSV, for optimize',
+      command: 'offerops sample --channel web --customers 1000 --seed 7 --at 2026-11-02 --out data/audience.csv --proposed data/proposed.csv --offers-per-customer 5 --days 14',
+    },
+  ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'read the channel and offers from this bundle (default: compile --config)')
@@ -104,7 +113,7 @@ export const sampleCommand: CommandDefinition = {
       .option('--audience-level <name>', "the audience level (default: the channel's first)")
       .option('--customers <n>', 'audience members to generate', '1000')
       .option('--seed <n>', 'seed of the generator: the same seed gives the same files', '1')
-      .option('--at <date>', 'YYYY-MM-DD the sample is taken; proposed contacts start that day', DEFAULT_SAMPLE_AT)
+      .option('--at <date>', 'the day YYYY-MM-DD the sample is taken: generated dates lie up to it, proposed contacts start on it (fixed by default, so a sample does not depend on the day it is made)', DEFAULT_SAMPLE_AT)
       .option('--out <file>', 'audience file: NDJSON, or CSV when it ends in .csv (default: stdout, NDJSON)')
       .option('--proposed <file>', 'also write proposed contacts (customerId, offer, channel, date, score, cost, …): NDJSON or .csv')
       .option('--offers-per-customer <k>', 'proposed contacts per customer', '3')
