@@ -1,4 +1,4 @@
-// Bundle files (SPEC §4): create, serialise, read and verify. A bundle whose digest does
+// Bundle files (docs/bundle-format.md): create, serialise, read and verify. A bundle whose digest does
 // not match its body, or whose format is unknown, is refused with a clear error.
 import { canonicalJson, sha256Digest } from './canonical.js';
 import { BUNDLE_FORMAT_VERSION, type Bundle, type BundleBody } from './types.js';

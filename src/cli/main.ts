@@ -139,7 +139,7 @@ function reportError(error: unknown, io: CliIO, debug: boolean): ExitCode {
   return 1;
 }
 
-/** Tokens from the environment never appear in output (SPEC §12). */
+/** Tokens from the environment never appear in output (docs/runtime-api.md#logs). */
 export function redactSecrets(text: string, env: Record<string, string | undefined>): string {
   let out = text;
   for (const [name, value] of Object.entries(env)) {

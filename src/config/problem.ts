@@ -1,4 +1,4 @@
-// Problems: every finding about user input is data with a location (SPEC §3).
+// Problems: every finding about user input is data with a location (docs/validation.md).
 // Validators return lists of problems; only programming errors throw.
 
 export type Severity = 'error' | 'warning';

@@ -1,4 +1,4 @@
-// The optimization report (SPEC §6 output): objective, bound and gap, per rule the
+// The optimization report (docs/optimization.md#the-report): objective, bound and gap, per rule the
 // contacts it removed and whether it binds, every unmet minimum with its window (and
 // customer), rows in and out.
 import { InternalError } from '../errors.js';

@@ -1,7 +1,7 @@
-// Writes the chosen proposed rows (SPEC §6 output: "the chosen proposed rows, same
-// columns"). The input is streamed a second time and the chosen rows are copied with
-// their values as read, in the input's column order; CSV through csv-stringify, NDJSON
-// as one object a line. Written to a temporary file and renamed, so a failed run never
+// Writes the chosen proposed rows (docs/optimization.md#running-it: the chosen proposed
+// rows, same columns). The input is streamed a second time and the chosen rows are
+// copied with their values as read, in the input's column order; CSV through
+// csv-stringify, NDJSON as one object a line. Written to a temporary file and renamed, so a failed run never
 // leaves half an output behind.
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
