@@ -1,7 +1,7 @@
 // The (rule, offer) pairs of each zone, prepared once when a bundle loads
 // (docs/decisions.md#performance; steps 3–5 of docs/decisions.md#the-steps), so that a
-// decision can visit them best
-// first and stop early (ranked-walk.ts) instead of evaluating every rule.
+// decision can visit them best first and stop early (ranked-walk.ts) instead of
+// evaluating every rule.
 //
 // For every enabled rule of the zone and every offer it gives (lists expanded):
 // - the days the pair is live: its rule's and its offer's effective..expires intersected
