@@ -24,7 +24,7 @@ import {
 } from '../../simulate/sample.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
-import { fileErrorReason } from '../write-file.js';
+import { fileErrorReason, isDeviceOrPipe } from '../write-file.js';
 import { printProblems } from './validate.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
@@ -71,7 +71,8 @@ async function loadBody(options: Record<string, unknown>, context: CommandContex
  * name messages use (never the temporary one).
  */
 async function writeChunks(file: string, shown: string, chunks: Iterable<string>): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  // A device or pipe (/dev/null, a FIFO) is written directly: renaming onto it would replace it.
+  const temp = isDeviceOrPipe(file) ? file : path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     await mkdir(path.dirname(file), { recursive: true });
   } catch (error) {
@@ -85,10 +86,10 @@ async function writeChunks(file: string, shown: string, chunks: Iterable<string>
     }
     stream.end();
     await once(stream, 'finish');
-    await rename(temp, file);
+    if (temp !== file) await rename(temp, file);
   } catch (error) {
     stream.destroy();
-    await rm(temp, { force: true });
+    if (temp !== file) await rm(temp, { force: true });
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot write ${shown}: ${fileErrorReason(error)}`);
   }

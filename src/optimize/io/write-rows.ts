@@ -4,7 +4,7 @@
 // csv-stringify, NDJSON as one object a line. Written to a temporary file and renamed, so a failed run never
 // leaves half an output behind.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify';
@@ -27,8 +27,11 @@ export async function writeChosenRows(
 ): Promise<number> {
   const columns: string[] = [];
   for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
-  const temporary = out ? `${out}.tmp-${process.pid}` : null;
-  const sink = temporary ? await openSink(temporary) : null;
+  // A device or pipe (`--out /dev/null`) is written directly: renaming a temporary file
+  // onto it would replace the device itself.
+  const direct = out !== null && isDeviceOrPipe(out);
+  const temporary = out && !direct ? `${out}.tmp-${process.pid}` : null;
+  const sink = temporary ? await openSink(temporary) : direct ? await openSink(out!) : null;
   const emit = async (text: string): Promise<void> => {
     if (sink) {
       if (sink.errored) throw sink.errored;
@@ -144,7 +147,16 @@ type Sink = ReturnType<typeof createWriteStream> | null;
 async function commitOutput(sink: Sink, temporary: string | null, out: string | null): Promise<void> {
   if (!sink) return;
   await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  await rename(temporary!, out!);
+  if (temporary !== null) await rename(temporary, out!);
+}
+
+function isDeviceOrPipe(file: string): boolean {
+  try {
+    const info = statSync(file);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function abandonOutput(sink: Sink, temporary: string | null): Promise<void> {
