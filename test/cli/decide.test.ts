@@ -1,4 +1,4 @@
-// SPEC §10 `offerops decide`: flags, @file profile, CSV and NDJSON history, exit codes.
+// docs/cli.md#offerops-decide: flags, @file profile, CSV and NDJSON history, exit codes.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// `offerops sample` through the CLI (SPEC §7, §10): files, stdout, reproducibility,
+// `offerops sample` through the CLI (docs/sample.md): files, stdout, reproducibility,
 // flag validation and exit codes, and no half-written file on failure.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// SPEC §3, §4, §10: validate/compile/inspect through the CLI — exit codes, formats,
+// docs/cli.md: validate/compile/inspect through the CLI — exit codes, formats,
 // atomic output, and a failed compile that leaves the previous bundle in place.
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
