@@ -101,7 +101,7 @@ export const sampleCommand: CommandDefinition = {
   description:
     'Generate audience members from the attributes a channel declares, and optionally proposed contacts for them, reproducibly: the same config, flags and seed give the same bytes (docs/sample.md).',
   examples: [
-    { why: '10,000 web customers as NDJSON (missing folders are created)', command: 'offerops sample --channel web --customers 10000 --out data/audience.ndjson' },
+    { why: '2,000 web customers as NDJSON (missing folders are created)', command: 'offerops sample --channel web --customers 2000 --out data/audience.ndjson' },
     {
       why: 'an audience and 5 proposed contacts each over 14 days, as CSV, for optimize',
       command: 'offerops sample --channel web --customers 1000 --seed 7 --at 2026-11-02 --out data/audience.csv --proposed data/proposed.csv --offers-per-customer 5 --days 14',

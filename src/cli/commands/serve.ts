@@ -5,13 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/engine.js';
 import { UserError } from '../../errors.js';
-import { createServer } from '../../server/app.js';
 import { WATCHED_BUNDLE_FILE } from '../../server/bundle-holder.js';
-import { createHistoryStore, HistorySpecError } from '../../server/open-history-store.js';
 import type { HistoryStore } from '../../server/history-store.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
@@ -53,6 +50,13 @@ export const serveCommand: CommandDefinition = {
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const engine = await loadBundleFile(bundleFile, io.cwd);
+    // The HTTP stack (fastify, pino, the store drivers) is loaded only when a server starts:
+    // every other command starts faster without it.
+    const [{ pino }, { createServer }, { createHistoryStore, HistorySpecError }] = await Promise.all([
+      import('pino'),
+      import('../../server/app.js'),
+      import('../../server/open-history-store.js'),
+    ]);
 
     let history: HistoryStore;
     try {
