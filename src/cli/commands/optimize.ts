@@ -31,8 +31,11 @@ export const optimizeCommand: CommandDefinition = {
   description:
     'Choose, among proposed contacts, those that maximise the total score while every rule of an OptimizationPolicy holds (docs/optimization.md). Writes the chosen rows (the input\'s columns) and a report with the objective, an upper bound and what each rule removed.',
   examples: [
-    { why: 'the weekly outbound batch of the example, on a sample made with offerops sample', command: 'offerops optimize --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --out data/chosen.csv --report data/report.json' },
-    { why: 'one shard of eight on one machine, with prices from an earlier run', command: 'offerops optimize --bundle build/bundle.json --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --shard 3/8 --prices data/prices.json --out shards/part-3.csv' },
+    {
+      why: 'the weekly outbound batch of the example, on a sample made with offerops sample; keep the capacity prices',
+      command: 'offerops optimize --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --out data/chosen.csv --report data/report.json --write-prices data/prices.json',
+    },
+    { why: 'one shard of eight on one machine, with the prices of the run above', command: 'offerops optimize --bundle build/bundle.json --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --shard 3/8 --prices data/prices.json --out shards/part-3.csv' },
   ],
   configure: (command) => {
     command
