@@ -100,7 +100,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   }
 }
 
-const DOCS_URL_HINT = 'README.md and docs/cli.md in the offerops repository (or node_modules/offerops/)';
+const DOCS_URL_HINT = 'README.md and docs/cli.md in the offerops repository';
 
 /**
  * Defaults as a user would type them: `(default: 8080)`, not `(default: "8080")`; no

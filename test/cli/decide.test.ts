@@ -34,7 +34,7 @@ afterAll(async () => {
 const decide = (args: string[]) => runCli(['decide', '--bundle', 'bundle.json', '--at', '2026-05-01', ...args], { cwd: root });
 
 describe('offerops decide', () => {
-  it('prints the decision as JSON in the §10 shape', async () => {
+  it('prints the decision as JSON in the shape docs/cli.md shows', async () => {
     const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--count', '3', '--json']);
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
