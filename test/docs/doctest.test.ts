@@ -16,8 +16,9 @@
 //   with exit code N (the first command that fails must fail with N).
 // - Output shown for a command goes in a separate fenced block after it. A ```json block
 //   that follows a run block (only blank lines, or one line of prose ending in ':',
-//   between them) is that block's stdout: the output must be JSON of the same shape (every
-//   key shown present, values of the same kind; see json-shape.ts). Other output blocks
+//   between them) is that block's stdout: the output must be JSON that matches it (every
+//   key shown present with a value of the same kind, strings equal with `…` standing for
+//   any text, numbers only of the same kind; see json-shape.ts). Other output blocks
 //   (```text) are for reading and are not compared.
 // - `<!-- doctest: request POST /v1/sessions -->` above a ```json block marks a request
 //   body of the runtime API: test/docs/runtime-api-examples.test.ts sends those to a server
@@ -260,9 +261,13 @@ describe('the doctest itself', () => {
     expect(outputBlock(blocks[2])).toBeNull();
   });
 
-  it('detects output of another shape', () => {
-    expect(shapeProblems({ digest: 'x', counts: { offers: 1 } }, { digest: 'sha256:1', counts: { offers: 38, segments: 2 } })).toEqual([]);
-    expect(shapeProblems({ digest: 'x', out: 'b.json' }, { digest: 'sha256:1' })).toEqual(['$.out: shown on the page, missing from the output']);
+  it('detects output of another shape, or other names than the page shows', () => {
+    expect(shapeProblems({ digest: 'sha256:…', counts: { offers: 1 } }, { digest: 'sha256:1f', counts: { offers: 38, segments: 2 } })).toEqual([]);
+    expect(shapeProblems({ digest: 'sha256:…', out: 'b.json' }, { digest: 'sha256:1' })).toEqual(['$.out: shown on the page, missing from the output']);
+    expect(shapeProblems({ offer: 'gold-card' }, { offer: 'cash-isa' })).toEqual(['$.offer: the page shows "gold-card", the command gave "cash-isa"']);
+    expect(shapeProblems({ code: '….web.home-hero.r.gold-card' }, { code: '8ecda596b2c0.web.home-hero.r.gold-card' })).toEqual([]);
+    expect(shapeProblems({ code: '….web.home-hero.r.gold-card' }, { code: '8ecda596b2c0.web.home-tiles.r.gold-card' })).toHaveLength(1);
+    expect(shapeProblems({ valid: true }, { valid: false })).toHaveLength(1);
     expect(shapeProblems({ offers: [{ offer: 'a', score: 1 }] }, { offers: [{ offer: 'a', score: '1' }] })).toHaveLength(1);
     expect(shapeProblems([{ a: 1 }], [])).toHaveLength(1);
   });

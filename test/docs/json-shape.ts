@@ -1,5 +1,7 @@
-// Does a command's JSON output have the shape a page shows for it? Values may differ
-// (digests, counts, times); what the page promises is the keys and the kinds of values.
+// Does a command's JSON output match what a page shows for it? What a page promises is
+// the keys, the kinds of values, and the names it spells out; it may elide a part of a
+// string with `…` (digests, treatment codes, dates that depend on the data), and its
+// numbers are illustrative (counts, scores of a larger run, times).
 
 type Kind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
 
@@ -9,18 +11,32 @@ function kindOf(value: unknown): Kind {
   return typeof value as Kind;
 }
 
+/** A documented string as a pattern: `…` stands for any text, everything else is literal. */
+function stringMatches(documented: string, actual: string): boolean {
+  if (!documented.includes('…')) return documented === actual;
+  const pattern = documented
+    .split('…')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[\\s\\S]*');
+  return new RegExp(`^${pattern}$`).test(actual);
+}
+
 /**
- * The differences between the documented shape and the actual value, as `path: problem`
- * lines (empty when the output has the documented shape). Every documented key must be
- * present with a value of the documented kind (extra keys are fine: a page may show part
- * of an answer); every element of a documented array must match some element of the
- * actual array. `null` documents a value that may also be absent-or-null, nothing more.
+ * The differences between the documented JSON and the actual value, as `path: problem`
+ * lines (empty when the output matches). Every documented key must be present with a
+ * value of the documented kind (extra keys are fine: a page may show part of an answer);
+ * strings must be equal, `…` standing for any text; booleans equal; numbers of the same
+ * kind; every element of a documented array must match some element of the actual array.
+ * A documented `null` accepts anything.
  */
 export function shapeProblems(documented: unknown, actual: unknown, where = '$'): string[] {
   const expected = kindOf(documented);
   const got = kindOf(actual);
   if (expected === 'null') return [];
-  if (expected !== got) return [`${where}: the page shows ${expected === 'array' || expected === 'object' ? `an ${expected}` : `a ${expected}`}, the command gave ${JSON.stringify(actual)?.slice(0, 80)}`];
+  const shown = (value: unknown): string => JSON.stringify(value)?.slice(0, 100) ?? 'undefined';
+  if (expected !== got) return [`${where}: the page shows ${shown(documented)}, the command gave ${shown(actual)}`];
+  if (expected === 'string' && !stringMatches(documented as string, actual as string)) return [`${where}: the page shows ${shown(documented)}, the command gave ${shown(actual)}`];
+  if (expected === 'boolean' && documented !== actual) return [`${where}: the page shows ${shown(documented)}, the command gave ${shown(actual)}`];
   if (expected === 'object') {
     const problems: string[] = [];
     const actualObject = actual as Record<string, unknown>;
@@ -39,7 +55,7 @@ export function shapeProblems(documented: unknown, actual: unknown, where = '$')
         return;
       }
       const attempts = actualArray.map((candidate) => shapeProblems(element, candidate, `${where}[${i}]`));
-      if (!attempts.some((a) => a.length === 0)) problems.push(...attempts[0]!);
+      if (!attempts.some((a) => a.length === 0)) problems.push(...attempts.reduce((best, a) => (a.length < best.length ? a : best)));
     });
     return problems;
   }
