@@ -1,4 +1,4 @@
-// Compile benchmark (SPEC §11): the large config (1,000 offers, 500 segments, 20,000
+// Compile benchmark (docs/benchmarks.md#targets): the large config (1,000 offers, 500 segments, 20,000
 // treatment rules, 50 policies) loads, validates and compiles in under 3 s and 500 MB.
 //
 // Figure:    load + validate + compile + serialise the bundle, through dist/ (what

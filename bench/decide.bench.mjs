@@ -1,4 +1,4 @@
-// Decide benchmark (SPEC §11): in-process decisions for one interaction point against the
+// Decide benchmark (docs/benchmarks.md#targets): in-process decisions for one interaction point against the
 // large bundle (1,000 offers, 500 segments, 20,000 treatment rules, 50 policies):
 // ≥ 50,000 decisions a second on one core, p99 under 1 ms.
 //

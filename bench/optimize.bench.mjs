@@ -1,4 +1,4 @@
-// Optimize benchmark (SPEC §11): 1,000,000 proposed contacts for 100,000 customers under
+// Optimize benchmark (docs/benchmarks.md#targets): 1,000,000 proposed contacts for 100,000 customers under
 // a policy of twelve rules covering all ten types. `offerops optimize` runs as a child
 // process (wall time and peak RSS of the whole command: read, optimize, write), beside a
 // naive greedy (score descending, keep a contact when every rule allows it) measured in

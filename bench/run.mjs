@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME…] [-- --no-build]` (SPEC §11): builds dist/ so the benchmarks
+// `npm run bench [-- NAME…] [-- --no-build]` (docs/benchmarks.md): builds dist/ so the benchmarks
 // measure the current source, then runs every bench/*.bench.mjs in name order, each in
 // its own `node --expose-gc` child process (a fresh heap, its own peak RSS). Arguments
 // that are not flags filter the bench files by substring (`npm run bench -- compile`).

@@ -1,10 +1,10 @@
-// Serve benchmark (SPEC §11): offer requests per second over loopback HTTP on two cores,
+// Serve benchmark (docs/benchmarks.md#targets): offer requests per second over loopback HTTP on two cores,
 // with p99 latency (target ≥ 10,000/s, p99 < 10 ms).
 //
 // Figure:    POST /v1/sessions/:id/offers for one session (one interaction point, three
 //            offers, the member's history read from the SQLite store on every request),
-//            against the large config's bundle (bench/generate/large-config.mjs, SPEC
-//            §11 size: the engine's cost dominates) and against a 1% one (the server's
+//            against the large config's bundle (bench/generate/large-config.mjs, the
+//            full size: the engine's cost dominates) and against a 1% one (the server's
 //            own cost dominates: HTTP, validation, history read, serialisation).
 // Reference: a no-op POST route registered on the same server instance, measured in
 //            the same run with the same load: the cost of fastify + loopback HTTP + the
@@ -76,7 +76,7 @@ async function runServer(dir) {
 }
 
 async function runBenchmark() {
-  // Two bundles: SPEC §11's large config (the engine's cost dominates), and a 1% one
+  // Two bundles: the targets' large config (the engine's cost dominates), and a 1% one
   // (HTTP, validation, the history read and serialisation dominate).
   const scales = (process.env.BENCH_SCALES ?? `${SCALE},0.01`).split(',').map(Number).filter((n, i, all) => n > 0 && all.indexOf(n) === i);
   process.stdout.write(`${CONNECTIONS} connections, ${SECONDS} s per measurement, server and load generator on separate cores, 127.0.0.1 only\n`);

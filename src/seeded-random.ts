@@ -1,4 +1,4 @@
-// Seeded pseudo-randomness for everything that must be reproducible (SPEC §7 samples,
+// Seeded pseudo-randomness for everything that must be reproducible (docs/sample.md samples,
 // the optimizer's search, control-group hashing): never Math.random, never the clock.
 // A stream is named by (seed, ...keys), so independent parts of a run draw from
 // independent streams and stay the same when other parts change.

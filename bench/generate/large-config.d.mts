@@ -4,7 +4,7 @@ export declare const FULL_SIZE: Readonly<{ offers: number; segments: number; rul
 export interface LargeConfigOptions {
   /** PRNG seed (default 20260101). */
   seed?: number;
-  /** Multiplies every count of SPEC §11 (default 1). */
+  /** Multiplies every count of docs/benchmarks.md#targets (default 1). */
   scale?: number;
 }
 

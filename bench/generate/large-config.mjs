@@ -1,4 +1,4 @@
-// The large config of SPEC §11 (1,000 offers, 500 segments, 20,000 treatment rules,
+// The large config of docs/benchmarks.md#targets (1,000 offers, 500 segments, 20,000 treatment rules,
 // 50 optimization policies), generated reproducibly from a seed and written as YAML
 // files, several documents per file, the way a big organisation's config/ looks.
 //
@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 
-/** SPEC §11 sizes at scale 1. */
+/** The sizes of docs/benchmarks.md#targets at scale 1. */
 export const FULL_SIZE = Object.freeze({ offers: 1000, segments: 500, rules: 20000, policies: 50 });
 
 const API_VERSION = 'offerops/v1';
@@ -163,7 +163,7 @@ function conjunction(random, clause, count) {
 
 /**
  * Generates the large config as files (relative path → YAML text), in memory.
- * `scale` shrinks or grows every count (1 = SPEC §11); `seed` makes it reproducible.
+ * `scale` shrinks or grows every count (1 = the targets' size); `seed` makes it reproducible.
  */
 export function generateLargeConfig({ seed = 20260101, scale = 1 } = {}) {
   const random = seededRandom(seed);

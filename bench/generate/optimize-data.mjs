@@ -1,4 +1,4 @@
-// Reproducible data for the optimize benchmark (SPEC §11): a bundle with one policy of
+// Reproducible data for the optimize benchmark (docs/benchmarks.md#targets): a bundle with one policy of
 // twelve rules covering all ten rule types, an audience, contact history and proposed
 // contacts (default 1,000,000 rows for 100,000 customers over 30 days), from a seed.
 import { createWriteStream } from 'node:fs';

@@ -1,4 +1,4 @@
-// Bundle files (SPEC §4): create, serialise, read and verify. A bundle whose digest does
+// Bundle files (docs/bundle-format.md): create, serialise, read and verify. A bundle whose digest does
 // not match its body, or whose format is unknown, is refused with a clear error.
 import { canonicalJson, sha256Digest } from './canonical.js';
 import { BUNDLE_FORMAT_VERSION, type Bundle, type BundleBody } from './types.js';
@@ -41,7 +41,17 @@ export function parseBundle(text: string, source: string): Bundle {
     throw new BundleError(`not valid JSON (${(error as Error).message})`, source);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new BundleError('a bundle is a JSON object with formatVersion, digest and body', source);
+  // Before anything recursive (the digest's canonical JSON) walks it: thousands of nested
+  // arrays would exhaust the stack, where V8 may abort the process outright.
+  if (nestingDepth(value, MAX_BUNDLE_DEPTH) > MAX_BUNDLE_DEPTH) throw new BundleError(`values are nested more than ${MAX_BUNDLE_DEPTH} levels deep; a compiled bundle never is`, source);
   const candidate = value as Record<string, unknown>;
+  if (!('formatVersion' in candidate)) {
+    const keys = Object.keys(candidate);
+    throw new BundleError(
+      `not a bundle: it has no formatVersion (a bundle is {formatVersion, digest, body}, as offerops compile writes it; this JSON has ${keys.length === 0 ? 'no keys' : `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}`})`,
+      source,
+    );
+  }
   if (candidate['formatVersion'] !== BUNDLE_FORMAT_VERSION) {
     throw new BundleError(
       `unknown bundle formatVersion ${JSON.stringify(candidate['formatVersion'])}; this offerops reads formatVersion ${BUNDLE_FORMAT_VERSION}`,
@@ -57,6 +67,24 @@ export function parseBundle(text: string, source: string): Bundle {
   const shapeProblem = checkBodyShape(body as Record<string, unknown>);
   if (shapeProblem) throw new BundleError(shapeProblem, source);
   return value as Bundle;
+}
+
+/** Far above any compiled bundle (about 10 levels), far below what exhausts the stack. */
+export const MAX_BUNDLE_DEPTH = 100;
+
+/** The nesting depth of a JSON value (a scalar is 0), measured with an explicit stack; stops counting past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (here > limit) return here;
+    for (const child of Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)) stack.push([child, here]);
+  }
+  return deepest;
 }
 
 const bodyArrays = ['channels', 'offers', 'offerLists', 'segments', 'strategies', 'rules', 'policies'] as const;

@@ -1,4 +1,4 @@
-// Canonical JSON and content addressing (SPEC §4): object keys sorted by code unit,
+// Canonical JSON and content addressing (docs/bundle-format.md): object keys sorted by code unit,
 // no insignificant white space, numbers in JavaScript's shortest round-trip form.
 // The same value always gives the same bytes, on any machine.
 import { createHash } from 'node:crypto';

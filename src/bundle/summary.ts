@@ -28,13 +28,18 @@ export function countBundle(bundle: Bundle): BundleCounts {
   };
 }
 
+/** `1 offer list`, `12 offer lists`: counts in words. */
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 export function describeCounts(counts: BundleCounts): string {
   return [
-    `${counts.channels} channels (${counts.interactionPoints} interaction points)`,
-    `${counts.offers} offers`,
-    `${counts.offerLists} offer lists`,
-    `${counts.segments} segments`,
-    `${counts.treatmentRules} treatment rules in ${counts.strategies} strategies`,
-    `${counts.policyRules} optimization rules in ${counts.policies} policies`,
+    `${count(counts.channels, 'channel')} (${count(counts.interactionPoints, 'interaction point')})`,
+    count(counts.offers, 'offer'),
+    count(counts.offerLists, 'offer list'),
+    count(counts.segments, 'segment'),
+    `${count(counts.treatmentRules, 'treatment rule')} in ${count(counts.strategies, 'strategy', 'strategies')}`,
+    `${count(counts.policyRules, 'optimization rule')} in ${count(counts.policies, 'policy', 'policies')}`,
   ].join(', ');
 }

@@ -1,4 +1,4 @@
-// The compiled bundle (SPEC §4): what the compiler writes and the engine, optimizer,
+// The compiled bundle (docs/bundle-format.md): what the compiler writes and the engine, optimizer,
 // simulator and server read. Hand-written (the config types are generated from
 // schema/v1); schema/v1/bundle.schema.json describes the same shape for other tools.
 //

@@ -1,5 +1,6 @@
 // What every command receives: where to write, where it runs, and the common flags
-// (SPEC §10). Commands never touch process.* directly, so tests drive the CLI in-process.
+// (docs/cli.md#common-flags). Commands never touch process.* directly, so tests drive the
+// CLI in-process.
 import type { Command } from 'commander';
 import type { ExitCode } from '../errors.js';
 
@@ -35,9 +36,22 @@ export interface CommandContext {
  * --debug are added for it); `run` gets the parsed options and returns the exit code.
  * Throw `UserError` for usage/input (2) or external failures (3).
  */
+export interface CommandExample {
+  /** What the example does, in a few words (printed as a `#` comment above it). */
+  why: string;
+  /** The command line, starting with `offerops`. docs/cli.md shows it too, where it runs. */
+  command: string;
+}
+
 export interface CommandDefinition {
   name: string;
   summary: string;
+  /** The longer text of `offerops <command> --help` (default: the summary). */
+  description?: string;
+  /** Shown at the end of `--help`; every command has at least one (test/cli/help.test.ts). */
+  examples?: readonly CommandExample[];
+  /** The common flags that mean nothing for this command: `{config: false}` leaves out --config. */
+  common?: { config?: boolean; json?: boolean };
   configure: (command: Command) => void;
   run: (options: Record<string, unknown>, context: CommandContext, args: string[]) => Promise<ExitCode>;
 }

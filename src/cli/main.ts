@@ -1,16 +1,51 @@
 // The offerops CLI: parses flags with commander, runs one command, and maps errors to
-// exit codes in exactly one place (SPEC §10): 0 ok, 1 problems found, 2 usage or input
-// errors, 3 an external system failed. Stack traces only with --debug.
-import { Command, CommanderError } from 'commander';
+// exit codes in exactly one place (docs/cli.md#exit-codes): 0 ok, 1 problems found, 2
+// usage or input errors, 3 an external system failed. Stack traces only with --debug.
+// Help is uniform: every command lists its examples, and defaults read as users type them.
+import { Command, CommanderError, type Option } from 'commander';
 import { UserError, type ExitCode } from '../errors.js';
 import { commands } from './commands.js';
-import type { CliIO, CommandContext, CommonOptions } from './context.js';
+import type { CliIO, CommandContext, CommandExample, CommonOptions } from './context.js';
 import { packageVersion } from './version.js';
 
+/**
+ * Thrown by `stdoutReady` once the reader of stdout has gone away (`offerops sample | head`):
+ * the rest of the output has nowhere to go, so the command stops quietly with exit 0.
+ */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('stdout was closed by its reader');
+    this.name = 'OutputClosedError';
+  }
+}
+
 export function processIO(): CliIO {
+  const out = process.stdout;
+  let failure: Error | null = null;
+  // Without a listener, a write to a pipe whose reader has exited (EPIPE) is an unhandled
+  // 'error' event: a crash with a stack trace. With one, further writes are dropped and the
+  // streaming commands learn of it through stdoutReady.
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    failure ??= error.code === 'EPIPE' ? new OutputClosedError() : new UserError(`cannot write to stdout: ${error.message}`, 3);
+  });
   return {
-    stdout: (text) => void process.stdout.write(text),
-    stdoutReady: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
+    stdout: (text) => {
+      if (failure === null) out.write(text);
+    },
+    stdoutReady: async () => {
+      if (failure === null && out.writableNeedDrain) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            out.off('drain', done);
+            out.off('close', done);
+            resolve();
+          };
+          out.on('drain', done);
+          out.on('close', done);
+        });
+      }
+      if (failure !== null) throw failure;
+    },
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     env: process.env,
@@ -28,13 +63,20 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
+  program.addHelpText(
+    'after',
+    `\nExamples:\n  offerops start\n  offerops validate --format github\n  offerops compile --out build/bundle.json\n  offerops <command> --help\n\nDocumentation: ${DOCS_URL_HINT}\n`,
+  );
   for (const definition of commands) {
-    const command = program.command(definition.name).summary(definition.summary).description(definition.summary);
+    const command = program.command(definition.name).summary(definition.summary).description(definition.description ?? definition.summary);
     definition.configure(command);
+    // --config and --json only where they mean something (serve reads a bundle, not config/).
+    if (definition.common?.config !== false) command.option('--config <dir>', 'directory the config is read from', 'config');
+    if (definition.common?.json !== false) command.option('--json', 'machine-readable output on stdout');
+    command.option('--debug', 'show stack traces for internal errors');
+    honestDefaults(command.options as readonly Option[]);
+    if (definition.examples && definition.examples.length > 0) command.addHelpText('after', formatExamples(definition.examples));
     command
-      .option('--config <dir>', 'directory the config is read from', 'config')
-      .option('--json', 'machine-readable output on stdout', false)
-      .option('--debug', 'show stack traces for internal errors', false)
       .exitOverride()
       .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
       .action(async (...actionArgs: unknown[]) => {
@@ -58,7 +100,30 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
   }
 }
 
+const DOCS_URL_HINT = 'README.md and docs/cli.md in the offerops repository';
+
+/**
+ * Defaults as a user would type them: `(default: 8080)`, not `(default: "8080")`; no
+ * `(default: false)` on a flag that is simply off unless given.
+ */
+function honestDefaults(options: readonly Option[]): void {
+  for (const option of options) {
+    if (option.defaultValue === false && option.isBoolean()) option.defaultValue = undefined;
+    else if (typeof option.defaultValue === 'string' && option.defaultValueDescription === undefined) option.defaultValueDescription = option.defaultValue;
+  }
+}
+
+/** The help's example section: one command per entry, a `# why` comment line above it. */
+export function formatExamples(examples: readonly CommandExample[]): string {
+  const lines = ['', 'Examples:'];
+  for (const example of examples) {
+    lines.push(`  # ${example.why}`, `  ${example.command}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 function reportError(error: unknown, io: CliIO, debug: boolean): ExitCode {
+  if (error instanceof OutputClosedError) return 0;
   if (error instanceof CommanderError) {
     // --help and --version exit through here with code 0; everything else is usage.
     return error.exitCode === 0 ? 0 : 2;
@@ -74,7 +139,7 @@ function reportError(error: unknown, io: CliIO, debug: boolean): ExitCode {
   return 1;
 }
 
-/** Tokens from the environment never appear in output (SPEC §12). */
+/** Tokens from the environment never appear in output (docs/runtime-api.md#logs). */
 export function redactSecrets(text: string, env: Record<string, string | undefined>): string {
   let out = text;
   for (const [name, value] of Object.entries(env)) {

@@ -1,4 +1,4 @@
-// The compiler (SPEC §4): a validated config model → the canonical bundle body. Pure and
+// The compiler (docs/bundle-format.md): a validated config model → the canonical bundle body. Pure and
 // deterministic: every collection is ordered by name (or by the precedence the language
 // defines), defaults are filled, references resolved, smart lists expanded, rules
 // indexed by channel and zone. File layout, YAML style and document order do not matter.

@@ -1,4 +1,4 @@
-// The document kinds of the config language (SPEC §2) and where their schemas live.
+// The document kinds of the config language (docs/config-language.md) and where their schemas live.
 export const configKinds = ['Channel', 'Offer', 'OfferList', 'Segment', 'Strategy', 'OptimizationPolicy'] as const;
 export type ConfigKind = (typeof configKinds)[number];
 export type DocumentKind = ConfigKind | 'Environment';

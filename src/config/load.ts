@@ -1,10 +1,11 @@
-// Reads every .yaml/.yml file under a config directory (SPEC §2, §3): several documents
-// per file, positions kept. Hostile input is refused with a located problem, never a
-// crash or a hang: syntax errors, duplicate keys, alias bombs, `__proto__` /
-// `constructor` / `prototype` keys, oversized files, invalid UTF-8, tab indentation.
+// Reads every .yaml/.yml file under a config directory (docs/config-language.md,
+// docs/validation.md#hostile-input): several documents per file, positions kept. Hostile
+// input is refused with a located problem, never a crash or a hang: syntax errors,
+// duplicate keys, alias bombs, `__proto__` / `constructor` / `prototype` keys, oversized
+// files, invalid UTF-8, tab indentation, collections nested too deep.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import { Composer, isMap, isScalar, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
 import { UserError } from '../errors.js';
 import { makeProblem, type Problem, type ProblemSlug } from './problem.js';
 import { SourceFile, type LoadedDocument } from './source.js';
@@ -25,6 +26,8 @@ export interface LoadedConfig {
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_ALIAS_COUNT = 100;
+/** Collections nested deeper than this are refused before they are composed. */
+export const MAX_NESTING_DEPTH = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const yamlErrorRule: Record<string, ProblemSlug> = {
@@ -101,9 +104,20 @@ export function parseYamlFile(file: string, bytes: Uint8Array, maxFileBytes = DE
   }
   const lineCounter = new LineCounter();
   const source = new SourceFile(file, text, lineCounter);
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  // parseAllDocuments returns an EmptyStream (no documents) for an empty file.
-  const docs: Document.Parsed[] = Array.isArray(parsed) ? parsed : [];
+  // Two steps instead of parseAllDocuments: the CST parser is iterative, the composer that
+  // builds nodes from it is recursive. The composer catches its own stack overflow and keeps
+  // running at the very edge of the stack, where V8 may abort the whole process
+  // ("RegExpCompiler Allocation failed") as soon as a regular expression is compiled there.
+  // So the nesting depth is measured on the CST first, and a file too deep is never composed.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  const tooDeep = firstCollectionTooDeep(tokens, MAX_NESTING_DEPTH);
+  if (tooDeep !== null) {
+    problems.push(
+      makeProblem('nesting-limit', 'error', `collections are nested more than ${MAX_NESTING_DEPTH} levels deep here; config documents never need that many`, file, source.span(tooDeep, tooDeep + 1), ''),
+    );
+    return { documents: [], problems };
+  }
+  const docs: Document.Parsed[] = Array.from(new Composer({ prettyErrors: false, uniqueKeys: true, strict: true }).compose(tokens));
   const documents: LoadedDocument[] = [];
   docs.forEach((doc, index) => {
     let broken = false;
@@ -145,6 +159,32 @@ export function parseYamlFile(file: string, bytes: Uint8Array, maxFileBytes = DE
     documents.push({ source, index, value, yaml: doc });
   });
   return { documents, problems };
+}
+
+/**
+ * The offset of the first collection (mapping or sequence, block or flow) nested deeper than
+ * `limit`, counting the document's top-level collection as 1; null when none is. Walks the
+ * CST with an explicit stack, so hostile depth cannot overflow the call stack here either.
+ */
+export function firstCollectionTooDeep(tokens: readonly CST.Token[], limit: number): number | null {
+  let first: number | null = null;
+  const stack: Array<[CST.Token, number]> = tokens.map((token) => [token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (token.type === 'document') {
+      if (token.value) stack.push([token.value, depth]);
+    } else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > limit) {
+        if (first === null || token.offset < first) first = token.offset;
+        continue;
+      }
+      for (const item of token.items) {
+        if ('key' in item && item.key) stack.push([item.key, depth + 1]);
+        if ('value' in item && item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return first;
 }
 
 /** Offset of the first byte that breaks UTF-8 (overlongs, surrogates and > U+10FFFF included). */

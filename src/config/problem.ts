@@ -1,4 +1,4 @@
-// Problems: every finding about user input is data with a location (SPEC §3).
+// Problems: every finding about user input is data with a location (docs/validation.md).
 // Validators return lists of problems; only programming errors throw.
 
 export type Severity = 'error' | 'warning';
@@ -13,6 +13,7 @@ export const problemCodes = {
   'invalid-utf8': 'OO006',
   'tab-indentation': 'OO007',
   'unreadable-file': 'OO008',
+  'nesting-limit': 'OO009',
   envelope: 'OO100',
   schema: 'OO101',
   'unknown-reference': 'OO201',

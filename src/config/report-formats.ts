@@ -1,4 +1,4 @@
-// Problem output formats (SPEC §3): text with a code frame, json, GitHub workflow
+// Problem output formats (docs/validation.md#formats): text with a code frame, json, GitHub workflow
 // commands (inline annotations on the PR), and SARIF 2.1.0 for code-scanning tools.
 import { problemCodes, type Problem } from './problem.js';
 

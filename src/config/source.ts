@@ -1,5 +1,5 @@
 // A loaded YAML document with its positions: turns a JSON path inside the document into
-// the file:line:column of the offending node (SPEC §3), using the yaml package's node
+// the file:line:column of the offending node (docs/validation.md), using the yaml package's node
 // ranges and LineCounter (STYLE: yaml `doc.getIn(path, true)` + `range`).
 import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, Scalar } from 'yaml';
 import type { Location } from './problem.js';

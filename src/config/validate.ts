@@ -1,4 +1,4 @@
-// The validator (SPEC §3): envelope, schema per kind, then every cross-document rule.
+// The validator (docs/validation.md): envelope, schema per kind, then every cross-document rule.
 // All problems are collected (never the first only); only programming errors throw.
 import { API_VERSION, configKinds, isConfigKind, type ConfigKind } from './kinds.js';
 import type { LoadedConfig } from './load.js';

@@ -1,4 +1,4 @@
-// Arbitration (SPEC §5 steps 5 and 7): one entry per offer, the highest score winning and
+// Arbitration (docs/decisions.md#the-steps, steps 5 and 7): one entry per offer, the highest score winning and
 // a tie going to the rule that comes first (lower precedence: strategies in name order,
 // rules as written); then the ranking, score descending, offer name ascending.
 //

@@ -1,4 +1,4 @@
-// The audience member's inputs (SPEC §5): the profile against the audience level's
+// The audience member's inputs (docs/decisions.md#the-steps, step 2): the profile against the audience level's
 // declared attributes, the session against the channel's session attributes. Undeclared
 // fields are ignored; a declared field of the wrong type is an input error naming it
 // (`profile.age`, `session.device`).

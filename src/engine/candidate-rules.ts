@@ -1,4 +1,4 @@
-// Candidate rules and their offers (SPEC §5 steps 3–5). For each rule of the point's zone,
+// Candidate rules and their offers (docs/decisions.md#the-steps, steps 3–5). For each rule of the point's zone,
 // in precedence order:
 //   enabled → inside its effective..expires → member of its segment (if any) →
 //   its offers inside their own effective..expires → eligibility per offer (it sees

@@ -1,4 +1,4 @@
-// Loading a bundle into the engine (SPEC §4 "compiled once when loaded", §5): every CEL
+// Loading a bundle into the engine (docs/bundle-format.md, docs/decisions.md#performance): every CEL
 // expression is compiled exactly once, dates become day numbers, names become indexes,
 // and each interaction point gets its candidate rules in precedence order, so a decision
 // does no parsing, no name lookups by string in its hot loop and no date parsing.
@@ -98,7 +98,7 @@ export interface ScoreSplitTerms {
 /** Per offer index: 1 when the offer is in scope. null = every offer. */
 export type OfferScope = Uint8Array | null;
 
-/** Capacity rules need every customer's contacts: batch-only (SPEC §5 step 6). */
+/** Capacity rules need every customer's contacts: batch-only (docs/decisions.md#realtime-policies). */
 type CapacityRuleType = 'offerCapacity' | 'customCapacity';
 export type RealtimeRuleType = Exclude<PolicyRuleType, CapacityRuleType>;
 

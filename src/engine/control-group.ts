@@ -1,4 +1,4 @@
-// Control groups (SPEC §5 step 4): a stable hash of (channel, rule, audienceId) into
+// Control groups (docs/decisions.md#control-group-hash): a stable hash of (channel, rule, audienceId) into
 // 0..9999; a member whose bucket is below `percent × 100` is in the rule's control group.
 //
 // The hash, documented in docs/decisions.md so other systems can reproduce it:
@@ -58,12 +58,12 @@ export function controlGroupBucketFromSeed(seed: number, audienceId: string): nu
   return mix32(fnv1aUpdate(seed, audienceId)) % 10000;
 }
 
-/** hash(channel, rule, audienceId) in 0..9999 (SPEC §5 step 4). */
+/** hash(channel, rule, audienceId) in 0..9999 (docs/decisions.md#control-group-hash). */
 export function controlGroupBucket(channel: string, rule: string, audienceId: string): number {
   return controlGroupBucketFromSeed(controlGroupSeed(channel, rule), audienceId);
 }
 
-/** Buckets below this are in the control group: bucket < percent × 100 (SPEC §5), percent
+/** Buckets below this are in the control group: bucket < percent × 100 (docs/decisions.md#control-group-hash), percent
  *  may have decimals (12.4 → buckets 0..12); the epsilon keeps float noise from adding a bucket. */
 export function controlGroupThreshold(percent: number): number {
   return Math.max(0, Math.ceil(percent * 100 - 1e-9));

@@ -1,5 +1,5 @@
 // Whole UTC days as integers (days since 1970-01-01): decisions compare dates as day
-// numbers, never as Date objects or strings (SPEC §5, §6: dates are ISO YYYY-MM-DD, UTC).
+// numbers, never as Date objects or strings (docs/cli.md#dates-and---at: dates are ISO YYYY-MM-DD, UTC).
 import { parseIsoDate } from '../expr/environment.js';
 
 const MS_PER_DAY = 86_400_000;

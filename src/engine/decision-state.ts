@@ -1,4 +1,4 @@
-// What one decision carries through its steps (SPEC §5): the member, the decision day,
+// What one decision carries through its steps (docs/decisions.md#the-steps): the member, the decision day,
 // the CEL evaluation context and the errors found so far. Built once per decision and
 // passed to each step, so the steps stay plain functions.
 import type { DecisionError } from './types.js';

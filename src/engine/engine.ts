@@ -1,4 +1,4 @@
-// The decision engine (SPEC §5): a pure library. A bundle is loaded once (digest and
+// The decision engine (docs/decisions.md): a pure library. A bundle is loaded once (digest and
 // format verified, every expression compiled), then each decision takes a request and
 // returns a Decision: no IO, no clock (the decision day is an input), no randomness
 // (control groups are a stable hash). A decision never throws for bad data: input
@@ -11,7 +11,7 @@
 // error-risk.ts (when a decision must also run the exhaustive pass for its errors),
 // candidate-rules.ts + arbitration.ts (the exhaustive pass: explanations and errors),
 // suppression.ts, realtime-policy.ts, explain.ts, treatment-code.ts; this file wires
-// them in SPEC order.
+// them in the order of docs/decisions.md#the-steps.
 import { parseBundle } from '../bundle/bundle.js';
 import type { Bundle } from '../bundle/types.js';
 import { didYouMean } from '../config/problem.js';
@@ -209,7 +209,7 @@ class DecisionEngine implements Engine {
     const rawSession = raw['session'];
     if (!segments.converted || segments.rawProfile !== rawProfile || segments.rawSession !== rawSession) {
       // New inputs: the memoised rankings (eligibility, scores) were computed from the old
-      // ones. Segment membership stays cached until a resegment event (SPEC §5 step 2).
+      // ones. Segment membership stays cached until a resegment event (docs/decisions.md#segment-membership-and-the-session-cache).
       if (segments.converted) segments.walks.clear();
       const profile = convertProfile(level, rawProfile, audienceId);
       const session = convertSession(channel, rawSession);
@@ -316,7 +316,7 @@ class DecisionEngine implements Engine {
 
   /**
    * The errors of a decision that may have met an expression failure: those of an exhaustive
-   * pass over every rule of the zone (SPEC §5 steps 2–5, in precedence order), then those of
+   * pass over every rule of the zone (docs/decisions.md#the-steps, steps 2–5, in precedence order), then those of
    * suppression and policies, so `errors` never depends on how far the walk went.
    */
   private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo): DecisionError[] {

@@ -1,4 +1,4 @@
-// Can this member's decision at this zone meet a run-time expression failure (SPEC §5
+// Can this member's decision at this zone meet a run-time expression failure (docs/decisions.md#run-time-expression-failures
 // step 2: "an expression that fails at run time is false … and is reported")? A decision
 // reports the failures of every rule of the zone, also of rules whose offers could never
 // reach the response; the lazy walk (ranked-walk.ts) does not evaluate those. So when a

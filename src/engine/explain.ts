@@ -1,4 +1,4 @@
-// Explanations (SPEC §5 step 8): for every (rule, offer) a decision considered, why the
+// Explanations (docs/decisions.md#explanations): for every (rule, offer) a decision considered, why the
 // offer was chosen or dropped. Built only when a request asks for it; the reasons are
 // short sentences in the author's words, with the rule, segment, policy rule and rank.
 import type { CompiledOffer, CompiledRule, CompiledSegment } from './compiled-bundle.js';
@@ -39,7 +39,7 @@ export const reasons = {
   scoreFailed: (rule: CompiledRule, message: string) => `scoreExpression of rule '${rule.name}' could not be evaluated (${message}); counted as no score`,
   duplicate: (winner: string, winnerScore: number, score: number) =>
     winnerScore > score ? `rule '${winner}' gives this offer a higher score (${winnerScore} > ${score})` : `rule '${winner}' gives this offer the same score (${score}) and comes first`,
-  chosen: (rank: number, score: number) => `chosen: ranked ${ordinal(rank)} with score ${score}`,
+  chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
   rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${limit} offer${limit === 1 ? '' : 's'} ${limit === 1 ? 'is' : 'are'} returned`,
   policy: (policy: string, rule: string, type: string, detail: string) => `policy '${policy}' rule '${rule}' (${type}): ${detail}`,
 };

@@ -1,6 +1,6 @@
-// What a compiled rule expression reads (SPEC §2: eligibility and scoreExpression see
+// What a compiled rule expression reads (docs/config-language.md#types-and-expressions: eligibility and scoreExpression see
 // `profile`, `session`, `now`, `inSegment()` and `offer`). The engine uses it when a
-// bundle loads (SPEC §4 "compiled once when loaded") to decide what can be computed
+// bundle loads (docs/bundle-format.md: "compiled once when a runtime loads the bundle") to decide what can be computed
 // once per (rule, offer) at load, what once per member, and what per (member, offer):
 // - an expression that reads no member input (no profile, session, now, inSegment) is
 //   a function of the offer alone: evaluated at load for every (rule, offer);

@@ -1,4 +1,4 @@
-// The member's history as a decision reads it (SPEC §5, §6 history format): only the
+// The member's history as a decision reads it (docs/decisions.md#history, docs/file-formats.md#history): only the
 // member's own rows, only rows dated on or before the decision day (a decision never
 // sees the future, which keeps simulations at a past date honest), each resolved once:
 // day number, offer index, event, package (`customerId|channel|date` when absent).
@@ -35,7 +35,7 @@ export interface MemberHistory {
 
 const events: Record<string, MemberEvent['event']> = { contact: CONTACT, accept: ACCEPT, reject: REJECT };
 
-/** The package of a contact that names none: one interruption per customer, channel and day (SPEC §6). */
+/** The package of a contact that names none: one interruption per customer, channel and day (docs/file-formats.md#history). */
 export function defaultPackage(customerId: string, channel: string, date: string): string {
   return customerId + '|' + channel + '|' + date;
 }

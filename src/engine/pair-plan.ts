@@ -1,6 +1,7 @@
-// The (rule, offer) pairs of each zone, prepared once when a bundle loads (SPEC §4
-// "compiled once when loaded", §5 steps 3–5), so that a decision can visit them best
-// first and stop early (ranked-walk.ts) instead of evaluating every rule.
+// The (rule, offer) pairs of each zone, prepared once when a bundle loads
+// (docs/decisions.md#performance; steps 3–5 of docs/decisions.md#the-steps), so that a
+// decision can visit them best first and stop early (ranked-walk.ts) instead of
+// evaluating every rule.
 //
 // For every enabled rule of the zone and every offer it gives (lists expanded):
 // - the days the pair is live: its rule's and its offer's effective..expires intersected
@@ -13,7 +14,7 @@
 //   every pair of that expression; one of the form `offerPart ± memberPart` has its
 //   offer half evaluated here; any other is evaluated per (member, offer).
 // The pairs go into streams, each sorted so its first unvisited pair is its best:
-//   STATIC  score desc, offer name asc, precedence asc (the ranking order of SPEC §5 step 7
+//   STATIC  score desc, offer name asc, precedence asc (the ranking order of docs/decisions.md#the-steps, step 7
 //           with step 5's tie-break);
 //   MEMBER  one per expression: offer asc, precedence asc (all its pairs share one score);
 //   SPLIT   one per expression: offer half desc (the member half is added per decision:

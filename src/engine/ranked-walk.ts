@@ -1,10 +1,10 @@
-// The ranking of one decision, produced lazily best first (SPEC §5 steps 2–5 and 7): the
+// The ranking of one decision, produced lazily best first (docs/decisions.md#the-steps, steps 2–5 and 7): the
 // response loop (engine.ts) asks for the next offer only while it still needs one, so a
 // decision evaluates segments, eligibility and scores only for the (rule, offer) pairs
 // that can still reach the response, not for every rule of the zone.
 //
 // The zone's pairs come in sorted streams (pair-plan.ts). Each step takes the best head
-// over all streams by (score desc, offer name asc, rule precedence asc) — the SPEC order
+// over all streams by (score desc, offer name asc, rule precedence asc) — the order of docs/decisions.md#the-steps
 // of the ranking with the tie-break of "one entry per offer" — where a SPLIT head's score
 // is its exact upper bound and an EAGER head's is +∞. A pair is then checked:
 //   its offer already has its entry → skipped (it could only lose: same or lower key);
@@ -219,7 +219,7 @@ export class RankedWalk {
     return true;
   }
 
-  /** In the rule's control group? Records the rule the first time (SPEC §5 step 4). */
+  /** In the rule's control group? Records the rule the first time (docs/decisions.md#the-steps, step 4). */
   private heldOut(precedence: number): boolean {
     const rule = this.rules[precedence]!;
     if (rule.controlThreshold === 0) return false;
@@ -231,7 +231,7 @@ export class RankedWalk {
     return true;
   }
 
-  /** The rule's segment and eligibility for this pair (SPEC §5 step 3); dates are checked by the caller. */
+  /** The rule's segment and eligibility for this pair (docs/decisions.md#the-steps, step 3); dates are checked by the caller. */
   private eligible(precedence: number, offer: number): boolean {
     const state = this.state!;
     const rule = this.rules[precedence]!;

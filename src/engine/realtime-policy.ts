@@ -1,4 +1,4 @@
-// Realtime optimization policies (SPEC §5 step 6, §6): for policies with `realtime: true`
+// Realtime optimization policies (docs/decisions.md#realtime-policies): for policies with `realtime: true`
 // on the decision's channel, the per-customer rules are enforced against the member's
 // history plus the offers already chosen in this response. An offer is dropped when
 // adding it would break a rule; offerCapacity and customCapacity are batch-only (they

@@ -1,4 +1,4 @@
-// Segment membership (SPEC §5 step 2): evaluated lazily, only for the segments a
+// Segment membership (docs/decisions.md#segment-membership-and-the-session-cache): evaluated lazily, only for the segments a
 // decision needs (a rule's segment, a policy rule's segment, inSegment()), and memoised
 // per session in a SegmentCache until the caller drops it (a `resegment` event). An
 // expression that fails at run time (a missing attribute) makes the member not a member

@@ -1,4 +1,4 @@
-// Offer suppression (SPEC §2 Offer.suppression, §5 step 6), per customer against the
+// Offer suppression (docs/decisions.md#suppression), per customer against the
 // member's history up to the decision day:
 // - afterAccept: never again once accepted (any accept row of the offer);
 // - maxRejects: suppressed once rejected that many times;

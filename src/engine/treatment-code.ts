@@ -1,11 +1,11 @@
-// Treatment codes (SPEC §9): the string a touchpoint echoes back with an event so the
+// Treatment codes (docs/decisions.md#treatment-codes): the string a touchpoint echoes back with an event so the
 // event is tied to the offer shown. A code is stable for (bundle digest, channel,
 // interaction point, rule, offer) and readable:
 //
 //   <first 12 hex digits of the bundle digest>.<channel>.<interaction point>.<rule>.<offer>
 //
 // e.g. `3f9a1c0b7d2e.web.home-hero.hv-gold-upgrade.gold-card`. Names never contain a
-// dot (SPEC §2 name pattern), so the code splits unambiguously.
+// dot (docs/config-language.md#the-envelope, name pattern), so the code splits unambiguously.
 import type { Bundle, BundleTreatmentRule } from '../bundle/types.js';
 
 export interface TreatmentCodeParts {

@@ -1,7 +1,7 @@
-// The decision engine's public contract (SPEC §5): what a decision takes and returns.
+// The decision engine's public contract (docs/decisions.md): what a decision takes and returns.
 // The engine is pure: the caller supplies the bundle, history and decision time.
 
-/** One row of a member's contact/response history (SPEC §6 history format). */
+/** One row of a member's contact/response history (docs/file-formats.md#history). */
 export interface HistoryRow {
   customerId: string;
   offer: string;

@@ -1,4 +1,4 @@
-// Parse and type-check one expression against its environment (SPEC §2): syntax and
+// Parse and type-check one expression against its environment (docs/config-language.md#types-and-expressions): syntax and
 // type errors come back with the character range inside the expression, which the
 // validator maps onto the YAML file.
 import { ParseError } from '@marcbachmann/cel-js';

@@ -1,4 +1,4 @@
-// Enum literals (SPEC §2 attribute `enum`): an expression that compares an enum attribute
+// Enum literals (docs/config-language.md#types-and-expressions, attribute `enum`): an expression that compares an enum attribute
 // with a value outside its enum (`profile.tier == "platinium"`) type-checks, yet can never
 // be true — almost always a typo. This finds such literals in `==`, `!=` and `in [..]`
 // comparisons against `profile.<attr>` / `session.<attr>`, and in `"x" in profile.<list>`

@@ -1,4 +1,4 @@
-// The CEL environments of the config language (SPEC §2): which variables each kind of
+// The CEL environments of the config language (docs/config-language.md#types-and-expressions): which variables each kind of
 // expression sees, with the types the config declares, and the conversion of plain JSON
 // values (profiles, offers, contacts) into the values CEL expects (int → BigInt,
 // date → timestamp). Validation type-checks against these environments; the engine
@@ -113,7 +113,7 @@ export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape 
     env = env.registerVariable({ name: 'offer', schema: { ...offerSchema } });
   }
   if (kind === 'contactWhere') {
-    // Proposed contacts may carry any extra columns (SPEC §6), so `contact` is dynamic.
+    // Proposed contacts may carry any extra columns (docs/file-formats.md#proposed-contacts), so `contact` is dynamic.
     env = env.registerVariable('contact', 'map<string, dyn>');
   }
   return env;
@@ -241,7 +241,7 @@ function describeEnum(allowed: readonly (string | number)[]): string {
 
 /**
  * A profile (or session) as CEL sees it: declared fields converted, undeclared ones
- * ignored (SPEC §5), missing ones left absent (an expression reading them fails at
+ * ignored (docs/decisions.md#the-steps, step 2), missing ones left absent (an expression reading them fails at
  * run time and counts as false). `idField` is always a string.
  */
 // Declarations are long-lived (a loaded bundle's); their entries are listed once.

@@ -1,4 +1,4 @@
-// A fast evaluator for a common subset of CEL (SPEC §2, §11 "≥ 50,000 decisions/s"),
+// A fast evaluator for a common subset of CEL (docs/decisions.md#performance; docs/benchmarks.md#targets: ≥ 50,000 decisions/s),
 // used in front of cel-js with identical results by construction. When an expression
 // loads, its cel-js AST is translated into plain JS closures, but only when every node
 // is one the subset handles exactly: field reads of the typed `profile`, `session` and

@@ -1,4 +1,4 @@
-// Reading contact/response history files (SPEC §6 history format): CSV with a header,
+// Reading contact/response history files (docs/file-formats.md#history): CSV with a header,
 // or NDJSON (one JSON object per line). Columns: customerId, offer, channel, date, and
 // optionally package and event (`contact` default, `accept`, `reject`); other columns
 // are ignored. Every error names file:line:column. Used by `offerops decide`, the

@@ -1,4 +1,4 @@
-// Activity of the global capacity windows (SPEC §6 offerCapacity, customCapacity) for a
+// Activity of the global capacity windows (docs/optimization-semantics.md#the-ten-rules: offerCapacity, customCapacity) for a
 // chosen set: per window the sum of coefficients of the chosen rows, kept up to date as
 // rows are added and removed, so the repair and the fill check a row in O(windows of its day).
 import type { GlobalPart, Model } from './model.js';

@@ -1,4 +1,4 @@
-// One customer's share of the problem (SPEC §6 per-customer rules): the customer's
+// One customer's share of the problem (docs/optimization-semantics.md#the-ten-rules, the per-customer ones): the customer's
 // candidate rows and the rules that only look at this customer — count caps in rolling
 // windows, distinct-package caps, pairs that cannot both be chosen, rows that need
 // another row, and minimums. The per-customer solver, the repair and the final check

@@ -1,4 +1,4 @@
-// Days as integers (SPEC §6 rolling windows): ISO `YYYY-MM-DD` ↔ whole UTC days since
+// Days as integers (docs/optimization-semantics.md#windows): ISO `YYYY-MM-DD` ↔ whole UTC days since
 // 1970-01-01, so windows are integer ranges and typed arrays can hold them.
 const MS_PER_DAY = 86_400_000;
 

@@ -1,4 +1,4 @@
-// Exact answers for small inputs (SPEC §6 "upper bound"): the whole problem as a MIP
+// Exact answers for small inputs (docs/optimization-semantics.md#objective-and-bound): the whole problem as a MIP
 // (or its LP relaxation, for the bound) solved by HiGHS. HiGHS blocks while it solves,
 // so it runs in a worker thread that is ended after every solve (LIBRARIES.md: ~1 M
 // variables is its memory ceiling; callers only send small models).

@@ -1,4 +1,4 @@
-// The naive reference the benchmark compares against (SPEC §11): every proposed contact
+// The naive reference the benchmark compares against (docs/benchmarks.md#optimize--benchoptimizebenchmjs): every proposed contact
 // in descending score order, kept when every rule still allows it. Same model and
 // checks as the optimizer, no prices and no minimum handling.
 import { CapacityState } from './capacity-state.js';

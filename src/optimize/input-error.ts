@@ -1,4 +1,4 @@
-// An input problem the optimizer core finds in data it was given (SPEC §6): it names
+// An input problem the optimizer core finds in data it was given (docs/optimization.md#running-it): it names
 // the input, the row and the column, so the CLI can turn it into file:line:column.
 import { UserError } from '../errors.js';
 

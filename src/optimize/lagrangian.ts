@@ -1,4 +1,4 @@
-// Capacity prices by Lagrangian relaxation (SPEC §6 algorithm): the global capacity
+// Capacity prices by Lagrangian relaxation (docs/optimization.md#how-it-works): the global capacity
 // windows are priced, every customer then solves its own subproblem on reduced scores
 // (score − Σ price × coefficient), and prices move by subgradient steps toward clearing
 // each window. Prices are first estimated on a sample of customers with scaled

@@ -1,4 +1,4 @@
-// Local search after the greedy fill (SPEC §6 algorithm, docs/optimization.md "Local
+// Local search after the greedy fill (docs/optimization.md#how-it-works, "Local
 // search"): moves that add one unchosen contact and make room for it — dropping the
 // chosen contacts that block it (a conflicting contact, one of a full cap, a package of
 // a full package cap, the cheapest contacts of a full capacity window, or adding

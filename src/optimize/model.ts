@@ -1,4 +1,4 @@
-// The optimizer's internal model (SPEC §6): proposed rows, history and customers as
+// The optimizer's internal model (docs/optimization.md#how-it-works): proposed rows, history and customers as
 // integer ids in typed arrays, rows grouped by customer and sorted by day, and every
 // policy rule compiled by its handler (src/optimize/rules/) into row filters,
 // per-customer structures or global capacity constraints.

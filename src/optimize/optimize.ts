@@ -1,4 +1,4 @@
-// Contact optimization (SPEC §6): the library entry point. Builds the model, then either
+// Contact optimization (docs/optimization.md): the library entry point. Builds the model, then either
 // solves small inputs exactly with HiGHS or runs the scalable path — capacity prices by
 // Lagrangian relaxation, per-customer subproblems, repair and greedy fill — checks every
 // hard rule once more and reports objective, bound and gap.

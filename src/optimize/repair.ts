@@ -1,4 +1,4 @@
-// From prices to a feasible selection (SPEC §6 algorithm): every customer's subproblem
+// From prices to a feasible selection (docs/optimization.md#how-it-works): every customer's subproblem
 // on reduced scores (minimums weighted lexicographically), then a repair that drops the
 // lowest-value contacts from over-full capacity windows, a fill toward unmet minimums,
 // and a greedy fill in score order while every rule still holds.

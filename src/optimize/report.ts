@@ -1,4 +1,4 @@
-// The optimization report (SPEC §6 output): objective, bound and gap, per rule the
+// The optimization report (docs/optimization.md#the-report): objective, bound and gap, per rule the
 // contacts it removed and whether it binds, every unmet minimum with its window (and
 // customer), rows in and out.
 import { InternalError } from '../errors.js';
@@ -107,8 +107,8 @@ export function buildReport(input: ReportInput): OptimizeReport {
   const gap = upperBound === 0 ? 0 : Math.max(0, (upperBound - objective) / Math.abs(upperBound));
   return {
     policy: model.problem.policy,
-    objective,
-    upperBound,
+    objective: reportedSum(objective),
+    upperBound: reportedSum(upperBound),
     boundMethod: input.boundMethod,
     gap,
     method: input.method,
@@ -122,4 +122,14 @@ export function buildReport(input: ReportInput): OptimizeReport {
     peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024),
     iterations: input.iterations,
   };
+}
+
+/**
+ * A sum as the report gives it: 12 significant digits. Scores are decimals that binary
+ * floating point holds only approximately, so a sum of many carries noise in its last
+ * digits (299781.93999999965 for 299781.94); rounding is monotone, so the bound stays at
+ * or above the objective.
+ */
+export function reportedSum(value: number): number {
+  return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(12));
 }

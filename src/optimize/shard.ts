@@ -1,4 +1,4 @@
-// Beyond one machine (SPEC §6): customers are independent once capacity prices are
+// Beyond one machine (docs/optimization.md#beyond-one-machine-shards): customers are independent once capacity prices are
 // known, so a run can be split by a stable hash of the customer id. Each shard solves
 // its customers against its share of every capacity; a merge run over the union of the
 // shard outputs repairs what the shares did not foresee. Prices travel as JSON.

@@ -1,4 +1,4 @@
-// The per-customer subproblem (SPEC §6 algorithm): choose a customer's rows to maximise
+// The per-customer subproblem (docs/optimization.md#how-it-works): choose a customer's rows to maximise
 // the sum of reduced scores (score minus capacity prices) under the customer's own rules.
 // Solved exactly by depth-first branch and bound (include-first in score order, so the
 // first dive is the greedy answer); a node limit turns it into a heuristic whose bound

@@ -1,4 +1,4 @@
-// The optimizer's public contract (SPEC §6, docs/optimization-semantics.md): the problem
+// The optimizer's public contract (docs/optimization-semantics.md): the problem
 // it takes, its options, and the result with its report. Shared with the independent
 // feasibility checker used by the tests, so it changes only with that contract.
 import type { BundleBody, PolicyRuleType } from '../bundle/types.js';
@@ -36,7 +36,7 @@ export interface OptimizeOptions {
   exact?: 'auto' | 'never';
   seed?: number;
   onProgress?: (done: number, total: number, phase: string) => void;
-  /** Solve only the customers of one hash shard (SPEC §6 "beyond one machine"), with fixed prices. */
+  /** Solve only the customers of one hash shard (docs/optimization.md#beyond-one-machine-shards), with fixed prices. */
   shard?: { index: number; count: number };
   /** Capacity prices to start from (or, with `shard`, to use as they are). */
   prices?: CapacityPrices;

@@ -1,4 +1,4 @@
-// The last gate before output (SPEC §6 "maximums and exclusions are hard"): recount every
+// The last gate before output (docs/optimization-semantics.md#hard-and-soft): recount every
 // hard rule for the final selection from scratch. A violation here is a bug in the
 // optimizer, never something to write out: it throws InternalError.
 import { InternalError } from '../errors.js';

@@ -1,4 +1,4 @@
-// Rolling windows (SPEC §6, docs/optimization-semantics.md "Windows"): every window
+// Rolling windows (docs/optimization-semantics.md#windows): every window
 // [s, s+N−1] of N consecutive days, with history inside it counting. A window is
 // reduced to the proposed days it covers; windows covering the same days keep the
 // tightest bound, so a rule has at most (horizon + N) intervals to watch.

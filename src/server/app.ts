@@ -1,4 +1,4 @@
-// The runtime HTTP server (SPEC §9, §12): `createServer(options)` builds the fastify
+// The runtime HTTP server (docs/runtime-api.md): `createServer(options)` builds the fastify
 // instance with every route, without listening, so tests use `inject()` and the CLI
 // calls `listen()`. Decisions are pure calls into the engine; this module does the IO
 // around them: sessions, the history store, the clock, hot swaps, metrics, logs.
@@ -151,7 +151,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       info: {
         title: 'offerops runtime API',
         version: '1',
-        description: 'Sessions, offers and events for touchpoints; bundle, health and metrics for operators (SPEC §9).',
+        description: 'Sessions, offers and events for touchpoints; bundle, health and metrics for operators.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       tags: [
@@ -180,7 +180,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
         channel: body.channel,
         audienceLevel: body.audienceLevel,
         audienceId: body.audienceId,
-        // Undeclared fields are ignored by decisions (SPEC §5); a session keeps none of them.
+        // Undeclared fields are ignored by decisions (docs/decisions.md#the-steps); a session keeps none of them.
         profile: keepDeclared(profile, declared.profile),
         attributes: keepDeclared(attributes, declared.session),
       });
@@ -243,7 +243,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
       }
       const date = isoDay(now());
       const rows: HistoryRow[] = offer === null ? [] : logEvents.map((event) => ({ customerId: session.audienceId, offer, channel: session.channel, date, package: null, event }));
-      // 2xx only after the store has durably committed (SPEC §12).
+      // 2xx only after the store has durably committed (docs/runtime-api.md#history-store-and-durability).
       await history.append(rows);
       for (const row of rows) metrics.historyRowsWritten.inc({ event: row.event });
       metrics.events.inc({ channel: session.channel, event: declared.name });

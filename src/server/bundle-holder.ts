@@ -1,4 +1,4 @@
-// The bundle a runtime server serves, and its hot swap (SPEC §4, §9, §12). A new bundle
+// The bundle a runtime server serves, and its hot swap (docs/runtime-api.md#bundle-hot-swap). A new bundle
 // is verified (digest, format) and compiled into an engine before it replaces the old
 // one in a single assignment; a request reads `current` once when it starts and keeps
 // that engine, so it finishes on the bundle it started with. A bundle that is refused

@@ -1,4 +1,4 @@
-// The history store contract (SPEC §9, §12): where the runtime writes contact and response
+// The history store contract (docs/runtime-api.md#history-store-and-durability): where the runtime writes contact and response
 // events and reads a member's history back for suppression and realtime policies.
 // Implementations: SQLite (embedded default) and PostgreSQL. `append` resolves only once
 // the rows are durably committed: the server answers 2xx after that, so an acknowledged

@@ -1,4 +1,4 @@
-// Prometheus metrics for GET /metrics (SPEC §9), in a registry per server instance so
+// Prometheus metrics for GET /metrics (docs/runtime-api.md#metrics-get-metrics), in a registry per server instance so
 // several servers in one process (tests) do not share counters. Label values come only
 // from route patterns and from names the active bundle declares, never from raw input,
 // so a hostile client cannot grow the number of series.

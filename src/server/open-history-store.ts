@@ -1,4 +1,4 @@
-// `--history sqlite:FILE | postgres://…` → a history store (SPEC §10). Unknown schemes are
+// `--history sqlite:FILE | postgres://…` → a history store (docs/runtime-api.md#history-store-and-durability). Unknown schemes are
 // a usage error naming the accepted forms.
 import path from 'node:path';
 import type { HistoryStore } from './history-store.js';

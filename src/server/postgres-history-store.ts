@@ -1,5 +1,5 @@
 // The PostgreSQL history store (`--history postgres://…`), for several runtime servers
-// sharing one history. SPEC §9, §12. A commit returns after PostgreSQL has flushed its
+// sharing one history (docs/runtime-api.md#history-store-and-durability). A commit returns after PostgreSQL has flushed its
 // WAL (synchronous_commit on, the default), so an acknowledged event survives the server
 // process, and the database process, being killed.
 import pg from 'pg';

@@ -1,4 +1,4 @@
-// JSON Schemas of the runtime API (SPEC §9): fastify validates every request against
+// JSON Schemas of the runtime API (docs/runtime-api.md#the-api): fastify validates every request against
 // them, serialises responses with them, and @fastify/swagger turns them into the OpenAPI
 // description. Limits here keep one request small, which bounds session memory.
 

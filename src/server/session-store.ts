@@ -1,4 +1,4 @@
-// Runtime sessions (SPEC §9): who the touchpoint is talking to, with an idle TTL and a
+// Runtime sessions (docs/runtime-api.md#sessions-ttl-and-limits): who the touchpoint is talking to, with an idle TTL and a
 // bound on how many are held. The Map is kept in last-use order (a touched session moves
 // to the end), so expired sessions are always at its front and a sweep stops at the
 // first live one.

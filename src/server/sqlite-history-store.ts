@@ -1,4 +1,4 @@
-// The embedded history store: one SQLite file (better-sqlite3). SPEC §9, §12.
+// The embedded history store: one SQLite file (better-sqlite3), docs/runtime-api.md#history-store-and-durability.
 //
 // Durability: journal_mode=WAL with synchronous=FULL. In WAL mode a commit appends the
 // transaction to the -wal file; with FULL the WAL is fsync'ed before the commit returns.

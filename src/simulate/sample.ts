@@ -1,4 +1,4 @@
-// Synthetic audiences and proposed contacts (SPEC §7 `offerops sample`, §6 file formats):
+// Synthetic audiences and proposed contacts (docs/sample.md, docs/file-formats.md):
 // a reproducible sample generated from the attributes a channel's audience level
 // declares, and proposed contacts for it drawn from the bundle's offers.
 //
@@ -113,7 +113,7 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
 /** Log-uniform in [low, high]: many small amounts, few large ones, like money. */
 const logUniform = (random: Random, low: number, high: number): number => Math.exp(Math.log(low) + random.next() * (Math.log(high) - Math.log(low)));
 
-// Plausible ranges from the attribute's name (SPEC is silent; documented in docs/sample.md).
+// Plausible ranges from the attribute's name (documented in docs/sample.md#the-audience).
 const intRanges: [RegExp, number, number][] = [
   [/(?:^age|Age)(?![a-z])/, 18, 90],
   [/credit.?score/i, 300, 850],
@@ -200,7 +200,7 @@ export function* sampleAudience(plan: SamplePlan, options: AudienceOptions): Gen
   }
 }
 
-/** Columns of the proposed contacts (SPEC §6): the standard ones, then the policies' extra columns. */
+/** Columns of the proposed contacts (docs/file-formats.md#proposed-contacts): the standard ones, then the policies' extra columns. */
 export function proposedColumns(plan: SamplePlan): string[] {
   return ['customerId', 'offer', 'channel', 'date', 'score', 'cost', ...plan.extraColumns];
 }
@@ -259,7 +259,7 @@ export function* sampleProposedContacts(plan: SamplePlan, options: ProposedOptio
 }
 
 // ---------------------------------------------------------------------------
-// Formatting: NDJSON (lists as arrays) or CSV (lists as `a|b`, SPEC §6 convention)
+// Formatting: NDJSON (lists as arrays) or CSV (lists as `a|b`, docs/file-formats.md#csv-and-ndjson)
 
 export type SampleFormat = 'ndjson' | 'csv';
 

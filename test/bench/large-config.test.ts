@@ -1,4 +1,4 @@
-// The benchmark's large-config generator (SPEC §11) must give a config that validates
+// The benchmark's large-config generator (docs/benchmarks.md#targets) must give a config that validates
 // with no errors at any size, reproducibly: the compile benchmark measures nothing if
 // the config it compiles is rejected.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -58,7 +58,7 @@ describe('large config generator', () => {
     expect([...a.files]).not.toEqual([...c.files]);
   });
 
-  it('has the SPEC §11 sizes at scale 1', () => {
+  it('has the sizes of the targets at scale 1', () => {
     expect(largeConfigSize(1)).toEqual({ offers: 1000, segments: 500, rules: 20000, policies: 50 });
   });
 });

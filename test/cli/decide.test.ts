@@ -1,4 +1,4 @@
-// SPEC §10 `offerops decide`: flags, @file profile, CSV and NDJSON history, exit codes.
+// docs/cli.md#offerops-decide: flags, @file profile, CSV and NDJSON history, exit codes.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ afterAll(async () => {
 const decide = (args: string[]) => runCli(['decide', '--bundle', 'bundle.json', '--at', '2026-05-01', ...args], { cwd: root });
 
 describe('offerops decide', () => {
-  it('prints the decision as JSON in the §10 shape', async () => {
+  it('prints the decision as JSON in the shape docs/cli.md shows', async () => {
     const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--count', '3', '--json']);
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout);
@@ -67,6 +67,13 @@ describe('offerops decide', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('web / home-sidebar (zone home) on 2026-05-01 for c1:');
     expect(result.stderr).toContain('1. gold-card  score 80  rule hv');
+  });
+
+  it('says each explained outcome once in the human summary', async () => {
+    const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--audience-id', 'c1', '--explain']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('gold-card (rule hv): chosen: ranked 1st with score 80');
+    expect(result.stderr).not.toMatch(/(\w[\w-]*): \1:/);
   });
 
   it('names the member by the id field of the profile when no --audience-id is given', async () => {

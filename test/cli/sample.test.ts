@@ -1,4 +1,4 @@
-// `offerops sample` through the CLI (SPEC §7, §10): files, stdout, reproducibility,
+// `offerops sample` through the CLI (docs/sample.md): files, stdout, reproducibility,
 // flag validation and exit codes, and no half-written file on failure.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -137,10 +137,32 @@ describe('offerops sample', () => {
     expect((await readdir(dir)).sort()).toEqual(['config']);
   });
 
-  it('fails with exit 2 when the output directory does not exist, leaving nothing behind', async () => {
-    const result = await sample('--channel', 'web', '--out', 'missing/dir/a.csv');
+  it('creates missing folders for its outputs, as compile --out does', async () => {
+    const result = await sample('--channel', 'web', '--customers', '3', '--out', 'missing/dir/a.csv', '--proposed', 'other/p.csv');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('→ missing/dir/a.csv');
+    expect((await readFile(path.join(dir, 'missing/dir/a.csv'), 'utf8')).trim().split('\n')).toHaveLength(4);
+    expect(await readdir(path.join(dir, 'other'))).toEqual(['p.csv']);
+  });
+
+  it('fails with exit 2 when a folder cannot be created, naming the file and not a temporary one', async () => {
+    await writeFile(path.join(dir, 'plain-file'), 'x');
+    const result = await sample('--channel', 'web', '--out', 'plain-file/a.csv');
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot write .*a\.csv/);
-    expect(await readdir(dir)).toEqual([]);
+    expect(result.stderr).toMatch(/cannot write plain-file\/a\.csv: cannot create its folder/);
+    expect(result.stderr).not.toContain('.tmp');
+    expect((await readdir(dir)).sort()).toEqual(['plain-file']);
+  });
+
+  it('names an output outside the repository by its absolute path', async () => {
+    const outside = await mkdtemp(path.join(os.tmpdir(), 'offerops-sample-out-'));
+    try {
+      const result = await sample('--channel', 'web', '--customers', '2', '--out', path.join(outside, 'a.ndjson'), '--json');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).out).toBe(path.join(outside, 'a.ndjson'));
+      expect(result.stderr).toContain(`→ ${path.join(outside, 'a.ndjson')}`);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-// SPEC §3, §4, §10: validate/compile/inspect through the CLI — exit codes, formats,
+// docs/cli.md: validate/compile/inspect through the CLI — exit codes, formats,
 // atomic output, and a failed compile that leaves the previous bundle in place.
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,20 @@ describe('offerops compile', () => {
     expect(result.stderr).toContain(summary.digest);
   });
 
+  it('names an --out outside the repository by its absolute path, not ../…', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'offerops-cli-out-'));
+    try {
+      const file = path.join(outside, 'new-folder/northgate.json');
+      const result = await runCli(['compile', '--out', file, '--json'], { cwd: root });
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).out).toBe(file);
+      expect(result.stderr).toContain(`  ${file}`);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('formatVersion', 1);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it('writes nothing and keeps the previous bundle when the config has errors', async () => {
     const dir = await breakConfig();
     await mkdir(path.join(dir, 'build'));
@@ -119,5 +133,16 @@ describe('offerops inspect', () => {
     await writeFile(path.join(root, 'build/future.json'), text.replace('"formatVersion": 1', '"formatVersion": 99'));
     expect((await runCli(['inspect', 'build/future.json'], { cwd: root })).stderr).toContain('unknown bundle formatVersion 99');
     expect((await runCli(['inspect', 'build/missing.json'], { cwd: root })).code).toBe(2);
+  });
+
+  it('says a JSON file without formatVersion is not a bundle', async () => {
+    await mkdir(path.join(root, 'build'), { recursive: true });
+    await writeFile(path.join(root, 'build/empty.json'), '{}');
+    const empty = await runCli(['inspect', 'build/empty.json'], { cwd: root });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('build/empty.json: not a bundle: it has no formatVersion (a bundle is {formatVersion, digest, body}, as offerops compile writes it; this JSON has no keys)');
+    expect(empty.stderr).not.toContain('undefined');
+    await writeFile(path.join(root, 'build/other.json'), '{"name": "x", "version": "1.0.0"}');
+    expect((await runCli(['inspect', 'build/other.json'], { cwd: root })).stderr).toContain('this JSON has keys name, version');
   });
 });

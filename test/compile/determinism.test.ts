@@ -1,4 +1,4 @@
-// SPEC §4: the same config gives a byte-identical bundle whatever the file layout, YAML
+// docs/bundle-format.md: the same config gives a byte-identical bundle whatever the file layout, YAML
 // style or document order; and the digest is the sha256 of the canonical body.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
-// Configs written from SPEC.md alone, the way a new user would (not derived from the
-// example in config/): the SPEC's own snippets assembled into one organisation, and an
+// Configs written from the language reference alone (docs/config-language.md), the way
+// a new user would (not derived from the example in config/): the reference's snippets assembled into one organisation, and an
 // insurer with two channels and two audience levels. They validate without a problem and
 // compile; test/compile/determinism.test.ts also checks their bundles for determinism.
 import path from 'node:path';

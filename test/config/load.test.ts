@@ -1,6 +1,6 @@
 // The loader refuses hostile input with a located problem and never crashes or hangs.
 import { describe, expect, it } from 'vitest';
-import { parseYamlFile } from '../../src/config/load.js';
+import { MAX_NESTING_DEPTH, parseYamlFile } from '../../src/config/load.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -80,9 +80,47 @@ describe('parseYamlFile', () => {
     expect(documents.map((d) => d.value)).toEqual([{ b: 2 }]);
   });
 
-  it('survives deeply nested flow collections', () => {
-    const deep = '['.repeat(5000) + ']'.repeat(5000);
-    const result = parseYamlFile('deep.yaml', utf8(`a: ${deep}\n`));
-    expect(Array.isArray(result.problems)).toBe(true);
+  // Depth counts the document's top-level collection as 1: `a: [[x]]` is 3 deep.
+  const flowDeep = (depth: number): string => `a: ${'['.repeat(depth - 1)}x${']'.repeat(depth - 1)}\n`;
+  const blockDeep = (depth: number): string => `a:\n  ${'- '.repeat(depth - 1)}x\n`;
+
+  it.each([
+    ['flow', flowDeep],
+    ['block', blockDeep],
+  ])('accepts %s collections nested up to the limit and refuses one level more, where it starts', (_kind, make) => {
+    for (const depth of [MAX_NESTING_DEPTH - 1, MAX_NESTING_DEPTH]) {
+      const { documents, problems } = parseYamlFile('deep.yaml', utf8(make(depth)));
+      expect(problems, `depth ${depth}`).toEqual([]);
+      expect(documents).toHaveLength(1);
+    }
+    const text = make(MAX_NESTING_DEPTH + 1);
+    const { documents, problems } = parseYamlFile('deep.yaml', utf8(text));
+    expect(documents).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'OO009', rule: 'nesting-limit', file: 'deep.yaml', severity: 'error' });
+    expect(problems[0]!.message).toContain(`${MAX_NESTING_DEPTH} levels`);
+    // The position is the collection one level too deep.
+    const lines = text.split('\n');
+    const at = lines[problems[0]!.line - 1]!.slice(problems[0]!.column - 1);
+    expect(at.startsWith('[') || at.startsWith('-')).toBe(true);
+  });
+
+  it('refuses thousands of nested collections with a located problem, never composing them', () => {
+    // The YAML composer is recursive and catches its own stack overflow at the edge of the
+    // stack, where V8 could abort the process; the depth check must stop the input first
+    // (a stack-overflow message here would mean the composer ran).
+    for (const text of [flowDeep(5000), `a: ${'{b: '.repeat(5000)}1${'}'.repeat(5000)}\n`, blockDeep(3000)]) {
+      const { documents, problems } = parseYamlFile('deep.yaml', utf8(text));
+      expect(documents).toEqual([]);
+      expect(problems.map((p) => [p.code, p.line])).toEqual([['OO009', text.startsWith('a:\n') ? 2 : 1]]);
+    }
+  });
+
+  it('measures depth per document, and over keys as well as values', () => {
+    const shallow = 'a: 1\n';
+    const { problems } = parseYamlFile('deep.yaml', utf8(`${shallow}---\n${flowDeep(MAX_NESTING_DEPTH + 1)}`));
+    expect(problems.map((p) => [p.code, p.line])).toEqual([['OO009', 3]]);
+    const deepKey = `? ${'['.repeat(MAX_NESTING_DEPTH)}x${']'.repeat(MAX_NESTING_DEPTH)}\n: 1\n`;
+    expect(parseYamlFile('key.yaml', utf8(deepKey)).problems.map((p) => p.code)).toEqual(['OO009']);
   });
 });

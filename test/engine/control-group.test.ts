@@ -1,4 +1,4 @@
-// SPEC §5 step 4: control groups by a stable hash of (channel, rule, audienceId).
+// docs/decisions.md#control-group-hash: control groups by a stable hash of (channel, rule, audienceId).
 import { describe, expect, it } from 'vitest';
 import { controlGroupBucket, controlGroupThreshold } from '../../src/engine/control-group.js';
 import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';

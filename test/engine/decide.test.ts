@@ -1,4 +1,4 @@
-// SPEC §5 decision semantics, step by step, on small hand-written configs.
+// docs/decisions.md decision semantics, step by step, on small hand-written configs.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';

@@ -1,4 +1,4 @@
-// SPEC §4: the engine refuses a tampered bundle or an unknown format, and compiles every
+// docs/bundle-format.md: the engine refuses a tampered bundle or an unknown format, and compiles every
 // expression once when it loads (a bad one is refused, naming its place).
 import { describe, expect, it } from 'vitest';
 import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle.js';

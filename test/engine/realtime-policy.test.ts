@@ -1,4 +1,4 @@
-// SPEC §5 step 6 with §6: per-customer rules of realtime policies, against history plus
+// docs/decisions.md#realtime-policies: per-customer rules of realtime policies, against history plus
 // the offers already chosen in this response, greedily in rank order.
 import { describe, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/engine/types.js';

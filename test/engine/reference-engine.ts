@@ -1,4 +1,4 @@
-// A deliberately simple reference for decisions (SPEC §5, docs/decisions.md), used by the
+// A deliberately simple reference for decisions (docs/decisions.md), used by the
 // differential test of the engine's fast path (fast-path.test.ts). It evaluates every
 // rule of the zone in precedence order, collects every scored (rule, offer) pair, sorts
 // them all, and then walks them in rank order exactly as the documented definition says.

@@ -1,4 +1,4 @@
-// SPEC §2 Offer.suppression and §5 step 6: offer suppression against the member's history.
+// docs/decisions.md#suppression: offer suppression against the member's history.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { HistoryRow } from '../../src/engine/types.js';

@@ -1,7 +1,7 @@
-// The example organisation in config/ (SPEC §1) is what newcomers learn from: it must
+// The example organisation in config/ (docs/example-organisation.md) is what newcomers learn from: it must
 // validate cleanly, compile, and show every feature of the language. Counts and features
 // are read from the compiled bundle, so they hold for what runtimes actually load.
-// environments/*.yaml must match the Environment schema (SPEC §8).
+// environments/*.yaml must match the Environment schema (docs/config-language.md#environment).
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// SPEC §6 history format: CSV with a header or NDJSON; errors name file:line:column.
+// docs/file-formats.md#history: CSV with a header or NDJSON; errors name file:line:column.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// The independent feasibility checker for contact optimization (SPEC §6 and
+// The independent feasibility checker for contact optimization (docs/optimization-semantics.md and
 // docs/optimization-semantics.md). Written from the documents only, never from
 // src/optimize/: given a problem and a chosen set of proposed rows it says which rule
 // is broken where, which minimums are short, and the objective.

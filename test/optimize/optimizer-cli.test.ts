@@ -51,14 +51,34 @@ describe('offerops optimize', () => {
     for (const row of out.slice(1)) expect(lines).toContain(row);
   });
 
-  it('refuses an output in a directory that does not exist before optimizing, exit 2', async () => {
+  it('refuses an output whose folder cannot be created before optimizing, exit 2', async () => {
     for (const flag of ['--out', '--report', '--write-prices']) {
-      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', flag, 'no-such-dir/x.csv', ...(flag === '--out' ? [] : ['--out', 'out2.csv'])], { cwd: dir });
+      // proposed.csv is a file, so no folder can be made under it.
+      const result = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', flag, 'proposed.csv/x.csv', ...(flag === '--out' ? [] : ['--out', 'out2.csv'])], { cwd: dir });
       expect(result.code, flag).toBe(2);
       expect(result.stderr).toContain(`${flag} `);
-      expect(result.stderr).toContain('does not exist or is not writable');
+      expect(result.stderr).toContain('cannot be created or written');
       expect(result.stderr).not.toMatch(/optimized \d+ proposed contacts/);
     }
+  });
+
+  it('refuses to run without --audience when a rule applies to segment members, exit 2', async () => {
+    const withoutAudience = common.filter((a, i) => a !== '--audience' && common[i - 1] !== '--audience');
+    const result = await runCli(['optimize', ...withoutAudience, '--proposed', 'proposed.csv', '--out', 'no-audience.csv'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--audience FILE is required: policy 'p' has rules that apply to segment members, 'no-b-for-young' (segment 'young')");
+    expect(readdirSync(dir)).not.toContain('no-audience.csv');
+    // An audience with no member is the explicit way to run with empty segments.
+    writeFileSync(path.join(dir, 'nobody.csv'), 'customerId\n');
+    const empty = await runCli(['optimize', ...withoutAudience, '--audience', 'nobody.csv', '--proposed', 'proposed.csv', '--out', 'nobody-out.csv', '--report', 'nobody.json'], { cwd: dir });
+    expect(empty.code).toBe(0);
+    expect(report('nobody.json').rules.find((r) => r.name === 'no-b-for-young')!.removed).toBe(0);
+  });
+
+  it('runs without --audience when no rule names a segment', async () => {
+    writeFileSync(path.join(dir, 'plain.json'), formatBundle(createBundle(bundleWith([{ ...rule.offerCapacity(60, { periodDays: 3 }, 'a'), name: 'a-cap' }]))));
+    const result = await runCli(['optimize', '--bundle', 'plain.json', '--exact', 'never', '--proposed', 'proposed.csv', '--out', 'plain-out.csv'], { cwd: dir });
+    expect(result.code).toBe(0);
   });
 
   it('prints the report on stdout with --json and exits 1 with --strict when a minimum is unmet', async () => {

@@ -1,7 +1,7 @@
 // Small builders for optimization problems in tests: the base bundle compiled from
 // test/optimize/fixtures/base-config (a channel with a typed customer profile, six
 // offers, three offer lists, six segments), a policy made of the rules a test gives,
-// and proposed/history rows with the defaults SPEC §6 gives.
+// and proposed/history rows with the defaults docs/file-formats.md gives.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleBody, BundleOfferScope, BundlePolicyRule, CapacityException } from '../../src/bundle/types.js';
@@ -99,7 +99,7 @@ export interface ContactInput {
   extra?: Record<string, string | number>;
 }
 
-/** A proposed row with SPEC §6 defaults (channel email, cost 0, package customer|channel|date). */
+/** A proposed row with the file format's defaults (channel email, cost 0, package customer|channel|date). */
 export function proposed(customerId: string, offer: string, date: string, options: ContactInput = {}): ProposedContact {
   const channel = options.channel ?? 'email';
   const score = options.score ?? 10;

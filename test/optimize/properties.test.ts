@@ -1,4 +1,4 @@
-// Property tests of the contact optimizer (SPEC §6, docs/optimization-semantics.md)
+// Property tests of the contact optimizer (docs/optimization-semantics.md)
 // against the independent oracles: on many seeded random instances of every rule
 // type alone and mixed, both the heuristic path (`exact: 'never'`) and the default
 // path must give

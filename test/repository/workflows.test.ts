@@ -1,5 +1,5 @@
-// The workflows we ship are valid GitHub Actions workflows (SchemaStore's schema, kept
-// in ../shared/data beside the checkout).
+// The workflows we ship are valid GitHub Actions workflows (SchemaStore's schema, vendored
+// with its licence in test/repository/vendor/schemastore/).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const schemaFile = path.resolve(repo, '../shared/data/github-workflow.schema.json');
+const schemaFile = path.join(import.meta.dirname, 'vendor/schemastore/github-workflow.schema.json');
 const workflows = readdirSync(path.join(repo, '.github/workflows')).filter((f) => /\.ya?ml$/.test(f));
 
 describe('GitHub workflows', () => {
@@ -19,6 +19,13 @@ describe('GitHub workflows', () => {
     const valid = validate(workflow);
     expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
     expect(valid).toBe(true);
+  });
+
+  it('refuses a workflow with a misspelt key, so the check can fail', () => {
+    const workflow = parse(readFileSync(path.join(repo, '.github/workflows', workflows[0]!), 'utf8')) as { jobs: Record<string, Record<string, unknown>> };
+    const [name, job] = Object.entries(workflow.jobs)[0]!;
+    const { ['runs-on']: runsOn, ...rest } = job;
+    expect(validate({ ...workflow, jobs: { [name]: { ...rest, 'runs-onn': runsOn } } })).toBe(false);
   });
 
   it('finds at least one workflow', () => {

@@ -1,4 +1,4 @@
-// SPEC §5, §9: the runtime API end to end in-process (fastify inject) with the real
+// docs/runtime-api.md and docs/decisions.md: the runtime API end to end in-process (fastify inject) with the real
 // engine: sessions, offers, batches, events and their actions, the injected clock.
 import { describe, expect, it } from 'vitest';
 import { makeServer, richProfile, startSession } from './harness.js';

@@ -1,4 +1,4 @@
-// SPEC §4, §9, §12: hot swap through PUT /admin/bundle and a watched directory. A
+// docs/runtime-api.md#bundle-hot-swap: hot swap through PUT /admin/bundle and a watched directory. A
 // corrupt, tampered or unknown-format bundle is refused and the old one keeps serving;
 // a request in flight finishes on the bundle it started with.
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';

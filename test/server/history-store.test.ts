@@ -1,4 +1,4 @@
-// SPEC §9, §12: one contract for every history store, run against SQLite and PostgreSQL.
+// docs/runtime-api.md#history-store-and-durability: one contract for every history store, run against SQLite and PostgreSQL.
 // PostgreSQL comes from OFFEROPS_TEST_POSTGRES (.ci/postgres.sh sets it); under CI a
 // missing URL fails the suite instead of skipping it.
 import { mkdtemp, rm } from 'node:fs/promises';

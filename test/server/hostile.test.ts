@@ -1,4 +1,4 @@
-// SPEC §9, §12: every request is validated; bad input gets a 4xx JSON error naming the
+// docs/runtime-api.md#errors: every request is validated; bad input gets a 4xx JSON error naming the
 // field; no input crashes or wedges the server; tokens never reach the logs.
 import { describe, expect, it } from 'vitest';
 import { captureLogs, makeServer, startSession } from './harness.js';

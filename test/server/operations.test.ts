@@ -1,4 +1,4 @@
-// SPEC §9: /v1/bundle, /healthz, /metrics (Prometheus), the OpenAPI description (served
+// docs/runtime-api.md: /v1/bundle, /healthz, /metrics (Prometheus), the OpenAPI description (served
 // and committed as docs/openapi.json, which must not go stale), and a server on the
 // PostgreSQL history store.
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// SPEC §9, §12 with a real process: `offerops serve` on --port 0, an acknowledged event
+// docs/runtime-api.md with a real process: `offerops serve` on --port 0, an acknowledged event
 // survives `kill -9` (the server is killed right after the 2xx and restarted on the same
 // SQLite file), SIGTERM shuts down cleanly, tokens stay out of the logs.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';

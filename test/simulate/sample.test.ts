@@ -1,4 +1,4 @@
-// `offerops sample` core (SPEC §7, §6 formats): seeded, reproducible, typed by the
+// `offerops sample` core (docs/sample.md, docs/file-formats.md): seeded, reproducible, typed by the
 // declared attributes, proposed contacts inside the window and the offers' dates.
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// `offerops compile` (SPEC §4, §10): config → bundle. Problems go to stderr; a config
+// `offerops compile` (docs/bundle-format.md, docs/cli.md#offerops-compile): config → bundle. Problems go to stderr; a config
 // with errors writes nothing (exit 1). The digest goes to stderr, or with --json
 // `{digest, out, counts}` to stdout.
 import path from 'node:path';
@@ -7,15 +7,21 @@ import { countBundle } from '../../bundle/summary.js';
 import { compileDirectory } from '../../compile/compile-directory.js';
 import { summaryLine } from '../../config/report-formats.js';
 import type { CommandDefinition } from '../context.js';
-import { findRepositoryRoot, } from '../repository-root.js';
+import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
 import { printProblems } from './validate.js';
 
 export const compileCommand: CommandDefinition = {
   name: 'compile',
   summary: 'compile the config into a content-addressed bundle',
+  description:
+    'Validate the config and compile it into one JSON bundle (docs/bundle-format.md): deterministic, with a sha256 digest of its body. The digest goes to stderr; a config with errors writes nothing and exits 1.',
+  examples: [
+    { why: 'write the bundle (missing folders are created); its digest on stderr', command: 'offerops compile --out build/bundle.json' },
+    { why: 'and print {digest, out, counts} on stdout', command: 'offerops compile --out build/bundle.json --json' },
+  ],
   configure: (command) => {
-    command.option('--out <file>', 'write the bundle to FILE (default: stdout)');
+    command.option('--out <file>', 'write the bundle to FILE, atomically (default: stdout)');
   },
   run: async (options, context) => {
     const { io } = context;
@@ -31,7 +37,7 @@ export const compileCommand: CommandDefinition = {
     if (out) await writeFileAtomic(out, text);
     else if (!context.common.json) io.stdout(text);
     const counts = countBundle(result.bundle);
-    const outName = out ? path.relative(root, out).split(path.sep).join('/') : null;
+    const outName = out ? displayPath(root, out) : null;
     if (context.common.json) io.stdout(JSON.stringify({ digest: result.bundle.digest, out: outName, counts }, null, 2) + '\n');
     io.stderr(`${result.bundle.digest}${outName ? `  ${outName}` : ''}\n`);
     return 0;

@@ -1,6 +1,7 @@
-// `offerops decide` (SPEC §5, §10): one decision for one audience member at one
-// interaction point, from a bundle file (or the config compiled in memory), with the
-// member's history from a §6 history file. `--json` prints
+// `offerops decide` (docs/decisions.md, docs/cli.md#offerops-decide): one decision for one
+// audience member at one interaction point, from a bundle file (or the config compiled in
+// memory), with the member's history from a history file (docs/file-formats.md#history).
+// `--json` prints
 // `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`.
 // Bad flags and bad input exit 2; a decision (even with no offer) exits 0.
 import { readFile } from 'node:fs/promises';
@@ -80,7 +81,7 @@ function parseCount(value: unknown): number {
   return Number(text);
 }
 
-/** The output of §10: the decision without the request echo. */
+/** The decision as `decide --json` prints it (docs/cli.md#offerops-decide): without the request echo. */
 export function decisionOutput(decision: Decision): Record<string, unknown> {
   const out: Record<string, unknown> = { offers: decision.offers };
   if (decision.defaultString !== undefined) out['defaultString'] = decision.defaultString;
@@ -114,17 +115,26 @@ function describeDecision(decision: Decision, request: DecisionRequest, audience
 export const decideCommand: CommandDefinition = {
   name: 'decide',
   summary: 'decide the offers for one audience member at one interaction point',
+  description:
+    'Make one decision, exactly as the runtime would (docs/decisions.md): the offers for one member at one interaction point on one day, with their scores, rules and treatment codes. Human output on stderr; the decision as JSON on stdout with --json.',
+  examples: [
+    {
+      why: 'the tiles of the home page for one web customer on a given day, explained',
+      command: `offerops decide --channel web --ip home-tiles --count 3 --at 2026-11-25 --explain --profile '{"customerId": "C-100231", "age": 31, "income": 62000.0, "tier": "plus"}'`,
+    },
+    { why: 'from a compiled bundle, with the member\'s contact history, as JSON', command: 'offerops decide --bundle build/bundle.json --channel web --ip home-hero --at 2026-11-25 --profile @profile.json --history history.csv --json' },
+  ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'bundle file (default: compile --config in memory)')
-      .requiredOption('--ip <name>', 'interaction point')
+      .requiredOption('--ip <name>', 'the interaction point (required)')
       .option('--channel <name>', 'channel (needed when the interaction point name is not unique)')
       .option('--profile <json>', 'profile as JSON, or @FILE')
       .option('--audience-id <id>', "audience id (default: the profile's id field)")
       .option('--audience-level <name>', "audience level (default: the channel's first)")
       .option('--session <json>', 'session attributes as JSON, or @FILE')
-      .option('--history <file>', 'contact/response history, CSV or NDJSON (SPEC §6 format)')
-      .option('--at <date>', 'decision day YYYY-MM-DD, UTC (default: today)')
+      .option('--history <file>', 'contact/response history, CSV or NDJSON (docs/file-formats.md#history)')
+      .option('--at <date>', 'decision day YYYY-MM-DD, UTC (default: today, as the runtime decides)')
       .option('--count <n>', 'offers wanted', '1')
       .option('--explain', 'explain why each offer was chosen or dropped', false);
   },

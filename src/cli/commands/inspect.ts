@@ -10,6 +10,12 @@ import type { CommandDefinition } from '../context.js';
 export const inspectCommand: CommandDefinition = {
   name: 'inspect',
   summary: 'verify a bundle file (digest, format) and show what it holds',
+  description: 'Read a bundle, recompute its digest, check its format, and show what it holds. Exit 1 when it fails verification (modified, corrupted, unknown format).',
+  examples: [
+    { why: 'verify a bundle and count what it holds', command: 'offerops inspect build/bundle.json' },
+    { why: 'the same as JSON: channels, points, policies and their rules', command: 'offerops inspect build/bundle.json --json' },
+  ],
+  common: { config: false },
   configure: (command) => {
     command.argument('<bundle>', 'bundle file');
   },

@@ -1,10 +1,11 @@
-// `offerops optimize` (SPEC §6, §10): batch contact optimization. Reads the bundle (or
+// `offerops optimize` (docs/optimization.md, docs/optimization-semantics.md): batch contact
+// optimization. Reads the bundle (or
 // compiles --config), the proposed contacts, history and audience; writes the chosen
 // rows (same columns) and the report JSON. `--shard i/N` solves one customer-hash shard;
 // `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
 // Exit 1 with --strict when a minimum is unmet.
 import { constants } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
 import { BundleError, parseBundle } from '../../bundle/bundle.js';
@@ -21,22 +22,31 @@ import { parseShard } from '../../optimize/shard.js';
 import type { AttributeDeclaration } from '../../bundle/types.js';
 import type { CapacityPrices, OptimizeReport } from '../../optimize/types.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
-import { writeFileAtomic } from '../write-file.js';
+import { displayPath, findRepositoryRoot } from '../repository-root.js';
+import { fileErrorReason, writeFileAtomic } from '../write-file.js';
 
 export const optimizeCommand: CommandDefinition = {
   name: 'optimize',
   summary: 'choose the proposed contacts that maximise the total score under a policy',
+  description:
+    'Choose, among proposed contacts, those that maximise the total score while every rule of an OptimizationPolicy holds (docs/optimization.md). Writes the chosen rows (the input\'s columns) and a report with the objective, an upper bound and what each rule removed.',
+  examples: [
+    {
+      why: 'the weekly outbound batch of the example, on a sample made with offerops sample; keep the capacity prices',
+      command: 'offerops optimize --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --out data/chosen.csv --report data/report.json --write-prices data/prices.json',
+    },
+    { why: 'one shard of eight on one machine, with the prices of the run above', command: 'offerops optimize --bundle build/bundle.json --policy outbound-campaigns --proposed data/proposed.csv --audience data/audience.csv --shard 3/8 --prices data/prices.json --out shards/part-3.csv' },
+  ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'the bundle to read the policy from (default: compile --config)')
       .option('--policy <name>', 'the OptimizationPolicy (default: the only one in the bundle)')
-      .option('--proposed <file>', 'proposed contacts, CSV or NDJSON (.ndjson/.jsonl)')
+      .option('--proposed <file>', 'proposed contacts, CSV or NDJSON (.ndjson/.jsonl); required unless --merge')
       .option('--history <file>', 'contact history, CSV or NDJSON')
-      .option('--audience <file>', 'audience with profile attributes, CSV or NDJSON')
+      .option('--audience <file>', 'audience with profile attributes, CSV or NDJSON; needed when a rule names a segment')
       .option('--out <file>', 'write the chosen rows here (default: stdout); CSV unless it ends in .ndjson/.jsonl')
       .option('--report <file>', 'write the report JSON here')
-      .option('--at <date>', 'decision day for segment membership (default: earliest proposed date)')
+      .option('--at <date>', 'the day YYYY-MM-DD segment expressions see as now (default: the earliest proposed date, the first day a contact can go out)')
       .option('--strict', 'exit 1 when a minimum is not met', false)
       .option('--shard <i/N>', 'solve only customer-hash shard i of N (0-based)')
       .option('--prices <file>', 'capacity prices to start from (with --shard: used as they are)')
@@ -50,7 +60,7 @@ export const optimizeCommand: CommandDefinition = {
 
 function handle(file: string, cwd: string, root: string): TableHandle {
   const absolute = path.resolve(cwd, file);
-  return { file: absolute, displayName: path.relative(root, absolute).split(path.sep).join('/') || file, format: tableFormatOf(absolute) };
+  return { file: absolute, displayName: displayPath(root, absolute), format: tableFormatOf(absolute) };
 }
 
 async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
@@ -64,7 +74,7 @@ async function loadBundle(options: Record<string, unknown>, context: CommandCont
       throw new UserError(`${file}: cannot read the bundle file`, 2);
     }
     try {
-      return parseBundle(text, path.relative(root, absolute)).body;
+      return parseBundle(text, displayPath(root, absolute)).body;
     } catch (error) {
       if (error instanceof BundleError) throw new UserError(error.message, 2);
       throw error;
@@ -97,6 +107,19 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   }
   if (!bundle.policies.some((p) => p.name === policy)) {
     throw new UserError(`policy '${policy}' is not in the bundle (policies: ${bundle.policies.map((p) => p.name).join(', ') || 'none'})`, 2);
+  }
+  if (typeof options['audience'] !== 'string') {
+    // Segment membership comes from the audience file: without it every customer is in no
+    // segment, so an exclusion would remove nobody and an inclusion everybody, silently.
+    const segmentRules = bundle.policies.find((p) => p.name === policy)!.rules.filter((r) => r.segment !== null);
+    if (segmentRules.length > 0) {
+      const names = segmentRules.map((r) => `'${r.name}' (segment '${r.segment}')`).join(', ');
+      throw new UserError(
+        `--audience FILE is required: policy '${policy}' has rules that apply to segment members, ${names}, and segment membership is read from the audience's profiles. ` +
+          'Without it nobody would be in any segment. (To run with every segment empty on purpose, give a file holding only the customerId header.)',
+        2,
+      );
+    }
   }
   const exact = String(options['exact']);
   if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
@@ -216,12 +239,14 @@ function summarize(report: OptimizeReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** Creates the output's folder when missing (as compile and sample do) and checks it is writable. */
 async function requireWritableDirectory(flag: string, file: string): Promise<void> {
   const dir = path.dirname(file);
   try {
+    await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
-  } catch {
-    throw new UserError(`${flag} ${file}: the directory ${dir} does not exist or is not writable`, 2);
+  } catch (error) {
+    throw new UserError(`${flag} ${file}: the folder ${dir} cannot be created or written: ${fileErrorReason(error)}`, 2);
   }
 }
 

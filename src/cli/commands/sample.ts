@@ -1,11 +1,11 @@
-// `offerops sample` (SPEC §7, §10): a reproducible synthetic audience for a channel's
+// `offerops sample` (docs/sample.md): a reproducible synthetic audience for a channel's
 // audience level, generated from its declared attributes, and optionally proposed
-// contacts for it (SPEC §6 format). Rows are generated and written as a stream, so a
+// contacts for it (docs/file-formats.md#proposed-contacts). Rows are generated and written as a stream, so a
 // million rows never sit in memory as one string; files are written to a temporary
 // sibling and renamed, so a failed run leaves no half-written file.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBundle, BundleError } from '../../bundle/bundle.js';
 import type { BundleBody } from '../../bundle/types.js';
@@ -23,7 +23,8 @@ import {
   sampleProposedContacts,
 } from '../../simulate/sample.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
+import { displayPath, findRepositoryRoot } from '../repository-root.js';
+import { fileErrorReason, isDeviceOrPipe } from '../write-file.js';
 import { printProblems } from './validate.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
@@ -42,7 +43,7 @@ async function loadBody(options: Record<string, unknown>, context: CommandContex
   const { io } = context;
   if (options['bundle'] !== undefined) {
     const file = path.resolve(io.cwd, String(options['bundle']));
-    const name = path.relative(root, file).split(path.sep).join('/');
+    const name = displayPath(root, file);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -64,9 +65,19 @@ async function loadBody(options: Record<string, unknown>, context: CommandContex
   return result.bundle.body;
 }
 
-/** Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring back-pressure. */
-async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+/**
+ * Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring
+ * back-pressure; missing folders are created, as `compile --out` does. `shown` is the
+ * name messages use (never the temporary one).
+ */
+async function writeChunks(file: string, shown: string, chunks: Iterable<string>): Promise<void> {
+  // A device or pipe (/dev/null, a FIFO) is written directly: renaming onto it would replace it.
+  const temp = isDeviceOrPipe(file) ? file : path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot write ${shown}: cannot create its folder: ${fileErrorReason(error)}`);
+  }
   const stream = createWriteStream(temp);
   try {
     await once(stream, 'open');
@@ -75,18 +86,27 @@ async function writeChunks(file: string, chunks: Iterable<string>): Promise<void
     }
     stream.end();
     await once(stream, 'finish');
-    await rename(temp, file);
+    if (temp !== file) await rename(temp, file);
   } catch (error) {
     stream.destroy();
-    await rm(temp, { force: true });
+    if (temp !== file) await rm(temp, { force: true });
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot write ${shown}: ${fileErrorReason(error)}`);
   }
 }
 
 export const sampleCommand: CommandDefinition = {
   name: 'sample',
   summary: 'generate a reproducible synthetic audience (and proposed contacts) from the declared attributes',
+  description:
+    'Generate audience members from the attributes a channel declares, and optionally proposed contacts for them, reproducibly: the same config, flags and seed give the same bytes (docs/sample.md).',
+  examples: [
+    { why: '2,000 web customers as NDJSON (missing folders are created)', command: 'offerops sample --channel web --customers 2000 --out data/audience.ndjson' },
+    {
+      why: 'an audience and 5 proposed contacts each over 14 days, as CSV, for optimize',
+      command: 'offerops sample --channel web --customers 1000 --seed 7 --at 2026-11-02 --out data/audience.csv --proposed data/proposed.csv --offers-per-customer 5 --days 14',
+    },
+  ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'read the channel and offers from this bundle (default: compile --config)')
@@ -94,7 +114,7 @@ export const sampleCommand: CommandDefinition = {
       .option('--audience-level <name>', "the audience level (default: the channel's first)")
       .option('--customers <n>', 'audience members to generate', '1000')
       .option('--seed <n>', 'seed of the generator: the same seed gives the same files', '1')
-      .option('--at <date>', 'YYYY-MM-DD the sample is taken; proposed contacts start that day', DEFAULT_SAMPLE_AT)
+      .option('--at <date>', 'the day YYYY-MM-DD the sample is taken: generated dates lie up to it, proposed contacts start on it (fixed by default, so a sample does not depend on the day it is made)', DEFAULT_SAMPLE_AT)
       .option('--out <file>', 'audience file: NDJSON, or CSV when it ends in .csv (default: stdout, NDJSON)')
       .option('--proposed <file>', 'also write proposed contacts (customerId, offer, channel, date, score, cost, …): NDJSON or .csv')
       .option('--offers-per-customer <k>', 'proposed contacts per customer', '3')
@@ -117,7 +137,7 @@ export const sampleCommand: CommandDefinition = {
     const body = await loadBody(options, context, root);
     const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
     const audienceOptions = { customers, seed, at };
-    const relative = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+    const relative = (file: string): string => displayPath(root, file);
 
     // Proposed contacts first: an offer problem (nothing live in the window) then fails before any file is written.
     let proposedRows = 0;
@@ -130,10 +150,10 @@ export const sampleCommand: CommandDefinition = {
           yield row;
         }
       })();
-      await writeChunks(proposed, formatRows(counted, proposedColumns(plan), formatForFile(proposed)));
+      await writeChunks(proposed, relative(proposed), formatRows(counted, proposedColumns(plan), formatForFile(proposed)));
     }
     const audience = formatRows(sampleAudience(plan, audienceOptions), audienceColumns(plan), out === null ? 'ndjson' : formatForFile(out));
-    if (out !== null) await writeChunks(out, audience);
+    if (out !== null) await writeChunks(out, relative(out), audience);
     else {
       for (const chunk of audience) {
         io.stdout(chunk);

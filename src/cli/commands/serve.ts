@@ -1,17 +1,14 @@
-// `offerops serve` (SPEC §9, §10): the runtime HTTP server. Loads and verifies the bundle
+// `offerops serve` (docs/runtime-api.md): the runtime HTTP server. Loads and verifies the bundle
 // (`--bundle FILE`, or the one pinned for `--env NAME`), opens the history store
 // (`--history sqlite:FILE | postgres://…`), listens, and runs until SIGINT/SIGTERM.
 // `--port 0` picks a free port; the "listening on" line on stderr names it.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/engine.js';
 import { UserError } from '../../errors.js';
-import { createServer } from '../../server/app.js';
 import { WATCHED_BUNDLE_FILE } from '../../server/bundle-holder.js';
-import { createHistoryStore, HistorySpecError } from '../../server/open-history-store.js';
 import type { HistoryStore } from '../../server/history-store.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
@@ -21,6 +18,13 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const serveCommand: CommandDefinition = {
   name: 'serve',
   summary: 'run the runtime HTTP server (sessions, offers, events) on a bundle',
+  description:
+    'Serve the runtime HTTP API (docs/runtime-api.md) on a verified bundle until SIGINT or SIGTERM: sessions, offers, events, bundle hot swap, /metrics. The admin API is on only when OFFEROPS_ADMIN_TOKEN is set. Logs are JSON lines on stderr.',
+  examples: [
+    { why: 'serve a compiled bundle on port 8080 with the embedded history store', command: 'offerops serve --bundle build/bundle.json --port 8080 --history sqlite:history.db' },
+    { why: 'follow a deploy directory, several servers sharing one PostgreSQL history', command: 'offerops serve --watch /var/lib/offerops/production --host 0.0.0.0 --history postgres://offerops:secret@db:5432/offerops' },
+  ],
+  common: { config: false, json: false },
   configure: (command) => {
     command
       .option('--bundle <file>', 'bundle file to serve')
@@ -46,6 +50,13 @@ export const serveCommand: CommandDefinition = {
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const engine = await loadBundleFile(bundleFile, io.cwd);
+    // The HTTP stack (fastify, pino, the store drivers) is loaded only when a server starts:
+    // every other command starts faster without it.
+    const [{ pino }, { createServer }, { createHistoryStore, HistorySpecError }] = await Promise.all([
+      import('pino'),
+      import('../../server/app.js'),
+      import('../../server/open-history-store.js'),
+    ]);
 
     let history: HistoryStore;
     try {
@@ -115,7 +126,7 @@ function resolveBundleFile(options: Record<string, unknown>, cwd: string, watchD
   throw new UserError('offerops serve needs a bundle: --bundle FILE, --env NAME, or --watch DIR holding bundle.json');
 }
 
-/** The bundle path pinned in environments/<env>.yaml (SPEC §8), else environments/<env>/bundle.json. */
+/** The bundle path pinned in environments/<env>.yaml (docs/config-language.md#environment), else environments/<env>/bundle.json. */
 function pinnedBundle(env: string, cwd: string): string {
   if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(env)) throw new UserError(`--env must be an environment name, got '${env}'`);
   const root = findRepositoryRoot(cwd);

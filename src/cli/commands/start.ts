@@ -12,6 +12,12 @@ import { printProblems } from './validate.js';
 export const startCommand: CommandDefinition = {
   name: 'start',
   summary: 'run the main job on the config: validate, compile and summarise',
+  description:
+    'Validate and compile the config (what `npm start` runs on the example in config/), print every problem, and summarise the bundle. Exit 1 when the config has errors.',
+  examples: [
+    { why: 'validate and compile config/, and summarise the bundle', command: 'offerops start' },
+    { why: 'the same for another config folder, as JSON {digest, counts, warnings}', command: 'offerops start --config config --json' },
+  ],
   configure: () => {},
   run: async (_options, context) => {
     const { io } = context;

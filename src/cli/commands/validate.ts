@@ -1,4 +1,5 @@
-// `offerops validate` (SPEC §3, §10): every problem in the config, in one run.
+// `offerops validate` (docs/validation.md, docs/cli.md#offerops-validate): every problem in
+// the config, in one run.
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
@@ -47,6 +48,13 @@ export async function printProblems(problems: readonly Problem[], format: Report
 export const validateCommand: CommandDefinition = {
   name: 'validate',
   summary: 'check the config: schema, references, expressions, dates (every problem, one run)',
+  description:
+    'Check every YAML file under --config: each document against its kind\'s schema, then references, names, expressions, dates and ranges across documents. Every problem is reported at file:line:column. Exit 0 without errors (warnings allowed), 1 with errors. Codes: docs/validation.md.',
+  examples: [
+    { why: 'every problem with a code frame, on stderr', command: 'offerops validate' },
+    { why: 'annotations on a GitHub pull request (in a workflow step)', command: 'offerops validate --format github' },
+    { why: 'problems as a JSON array, for other tools', command: 'offerops validate --json' },
+  ],
   configure: (command) => {
     command.option('--format <format>', `output format: ${reportFormats.join(', ')}`, 'text');
   },

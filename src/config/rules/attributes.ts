@@ -1,4 +1,4 @@
-// Attribute declarations (SPEC §2): an `enum` lists the only values an attribute (or, for
+// Attribute declarations (docs/config-language.md#types-and-expressions): an `enum` lists the only values an attribute (or, for
 // a list, each item) may hold, so its values must be of the declared type, and it only
 // makes sense for string, int and double values. The schema cannot tie the two together
 // with a useful message; this rule reports each offending value where it is written.

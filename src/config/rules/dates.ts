@@ -1,4 +1,4 @@
-// Date order (SPEC §2): `expires` never before `effective` (offers, treatment rules);
+// Date order (docs/validation.md#codes, OO204): `expires` never before `effective` (offers, treatment rules);
 // capacity exceptions and windows run forwards.
 import type { ConfigKind } from '../kinds.js';
 import type { ConfigDocument } from '../model.js';

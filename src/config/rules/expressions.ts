@@ -1,9 +1,10 @@
-// Expressions (SPEC §2): every CEL expression parses and type-checks against the
-// declared profile, session, offer and contact types; errors point inside the YAML
-// string. inSegment() names must exist on the same channel and audience level.
+// Expressions (docs/config-language.md#types-and-expressions): every CEL expression parses
+// and type-checks against the declared profile, session, offer and contact types; errors
+// point inside the YAML string, with a hint where CEL's own words leave the fix unsaid.
+// inSegment() names must exist on the same channel and audience level.
 import type { Environment } from '@marcbachmann/cel-js';
-import { createEnvironment, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
-import { checkExpression } from '../../expr/check.js';
+import { createEnvironment, offerSchema, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
+import { checkExpression, type ExpressionRange } from '../../expr/check.js';
 import { findEnumLiteralProblems } from '../../expr/enum-literals.js';
 import type { ConfigKind } from '../kinds.js';
 import { declaredAttributes, type ConfigDocument } from '../model.js';
@@ -83,7 +84,8 @@ const expressionsTypeCheck: Rule = (context) => {
     const env = environments.get(site.kind, site.channel, site.level);
     const result = checkExpression(env, site.kind, site.source);
     if (!result.ok) {
-      context.error(site.document, site.path, result.code, `${site.kind === 'segment' ? 'segment expression' : site.path[site.path.length - 1]}: ${result.message}`, { range: result.range });
+      const hint = typeErrorHint(result.message, site.source, result.range, environments.shape(site.channel, site.level));
+      context.error(site.document, site.path, result.code, `${site.kind === 'segment' ? 'segment expression' : site.path[site.path.length - 1]}: ${result.message}${hint}`, { range: result.range });
       continue;
     }
     if (site.kind !== 'offerListWhere' && site.kind !== 'contactWhere') {
@@ -125,5 +127,32 @@ const expressionsTypeCheck: Rule = (context) => {
     if (site.segment !== undefined) context.facts.segmentDependencies.set(site.segment, [...new Set(dependencies)].sort());
   }
 };
+
+/**
+ * What to do about a type error, where CEL's message only states it: an int and a double
+ * never mix (`profile.income == 80000`), and an undeclared attribute may be a typo.
+ */
+export function typeErrorHint(message: string, source: string, range: ExpressionRange, shape: EnvironmentShape): string {
+  const mixed = /^no such overload: (int|double) (\S+) (int|double)$/.exec(message);
+  if (mixed && mixed[1] !== mixed[3]) {
+    // An int literal in the failing part is the usual cause: say how to write it.
+    const literal = /(?<![\w.])(\d+)(?![\w.])/.exec(source.slice(range.start, range.end))?.[1];
+    return literal
+      ? `; CEL never mixes int and double: write ${literal} as ${literal}.0, or convert with double(…)`
+      : '; CEL never mixes int and double: convert one side with double(…) or int(…)';
+  }
+  const unknown = /^unknown attribute '([^']+)'/.exec(message);
+  if (unknown) {
+    // The range is the unknown field; the variable it belongs to comes just before it.
+    const variable = /\b(profile|session|offer)\s*\.\s*\w+\s*$/.exec(source.slice(0, range.end))?.[1];
+    const declared =
+      variable === 'profile' ? [...Object.keys(shape.profile?.attributes ?? {}), ...(shape.profile ? [shape.profile.idField] : [])]
+      : variable === 'session' ? Object.keys(shape.session ?? {})
+      : variable === 'offer' ? Object.keys(offerSchema)
+      : [];
+    return didYouMean(unknown[1]!, declared);
+  }
+  return '';
+}
 
 export const expressionRules: Rule[] = [expressionsTypeCheck];

@@ -1,4 +1,4 @@
-// Duplicate names (SPEC §2): document names per kind; inside a channel its audience
+// Duplicate names (docs/validation.md#codes, OO202): document names per kind; inside a channel its audience
 // levels, zones, interaction points (unique across the channel) and events; treatment
 // rule names per channel (across strategies); rule names per optimization policy.
 import type { ConfigKind } from '../kinds.js';

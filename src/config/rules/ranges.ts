@@ -1,4 +1,4 @@
-// min ≤ max (SPEC §2) for every optimization rule and capacity exception, an exception's
+// min ≤ max (docs/validation.md#codes, OO205) for every optimization rule and capacity exception, an exception's
 // missing bound being its rule's.
 import type { Rule } from '../rule-context.js';
 

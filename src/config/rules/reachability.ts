@@ -1,4 +1,4 @@
-// Warnings (SPEC §2): an interaction point that no enabled rule can reach, and a rule
+// Warnings (docs/validation.md#codes, OO206 and OO207): an interaction point that no enabled rule can reach, and a rule
 // whose offer(s) are expired for the rule's whole effective range.
 import type { Rule } from '../rule-context.js';
 
@@ -13,7 +13,9 @@ const interactionPointsAreReachable: Rule = (context) => {
           channel,
           ['spec', 'zones', i, 'interactionPoints', j, 'name'],
           'unreachable-interaction-point',
-          `interaction point '${point.name}' (zone '${zone.name}') is not reached by any enabled treatment rule; it will always return its default string`,
+          `interaction point '${point.name}' (zone '${zone.name}') is not reached by any enabled treatment rule; it will never return an offer${
+            point.defaultString !== undefined ? `, only its default string ${JSON.stringify(point.defaultString)}` : ' (and it has no defaultString: its answers will be empty)'
+          }`,
         );
       });
     });

@@ -1,4 +1,4 @@
-// Unknown references (SPEC §2): every name a document uses must be defined — channels,
+// Unknown references (docs/validation.md#codes, OO201): every name a document uses must be defined — channels,
 // audience levels, segments (and on the right channel), zones, offers, offer lists,
 // event categories. Each message names what exists ("did you mean …?").
 import type { ConfigKind } from '../kinds.js';

@@ -1,4 +1,4 @@
-// inSegment cycles (SPEC §2): a segment may use another, but never itself, directly or
+// inSegment cycles (docs/config-language.md#segment): a segment may use another, but never itself, directly or
 // through others. Each cycle is reported once, at every segment on it.
 import type { Rule } from '../rule-context.js';
 

@@ -1,4 +1,4 @@
-// Reads the optimizer's three inputs (SPEC §6): proposed contacts, contact history and
+// Reads the optimizer's three inputs (docs/file-formats.md): proposed contacts, contact history and
 // the audience, from CSV or NDJSON, converting values to their declared types. Every
 // value that does not convert is reported at file:line:column; nothing is half-read.
 import type { AttributeDeclaration } from '../../bundle/types.js';
@@ -108,7 +108,7 @@ export async function readProposed(table: TableHandle, offers: ReadonlySet<strin
 
 const EVENTS = new Set(['contact', 'accept', 'reject']);
 
-/** Contact history (SPEC §6): `event` defaults to contact; offers need not be current. */
+/** Contact history (docs/file-formats.md#history): `event` defaults to contact; offers need not be current. */
 export async function readHistory(table: TableHandle): Promise<HistoryRow[]> {
   const issues = new IssueCollector();
   const rows: HistoryRow[] = [];

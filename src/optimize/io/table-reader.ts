@@ -1,4 +1,4 @@
-// Streaming readers for the optimizer's input tables (SPEC §6): CSV with a header
+// Streaming readers for the optimizer's input tables (docs/file-formats.md#csv-and-ndjson): CSV with a header
 // (csv-parse, BOM and CRLF tolerated, quotes per RFC 4180) or NDJSON (one JSON object a
 // line). Rows are handed out one at a time so millions of rows never sit in memory as
 // text; every problem is collected with its line and column name, and the columns are

@@ -1,9 +1,10 @@
-// Writes the chosen proposed rows (SPEC §6 output: "the chosen proposed rows, same
-// columns"). The input is streamed a second time and the chosen rows are copied with
-// their values as read, in the input's column order; CSV through csv-stringify, NDJSON
-// as one object a line. Written to a temporary file and renamed, so a failed run never
+// Writes the chosen proposed rows (docs/optimization.md#running-it: the chosen proposed
+// rows, same columns). The input is streamed a second time and the chosen rows are
+// copied with their values as read, in the input's column order; CSV through
+// csv-stringify, NDJSON as one object a line. Written to a temporary file and renamed, so a failed run never
 // leaves half an output behind.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify';
@@ -26,17 +27,17 @@ export async function writeChosenRows(
 ): Promise<number> {
   const columns: string[] = [];
   for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
-  const temporary = out ? `${out}.tmp-${process.pid}` : null;
-  const sink = temporary ? await openSink(temporary) : null;
+  // A device or pipe (`--out /dev/null`) is written directly: renaming a temporary file
+  // onto it would replace the device itself.
+  const direct = out !== null && isDeviceOrPipe(out);
+  const temporary = out && !direct ? `${out}.tmp-${process.pid}` : null;
+  const sink = temporary ? await openSink(temporary) : direct ? await openSink(out!) : null;
   const emit = async (text: string): Promise<void> => {
     if (sink) {
       if (sink.errored) throw sink.errored;
-      if (!sink.write(text)) {
-        await new Promise<void>((resolve, reject) => {
-          sink.once('drain', () => resolve());
-          sink.once('error', reject); // a failed write never drains
-        });
-      }
+      // events.once rejects on 'error' (a failed write never drains) and removes both
+      // listeners when either fires: listeners added per wait would pile up on a long output.
+      if (!sink.write(text)) await once(sink, 'drain');
     } else {
       write?.(text);
       await writeReady?.();
@@ -146,7 +147,16 @@ type Sink = ReturnType<typeof createWriteStream> | null;
 async function commitOutput(sink: Sink, temporary: string | null, out: string | null): Promise<void> {
   if (!sink) return;
   await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  await rename(temporary!, out!);
+  if (temporary !== null) await rename(temporary, out!);
+}
+
+function isDeviceOrPipe(file: string): boolean {
+  try {
+    const info = statSync(file);
+    return !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function abandonOutput(sink: Sink, temporary: string | null): Promise<void> {

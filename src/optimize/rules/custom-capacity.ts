@@ -1,4 +1,4 @@
-// customCapacity (SPEC §6): `sum` or `avg` of a numeric column over the scoped chosen
+// customCapacity (docs/optimization-semantics.md#the-ten-rules): `sum` or `avg` of a numeric column over the scoped chosen
 // contacts in each window is within min..max. History rows carry no value columns, so
 // only chosen rows count. Both bounds of `avg` are hard and linear (Σ(v − max) ≤ 0,
 // Σ(min − v) ≤ 0; an empty window satisfies them); `sum`'s max is hard, its min a minimum.

@@ -1,4 +1,4 @@
-// customerOfferCount (SPEC §6): per customer in the segment, the scoped contacts
+// customerOfferCount (docs/optimization-semantics.md#the-ten-rules): per customer in the segment, the scoped contacts
 // (offers and channel) in each window are within min..max; history counts in windows.
 import type { BundlePolicyRule } from '../../bundle/types.js';
 import type { RuleHandler } from './registry.js';

@@ -1,4 +1,4 @@
-// customersIn (SPEC §6): `exclude` drops the scoped offers (and channel) for members of
+// customersIn (docs/optimization-semantics.md#the-ten-rules): `exclude` drops the scoped offers (and channel) for members of
 // the segment; `include` allows them to members only. The segment is what the rule is
 // about, not a filter on whom it applies to.
 import type { BundlePolicyRule } from '../../bundle/types.js';

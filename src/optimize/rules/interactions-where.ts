@@ -1,4 +1,4 @@
-// interactionsWhere (SPEC §6): a CEL condition over `contact` (the proposed row's
+// interactionsWhere (docs/optimization-semantics.md#the-ten-rules): a CEL condition over `contact` (the proposed row's
 // columns). `exclude` drops the scoped rows that match; `include` keeps only those that
 // match — an expression that fails on a row (a missing column) is false for it.
 import type { BundlePolicyRule } from '../../bundle/types.js';

@@ -1,4 +1,4 @@
-// maxDuplicateOffers (SPEC §6): per customer (in the segment) and per scoped offer, the
+// maxDuplicateOffers (docs/optimization-semantics.md#the-ten-rules): per customer (in the segment) and per scoped offer, the
 // contacts in each window are at most `max`; history counts in windows.
 import type { BundlePolicyRule } from '../../bundle/types.js';
 import type { RuleHandler } from './registry.js';

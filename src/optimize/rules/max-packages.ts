@@ -1,4 +1,4 @@
-// maxPackages (SPEC §6): per customer (in the segment), the distinct packages among its
+// maxPackages (docs/optimization-semantics.md#the-ten-rules): per customer (in the segment), the distinct packages among its
 // contacts (channel filter applies; every offer) in each window are at most `max`. A
 // package counts in a window when any of its contacts — chosen or in history — falls in
 // it, so a row whose package history already counts there adds nothing to that window

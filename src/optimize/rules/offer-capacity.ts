@@ -1,4 +1,4 @@
-// offerCapacity (SPEC §6): over all customers (in the segment), the scoped contacts in
+// offerCapacity (docs/optimization-semantics.md#the-ten-rules): over all customers (in the segment), the scoped contacts in
 // each window are within min..max, history included; a window starting inside an
 // exception's from..to uses the exception's bounds (the first such exception).
 import type { BundlePolicyRule } from '../../bundle/types.js';

@@ -1,4 +1,4 @@
-// The rule table (SPEC §6 "the ten rules"): one handler per rule type, each in its own
+// The rule table (docs/optimization-semantics.md#the-ten-rules): one handler per rule type, each in its own
 // file, registered here. A handler compiles its rule into the model at one of three
 // levels: row filters, per-customer structures, or global capacity constraints.
 import type { BundlePolicyRule, PolicyRuleType } from '../../bundle/types.js';

@@ -1,4 +1,4 @@
-// The sequence rules (SPEC §6, docs/optimization-semantics.md "The ten rules"), per
+// The sequence rules (docs/optimization-semantics.md#the-ten-rules), per
 // customer in the segment, over A and B contacts (offer scope and channel):
 // - neverAWithB: no A and a different B within N−1 days of each other (any dates
 //   without periodDays);
