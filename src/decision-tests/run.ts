@@ -4,7 +4,7 @@
 // A case that fails is decided again with an explanation, so its report says why the
 // offers in question were chosen or dropped (the decision itself is the same).
 import type { Engine } from '../engine/engine.js';
-import type { Decision, DecisionRequest, ExplainEntry, HistoryRow } from '../engine/types.js';
+import type { Decision, DecisionRequest, ExplainEntry, ExplainOutcome, HistoryRow } from '../engine/types.js';
 import { historyRecordOf, testAudienceId } from '../config/decision-test-inputs.js';
 import { historyRowFromFields } from '../io/history.js';
 import { CoverageCollector } from './coverage.js';
@@ -46,10 +46,20 @@ function requestOf(engine: Engine, testCase: TestCase, explain: boolean): { requ
   return { request, channel: channelName };
 }
 
+/**
+ * For "every offer considered" (too few offers): what came closest first — offers a rule
+ * proposed and something then dropped — then offers whose rule did not apply to the member.
+ */
+const closeness: Partial<Record<ExplainOutcome, number>> = { 'not-eligible': 1, 'not-in-segment': 1, 'rule-disabled': 2 };
+
 /** The explanation entries of the offers and rules a mismatch is about. */
 function explanationOf(mismatch: Mismatch, explain: readonly ExplainEntry[]): { why: ExplainEntry[]; notConsidered: string[] } {
   const rules = new Set(mismatch.rules ?? []);
-  if (mismatch.offers === 'considered') return { why: explain.filter((e) => e.outcome !== 'chosen' || rules.has(e.rule)), notConsidered: [] };
+  if (mismatch.offers === 'considered') {
+    const dropped = explain.filter((e) => e.outcome !== 'chosen' || rules.has(e.rule));
+    // A stable sort: the explanation's own order within each group.
+    return { why: dropped.sort((a, b) => (closeness[a.outcome] ?? 0) - (closeness[b.outcome] ?? 0)), notConsidered: [] };
+  }
   const offers = new Set(mismatch.offers);
   const why = explain.filter((e) => offers.has(e.offer) || rules.has(e.rule));
   const considered = new Set(explain.map((e) => e.offer));

@@ -50,7 +50,7 @@ describe('offerops test', () => {
     const result = await runCli(['test'], { cwd: changed });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('config/tests/home.yaml:8:7: FAIL home-page › high value sees the gold card first (web/home-hero on 2026-05-01)');
-    expect(result.stderr).toContain('expect.offers (11:17): expected offers [gold-card, savings-plus], got [savings-plus, gold-card]');
+    expect(result.stderr).toContain('  config/tests/home.yaml:11:17: expect.offers: expected offers [gold-card, savings-plus], got [savings-plus, gold-card]');
     expect(result.stderr).toContain('gold-card (rule hv-gold): chosen: ranked 2nd with score 30');
     expect(result.stderr).toContain('2 cases in 1 test: 1 passed, 1 failed');
   });

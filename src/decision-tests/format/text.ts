@@ -28,7 +28,7 @@ function describeCase(result: CaseResult, style: TextStyle): string {
   }
   const lines = [`${where}: ${style.red('FAIL')} ${title} ${at}`];
   for (const failure of result.failures) {
-    lines.push(`  ${style.bold(`expect.${failure.expectation}`)} ${style.dim(`(${failure.line}:${failure.column})`)}: ${failure.message}`);
+    lines.push(`  ${failure.file}:${failure.line}:${failure.column}: ${style.bold(`expect.${failure.expectation}`)}: ${failure.message}`);
     const why = whyLines(failure.why, failure.notConsidered);
     if (why.length > 0) lines.push('    why:', ...why.map((w) => `      ${w}`));
   }
