@@ -72,7 +72,24 @@ interface CaseScope {
   level: Generated.AudienceLevel | undefined;
 }
 
+/** Each rule asks for a case's scope; it is resolved once per validation. */
+const scopes = new WeakMap<RuleContext, WeakMap<DecisionTestCaseSpec, CaseScope>>();
+
 function caseScope(context: RuleContext, test: TestDocument, testCase: DecisionTestCaseSpec): CaseScope {
+  let known = scopes.get(context);
+  if (known === undefined) {
+    known = new WeakMap();
+    scopes.set(context, known);
+  }
+  let scope = known.get(testCase);
+  if (scope === undefined) {
+    scope = resolveScope(context, test, testCase);
+    known.set(testCase, scope);
+  }
+  return scope;
+}
+
+function resolveScope(context: RuleContext, test: TestDocument, testCase: DecisionTestCaseSpec): CaseScope {
   const named = test.spec.channel;
   let point: PointInfo | undefined;
   let channel: ChannelDocument | undefined;
@@ -179,22 +196,38 @@ function checkValues(report: ReportOnce, test: TestDocument, path: PathSegment[]
   }
 }
 
+/** A channel's declared attributes in the form the engine converts with, built once per validation. */
+const declarations = new WeakMap<Generated.AudienceLevel, { profile: Record<string, AttributeDeclaration>; session: Record<string, AttributeDeclaration> }>();
+
+function declarationsOf(channel: ChannelDocument, level: Generated.AudienceLevel): { profile: Record<string, AttributeDeclaration>; session: Record<string, AttributeDeclaration> } {
+  let found = declarations.get(level);
+  if (found === undefined) {
+    found = { profile: declaredAttributes(level.attributes), session: declaredAttributes(channel.spec.sessionAttributes) };
+    declarations.set(level, found);
+  }
+  return found;
+}
+
 const testInputsFitTheirDeclarations: Rule = (context) => {
   for (const test of context.model.decisionTests) {
     const report = new ReportOnce(context);
+    // The test's base profile and session, checked once per audience level its cases use.
+    const basesChecked = new Set<Generated.AudienceLevel>();
     test.spec.cases.forEach((testCase, i) => {
       const inputs = testCaseInputs(test.spec, testCase);
       if (inputs.at === undefined) context.error(test, casePath(i), 'test-input', `case '${testCase.name}' has no decision day: give 'at' on the case or on the test's spec`);
       const { channel, level } = caseScope(context, test, testCase);
       if (channel === undefined || level === undefined) return;
       const channelName = channel.metadata.name;
-      const attributes = declaredAttributes(level.attributes);
-      const sessionAttributes = declaredAttributes(channel.spec.sessionAttributes);
+      const declared = declarationsOf(channel, level);
       const levelName = `audience level '${level.name}' of channel '${channelName}'`;
-      checkValues(report, test, ['spec', 'profile'], 'profile', test.spec.profile, attributes, levelName, level.idField);
-      checkValues(report, test, casePath(i, 'profile'), 'profile', testCase.profile, attributes, levelName, level.idField);
-      checkValues(report, test, ['spec', 'session'], 'session', test.spec.session, sessionAttributes, `channel '${channelName}'`);
-      checkValues(report, test, casePath(i, 'session'), 'session', testCase.session, sessionAttributes, `channel '${channelName}'`);
+      if (!basesChecked.has(level)) {
+        basesChecked.add(level);
+        checkValues(report, test, ['spec', 'profile'], 'profile', test.spec.profile, declared.profile, levelName, level.idField);
+        checkValues(report, test, ['spec', 'session'], 'session', test.spec.session, declared.session, `channel '${channelName}'`);
+      }
+      checkValues(report, test, casePath(i, 'profile'), 'profile', testCase.profile, declared.profile, levelName, level.idField);
+      checkValues(report, test, casePath(i, 'session'), 'session', testCase.session, declared.session, `channel '${channelName}'`);
       const audienceId = testAudienceId(testCase.audienceId, inputs.profile, level.idField);
       if (audienceId === undefined) {
         context.error(test, casePath(i), 'test-input', `case '${testCase.name}' has no member id: give audienceId, or ${level.idField} in the profile`);
