@@ -96,6 +96,14 @@ describe('offerops test', () => {
     expect(result.stderr).toContain('2 cases in 1 test: 1 passed, 1 failed');
   });
 
+  it('explains itself in --help, with examples and exit codes', async () => {
+    const help = await runCli(['test', '--help'], { cwd: root });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--coverage');
+    expect(help.stdout).toContain('docs/behaviour-tests.md');
+    expect(help.stdout).toContain('Exit codes: 0 every case passes, 1 a case fails or cannot be decided, 2 the config or its tests do not validate');
+  });
+
   it('refuses an unknown --format with exit 2', async () => {
     const result = await runCli(['test', '--format', 'sarif'], { cwd: root });
     expect(result.code).toBe(2);

@@ -49,7 +49,20 @@ export const testCommand: CommandDefinition = {
     command
       .option('--bundle <file>', 'decide on this bundle instead of the config compiled in memory (the tests still come from --config)')
       .option('--format <format>', `output format: ${testFormats.join(', ')}`, 'text')
-      .option('--coverage', 'also report the rules, offers and segments no case reaches', false);
+      .option('--coverage', 'also report the rules, offers and segments no case reaches', false)
+      .addHelpText(
+        'after',
+        `
+Tests are DecisionTest documents in the config (by convention config/tests/); see docs/behaviour-tests.md.
+
+Examples:
+  offerops test                                   every case, on the config compiled in memory
+  offerops test --coverage                        and what no case reaches
+  offerops test --format github                   failures as annotations on the pull request
+  offerops test --bundle environments/production/bundle.json
+
+Exit codes: 0 every case passes, 1 a case fails or cannot be decided, 2 the config or its tests do not validate (or bad flags).`,
+      );
   },
   run: async (options, context) => {
     const { io } = context;
