@@ -30,7 +30,8 @@ function requestOf(engine: Engine, testCase: TestCase, explain: boolean): { requ
     if ('problem' in converted) errors.push(`history[${i}]: ${converted.problem.reason}`);
     else history.push(converted.row);
   });
-  if (errors.length > 0) return { errors, channel: channelName };
+  // A point the bundle lacks is the error worth reporting (decide() names it); rows then lack their channel too.
+  if (errors.length > 0 && where !== null) return { errors, channel: channelName };
   const point = channel?.interactionPoints[testCase.point];
   const request: DecisionRequest = {
     interactionPoint: testCase.point,

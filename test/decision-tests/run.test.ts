@@ -231,12 +231,17 @@ describe('the inputs of a case', () => {
   });
 
   it('reports a case the bundle cannot decide as an error, not a pass', async () => {
-    const loaded = await loadTests({ ...config, 'tests/t.yaml': decisionTest('t', `    - { name: c, point: home-sidebar, ${profile}, expect: { count: 1 } }\n`) });
+    const loaded = await loadTests({ ...config, 'tests/t.yaml': decisionTest('t', `    - { name: c, point: home-sidebar, ${profile}, history: [{ offer: gold-card, date: 2026-04-01 }], expect: { count: 1 } }\n`) });
     const other = await loadTests({ 'strategy.yaml': strategy('s', ['{ name: r, offer: gold-card, score: 1 }']), 'channel.yaml': 'apiVersion: offerops/v1\nkind: Channel\nmetadata: { name: web }\nspec:\n  audienceLevels: [{ name: customer, idField: customerId }]\n  zones: [{ name: z, interactionPoints: [{ name: elsewhere }] }]\n', 'offers.yaml': 'apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: gold-card }\nspec: {}\n' }, { base: false });
     const run = runDecisionTests(other.engine!, loaded.cases);
     expect(run.results[0]).toMatchObject({ status: 'error', failures: [] });
     expect(run.results[0]!.errors[0]).toContain("interaction point 'home-sidebar' is not defined");
     expect(run.summary).toMatchObject({ passed: 0, failed: 0, errors: 1 });
+    // Without spec.channel, the missing point is still what is reported (not the history rows' channel).
+    const unnamed = await loadTests({ ...config, 'tests/t.yaml': decisionTest('t', `    - { name: c, point: home-sidebar, ${profile}, history: [{ offer: gold-card, date: 2026-04-01 }], expect: { count: 1 } }\n`, 'at: 2026-05-01') });
+    const result = runDecisionTests(other.engine!, unnamed.cases).results[0]!;
+    expect(result.status).toBe('error');
+    expect(result.errors).toEqual([expect.stringContaining("interaction point 'home-sidebar' is not defined in the bundle")]);
   });
 });
 
