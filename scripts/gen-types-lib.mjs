@@ -17,6 +17,8 @@ const kinds = [
   ['Strategy', 'strategy'],
   ['OptimizationPolicy', 'optimization-policy'],
   ['Environment', 'environment'],
+  // Last, so adding it appended its types without renumbering the others'.
+  ['DecisionTest', 'decision-test'],
 ];
 
 const banner = `/* eslint-disable */

@@ -7,12 +7,14 @@ import { optimizeCommand } from './commands/optimize.js';
 import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
 import { startCommand } from './commands/start.js';
+import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 
 export const commands: CommandDefinition[] = [
   startCommand,
   validateCommand,
   compileCommand,
+  testCommand,
   decideCommand,
   inspectCommand,
   optimizeCommand,

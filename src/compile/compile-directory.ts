@@ -2,7 +2,8 @@
 // the benchmarks and tests call. A config with errors gives no bundle.
 import { createBundle } from '../bundle/bundle.js';
 import type { Bundle } from '../bundle/types.js';
-import { loadConfigDirectory, type LoadOptions } from '../config/load.js';
+import { loadConfigDirectory, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import type { ConfigModel } from '../config/model.js';
 import { hasErrors, sortProblems, type Problem } from '../config/problem.js';
 import { validateConfig } from '../config/validate.js';
 import { compileModel } from './compile.js';
@@ -15,11 +16,16 @@ export interface CompileDirectoryResult {
 }
 
 export async function compileDirectory(configDir: string, options: LoadOptions = {}): Promise<CompileDirectoryResult> {
-  const loaded = await loadConfigDirectory(configDir, options);
+  const { bundle, problems, files } = compileLoadedConfig(await loadConfigDirectory(configDir, options));
+  return { bundle, problems, files };
+}
+
+/** Validate → compile of loaded documents, with the validated model for what reads more than the bundle (behaviour tests). */
+export function compileLoadedConfig(loaded: LoadedConfig): CompileDirectoryResult & { model: ConfigModel } {
   const validation = validateConfig(loaded);
-  if (hasErrors(validation.problems)) return { bundle: null, problems: validation.problems, files: loaded.files };
+  if (hasErrors(validation.problems)) return { bundle: null, problems: validation.problems, files: loaded.files, model: validation.model };
   const compiled = compileModel(validation.model, validation.facts);
-  return { bundle: createBundle(compiled.body), problems: sortProblems([...validation.problems, ...compiled.problems]), files: loaded.files };
+  return { bundle: createBundle(compiled.body), problems: sortProblems([...validation.problems, ...compiled.problems]), files: loaded.files, model: validation.model };
 }
 
 /** Validation only (no bundle): what `offerops validate` reports. Includes compile-time warnings. */

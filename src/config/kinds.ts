@@ -1,5 +1,7 @@
 // The document kinds of the config language (docs/config-language.md) and where their schemas live.
-export const configKinds = ['Channel', 'Offer', 'OfferList', 'Segment', 'Strategy', 'OptimizationPolicy'] as const;
+// DecisionTest documents (behaviour tests, docs/behaviour-tests.md) are validated with the
+// config but never compiled into the bundle.
+export const configKinds = ['Channel', 'Offer', 'OfferList', 'Segment', 'Strategy', 'OptimizationPolicy', 'DecisionTest'] as const;
 export type ConfigKind = (typeof configKinds)[number];
 export type DocumentKind = ConfigKind | 'Environment';
 
@@ -13,6 +15,7 @@ export const schemaFileOfKind: Record<DocumentKind, string> = {
   Segment: 'segment',
   Strategy: 'strategy',
   OptimizationPolicy: 'optimization-policy',
+  DecisionTest: 'decision-test',
   Environment: 'environment',
 };
 

@@ -15,6 +15,11 @@ export type OfferListSpec = Generated.OfferListSpec;
 export type SegmentSpec = Generated.SegmentSpec;
 export type StrategySpec = Generated.StrategySpec;
 export type TreatmentRuleSpec = Generated.TreatmentRule;
+export type DecisionTestSpec = Generated.DecisionTestSpec;
+export type DecisionTestCaseSpec = Generated.DecisionTestCase;
+export type DecisionTestExpectations = Generated.Expectations;
+export type DecisionTestHistoryRow = Generated.CaseHistoryRow;
+export type AttributeValues = Generated.Profile;
 
 export interface OfferScopeSpec {
   offer?: string;
@@ -43,6 +48,7 @@ interface SpecOfKind {
   Segment: SegmentSpec;
   Strategy: StrategySpec;
   OptimizationPolicy: OptimizationPolicySpec;
+  DecisionTest: DecisionTestSpec;
 }
 
 export interface ConfigDocument<K extends ConfigKind = ConfigKind> {
@@ -60,10 +66,12 @@ export interface ConfigModel {
   segments: ConfigDocument<'Segment'>[];
   strategies: ConfigDocument<'Strategy'>[];
   policies: ConfigDocument<'OptimizationPolicy'>[];
+  /** Behaviour tests: validated with the config, never compiled into the bundle. */
+  decisionTests: ConfigDocument<'DecisionTest'>[];
 }
 
 export function emptyModel(): ConfigModel {
-  return { channels: [], offers: [], offerLists: [], segments: [], strategies: [], policies: [] };
+  return { channels: [], offers: [], offerLists: [], segments: [], strategies: [], policies: [], decisionTests: [] };
 }
 
 export const modelKey: Record<ConfigKind, keyof ConfigModel> = {
@@ -73,6 +81,7 @@ export const modelKey: Record<ConfigKind, keyof ConfigModel> = {
   Segment: 'segments',
   Strategy: 'strategies',
   OptimizationPolicy: 'policies',
+  DecisionTest: 'decisionTests',
 };
 
 /** First document of each name, per kind (duplicates are reported by the names rule). */

@@ -27,6 +27,9 @@ export const problemCodes = {
   'empty-offer-list': 'OO209',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
+  // Behaviour tests (DecisionTest documents, docs/behaviour-tests.md).
+  'test-input': 'OO501',
+  'test-expectation': 'OO502',
 } as const;
 
 export type ProblemSlug = keyof typeof problemCodes;

@@ -70,10 +70,10 @@ export function formatJson(problems: readonly Problem[]): string {
 }
 
 // Workflow command values escape %, CR, LF; properties also escape ':' and ','.
-function escapeData(s: string): string {
+export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
-function escapeProperty(s: string): string {
+export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 

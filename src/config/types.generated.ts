@@ -389,6 +389,118 @@ export type Reason = string;
  * Promotion is refused inside these windows.
  */
 export type FreezeWindows = FreezeWindow[];
+/**
+ * The document kind.
+ */
+export type Kind7 = 'DecisionTest';
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name20 = string;
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name21 = string;
+/**
+ * The decision day (UTC) of every case that does not give its own `at`.
+ */
+export type DecisionDay = string;
+/**
+ * A value of the declared type; a list attribute takes a list of values.
+ */
+export type AttributeValue = string | number | boolean | (string | number | boolean)[];
+/**
+ * One decision each, with what it must give.
+ *
+ * @minItems 1
+ */
+export type Cases = [DecisionTestCase, ...DecisionTestCase[]];
+/**
+ * What the case checks, in words (shown in results; unique in the test).
+ */
+export type CaseName = string;
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name22 = string;
+/**
+ * The decision day (UTC); omitted = the test's `at`.
+ */
+export type DecisionDay1 = string;
+/**
+ * Offers asked for (capped by the point's maxOffers); omitted = the point's maxOffers, else 1.
+ */
+export type Count1 = number;
+/**
+ * The member's id; omitted = the profile's id field (e.g. customerId).
+ */
+export type AudienceId = string;
+/**
+ * Whose row it is; omitted = the case's member (rows of other members are ignored, as in a history file).
+ */
+export type CustomerId = string | number;
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name23 = string;
+/**
+ * The channel column of the contact (e.g. web, email); omitted = the case's channel.
+ */
+export type ContactChannel1 = string;
+/**
+ * The day of the contact or response; rows after the decision day are ignored.
+ */
+export type ContactDate = string;
+/**
+ * The interruption the contact belonged to; omitted = customerId|channel|date.
+ */
+export type Package = string | number;
+/**
+ * contact (default), accept or reject.
+ */
+export type Event1 = 'contact' | 'accept' | 'reject';
+/**
+ * The member's contacts and responses, as rows of a history file.
+ *
+ * @maxItems 10000
+ */
+export type History1 = CaseHistoryRow[];
+/**
+ * Exactly these offers, in this order ([] = no offer).
+ */
+export type Offers1 = Name2[];
+/**
+ * Each of these offers is among those returned.
+ *
+ * @minItems 1
+ */
+export type Includes = [Name2, ...Name2[]];
+/**
+ * None of these offers is returned.
+ *
+ * @minItems 1
+ */
+export type Excludes = [Name2, ...Name2[]];
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name24 = string;
+/**
+ * How many offers are returned.
+ */
+export type OfferCount = number;
+/**
+ * No offer is returned, and the point answers with this default string.
+ */
+export type DefaultString1 = string;
+/**
+ * Exactly the treatment rules whose control group holds the member out, in any order ([] = none).
+ */
+export type ControlGroups = Name2[];
+/**
+ * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
+ */
+export type Name25 = string;
 
 export interface OfferopsDocuments {
   Channel?: Channel;
@@ -398,6 +510,7 @@ export interface OfferopsDocuments {
   Strategy?: Strategy;
   OptimizationPolicy?: OptimizationPolicy;
   Environment?: Environment;
+  DecisionTest?: DecisionTest;
 }
 /**
  * An interactive channel: its audience levels and their typed profiles, session attributes, zones with interaction points, and events.
@@ -652,6 +765,94 @@ export interface FreezeWindow {
   to: To;
   reason?: Reason;
 }
+/**
+ * Behaviour tests: decisions the config must make, run by `offerops test`. Validated with the config, never part of the bundle (a test change leaves the digest as it is).
+ */
+export interface DecisionTest {
+  apiVersion: APIVersion;
+  kind: Kind7;
+  metadata: Metadata;
+  spec: DecisionTestSpec;
+}
+/**
+ * The cases, and what they share: the channel, the audience level, the decision day and a base profile and session.
+ */
+export interface DecisionTestSpec {
+  channel?: Name20;
+  audienceLevel?: Name21;
+  at?: DecisionDay;
+  profile?: BaseProfile;
+  session?: BaseSession;
+  cases: Cases;
+}
+/**
+ * Profile attributes every case starts from; a case's own profile adds to them and wins on the same attribute.
+ */
+export interface BaseProfile {
+  [k: string]: AttributeValue;
+}
+/**
+ * Session attributes every case starts from; a case's own session adds to them and wins on the same attribute.
+ */
+export interface BaseSession {
+  [k: string]: AttributeValue;
+}
+/**
+ * One audience member at one interaction point on one day, and what the decision must be.
+ */
+export interface DecisionTestCase {
+  name: CaseName;
+  point: Name22;
+  at?: DecisionDay1;
+  count?: Count1;
+  audienceId?: AudienceId;
+  profile?: Profile;
+  session?: Session;
+  history?: History1;
+  expect: Expectations;
+}
+/**
+ * The member's profile attributes, added to the test's base profile.
+ */
+export interface Profile {
+  [k: string]: AttributeValue;
+}
+/**
+ * The session attributes, added to the test's base session.
+ */
+export interface Session {
+  [k: string]: AttributeValue;
+}
+/**
+ * One contact, accept or reject, with the columns of a history file.
+ */
+export interface CaseHistoryRow {
+  customerId?: CustomerId;
+  offer: Name23;
+  channel?: ContactChannel1;
+  date: ContactDate;
+  package?: Package;
+  event?: Event1;
+}
+/**
+ * What the decision must be; every expectation given must hold.
+ */
+export interface Expectations {
+  offers?: Offers1;
+  includes?: Includes;
+  excludes?: Excludes;
+  first?: Name24;
+  count?: OfferCount;
+  defaultString?: DefaultString1;
+  controlGroups?: ControlGroups;
+  rules?: Rules1;
+}
+/**
+ * Offer → the treatment rule that gives it: each offer is returned, through that rule.
+ */
+export interface Rules1 {
+  [k: string]: Name25;
+}
 
 export type ChannelDocument = Channel;
 export type OfferDocument = Offer;
@@ -660,4 +861,5 @@ export type SegmentDocument = Segment;
 export type StrategyDocument = Strategy;
 export type OptimizationPolicyDocument = OptimizationPolicy;
 export type EnvironmentDocument = Environment;
-export type ConfigDocument = ChannelDocument | OfferDocument | OfferListDocument | SegmentDocument | StrategyDocument | OptimizationPolicyDocument;
+export type DecisionTestDocument = DecisionTest;
+export type ConfigDocument = ChannelDocument | OfferDocument | OfferListDocument | SegmentDocument | StrategyDocument | OptimizationPolicyDocument | DecisionTestDocument;

@@ -9,6 +9,7 @@ import { checkSchema, pruneToSchema } from './schema-check.js';
 import { locate, type LoadedDocument } from './source.js';
 import { attributeRules } from './rules/attributes.js';
 import { dateRules } from './rules/dates.js';
+import { decisionTestRules } from './rules/decision-tests.js';
 import { expressionRules } from './rules/expressions.js';
 import { nameRules } from './rules/names.js';
 import { rangeRules } from './rules/ranges.js';
@@ -17,7 +18,7 @@ import { referenceRules } from './rules/references.js';
 import { segmentRules } from './rules/segments.js';
 
 /** In order: segment cycles need the dependencies the expression rule collects. */
-const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules];
+const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules, ...decisionTestRules];
 
 export interface ValidationResult {
   problems: Problem[];

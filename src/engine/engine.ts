@@ -28,10 +28,10 @@ import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext, type PolicyViolation } from './realtime-policy.js';
-import { isSegmentCache, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
+import { isMember, isSegmentCache, segmentFailure, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
-import type { ChosenOffer, Decision, DecisionError, DecisionRequest } from './types.js';
+import type { ChosenOffer, Decision, DecisionError, DecisionRequest, SegmentMembership } from './types.js';
 
 export { EngineLoadError } from './compiled-bundle.js';
 export type { SegmentCache } from './segments.js';
@@ -78,6 +78,8 @@ export interface Engine {
   checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[];
   /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
+  /** Every segment of the request's channel and audience level, evaluated for its member on its day (count, history and explain are not read). */
+  segmentMembership(request: DecisionRequest): SegmentMembership;
 }
 
 /** Compiles every expression once; throws EngineLoadError (naming the expression's place) if one does not compile. */
@@ -139,6 +141,52 @@ class DecisionEngine implements Engine {
     const resolved = resolveLevel(compiledChannel, level);
     if (isDecisionError(resolved)) return [resolved];
     return [...convertProfile(resolved, profile, null).errors, ...convertSession(compiledChannel, session).errors];
+  }
+
+  segmentMembership(request: DecisionRequest): SegmentMembership {
+    const raw: Record<string, unknown> = isRecord(request) ? (request as unknown as Record<string, unknown>) : {};
+    const refused = (errors: DecisionError[]): SegmentMembership => ({ members: [], failed: [], errors });
+    const resolved = this.resolvePoint(raw['interactionPoint'], raw['channel']);
+    if ('error' in resolved) return refused([resolved.error]);
+    const channel = resolved.point.channel;
+    const at = raw['at'];
+    const atDay = typeof at === 'string' ? dayNumber(at) : Number.NaN;
+    if (Number.isNaN(atDay)) return refused([inputError('at', `at must be a YYYY-MM-DD day, got ${JSON.stringify(at)}`)]);
+    const audience = raw['audience'];
+    if (!isRecord(audience)) return refused([inputError('audience', 'audience must be an object with id and profile')]);
+    const level = resolveLevel(channel, audience['level']);
+    if (isDecisionError(level)) return refused([level]);
+    const audienceId = resolveAudienceId(level, audience['id'], audience['profile']);
+    if (typeof audienceId !== 'string') return refused([audienceId]);
+    const profile = convertProfile(level, audience['profile'], audienceId);
+    const session = convertSession(channel, raw['session']);
+    if (profile.errors.length + session.errors.length > 0) return refused([...profile.errors, ...session.errors]);
+    // A memo of its own: membership is evaluated afresh, as on a member's first decision.
+    const segments = new SessionSegmentCache();
+    segments.prepare(this.compiled, audienceId, level.name, at as string);
+    segments.setInputs(audience['profile'], raw['session'], profile.value, session.value, []);
+    const state: DecisionState = {
+      compiled: this.compiled,
+      channel,
+      level,
+      audienceId,
+      at: at as string,
+      atDay,
+      cel: { profile: profile.value, session: session.value, now: this.now(at as string), offer: null },
+      segments,
+      errors: [],
+      reported: null,
+    };
+    const members: string[] = [];
+    const failed: string[] = [];
+    withSegmentLookup(segmentLookup(state), () => {
+      for (const segment of this.compiled.segments) {
+        if (segment.channel !== channel.name || segment.level !== level.name) continue;
+        if (isMember(state, segment)) members.push(segment.name);
+        else if (segmentFailure(state, segment) !== null) failed.push(segment.name);
+      }
+    });
+    return { members, failed, errors: state.errors };
   }
 
   private resolvePoint(point: unknown, channel: unknown): { point: CompiledPoint } | { error: DecisionError } {

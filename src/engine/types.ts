@@ -88,3 +88,17 @@ export interface Decision {
   /** Run-time expression failures (counted as false) and ignored-input notes. */
   errors: DecisionError[];
 }
+
+/**
+ * Which segments of a request's channel and audience level a member is in, each
+ * evaluated as a decision would (a run-time failure counts as not a member). Tooling
+ * (behaviour-test coverage) asks for it; a decision evaluates only what it needs.
+ */
+export interface SegmentMembership {
+  /** Segments the member is in, in bundle order (by name). */
+  members: string[];
+  /** Segments whose expression failed at run time for this member (counted as not a member). */
+  failed: string[];
+  /** Input errors (then both lists are empty) and the run-time expression failures met. */
+  errors: DecisionError[];
+}

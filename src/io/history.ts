@@ -57,27 +57,53 @@ export function parseHistory(text: string, file: string, format: HistoryFormat):
   return format === 'csv' ? parseCsv(text, file) : parseNdjson(text, file);
 }
 
-/** One row from its fields; `at(field)` gives the column of a field for errors. */
-function toRow(values: Record<string, unknown>, file: string, line: number, at: (field: string) => number): HistoryRow {
-  const text = (field: string): string => {
+/** Why a record is not a history row: the field at fault and the reason. */
+export interface HistoryFieldProblem {
+  field: string;
+  reason: string;
+}
+
+/**
+ * One history row from one record's fields, as a file line or a behaviour test's case
+ * writes them (docs/behaviour-tests.md): converted (ids and packages given as numbers
+ * become strings, text is trimmed, event defaults to contact) and checked, or the field
+ * at fault. The one conversion every reader of history rows shares.
+ */
+export function historyRowFromFields(values: Record<string, unknown>): { row: HistoryRow } | { problem: HistoryFieldProblem } {
+  const required = (field: string): string | HistoryFieldProblem => {
     const value = values[field];
     if (typeof value === 'number' && Number.isFinite(value) && (field === 'customerId' || field === 'package')) return String(value);
-    if (typeof value !== 'string' || value.trim() === '') throw new HistoryFileError(file, line, at(field), `${field} is required${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`);
+    if (typeof value !== 'string' || value.trim() === '') return { field, reason: `${field} is required${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}` };
     return value.trim();
   };
-  const row: HistoryRow = { customerId: text('customerId'), offer: text('offer'), channel: text('channel'), date: text('date'), event: 'contact' };
-  if (parseIsoDate(row.date) === null) throw new HistoryFileError(file, line, at('date'), `date must be a YYYY-MM-DD day, got ${JSON.stringify(row.date)}`);
+  const customerId = required('customerId');
+  if (typeof customerId !== 'string') return { problem: customerId };
+  const offer = required('offer');
+  if (typeof offer !== 'string') return { problem: offer };
+  const channel = required('channel');
+  if (typeof channel !== 'string') return { problem: channel };
+  const date = required('date');
+  if (typeof date !== 'string') return { problem: date };
+  const row: HistoryRow = { customerId, offer, channel, date, event: 'contact' };
+  if (parseIsoDate(row.date) === null) return { problem: { field: 'date', reason: `date must be a YYYY-MM-DD day, got ${JSON.stringify(row.date)}` } };
   const event = values['event'];
   if (event !== undefined && event !== null && event !== '') {
-    if (typeof event !== 'string' || !EVENTS.has(event.trim())) throw new HistoryFileError(file, line, at('event'), `event must be contact, accept or reject, got ${JSON.stringify(event)}`);
+    if (typeof event !== 'string' || !EVENTS.has(event.trim())) return { problem: { field: 'event', reason: `event must be contact, accept or reject, got ${JSON.stringify(event)}` } };
     row.event = event.trim() as HistoryRow['event'];
   }
   const pkg = values['package'];
   if (pkg !== undefined && pkg !== null && pkg !== '') {
-    if (typeof pkg !== 'string' && typeof pkg !== 'number') throw new HistoryFileError(file, line, at('package'), `package must be a string, got ${JSON.stringify(pkg)}`);
+    if (typeof pkg !== 'string' && typeof pkg !== 'number') return { problem: { field: 'package', reason: `package must be a string, got ${JSON.stringify(pkg)}` } };
     row.package = String(pkg);
   }
-  return row;
+  return { row };
+}
+
+/** One row of a file; `at(field)` gives the column of a field for errors. */
+function toRow(values: Record<string, unknown>, file: string, line: number, at: (field: string) => number): HistoryRow {
+  const result = historyRowFromFields(values);
+  if ('problem' in result) throw new HistoryFileError(file, line, at(result.problem.field), result.problem.reason);
+  return result.row;
 }
 
 interface CsvRecord {

@@ -52,7 +52,7 @@ describe('the example organisation (config/)', () => {
 
   it('is split into several files by kind, as a team would keep it', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
-    for (const folder of ['channels', 'offers', 'offer-lists', 'segments', 'strategies', 'policies']) {
+    for (const folder of ['channels', 'offers', 'offer-lists', 'segments', 'strategies', 'policies', 'tests']) {
       expect(files.some((f) => f.startsWith(`config/${folder}/`)), folder).toBe(true);
     }
   });
@@ -64,6 +64,7 @@ describe('the example organisation (config/)', () => {
     const start = await runCli(['start'], { cwd: repo });
     expect(start.code, start.stderr).toBe(0);
     expect(start.stderr).toMatch(/bundle sha256:[0-9a-f]{64}/);
+    expect(start.stderr).toMatch(/\d+ cases in \d+ tests: \d+ passed, 0 failed/);
   });
 
   it('has at least two channels, each with zones, a typed profile, session attributes and all four event actions', () => {
@@ -195,6 +196,58 @@ describe('the example organisation (config/)', () => {
     const result = await compileDirectory(path.join(dir, 'config'), { root: dir });
     expect(result.bundle).toBeNull();
     expect(result.problems.map((p) => p.rule)).toContain('segment-cycle');
+  });
+});
+
+// The example's behaviour tests (config/tests/, docs/behaviour-tests.md) pin the tour:
+// they pass, reach every strategy, and a rule change that breaks one fails.
+describe('the example behaviour tests', () => {
+  interface Coverage { strategies: { name: string; reached: number }[]; segments: { cases: number }[]; passingWithExpressionErrors: unknown[] }
+  interface Run { summary: { cases: number; passed: number; failed: number; errors: number }; coverage: Coverage }
+  let run: Run;
+  beforeAll(async () => {
+    const result = await runCli(['test', '--coverage', '--json'], { cwd: repo });
+    expect(result.code, result.stderr).toBe(0);
+    run = JSON.parse(result.stdout) as Run;
+  });
+
+  it('all pass', () => {
+    expect(run.summary.cases).toBeGreaterThanOrEqual(30);
+    expect(run.summary).toMatchObject({ failed: 0, errors: 0 });
+    expect(run.summary.passed).toBe(run.summary.cases);
+  });
+
+  it('reach every strategy, and pass with no run-time expression failure', () => {
+    expect(run.coverage.strategies.map((s) => s.name).sort()).toEqual(bundle.body.strategies.map((s) => s.name).sort());
+    for (const strategy of run.coverage.strategies) expect(strategy.reached, strategy.name).toBeGreaterThan(0);
+    expect(run.coverage.passingWithExpressionErrors).toEqual([]);
+  });
+
+  it('pin a suppression, a control group, a date-limited offer, a realtime policy and a default string', async () => {
+    const text = (await Promise.all(files.filter((f) => f.startsWith('config/tests/')).map((f) => readFile(path.join(repo, f), 'utf8')))).join('\n');
+    expect(text).toMatch(/event: reject/); // suppression after a rejection
+    expect(text).toMatch(/controlGroups: \[[a-z]/); // a member held out
+    expect(text).toMatch(/at: 2026-12-01/); // the day a dated offer starts
+    expect(text).toMatch(/realtime policy/i);
+    expect(text).toMatch(/defaultString: /);
+  });
+
+  it('fail at the pinned line when a rule change breaks the tour', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'offerops-example-'));
+    temps.push(dir);
+    await mkdir(path.join(dir, '.git'));
+    await cp(path.join(repo, 'config'), path.join(dir, 'config'), { recursive: true });
+    const file = path.join(dir, 'config/strategies/web-home.yaml');
+    const text = await readFile(file, 'utf8');
+    // Black Friday's hero rule drops below the first-home mortgage (85).
+    await writeFile(file, text.replace(/(offer: black-friday-cashback\n\s+score: )95/, '$180'));
+    expect(await readFile(file, 'utf8')).not.toBe(text);
+    const result = await runCli(['test'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const tests = await readFile(path.join(dir, 'config/tests/web-home.yaml'), 'utf8');
+    const line = tests.split('\n').findIndex((l) => l.includes('offers: [black-friday-cashback, first-time-buyer-mortgage, balance-transfer-card]')) + 1;
+    expect(result.stderr).toContain(`config/tests/web-home.yaml:${line}:9: expect.offers: expected offers`);
+    expect(result.stderr).toContain('expected offers [black-friday-cashback, first-time-buyer-mortgage, balance-transfer-card], got [first-time-buyer-mortgage, black-friday-cashback, balance-transfer-card]');
   });
 });
 

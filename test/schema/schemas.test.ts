@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { documentationPages, fencedBlocks } from '../docs/markdown-blocks.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -87,7 +87,7 @@ describe('schema/v1', () => {
   it('compiles every schema in strict mode', () => {
     for (const file of files) expect(ajv.getSchema(file), file).toBeTypeOf('function');
     expect(files).toEqual(
-      ['bundle', 'channel', 'common', 'document', 'environment', 'offer-list', 'offer', 'optimization-policy', 'segment', 'strategy'].map((f) => `${f}.schema.json`).sort(),
+      ['bundle', 'channel', 'common', 'decision-test', 'document', 'environment', 'offer-list', 'offer', 'optimization-policy', 'segment', 'strategy'].map((f) => `${f}.schema.json`).sort(),
     );
   });
 
@@ -115,7 +115,7 @@ describe('schema/v1', () => {
       const ok = validateDocument(value);
       expect(ok, `${where}\n${JSON.stringify(validateDocument.errors, null, 1)}`).toBe(true);
     }
-    expect([...kinds].sort()).toEqual(expect.arrayContaining(['Channel', 'Environment', 'Offer', 'OfferList', 'OptimizationPolicy', 'Segment', 'Strategy']));
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['Channel', 'DecisionTest', 'Environment', 'Offer', 'OfferList', 'OptimizationPolicy', 'Segment', 'Strategy']));
   });
 
   it.each([
@@ -148,5 +148,71 @@ describe('schema/v1', () => {
     expect(validate('strategy.schema.json', doc('Strategy', { channel: 'web', rules: [{ name: 'r', offer: 'o', scoreExpression: '1.0' }] }))).toBe(true);
     expect(validate('optimization-policy.schema.json', doc('OptimizationPolicy', { channel: 'web', rules: [{ name: 'r', type: 'maxPackages', max: 1 }] }))).toBe(true);
     expect(validate('environment.schema.json', doc('Environment', {}))).toBe(true);
+    expect(validate('decision-test.schema.json', doc('DecisionTest', { cases: [{ name: 'c', point: 'p', expect: { count: 0 } }] }))).toBe(true);
+  });
+
+  // The DecisionTest example of docs/behaviour-tests.md, as the language defines the kind.
+  const decisionTestExample = `apiVersion: offerops/v1
+kind: DecisionTest
+metadata: { name: savers-see-isa }
+spec:
+  channel: web
+  at: 2026-11-02
+  cases:
+    - name: mass-market saver gets the ISA first
+      point: home-tiles
+      count: 3
+      profile: { customerId: c1, age: 40, segment: mass, balance: 12000 }
+      session: {}
+      history: []
+      expect:
+        offers: [cash-isa, easy-access-saver]
+        includes: [cash-isa]
+        excludes: [student-card]
+        first: cash-isa
+        count: 2
+        defaultString: "none"
+        controlGroups: [rule-name]
+        rules: { cash-isa: tiles-savings }
+`;
+
+  it('accepts a DecisionTest using every field, also through document.schema.json', () => {
+    const value = parse(decisionTestExample) as Record<string, unknown>;
+    expect(validate('decision-test.schema.json', value)).toBe(true);
+    expect(validate('document.schema.json', value)).toBe(true);
+  });
+
+  const decisionTestCase = (extra: Record<string, unknown>, expectations: Record<string, unknown> = { count: 1 }): unknown => ({
+    apiVersion: 'offerops/v1',
+    kind: 'DecisionTest',
+    metadata: { name: 'x' },
+    spec: { cases: [{ name: 'c', point: 'p', expect: expectations, ...extra }] },
+  });
+  it.each([
+    ['a case without expectations', decisionTestCase({}, {})],
+    ['an unknown expectation', decisionTestCase({}, { offer: 'x' })],
+    ['a count of 0 offers asked', decisionTestCase({ count: 0 })],
+    ['a count over 1000', decisionTestCase({ count: 1001 })],
+    ['a history row with an impossible date', decisionTestCase({ history: [{ offer: 'o', date: '2026-02-30' }] })],
+    ['a history row with an unknown event', decisionTestCase({ history: [{ offer: 'o', date: '2026-02-01', event: 'click' }] })],
+    ['a history row without an offer', decisionTestCase({ history: [{ date: '2026-02-01' }] })],
+    ['a profile value that is a mapping', decisionTestCase({ profile: { address: { city: 'Leeds' } } })],
+    ['an offer named twice in offers', decisionTestCase({}, { offers: ['a', 'a'] })],
+    ['an empty includes', decisionTestCase({}, { includes: [] })],
+    ['an expected count over 1000', decisionTestCase({}, { count: 1001 })],
+    ['a negative expected count', decisionTestCase({}, { count: -1 })],
+    ['more than 10,000 history rows', decisionTestCase({ history: Array.from({ length: 10001 }, () => ({ offer: 'o', date: '2026-02-01' })) })],
+    ['a case name over 200 characters', { ...(decisionTestCase({}) as object), spec: { cases: [{ name: 'n'.repeat(201), point: 'p', expect: { count: 1 } }] } }],
+  ])('refuses a DecisionTest with %s', (_what, value) => {
+    expect(validate('decision-test.schema.json', value)).toBe(false);
+  });
+
+  it('accepts the boundaries of a DecisionTest: count 1 and 1000, expected count 0 and 1000, 10,000 history rows, a 200-character case name, offers: []', () => {
+    expect(validate('decision-test.schema.json', decisionTestCase({ count: 1 }))).toBe(true);
+    expect(validate('decision-test.schema.json', decisionTestCase({ count: 1000 }))).toBe(true);
+    expect(validate('decision-test.schema.json', decisionTestCase({}, { count: 0 }))).toBe(true);
+    expect(validate('decision-test.schema.json', decisionTestCase({}, { count: 1000 }))).toBe(true);
+    expect(validate('decision-test.schema.json', decisionTestCase({ history: Array.from({ length: 10000 }, () => ({ offer: 'o', date: '2026-02-01' })) }))).toBe(true);
+    expect(validate('decision-test.schema.json', { ...(decisionTestCase({}) as object), spec: { cases: [{ name: 'n'.repeat(200), point: 'p', expect: { offers: [] } }] } })).toBe(true);
   });
 });

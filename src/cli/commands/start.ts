@@ -1,13 +1,17 @@
 // `offerops start` (what `npm start` runs): the main job on the embedded example —
-// validate and compile config/, then show the evidence a pull request would get.
+// validate and compile config/, run its behaviour tests, then show the evidence a pull
+// request would get.
 import path from 'node:path';
 import { countBundle, describeCounts } from '../../bundle/summary.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
+import { compileLoadedConfig } from '../../compile/compile-directory.js';
+import { loadConfigDirectory } from '../../config/load.js';
 import { hasErrors } from '../../config/problem.js';
+import { collectTestCases, formatTestText, runDecisionTests } from '../../decision-tests/index.js';
+import { createEngine } from '../../engine/engine.js';
 import { summaryLine } from '../../config/report-formats.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
-import { printProblems } from './validate.js';
+import { colorStyle, printProblems } from './validate.js';
 
 export const startCommand: CommandDefinition = {
   name: 'start',
@@ -24,16 +28,18 @@ export const startCommand: CommandDefinition = {
     const root = findRepositoryRoot(io.cwd);
     const configDir = path.resolve(io.cwd, context.common.config);
     io.stderr(`offerops: validating and compiling ${path.relative(root, configDir) || '.'}/\n`);
-    const result = await compileDirectory(configDir, { root });
+    const result = compileLoadedConfig(await loadConfigDirectory(configDir, { root }));
     if (result.problems.length > 0) await printProblems(result.problems, 'text', root, context);
     io.stderr(`${result.files.length} files: ${summaryLine(result.problems)}\n`);
     if (!result.bundle || hasErrors(result.problems)) return 1;
     const counts = countBundle(result.bundle);
+    const tests = runDecisionTests(createEngine(result.bundle), collectTestCases(result.model));
     if (context.common.json) {
-      io.stdout(JSON.stringify({ digest: result.bundle.digest, counts, warnings: result.problems.length }, null, 2) + '\n');
+      io.stdout(JSON.stringify({ digest: result.bundle.digest, counts, warnings: result.problems.length, tests: tests.summary }, null, 2) + '\n');
     } else {
       io.stderr(`bundle ${result.bundle.digest}\n  ${describeCounts(counts)}\n`);
     }
-    return 0;
+    io.stderr(`behaviour tests (docs/behaviour-tests.md):\n${formatTestText(tests, colorStyle(context.color))}`);
+    return tests.summary.failed + tests.summary.errors > 0 ? 1 : 0;
   },
 };

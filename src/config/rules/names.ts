@@ -14,7 +14,7 @@ function where(document: ConfigDocument<ConfigKind>): string {
 /** Every definition of a duplicated name is reported, each naming the others. */
 const documentNamesAreUnique: Rule = (context) => {
   const { model } = context;
-  for (const documents of [model.channels, model.offers, model.offerLists, model.segments, model.strategies, model.policies] as ConfigDocument<ConfigKind>[][]) {
+  for (const documents of [model.channels, model.offers, model.offerLists, model.segments, model.strategies, model.policies, model.decisionTests] as ConfigDocument<ConfigKind>[][]) {
     const byName = new Map<string, ConfigDocument<ConfigKind>[]>();
     for (const document of documents) byName.set(document.metadata.name, [...(byName.get(document.metadata.name) ?? []), document]);
     for (const [name, group] of byName) {

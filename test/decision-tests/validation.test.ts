@@ -1,0 +1,99 @@
+// Validation of DecisionTest documents (beyond the positions the fixture folder pins):
+// the messages, names shared by channels, and problems reported once.
+import { describe, expect, it } from 'vitest';
+import { strategy } from '../engine/engine-fixture.js';
+import { decisionTest, loadTests } from './tests-fixture.js';
+
+const rules = strategy('s', ['{ name: all, offer: savings-plus, score: 10 }']);
+const secondChannel = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: app }
+spec:
+  audienceLevels: [{ name: customer, idField: customerId, attributes: { age: { type: int } } }]
+  zones: [{ name: home, interactionPoints: [{ name: home-hero }, { name: app-only }] }]
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: app-rules }
+spec:
+  channel: app
+  rules: [{ name: app-all, offer: gold-card, score: 10 }]
+`;
+
+describe('DecisionTest validation', () => {
+  it('asks for spec.channel when a point name is on several channels, and resolves a unique one alone', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'app.yaml': secondChannel,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: shared name, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }
+    - { name: unique name, point: app-only, profile: { customerId: c1 }, expect: { offers: [gold-card] } }
+`,
+        'at: 2026-05-01',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.message])).toEqual([['OO501', 7, "interaction point 'home-hero' is on channels 'app', 'web': name the channel with spec.channel"]]);
+  });
+
+  it("reports a problem in the test's base profile once, however many cases use it", async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: one, point: home-hero, expect: { count: 1 } }
+    - { name: two, point: home-sidebar, expect: { count: 1 } }
+    - { name: three, point: checkout-upsell, expect: { count: 1 } }
+`,
+        'channel: web\n  at: 2026-05-01\n  profile: { customerId: c1, age: old }',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([['OO501', 7, 35, 'profile.age must be a value of type int, got "old"']]);
+  });
+
+  it('suggests the declared attribute for a misspelt one, and says a decision would ignore it', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest('t', `    - { name: one, point: home-hero, profile: { customerId: c1, incme: 5.0 }, session: { devise: mobile }, expect: { count: 1 } }\n`),
+    });
+    expect(loaded.problems.map((p) => p.message)).toEqual([
+      "profile attribute 'incme' is not declared on audience level 'customer' of channel 'web': a decision would ignore it; did you mean 'income'?",
+      "session attribute 'devise' is not declared on channel 'web': a decision would ignore it; did you mean 'device'?",
+    ]);
+  });
+
+  it('accepts a numeric member id, and an id given as audienceId instead of in the profile', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: numeric id, point: home-hero, profile: { customerId: 1001 }, expect: { count: 1 } }
+    - { name: given id, point: home-hero, audienceId: c9, profile: { age: 30 }, expect: { count: 1 } }
+    - { name: not an id, point: home-hero, profile: { customerId: [1] }, expect: { count: 1 } }
+`,
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.line, p.message])).toEqual([
+      [10, "case 'not an id' has no member id: give audienceId, or customerId in the profile"],
+      [10, 'profile.customerId is the member\'s id: a string or a number, got [1]'],
+    ]);
+  });
+
+  it('keeps the tests out of the bundle but in the validation of the config: a bad test stops the compile', async () => {
+    const loaded = await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': decisionTest('t', `    - { name: one, point: nowhere, profile: { customerId: c1 }, expect: { count: 1 } }\n`) });
+    expect(loaded.bundle).toBeNull();
+    expect(loaded.problems.map((p) => p.code)).toEqual(['OO201']);
+  });
+
+  it('refuses two tests with one name, pointing at each', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/a.yaml': decisionTest('same', `    - { name: one, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }\n`),
+      'tests/b.yaml': decisionTest('same', `    - { name: one, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }\n`),
+    });
+    expect(loaded.problems.map((p) => [p.file, p.code])).toEqual([
+      ['config/tests/a.yaml', 'OO202'],
+      ['config/tests/b.yaml', 'OO202'],
+    ]);
+  });
+});
