@@ -26,6 +26,11 @@ export const problemCodes = {
   'empty-offer-list': 'OO209',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
+  // Environments (environments/<name>.yaml, docs/gitops.md#the-environment-file).
+  'environment-name': 'OO400',
+  'promotion-cycle': 'OO401',
+  'freeze-window': 'OO402',
+  'environment-setting': 'OO403',
 } as const;
 
 export type ProblemSlug = keyof typeof problemCodes;
