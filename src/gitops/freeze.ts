@@ -250,5 +250,6 @@ export function nextFreeze(windows: readonly FreezeWindow[] | undefined, now: Da
 /** "weekend (FREQ=… for 64 hours, Europe/Paris) until 2026-11-30 08:00 Europe/Paris (07:00 UTC)". */
 export function describeFreeze(state: FreezeState): string {
   const last = state.windows[state.windows.length - 1];
-  return `${state.windows.map((w) => w.label).join(', then ')} until ${formatInstant(state.until, last?.timezone ?? 'UTC')}`;
+  const labels = [...new Set(state.windows.map((w) => w.label))];
+  return `${labels.join(', then ')} until ${formatInstant(state.until, last?.timezone ?? 'UTC')}`;
 }

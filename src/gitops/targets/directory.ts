@@ -25,9 +25,10 @@ function directoryOf(target: DirectoryTarget, context: TargetContext): string {
   return path.resolve(context.root, target.path);
 }
 
+/** The error's code (ENOTDIR, EROFS, EACCES…): the full message repeats an absolute path. */
 function errorText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return e.code ? `${e.code}: ${e.message.replace(/^[A-Z]+: /, '')}` : String((error as Error).message ?? error);
+  return e.code ?? String(e.message ?? error);
 }
 
 /** Writes `text` to `file` through a synced temporary sibling and a rename. */
@@ -54,12 +55,12 @@ async function replaceFile(file: string, text: string): Promise<void> {
   }
 }
 
-async function readActive(dir: string): Promise<string | null> {
+async function readActive(dir: string, target: DirectoryTarget): Promise<string | null> {
   try {
     return await readFile(path.join(dir, ACTIVE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new TargetError(`directory ${dir}: cannot read ${ACTIVE} (${errorText(error)})`, { cause: error });
+    throw new TargetError(`directory ${target.path}: cannot read ${ACTIVE} (${errorText(error)})`, { cause: error });
   }
 }
 
@@ -70,7 +71,7 @@ export const directoryTarget: DeployTarget<DirectoryTarget> = {
 
   async current(target, context) {
     const dir = directoryOf(target, context);
-    const text = await readActive(dir);
+    const text = await readActive(dir, target);
     if (text === null) return null;
     try {
       return parseBundle(text, path.join(dir, ACTIVE)).digest;
@@ -121,7 +122,7 @@ export const directoryTarget: DeployTarget<DirectoryTarget> = {
     const dir = directoryOf(target, context);
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new TargetError(`directory ${target.path}: no such directory (deploy first)`);
-    const text = await readActive(dir);
+    const text = await readActive(dir, target);
     if (text === null) throw new TargetError(`directory ${target.path}: no ${ACTIVE} (deploy first)`);
     let engine;
     try {
