@@ -38,9 +38,10 @@ async function call(target: HttpTarget, method: string, url: string, context: Ta
   return { status: response.status, body };
 }
 
+/** The runtime's error body is `{statusCode, code, message}` (docs/runtime-api.md#errors). */
 function errorMessage(body: unknown): string {
-  const error = (body as { error?: { message?: unknown } } | null)?.error;
-  if (error && typeof error.message === 'string') return error.message;
+  const message = (body as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
   return typeof body === 'string' ? body.slice(0, 200) : JSON.stringify(body)?.slice(0, 200) ?? '';
 }
 
