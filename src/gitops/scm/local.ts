@@ -142,6 +142,26 @@ export class LocalGit {
     return out.split('\n').filter(Boolean);
   }
 
+  /**
+   * The text of every file under `dir` at `ref`, in one git process (git grep prints each
+   * line as `ref:path NUL line`): reading records one file at a time would cost two
+   * processes per record.
+   */
+  async readTextFiles(ref: string, dir: string): Promise<Map<string, string>> {
+    const out = (await this.tryRaw(['grep', '-z', '--full-name', '-I', '-e', '', ref, '--', dir])) ?? '';
+    const files = new Map<string, string[]>();
+    const prefix = `${ref}:`;
+    for (const line of out.split('\n')) {
+      const nul = line.indexOf('\0');
+      if (nul < 0 || !line.startsWith(prefix)) continue;
+      const file = line.slice(prefix.length, nul);
+      let lines = files.get(file);
+      if (!lines) files.set(file, (lines = []));
+      lines.push(line.slice(nul + 1));
+    }
+    return new Map([...files].map(([file, lines]) => [file, lines.join('\n') + '\n']));
+  }
+
   /** Commits reachable from `ref` that changed `file`, newest first. */
   async commitsTouching(ref: string, file: string): Promise<string[]> {
     const out = (await this.tryRaw(['log', '--format=%H', ref, '--', file])) ?? '';
@@ -308,10 +328,10 @@ export class GitRecordStore {
     const records: GitopsRecord[] = [];
     for (const ref of refs) {
       if ((await this.git.resolve(ref)) === null) continue;
-      for (const file of await this.git.listFiles(ref, RECORDS_DIR)) {
+      for (const [file, text] of await this.git.readTextFiles(ref, RECORDS_DIR)) {
         if (seen.has(file) || !file.endsWith('.json')) continue;
         seen.add(file);
-        const record = parseRecord((await this.git.readFile(ref, file)) ?? '');
+        const record = parseRecord(text);
         if (record) records.push(record);
       }
     }
