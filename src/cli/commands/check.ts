@@ -2,11 +2,7 @@
 // environment's simulation audience through every target; recorded for the digest.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyPlan } from '../../gitops/apply.js';
-import { planCheck } from '../../gitops/check.js';
-import { loadEnvironments } from '../../gitops/environment.js';
-import { requireEnvironment } from '../../gitops/state.js';
-import { targetTypes } from '../../gitops/targets/registry.js';
+import { applyPlan, loadEnvironments, planCheck, requireEnvironment, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 

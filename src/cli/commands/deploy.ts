@@ -2,11 +2,7 @@
 // every target of the environment, confirmed, all or none; recorded.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyPlan } from '../../gitops/apply.js';
-import { planDeploy } from '../../gitops/deploy.js';
-import { loadEnvironments } from '../../gitops/environment.js';
-import { requireEnvironment } from '../../gitops/state.js';
-import { targetTypes } from '../../gitops/targets/registry.js';
+import { applyPlan, loadEnvironments, planDeploy, requireEnvironment, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 

@@ -1,7 +1,7 @@
 // `offerops init DIR` (docs/gitops.md#init): a new config repository, committed.
 import path from 'node:path';
 import { UserError } from '../../errors.js';
-import { initRepository } from '../../gitops/init.js';
+import { initRepository } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { packageVersion } from '../version.js';
 

@@ -2,8 +2,7 @@
 // (docs/gitops.md#promote): the source environment's bundle, byte for byte, on the
 // branch offerops/promote-<to>, pushed under a lease, with the pull request body.
 import { UserError } from '../../errors.js';
-import { planPromotion, runPromotion, type PromotionRequest } from '../../gitops/promote-run.js';
-import { promotionBranch } from '../../gitops/promote.js';
+import { planPromotion, promotionBranch, type PromotionRequest, runPromotion } from '../../gitops/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, withGitopsErrors } from '../gitops.js';
 

@@ -1,11 +1,7 @@
 // `offerops release --env NAME [--sign] [--allow-dirty] [--dry-run]` (docs/gitops.md#release):
 // compile config/ at HEAD into the environment's bundle file and pin, commit, push.
 import { parsePrivateKey } from '../../bundle/signature.js';
-import { applyPlan } from '../../gitops/apply.js';
-import { loadEnvironments } from '../../gitops/environment.js';
-import { planRelease, SIGNING_KEY_VARIABLE } from '../../gitops/release.js';
-import { compileConfigAt, requireEnvironment } from '../../gitops/state.js';
-import { targetTypes } from '../../gitops/targets/registry.js';
+import { applyPlan, compileConfigAt, loadEnvironments, planRelease, requireEnvironment, SIGNING_KEY_VARIABLE, targetTypes } from '../../gitops/index.js';
 import { summaryLine } from '../../config/report-formats.js';
 import type { CommandDefinition } from '../context.js';
 import { configDirectory, dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';

@@ -2,11 +2,7 @@
 // (docs/gitops.md#rollback): an earlier bundle from git history, pinned again on the
 // branch offerops/rollback-<env>, with promotions into the environment paused.
 import { UserError } from '../../errors.js';
-import { applyPlan } from '../../gitops/apply.js';
-import { defaultBodyFile } from '../../gitops/promote.js';
-import { planRollback, rollbackBranch } from '../../gitops/rollback.js';
-import { baseBranch, environmentsAt, evidenceFor, remoteBranch, requireEnvironment, resolveRollbackTarget } from '../../gitops/state.js';
-import { targetTypes } from '../../gitops/targets/registry.js';
+import { applyPlan, baseBranch, defaultBodyFile, environmentsAt, evidenceFor, planRollback, remoteBranch, requireEnvironment, resolveRollbackTarget, rollbackBranch, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 import { NO_FORGE_MESSAGE } from './promote.js';

@@ -12,7 +12,7 @@ import { UserError } from '../../errors.js';
 import { createServer } from '../../server/app.js';
 import { signedBundleLoader, WATCHED_BUNDLE_FILE, type LoadEngine } from '../../server/bundle-holder.js';
 import { parsePublicKey } from '../../bundle/signature.js';
-import { loadEnvironments } from '../../gitops/environment.js';
+import { loadEnvironments } from '../../gitops/index.js';
 import { createHistoryStore, HistorySpecError } from '../../server/open-history-store.js';
 import type { HistoryStore } from '../../server/history-store.js';
 import type { CommandDefinition } from '../context.js';

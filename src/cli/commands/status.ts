@@ -2,16 +2,7 @@
 // what each target runs (drift), pending promotions and rollbacks, freeze and pause,
 // the last deployment and check; --check exits 1 on drift (3 when a target cannot be
 // read); --history lists the records.
-import { loadEnvironments, type Environment } from '../../gitops/environment.js';
-import { short } from '../../gitops/plan.js';
-import { promotionBranch } from '../../gitops/promote.js';
-import { rollbackBranch } from '../../gitops/rollback.js';
-import { environmentStatus, renderHistory, renderStatus, type PendingBranch, type TargetReading } from '../../gitops/status.js';
-import { pinInText, requireEnvironment, type GitopsSession } from '../../gitops/state.js';
-import { targetTypes } from '../../gitops/targets/registry.js';
-import { targetOf } from '../../gitops/targets/target.js';
-import { describeTarget } from '../../gitops/plan.js';
-import type { GitopsRecord } from '../../gitops/records.js';
+import { describeTarget, type Environment, environmentStatus, type GitopsRecord, type GitopsSession, loadEnvironments, type PendingBranch, pinInText, promotionBranch, renderHistory, renderStatus, requireEnvironment, rollbackBranch, short, targetOf, type TargetReading, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { openRepository, repoOption, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { compileDirectory } from '../../compile/compile-directory.js';
 import { hasErrors, sortProblems, type Problem } from '../../config/problem.js';
-import { loadEnvironments } from '../../gitops/environment.js';
+import { loadEnvironments } from '../../gitops/index.js';
 import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/report-formats.js';
 import { UserError } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';

@@ -4,8 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compileDirectory } from '../../compile/compile-directory.js';
-import { loadEnvironments } from '../../gitops/environment.js';
-import { verifyFresh, verifyPin, type VerifyFinding } from '../../gitops/verify.js';
+import { loadEnvironments, type VerifyFinding, verifyFresh, verifyPin } from '../../gitops/index.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import type { CommandDefinition } from '../context.js';
 import { repoOption, withGitopsErrors } from '../gitops.js';
