@@ -410,7 +410,7 @@ export type LeastThroughputRequestsS = number;
  */
 export type Concurrency = number;
 /**
- * ed25519: + the base64 of the 32-byte public key of the key that signs releases.
+ * ed25519: + the base64 of the 32-byte public key of the key that signs releases (checked when the file is validated).
  */
 export type PublicKey = string;
 /**

@@ -98,6 +98,12 @@ describe('environment files', () => {
     ]);
   });
 
+  it('refuses a signing key that is not an ed25519 public key, at the key', () => {
+    expect(problemsOf({ production: head('production') + '  signing: { publicKey: "ed25519:not-a-key", required: true }\n' })).toEqual([
+      { file: 'environments/production.yaml', line: 5, column: 25, code: 'OO403', message: expect.stringContaining('the base64 of 32 bytes') },
+    ]);
+  });
+
   it.each([
     ['simulation.sample.customers', '  simulation: { sample: { customers: 0, seed: 1 } }', false],
     ['simulation.sample.customers', '  simulation: { sample: { customers: 1, seed: 1 } }', true],
