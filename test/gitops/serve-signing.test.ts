@@ -29,6 +29,9 @@ describe('serve with signatures required', () => {
     const refused = expectExit(await demo.cli(['serve', '--env', 'staging', '--port', '0']), 2);
     expect(refused.stderr).toContain('the bundle is not signed; this server loads only bundles signed by its trusted key');
     expect(expectExit(await demo.cli(['serve', '--bundle', 'environments/staging/bundle.json', '--trusted-key', 'ed25519:nope']), 2).stderr).toContain('--trusted-key');
+    // An environment file that does not validate cannot say whether signatures are required: refused, at its line.
+    await demo.write('environments/staging.yaml', (await demo.read('environments/staging.yaml')).replace(`digest: ${digest}, `, ''));
+    expect(expectExit(await demo.cli(['serve', '--env', 'staging', '--port', '0']), 2).stderr).toMatch(/environments\/staging\.yaml:\d+:\d+: missing required field 'digest'/);
     demo.git(['checkout', '--quiet', '--', 'environments/staging.yaml']);
     demo.git(['clean', '--quiet', '-f', '--', 'environments']);
   });
