@@ -268,6 +268,9 @@ async function earlierBundle(digest: string, targets: readonly TargetSpec[], con
 // ---------------------------------------------------------------------------
 // Check: replay members through every target's runtime API
 
+/** Members replayed once, unmeasured, before the check (docs/gitops.md#check). */
+const WARM_UP_MEMBERS = 3;
+
 interface ReplayMember {
   channel: string;
   level: string;
@@ -337,6 +340,10 @@ async function replayThrough(target: TargetSpec, engine: Engine, members: readon
       measurement.mismatches++;
       if (measurement.examples.length < 5) measurement.examples.push(text);
     };
+    // A warm-up, not measured: the first requests to a fresh runtime pay for compiling its
+    // code paths, and with a few hundred samples they would be the p99.
+    const scratch: ReplayMeasurement = { ...measurement, examples: [], latencies: [], problems: [] };
+    for (const member of members.slice(0, WARM_UP_MEMBERS)) await replayMember(client, engine, member, day, `${runId}-warm-up`, scratch, () => {});
     let next = 0;
     const started = performance.now();
     const worker = async (): Promise<void> => {
