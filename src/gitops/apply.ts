@@ -107,8 +107,11 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Appl
         try {
           recordPath = await session.records.append(record);
         } catch (error) {
-          const what = deployment?.ok ? `the bundle is deployed, but ` : '';
-          throw new UserError(`${what}the ${record.kind} record could not be written: ${(error as Error).message}`, 3);
+          const reason = (error as Error).message;
+          // A failed deployment's own message matters more than its missing record.
+          if (deployment && !deployment.ok) return { exitCode: 3, message: `${deployment.message}; the failed deployment could not be recorded either: ${reason}` };
+          const what = deployment?.ok ? 'the bundle is deployed, but ' : '';
+          throw new UserError(`${what}the ${record.kind} record could not be written: ${reason}`, 3);
         }
         await emit({ kind: 'recorded', record, path: recordPath });
         break;

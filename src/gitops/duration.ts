@@ -16,8 +16,9 @@ export function parseDuration(text: string): number | null {
 
 /** `64h` → "64 hours", for messages. */
 export function describeDuration(ms: number): string {
-  const minutes = Math.round(ms / MINUTE);
-  if (minutes % 60 !== 0) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (ms < MINUTE) return 'less than a minute';
+  const minutes = Math.floor(ms / MINUTE);
+  if (minutes < 60 || minutes % 60 !== 0) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = minutes / 60;
   return `${hours} hour${hours === 1 ? '' : 's'}`;
 }

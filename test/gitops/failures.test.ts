@@ -99,6 +99,17 @@ describe('promote', () => {
     expect(history.find((r) => r.kind === 'promotion')!.forced).toEqual({ reason: 'INC-7: fix a wrong price' });
   });
 
+  it('--auto waits for the soak time and says why, exit 0, nothing pushed', async () => {
+    await demo.commitEdit('environments/production.yaml', 'promotion: { from: staging }', 'promotion: { from: staging, auto: { soak: 24h } }', 'chore: auto promotion');
+    demo.git(['push', '--quiet', 'origin', 'main']);
+    await releasedAndChecked();
+    const before = snapshot();
+    const waiting = expectExit(await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr', '--auto']), 0);
+    expect(waiting.stderr).toMatch(/staging has run it for (less than a minute|\d+ minutes?) of the 24 hours soak/);
+    expect(snapshot()).toEqual(before);
+    expect(expectExit(await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr', '--auto', '--force', '--reason', 'x']), 2).stderr).toContain('--auto never forces');
+  });
+
   it('--dry-run prints the plan and changes nothing', async () => {
     await releasedAndChecked();
     const before = snapshot();

@@ -23,6 +23,10 @@ describe('durations', () => {
     expect(describeDuration(64 * 3_600_000)).toBe('64 hours');
     expect(describeDuration(90 * 60_000)).toBe('90 minutes');
     expect(describeDuration(3_600_000)).toBe('1 hour');
+    expect(describeDuration(59_999)).toBe('less than a minute');
+    expect(describeDuration(60_000)).toBe('1 minute');
+    expect(describeDuration(119_999)).toBe('1 minute');
+    expect(describeDuration(3_599_999)).toBe('59 minutes');
   });
 });
 

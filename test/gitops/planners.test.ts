@@ -1,6 +1,6 @@
 // The planners are pure: (repository state, now) → a plan, nothing to do, or a refusal.
 // These tests hold them to the rules of docs/gitops.md without git or targets.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatBundle } from '../../src/bundle/bundle.js';
 import { signBundle } from '../../src/bundle/signature.js';
 import type { Bundle } from '../../src/bundle/types.js';
@@ -18,6 +18,11 @@ import { newKey } from './keys.js';
 
 let staged: Bundle;
 let live: Bundle;
+
+beforeAll(async () => {
+  staged = await variantBundle();
+  live = await fixtureBundle();
+});
 
 const plan = (outcome: PlanOutcome): Plan => {
   if (outcome.kind !== 'plan') throw new Error(`expected a plan, got ${JSON.stringify(outcome)}`);
@@ -53,9 +58,7 @@ function promoteState(overrides: Partial<PromoteState> & { records?: GitopsRecor
 const manual = { force: false, reason: null, auto: false };
 
 describe('promote', () => {
-  it('copies staging\'s bundle byte for byte on the promotion branch, pushed under a lease, with the body and a record', async () => {
-    staged = await variantBundle();
-    live = await fixtureBundle();
+  it('copies staging\'s bundle byte for byte on the promotion branch, pushed under a lease, with the body and a record', () => {
     const p = plan(planPromote(promoteState(), manual));
     expect(p.steps.map((s) => s.kind)).toEqual(['commit', 'push', 'pull-request', 'record']);
     const commit = p.steps[0] as Extract<Plan['steps'][number], { kind: 'commit' }>;
