@@ -64,6 +64,8 @@ export function parseBundle(text: string, source: string): Bundle {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BundleError('body must be an object', source);
   const actual = sha256Digest(canonicalJson(body));
   if (actual !== digest) throw new BundleError(`digest mismatch: the file says ${digest} but its body hashes to ${actual} (the bundle was modified or corrupted)`, source);
+  const signatureProblem = checkSignatureShape(candidate['signature']);
+  if (signatureProblem) throw new BundleError(signatureProblem, source);
   const shapeProblem = checkBodyShape(body as Record<string, unknown>);
   if (shapeProblem) throw new BundleError(shapeProblem, source);
   return value as Bundle;
@@ -85,6 +87,17 @@ export function nestingDepth(value: unknown, limit: number): number {
     for (const child of Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)) stack.push([child, here]);
   }
   return deepest;
+}
+
+// Only the shape: whether the signature is valid, and by a trusted key, is
+// src/bundle/signature.ts's question, asked where an environment requires it.
+function checkSignatureShape(signature: unknown): string | null {
+  if (signature === undefined) return null;
+  if (!signature || typeof signature !== 'object' || Array.isArray(signature)) return 'signature must be an object with keyId and value';
+  const { keyId, value } = signature as Record<string, unknown>;
+  if (typeof keyId !== 'string' || !/^ed25519:[A-Za-z0-9+/]{43}=$/.test(keyId)) return 'signature.keyId must be "ed25519:" followed by the base64 of a 32-byte public key';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]{86}==$/.test(value)) return 'signature.value must be the base64 of a 64-byte ed25519 signature';
+  return null;
 }
 
 const bodyArrays = ['channels', 'offers', 'offerLists', 'segments', 'strategies', 'rules', 'policies'] as const;

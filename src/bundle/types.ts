@@ -12,7 +12,17 @@ export const BUNDLE_FORMAT_VERSION = 1;
 export interface Bundle {
   formatVersion: typeof BUNDLE_FORMAT_VERSION;
   digest: string; // `sha256:<64 hex>`
+  /** Optional ed25519 signature of the digest (src/bundle/signature.ts); outside the body, so it never changes the digest. */
+  signature?: BundleSignature;
   body: BundleBody;
+}
+
+/** docs/gitops.md#signing: who signed (the public key) and the signature, both base64. */
+export interface BundleSignature {
+  /** `ed25519:` + base64 of the 32-byte public key. */
+  keyId: string;
+  /** Base64 of the 64-byte signature over SIGNATURE_CONTEXT + digest. */
+  value: string;
 }
 
 export interface BundleBody {

@@ -30,6 +30,11 @@ export const problemCodes = {
   // Behaviour tests (DecisionTest documents, docs/behaviour-tests.md).
   'test-input': 'OO501',
   'test-expectation': 'OO502',
+  // Environments (environments/<name>.yaml, docs/gitops.md#the-environment-file).
+  'environment-name': 'OO400',
+  'promotion-cycle': 'OO401',
+  'freeze-window': 'OO402',
+  'environment-setting': 'OO403',
 } as const;
 
 export type ProblemSlug = keyof typeof problemCodes;

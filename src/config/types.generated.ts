@@ -324,41 +324,53 @@ export type Kind6 = 'Environment';
  */
 export type Name18 = string;
 /**
- * sha256: + 64 hex digits of the bundle body.
+ * How long the source environment must have run the candidate digest (since its deployment there), e.g. 24h, 2d, 90m.
+ */
+export type SoakTime = string;
+/**
+ * sha256: + 64 hex digits of the bundle body; the bundle file must have this digest.
  */
 export type Digest = string;
 /**
- * The bundle file, relative to the repository root.
+ * The bundle file, relative to the repository root (by convention environments/<name>/bundle.json).
  */
 export type Path = string;
 /**
- * Git commit id.
+ * The git commit whose config/ was compiled.
  */
 export type Commit = string;
 /**
- * Git ref (branch or tag).
+ * The branch (or tag) that commit was on when it was released.
  */
 export type Ref = string;
 /**
- * A directory or an HTTP runtime.
+ * A directory a runtime watches, or a runtime server's admin API.
  */
 export type Target = {
   type: Type2;
 };
 /**
- * directory or http.
+ * directory (bundle.json replaced atomically) or http (PUT /admin/bundle).
  */
 export type Type2 = 'directory' | 'http';
 /**
- * Where deploy puts the bundle.
+ * Where deploy puts the bundle; check replays decisions through each of them.
  */
 export type Targets = Target[];
 /**
- * Audience sample file (NDJSON or CSV).
+ * Audience file (NDJSON or CSV, the id field and declared attributes per row), relative to the repository root; or give `sample`.
  */
 export type Audience = string;
 /**
- * Decision day of the simulation.
+ * How many members the sample holds.
+ */
+export type Customers = number;
+/**
+ * The seed: the same seed gives the same members.
+ */
+export type Seed = number;
+/**
+ * Decision day of the simulation (and the day the sample is taken).
  */
 export type At = string;
 /**
@@ -374,21 +386,73 @@ export type Name19 = string;
  */
 export type History = string;
 /**
- * First frozen day.
+ * One guardrail expression.
+ */
+export type Guardrail = string;
+/**
+ * Guardrails the promotion diff must pass, e.g. breaking or changed>30%.
+ */
+export type Guardrails = Guardrail[];
+/**
+ * Audience members replayed per channel (default 200); each is decided at every interaction point of its channel.
+ */
+export type Members = number;
+/**
+ * The 99th percentile of offer request latency must not exceed this many milliseconds.
+ */
+export type LargestP99Ms = number;
+/**
+ * Requests per second the replay must reach at least.
+ */
+export type LeastThroughputRequestsS = number;
+/**
+ * Requests in flight at once during the replay (default 8).
+ */
+export type Concurrency = number;
+/**
+ * ed25519: + the base64 of the 32-byte public key of the key that signs releases (checked when the file is validated).
+ */
+export type PublicKey = string;
+/**
+ * When true, deploy and verify refuse a bundle without a valid signature by this key, and `serve --env` refuses to load one (default false).
+ */
+export type Required = boolean;
+/**
+ * First frozen day (inclusive), with `to`.
  */
 export type From = string;
 /**
- * Last frozen day.
+ * Last frozen day (inclusive), with `from`.
  */
 export type To = string;
 /**
- * Why.
+ * An RFC 5545 RRULE giving when each window starts, e.g. FREQ=WEEKLY;BYDAY=FR;BYHOUR=16, with `duration`.
+ */
+export type RecurrenceRule = string;
+/**
+ * How long each recurring window lasts (elapsed time), e.g. 64h or 2d16h.
+ */
+export type Duration = string;
+/**
+ * IANA time zone the days or the rule are read in, e.g. Europe/Paris (default UTC).
+ */
+export type TimeZone = string;
+/**
+ * Why: shown when a promotion is refused.
  */
 export type Reason = string;
 /**
- * Promotion is refused inside these windows.
+ * Promotions into this environment are refused inside these windows (unless forced with a reason).
  */
 export type FreezeWindows = FreezeWindow[];
+/**
+ * Why promotions are paused.
+ */
+export type Reason1 = string;
+/**
+ * The day the pause began.
+ */
+export type Since = string;
 /**
  * The document kind.
  */
@@ -708,7 +772,7 @@ export interface OptimizationPolicySpec {
   rules: Rules;
 }
 /**
- * A deployment environment (environments/<name>.yaml): where promotions come from, the pinned bundle, deploy targets, simulation data and freeze windows.
+ * A deployment environment (environments/<name>.yaml): where promotions come from, the pinned bundle, deploy targets, simulation data, the runtime check, signing, freeze windows and pause. See docs/gitops.md#the-environment-file.
  */
 export interface Environment {
   apiVersion: APIVersion;
@@ -717,23 +781,33 @@ export interface Environment {
   spec: EnvironmentSpec;
 }
 /**
- * Promotion source, pin, targets, simulation, freezes.
+ * Promotion source, pin, targets, simulation, check, signing, freezes and pause.
  */
 export interface EnvironmentSpec {
   promotion?: Promotion;
   bundle?: BundlePin;
   targets?: Targets;
   simulation?: Simulation;
+  check?: RuntimeCheck;
+  signing?: Signing;
   freeze?: FreezeWindows;
+  paused?: Paused;
 }
 /**
- * Where promotions into this environment come from.
+ * Where promotions into this environment come from. Without it the environment is fed by `offerops release`.
  */
 export interface Promotion {
   from: Name18;
+  auto?: AutomaticPromotion;
 }
 /**
- * The bundle this environment runs; written by release / promote.
+ * `offerops promote --auto` opens or updates the promotion by itself once the source environment has run the candidate for `soak` with a passing check.
+ */
+export interface AutomaticPromotion {
+  soak: SoakTime;
+}
+/**
+ * The bundle this environment runs. Written by release, promote and rollback, never by hand.
  */
 export interface BundlePin {
   digest: Digest;
@@ -748,22 +822,57 @@ export interface Source {
   ref?: Ref;
 }
 /**
- * Data the promotion diff simulates on.
+ * The audience and day that promotion evidence is simulated on and that check replays members of.
  */
 export interface Simulation {
   audience?: Audience;
+  sample?: Sample;
   at?: At;
   proposed?: ProposedContacts;
   policy?: Name19;
   history?: History;
+  guardrails?: Guardrails;
 }
 /**
- * Days (inclusive) with no promotion.
+ * A seeded synthetic audience (what `offerops sample` writes) instead of a file.
+ */
+export interface Sample {
+  customers: Customers;
+  seed: Seed;
+}
+/**
+ * What `offerops check` replays through each target and the limits it holds the runtime to.
+ */
+export interface RuntimeCheck {
+  members?: Members;
+  maxP99Ms?: LargestP99Ms;
+  minRps?: LeastThroughputRequestsS;
+  concurrency?: Concurrency;
+}
+/**
+ * Ed25519 signatures of the bundles this environment runs.
+ */
+export interface Signing {
+  publicKey: PublicKey;
+  required?: Required;
+}
+/**
+ * Either days (from, to: inclusive) or a recurring window (rrule + duration), in a time zone.
  */
 export interface FreezeWindow {
-  from: From;
-  to: To;
+  from?: From;
+  to?: To;
+  rrule?: RecurrenceRule;
+  duration?: Duration;
+  timezone?: TimeZone;
   reason?: Reason;
+}
+/**
+ * Automatic and unforced promotions into this environment are refused while this is set. Written by rollback; remove it to resume.
+ */
+export interface Paused {
+  reason: Reason1;
+  since?: Since;
 }
 /**
  * Behaviour tests: decisions the config must make, run by `offerops test`. Validated with the config, never part of the bundle (a test change leaves the digest as it is).

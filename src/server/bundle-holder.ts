@@ -6,7 +6,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import { parseBundle } from '../bundle/bundle.js';
+import { checkSignature } from '../bundle/signature.js';
+import { createEngine, type Engine } from '../engine/engine.js';
 
 export interface ActiveBundle {
   engine: Engine;
@@ -27,6 +29,28 @@ export class BundleRefusedError extends Error {
 }
 
 export type LoadEngine = (text: string, source: string) => Engine;
+
+/** A bundle refused because it is not signed by the trusted key (docs/gitops.md#signing). */
+export class UnsignedBundleError extends Error {
+  constructor(source: string, reason: string) {
+    super(`${source}: ${reason}; this server loads only bundles signed by its trusted key`);
+    this.name = 'UnsignedBundleError';
+  }
+}
+
+/**
+ * A LoadEngine that refuses any bundle without a valid signature by `trustedKeyId`, at
+ * start-up, on PUT /admin/bundle and from a watched directory alike: every bundle the
+ * server loads goes through it, and a refused one leaves the old bundle serving.
+ */
+export function signedBundleLoader(trustedKeyId: string): LoadEngine {
+  return (text, source) => {
+    const bundle = parseBundle(text, source);
+    const signature = checkSignature(bundle, trustedKeyId);
+    if (!signature.ok) throw new UnsignedBundleError(source, signature.reason);
+    return createEngine(bundle);
+  };
+}
 
 export type SwapResult = { swapped: true; previousDigest: string; active: ActiveBundle } | { swapped: false; reason: 'same-digest'; active: ActiveBundle };
 

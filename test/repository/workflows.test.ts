@@ -8,14 +8,16 @@ import { parse } from 'yaml';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const schemaFile = path.join(import.meta.dirname, 'vendor/schemastore/github-workflow.schema.json');
-const workflows = readdirSync(path.join(repo, '.github/workflows')).filter((f) => /\.ya?ml$/.test(f));
+// The repository's own workflows, and those `offerops init` writes into a new repository.
+const workflowDirs = ['.github/workflows', 'templates/init/.github/workflows'];
+const workflows = workflowDirs.flatMap((dir) => readdirSync(path.join(repo, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f)));
 
 describe('GitHub workflows', () => {
   const ajv = new Ajv.default({ strict: false, allErrors: true });
   const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
 
   it.each(workflows)('%s matches the workflow schema', (file) => {
-    const workflow = parse(readFileSync(path.join(repo, '.github/workflows', file), 'utf8')) as unknown;
+    const workflow = parse(readFileSync(path.join(repo, file), 'utf8')) as unknown;
     const valid = validate(workflow);
     expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
     expect(valid).toBe(true);

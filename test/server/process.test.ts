@@ -135,7 +135,7 @@ describe('offerops serve --env', () => {
     await writeFile(path.join(dir, 'environments', 'staging', 'bundle.json'), bundleText(await variantBundle()));
     await writeFile(
       path.join(dir, 'environments', 'staging.yaml'),
-      'apiVersion: offerops/v1\nkind: Environment\nmetadata: { name: staging }\nspec:\n  bundle: { path: environments/staging/bundle.json }\n',
+      `apiVersion: offerops/v1\nkind: Environment\nmetadata: { name: staging }\nspec:\n  bundle: { digest: ${(await variantBundle()).digest}, path: environments/staging/bundle.json }\n`,
     );
     const server = await serve(['--env', 'staging', '--history', `sqlite:${path.join(dir, 'env.db')}`]);
     const info = (await (await fetch(`${server.url}/v1/bundle`)).json()) as { digest: string; source: string };

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/engine.js';
 import { UserError } from '../../errors.js';
-import { WATCHED_BUNDLE_FILE } from '../../server/bundle-holder.js';
+import { signedBundleLoader, WATCHED_BUNDLE_FILE, type LoadEngine } from '../../server/bundle-holder.js';
+import { parsePublicKey } from '../../bundle/signature.js';
+import { loadEnvironments } from '../../gitops/index.js';
 import type { HistoryStore } from '../../server/history-store.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
@@ -35,7 +37,8 @@ export const serveCommand: CommandDefinition = {
       .option('--watch <dir>', `swap in DIR/${WATCHED_BUNDLE_FILE} whenever it changes (a deploy directory target)`)
       .option('--max-sessions <n>', 'sessions held at most; new ones get 503 beyond it', '100000')
       .option('--session-ttl <seconds>', 'idle time after which a session expires', '1800')
-      .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info');
+      .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
+      .option('--trusted-key <key>', 'load only bundles signed by this ed25519 public key (ed25519:BASE64); with --env, an environment with signing.required sets it');
   },
   run: async (options, context) => {
     const { io } = context;
@@ -49,7 +52,9 @@ export const serveCommand: CommandDefinition = {
     if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
-    const engine = await loadBundleFile(bundleFile, io.cwd);
+    const trustedKey = await trustedKeyFor(options, io.cwd);
+    const load = trustedKey === null ? loadEngine : signedBundleLoader(trustedKey);
+    const engine = await loadBundleFile(bundleFile, io.cwd, load);
     // The HTTP stack (fastify, pino, the store drivers) is loaded only when a server starts:
     // every other command starts faster without it.
     const [{ pino }, { createServer }, { createHistoryStore, HistorySpecError }] = await Promise.all([
@@ -78,6 +83,7 @@ export const serveCommand: CommandDefinition = {
     );
     const app = createServer({
       engine,
+      loadEngine: load,
       bundleSource: path.relative(io.cwd, bundleFile) || bundleFile,
       history,
       logger,
@@ -94,7 +100,7 @@ export const serveCommand: CommandDefinition = {
       throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`, 3);
     }
     io.stderr(
-      `offerops serve: listening on ${address} (bundle ${engine.digest}, history ${history.description}${watchDir ? `, watching ${watchDir}` : ''}${adminToken ? ', admin API on' : ', admin API off: set OFFEROPS_ADMIN_TOKEN'})\n`,
+      `offerops serve: listening on ${address} (bundle ${engine.digest}, history ${history.description}${watchDir ? `, watching ${watchDir}` : ''}${adminToken ? ', admin API on' : ', admin API off: set OFFEROPS_ADMIN_TOKEN'}${trustedKey ? `, signed bundles only (${trustedKey})` : ''})\n`,
     );
 
     const signal = await new Promise<string>((resolve) => {
@@ -149,7 +155,31 @@ function readFileSyncUtf8(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-async function loadBundleFile(file: string, cwd: string): Promise<Engine> {
+/**
+ * The key every bundle must be signed by: --trusted-key, else (with --env) the
+ * environment's signing.publicKey when it sets signing.required; null when unsigned
+ * bundles are fine (docs/gitops.md#signing).
+ */
+async function trustedKeyFor(options: Record<string, unknown>, cwd: string): Promise<string | null> {
+  if (options['trustedKey'] !== undefined) {
+    const key = String(options['trustedKey']);
+    try {
+      parsePublicKey(key);
+    } catch (error) {
+      throw new UserError(`--trusted-key: ${(error as Error).message}`);
+    }
+    return key;
+  }
+  if (options['env'] === undefined) return null;
+  const name = String(options['env']);
+  const set = await loadEnvironments(findRepositoryRoot(cwd));
+  const problems = set.problems.filter((p) => p.severity === 'error' && p.file.replace(/\.ya?ml$/i, '') === `environments/${name}`);
+  if (problems.length > 0) throw new UserError(`${problems[0]!.file}:${problems[0]!.line}:${problems[0]!.column}: ${problems[0]!.message}`);
+  const signing = set.environments.get(name)?.spec.signing;
+  return signing?.required ? signing.publicKey : null;
+}
+
+async function loadBundleFile(file: string, cwd: string, load: LoadEngine): Promise<Engine> {
   const shown = path.relative(cwd, file) || file;
   let text: string;
   try {
@@ -158,7 +188,7 @@ async function loadBundleFile(file: string, cwd: string): Promise<Engine> {
     throw new UserError(`cannot read bundle ${shown}: ${(error as Error).message}`);
   }
   try {
-    return loadEngine(text, shown);
+    return load(text, shown);
   } catch (error) {
     throw new UserError(`bundle refused: ${(error as Error).message}`);
   }

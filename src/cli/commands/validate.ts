@@ -4,7 +4,8 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { compileDirectory } from '../../compile/compile-directory.js';
-import { hasErrors, type Problem } from '../../config/problem.js';
+import { hasErrors, sortProblems, type Problem } from '../../config/problem.js';
+import { loadEnvironments } from '../../gitops/index.js';
 import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/report-formats.js';
 import { UserError } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
@@ -63,7 +64,11 @@ export const validateCommand: CommandDefinition = {
     if (!reportFormats.includes(format)) throw new UserError(`--format must be one of ${reportFormats.join(', ')}, got '${format}'`);
     if (context.common.json) format = 'json';
     const root = findRepositoryRoot(context.io.cwd);
-    const { problems, files } = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
+    const compiled = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
+    // The repository's environments/*.yaml are checked too (docs/gitops.md#the-environment-file).
+    const environments = await loadEnvironments(root);
+    const problems = sortProblems([...compiled.problems, ...environments.problems]);
+    const files = [...compiled.files, ...environments.files];
     await printProblems(problems, format, root, context);
     const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${summaryLine(problems)}`;
     if (format === 'text' || format === 'github') context.io.stderr(summary + '\n');

@@ -1,0 +1,33 @@
+// `offerops check --env NAME [--dry-run]` (docs/gitops.md#check): replay members of the
+// environment's simulation audience through every target; recorded for the digest.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyPlan, loadEnvironments, planCheck, requireEnvironment, targetTypes } from '../../gitops/index.js';
+import type { CommandDefinition } from '../context.js';
+import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
+
+export const checkCommand: CommandDefinition = {
+  name: 'check',
+  summary: "replay audience members through an environment's runtimes: same decisions as the local engine, within the latency and throughput limits",
+  configure: (command) => {
+    command.option('--env <name>', 'the environment to check');
+    dryRunOption(command);
+    repoOption(command);
+    command.addHelpText('after', '\nExample:\n  offerops check --env staging\n\nExit 0 passed, 1 a decision differed or a limit was missed, 3 a target could not be reached.\n');
+  },
+  run: async (options, context) =>
+    withGitopsErrors(options, context, async () => {
+      const name = requiredName(options, 'env', '--env');
+      const session = await openRepository(options, context);
+      const environments = await loadEnvironments(session.root);
+      const environment = requireEnvironment(environments, name, '');
+      const pin = environment.spec.bundle;
+      const pinnedText = pin ? await readFile(path.join(session.root, pin.path), 'utf8').catch(() => null) : null;
+      const plan = reportOutcome(planCheck({ environment, pinnedText }), context, Boolean(options['dryRun']));
+      if (typeof plan === 'number') return plan;
+      const result = await applyPlan(plan, { session, targets: targetTypes, environments: [...environments.environments.values()], timeoutMs: TARGET_TIMEOUT_MS, onEvent: progress(context) });
+      if (context.common.json) context.io.stdout(JSON.stringify({ passed: result.check?.passed ?? false, check: result.check ?? null, record: result.recordPath ?? null }, null, 2) + '\n');
+      context.io.stderr(`${result.message}\n`);
+      return result.exitCode;
+    }),
+};

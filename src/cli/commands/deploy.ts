@@ -1,0 +1,35 @@
+// `offerops deploy --env NAME [--dry-run]` (docs/gitops.md#deploy): the pinned bundle on
+// every target of the environment, confirmed, all or none; recorded.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyPlan, loadEnvironments, planDeploy, requireEnvironment, targetTypes } from '../../gitops/index.js';
+import type { CommandDefinition } from '../context.js';
+import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
+
+export const deployCommand: CommandDefinition = {
+  name: 'deploy',
+  summary: "put an environment's pinned bundle on every one of its targets, all or none",
+  configure: (command) => {
+    command.option('--env <name>', 'the environment to deploy');
+    dryRunOption(command);
+    repoOption(command);
+    command.addHelpText('after', '\nExample:\n  offerops deploy --env staging\n\nhttp targets read their admin token from the variable they name (tokenEnv, default OFFEROPS_ADMIN_TOKEN).\n');
+  },
+  run: async (options, context) =>
+    withGitopsErrors(options, context, async () => {
+      const name = requiredName(options, 'env', '--env');
+      const session = await openRepository(options, context);
+      const environments = await loadEnvironments(session.root);
+      const environment = requireEnvironment(environments, name, '');
+      const pin = environment.spec.bundle;
+      const pinnedText = pin ? await readFile(path.join(session.root, pin.path), 'utf8').catch(() => null) : null;
+      const targetContext = { root: session.root, env: session.env, timeoutMs: TARGET_TIMEOUT_MS };
+      const outcome = planDeploy({ environment, pinnedText, commit: (await session.git.resolve('HEAD')) ?? '' }, targetTypes, targetContext);
+      const plan = reportOutcome(outcome, context, Boolean(options['dryRun']));
+      if (typeof plan === 'number') return plan;
+      const result = await applyPlan(plan, { session, targets: targetTypes, environments: [...environments.environments.values()], timeoutMs: TARGET_TIMEOUT_MS, onEvent: progress(context) });
+      if (context.common.json) context.io.stdout(JSON.stringify({ changed: result.deployment?.ok ?? false, deployment: result.deployment ?? null, record: result.recordPath ?? null, message: result.message }, null, 2) + '\n');
+      context.io.stderr(result.exitCode === 0 ? `${result.message}\n` : `offerops: ${result.message}\n`);
+      return result.exitCode;
+    }),
+};
