@@ -2,7 +2,7 @@
 // the benchmarks and tests call. A config with errors gives no bundle.
 import { createBundle } from '../bundle/bundle.js';
 import type { Bundle } from '../bundle/types.js';
-import { loadConfigDirectory, type LoadOptions } from '../config/load.js';
+import { loadConfigDirectory, type LoadedConfig, type LoadOptions } from '../config/load.js';
 import { hasErrors, sortProblems, type Problem } from '../config/problem.js';
 import { validateConfig } from '../config/validate.js';
 import { compileModel } from './compile.js';
@@ -15,7 +15,11 @@ export interface CompileDirectoryResult {
 }
 
 export async function compileDirectory(configDir: string, options: LoadOptions = {}): Promise<CompileDirectoryResult> {
-  const loaded = await loadConfigDirectory(configDir, options);
+  return compileLoaded(await loadConfigDirectory(configDir, options));
+}
+
+/** Validate → compile for documents already loaded (from a directory or from memory). */
+export function compileLoaded(loaded: LoadedConfig): CompileDirectoryResult {
   const validation = validateConfig(loaded);
   if (hasErrors(validation.problems)) return { bundle: null, problems: validation.problems, files: loaded.files };
   const compiled = compileModel(validation.model, validation.facts);
