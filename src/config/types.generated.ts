@@ -374,6 +374,22 @@ export type Name19 = string;
  */
 export type History = string;
 /**
+ * How many audience members to generate.
+ */
+export type Customers = number;
+/**
+ * Seed of the generator.
+ */
+export type Seed = number;
+/**
+ * One guardrail expression.
+ */
+export type Guardrail = string;
+/**
+ * Default --fail-on guardrails of a diff against this environment, e.g. breaking, changed>30%, fill<-5pp (docs/simulation-and-diff.md#guardrails).
+ */
+export type Guardrails = Guardrail[];
+/**
  * First frozen day.
  */
 export type From = string;
@@ -643,6 +659,15 @@ export interface Simulation {
   proposed?: ProposedContacts;
   policy?: Name19;
   history?: History;
+  sample?: Sample;
+  guardrails?: Guardrails;
+}
+/**
+ * A seeded synthetic audience generated in memory from the declared attributes, used when no audience file is named: the same customers and seed give the same members on any machine.
+ */
+export interface Sample {
+  customers: Customers;
+  seed: Seed;
 }
 /**
  * Days (inclusive) with no promotion.
