@@ -2,10 +2,12 @@
 import type { CommandDefinition } from './context.js';
 import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
+import { diffCommand } from './commands/diff.js';
 import { inspectCommand } from './commands/inspect.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -17,5 +19,7 @@ export const commands: CommandDefinition[] = [
   inspectCommand,
   optimizeCommand,
   sampleCommand,
+  simulateCommand,
+  diffCommand,
   serveCommand,
 ];
