@@ -131,10 +131,10 @@ function diffNamedLists(base: { name: string }[], head: { name: string }[], path
   }
   for (const item of head) if (!a.has(item.name) && !renamedFrom.has(item.name)) out.push({ path: `${path}[${item.name}]`, base: null, head: item as unknown as Json });
   // Order matters for rules (a score tie goes to the rule written first) and reads naturally for the rest.
-  const common = (list: { name: string }[], other: Map<string, unknown>): string[] => list.map((i) => i.name).filter((n) => other.has(n));
-  const orderA = common(base, b);
-  const orderB = common(head, a);
-  if (orderA.join('\u0000') !== orderB.join('\u0000')) out.push({ path: `${path} (order)`, base: orderA, head: orderB });
+  // (A renamed item keeps its place: compared under its head name, shown under each side's.)
+  const orderA = base.filter((i) => b.has(i.name) || renamedTo.has(i.name)).map((i) => i.name);
+  const orderB = head.filter((i) => a.has(i.name) || renamedFrom.has(i.name)).map((i) => i.name);
+  if (orderA.map((n) => renamedTo.get(n) ?? n).join('\u0000') !== orderB.join('\u0000')) out.push({ path: `${path} (order)`, base: orderA, head: orderB });
   return out;
 }
 
