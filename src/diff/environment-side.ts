@@ -2,7 +2,7 @@
 // digest) and how it simulates (spec.simulation). Deliberately one small reader: the
 // GitOps environment loader is the long-term home of environment documents, and this is
 // the single place that would call it instead.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BundleError, parseBundle } from '../bundle/bundle.js';
 import type { Bundle } from '../bundle/types.js';
@@ -64,4 +64,24 @@ export async function readEnvironmentSide(root: string, name: string): Promise<E
     pinned = { path: bundlePath, digest: bundle.digest, bundle };
   }
   return { name, file, promotionFrom: spec.promotion?.from ?? null, pinned, simulation: spec.simulation ?? null };
+}
+
+/**
+ * The environment a change reaches first: the one no promotion feeds (staging, in the
+ * example); by name when there are several; null when the repository has none.
+ */
+export async function firstEnvironment(root: string): Promise<EnvironmentSide | null> {
+  let names: string[];
+  try {
+    names = (await readdir(path.join(root, 'environments')))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => f.slice(0, -'.yaml'.length))
+      .filter((n) => ENVIRONMENT_NAME.test(n))
+      .sort();
+  } catch {
+    return null;
+  }
+  const environments: EnvironmentSide[] = [];
+  for (const name of names) environments.push(await readEnvironmentSide(root, name));
+  return environments.find((e) => e.promotionFrom === null) ?? environments[0] ?? null;
 }
