@@ -18,13 +18,14 @@ import { openAudienceFile, type AudienceDeclarations } from '../simulate/audienc
 import { openAudienceSample, sampleMembers, sampleShape, type SampleDefinition } from '../simulate/audience-sample.js';
 import { parseFairness } from '../simulate/fairness.js';
 import { resolvePoints } from '../simulate/points.js';
+import { workersBuiltIn } from '../simulate/run.js';
 import type { HistoryByMember } from '../simulate/simulate.js';
 import type { AudienceSource, SimulationOptions } from '../simulate/types.js';
 import type { OptimizationInput } from '../diff/run-diff.js';
 import type { CliIO } from './context.js';
 
 /** Members explained (for the funnel, segment sizes, no-offer steps and reasons) when --explain-members is not given. */
-export const DEFAULT_EXPLAINED_MEMBERS = 10_000;
+export const DEFAULT_EXPLAINED_MEMBERS = 2_000;
 /** Below this many members the decisions run on the command's own thread (starting workers costs more). */
 export const WORKERS_FROM_MEMBERS = 2_000;
 export const EXAMPLES_PER_POINT = 5;
@@ -136,8 +137,13 @@ export async function prepareSimulation(
   const budget = explainText === 'all' ? Infinity : wholeNumber('--explain-members', explainText, 1);
   const explainStride = budget === Infinity ? 1 : Math.max(1, Math.ceil(source.approxMembers / budget));
 
+  // By default: one worker per core for audiences worth it (not from the TypeScript sources, where workers would need a build).
   const workers =
-    flags['workers'] !== undefined ? wholeNumber('--workers', flags['workers'], 0, 256) : source.approxMembers < WORKERS_FROM_MEMBERS ? 0 : Math.min(8, availableParallelism());
+    flags['workers'] !== undefined
+      ? wholeNumber('--workers', flags['workers'], 0, 256)
+      : source.approxMembers < WORKERS_FROM_MEMBERS || !workersBuiltIn()
+        ? 0
+        : Math.min(8, availableParallelism());
 
   const historyFile = flags['history'] !== undefined ? handle(String(flags['history']), io.cwd, root) : simulation?.history ? handle(simulation.history, root, root) : null;
   const historyRows = historyFile ? await readHistory(historyFile) : [];

@@ -25,6 +25,11 @@ export interface RunOptions {
   onProgress?: (members: number) => void;
 }
 
+/** Whether worker threads can run here without a build: false when running from the TypeScript sources (the test runner). */
+export function workersBuiltIn(): boolean {
+  return existsSync(fileURLToPath(new URL('./worker.js', import.meta.url)));
+}
+
 function workerUrl(): URL {
   const here = new URL('./worker.js', import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
