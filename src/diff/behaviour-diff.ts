@@ -73,20 +73,27 @@ function byImpact(a: { name: string; base: number; head: number }, b: { name: st
   return Math.abs(b.head - b.base) - Math.abs(a.head - a.base) || Math.max(b.base, b.head) - Math.max(a.base, a.head) || byName(a.name, b.name);
 }
 
-/** Up to `limit` examples, taking turns across points (most changed first), each point's in audience order. */
+/**
+ * Up to `limit` examples of different members, taking turns across points (most changed
+ * first), each point's candidates in audience order.
+ */
 export function pickExamples(points: readonly { changed: number; channel: string; point: string; examples: readonly ChangeExample[] }[], limit: number): ChangeExample[] {
   const order = [...points].filter((p) => p.examples.length > 0).sort((a, b) => b.changed - a.changed || byName(a.channel, b.channel) || byName(a.point, b.point));
   const out: ChangeExample[] = [];
-  for (let round = 0; out.length < limit; round++) {
-    let took = false;
-    for (const point of order) {
-      const example = point.examples[round];
-      if (example && out.length < limit) {
+  const members = new Set<string>();
+  const next = order.map(() => 0);
+  for (let took = true; took && out.length < limit; ) {
+    took = false;
+    order.forEach((point, i) => {
+      while (out.length < limit && next[i]! < point.examples.length) {
+        const example = point.examples[next[i]!++]!;
+        if (members.has(example.audienceId)) continue;
+        members.add(example.audienceId);
         out.push(example);
         took = true;
+        break;
       }
-    }
-    if (!took) break;
+    });
   }
   return out;
 }

@@ -47,7 +47,8 @@ const pp = (a: number, b: number): string => {
 
 /** Text for a table cell: no line breaks, pipes escaped, HTML neutralised. */
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+  // `>` alone opens nothing inside a line; `<` could open an HTML tag.
+  return text.replace(/\r?\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\|/g, '\\|');
 }
 
 /** A value as inline code in a cell (JSON for non-strings), shortened. */
@@ -148,7 +149,12 @@ function shiftsSection(report: DiffReport, caps: Caps): string {
   const shifts = shiftsOf(report);
   if (shifts.length === 0) return '';
   const shown = shifts.slice(0, caps.shifts);
-  const rows = shown.map((s) => [code(pointName(s.point)), code(s.offer), number(s.base), number(s.head), signed(s.delta), s.base === 0 ? 'new' : `${s.delta > 0 ? '+' : ''}${((s.delta * 100) / s.base).toFixed(1)}%`]);
+  const relative = (s: Shift): string => {
+    if (s.base === 0) return 'new';
+    const change = (s.delta * 100) / s.base;
+    return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change).toFixed(1)}%`;
+  };
+  const rows = shown.map((s) => [code(pointName(s.point)), code(s.offer), number(s.base), number(s.head), signed(s.delta), relative(s)]);
   return `### Largest offer shifts\n\n${mermaidChart(shifts)}\n${table(['point', 'offer', 'base', 'head', 'Δ', 'Δ %'], rows)}${more(shifts.length, shown.length, 'offer shifts')}\n`;
 }
 
@@ -207,7 +213,8 @@ function fairnessSection(report: DiffReport, caps: Caps): string {
   const points = report.behaviour.points.filter((p) => p.fairness);
   if (points.length === 0) return '';
   const attribute = points[0]!.fairness!.head.attribute;
-  const gap = (g: { offer: string; gapPp: number; high: string; low: string } | null): string => (g === null ? '—' : `${g.gapPp.toFixed(1)}pp ${code(g.offer)} (${cell(g.high)} vs ${cell(g.low)})`);
+  const gap = (g: { offer: string; gapPp: number; high: string; low: string } | null): string =>
+    g === null ? '—' : g.gapPp === 0 ? 'none' : `${g.gapPp.toFixed(1)}pp ${code(g.offer)} (${cell(g.high)} vs ${cell(g.low)})`;
   const rows = [...points]
     .sort((a, b) => (b.fairness!.head.largestGap?.gapPp ?? 0) - (a.fairness!.head.largestGap?.gapPp ?? 0) || pointName(a).localeCompare(pointName(b)))
     .slice(0, caps.points)
