@@ -25,7 +25,7 @@ import type { OptimizationInput } from '../diff/run-diff.js';
 import type { CliIO } from './context.js';
 
 /** Members explained (for the funnel, segment sizes, no-offer steps and reasons) when --explain-members is not given. */
-export const DEFAULT_EXPLAINED_MEMBERS = 2_000;
+export const DEFAULT_EXPLAINED_MEMBERS = 500;
 /** Below this many members the decisions run on the command's own thread (starting workers costs more). */
 export const WORKERS_FROM_MEMBERS = 2_000;
 export const EXAMPLES_PER_POINT = 5;
