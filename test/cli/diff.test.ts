@@ -129,6 +129,19 @@ describe('offerops diff', () => {
     expect(result.stderr).toMatch(/the config at HEAD \(commit [0-9a-f]{12}\) does not compile/);
   });
 
+  it('compares the optimizer on both sides when a policy is given', async () => {
+    expect((await runCli(['sample', '--channel', 'web', '--customers', '40', '--seed', '2', '--out', 'aud.ndjson', '--proposed', 'proposed.csv', '--at', '2026-11-02'], { cwd: dir })).code).toBe(0);
+    await edit('config/policies/outbound-campaigns.yaml', '      max: 400\n      periodDays: 7', '      max: 1\n      periodDays: 7');
+    const result = await diff('--base', 'HEAD', '--audience', 'aud.ndjson', '--at', '2026-11-02', '--ip', 'home-hero', '--policy', 'outbound-campaigns', '--proposed', 'proposed.csv', '--format', 'json', '--workers', '0');
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as DiffReport;
+    expect(report.optimization).toMatchObject({ policy: 'outbound-campaigns' });
+    expect(report.optimization!.objective.base).toBeGreaterThan(0);
+    expect(report.optimization!.chosen.length).toBeGreaterThan(0);
+    expect(Array.isArray(report.optimization!.binding.head)).toBe(true);
+    expect(report.config.changes.map((c) => c.name)).toEqual(['outbound-campaigns']);
+  });
+
   it('writes the HTML report to --out', async () => {
     const result = await diff('--base', 'HEAD', ...audience, '--ip', 'home-hero', '--format', 'html', '--out', 'report.html');
     expect(result.code, result.stderr).toBe(0);
