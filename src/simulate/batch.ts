@@ -116,6 +116,9 @@ export function emptyChange(): ChangeTally {
 
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
 
+/** Batches in which any changed member may become an example (later, only explained ones). */
+export const EXAMPLE_BATCHES = 8;
+
 /** What a side needs to know about its bundle, prepared once per worker. */
 export interface PreparedSide {
   engine: Engine;
@@ -268,7 +271,10 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         change.changed++;
         memberChanged = true;
       }
-      const wantExample = changed && change.examples.length < options.examplesPerPoint;
+      // Examples come from the first batches (any changed member) and from the explained
+      // members (explained anyway): enough candidates without explaining a few more
+      // members in every batch of a large audience.
+      const wantExample = changed && change.examples.length < options.examplesPerPoint && (explained || batch.index < EXAMPLE_BATCHES);
       if (!explained && !wantExample) continue;
       const explanations: ExplainEntry[][] = [];
       for (let s = 0; s < sides.length; s++) {

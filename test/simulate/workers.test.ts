@@ -23,7 +23,8 @@ beforeAll(async () => {
   const body = structuredClone(base.body);
   body.rules.forEach((rule, i) => (rule.score = Math.min(100, rule.score + (i % 7))));
   head = createBundle(body);
-});
+  // Building dist/ (the workers run the compiled code) is slow on a busy machine.
+}, 240_000);
 
 describe('simulation on worker threads', () => {
   it('gives the same behaviour diff with 2 workers as on one thread', async () => {
