@@ -75,7 +75,7 @@ function member(random, index) {
 
 async function main() {
   const { loadConfigDirectory } = await import(new URL('config/load.js', dist).href);
-  const { compileLoadedConfig } = await import(new URL('compile/compile-directory.js', dist).href);
+  const { compileLoaded } = await import(new URL('compile/compile-directory.js', dist).href);
   const { createEngine } = await import(new URL('engine/engine.js', dist).href);
   const { collectTestCases, runDecisionTests } = await import(new URL('decision-tests/index.js', dist).href);
 
@@ -87,7 +87,7 @@ async function main() {
       await cp(path.join(root, 'config'), path.join(layout, 'config'), { recursive: true, filter: (source) => path.relative(path.join(root, 'config'), source).split(path.sep)[0] !== 'tests' });
       await mkdir(path.join(layout, 'config', 'tests'));
     }
-    const base = compileLoadedConfig(await loadConfigDirectory('config', { root: layouts.suite }));
+    const base = compileLoaded(await loadConfigDirectory('config', { root: layouts.suite }));
     if (!base.bundle) throw new Error('the example config does not compile');
     const engine = createEngine(base.bundle);
     const web = base.bundle.body.channels.find((c) => c.name === CHANNEL);
@@ -189,7 +189,7 @@ async function main() {
     const verbose = testCommand(layouts.verbose);
 
     // The runner alone, on the cases as the command reads them.
-    const compiled = compileLoadedConfig(await loadConfigDirectory('config', { root: layouts.suite }));
+    const compiled = compileLoaded(await loadConfigDirectory('config', { root: layouts.suite }));
     const loaded = { cases: collectTestCases(compiled.model), engine: createEngine(compiled.bundle) };
 
     // Warm the runner and the reference loop on the same work, then time each RUNS times.

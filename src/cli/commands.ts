@@ -5,6 +5,7 @@ import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
 import { deployCommand } from './commands/deploy.js';
 import { initCommand } from './commands/init.js';
+import { diffCommand } from './commands/diff.js';
 import { inspectCommand } from './commands/inspect.js';
 import { optimizeCommand } from './commands/optimize.js';
 import { promoteCommand } from './commands/promote.js';
@@ -12,6 +13,7 @@ import { releaseCommand } from './commands/release.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { sampleCommand } from './commands/sample.js';
 import { serveCommand } from './commands/serve.js';
+import { simulateCommand } from './commands/simulate.js';
 import { startCommand } from './commands/start.js';
 import { testCommand } from './commands/test.js';
 import { statusCommand } from './commands/status.js';
@@ -27,6 +29,8 @@ export const commands: CommandDefinition[] = [
   inspectCommand,
   optimizeCommand,
   sampleCommand,
+  simulateCommand,
+  diffCommand,
   serveCommand,
   releaseCommand,
   verifyCommand,

@@ -16,12 +16,12 @@ export interface CompileDirectoryResult {
 }
 
 export async function compileDirectory(configDir: string, options: LoadOptions = {}): Promise<CompileDirectoryResult> {
-  const { bundle, problems, files } = compileLoadedConfig(await loadConfigDirectory(configDir, options));
+  const { bundle, problems, files } = compileLoaded(await loadConfigDirectory(configDir, options));
   return { bundle, problems, files };
 }
 
-/** Validate → compile of loaded documents, with the validated model for what reads more than the bundle (behaviour tests). */
-export function compileLoadedConfig(loaded: LoadedConfig): CompileDirectoryResult & { model: ConfigModel } {
+/** Validate → compile for documents already loaded (from a directory or from memory), with the validated model for what reads more than the bundle (behaviour tests). */
+export function compileLoaded(loaded: LoadedConfig): CompileDirectoryResult & { model: ConfigModel } {
   const validation = validateConfig(loaded);
   if (hasErrors(validation.problems)) return { bundle: null, problems: validation.problems, files: loaded.files, model: validation.model };
   const compiled = compileModel(validation.model, validation.facts);

@@ -70,12 +70,50 @@ async function findYamlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    if (skippedName(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await findYamlFiles(full)));
-    else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) out.push(full);
+    else if (entry.isFile() && isYamlName(entry.name)) out.push(full);
   }
   return out;
+}
+
+// Hidden files and folders and node_modules are never config, wherever they are.
+const skippedName = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
+const isYamlName = (name: string): boolean => /\.ya?ml$/i.test(name);
+
+/** Whether a file path (relative, `/`-separated) is one the directory loader would read. */
+export function isConfigFilePath(file: string): boolean {
+  const parts = file.split('/');
+  return isYamlName(parts[parts.length - 1]!) && !parts.some(skippedName);
+}
+
+/**
+ * Loads config files held in memory (path relative to the root → bytes or text), e.g. a
+ * config tree read from git at a ref: the same files, order and checks as
+ * loadConfigDirectory, with no file system. Paths the directory loader would skip are skipped.
+ */
+export function loadConfigSources(sources: ReadonlyMap<string, Uint8Array | string>, options: Pick<LoadOptions, 'maxFileBytes'> = {}): LoadedConfig {
+  const result: LoadedConfig = { documents: [], problems: [], files: [] };
+  // Folder by folder, names in code-unit order: the order findYamlFiles walks a directory in.
+  const files = [...sources.keys()].filter(isConfigFilePath).sort(comparePathSegments);
+  for (const file of files) {
+    const content = sources.get(file)!;
+    result.files.push(file);
+    const loaded = parseYamlFile(file, typeof content === 'string' ? Buffer.from(content, 'utf8') : content, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+    result.documents.push(...loaded.documents);
+    result.problems.push(...loaded.problems);
+  }
+  return result;
+}
+
+function comparePathSegments(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 export function relativeTo(root: string, absolute: string): string {

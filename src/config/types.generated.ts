@@ -390,7 +390,7 @@ export type History = string;
  */
 export type Guardrail = string;
 /**
- * Guardrails the promotion diff must pass, e.g. breaking or changed>30%.
+ * Default --fail-on guardrails of a diff against this environment (promotion evidence included), e.g. breaking, changed>30%, fill<-5pp (docs/simulation-and-diff.md#guardrails).
  */
 export type Guardrails = Guardrail[];
 /**

@@ -154,7 +154,8 @@ function scalarValue(type: ScalarAttributeType, name: string, random: Random, at
   }
 }
 
-function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
+/** One value for a declared attribute, drawn from `random` (plausible ranges from the name; enums and lists honoured). */
+export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
   if (declaration.type === 'list') {
     const items = new Set<string | number | boolean>();
     const count = random.int(0, 3);

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Bundle } from '../../src/bundle/types.js';
-import { compileLoadedConfig } from '../../src/compile/compile-directory.js';
+import { compileLoaded } from '../../src/compile/compile-directory.js';
 import { loadConfigDirectory } from '../../src/config/load.js';
 import type { Problem } from '../../src/config/problem.js';
 import { collectTestCases } from '../../src/decision-tests/index.js';
@@ -38,7 +38,7 @@ export async function repositoryWith(files: Record<string, string>, options: { b
 export async function loadTests(files: Record<string, string>, options: { base?: boolean } = {}): Promise<LoadedTests> {
   const root = await repositoryWith(files, options);
   try {
-    const compiled = compileLoadedConfig(await loadConfigDirectory('config', { root }));
+    const compiled = compileLoaded(await loadConfigDirectory('config', { root }));
     return { bundle: compiled.bundle, engine: compiled.bundle ? createEngine(compiled.bundle) : null, cases: collectTestCases(compiled.model), problems: compiled.problems };
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BundleError } from '../../bundle/bundle.js';
 import type { Bundle } from '../../bundle/types.js';
-import { compileLoadedConfig } from '../../compile/compile-directory.js';
+import { compileLoaded } from '../../compile/compile-directory.js';
 import { loadConfigDirectory } from '../../config/load.js';
 import { hasErrors } from '../../config/problem.js';
 import { summaryLine, type ReportFormat } from '../../config/report-formats.js';
@@ -66,7 +66,7 @@ export const testCommand: CommandDefinition = {
     if (context.common.json) format = 'json';
     const root = findRepositoryRoot(io.cwd);
     const configDir = path.resolve(io.cwd, context.common.config);
-    const compiled = compileLoadedConfig(await loadConfigDirectory(configDir, { root }));
+    const compiled = compileLoaded(await loadConfigDirectory(configDir, { root }));
     const problemFormat: ReportFormat = format;
     if (hasErrors(compiled.problems) || !compiled.bundle) {
       await printProblems(compiled.problems, problemFormat, root, context);

@@ -99,11 +99,13 @@ export class IssueCollector {
  * Reads every row of a table, calling `onRow` for each. `onHeader` receives the column
  * names (CSV header, or NDJSON keys in first-seen order once the file is read).
  * Structural problems (ragged rows, bad JSON, unclosed quotes) go to `issues`.
+ * When `onRow` returns a promise, reading waits for it: a consumer slower than the
+ * file (a simulation) holds back the reading instead of rows piling up in memory.
  */
 export async function readTable(
   table: TableHandle,
   issues: IssueCollector,
-  onRow: (row: TableRow) => void,
+  onRow: (row: TableRow) => void | Promise<void>,
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
   try {
@@ -124,7 +126,7 @@ export async function readTable(
 async function readCsv(
   table: TableHandle,
   issues: IssueCollector,
-  onRow: (row: TableRow) => void,
+  onRow: (row: TableRow) => void | Promise<void>,
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
   // Lines are counted here rather than with csv-parse's `info` (which halves its speed):
@@ -168,7 +170,8 @@ async function readCsv(
       }
       const values: Record<string, unknown> = {};
       for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
-      onRow({ line: start, values });
+      const pending = onRow({ line: start, values });
+      if (pending !== undefined) await pending;
       if (issues.full) break;
     }
   } catch (error) {
@@ -184,7 +187,7 @@ async function readCsv(
 async function readNdjson(
   table: TableHandle,
   issues: IssueCollector,
-  onRow: (row: TableRow) => void,
+  onRow: (row: TableRow) => void | Promise<void>,
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
   const guard = new LineLengthGuard(MAX_RECORD_CHARS);
@@ -235,7 +238,8 @@ async function readNdjson(
           columns.push(key);
         }
       }
-      onRow({ line: lineNumber, values });
+      const pending = onRow({ line: lineNumber, values });
+      if (pending !== undefined) await pending;
       if (issues.full) break;
     }
   }

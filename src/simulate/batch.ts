@@ -1,0 +1,389 @@
+// One batch of a simulation (pure): every member of the batch decided at every point by
+// one bundle (simulate) or two (diff), the decisions tallied into mergeable accumulators.
+// Workers run batches in parallel; results are merged in batch order (merge.ts), so the
+// output is the same whatever the number of workers.
+//
+// Per member and point: one plain decision per bundle, timed (the latency figures); for
+// members the options mark as explained (index % explainStride === 0) and for the first
+// changed members of each point (the examples), a second decision with `explain: true`,
+// whose entries give the funnel, segment sizes, the step that left a member with no offer
+// and the step at which two decisions part.
+import type { BundleBody } from '../bundle/types.js';
+import type { Engine, SegmentCache } from '../engine/engine.js';
+import type { Decision, DecisionRequest, ExplainEntry } from '../engine/types.js';
+import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
+import { bandOf, numericBandLabels } from './fairness.js';
+import { recordLatency, type LatencyHistogram } from './latency.js';
+import type { MemberBatch, SimulationOptions } from './types.js';
+
+/** What one bundle did at one point, over the members seen so far. */
+export interface SideTally {
+  /** Members decided (0 when the point is not in this bundle). */
+  members: number;
+  /** Members given at least one offer. */
+  filled: number;
+  /** offer → members whose list holds it, then by rank: [impressions, rank 1, rank 2, …]. */
+  offers: Map<string, number[]>;
+  /** rule → offers it gave (one per member and offer). */
+  ruleHits: Map<string, number>;
+  /** rule → members held out in its control group. */
+  holdouts: Map<string, number>;
+  /** Sum of the chosen offers' scores. */
+  score: number;
+  /** Decisions refused for their input, and decisions with a run-time expression failure. */
+  inputErrors: number;
+  expressionErrors: number;
+  /** Members with no offer (all members), and among the explained ones, by the step that emptied their list. */
+  noOffer: number;
+  noOfferSteps: Map<EmptyStep, number>;
+  /** Explained members, their (rule, offer) candidates, and how many each step removed / how many were chosen. */
+  explained: number;
+  candidates: number;
+  removed: number[];
+  chosen: number;
+  /** segment → [members in it, members it was evaluated for], among explained members. */
+  segments: Map<string, [number, number]>;
+  /** Fairness bands: band → offer → members whose list holds it; the key '' counts the band's members. */
+  fairness: Map<string, Map<string, number>>;
+  latency: LatencyHistogram;
+}
+
+export interface ExampleDecision {
+  offers: Decision['offers'];
+  defaultString?: string;
+  controlGroups: string[];
+  explain: ExplainEntry[];
+}
+
+export interface ChangeExample {
+  audienceId: string;
+  index: number;
+  channel: string;
+  point: string;
+  step: PartingStep;
+  why: string;
+  base: ExampleDecision;
+  head: ExampleDecision;
+}
+
+/** How base and head differ at one point. */
+export interface ChangeTally {
+  changed: number;
+  /** Changed members among the explained ones, and why they changed (sentence → [step, members]). */
+  explainedChanged: number;
+  reasons: Map<string, [PartingStep, number]>;
+  examples: ChangeExample[];
+}
+
+export interface PointTally {
+  sides: SideTally[];
+  change: ChangeTally | null;
+}
+
+export interface BatchTally {
+  index: number;
+  members: number;
+  /** Members whose decision changed at one point at least (diff only). */
+  changedMembers: number;
+  points: PointTally[];
+}
+
+export function emptySide(): SideTally {
+  return {
+    members: 0,
+    filled: 0,
+    offers: new Map(),
+    ruleHits: new Map(),
+    holdouts: new Map(),
+    score: 0,
+    inputErrors: 0,
+    expressionErrors: 0,
+    noOffer: 0,
+    noOfferSteps: new Map(),
+    explained: 0,
+    candidates: 0,
+    removed: funnelSteps.map(() => 0),
+    chosen: 0,
+    segments: new Map(),
+    fairness: new Map(),
+    latency: new Map(),
+  };
+}
+
+export function emptyChange(): ChangeTally {
+  return { changed: 0, explainedChanged: 0, reasons: new Map(), examples: [] };
+}
+
+const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
+
+/** Batches in which any changed member may become an example (later, only explained ones). */
+export const EXAMPLE_BATCHES = 8;
+
+/** What a side needs to know about its bundle, prepared once per worker. */
+export interface PreparedSide {
+  engine: Engine;
+  /** Per point of the options: whether this bundle has it, and its maxOffers. */
+  present: boolean[];
+  maxOffers: (number | null)[];
+  /** channel → rule → the rule's segment (null when it has none). */
+  ruleSegment: Map<string, Map<string, string | null>>;
+}
+
+export function prepareSide(engine: Engine, options: SimulationOptions): PreparedSide {
+  const body: BundleBody = engine.bundle.body;
+  const channels = new Map(body.channels.map((c) => [c.name, c]));
+  const present: boolean[] = [];
+  const maxOffers: (number | null)[] = [];
+  for (const { channel, point } of options.points) {
+    const found = channels.get(channel)?.interactionPoints[point];
+    present.push(found !== undefined);
+    maxOffers.push(found?.maxOffers ?? null);
+  }
+  const ruleSegment = new Map<string, Map<string, string | null>>();
+  for (const rule of body.rules) {
+    let rules = ruleSegment.get(rule.channel);
+    if (!rules) ruleSegment.set(rule.channel, (rules = new Map()));
+    rules.set(rule.name, rule.segment);
+  }
+  return { engine, present, maxOffers, ruleSegment };
+}
+
+function sameOffers(a: Decision | null, b: Decision | null): boolean {
+  const x = a?.offers ?? [];
+  const y = b?.offers ?? [];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.offer !== y[i]!.offer || x[i]!.rule !== y[i]!.rule) return false;
+  return true;
+}
+
+function tallyDecision(side: SideTally, decision: Decision, band: string | null, micros: number): void {
+  side.members++;
+  recordLatency(side.latency, micros);
+  const offers = decision.offers;
+  if (offers.length > 0) side.filled++;
+  else side.noOffer++;
+  for (let rank = 0; rank < offers.length; rank++) {
+    const chosen = offers[rank]!;
+    let counts = side.offers.get(chosen.offer);
+    if (!counts) side.offers.set(chosen.offer, (counts = [0]));
+    counts[0]!++;
+    while (counts.length <= rank + 1) counts.push(0);
+    counts[rank + 1]!++;
+    add(side.ruleHits, chosen.rule);
+    side.score += chosen.score;
+  }
+  for (const rule of decision.controlGroups) add(side.holdouts, rule);
+  let input = false;
+  let expression = false;
+  for (const error of decision.errors) {
+    if (error.code === 'input') input = true;
+    else expression = true;
+  }
+  if (input) side.inputErrors++;
+  if (expression) side.expressionErrors++;
+  if (band !== null) {
+    let byOffer = side.fairness.get(band);
+    if (!byOffer) side.fairness.set(band, (byOffer = new Map()));
+    add(byOffer, '');
+    for (const chosen of offers) add(byOffer, chosen.offer);
+  }
+}
+
+function tallyExplanation(side: SideTally, prepared: PreparedSide, channel: string, decision: Decision, explain: readonly ExplainEntry[]): void {
+  side.explained++;
+  side.candidates += explain.length;
+  const seen = new Map<string, boolean>();
+  const ruleSegment = prepared.ruleSegment.get(channel);
+  for (const entry of explain) {
+    const step = stepOf(entry.outcome);
+    if (step === 'chosen') side.chosen++;
+    else side.removed[funnelSteps.indexOf(step)]!++;
+    // A rule's segment was evaluated unless the rule was skipped before it (disabled, dates).
+    const segment = ruleSegment?.get(entry.rule) ?? null;
+    if (segment === null || step === 'disabled' || entry.outcome === 'rule-not-effective') continue;
+    const member = !(entry.outcome === 'not-in-segment' || (entry.outcome === 'expression-error' && entry.segment === segment));
+    seen.set(segment, (seen.get(segment) ?? false) || member);
+  }
+  for (const [segment, member] of seen) {
+    let counts = side.segments.get(segment);
+    if (!counts) side.segments.set(segment, (counts = [0, 0]));
+    if (member) counts[0]++;
+    counts[1]++;
+  }
+  if (decision.offers.length === 0) add(side.noOfferSteps, emptiedStep(explain));
+}
+
+function exampleDecision(decision: Decision | null, explain: ExplainEntry[]): ExampleDecision {
+  const out: ExampleDecision = { offers: decision?.offers ?? [], controlGroups: decision?.controlGroups ?? [], explain };
+  if (decision?.defaultString !== undefined) out.defaultString = decision.defaultString;
+  return out;
+}
+
+/**
+ * Decides one batch with one bundle (simulate) or two (diff: sides[0] is the base,
+ * sides[1] the head). `now` times one decision (performance.now in practice).
+ */
+export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: SimulationOptions, now: () => number): BatchTally {
+  const points: PointTally[] = options.points.map(() => ({ sides: sides.map(() => emptySide()), change: sides.length === 2 ? emptyChange() : null }));
+  const labels = options.fairness?.kind === 'numeric' ? numericBandLabels(options.fairness) : null;
+  let changedMembers = 0;
+  const decisions: (Decision | null)[] = sides.map(() => null);
+  const requests: (DecisionRequest | null)[] = sides.map(() => null);
+  for (const member of batch.members) {
+    const explained = member.index % options.explainStride === 0;
+    const band = options.fairness === null ? null : bandOf(options.fairness, member.profile[options.fairness.attribute], labels);
+    const history = batch.history[member.id] ?? [];
+    // One segment memo per member, channel and bundle: a member's decisions at several
+    // points are one visit, as a runtime session is (decisions are the same without it).
+    const caches = sides.map(() => new Map<string, SegmentCache>());
+    let memberChanged = false;
+    for (let p = 0; p < options.points.length; p++) {
+      const { channel, point } = options.points[p]!;
+      const tally = points[p]!;
+      for (let s = 0; s < sides.length; s++) {
+        const side = sides[s]!;
+        if (!side.present[p]) {
+          decisions[s] = null;
+          requests[s] = null;
+          continue;
+        }
+        let cache = caches[s]!.get(channel);
+        if (!cache) caches[s]!.set(channel, (cache = side.engine.newSegmentCache()));
+        const request: DecisionRequest = {
+          channel,
+          interactionPoint: point,
+          audience: { id: member.id, profile: member.profile },
+          at: options.at,
+          count: options.count ?? side.maxOffers[p] ?? 1,
+          history,
+        };
+        if (member.session !== undefined) request.session = member.session;
+        const started = now();
+        const decision = side.engine.decide(request, cache);
+        const micros = (now() - started) * 1000;
+        decisions[s] = decision;
+        requests[s] = request;
+        tallyDecision(tally.sides[s]!, decision, band, micros);
+      }
+      const change = tally.change;
+      const changed = change !== null && !sameOffers(decisions[0]!, decisions[1]!);
+      if (changed) {
+        change.changed++;
+        memberChanged = true;
+      }
+      // Examples come from the first batches (any changed member) and from the explained
+      // members (explained anyway): enough candidates without explaining a few more
+      // members in every batch of a large audience.
+      const wantExample = changed && change.examples.length < options.examplesPerPoint && (explained || batch.index < EXAMPLE_BATCHES);
+      if (!explained && !wantExample) continue;
+      const explanations: ExplainEntry[][] = [];
+      for (let s = 0; s < sides.length; s++) {
+        const request = requests[s];
+        if (request === null) {
+          explanations.push([]);
+          continue;
+        }
+        const cache = caches[s]!.get(channel)!;
+        const explain = sides[s]!.engine.decide({ ...request, explain: true }, cache).explain ?? [];
+        explanations.push(explain);
+        if (explained) tallyExplanation(tally.sides[s]!, sides[s]!, channel, decisions[s]!, explain);
+      }
+      if (!changed) continue;
+      const parting = partingStep(
+        { offers: decisions[0]?.offers ?? [], controlGroups: decisions[0]?.controlGroups ?? [], explain: explanations[0]! },
+        { offers: decisions[1]?.offers ?? [], controlGroups: decisions[1]?.controlGroups ?? [], explain: explanations[1]! },
+      );
+      if (explained) {
+        change.explainedChanged++;
+        const reason = change.reasons.get(parting.why);
+        if (reason) reason[1]++;
+        else change.reasons.set(parting.why, [parting.step, 1]);
+      }
+      if (wantExample) {
+        change.examples.push({
+          audienceId: member.id,
+          index: member.index,
+          channel,
+          point,
+          step: parting.step,
+          why: parting.why,
+          base: exampleDecision(decisions[0]!, explanations[0]!),
+          head: exampleDecision(decisions[1]!, explanations[1]!),
+        });
+      }
+    }
+    if (memberChanged) changedMembers++;
+  }
+  return { index: batch.index, members: batch.members.length, changedMembers, points };
+}
+
+/** Adds `from` into `into` (batches in order: sums stay in the same order whatever the scheduling). */
+export function mergeTally(into: BatchTally, from: BatchTally, examplesPerPoint: number): void {
+  into.members += from.members;
+  into.changedMembers += from.changedMembers;
+  from.points.forEach((point, p) => {
+    const target = into.points[p]!;
+    point.sides.forEach((side, s) => mergeSide(target.sides[s]!, side));
+    if (point.change && target.change) {
+      const a = target.change;
+      const b = point.change;
+      a.changed += b.changed;
+      a.explainedChanged += b.explainedChanged;
+      for (const [why, [step, n]] of b.reasons) {
+        const reason = a.reasons.get(why);
+        if (reason) reason[1] += n;
+        else a.reasons.set(why, [step, n]);
+      }
+      for (const example of b.examples) if (a.examples.length < examplesPerPoint) a.examples.push(example);
+    }
+  });
+}
+
+function mergeMap<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [k, n] of from) add(into, k, n);
+}
+
+function mergeSide(a: SideTally, b: SideTally): void {
+  a.members += b.members;
+  a.filled += b.filled;
+  for (const [offer, counts] of b.offers) {
+    const target = a.offers.get(offer);
+    if (!target) a.offers.set(offer, [...counts]);
+    else counts.forEach((n, i) => (target[i] = (target[i] ?? 0) + n));
+  }
+  mergeMap(a.ruleHits, b.ruleHits);
+  mergeMap(a.holdouts, b.holdouts);
+  a.score += b.score;
+  a.inputErrors += b.inputErrors;
+  a.expressionErrors += b.expressionErrors;
+  a.noOffer += b.noOffer;
+  mergeMap(a.noOfferSteps, b.noOfferSteps);
+  a.explained += b.explained;
+  a.candidates += b.candidates;
+  b.removed.forEach((n, i) => (a.removed[i]! += n));
+  a.chosen += b.chosen;
+  for (const [segment, [inside, of]] of b.segments) {
+    const target = a.segments.get(segment);
+    if (!target) a.segments.set(segment, [inside, of]);
+    else {
+      target[0] += inside;
+      target[1] += of;
+    }
+  }
+  for (const [band, offers] of b.fairness) {
+    const target = a.fairness.get(band);
+    if (!target) a.fairness.set(band, new Map(offers));
+    else mergeMap(target, offers);
+  }
+  mergeMap(a.latency, b.latency);
+}
+
+/** An empty tally for `points` points and `sides` sides (the starting point of a merge). */
+export function emptyTally(points: number, sides: number): BatchTally {
+  return {
+    index: -1,
+    members: 0,
+    changedMembers: 0,
+    points: Array.from({ length: points }, () => ({ sides: Array.from({ length: sides }, () => emptySide()), change: sides === 2 ? emptyChange() : null })),
+  };
+}

@@ -1,0 +1,154 @@
+// Running a simulation over an audience source (the edge of simulate/): members are read
+// as a stream, grouped into fixed batches and decided on worker threads (or on this
+// thread with workers = 0); batch tallies are merged in batch order, so the metrics are
+// the same whatever the number of workers, and memory stays bounded whatever the
+// audience size (a few batches in flight per worker).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Bundle } from '../bundle/types.js';
+import { createEngine } from '../engine/engine.js';
+import type { HistoryRow } from '../engine/types.js';
+import { InternalError } from '../errors.js';
+import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
+import type { HistoryByMember } from './simulate.js';
+import { BATCH_SIZE, type AudienceMember, type AudienceSource, type MemberBatch, type SimulationOptions } from './types.js';
+
+/** Batches sent ahead to each worker: enough to keep it busy while a result travels back. */
+const IN_FLIGHT_PER_WORKER = 3;
+
+export interface RunOptions {
+  /** Worker threads; 0 decides on this thread. */
+  workers: number;
+  history: HistoryByMember | null;
+  /** Called after each merged batch with the members done so far. */
+  onProgress?: (members: number) => void;
+}
+
+/** Whether worker threads can run here without a build: false when running from the TypeScript sources (the test runner). */
+export function workersBuiltIn(): boolean {
+  return existsSync(fileURLToPath(new URL('./worker.js', import.meta.url)));
+}
+
+function workerUrl(): URL {
+  const here = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
+  const built = new URL('../../dist/simulate/worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new InternalError('the simulation worker (dist/simulate/worker.js) is missing: run `npm run build`, or use --workers 0');
+}
+
+/** Merges tallies as they come back, in batch order. */
+class OrderedMerge {
+  readonly total: BatchTally;
+  private next = 0;
+  private readonly waiting = new Map<number, BatchTally>();
+  constructor(
+    points: number,
+    sides: number,
+    private readonly examplesPerPoint: number,
+    private readonly onProgress?: (members: number) => void,
+  ) {
+    this.total = emptyTally(points, sides);
+  }
+  add(tally: BatchTally): void {
+    this.waiting.set(tally.index, tally);
+    while (this.waiting.has(this.next)) {
+      mergeTally(this.total, this.waiting.get(this.next)!, this.examplesPerPoint);
+      this.waiting.delete(this.next);
+      this.next++;
+      this.onProgress?.(this.total.members);
+    }
+  }
+}
+
+/** Groups members into batches with their history; `emit` may wait (back-pressure). */
+function batcher(history: HistoryByMember | null, emit: (batch: MemberBatch) => void | Promise<void>): { push: (member: AudienceMember) => void | Promise<void>; flush: () => void | Promise<void> } {
+  let members: AudienceMember[] = [];
+  let index = 0;
+  const flush = (): void | Promise<void> => {
+    if (members.length === 0) return;
+    const rows: Record<string, HistoryRow[]> = {};
+    if (history !== null) for (const m of members) if (history.has(m.id)) rows[m.id] = history.get(m.id)! as HistoryRow[];
+    const batch: MemberBatch = { index: index++, members, history: rows };
+    members = [];
+    return emit(batch);
+  };
+  return {
+    push: (member) => {
+      members.push(member);
+      if (members.length === BATCH_SIZE) return flush();
+    },
+    flush,
+  };
+}
+
+/**
+ * Decides every member of `source` with every bundle (one: simulate; two: base and head)
+ * at every point of `options`; returns the merged tally.
+ */
+export async function tallySource(bundles: readonly Bundle[], source: AudienceSource, options: SimulationOptions, run: RunOptions): Promise<BatchTally> {
+  const merge = new OrderedMerge(options.points.length, bundles.length, options.examplesPerPoint, run.onProgress);
+  if (run.workers <= 0) {
+    const sides = bundles.map((bundle) => prepareSide(createEngine(bundle), options));
+    const now = (): number => performance.now();
+    const batches = batcher(run.history, (batch) => merge.add(runBatch(sides, batch, options, now)));
+    await source.forEach(batches.push);
+    batches.flush();
+    return merge.total;
+  }
+
+  const url = workerUrl();
+  const workers = Array.from({ length: run.workers }, () => new Worker(url, { workerData: { bundles, options } }));
+  const inFlight = workers.map(() => 0);
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  workers.forEach((worker, w) => {
+    worker.on('message', (tally: BatchTally) => {
+      inFlight[w]!--;
+      merge.add(tally);
+      notify();
+    });
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) failure ??= new InternalError(`a simulation worker stopped with exit code ${code}`);
+      notify();
+    });
+  });
+  const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
+  const send = async (batch: MemberBatch): Promise<void> => {
+    for (;;) {
+      if (failure) throw failure;
+      let best = -1;
+      for (let w = 0; w < workers.length; w++) if (inFlight[w]! < IN_FLIGHT_PER_WORKER && (best < 0 || inFlight[w]! < inFlight[best]!)) best = w;
+      if (best >= 0) {
+        inFlight[best]!++;
+        workers[best]!.postMessage(batch);
+        return;
+      }
+      await waitForChange();
+    }
+  };
+  try {
+    const batches = batcher(run.history, send);
+    await source.forEach(batches.push);
+    await batches.flush();
+    while (inFlight.some((n) => n > 0)) {
+      if (failure) throw failure;
+      await waitForChange();
+    }
+    if (failure) throw failure;
+    return merge.total;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
