@@ -7,7 +7,7 @@ import type { AttributeDeclaration, Bundle, BundleChannel, BundleOfferScope, Bun
 import { activeSegmentLookup, createEnvironment, toCelOffer, typedVariables, type ExpressionKind } from '../expr/environment.js';
 import { buildFastEvaluator, withFastPath, type AstNode, type CelEvaluator, type FastOptions } from '../expr/fast-evaluator.js';
 import { controlGroupSeed, controlGroupThreshold } from './control-group.js';
-import { boundDay } from './days.js';
+import { boundDay } from '../days.js';
 import { expressionReads, splitScore, type ExpressionReads } from './expression-reads.js';
 import { orderForChecking } from './realtime-policy.js';
 import { digestPrefix } from './treatment-code.js';

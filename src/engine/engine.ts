@@ -23,7 +23,7 @@ import { compileBundle, type CompiledBundle, type CompiledPoint } from './compil
 import { inputsAreSafe } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
-import { dayNumber } from './days.js';
+import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';

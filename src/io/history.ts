@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { parseIsoDate } from '../expr/environment.js';
+import { parseIsoDate } from '../days.js';
 import type { HistoryRow } from '../engine/types.js';
 
 export class HistoryFileError extends Error {

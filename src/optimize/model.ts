@@ -3,7 +3,7 @@
 // policy rule compiled by its handler (src/optimize/rules/) into row filters,
 // per-customer structures or global capacity constraints.
 import type { BundleOfferScope, BundlePolicyRule } from '../bundle/types.js';
-import { dayNumber, isoDay } from './days.js';
+import { dayNumber, isoDay } from '../days.js';
 import { emptyCustomerModel, type CustomerModel } from './customer-model.js';
 import { OptimizeInputError } from './input-error.js';
 import { ruleHandlers } from './rules/registry.js';

@@ -10,7 +10,7 @@ import { withSegmentLookup, toCelTimestamp } from '../../src/expr/environment.js
 import { convertProfile, convertSession, resolveLevel, isDecisionError } from '../../src/engine/audience.js';
 import { compileBundle, type CompiledBundle, type CompiledPoint, type CompiledRule, type CompiledSegment } from '../../src/engine/compiled-bundle.js';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
-import { dayNumber } from '../../src/engine/days.js';
+import { dayNumber } from '../../src/days.js';
 import { reportExpressionError, type DecisionState } from '../../src/engine/decision-state.js';
 import { defaultPackage, readMemberHistory } from '../../src/engine/member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext } from '../../src/engine/realtime-policy.js';

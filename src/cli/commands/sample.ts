@@ -12,7 +12,7 @@ import type { BundleBody } from '../../bundle/types.js';
 import { compileDirectory } from '../../compile/compile-directory.js';
 import { summaryLine } from '../../config/report-formats.js';
 import { UserError } from '../../errors.js';
-import { parseIsoDate } from '../../expr/environment.js';
+import { parseIsoDate } from '../../days.js';
 import {
   audienceColumns,
   formatForFile,

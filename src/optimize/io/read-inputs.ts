@@ -3,7 +3,8 @@
 // value that does not convert is reported at file:line:column; nothing is half-read.
 import type { AttributeDeclaration } from '../../bundle/types.js';
 import type { HistoryRow } from '../../engine/types.js';
-import { convertAttribute, parseIsoDate } from '../../expr/environment.js';
+import { parseIsoDate } from '../../days.js';
+import { convertAttribute } from '../../expr/environment.js';
 import type { AudienceMember, ProposedContact } from '../types.js';
 import { IssueCollector, readTable, throwIssues, type TableHandle } from './table-reader.js';
 

@@ -2,7 +2,7 @@
 // each window are within min..max, history included; a window starting inside an
 // exception's from..to uses the exception's bounds (the first such exception).
 import type { BundlePolicyRule } from '../../bundle/types.js';
-import { dayNumber } from '../days.js';
+import { dayNumber } from '../../days.js';
 import type { BuildContext, GlobalPart } from '../model.js';
 import { historyCounter, maximumWindows, minimumWindows, type WindowBound } from '../windows.js';
 import type { RuleHandler } from './registry.js';
