@@ -1,5 +1,5 @@
-// Calendar days, the one reading every stage shares (docs/config-language.md: dates are
-// ISO `YYYY-MM-DD`, decision time is UTC). A day is an integer: days since 1970-01-01,
+// Calendar days, the one reading every stage shares (docs/config-language.md#types-and-expressions:
+// dates are ISO `YYYY-MM-DD`, decision time is UTC). A day is an integer: days since 1970-01-01,
 // so windows are integer ranges, typed arrays can hold them and the engine and the
 // optimizer cannot disagree about which day a date is.
 

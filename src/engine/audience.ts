@@ -3,7 +3,7 @@
 // fields are ignored; a declared field of the wrong type is an input error naming it
 // (`profile.age`, `session.device`).
 import { toCelRecord } from '../expr/environment.js';
-import type { CompiledChannel, CompiledLevel } from './compiled-bundle.js';
+import type { CompiledChannel, CompiledLevel } from './compiled-types.js';
 import type { DecisionError } from './types.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -11,7 +11,7 @@
 // report control groups as docs/decisions.md step 4 defines (a held-out pair reached
 // while the response fills), not the `controlGroups` collected here.
 import type { OfferBoard } from './arbitration.js';
-import type { CompiledPoint, CompiledRule } from './compiled-bundle.js';
+import type { CompiledPoint, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { reasons, type ExplainLog } from './explain.js';

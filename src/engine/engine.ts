@@ -19,7 +19,8 @@ import { toCelTimestamp, withSegmentLookup } from '../expr/environment.js';
 import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
-import { compileBundle, type CompiledBundle, type CompiledPoint } from './compiled-bundle.js';
+import { compileBundle } from './compile-bundle.js';
+import type { CompiledBundle, CompiledPoint } from './compiled-types.js';
 import { inputsAreSafe } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
@@ -27,14 +28,15 @@ import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
-import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext, type PolicyViolation } from './realtime-policy.js';
-import { isSegmentCache, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
+import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
+import { segmentLookup } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest } from './types.js';
 
-export { EngineLoadError } from './compiled-bundle.js';
-export type { SegmentCache } from './segments.js';
+export { EngineLoadError } from './compiled-types.js';
+export type { SegmentCache } from './segment-cache.js';
 export { decodeTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
 
 /** Steps 2–5 of one decision: the offers with an entry, best first (offer index, score, rule precedence), possibly produced on demand. */
@@ -367,10 +369,11 @@ class DecisionEngine implements Engine {
     const chosenRank: number[] = [];
     const chosenRule: string[] = [];
     let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
-    const policyContext: PolicyContext | null =
-      rules.length === 0 ? null : { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
+    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     const choose = (at: number): void => {
-      chosen.push({ offer: offers[ranking.offers[at]!]!, score: ranking.scores[at]! });
+      const offer = offers[ranking.offers[at]!]!;
+      chosen.push({ offer, score: ranking.scores[at]! });
+      policyContext?.add(offer);
       chosenRank.push(at);
       chosenRule.push(ruleName(ranking.rules[at]!));
     };

@@ -15,7 +15,7 @@
 // runs the exhaustive error sweep (engine.ts), so `errors` is the same as if every rule
 // had been evaluated.
 import type { AttributeDeclaration } from '../bundle/types.js';
-import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-bundle.js';
+import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-types.js';
 
 /** Numbers read from a profile or session (and offer costs) are bounded by this for the analysis to hold. */
 export const MAGNITUDE = 1e15;

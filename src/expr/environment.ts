@@ -4,7 +4,7 @@
 // date → timestamp). Validation type-checks against these environments; the engine
 // and optimizer evaluate with them, so both agree by construction.
 import { Environment } from '@marcbachmann/cel-js';
-import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/types.js';
+import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
 
 /** The expression contexts of the language. */
