@@ -90,7 +90,7 @@ describe('offerops decide', () => {
     [['--ip', 'home-hero', '--profile', profile, '--count', 'two'], '--count must be a whole number'],
     [['--ip', 'home-hero', '--profile', profile, '--count', '0'], '--count must be a whole number'],
     [['--ip', 'home-hero', '--profile', profile, '--at', '2026-02-30'], '--at: at must be a YYYY-MM-DD day'],
-    [['--ip', 'home-hero', '--profile', profile, '--history', 'missing.csv'], 'missing.csv: cannot read: ENOENT'],
+    [['--ip', 'home-hero', '--profile', profile, '--history', 'missing.csv'], 'missing.csv: cannot read the file (no such file)'],
     [['--ip', 'home-hero', '--profile', '{}'], 'an audience id is needed'],
     [['--ip', 'home-hero', '--profile', profile, '--channel', 'sms'], "--channel: channel \"sms\" is not in the bundle"],
   ])('exits 2 on bad input %j', async (args, message) => {
@@ -108,7 +108,15 @@ describe('offerops decide', () => {
     await writeFile(path.join(root, 'bad.csv'), 'customerId,offer,channel,date\nc1,once,web,01/02/2026\n');
     const result = await decide(['--ip', 'home-hero', '--profile', profile, '--history', 'bad.csv']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('bad.csv:2:13: date must be a YYYY-MM-DD day');
+    expect(result.stderr).toContain("bad.csv:2:13: 'date' must be a calendar date YYYY-MM-DD");
+  });
+
+  it('reports every bad row of a history file, each at file:line:column', async () => {
+    await writeFile(path.join(root, 'two-bad.csv'), 'customerId,offer,channel,date,event\nc1,once,web,01/02/2026,\nc1,once,web,2026-01-01,\nc1,once,web,2026-01-02,click\n');
+    const result = await decide(['--ip', 'home-hero', '--profile', profile, '--history', 'two-bad.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("two-bad.csv:2:13: 'date' must be a calendar date YYYY-MM-DD");
+    expect(result.stderr).toContain("two-bad.csv:4:24: 'event' must be contact, accept or reject");
   });
 
   it('refuses a tampered bundle with exit 2', async () => {
