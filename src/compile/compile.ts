@@ -14,13 +14,13 @@ import type {
   BundleSegment,
   BundleStrategy,
   BundleTreatmentRule,
-} from '../bundle/types.js';
-import { createEnvironment, toCelOffer } from '../expr/environment.js';
-import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/model.js';
-import { declaredAttributes, sortDocuments } from '../config/model.js';
-import { makeProblem, type Problem } from '../config/problem.js';
-import type { ExpressionFacts } from '../config/rule-context.js';
-import { locate } from '../config/source.js';
+} from '../bundle/index.js';
+import { createEnvironment, toCelOffer } from '../expr/index.js';
+import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/index.js';
+import { declaredAttributes, sortDocuments } from '../config/index.js';
+import { makeProblem, type Problem } from '../config/index.js';
+import type { ExpressionFacts } from '../config/index.js';
+import { locate } from '../config/index.js';
 
 export interface CompileResult {
   body: BundleBody;

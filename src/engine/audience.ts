@@ -2,7 +2,7 @@
 // declared attributes, the session against the channel's session attributes. Undeclared
 // fields are ignored; a declared field of the wrong type is an input error naming it
 // (`profile.age`, `session.device`).
-import { toCelRecord } from '../expr/environment.js';
+import { toCelRecord } from '../expr/index.js';
 import type { CompiledChannel, CompiledLevel } from './compiled-types.js';
 import type { DecisionError } from './types.js';
 

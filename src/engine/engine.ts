@@ -12,10 +12,10 @@
 // candidate-rules.ts + arbitration.ts (the exhaustive pass: explanations and errors),
 // suppression.ts, realtime-policy.ts, explain.ts, treatment-code.ts; this file wires
 // them in SPEC order.
-import { parseBundle } from '../bundle/bundle.js';
-import type { Bundle } from '../bundle/types.js';
-import { didYouMean } from '../config/problem.js';
-import { toCelTimestamp, withSegmentLookup } from '../expr/environment.js';
+import { parseBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
+import { didYouMean } from '../did-you-mean.js';
+import { toCelTimestamp, withSegmentLookup } from '../expr/index.js';
 import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';

@@ -14,7 +14,7 @@
 // may fail whatever the member. A decision that may fail, or whose walk met a failure,
 // runs the exhaustive error sweep (engine.ts), so `errors` is the same as if every rule
 // had been evaluated.
-import type { AttributeDeclaration } from '../bundle/types.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
 import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-types.js';
 
 /** Numbers read from a profile or session (and offer costs) are bounded by this for the analysis to hold. */

@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/index.js';
 
 export interface ActiveBundle {
   engine: Engine;

@@ -2,10 +2,10 @@
 // with errors writes nothing (exit 1). The digest goes to stderr, or with --json
 // `{digest, out, counts}` to stdout.
 import path from 'node:path';
-import { formatBundle } from '../../bundle/bundle.js';
-import { countBundle } from '../../bundle/summary.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { formatBundle } from '../../bundle/index.js';
+import { countBundle } from '../../bundle/index.js';
+import { compileDirectory } from '../../compile/index.js';
+import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot, } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';

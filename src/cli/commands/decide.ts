@@ -5,14 +5,14 @@
 // Bad flags and bad input exit 2; a decision (even with no offer) exits 0.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError } from '../../bundle/bundle.js';
-import type { Bundle } from '../../bundle/types.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
-import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/engine.js';
-import type { Decision, DecisionRequest, HistoryRow } from '../../engine/types.js';
+import { BundleError } from '../../bundle/index.js';
+import type { Bundle } from '../../bundle/index.js';
+import { compileDirectory } from '../../compile/index.js';
+import { summaryLine } from '../../config/index.js';
+import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/index.js';
+import type { Decision, DecisionRequest, HistoryRow } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { HistoryFileError, readHistoryFile } from '../../io/history.js';
+import { HistoryFileError, readHistoryFile } from '../../io/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 

@@ -7,10 +7,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle, BundleError } from '../../bundle/bundle.js';
-import type { BundleBody } from '../../bundle/types.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { parseBundle, BundleError } from '../../bundle/index.js';
+import type { BundleBody } from '../../bundle/index.js';
+import { compileDirectory } from '../../compile/index.js';
+import { summaryLine } from '../../config/index.js';
 import { UserError } from '../../errors.js';
 import { parseIsoDate } from '../../days.js';
 import {
@@ -21,7 +21,7 @@ import {
   proposedColumns,
   sampleAudience,
   sampleProposedContacts,
-} from '../../simulate/sample.js';
+} from '../../simulate/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { printProblems } from './validate.js';

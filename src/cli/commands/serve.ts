@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { loadEngine, type Engine } from '../../engine/engine.js';
+import { loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { createServer } from '../../server/app.js';
-import { WATCHED_BUNDLE_FILE } from '../../server/bundle-holder.js';
-import { createHistoryStore, HistorySpecError } from '../../server/open-history-store.js';
-import type { HistoryStore } from '../../server/history-store.js';
+import { createServer } from '../../server/index.js';
+import { WATCHED_BUNDLE_FILE } from '../../server/index.js';
+import { createHistoryStore, HistorySpecError } from '../../server/index.js';
+import type { HistoryStore } from '../../server/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 

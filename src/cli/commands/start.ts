@@ -1,10 +1,10 @@
 // `offerops start` (what `npm start` runs): the main job on the embedded example —
 // validate and compile config/, then show the evidence a pull request would get.
 import path from 'node:path';
-import { countBundle, describeCounts } from '../../bundle/summary.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { hasErrors } from '../../config/problem.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { countBundle, describeCounts } from '../../bundle/index.js';
+import { compileDirectory } from '../../compile/index.js';
+import { hasErrors } from '../../config/index.js';
+import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { printProblems } from './validate.js';

@@ -2,9 +2,9 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { hasErrors, type Problem } from '../../config/problem.js';
-import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/report-formats.js';
+import { compileDirectory } from '../../compile/index.js';
+import { hasErrors, type Problem } from '../../config/index.js';
+import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/index.js';
 import { UserError } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
