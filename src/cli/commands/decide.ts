@@ -1,20 +1,17 @@
-// `offerops decide` (SPEC §5, §10): one decision for one audience member at one
-// interaction point, from a bundle file (or the config compiled in memory), with the
-// member's history from a §6 history file. `--json` prints
+// `offerops decide` (docs/decisions.md#the-steps): one decision for one audience member
+// at one interaction point, from a bundle file (or the config compiled in memory,
+// bundle-input.ts), with the member's history from a history file
+// (docs/decisions.md#history). `--json` prints
 // `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`.
-// Bad flags and bad input exit 2; a decision (even with no offer) exits 0.
+// Bad flags and bad input exit 2, a config with errors 1; a decision (even with no offer) exits 0.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError } from '../../bundle/index.js';
 import type { Bundle } from '../../bundle/index.js';
-import { compileDirectory } from '../../compile/index.js';
-import { summaryLine } from '../../config/index.js';
-import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/index.js';
-import type { Decision, DecisionRequest, HistoryRow } from '../../engine/index.js';
+import { createEngine, type Decision, type DecisionRequest, type HistoryRow } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { HistoryFileError, readHistoryFile } from '../../io/index.js';
-import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
+import { readHistoryFile } from '../../io/index.js';
+import { readBundleInput } from '../bundle-input.js';
+import type { CommandDefinition } from '../context.js';
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -40,38 +37,6 @@ async function readJsonObject(flag: string, value: unknown, cwd: string): Promis
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UserError(`${source}: must be a JSON object`);
   return parsed as Record<string, unknown>;
-}
-
-async function openEngine(options: Record<string, unknown>, context: CommandContext): Promise<Engine> {
-  const { io } = context;
-  if (options['bundle'] !== undefined) {
-    const file = String(options['bundle']);
-    let text: string;
-    try {
-      text = await readFile(path.resolve(io.cwd, file), 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read bundle ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      return loadEngine(text, file);
-    } catch (error) {
-      if (error instanceof BundleError || error instanceof EngineLoadError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const root = findRepositoryRoot(io.cwd);
-  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
-  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile (${summaryLine(result.problems)}); run \`offerops validate\`, or pass --bundle FILE`);
-  return createEngineOrFail(result.bundle);
-}
-
-function createEngineOrFail(bundle: Bundle): Engine {
-  try {
-    return createEngine(bundle);
-  } catch (error) {
-    if (error instanceof EngineLoadError) throw new UserError(error.message);
-    throw error;
-  }
 }
 
 function parseCount(value: unknown): number {
@@ -138,14 +103,9 @@ export const decideCommand: CommandDefinition = {
     let history: HistoryRow[] | undefined;
     if (options['history'] !== undefined) {
       const file = String(options['history']);
-      try {
-        history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
-      } catch (error) {
-        if (error instanceof HistoryFileError) throw new UserError(error.message);
-        throw error;
-      }
+      history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
     }
-    const engine = await openEngine(options, context);
+    const engine = createEngine((await readBundleInput(options, context)).bundle);
     const audienceId = options['audienceId'] === undefined ? '' : String(options['audienceId']);
     const request: DecisionRequest = {
       interactionPoint: String(options['ip']),

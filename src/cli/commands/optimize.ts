@@ -7,19 +7,21 @@ import { constants } from 'node:fs';
 import { access, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { BundleError, parseBundle } from '../../bundle/index.js';
-import type { BundleBody } from '../../bundle/index.js';
-import { compileDirectory } from '../../compile/index.js';
-import { summaryLine } from '../../config/index.js';
+import type { AttributeDeclaration, BundleBody } from '../../bundle/index.js';
 import { UserError } from '../../errors.js';
-import { OptimizeInputError } from '../../optimize/index.js';
 import { readHistory, tableFormatOf, throwIssues, type TableHandle } from '../../io/index.js';
-import { readAudience, readProposed, type ProposedTable } from '../../optimize/index.js';
-import { writeChosenRows } from '../../optimize/index.js';
-import { optimizeContacts } from '../../optimize/index.js';
-import { parseShard } from '../../optimize/index.js';
-import type { AttributeDeclaration } from '../../bundle/index.js';
-import type { CapacityPrices, OptimizeReport } from '../../optimize/index.js';
+import {
+  OptimizeInputError,
+  optimizeContacts,
+  parseShard,
+  readAudience,
+  readProposed,
+  writeChosenRows,
+  type CapacityPrices,
+  type OptimizeReport,
+  type ProposedTable,
+} from '../../optimize/index.js';
+import { readBundleInput } from '../bundle-input.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
@@ -53,28 +55,6 @@ function handle(file: string, cwd: string, root: string): TableHandle {
   return { file: absolute, displayName: path.relative(root, absolute).split(path.sep).join('/') || file, format: tableFormatOf(absolute) };
 }
 
-async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
-  const file = options['bundle'];
-  if (typeof file === 'string') {
-    const absolute = path.resolve(context.io.cwd, file);
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch {
-      throw new UserError(`${file}: cannot read the bundle file`, 2);
-    }
-    try {
-      return parseBundle(text, path.relative(root, absolute)).body;
-    } catch (error) {
-      if (error instanceof BundleError) throw new UserError(error.message, 2);
-      throw error;
-    }
-  }
-  const result = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
-  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile: ${summaryLine(result.problems)} (run offerops validate)`, 2);
-  return result.bundle.body;
-}
-
 function audienceAttributes(bundle: BundleBody, policyName: string): { attributes: Record<string, AttributeDeclaration>; idField: string } {
   const policy = bundle.policies.find((p) => p.name === policyName);
   const channel = bundle.channels.find((c) => c.name === policy?.channel);
@@ -87,7 +67,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   const { io } = context;
   const root = findRepositoryRoot(io.cwd);
   const started = performance.now();
-  const bundle = await loadBundle(options, context, root);
+  const bundle = (await readBundleInput(options, context)).bundle.body;
   let policy = typeof options['policy'] === 'string' ? options['policy'] : undefined;
   if (policy === undefined) {
     if (bundle.policies.length !== 1) {

@@ -5,12 +5,8 @@
 // sibling and renamed, so a failed run leaves no half-written file.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle, BundleError } from '../../bundle/index.js';
-import type { BundleBody } from '../../bundle/index.js';
-import { compileDirectory } from '../../compile/index.js';
-import { summaryLine } from '../../config/index.js';
 import { UserError } from '../../errors.js';
 import { parseIsoDate } from '../../days.js';
 import {
@@ -22,9 +18,9 @@ import {
   sampleAudience,
   sampleProposedContacts,
 } from '../../simulate/index.js';
-import type { CommandContext, CommandDefinition } from '../context.js';
+import { readBundleInput } from '../bundle-input.js';
+import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
-import { printProblems } from './validate.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
 
@@ -36,32 +32,6 @@ function integerOption(options: Record<string, unknown>, key: string, fallback: 
   const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new UserError(`--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
   return value;
-}
-
-async function loadBody(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
-  const { io } = context;
-  if (options['bundle'] !== undefined) {
-    const file = path.resolve(io.cwd, String(options['bundle']));
-    const name = path.relative(root, file).split(path.sep).join('/');
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read the bundle ${name}: ${(error as Error).message}`);
-    }
-    try {
-      return parseBundle(text, name).body;
-    } catch (error) {
-      if (error instanceof BundleError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
-  if (!result.bundle) {
-    await printProblems(result.problems, 'text', root, context);
-    throw new UserError(`the config in ${context.common.config} has errors (${summaryLine(result.problems)}); fix them or pass --bundle FILE`, 1);
-  }
-  return result.bundle.body;
 }
 
 /** Writes text chunks to FILE through a temporary sibling (renamed at the end), honouring back-pressure. */
@@ -114,7 +84,7 @@ export const sampleCommand: CommandDefinition = {
     if (context.common.json && out === null) throw new UserError('--json prints a summary on stdout: give the audience a file with --out');
     if (out !== null && out === proposed) throw new UserError('--out and --proposed must be different files');
 
-    const body = await loadBody(options, context, root);
+    const body = (await readBundleInput(options, context)).bundle.body;
     const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
     const audienceOptions = { customers, seed, at };
     const relative = (file: string): string => path.relative(root, file).split(path.sep).join('/');

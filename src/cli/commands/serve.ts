@@ -9,10 +9,7 @@ import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { createServer } from '../../server/index.js';
-import { WATCHED_BUNDLE_FILE } from '../../server/index.js';
-import { createHistoryStore, HistorySpecError } from '../../server/index.js';
-import type { HistoryStore } from '../../server/index.js';
+import { createHistoryStore, createServer, WATCHED_BUNDLE_FILE, type HistoryStore } from '../../server/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 
@@ -47,13 +44,8 @@ export const serveCommand: CommandDefinition = {
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const engine = await loadBundleFile(bundleFile, io.cwd);
 
-    let history: HistoryStore;
-    try {
-      history = createHistoryStore(String(options['history']), io.cwd);
-    } catch (error) {
-      if (error instanceof HistorySpecError) throw new UserError(error.message);
-      throw error;
-    }
+    // An unknown --history form is a HistorySpecError: exit 2 through the exit-code table.
+    const history: HistoryStore = createHistoryStore(String(options['history']), io.cwd);
     try {
       await history.open();
     } catch (error) {
