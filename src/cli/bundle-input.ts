@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import { printProblems } from './commands/validate.js';
 import type { CommandContext } from './context.js';
 import { findRepositoryRoot } from './repository-root.js';
+import { optionText } from './options.js';
 
 export interface BundleInput {
   bundle: Bundle;
@@ -28,7 +29,7 @@ export async function readBundleInput(options: Record<string, unknown>, context:
   const { io } = context;
   const root = findRepositoryRoot(io.cwd);
   if (options['bundle'] !== undefined) {
-    const file = path.resolve(io.cwd, String(options['bundle']));
+    const file = path.resolve(io.cwd, optionText(options, 'bundle')!);
     const name = shown(root, file);
     let text: string;
     try {

@@ -15,6 +15,7 @@ import type {
   BundleStrategy,
   BundleTreatmentRule,
 } from '../bundle/index.js';
+import { InternalError } from '../errors.js';
 import { createEnvironment, toCelOffer } from '../expr/index.js';
 import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/index.js';
 import { declaredAttributes, sortDocuments } from '../config/index.js';
@@ -84,11 +85,11 @@ function expandOfferList(document: ConfigDocument<'OfferList'>, offers: BundleOf
   const evaluate = env.parse(where);
   const members: string[] = [];
   for (const offer of offers) {
-    let matches = false;
+    let matches: boolean;
     try {
-      // An offer without a label the expression reads (a run-time "no such key") does not match.
       matches = evaluate({ offer: toCelOffer(offer) }) === true;
     } catch {
+      // An offer without a label the expression reads (a run-time "no such key") does not match.
       matches = false;
     }
     if (matches) members.push(offer.name);
@@ -171,7 +172,7 @@ function compilePolicyRule(rule: PolicyRuleSpec, lists: Map<string, BundleOfferL
     case 'bOnlyWithA':
       return { ...base, type: rule.type, a: resolveScope(rule.a, lists), b: resolveScope(rule.b, lists) };
     default:
-      throw new Error(`unknown optimization rule type ${rule.type} passed validation`);
+      throw new InternalError(`unknown optimization rule type ${JSON.stringify((rule as { type: unknown }).type)} passed validation`);
   }
 }
 

@@ -40,7 +40,7 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
     const given = converted.value[level.idField];
-    if (given !== undefined && String(given) !== audienceId) {
+    if (given !== undefined && (typeof given === 'string' ? given : JSON.stringify(given)) !== audienceId) {
       errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${JSON.stringify(given)} but the audience id is ${JSON.stringify(audienceId)}`));
     }
     if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;

@@ -116,7 +116,6 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
           score = toScore(rule.scoreExpression!(cel));
           if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(score)}, not a finite number`);
         } catch (error) {
-          score = Number.NaN;
           const message = reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
           if (!rule.scorePerOffer) scoreFailure = message;
           explain?.add(state.compiled.offers[index]!.name, rule.name, 'expression-error', reasons.scoreFailed(rule, message));

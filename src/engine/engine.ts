@@ -147,7 +147,7 @@ class DecisionEngine implements Engine {
     if (typeof point !== 'string' || point === '') return { error: inputError('interactionPoint', `interactionPoint must be a name, got ${JSON.stringify(point)}`) };
     if (channel !== undefined && channel !== null && channel !== '') {
       const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
-      if (!compiledChannel) return { error: inputError('channel', `channel ${JSON.stringify(channel)} is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`) };
+      if (!compiledChannel) return { error: inputError('channel', `channel ${JSON.stringify(channel)} is not in the bundle${didYouMean(typeof channel === 'string' ? channel : JSON.stringify(channel), this.compiled.channels.keys())}`) };
       const found = compiledChannel.points.get(point);
       if (!found) return { error: inputError('interactionPoint', `interaction point '${point}' is not defined on channel '${compiledChannel.name}'${didYouMean(point, compiledChannel.points.keys())}`) };
       return { point: found };
@@ -169,7 +169,7 @@ class DecisionEngine implements Engine {
   }
 
   decide(request: DecisionRequest, cache?: SegmentCache): Decision {
-    const raw: Record<string, unknown> = isRecord(request) ? (request as unknown as Record<string, unknown>) : {};
+    const raw: Record<string, unknown> = isRecord(request) ? request : {};
     const resolved = this.resolvePoint(raw['interactionPoint'], raw['channel']);
     if ('error' in resolved) return failed(raw, null, [resolved.error]);
     const point = resolved.point;
@@ -276,7 +276,7 @@ class DecisionEngine implements Engine {
       scores: m.scores,
       rules: m.rules,
       get controlGroups() {
-        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]!);
+        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]);
       },
       walkErrors: () => m.walkErrors,
       memo: m,
@@ -439,7 +439,7 @@ class DecisionEngine implements Engine {
 
     const order = chosen.map((_, i) => i);
     if (deferred !== null) order.sort((a, b) => chosenRank[a]! - chosenRank[b]!);
-    const result: ChosenOffer[] = new Array(chosen.length);
+    const result = new Array<ChosenOffer>(chosen.length);
     for (let i = 0; i < order.length; i++) {
       const k = order[i]!;
       const { offer, score } = chosen[k]!;

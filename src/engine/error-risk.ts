@@ -122,7 +122,7 @@ function analyse(node: unknown, scope: Scope): Analysis {
       if (node.op === '+' || node.op === '-') magnitude = left.magnitude + right.magnitude;
       else if (node.op === '*') magnitude = left.magnitude * right.magnitude;
       else {
-        const divisor = args[1];
+        const divisor: unknown = args[1];
         magnitude = isNode(divisor) && divisor.op === 'value' && typeof divisor.args === 'number' && divisor.args !== 0 ? left.magnitude / Math.abs(divisor.args) : Infinity;
       }
       return { total: true, kind: 'double', magnitude };

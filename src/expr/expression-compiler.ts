@@ -73,7 +73,7 @@ export class ExpressionCompiler {
     const env = this.environment(kind, channel, level);
     let evaluator: Evaluator;
     try {
-      evaluator = env.parse(source) as unknown as Evaluator;
+      evaluator = env.parse(source);
     } catch (error) {
       throw new ExpressionCompileError(place, `expression does not compile: ${firstLine(error)}`);
     }

@@ -99,7 +99,7 @@ export async function detectTableFormat(file: string): Promise<TableFormat> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.ndjson' || ext === '.jsonl' || ext === '.json') return 'ndjson';
   if (ext === '.csv') return 'csv';
-  let start = '';
+  let start: string;
   try {
     const handle = await open(file, 'r');
     try {

@@ -44,6 +44,6 @@ describe('canonical JSON', () => {
     const text = JSON.stringify(reverseKeys(bundle));
     expect(text).not.toBe(canonicalJson(bundle));
     expect(parseBundle(text, 'b.json').digest).toBe(bundle.digest);
-    expect(createBundle(JSON.parse(text).body as BundleBody).digest).toBe(bundle.digest);
+    expect(createBundle((JSON.parse(text) as { body: BundleBody }).body).digest).toBe(bundle.digest);
   });
 });

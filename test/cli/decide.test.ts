@@ -34,12 +34,19 @@ afterAll(async () => {
 const decide = (args: string[]) => runCli(['decide', '--bundle', 'bundle.json', '--at', '2026-05-01', ...args], { cwd: root });
 
 describe('offerops decide', () => {
+  interface Output {
+    offers: { offer: string }[];
+    errors: unknown[];
+    explain?: unknown[];
+  }
+  const output = (stdout: string): Output => JSON.parse(stdout) as Output;
+
   it('prints the decision as JSON in the §10 shape', async () => {
     const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--count', '3', '--json']);
     expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout);
+    const out = output(result.stdout);
     expect(Object.keys(out)).toEqual(['offers', 'controlGroups', 'errors']);
-    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
+    expect(out.offers.map((o) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
     expect(out.offers[0]).toEqual({ offer: 'gold-card', score: 80, rule: 'hv', treatmentCode: expect.stringMatching(/^[0-9a-f]{12}\.web\.home-sidebar\.hv\.gold-card$/) });
     // the tier is missing, so the eligibility of 'odd' failed: reported, not fatal
     expect(out.errors[0]).toMatchObject({ code: 'expression-error' });
@@ -49,14 +56,14 @@ describe('offerops decide', () => {
     for (const history of ['history.csv', 'history.ndjson']) {
       const result = await decide(['--ip', 'home-sidebar', '--profile', '@profile.json', '--history', history, '--count', '3', '--json']);
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'savings-plus']);
+      expect(output(result.stdout).offers.map((o) => o.offer)).toEqual(['gold-card', 'savings-plus']);
     }
   });
 
   it('explains, and gives the default string when no offer qualifies', async () => {
     const result = await decide(['--ip', 'home-hero', '--profile', JSON.stringify({ customerId: 'c1', age: 10, income: 1, tier: 'bronze' }), '--history', 'history.csv', '--explain', '--json']);
-    const out = JSON.parse(result.stdout);
-    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['savings-plus']);
+    const out = output(result.stdout);
+    expect(out.offers.map((o) => o.offer)).toEqual(['savings-plus']);
     expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'not-in-segment' }));
     expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'once', outcome: 'suppressed' }));
   });
@@ -79,7 +86,7 @@ describe('offerops decide', () => {
   it('compiles the config in memory when no bundle is given', async () => {
     const result = await runCli(['decide', '--ip', 'checkout-upsell', '--profile', profile, '--at', '2026-05-01', '--json'], { cwd: root });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).offers[0].offer).toBe('gold-card');
+    expect(output(result.stdout).offers[0]!.offer).toBe('gold-card');
   });
 
   it.each([

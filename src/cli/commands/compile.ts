@@ -10,6 +10,7 @@ import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot, } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
 import { printProblems } from './validate.js';
+import { optionText } from '../options.js';
 
 export const compileCommand: CommandDefinition = {
   name: 'compile',
@@ -27,7 +28,8 @@ export const compileCommand: CommandDefinition = {
       return 1;
     }
     const text = formatBundle(result.bundle);
-    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
+    const outOption = optionText(options, 'out');
+    const out = outOption === undefined ? null : path.resolve(io.cwd, outOption);
     if (out) await writeFileAtomic(out, text);
     else if (!context.common.json) io.stdout(text);
     const counts = countBundle(result.bundle);

@@ -12,13 +12,14 @@ import { UserError } from '../../errors.js';
 import { readHistoryFile } from '../../io/index.js';
 import { readBundleInput } from '../bundle-input.js';
 import type { CommandDefinition } from '../context.js';
+import { optionText } from '../options.js';
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `--profile '{"age": 40}'` or `--profile @profile.json`. */
 async function readJsonObject(flag: string, value: unknown, cwd: string): Promise<Record<string, unknown> | undefined> {
   if (value === undefined) return undefined;
-  let text = String(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
   let source = `${flag}`;
   if (text.startsWith('@')) {
     const file = text.slice(1);
@@ -96,17 +97,17 @@ export const decideCommand: CommandDefinition = {
   run: async (options, context) => {
     const { io } = context;
     const count = parseCount(options['count']);
-    const at = options['at'] === undefined ? new Date().toISOString().slice(0, 10) : String(options['at']);
+    const at = optionText(options, 'at') ?? new Date().toISOString().slice(0, 10);
     if (!isoDay.test(at)) throw new UserError(`--at must be a day YYYY-MM-DD, got '${at}'`);
     const profile = (await readJsonObject('--profile', options['profile'], io.cwd)) ?? {};
     const session = await readJsonObject('--session', options['session'], io.cwd);
     let history: HistoryRow[] | undefined;
     if (options['history'] !== undefined) {
-      const file = String(options['history']);
+      const file = optionText(options, 'history')!;
       history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
     }
     const engine = createEngine((await readBundleInput(options, context)).bundle);
-    const audienceId = options['audienceId'] === undefined ? '' : String(options['audienceId']);
+    const audienceId = optionText(options, 'audienceId') ?? '';
     const request: DecisionRequest = {
       interactionPoint: String(options['ip']),
       audience: { id: audienceId, profile },
@@ -114,8 +115,8 @@ export const decideCommand: CommandDefinition = {
       count,
       explain: Boolean(options['explain']),
     };
-    if (options['channel'] !== undefined) request.channel = String(options['channel']);
-    if (options['audienceLevel'] !== undefined) request.audience.level = String(options['audienceLevel']);
+    if (options['channel'] !== undefined) request.channel = optionText(options, 'channel')!;
+    if (options['audienceLevel'] !== undefined) request.audience.level = optionText(options, 'audienceLevel')!;
     if (session !== undefined) request.session = session;
     if (history !== undefined) request.history = history;
 

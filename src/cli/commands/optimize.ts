@@ -25,6 +25,7 @@ import { readBundleInput } from '../bundle-input.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
+import { optionText } from '../options.js';
 
 export const optimizeCommand: CommandDefinition = {
   name: 'optimize',
@@ -82,7 +83,8 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
   const seed = Number(options['seed']);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got ${JSON.stringify(options['seed'])}`, 2);
-  if (options['at'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(options['at']))) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
+  const at = optionText(options, 'at');
+  if (at !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
   // Output places are checked before the (long) run, not found unwritable after it.
   for (const [flag, key] of [['--out', 'out'], ['--report', 'report'], ['--write-prices', 'writePrices']] as const) {
     if (typeof options[key] === 'string') await requireWritableDirectory(flag, path.resolve(io.cwd, options[key]));
@@ -140,7 +142,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   let result;
   try {
     result = await optimizeContacts(
-      { bundle, policy, proposed, history, audience, ...(options['at'] ? { at: String(options['at']) } : {}) },
+      { bundle, policy, proposed, history, audience, ...(at ? { at } : {}) },
       { exact, seed, onProgress, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) },
     );
   } catch (error) {

@@ -21,6 +21,7 @@ import {
 import { readBundleInput } from '../bundle-input.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
+import { optionText } from '../options.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
 
@@ -28,7 +29,7 @@ export const DEFAULT_SAMPLE_AT = '2026-01-01';
 function integerOption(options: Record<string, unknown>, key: string, fallback: number, min: number, max: number, flag = key): number {
   const raw = options[key];
   if (raw === undefined) return fallback;
-  const text = String(raw).trim();
+  const text = (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
   const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new UserError(`--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
   return value;
@@ -77,15 +78,17 @@ export const sampleCommand: CommandDefinition = {
     const seed = integerOption(options, 'seed', 1, 0, Number.MAX_SAFE_INTEGER);
     const offersPerCustomer = integerOption(options, 'offersPerCustomer', 3, 1, 1000, 'offers-per-customer');
     const days = integerOption(options, 'days', 30, 1, 3660);
-    const at = String(options['at'] ?? DEFAULT_SAMPLE_AT);
+    const at = optionText(options, 'at') ?? DEFAULT_SAMPLE_AT;
     if (!parseIsoDate(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got '${at}'`);
-    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
-    const proposed = options['proposed'] === undefined ? null : path.resolve(io.cwd, String(options['proposed']));
+    const outOption = optionText(options, 'out');
+    const out = outOption === undefined ? null : path.resolve(io.cwd, outOption);
+    const proposedOption = optionText(options, 'proposed');
+    const proposed = proposedOption === undefined ? null : path.resolve(io.cwd, proposedOption);
     if (context.common.json && out === null) throw new UserError('--json prints a summary on stdout: give the audience a file with --out');
     if (out !== null && out === proposed) throw new UserError('--out and --proposed must be different files');
 
     const body = (await readBundleInput(options, context)).bundle.body;
-    const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
+    const plan = planSample(body, optionText(options, 'channel'), optionText(options, 'audienceLevel'));
     const audienceOptions = { customers, seed, at };
     const relative = (file: string): string => path.relative(root, file).split(path.sep).join('/');
 

@@ -12,6 +12,7 @@ import { UserError } from '../../errors.js';
 import { createHistoryStore, createServer, WATCHED_BUNDLE_FILE, type HistoryStore } from '../../server/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
+import { optionText } from '../options.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -38,8 +39,9 @@ export const serveCommand: CommandDefinition = {
     const host = String(options['host']);
     const level = String(options['logLevel']);
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-    const watchDir = options['watch'] === undefined ? undefined : path.resolve(io.cwd, String(options['watch']));
-    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
+    const watch = optionText(options, 'watch');
+    const watchDir = watch === undefined ? undefined : path.resolve(io.cwd, watch);
+    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${watch}: no such directory`);
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const engine = await loadBundleFile(bundleFile, io.cwd);
@@ -98,8 +100,8 @@ function integerOption(value: unknown, flag: string, min: number, max: number): 
 }
 
 function resolveBundleFile(options: Record<string, unknown>, cwd: string, watchDir: string | undefined): string {
-  const bundle = options['bundle'] === undefined ? undefined : String(options['bundle']);
-  const env = options['env'] === undefined ? undefined : String(options['env']);
+  const bundle = optionText(options, 'bundle');
+  const env = optionText(options, 'env');
   if (bundle !== undefined && env !== undefined) throw new UserError('give --bundle FILE or --env NAME, not both');
   if (bundle !== undefined) return path.resolve(cwd, bundle);
   if (env !== undefined) return pinnedBundle(env, cwd);
