@@ -16,7 +16,7 @@ import type {
   BundleTreatmentRule,
 } from '../bundle/index.js';
 import { InternalError } from '../errors.js';
-import { createEnvironment, toCelOffer } from '../expr/index.js';
+import { ExpressionCompiler, toCelOffer } from '../expr/index.js';
 import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/index.js';
 import { declaredAttributes, sortDocuments } from '../config/index.js';
 import { makeProblem, type Problem } from '../config/index.js';
@@ -181,7 +181,8 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
   const problems: Problem[] = [];
   const channels = sortDocuments(model.channels).map(compileChannel);
   const offers = sortDocuments(model.offers).map(compileOffer);
-  const offerEnv = createEnvironment('offerListWhere');
+  // Smart lists see only `offer`: no channel, so no profile or session shape.
+  const offerEnv = new ExpressionCompiler(() => ({})).environment('offerListWhere');
   const offerLists = sortDocuments(model.offerLists).map((d) => expandOfferList(d, offers, offerEnv, problems));
   const listsByName = new Map(offerLists.map((l) => [l.name, l]));
   const segments = compileSegments(model, facts);
