@@ -55,58 +55,116 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-type Pick = (contact: CustomerContact) => boolean;
+// The helpers below take plain values, not callbacks: a decision checks every rule of its
+// realtime policies for every offer it considers, so this is a hot path.
 
-/**
- * The most others picked by `pick` in one window holding the candidate's day: with a
- * period, over every window of N days holding it; without one, the chosen contacts only.
- * Windows are tried only where their contents change (a contact entering on the right),
- * so a decision, whose history never holds a later day, looks at one window.
- */
-function mostInWindow(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, pick: Pick): number {
-  const period = rule.periodDays;
-  if (period === null) {
-    let count = 0;
-    for (const contact of context.chosen) if (contact !== candidate && onChannel(rule, contact) && pick(contact)) count++;
-    return count;
-  }
-  return worstWindow(rule, candidate, context, pick, (from, to) => {
-    let count = 0;
-    for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact) && pick(contact)) count++;
-    for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact) && pick(contact)) count++;
-    return count;
-  });
+/** `offer` for the count rules: SCOPE counts the rule's offer scope, an index counts that offer only. */
+const SCOPE = -1;
+
+function counted(rule: CompiledPolicyRule, contact: CustomerContact, offer: number): boolean {
+  return offer === SCOPE ? inScope(rule.offers, contact.offer) : contact.offer === offer;
 }
 
-/** The largest `measure` over the windows of the rule's period that hold the candidate's day. */
-function worstWindow(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, pick: Pick, measure: (from: number, to: number) => number): number {
-  const period = rule.periodDays!;
+/** Others counted by the rule on days from..to: chosen contacts, and history when `withHistory`. */
+function countIn(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, offer: number, from: number, to: number, withHistory: boolean): number {
+  let count = 0;
+  if (withHistory) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count++;
+  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count++;
+  return count;
+}
+
+/**
+ * The most others counted in one window holding the candidate's day: with a period, over
+ * every window of N days holding it (history included); without one, the chosen contacts
+ * only. Windows are tried only where their contents change (a contact entering on the
+ * right), so a decision, whose history never holds a later day, looks at one window.
+ */
+function mostInWindow(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, offer: number): number {
+  const period = rule.periodDays;
+  if (period === null) return countIn(rule, candidate, context, offer, -Infinity, Infinity, false);
   const day = candidate.day;
-  const first = day - period + 1;
-  let worst = measure(first, day);
-  // A later contact within reach starts a window the first one does not see.
   const last = day + period - 1;
+  let worst = countIn(rule, candidate, context, offer, day - period + 1, day, true);
   for (const contact of context.history) {
-    if (contact.day > day && contact.day <= last && onChannel(rule, contact) && pick(contact)) worst = Math.max(worst, measure(contact.day - period + 1, contact.day));
+    if (contact.day > day && contact.day <= last && onChannel(rule, contact) && counted(rule, contact, offer)) worst = Math.max(worst, countIn(rule, candidate, context, offer, contact.day - period + 1, contact.day, true));
   }
   for (const contact of context.chosen) {
-    if (contact !== candidate && contact.day > day && contact.day <= last && onChannel(rule, contact) && pick(contact)) worst = Math.max(worst, measure(contact.day - period + 1, contact.day));
+    if (contact !== candidate && contact.day > day && contact.day <= last && onChannel(rule, contact) && counted(rule, contact, offer)) worst = Math.max(worst, countIn(rule, candidate, context, offer, contact.day - period + 1, contact.day, true));
   }
   return worst;
 }
 
-/** Distinct packages of the others in [from, to] (all days without a period, chosen only), plus the candidate's. */
-function packagesIn(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, from: number, to: number): Set<string> {
-  const packages = new Set<string>();
-  if (rule.periodDays !== null) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact)) packages.add(contact.package);
-  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact)) packages.add(contact.package);
-  return packages;
+// The distinct packages of one window, in a reused array searched linearly: a customer's
+// window holds a handful of packages, and a Set (or a cleared one) would allocate on every
+// check of every offer of every decision.
+const seenPackages: string[] = [];
+/** Set by packagesWith: the distinct packages of the others alone, before the candidate's. */
+let packagesBefore = 0;
+
+function addPackage(count: number, name: string): number {
+  for (let i = 0; i < count; i++) if (seenPackages[i] === name) return count;
+  seenPackages[count] = name;
+  return count + 1;
 }
 
-/** Is there another contact in `scope` on a day `near` accepts (history and chosen)? */
-function hasOther(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, scope: OfferScope, near: (day: number) => boolean): boolean {
-  for (const contact of context.chosen) if (contact !== candidate && inScope(scope, contact.offer) && onChannel(rule, contact) && near(contact.day)) return true;
-  for (const contact of context.history) if (inScope(scope, contact.offer) && onChannel(rule, contact) && near(contact.day)) return true;
+/** Distinct packages of the others on days from..to (history only with a period), with the candidate's. */
+function packagesWith(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, from: number, to: number): number {
+  let count = 0;
+  if (rule.periodDays !== null) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact)) count = addPackage(count, contact.package);
+  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact)) count = addPackage(count, contact.package);
+  packagesBefore = count;
+  return addPackage(count, candidate.package);
+}
+
+/** Set by worstPackages: packagesBefore of the window it returns. */
+let worstBefore = 0;
+
+/**
+ * maxPackages over the windows holding the candidate's day: the most packages one of them
+ * would hold with the candidate's (its count before in worstBefore). Joining a package
+ * already in the window opens none, unless the window is over max already.
+ */
+function worstPackages(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext): number {
+  const period = rule.periodDays;
+  if (context.chosen.length === 0 && (period === null || context.history.length === 0)) {
+    worstBefore = 0;
+    return 1; // the candidate's package alone
+  }
+  if (period === null) {
+    const after = packagesWith(rule, candidate, context, -Infinity, Infinity);
+    worstBefore = packagesBefore;
+    return after;
+  }
+  const day = candidate.day;
+  const last = day + period - 1;
+  let worst = packagesWith(rule, candidate, context, day - period + 1, day);
+  let before = packagesBefore;
+  for (const contact of context.history) {
+    if (contact.day > day && contact.day <= last && onChannel(rule, contact)) {
+      const after = packagesWith(rule, candidate, context, contact.day - period + 1, contact.day);
+      if (after > worst) {
+        worst = after;
+        before = packagesBefore;
+      }
+    }
+  }
+  for (const contact of context.chosen) {
+    if (contact !== candidate && contact.day > day && contact.day <= last && onChannel(rule, contact)) {
+      const after = packagesWith(rule, candidate, context, contact.day - period + 1, contact.day);
+      if (after > worst) {
+        worst = after;
+        before = packagesBefore;
+      }
+    }
+  }
+  worstBefore = before;
+  return worst;
+}
+
+/** Is there another contact in `scope` (history and chosen) on a day from..to? */
+function hasOther(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, scope: OfferScope, from: number, to: number): boolean {
+  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && inScope(scope, contact.offer) && onChannel(rule, contact)) return true;
+  for (const contact of context.history) if (contact.day >= from && contact.day <= to && inScope(scope, contact.offer) && onChannel(rule, contact)) return true;
   return false;
 }
 
@@ -124,9 +182,9 @@ export function checkCustomerRule(rule: CompiledPolicyRule, candidate: CustomerC
   }
   // Every other rule applies to the customers of its segment only.
   if (rule.segment !== null && !context.inSegment(rule.segment)) return null;
-  const period = rule.periodDays;
   const day = candidate.day;
-  const within = (other: number): boolean => period === null || Math.abs(other - day) <= period - 1;
+  // Days within N−1 of the candidate's (every day without a period).
+  const reach = rule.periodDays === null ? Infinity : rule.periodDays - 1;
   switch (rule.type) {
     case 'interactionsWhere': {
       if (!inScope(rule.offers, o) || rule.where === null) return null;
@@ -142,47 +200,31 @@ export function checkCustomerRule(rule: CompiledPolicyRule, candidate: CustomerC
     }
     case 'customerOfferCount': {
       if (rule.max === null || !inScope(rule.offers, o)) return null;
-      const scope = rule.offers;
-      const count = mostInWindow(rule, candidate, context, (contact) => inScope(scope, contact.offer));
+      const count = mostInWindow(rule, candidate, context, SCOPE);
       return count + 1 > rule.max ? `${plural(count, 'contact')} already${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'maxDuplicateOffers': {
       if (rule.max === null || !inScope(rule.offers, o)) return null;
-      const count = mostInWindow(rule, candidate, context, (contact) => contact.offer === o);
+      const count = mostInWindow(rule, candidate, context, o);
       return count + 1 > rule.max ? `'${context.offerName(o)}' already contacted ${plural(count, 'time')}${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'maxPackages': {
       if (rule.max === null) return null;
-      // Joining a package already in the window opens none, unless the window is over max already.
-      let worst = 0;
-      let before = 0;
-      const measure = (from: number, to: number): number => {
-        const packages = packagesIn(rule, candidate, context, from, to);
-        const size = packages.size;
-        packages.add(candidate.package);
-        if (packages.size > worst) {
-          worst = packages.size;
-          before = size;
-        }
-        return packages.size;
-      };
-      if (period === null) measure(-Infinity, Infinity);
-      else worstWindow(rule, candidate, context, () => true, measure);
-      return worst > rule.max ? `${plural(before, 'package')} already${periodText(rule)}, at most ${rule.max}` : null;
+      return worstPackages(rule, candidate, context) > rule.max ? `${plural(worstBefore, 'package')} already${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'neverAWithB': {
-      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, within)) return `a B offer was contacted${periodText(rule)} (never A with B)`;
-      if (inScope(rule.b, o) && hasOther(rule, candidate, context, rule.a, within)) return `an A offer was contacted${periodText(rule)} (never A with B)`;
+      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, day - reach, day + reach)) return `a B offer was contacted${periodText(rule)} (never A with B)`;
+      if (inScope(rule.b, o) && hasOther(rule, candidate, context, rule.a, day - reach, day + reach)) return `an A offer was contacted${periodText(rule)} (never A with B)`;
       return null;
     }
     case 'neverAFollowedByB': {
-      if (inScope(rule.b, o) && hasOther(rule, candidate, context, rule.a, (a) => a <= day && within(a))) return `an A offer was contacted${periodText(rule)} before (never A followed by B)`;
-      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, (b) => b === day)) return 'a B offer is contacted the same day (never A followed by B)';
-      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, (b) => b > day && within(b))) return `a B offer is contacted after it${periodText(rule)} (never A followed by B)`;
+      if (inScope(rule.b, o) && hasOther(rule, candidate, context, rule.a, day - reach, day)) return `an A offer was contacted${periodText(rule)} before (never A followed by B)`;
+      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, day, day)) return 'a B offer is contacted the same day (never A followed by B)';
+      if (inScope(rule.a, o) && hasOther(rule, candidate, context, rule.b, day + 1, day + reach)) return `a B offer is contacted after it${periodText(rule)} (never A followed by B)`;
       return null;
     }
     case 'bOnlyWithA': {
-      if (inScope(rule.b, o) && !hasOther(rule, candidate, context, rule.a, (a) => a <= day && within(a))) return `no A offer contacted${periodText(rule) || ' before'} (B only with A)`;
+      if (inScope(rule.b, o) && !hasOther(rule, candidate, context, rule.a, day - reach, day)) return `no A offer contacted${periodText(rule) || ' before'} (B only with A)`;
       return null;
     }
     default:
