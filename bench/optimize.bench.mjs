@@ -12,7 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBundle } from '../dist/bundle/bundle.js';
 import { greedyContacts } from '../dist/optimize/greedy.js';
-import { readAudience, readHistory, readProposed } from '../dist/optimize/io/read-inputs.js';
+import { readHistory } from '../dist/io/history.js';
+import { readAudience, readProposed } from '../dist/optimize/io/read-inputs.js';
 import { generateOptimizeData } from './generate/optimize-data.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

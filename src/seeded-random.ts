@@ -5,7 +5,7 @@
 
 export interface Random {
   /** Uniform in [0, 1). */
-  next(): number;
+  readonly next: () => number;
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number;
   pick<T>(items: readonly T[]): T;

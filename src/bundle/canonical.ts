@@ -19,7 +19,7 @@ function serialize(value: unknown): string {
       return Object.is(value, -0) ? '0' : JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return '[' + value.map(serialize).join(',') + ']';
-      const entries = Object.keys(value as object)
+      const entries = Object.keys(value)
         .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
         .sort()
         .map((key) => JSON.stringify(key) + ':' + serialize((value as Record<string, unknown>)[key]));

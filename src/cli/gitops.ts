@@ -4,8 +4,8 @@
 // exit codes and located problems.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { SigningKeyError } from '../bundle/signature.js';
-import type { Problem } from '../config/problem.js';
+import { SigningKeyError } from '../bundle/index.js';
+import type { Problem } from '../config/index.js';
 import { UserError, type ExitCode } from '../errors.js';
 import { type ApplyEvent, describePlan, EnvironmentProblems, type GitopsSession, openSession, type Plan, type PlanOutcome, planToJson, short } from '../gitops/index.js';
 import type { CommandContext } from './context.js';

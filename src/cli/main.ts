@@ -1,10 +1,12 @@
-// The offerops CLI: parses flags with commander, runs one command, and maps errors to
-// exit codes in exactly one place (docs/cli.md#exit-codes): 0 ok, 1 problems found, 2
-// usage or input errors, 3 an external system failed. Stack traces only with --debug.
-// Help is uniform: every command lists its examples, and defaults read as users type them.
-import { Command, CommanderError, type Option } from 'commander';
+// The offerops CLI: parses flags with commander, runs one command, and turns an error
+// into its exit code through the one table in exit-codes.ts (docs/cli.md#exit-codes): 0 ok,
+// 1 problems found, 2 usage or input errors, 3 an external system failed, 70 a bug in
+// offerops. Stack traces only with --debug. Help is uniform: every command lists its
+// examples, and defaults read as users type them.
+import { Command, type Option } from 'commander';
 import { UserError, type ExitCode } from '../errors.js';
 import { commands } from './commands.js';
+import { classifyError, type CliExitCode } from './exit-codes.js';
 import type { CliIO, CommandContext, CommandExample, CommonOptions } from './context.js';
 import { packageVersion } from './version.js';
 
@@ -54,7 +56,7 @@ export function processIO(): CliIO {
 }
 
 /** Runs the CLI in-process; returns the exit code. */
-export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<ExitCode> {
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<CliExitCode> {
   let exitCode: ExitCode = 0;
   const program = new Command('offerops')
     .description('Config-as-code real-time offer decisioning and contact optimization, deployed the GitOps way')
@@ -122,21 +124,16 @@ export function formatExamples(examples: readonly CommandExample[]): string {
   return lines.join('\n') + '\n';
 }
 
-function reportError(error: unknown, io: CliIO, debug: boolean): ExitCode {
+function reportError(error: unknown, io: CliIO, debug: boolean): CliExitCode {
   if (error instanceof OutputClosedError) return 0;
-  if (error instanceof CommanderError) {
-    // --help and --version exit through here with code 0; everything else is usage.
-    return error.exitCode === 0 ? 0 : 2;
+  const { code, message, internal } = classifyError(error);
+  if (message !== null) {
+    if (internal) {
+      io.stderr(`offerops: internal error: ${redactSecrets(message, io.env)}\nThis is a bug in offerops; please report it with the command you ran${debug ? '' : ' (add --debug for a stack trace)'}.\n`);
+    } else io.stderr(`offerops: ${redactSecrets(message, io.env)}\n`);
   }
-  if (error instanceof UserError) {
-    io.stderr(`offerops: ${redactSecrets(error.message, io.env)}\n`);
-    if (debug && error.stack) io.stderr(redactSecrets(error.stack, io.env) + '\n');
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`offerops: internal error: ${redactSecrets(message, io.env)}\nThis is a bug in offerops; please report it with the command you ran${debug ? '' : ' (add --debug for a stack trace)'}.\n`);
-  if (debug && error instanceof Error && error.stack) io.stderr(redactSecrets(error.stack, io.env) + '\n');
-  return 1;
+  if (debug && message !== null && error instanceof Error && error.stack) io.stderr(redactSecrets(error.stack, io.env) + '\n');
+  return code;
 }
 
 /** Tokens from the environment never appear in output (docs/runtime-api.md#logs). */

@@ -6,22 +6,22 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { AttributeDeclaration, BundleBody } from '../bundle/types.js';
-import type { Simulation } from '../config/types.generated.js';
-import type { HistoryRow } from '../engine/types.js';
+import type { AttributeDeclaration, BundleBody } from '../bundle/index.js';
+import type { Simulation } from '../config/index.js';
+import type { HistoryRow } from '../engine/index.js';
 import { UserError } from '../errors.js';
-import { parseIsoDate } from '../expr/environment.js';
-import { readAudience, readHistory, readProposed } from '../optimize/io/read-inputs.js';
-import { tableFormatOf, type TableHandle } from '../optimize/io/table-reader.js';
-import type { AudienceMember as OptimizerAudienceMember } from '../optimize/types.js';
-import { openAudienceFile, type AudienceDeclarations } from '../simulate/audience-file.js';
-import { openAudienceSample, sampleMembers, sampleShape, type SampleDefinition } from '../simulate/audience-sample.js';
-import { parseFairness } from '../simulate/fairness.js';
-import { resolvePoints } from '../simulate/points.js';
-import { workersBuiltIn } from '../simulate/run.js';
-import type { HistoryByMember } from '../simulate/simulate.js';
-import type { AudienceSource, SimulationOptions } from '../simulate/types.js';
-import type { OptimizationInput } from '../diff/run-diff.js';
+import { parseIsoDate } from '../days.js';
+import { readHistory, tableFormatOf, type TableHandle } from '../io/index.js';
+import { readAudience, readProposed } from '../optimize/index.js';
+import type { AudienceMember as OptimizerAudienceMember } from '../optimize/index.js';
+import { openAudienceFile, type AudienceDeclarations } from '../simulate/index.js';
+import { openAudienceSample, sampleMembers, sampleShape, type SampleDefinition } from '../simulate/index.js';
+import { parseFairness } from '../simulate/index.js';
+import { resolvePoints } from '../simulate/index.js';
+import { workersBuiltIn } from '../simulate/index.js';
+import type { HistoryByMember } from '../simulate/index.js';
+import type { AudienceSource, SimulationOptions } from '../simulate/index.js';
+import type { OptimizationInput } from '../diff/index.js';
 import type { CliIO } from './context.js';
 
 /** Members explained (for the funnel, segment sizes, no-offer steps and reasons) when --explain-members is not given. */

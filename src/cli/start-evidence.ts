@@ -3,11 +3,11 @@
 // against the config before the latest commit that changed the bundle
 // (docs/simulation-and-diff.md#what-npm-start-shows).
 import path from 'node:path';
-import type { Bundle } from '../bundle/types.js';
-import type { DiffReport } from '../diff/diff-report.js';
-import { chooseEvidenceBase } from '../diff/evidence-base.js';
-import { renderMarkdown } from '../diff/render/markdown.js';
-import type { ResolvedSide } from '../diff/sides.js';
+import type { Bundle } from '../bundle/index.js';
+import type { DiffReport } from '../diff/index.js';
+import { chooseEvidenceBase } from '../diff/index.js';
+import { renderMarkdown } from '../diff/index.js';
+import type { ResolvedSide } from '../diff/index.js';
 import { diffSides } from './commands/diff.js';
 import type { CommandContext } from './context.js';
 

@@ -1,11 +1,11 @@
 // Load → validate → compile, for a config directory: what `offerops compile`, `validate`,
 // the benchmarks and tests call. A config with errors gives no bundle.
-import { createBundle } from '../bundle/bundle.js';
-import type { Bundle } from '../bundle/types.js';
-import { loadConfigDirectory, type LoadedConfig, type LoadOptions } from '../config/load.js';
-import type { ConfigModel } from '../config/model.js';
-import { hasErrors, sortProblems, type Problem } from '../config/problem.js';
-import { validateConfig } from '../config/validate.js';
+import { createBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
+import { loadConfigDirectory, type LoadedConfig, type LoadOptions } from '../config/index.js';
+import type { ConfigModel } from '../config/index.js';
+import { hasErrors, sortProblems, type Problem } from '../config/index.js';
+import { validateConfig } from '../config/index.js';
 import { compileModel } from './compile.js';
 
 export interface CompileDirectoryResult {

@@ -3,7 +3,7 @@
 // way, read from git without touching the work tree or the index. The files, their order,
 // the hostile-input checks and the bundle are exactly those of compiling the same files
 // from a directory (compile-directory.ts).
-import { loadConfigSources } from '../config/load.js';
+import { loadConfigSources } from '../config/index.js';
 import { compileLoaded, type CompileDirectoryResult } from './compile-directory.js';
 
 export interface CompileSourcesOptions {

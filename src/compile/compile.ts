@@ -14,13 +14,14 @@ import type {
   BundleSegment,
   BundleStrategy,
   BundleTreatmentRule,
-} from '../bundle/types.js';
-import { createEnvironment, toCelOffer } from '../expr/environment.js';
-import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/model.js';
-import { declaredAttributes, sortDocuments } from '../config/model.js';
-import { makeProblem, type Problem } from '../config/problem.js';
-import type { ExpressionFacts } from '../config/rule-context.js';
-import { locate } from '../config/source.js';
+} from '../bundle/index.js';
+import { InternalError } from '../errors.js';
+import { ExpressionCompiler, toCelOffer } from '../expr/index.js';
+import type { ConfigDocument, ConfigModel, OfferScopeSpec, PolicyRuleSpec } from '../config/index.js';
+import { declaredAttributes, sortDocuments } from '../config/index.js';
+import { makeProblem, type Problem } from '../config/index.js';
+import type { ExpressionFacts } from '../config/index.js';
+import { locate } from '../config/index.js';
 
 export interface CompileResult {
   body: BundleBody;
@@ -84,11 +85,11 @@ function expandOfferList(document: ConfigDocument<'OfferList'>, offers: BundleOf
   const evaluate = env.parse(where);
   const members: string[] = [];
   for (const offer of offers) {
-    let matches = false;
+    let matches: boolean;
     try {
-      // An offer without a label the expression reads (a run-time "no such key") does not match.
       matches = evaluate({ offer: toCelOffer(offer) }) === true;
     } catch {
+      // An offer without a label the expression reads (a run-time "no such key") does not match.
       matches = false;
     }
     if (matches) members.push(offer.name);
@@ -171,7 +172,7 @@ function compilePolicyRule(rule: PolicyRuleSpec, lists: Map<string, BundleOfferL
     case 'bOnlyWithA':
       return { ...base, type: rule.type, a: resolveScope(rule.a, lists), b: resolveScope(rule.b, lists) };
     default:
-      throw new Error(`unknown optimization rule type ${rule.type} passed validation`);
+      throw new InternalError(`unknown optimization rule type ${JSON.stringify((rule as { type: unknown }).type)} passed validation`);
   }
 }
 
@@ -180,7 +181,8 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
   const problems: Problem[] = [];
   const channels = sortDocuments(model.channels).map(compileChannel);
   const offers = sortDocuments(model.offers).map(compileOffer);
-  const offerEnv = createEnvironment('offerListWhere');
+  // Smart lists see only `offer`: no channel, so no profile or session shape.
+  const offerEnv = new ExpressionCompiler(() => ({})).environment('offerListWhere');
   const offerLists = sortDocuments(model.offerLists).map((d) => expandOfferList(d, offers, offerEnv, problems));
   const listsByName = new Map(offerLists.map((l) => [l.name, l]));
   const segments = compileSegments(model, facts);

@@ -3,7 +3,7 @@
 import type { ConfigKind } from './kinds.js';
 import type { LoadedDocument } from './source.js';
 import type * as Generated from './types.generated.js';
-import type { AttributeDeclaration } from '../bundle/types.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
 
 // Types of the documents come from the schemas (src/config/types.generated.ts); the
 // optimization rule's type-specific fields live in if/then branches the generator does

@@ -46,7 +46,7 @@ export function schemaErrors(value: unknown, kind: DocumentKind): ErrorObject[] 
  * others, and with them every problem's position, stay right. Null when nothing usable
  * is left.
  */
-export function pruneToSchema(value: unknown, kind: DocumentKind): unknown | null {
+export function pruneToSchema(value: unknown, kind: DocumentKind): unknown {
   const pruned: unknown = structuredClone(value);
   const errors = schemaErrors(pruned, kind).filter((e) => !['if', 'then', 'else'].includes(e.keyword));
   if (errors.length === 0) return pruned;
@@ -116,7 +116,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value.length > 60 ? value.slice(0, 57) + '...' : value}"`;
-  return String(value);
+  return JSON.stringify(value) ?? typeof value;
 }
 
 const typeWords: Record<string, string> = {
@@ -220,7 +220,7 @@ function messageFor(error: ErrorObject, path: PathSegment[]): { message: string;
       const sets = requiredSets(parent.oneOf);
       if (sets) {
         const names = [...new Set(sets.flat())];
-        const given = names.filter((n) => error.data && typeof error.data === 'object' && n in (error.data as object));
+        const given = names.filter((n) => error.data && typeof error.data === 'object' && n in error.data);
         const which = path.length ? ` in '${field}'` : '';
         if (given.length > 1) return { message: `give only one of ${quoteList(names)}${which}, not ${given.map((g) => `'${g}'`).join(' and ')}`, path, key: path.length > 0 };
         return { message: `give exactly one of ${quoteList(names)}${which}`, path, key: path.length > 0 };

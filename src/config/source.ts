@@ -54,7 +54,7 @@ function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): { node: Nod
 function keyText(pair: Pair): string | undefined {
   const key = pair.key;
   if (isScalar(key)) return String(key.value);
-  return key === null || key === undefined ? undefined : String(key);
+  return key === null || key === undefined ? undefined : JSON.stringify(key);
 }
 
 function rangeOf(node: Node | Pair | null | undefined): [number, number] | null {
@@ -64,7 +64,7 @@ function rangeOf(node: Node | Pair | null | undefined): [number, number] | null 
     const v = rangeOf(node.value as Node);
     return k && v ? [k[0], v[1]] : k ?? v;
   }
-  const range = (node as Node).range;
+  const range = node.range;
   return range ? [range[0], range[1]] : null;
 }
 
@@ -93,7 +93,7 @@ export function locate(document: LoadedDocument, path: readonly PathSegment[], o
       range = rangeOf(pair?.key as Node | undefined) ?? range;
     }
   }
-  if (!range) range = rangeOf(yaml.contents as Node) ?? [0, 0];
+  if (!range) range = rangeOf(yaml.contents) ?? [0, 0];
   return source.span(range[0], range[1]);
 }
 

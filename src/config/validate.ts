@@ -44,7 +44,7 @@ function checkEnvelope(document: LoadedDocument): Problem | null {
     const message =
       kind === undefined
         ? `missing kind: one of ${configKinds.join(', ')}`
-        : `unknown kind ${JSON.stringify(kind)}; expected one of ${configKinds.join(', ')}${didYouMean(String(kind), configKinds)}`;
+        : `unknown kind ${JSON.stringify(kind)}; expected one of ${configKinds.join(', ')}${didYouMean(typeof kind === 'string' ? kind : JSON.stringify(kind), configKinds)}`;
     return makeProblem('envelope', 'error', message, file, locate(document, kind === undefined ? [] : ['kind']), '/kind');
   }
   return null;

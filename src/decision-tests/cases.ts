@@ -2,10 +2,10 @@
 // shared channel, audience level, day, profile and session applied to each case, and
 // where the case and each of its expectations are written (the file:line:column a
 // failure is reported at).
-import { testCaseInputs } from '../config/decision-test-inputs.js';
-import type { ConfigDocument, ConfigModel } from '../config/model.js';
-import { compareText } from '../config/problem.js';
-import { locate } from '../config/source.js';
+import { testCaseInputs } from '../config/index.js';
+import type { ConfigDocument, ConfigModel } from '../config/index.js';
+import { compareText } from '../config/index.js';
+import { locate } from '../config/index.js';
 import type { ExpectationName, TestCase, TestLocation } from './types.js';
 
 function at(document: ConfigDocument<'DecisionTest'>, path: (string | number)[], key = false): TestLocation {

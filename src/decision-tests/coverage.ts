@@ -5,8 +5,8 @@
 // dropped by a policy); an offer when a case returns it; a segment when a case's member
 // is in it. A case that passes while an expression failed at run time may pass only
 // because a missing attribute counted as false: those are listed too.
-import type { Bundle } from '../bundle/types.js';
-import type { Decision, ExplainOutcome, SegmentMembership } from '../engine/types.js';
+import type { Bundle } from '../bundle/index.js';
+import type { Decision, ExplainOutcome, SegmentMembership } from '../engine/index.js';
 import type { CaseResult, TestCoverage } from './types.js';
 
 /** Outcomes of a rule that was a candidate for the member. */

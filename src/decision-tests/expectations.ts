@@ -2,8 +2,8 @@
 // each: how a decision is checked against it and, when it is not met, what came instead
 // and which offers and treatment rules the failure is about (their explanation is shown
 // with it). A new expectation is one schema property and one entry here.
-import type { Decision } from '../engine/types.js';
-import type { DecisionTestExpectations } from '../config/model.js';
+import type { Decision } from '../engine/index.js';
+import type { DecisionTestExpectations } from '../config/index.js';
 import type { ExpectationName } from './types.js';
 
 /** Why a decision does not meet an expectation. */

@@ -3,10 +3,10 @@
 // against its expectations. Pure: cases and an engine in, results out; no IO, no clock.
 // A case that fails is decided again with an explanation, so its report says why the
 // offers in question were chosen or dropped (the decision itself is the same).
-import type { Engine } from '../engine/engine.js';
-import type { Decision, DecisionRequest, ExplainEntry, ExplainOutcome, HistoryRow } from '../engine/types.js';
-import { historyRecordOf, testAudienceId } from '../config/decision-test-inputs.js';
-import { historyRowFromFields } from '../io/history.js';
+import type { Engine } from '../engine/index.js';
+import type { Decision, DecisionRequest, ExplainEntry, ExplainOutcome, HistoryRow } from '../engine/index.js';
+import { historyRecordOf, testAudienceId } from '../config/index.js';
+import { historyRowFromFields } from '../io/index.js';
 import { CoverageCollector } from './coverage.js';
 import { checkExpectation, expectationNames, type Mismatch } from './expectations.js';
 import type { CaseResult, ExpectationFailure, TestCase, TestRun } from './types.js';

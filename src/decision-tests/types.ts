@@ -1,8 +1,8 @@
 // The behaviour-test runner's data (docs/behaviour-tests.md): the cases it is given, read
 // from the validated DecisionTest documents with where each is written, and the results
 // it returns. Plain data, so every output format and tool reads the same thing.
-import type { ExplainEntry } from '../engine/types.js';
-import type { AttributeValues, DecisionTestExpectations, DecisionTestHistoryRow } from '../config/model.js';
+import type { ExplainEntry } from '../engine/index.js';
+import type { AttributeValues, DecisionTestExpectations, DecisionTestHistoryRow } from '../config/index.js';
 
 /** A place in a test file: relative to the repository root, 1-based. */
 export interface TestLocation {

@@ -3,11 +3,11 @@
 // changed, impressions per offer before / after, fill rate, holdouts, score, latency,
 // members left with no offer, the decision funnel, segment sizes, the fairness view and
 // why decisions changed — all from the merged tally of the two runs (simulate/batch.ts).
-import type { BundleBody } from '../bundle/types.js';
-import type { BatchTally, ChangeExample } from '../simulate/batch.js';
-import type { PartingStep } from '../simulate/explanation-steps.js';
-import { pointLatency, pointMetrics, round, type FairnessMetrics, type FunnelMetrics, type PointMetrics } from '../simulate/metrics.js';
-import type { SimulationOptions } from '../simulate/types.js';
+import type { BundleBody } from '../bundle/index.js';
+import type { BatchTally, ChangeExample } from '../simulate/index.js';
+import type { PartingStep } from '../simulate/index.js';
+import { pointLatency, pointMetrics, round, type FairnessMetrics, type FunnelMetrics, type PointMetrics } from '../simulate/index.js';
+import type { SimulationOptions } from '../simulate/index.js';
 
 export interface Sides<T> {
   base: T;

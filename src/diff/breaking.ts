@@ -3,8 +3,8 @@
 // zone, event, audience level, or an audience or session attribute removed or renamed,
 // or an attribute that no longer accepts what touchpoints send (type changed, enum values
 // dropped). A touchpoint calling by the old name would get an error after the change.
-import type { AttributeDeclaration, BundleBody, BundleChannel } from '../bundle/types.js';
-import { canonicalJson } from '../bundle/canonical.js';
+import type { AttributeDeclaration, BundleBody, BundleChannel } from '../bundle/index.js';
+import { canonicalJson } from '../bundle/index.js';
 
 export interface BreakingChange {
   kind: 'Channel';

@@ -4,9 +4,9 @@
 // never by array index. Derived parts of the bundle (precedence, indexes, expanded rule
 // offers, evaluation order) are left out: they change when the config does, and say
 // nothing an author wrote.
-import { canonicalJson } from '../bundle/canonical.js';
-import type { BundleBody, BundleChannel, BundleOfferScope, BundleTreatmentRule } from '../bundle/types.js';
-import type { ConfigKind } from '../config/kinds.js';
+import { canonicalJson } from '../bundle/index.js';
+import type { BundleBody, BundleChannel, BundleOfferScope, BundleTreatmentRule } from '../bundle/index.js';
+import type { ConfigKind } from '../config/index.js';
 
 export type ChangeType = 'added' | 'removed' | 'changed' | 'renamed';
 

@@ -2,8 +2,8 @@
 // the config changes in config terms, breaking changes, the behaviour diff, the
 // optimization diff, guardrail results and a one-line verdict. The Markdown and HTML
 // renderers read only this.
-import type { AudienceInfo } from '../simulate/metrics.js';
-import type { OptimizationSummary } from '../simulate/optimization.js';
+import type { AudienceInfo } from '../simulate/index.js';
+import type { OptimizationSummary } from '../simulate/index.js';
 import type { BehaviourDiff } from './behaviour-diff.js';
 import type { BreakingChange } from './breaking.js';
 import type { EntityChange } from './config-diff.js';

@@ -4,11 +4,11 @@
 // the single place that would call it instead.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError, parseBundle } from '../bundle/bundle.js';
-import type { Bundle } from '../bundle/types.js';
-import { parseYamlFile } from '../config/load.js';
-import { checkSchema } from '../config/schema-check.js';
-import type { Simulation } from '../config/types.generated.js';
+import { BundleError, parseBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
+import { parseYamlFile } from '../config/index.js';
+import { checkSchema } from '../config/index.js';
+import type { Simulation } from '../config/index.js';
 import { UserError } from '../errors.js';
 
 export interface EnvironmentSide {

@@ -4,8 +4,8 @@
 // changed the bundle — HEAD when the config has uncommitted changes. A checkout without
 // git history (or too shallow to hold that commit) has nothing to compare with, and says so.
 import { simpleGit } from 'simple-git';
-import { compileSources } from '../compile/compile-sources.js';
-import { hasErrors } from '../config/problem.js';
+import { compileSources } from '../compile/index.js';
+import { hasErrors } from '../config/index.js';
 import { firstEnvironment, type EnvironmentSide } from './environment-side.js';
 import { readConfigAtRef } from './git-source.js';
 import type { ResolvedSide, SideContext } from './sides.js';

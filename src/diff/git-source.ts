@@ -3,7 +3,7 @@
 // and `git show` of their blobs through simple-git. The work tree and the index are never
 // touched, so a diff runs safely in a checkout with uncommitted changes.
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { isConfigFilePath } from '../config/load.js';
+import { isConfigFilePath } from '../config/index.js';
 import { UserError } from '../errors.js';
 
 export interface ConfigAtRef {

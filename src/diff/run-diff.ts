@@ -1,13 +1,13 @@
 // A whole diff, from two bundles and an audience to the report: the config diff, both
 // bundles decided for every member (on worker threads), the behaviour diff, the optimizer
 // on both sides when a policy is given, guardrails and the verdict.
-import type { Bundle } from '../bundle/types.js';
-import type { HistoryRow } from '../engine/types.js';
-import type { AudienceMember as OptimizerAudienceMember, ProposedContact } from '../optimize/types.js';
-import { runOptimization, type OptimizationTiming } from '../simulate/optimization.js';
-import { tallySource } from '../simulate/run.js';
-import type { HistoryByMember } from '../simulate/simulate.js';
-import type { AudienceSource, SimulationOptions } from '../simulate/types.js';
+import type { Bundle } from '../bundle/index.js';
+import type { HistoryRow } from '../engine/index.js';
+import type { AudienceMember as OptimizerAudienceMember, ProposedContact } from '../optimize/index.js';
+import { runOptimization, type OptimizationTiming } from '../simulate/index.js';
+import { tallySource } from '../simulate/index.js';
+import type { HistoryByMember } from '../simulate/index.js';
+import type { AudienceSource, SimulationOptions } from '../simulate/index.js';
 import { behaviourDiff } from './behaviour-diff.js';
 import { breakingChanges } from './breaking.js';
 import { diffConfig } from './config-diff.js';

@@ -4,11 +4,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError, parseBundle } from '../bundle/bundle.js';
-import type { Bundle } from '../bundle/types.js';
-import { compileDirectory } from '../compile/compile-directory.js';
-import { compileSources } from '../compile/compile-sources.js';
-import { hasErrors, type Problem } from '../config/problem.js';
+import { BundleError, parseBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
+import { compileDirectory } from '../compile/index.js';
+import { compileSources } from '../compile/index.js';
+import { hasErrors, type Problem } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { readEnvironmentSide, type EnvironmentSide } from './environment-side.js';
 import { readConfigAtRef } from './git-source.js';

@@ -5,7 +5,7 @@
 // The board is scratch memory owned by one engine and reused by every decision (a
 // generation stamp clears it in O(1)), so arbitration allocates nothing per candidate.
 // Decisions are synchronous, so one board per engine is never shared by two at once.
-import type { CompiledRule } from './compiled-bundle.js';
+import type { CompiledRule } from './compiled-types.js';
 
 export class OfferBoard {
   private readonly stamp: Int32Array;

@@ -2,8 +2,8 @@
 // declared attributes, the session against the channel's session attributes. Undeclared
 // fields are ignored; a declared field of the wrong type is an input error naming it
 // (`profile.age`, `session.device`).
-import { toCelRecord } from '../expr/environment.js';
-import type { CompiledChannel, CompiledLevel } from './compiled-bundle.js';
+import { toCelRecord } from '../expr/index.js';
+import type { CompiledChannel, CompiledLevel } from './compiled-types.js';
 import type { DecisionError } from './types.js';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -40,7 +40,7 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
     const given = converted.value[level.idField];
-    if (given !== undefined && String(given) !== audienceId) {
+    if (given !== undefined && (typeof given === 'string' ? given : JSON.stringify(given)) !== audienceId) {
       errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${JSON.stringify(given)} but the audience id is ${JSON.stringify(audienceId)}`));
     }
     if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;

@@ -11,7 +11,7 @@
 // report control groups as docs/decisions.md step 4 defines (a held-out pair reached
 // while the response fills), not the `controlGroups` collected here.
 import type { OfferBoard } from './arbitration.js';
-import type { CompiledPoint, CompiledRule } from './compiled-bundle.js';
+import type { CompiledPoint, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { reasons, type ExplainLog } from './explain.js';
@@ -116,7 +116,6 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
           score = toScore(rule.scoreExpression!(cel));
           if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(score)}, not a finite number`);
         } catch (error) {
-          score = Number.NaN;
           const message = reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
           if (!rule.scorePerOffer) scoreFailure = message;
           explain?.add(state.compiled.offers[index]!.name, rule.name, 'expression-error', reasons.scoreFailed(rule, message));

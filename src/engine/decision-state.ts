@@ -1,9 +1,11 @@
-// What one decision carries through its steps (docs/decisions.md#the-steps): the member, the decision day,
-// the CEL evaluation context and the errors found so far. Built once per decision and
-// passed to each step, so the steps stay plain functions.
+// What one decision carries through its steps (docs/decisions.md#the-steps): the member, the
+// decision day, the CEL evaluation context and the errors found so far. Built once per
+// decision and passed to each step, so the steps stay plain functions. MemberState is
+// the part segment membership and the per-customer rules read, which the optimizer
+// builds for each customer of its audience too.
+import type { CompiledBundle, CompiledChannel, CompiledLevel } from './compiled-types.js';
+import type { CapturedError, SegmentMemo, SessionSegmentCache } from './segment-cache.js';
 import type { DecisionError } from './types.js';
-import type { CompiledBundle, CompiledChannel, CompiledLevel } from './compiled-bundle.js';
-import type { SessionSegmentCache } from './segments.js';
 
 export interface CelContext extends Record<string, unknown> {
   profile: Record<string, unknown>;
@@ -14,16 +16,13 @@ export interface CelContext extends Record<string, unknown> {
   offer: Record<string, unknown> | null;
 }
 
-export interface DecisionState {
-  compiled: CompiledBundle;
-  channel: CompiledChannel;
-  level: CompiledLevel;
-  audienceId: string;
-  /** Decision day: ISO and day number. */
-  at: string;
-  atDay: number;
+/** One audience member as segment membership and the per-customer rules see them. */
+export interface MemberState {
+  /** The member's channel and audience level; null when the member may be in any segment's (the optimizer's audience has no level). */
+  channel: { readonly name: string } | null;
+  level: { readonly name: string } | null;
   cel: CelContext;
-  segments: SessionSegmentCache;
+  segments: SegmentMemo;
   errors: DecisionError[];
   /** Places whose run-time error is already in `errors` (each reported once per decision). */
   reported: Set<string> | null;
@@ -32,11 +31,21 @@ export interface DecisionState {
   captured?: CapturedError[];
 }
 
-/** A reported failure as reportExpressionError was called: place, message, consequence. */
-export type CapturedError = readonly [string, string, string];
+export interface DecisionState extends MemberState {
+  compiled: CompiledBundle;
+  channel: CompiledChannel;
+  level: CompiledLevel;
+  audienceId: string;
+  /** Decision day: ISO and day number. */
+  at: string;
+  atDay: number;
+  segments: SessionSegmentCache;
+}
+
+export type { CapturedError } from './segment-cache.js';
 
 /** Records a run-time expression failure once per decision; returns its message. */
-export function reportExpressionError(state: DecisionState, place: string, error: unknown, consequence = 'counted as false'): string {
+export function reportExpressionError(state: MemberState, place: string, error: unknown, consequence = 'counted as false'): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
   if (state.captureDepth) (state.captured ??= []).push([place, message, consequence]);
   const key = `${place}\0${message}`;

@@ -12,29 +12,31 @@
 // candidate-rules.ts + arbitration.ts (the exhaustive pass: explanations and errors),
 // suppression.ts, realtime-policy.ts, explain.ts, treatment-code.ts; this file wires
 // them in the order of docs/decisions.md#the-steps.
-import { parseBundle } from '../bundle/bundle.js';
-import type { Bundle } from '../bundle/types.js';
-import { didYouMean } from '../config/problem.js';
-import { toCelTimestamp, withSegmentLookup } from '../expr/environment.js';
+import { parseBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
+import { didYouMean } from '../did-you-mean.js';
+import { toCelTimestamp, withSegmentLookup } from '../expr/index.js';
 import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
-import { compileBundle, type CompiledBundle, type CompiledPoint } from './compiled-bundle.js';
+import { compileBundle } from './compile-bundle.js';
+import type { CompiledBundle, CompiledPoint } from './compiled-types.js';
 import { inputsAreSafe } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
-import { dayNumber } from './days.js';
+import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
-import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext, type PolicyViolation } from './realtime-policy.js';
-import { isMember, isSegmentCache, segmentFailure, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
+import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
+import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest, SegmentMembership } from './types.js';
 
-export { EngineLoadError } from './compiled-bundle.js';
-export type { SegmentCache } from './segments.js';
+export { EngineLoadError } from './compiled-types.js';
+export type { SegmentCache } from './segment-cache.js';
 export { decodeTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
 
 /** Steps 2–5 of one decision: the offers with an entry, best first (offer index, score, rule precedence), possibly produced on demand. */
@@ -193,7 +195,7 @@ class DecisionEngine implements Engine {
     if (typeof point !== 'string' || point === '') return { error: inputError('interactionPoint', `interactionPoint must be a name, got ${JSON.stringify(point)}`) };
     if (channel !== undefined && channel !== null && channel !== '') {
       const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
-      if (!compiledChannel) return { error: inputError('channel', `channel ${JSON.stringify(channel)} is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`) };
+      if (!compiledChannel) return { error: inputError('channel', `channel ${JSON.stringify(channel)} is not in the bundle${didYouMean(typeof channel === 'string' ? channel : JSON.stringify(channel), this.compiled.channels.keys())}`) };
       const found = compiledChannel.points.get(point);
       if (!found) return { error: inputError('interactionPoint', `interaction point '${point}' is not defined on channel '${compiledChannel.name}'${didYouMean(point, compiledChannel.points.keys())}`) };
       return { point: found };
@@ -215,7 +217,7 @@ class DecisionEngine implements Engine {
   }
 
   decide(request: DecisionRequest, cache?: SegmentCache): Decision {
-    const raw: Record<string, unknown> = isRecord(request) ? (request as unknown as Record<string, unknown>) : {};
+    const raw: Record<string, unknown> = isRecord(request) ? request : {};
     const resolved = this.resolvePoint(raw['interactionPoint'], raw['channel']);
     if ('error' in resolved) return failed(raw, null, [resolved.error]);
     const point = resolved.point;
@@ -322,7 +324,7 @@ class DecisionEngine implements Engine {
       scores: m.scores,
       rules: m.rules,
       get controlGroups() {
-        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]!);
+        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]);
       },
       walkErrors: () => m.walkErrors,
       memo: m,
@@ -415,10 +417,11 @@ class DecisionEngine implements Engine {
     const chosenRank: number[] = [];
     const chosenRule: string[] = [];
     let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
-    const policyContext: PolicyContext | null =
-      rules.length === 0 ? null : { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
+    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     const choose = (at: number): void => {
-      chosen.push({ offer: offers[ranking.offers[at]!]!, score: ranking.scores[at]! });
+      const offer = offers[ranking.offers[at]!]!;
+      chosen.push({ offer, score: ranking.scores[at]! });
+      policyContext?.add(offer);
       chosenRank.push(at);
       chosenRule.push(ruleName(ranking.rules[at]!));
     };
@@ -484,7 +487,7 @@ class DecisionEngine implements Engine {
 
     const order = chosen.map((_, i) => i);
     if (deferred !== null) order.sort((a, b) => chosenRank[a]! - chosenRank[b]!);
-    const result: ChosenOffer[] = new Array(chosen.length);
+    const result = new Array<ChosenOffer>(chosen.length);
     for (let i = 0; i < order.length; i++) {
       const k = order[i]!;
       const { offer, score } = chosen[k]!;

@@ -14,8 +14,8 @@
 // may fail whatever the member. A decision that may fail, or whose walk met a failure,
 // runs the exhaustive error sweep (engine.ts), so `errors` is the same as if every rule
 // had been evaluated.
-import type { AttributeDeclaration } from '../bundle/types.js';
-import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-bundle.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
+import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-types.js';
 
 /** Numbers read from a profile or session (and offer costs) are bounded by this for the analysis to hold. */
 export const MAGNITUDE = 1e15;
@@ -122,7 +122,7 @@ function analyse(node: unknown, scope: Scope): Analysis {
       if (node.op === '+' || node.op === '-') magnitude = left.magnitude + right.magnitude;
       else if (node.op === '*') magnitude = left.magnitude * right.magnitude;
       else {
-        const divisor = args[1];
+        const divisor: unknown = args[1];
         magnitude = isNode(divisor) && divisor.op === 'value' && typeof divisor.args === 'number' && divisor.args !== 0 ? left.magnitude / Math.abs(divisor.args) : Infinity;
       }
       return { total: true, kind: 'double', magnitude };

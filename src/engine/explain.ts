@@ -1,7 +1,7 @@
 // Explanations (docs/decisions.md#explanations): for every (rule, offer) a decision considered, why the
 // offer was chosen or dropped. Built only when a request asks for it; the reasons are
 // short sentences in the author's words, with the rule, segment, policy rule and rank.
-import type { CompiledOffer, CompiledRule, CompiledSegment } from './compiled-bundle.js';
+import type { CompiledOffer, CompiledRule, CompiledSegment } from './compiled-types.js';
 import type { ExplainEntry, ExplainOutcome } from './types.js';
 
 export class ExplainLog {

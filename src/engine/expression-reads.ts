@@ -9,7 +9,7 @@
 //   offers of such a rule can be ordered at load and bounded per member (see pair-plan.ts).
 // The walk is over cel-js's AST (`evaluator.ast`, nodes `{op, args, start, end}`); a
 // node it does not understand counts as reading everything (a false "yes" only costs time).
-import type { Evaluator } from './compiled-bundle.js';
+import type { Evaluator } from '../expr/index.js';
 
 export interface ExpressionReads {
   offer: boolean;

@@ -2,8 +2,8 @@
 // member's own rows, only rows dated on or before the decision day (a decision never
 // sees the future, which keeps simulations at a past date honest), each resolved once:
 // day number, offer index, event, package (`customerId|channel|date` when absent).
-import type { CompiledBundle } from './compiled-bundle.js';
-import { dayNumber } from './days.js';
+import type { CompiledBundle } from './compiled-types.js';
+import { dayNumber } from '../days.js';
 import type { DecisionError, HistoryRow } from './types.js';
 
 export const CONTACT = 0;

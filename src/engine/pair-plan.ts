@@ -20,7 +20,7 @@
 //   SPLIT   one per expression: offer half desc (the member half is added per decision:
 //           an exact bound, as x ↦ x + c is monotone);
 //   EAGER   the rest: visited first, evaluated exactly.
-import type { CompiledBundle, CompiledPoint, CompiledRule, Evaluator } from './compiled-bundle.js';
+import type { CompiledBundle, CompiledPoint, CompiledRule, Evaluator } from './compiled-types.js';
 import { MAGNITUDE, zoneRisk, type ZoneRisk } from './error-risk.js';
 
 export const STATIC = 0;

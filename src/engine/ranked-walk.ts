@@ -17,7 +17,7 @@
 //   first in precedence, exactly as an exhaustive arbitration would pick it.
 // Everything the walk evaluates is memoised for the decision (segments in the session's
 // SegmentCache, per-rule eligibility and per-expression member scores here).
-import type { CompiledBundle, CompiledRule } from './compiled-bundle.js';
+import type { CompiledBundle, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';

@@ -5,7 +5,7 @@
 // - maxContacts {count, periodDays}: suppressed once contacted `count` times in the
 //   window of `periodDays` days ending on the decision day (showing it again would make
 //   count + 1). Contacts on every channel count: suppression is about the customer.
-import type { CompiledOffer } from './compiled-bundle.js';
+import type { CompiledOffer } from './compiled-types.js';
 import type { MemberHistory } from './member-history.js';
 
 export type SuppressionHit =

@@ -6,7 +6,7 @@
 //
 // e.g. `3f9a1c0b7d2e.web.home-hero.hv-gold-upgrade.gold-card`. Names never contain a
 // dot (docs/config-language.md#the-envelope, name pattern), so the code splits unambiguously.
-import type { Bundle, BundleTreatmentRule } from '../bundle/types.js';
+import type { Bundle, BundleTreatmentRule } from '../bundle/index.js';
 
 export interface TreatmentCodeParts {
   channel: string;

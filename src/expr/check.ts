@@ -46,7 +46,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
   }
   let result: { valid: boolean; type?: string; error?: Error };
   try {
-    result = parsed.check() as typeof result;
+    result = parsed.check();
   } catch (error) {
     return { ok: false, code: 'expression-type', message: firstLine((error as Error).message), range: rangeOf(error, source) };
   }
@@ -68,7 +68,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
     };
   }
   const segmentReferences: { name: string; range: ExpressionRange }[] = [];
-  const nonLiteral = collectSegmentReferences(parsed.ast as ASTNode, segmentReferences);
+  const nonLiteral = collectSegmentReferences(parsed.ast, segmentReferences);
   if (nonLiteral) {
     return {
       ok: false,
@@ -77,7 +77,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
       range: nonLiteral,
     };
   }
-  return { ok: true, type, segmentReferences, ast: parsed.ast as ASTNode };
+  return { ok: true, type, segmentReferences, ast: parsed.ast };
 }
 
 function humanizeTypeError(message: string): string {

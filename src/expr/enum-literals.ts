@@ -4,7 +4,7 @@
 // comparisons against `profile.<attr>` / `session.<attr>`, and in `"x" in profile.<list>`
 // for a list whose items have an enum, with the literal's range.
 import type { ASTNode } from '@marcbachmann/cel-js';
-import type { AttributeDeclaration } from '../bundle/types.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
 import type { ExpressionRange } from './check.js';
 
 export interface EnumLiteralProblem {

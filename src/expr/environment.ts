@@ -4,7 +4,8 @@
 // date → timestamp). Validation type-checks against these environments; the engine
 // and optimizer evaluate with them, so both agree by construction.
 import { Environment } from '@marcbachmann/cel-js';
-import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/types.js';
+import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
+import { parseIsoDate } from '../days.js';
 
 /** The expression contexts of the language. */
 export type ExpressionKind =
@@ -150,31 +151,6 @@ export type PlainValue = string | number | boolean | null | PlainValue[] | { [ke
 export interface ConversionError {
   field: string;
   message: string;
-}
-
-/** The number of `length` ASCII digits at `start`, or -1. */
-function digits(text: string, start: number, length: number): number {
-  let n = 0;
-  for (let i = start; i < start + length; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-/** An ISO `YYYY-MM-DD` day as a UTC Date, or null when it is not a real calendar day.
- *  (On every profile conversion of a decision: parsed by hand, no regex or string round trip.) */
-export function parseIsoDate(text: string): Date | null {
-  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear puts them back.
-  if (year < 100) date.setUTCFullYear(year);
-  return date.getUTCDate() === day && date.getUTCMonth() === month - 1 ? date : null;
 }
 
 function convertScalar(type: ScalarAttributeType, value: unknown): { ok: true; value: unknown } | { ok: false } {

@@ -4,7 +4,7 @@
 // throughput. This module is the pure part: the plan, comparing one answer with the
 // engine's decision, and judging a target's replay against the limits. The replay
 // itself (HTTP, timing) is apply.ts's.
-import type { Decision } from '../engine/types.js';
+import type { Decision } from '../engine/index.js';
 import { verifiedPinnedBundle } from './deploy.js';
 import type { Environment } from './environment.js';
 import { short, type AudienceSource, type CheckLimits, type PlanOutcome } from './plan.js';

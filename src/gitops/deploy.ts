@@ -2,9 +2,9 @@
 // pinned digest (and a valid signature when the environment requires one), every target
 // must be ready (its token set); then apply puts the bundle on every target, all or
 // none: a failure on one target puts the earlier ones back on what they ran.
-import { parseBundle } from '../bundle/bundle.js';
-import { checkSignature } from '../bundle/signature.js';
-import type { Bundle } from '../bundle/types.js';
+import { parseBundle } from '../bundle/index.js';
+import { checkSignature } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
 import type { Environment } from './environment.js';
 import { short, type PlanOutcome } from './plan.js';
 import { targetOf, type TargetContext, type TargetRegistry } from './targets/target.js';

@@ -5,7 +5,7 @@
 //
 // This build has no simulation diff to call, so the section says so plainly, naming
 // both digests and the audience it would have used — it never shows a made-up diff.
-import type { Bundle } from '../bundle/types.js';
+import type { Bundle } from '../bundle/index.js';
 import type { Environment } from './environment.js';
 
 export interface EvidenceSide {

@@ -8,7 +8,7 @@
 // those wall times into instants through Intl, so the answer never depends on the
 // machine's own time zone.
 import rrulePackage from 'rrule';
-import type { FreezeWindow } from '../config/types.generated.js';
+import type { FreezeWindow } from '../config/index.js';
 import { describeDuration, parseDuration } from './duration.js';
 
 const { RRule, Frequency } = rrulePackage;

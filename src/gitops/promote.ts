@@ -6,9 +6,9 @@
 // nothing to promote it does nothing. Freeze windows, a pause and a missing or failed
 // runtime check of the digest in staging refuse it, unless forced with a reason, which
 // the body records. `--auto` waits instead of refusing, and also for the soak time.
-import { parseBundle } from '../bundle/bundle.js';
-import { checkSignature } from '../bundle/signature.js';
-import type { Bundle } from '../bundle/types.js';
+import { parseBundle } from '../bundle/index.js';
+import { checkSignature } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
 import { describeDuration, parseDuration } from './duration.js';
 import { defaultBundlePath, withPin, type Environment } from './environment.js';
 import { describeFreeze, freezeAt } from './freeze.js';

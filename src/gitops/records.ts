@@ -8,7 +8,7 @@
 // This module is the pure part: the record types, their file names, and the questions
 // asked of them. Reading and appending them is src/gitops/scm/local.ts's.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../bundle/canonical.js';
+import { canonicalJson } from '../bundle/index.js';
 
 export const RECORDS_BRANCH = 'offerops/records';
 export const RECORDS_DIR = 'records';

@@ -3,9 +3,9 @@
 // branch, pushed as a fast-forward, then the checked-out branch follows. Pure: the
 // repository state (compiled bundle included) comes in, a PlanOutcome goes out.
 import type { KeyObject } from 'node:crypto';
-import { formatBundle } from '../bundle/bundle.js';
-import { publicKeyId, signBundle } from '../bundle/signature.js';
-import type { Bundle } from '../bundle/types.js';
+import { formatBundle } from '../bundle/index.js';
+import { publicKeyId, signBundle } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
 import { defaultBundlePath, withPin, type Environment } from './environment.js';
 import { short, type PlanOutcome, type PlanStep } from './plan.js';
 

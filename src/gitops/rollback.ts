@@ -4,9 +4,9 @@
 // no promotion (automatic or unforced) lands on top of it until someone removes it.
 // Freeze windows do not stop a rollback: it is how a frozen environment gets back to
 // safety. Which earlier bundle `--to` means is found in git (state.ts); this is pure.
-import { parseBundle } from '../bundle/bundle.js';
-import { checkSignature } from '../bundle/signature.js';
-import type { Bundle } from '../bundle/types.js';
+import { parseBundle } from '../bundle/index.js';
+import { checkSignature } from '../bundle/index.js';
+import type { Bundle } from '../bundle/index.js';
 import { withPause, withPin, type Environment } from './environment.js';
 import { freezeAt } from './freeze.js';
 import { short, type PlanOutcome } from './plan.js';

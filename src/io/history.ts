@@ -1,65 +1,35 @@
-// Reading contact/response history files (docs/file-formats.md#history): CSV with a header,
-// or NDJSON (one JSON object per line). Columns: customerId, offer, channel, date, and
-// optionally package and event (`contact` default, `accept`, `reject`); other columns
-// are ignored. Every error names file:line:column. Used by `offerops decide`, the
-// server's import and the optimizer's IO; the rows are the engine's HistoryRow.
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { parseIsoDate } from '../expr/environment.js';
-import type { HistoryRow } from '../engine/types.js';
+// Contact/response history files, the one reader `decide`, `optimize` and every later
+// stage use (docs/decisions.md#history): CSV with a header, or NDJSON (one JSON object a
+// line). Columns: customerId, offer, channel, date, and optionally package and event
+// (`contact` default, `accept`, `reject`); other columns are ignored. The file is
+// streamed (no size limit beyond the rows themselves) and every bad row is reported, each
+// at file:line:column, in one HistoryFileError.
+import { dayNumber } from '../days.js';
+import type { HistoryRow } from '../engine/index.js';
+import { detectTableFormat, IssueCollector, readTable, TableInputError, throwIssues, type TableFormat, type TableHandle, type TableProblem } from './table-reader.js';
 
-export class HistoryFileError extends Error {
-  constructor(
-    /** As the caller named it. */
-    readonly file: string,
-    /** 1-based; 0 when the file as a whole is at fault (unreadable, empty). */
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-  ) {
-    super(line > 0 ? `${file}:${line}:${column}: ${reason}` : `${file}: ${reason}`);
+/** A history file with problems: every one found, each at file:line:column. */
+export class HistoryFileError extends TableInputError {
+  constructor(problems: readonly TableProblem[], truncated = false) {
+    super(problems, truncated);
     this.name = 'HistoryFileError';
   }
 }
 
-export type HistoryFormat = 'csv' | 'ndjson';
-
 const REQUIRED = ['customerId', 'offer', 'channel', 'date'] as const;
-const EVENTS = new Set(['contact', 'accept', 'reject']);
-/** Larger files are refused rather than read into memory (history is per run, not a warehouse). */
-export const MAX_HISTORY_BYTES = 256 * 1024 * 1024;
+const EVENTS: ReadonlySet<string> = new Set(['contact', 'accept', 'reject']);
 
-/** CSV unless the name ends in .ndjson/.jsonl/.json, or the first non-blank character is `{`. */
-export function detectHistoryFormat(file: string, text: string): HistoryFormat {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.ndjson' || ext === '.jsonl' || ext === '.json') return 'ndjson';
-  if (ext === '.csv') return 'csv';
-  return /^\s*\{/.test(text) ? 'ndjson' : 'csv';
+/** A field as text: strings trimmed, numbers (NDJSON ids) as written; undefined when absent or not text. */
+function text(values: Record<string, unknown>, column: string): string | undefined {
+  const v = values[column];
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
 }
 
-export async function readHistoryFile(file: string, options: { displayName?: string } = {}): Promise<HistoryRow[]> {
-  const name = options.displayName ?? file;
-  let text: string;
-  try {
-    // The size is checked before reading: a file too large for one string fails clearly.
-    if ((await stat(file)).size > MAX_HISTORY_BYTES) throw new HistoryFileError(name, 0, 0, `larger than ${MAX_HISTORY_BYTES} bytes`);
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if (error instanceof HistoryFileError) throw error;
-    throw new HistoryFileError(name, 0, 0, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as the CSV reader allows
-  return parseHistory(text, name, detectHistoryFormat(file, text));
-}
-
-export function parseHistory(text: string, file: string, format: HistoryFormat): HistoryRow[] {
-  return format === 'csv' ? parseCsv(text, file) : parseNdjson(text, file);
-}
-
-/** Why a record is not a history row: the field at fault and the reason. */
+/** Why a record is not a history row: the field at fault (null when the record lacks it) and the reason. */
 export interface HistoryFieldProblem {
-  field: string;
+  field: string | null;
   reason: string;
 }
 
@@ -70,112 +40,72 @@ export interface HistoryFieldProblem {
  * at fault. The one conversion every reader of history rows shares.
  */
 export function historyRowFromFields(values: Record<string, unknown>): { row: HistoryRow } | { problem: HistoryFieldProblem } {
-  const required = (field: string): string | HistoryFieldProblem => {
-    const value = values[field];
-    if (typeof value === 'number' && Number.isFinite(value) && (field === 'customerId' || field === 'package')) return String(value);
-    if (typeof value !== 'string' || value.trim() === '') return { field, reason: `${field} is required${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}` };
-    return value.trim();
-  };
-  const customerId = required('customerId');
-  if (typeof customerId !== 'string') return { problem: customerId };
-  const offer = required('offer');
-  if (typeof offer !== 'string') return { problem: offer };
-  const channel = required('channel');
-  if (typeof channel !== 'string') return { problem: channel };
-  const date = required('date');
-  if (typeof date !== 'string') return { problem: date };
-  const row: HistoryRow = { customerId, offer, channel, date, event: 'contact' };
-  if (parseIsoDate(row.date) === null) return { problem: { field: 'date', reason: `date must be a YYYY-MM-DD day, got ${JSON.stringify(row.date)}` } };
-  const event = values['event'];
-  if (event !== undefined && event !== null && event !== '') {
-    if (typeof event !== 'string' || !EVENTS.has(event.trim())) return { problem: { field: 'event', reason: `event must be contact, accept or reject, got ${JSON.stringify(event)}` } };
-    row.event = event.trim() as HistoryRow['event'];
+  const required: string[] = [];
+  for (const column of REQUIRED) {
+    const value = text(values, column);
+    if (value === undefined || value === '') {
+      const raw = values[column];
+      return { problem: raw === undefined ? { field: null, reason: `'${column}' is required (no such field)` } : { field: column, reason: `'${column}' is required, got ${JSON.stringify(raw)}` } };
+    }
+    required.push(value);
   }
-  const pkg = values['package'];
-  if (pkg !== undefined && pkg !== null && pkg !== '') {
-    if (typeof pkg !== 'string' && typeof pkg !== 'number') return { problem: { field: 'package', reason: `package must be a string, got ${JSON.stringify(pkg)}` } };
-    row.package = String(pkg);
+  const [customerId, offer, channel, date] = required as [string, string, string, string];
+  if (Number.isNaN(dayNumber(date))) return { problem: { field: 'date', reason: `'date' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(date)}` } };
+  const rawEvent = values['event'];
+  const event = rawEvent === undefined || rawEvent === null || rawEvent === '' ? 'contact' : text(values, 'event');
+  if (event === undefined || !EVENTS.has(event)) return { problem: { field: 'event', reason: `'event' must be contact, accept or reject, got ${JSON.stringify(rawEvent)}` } };
+  const row: HistoryRow = { customerId, offer, channel, date, event: event as HistoryRow['event'] };
+  const rawPackage = values['package'];
+  if (rawPackage !== undefined && rawPackage !== null && rawPackage !== '') {
+    const pkg = text(values, 'package');
+    if (pkg === undefined) return { problem: { field: 'package', reason: `'package' must be a string, got ${JSON.stringify(rawPackage)}` } };
+    if (pkg !== '') row.package = pkg;
   }
   return { row };
 }
 
-/** One row of a file; `at(field)` gives the column of a field for errors. */
-function toRow(values: Record<string, unknown>, file: string, line: number, at: (field: string) => number): HistoryRow {
-  const result = historyRowFromFields(values);
-  if ('problem' in result) throw new HistoryFileError(file, line, at(result.problem.field), result.problem.reason);
-  return result.row;
-}
-
-interface CsvRecord {
-  record: Record<string, string>;
-  raw: string;
-  info: { lines: number };
-}
-
-/** The 1-based character column where field `index` starts in a raw CSV record. */
-function fieldColumn(raw: string, index: number): number {
-  let field = 0;
-  let quoted = false;
-  let column = 1;
-  for (let i = 0; i < raw.length && field < index; i++, column++) {
-    const ch = raw[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) field++;
-    else if (ch === '\n') column = 0;
-  }
-  return column;
-}
-
-function parseCsv(text: string, file: string): HistoryRow[] {
-  let records: CsvRecord[];
-  let header: string[] = [];
-  try {
-    records = parse(text, {
-      bom: true,
-      columns: (names: string[]) => (header = names.map((n) => n.trim())),
-      info: true,
-      raw: true,
-      skip_empty_lines: true,
-      trim: false,
-    }) as unknown as CsvRecord[];
-  } catch (error) {
-    const e = error as { message: string; lines?: number };
-    throw new HistoryFileError(file, e.lines ?? 1, 1, `not valid CSV: ${e.message.replace(/\s+/g, ' ')}`);
-  }
-  if (header.length === 0) throw new HistoryFileError(file, 0, 0, 'empty: a CSV history starts with a header line');
-  for (const column of REQUIRED) {
-    if (!header.includes(column)) throw new HistoryFileError(file, 1, 1, `the header has no '${column}' column (needs ${REQUIRED.join(', ')}; optional package, event)`);
-  }
+/** Reads a history table; throws HistoryFileError listing every bad row. */
+export async function readHistory(table: TableHandle): Promise<HistoryRow[]> {
+  const issues = new IssueCollector();
   const rows: HistoryRow[] = [];
-  for (const { record, raw, info } of records) {
-    const body = raw.replace(/\r?\n$/, '');
-    const line = info.lines - (body.match(/\n/g)?.length ?? 0);
-    rows.push(toRow(record, file, line, (field) => fieldColumn(body, header.indexOf(field))));
-  }
-  return rows;
-}
-
-function parseNdjson(text: string, file: string): HistoryRow[] {
-  const rows: HistoryRow[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const source = lines[i]!.replace(/\r$/, '');
-    const line = i + 1;
-    if (source.trim() === '') continue;
-    let value: unknown;
+  let missing: string[] = [];
+  const columns = await readTable(
+    table,
+    issues,
+    ({ line, values }) => {
+      if (missing.length > 0) return; // the header already says what is wrong
+      const converted = historyRowFromFields(values);
+      if ('problem' in converted) issues.add(line, converted.problem.field, converted.problem.reason);
+      else rows.push(converted.row);
+    },
+    (header) => {
+      if (table.format !== 'csv') return;
+      missing = REQUIRED.filter((column) => !header.includes(column));
+      if (missing.length > 0) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${REQUIRED.join(', ')}; optional package, event)`);
+    },
+  );
+  if (issues.issues.length > 0) {
     try {
-      value = JSON.parse(source);
+      await throwIssues(table, issues.issues, columns);
     } catch (error) {
-      const position = /position (\d+)/.exec((error as Error).message);
-      throw new HistoryFileError(file, line, position ? Number(position[1]) + 1 : 1, `not valid JSON: ${(error as Error).message}`);
+      if (error instanceof TableInputError) throw new HistoryFileError(error.problems, error.truncated);
+      throw error;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HistoryFileError(file, line, 1, 'each line must be a JSON object');
-    rows.push(
-      toRow(value as Record<string, unknown>, file, line, (field) => {
-        const at = source.indexOf(`"${field}"`);
-        return at >= 0 ? at + 1 : 1;
-      }),
-    );
   }
   return rows;
+}
+
+/** Reads a history file (CSV or NDJSON, by its name or else its first character). */
+export async function readHistoryFile(file: string, options: { displayName?: string } = {}): Promise<HistoryRow[]> {
+  try {
+    return await readHistory({ file, displayName: options.displayName ?? file, format: await detectTableFormat(file) });
+  } catch (error) {
+    if (error instanceof TableInputError && !(error instanceof HistoryFileError)) throw new HistoryFileError(error.problems, error.truncated);
+    throw error;
+  }
+}
+
+/** Reads history from text already in memory; `file` names it in messages. */
+export function parseHistory(text: string, file: string, format: TableFormat): Promise<HistoryRow[]> {
+  return readHistory({ file, displayName: file, format, text });
 }

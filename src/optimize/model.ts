@@ -1,98 +1,55 @@
-// The optimizer's internal model (docs/optimization.md#how-it-works): proposed rows, history and customers as
-// integer ids in typed arrays, rows grouped by customer and sorted by day, and every
-// policy rule compiled by its handler (src/optimize/rules/) into row filters,
-// per-customer structures or global capacity constraints.
-import type { BundleOfferScope, BundlePolicyRule } from '../bundle/types.js';
-import { dayNumber, isoDay } from './days.js';
-import { emptyCustomerModel, type CustomerModel } from './customer-model.js';
+// The optimizer's internal model (docs/optimization.md#how-it-works): proposed rows,
+// history and customers as integer ids in typed arrays, rows grouped by customer and
+// sorted by day, and every policy rule compiled by its handler (src/optimize/rules/) into
+// row filters, per-customer structures or global capacity constraints. The bundle is read
+// as the engine reads it: its segments and per-customer rules are compiled by the engine's
+// shared code, and a bundle the engine would refuse is refused here too.
+import type { BundleOfferScope } from '../bundle/index.js';
+import { dayNumber, isoDay } from '../days.js';
+import {
+  checkCustomerRule,
+  compileCustomerRule,
+  compileSegments,
+  defaultPackage,
+  EngineLoadError,
+  isCustomerRule,
+  type CompiledPolicyRule,
+  type CompiledSegment,
+  type CustomerContact,
+  type CustomerRuleContext,
+} from '../engine/index.js';
+import { bundleShapes, ExpressionCompiler } from '../expr/index.js';
+import { emptyCustomerModel } from './customer-model.js';
 import { OptimizeInputError } from './input-error.js';
+import type { BuildContext, CustomerBuildContext, HistoryContacts, Model } from './model-types.js';
 import { ruleHandlers } from './rules/registry.js';
-import { evaluateMemberships, type Memberships } from './segments.js';
+import { evaluateMemberships } from './segments.js';
 import type { OptimizeProblem } from './types.js';
 
-/** A linear constraint family of one global rule, over horizon days. */
-export interface GlobalPart {
-  rule: number;
-  /** What the coefficient is: a count, a field value, or an avg bound's (v − max) / (min − v). */
-  kind: 'count' | 'sum' | 'avgMax' | 'avgMin';
-  /** Scoped candidate rows and their coefficients. */
-  rows: Int32Array;
-  coef: Float64Array;
-  /** Hard windows: Σ coef·x over rows with day in [from, to] ≤ rhs. */
-  from: Int32Array;
-  to: Int32Array;
-  rhs: Float64Array;
-  start: Int32Array;
-  /** Minimum windows (soft): Σ coef·x over [minFrom, minTo] ≥ minNeed. */
-  minFrom: Int32Array;
-  minTo: Int32Array;
-  minNeed: Float64Array;
-  minStart: Int32Array;
-}
+export type { BuildContext, CustomerBuildContext, GlobalPart, HistoryContacts, Memberships, Model } from './model-types.js';
 
-export interface HistoryContacts {
-  customer: Int32Array;
-  offer: Int32Array;
-  channel: Int32Array;
-  day: Int32Array;
-  package: string[];
-}
-
-export interface Model {
-  problem: OptimizeProblem;
-  rules: BundlePolicyRule[];
-  n: number;
-  /** Horizon: earliest and latest proposed day (absolute), length h. */
-  d0: number;
-  d1: number;
-  h: number;
-  /** Per row: absolute day, horizon day, ids. */
-  absDay: Int32Array;
-  day: Int32Array;
-  offer: Int32Array;
-  channel: Int32Array;
-  customer: Int32Array;
-  score: Float64Array;
-  offerIds: Map<string, number>;
-  channelIds: Map<string, number>;
-  customerIds: string[];
-  customerIndex: Map<string, number>;
-  memberships: Memberships;
-  history: HistoryContacts;
-  /** -1, or the first rule that removes the row before optimization. */
-  forbidden: Int32Array;
-  /** Rows each rule removed before optimization. */
-  removedUpFront: Int32Array;
-  customers: CustomerModel[];
-  /** Per row: its customer model and local index. */
-  rowCustomerModel: Int32Array;
-  rowLocal: Int32Array;
-  parts: GlobalPart[];
-  /** Per row: the global parts it is in, with coefficients (CSR). */
-  rowPartStart: Int32Array;
-  rowPart: Int32Array;
-  rowPartCoef: Float64Array;
-  /** Offer masks by scope, cached. */
-  offerMask: (scope: BundleOfferScope) => Uint8Array;
-}
-
-/** What a rule handler receives while the model is built. */
-export interface BuildContext {
-  model: Model;
-  forbid: (row: number, rule: number) => void;
-  /** Row in the rule's offer scope, channel and (when `withSegment`) segment. */
-  rowInScope: (row: number, scope: BundleOfferScope | null, rule: BundlePolicyRule, withSegment: boolean) => boolean;
-  historyInScope: (h: number, scope: BundleOfferScope | null, rule: BundlePolicyRule, withSegment: boolean) => boolean;
-  inSegment: (segment: string | null, customer: number) => boolean;
-}
-
-/** What a per-customer rule handler receives for one customer. */
-export interface CustomerBuildContext {
-  build: BuildContext;
-  customerModel: CustomerModel;
-  /** History contact indexes of this customer, sorted by day. */
-  history: number[];
-  forbidLocal: (local: number, rule: number) => void;
+/** The bundle's segments and the policy's per-customer rules, compiled as the engine compiles them. */
+function compileReading(problem: OptimizeProblem, policyName: string): { segments: CompiledSegment[]; customerRules: (CompiledPolicyRule | null)[] } {
+  const bundle = problem.bundle;
+  const policy = bundle.policies.find((p) => p.name === policyName)!;
+  try {
+    const expressions = new ExpressionCompiler(bundleShapes(bundle.channels));
+    const segments = compileSegments(bundle, expressions);
+    const segmentByName = new Map(segments.map((s) => [s.name, s]));
+    const segmentNamed = (name: string | null, place: string): CompiledSegment | null => {
+      if (name === null) return null;
+      const segment = segmentByName.get(name);
+      if (!segment) throw new EngineLoadError(`segment '${name}' is not in the bundle`, place);
+      return segment;
+    };
+    const offers = new Map(bundle.offers.map((o, index) => [o.name, { index }]));
+    const customerRules = policy.rules.map((rule) => (isCustomerRule(rule) ? compileCustomerRule(policy.name, policy.channel, rule, offers, segmentNamed, expressions) : null));
+    for (const rule of policy.rules) if (rule.segment !== null) segmentNamed(rule.segment, `policy '${policy.name}' rule '${rule.name}'`);
+    return { segments, customerRules };
+  } catch (error) {
+    if (error instanceof EngineLoadError) throw new OptimizeInputError('policy', -1, null, error.message);
+    throw error;
+  }
 }
 
 function intern(map: Map<string, number>, key: string): number {
@@ -176,14 +133,16 @@ export function buildModel(problem: OptimizeProblem): Model {
     history.offer[hi] = intern(offerIds, r.offer);
     history.channel[hi] = intern(channelIds, r.channel);
     history.day[hi] = d;
-    history.package[hi] = r.package ? r.package : `${r.customerId}|${r.channel}|${r.date}`;
+    history.package[hi] = r.package ? r.package : defaultPackage(r.customerId, r.channel, r.date);
     hi++;
   }
 
   const at = problem.at ?? (n > 0 ? isoDay(d0) : '1970-01-01');
   if (problem.at !== undefined && Number.isNaN(dayNumber(problem.at))) throw new OptimizeInputError('policy', -1, null, `'at' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(problem.at)}`);
-  const segmentNames = [...new Set(rules.map((r) => r.segment).filter((s): s is string => s !== null))];
-  const memberships = evaluateMemberships(problem.bundle, segmentNames, problem.audience, customerIndex, customerIds.length, at);
+  const { segments, customerRules } = compileReading(problem, policy.name);
+  const segmentNames = new Set(rules.map((r) => r.segment).filter((s): s is string => s !== null));
+  const wanted = segments.filter((s) => segmentNames.has(s.name));
+  const memberships = evaluateMemberships(problem.bundle, segments, wanted, problem.audience, customerIndex, customerIds.length, at);
 
   const maskCache = new WeakMap<BundleOfferScope, Uint8Array>();
   const offerMask = (scope: BundleOfferScope): Uint8Array => {
@@ -220,6 +179,8 @@ export function buildModel(problem: OptimizeProblem): Model {
     customerIndex,
     memberships,
     history,
+    customerRules,
+    customerHistory: [],
     forbidden: new Int32Array(n).fill(-1),
     removedUpFront: new Int32Array(rules.length),
     customers: [],
@@ -235,8 +196,30 @@ export function buildModel(problem: OptimizeProblem): Model {
   const lastMark = new Int32Array(n).fill(-1);
   const inSegment = (segment: string | null, c: number): boolean => segment === null || (memberships.get(segment)?.[c] ?? 0) === 1;
   const channelOf = (name: string | null): number => (name === null ? -1 : channelIds.get(name) ?? -2);
+  // One proposed row as a candidate contact of the shared per-customer checks (reused).
+  const candidate: CustomerContact = { offer: 0, day: 0, channel: '', package: '' };
+  let candidateRow = 0;
+  const rowContext: CustomerRuleContext = {
+    history: [],
+    chosen: [],
+    inSegment: (segment) => inSegment(segment.name, customer[candidateRow]!),
+    contactFields: () => problem.proposed[candidateRow]!.fields,
+    reportError: () => undefined, // a failing where is false for the row, as in a decision
+    offerName: (o) => problem.bundle.offers[o]?.name ?? '',
+  };
   const build: BuildContext = {
     model,
+    rowViolation: (row, rule) => {
+      const compiled = customerRules[rule];
+      if (!compiled) return null;
+      const contact = problem.proposed[row]!;
+      candidate.offer = offer[row]!;
+      candidate.day = absDay[row]!;
+      candidate.channel = contact.channel;
+      candidate.package = contact.package;
+      candidateRow = row;
+      return checkCustomerRule(compiled, candidate, rowContext);
+    },
     forbid: (row, rule) => {
       if (model.forbidden[row] === -1) model.forbidden[row] = rule;
       if (lastMark[row] !== rule) {
@@ -265,7 +248,7 @@ export function buildModel(problem: OptimizeProblem): Model {
   order.sort((a, b) => customer[a]! - customer[b]! || absDay[a]! - absDay[b]! || a - b);
   const historyOrder = Array.from({ length: hi }, (_, i) => i);
   historyOrder.sort((a, b) => history.customer[a]! - history.customer[b]! || history.day[a]! - history.day[b]!);
-  const customerRules = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => ruleHandlers[rule.type].customer !== undefined);
+  const perCustomer = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => ruleHandlers[rule.type].customer !== undefined);
   let hp = 0;
   for (let start = 0; start < n; ) {
     const c = customer[order[start]!]!;
@@ -277,13 +260,14 @@ export function buildModel(problem: OptimizeProblem): Model {
     let hq = hp;
     while (hq < hi && history.customer[historyOrder[hq]!] === c) customerHistory.push(historyOrder[hq++]!);
     const customerModel = emptyCustomerModel(c, rows);
+    model.customerHistory.push(customerHistory);
     const context: CustomerBuildContext = {
       build,
       customerModel,
       history: customerHistory,
       forbidLocal: (local, rule) => build.forbid(rows[local]!, rule),
     };
-    for (const { rule, index } of customerRules) ruleHandlers[rule.type].customer!(rule as never, index, context);
+    for (const { rule, index } of perCustomer) ruleHandlers[rule.type].customer!(rule as never, index, context);
     const id = model.customers.length;
     model.customers.push(customerModel);
     rows.forEach((row, local) => {

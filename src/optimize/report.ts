@@ -4,7 +4,7 @@
 import { InternalError } from '../errors.js';
 import { CapacityState } from './capacity-state.js';
 import { blockingRulesLocal, minimumCount } from './customer-model.js';
-import { isoDay } from './days.js';
+import { isoDay } from '../days.js';
 import type { Model } from './model.js';
 import type { OptimizeReport, RuleReport, UnmetMinimum } from './types.js';
 

@@ -2,7 +2,7 @@
 // known, so a run can be split by a stable hash of the customer id. Each shard solves
 // its customers against its share of every capacity; a merge run over the union of the
 // shard outputs repairs what the shares did not foresee. Prices travel as JSON.
-import { isoDay } from './days.js';
+import { isoDay } from '../days.js';
 import { OptimizeInputError } from './input-error.js';
 import type { Prices } from './lagrangian.js';
 import type { Model } from './model.js';

@@ -1,8 +1,8 @@
 // The optimizer's public contract (docs/optimization-semantics.md): the problem
 // it takes, its options, and the result with its report. Shared with the independent
 // feasibility checker used by the tests, so it changes only with that contract.
-import type { BundleBody, PolicyRuleType } from '../bundle/types.js';
-import type { HistoryRow } from '../engine/types.js';
+import type { BundleBody, PolicyRuleType } from '../bundle/index.js';
+import type { HistoryRow } from '../engine/index.js';
 
 export interface ProposedContact {
   customerId: string;

@@ -5,10 +5,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { countBundle } from '../bundle/summary.js';
-import type { Bundle, BundleChannel, EventAction } from '../bundle/types.js';
-import { loadEngine as loadEngineFromText, parseTreatmentCode, type Engine } from '../engine/engine.js';
-import type { Decision, HistoryRow } from '../engine/types.js';
+import { countBundle } from '../bundle/index.js';
+import type { Bundle, BundleChannel, EventAction } from '../bundle/index.js';
+import { loadEngine as loadEngineFromText, parseTreatmentCode, type Engine } from '../engine/index.js';
+import type { Decision, HistoryRow } from '../engine/index.js';
 import { BundleHolder, type ActiveBundle, type LoadEngine } from './bundle-holder.js';
 import type { HistoryStore } from './history-store.js';
 import { ApiError, toHttpError } from './http-errors.js';

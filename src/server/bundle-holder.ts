@@ -6,9 +6,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle } from '../bundle/bundle.js';
-import { checkSignature } from '../bundle/signature.js';
-import { createEngine, type Engine } from '../engine/engine.js';
+import { checkSignature, parseBundle } from '../bundle/index.js';
+import { createEngine, type Engine } from '../engine/index.js';
 
 export interface ActiveBundle {
   engine: Engine;

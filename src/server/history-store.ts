@@ -3,7 +3,7 @@
 // Implementations: SQLite (embedded default) and PostgreSQL. `append` resolves only once
 // the rows are durably committed: the server answers 2xx after that, so an acknowledged
 // event survives the process being killed.
-import type { HistoryRow } from '../engine/types.js';
+import type { HistoryRow } from '../engine/index.js';
 
 export type HistoryStoreKind = 'sqlite' | 'postgres';
 

@@ -3,7 +3,7 @@
 // WAL (synchronous_commit on, the default), so an acknowledged event survives the server
 // process, and the database process, being killed.
 import pg from 'pg';
-import type { HistoryRow } from '../engine/types.js';
+import type { HistoryRow } from '../engine/index.js';
 import { HistoryStoreError, redactUrl, toHistoryRow, type HistoryStore } from './history-store.js';
 
 export interface PostgresHistoryStoreOptions {

@@ -7,7 +7,7 @@
 // (the server answers 503 with Retry-After) rather than evicting a live one: evicting
 // would let a flood of session creations push out real visitors mid-visit.
 import { randomUUID } from 'node:crypto';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/index.js';
 
 type SegmentCache = ReturnType<Engine['newSegmentCache']>;
 

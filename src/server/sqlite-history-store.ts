@@ -9,7 +9,7 @@
 // same event-loop turn are committed together in one transaction (group commit), so
 // concurrent events share one fsync.
 import Database from 'better-sqlite3';
-import type { HistoryRow } from '../engine/types.js';
+import type { HistoryRow } from '../engine/index.js';
 import { HistoryStoreError, toHistoryRow, type HistoryStore } from './history-store.js';
 
 interface PendingAppend {

@@ -6,10 +6,10 @@
 // file:line:column.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { AttributeDeclaration } from '../bundle/types.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
 import { UserError } from '../errors.js';
-import { convertAttribute } from '../expr/environment.js';
-import { IssueCollector, readTable, throwIssues, type TableHandle } from '../optimize/io/table-reader.js';
+import { convertAttribute } from '../expr/index.js';
+import { IssueCollector, readTable, throwIssues, type TableHandle } from '../io/index.js';
 import type { AudienceMember, AudienceSource } from './types.js';
 
 export interface AudienceDeclarations {

@@ -6,9 +6,9 @@
 // One sample serves every simulated channel: a member's profile holds the attributes
 // every channel's (first) audience level declares, the first declaration of a name
 // winning (the head's before the base's in a diff, so a new attribute is sampled).
-import type { AttributeDeclaration, BundleBody } from '../bundle/types.js';
-import { canonicalJson, sha256Digest } from '../bundle/canonical.js';
-import { parseIsoDate } from '../expr/environment.js';
+import type { AttributeDeclaration, BundleBody } from '../bundle/index.js';
+import { canonicalJson, sha256Digest } from '../bundle/index.js';
+import { parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom } from '../seeded-random.js';
 import { attributeValue, planSample, sampleAudience, type SamplePlan } from './sample.js';

@@ -8,9 +8,9 @@
 // changed members of each point (the examples), a second decision with `explain: true`,
 // whose entries give the funnel, segment sizes, the step that left a member with no offer
 // and the step at which two decisions part.
-import type { BundleBody } from '../bundle/types.js';
-import type { Engine, SegmentCache } from '../engine/engine.js';
-import type { Decision, DecisionRequest, ExplainEntry } from '../engine/types.js';
+import type { BundleBody } from '../bundle/index.js';
+import type { Engine, SegmentCache } from '../engine/index.js';
+import type { Decision, DecisionRequest, ExplainEntry } from '../engine/index.js';
 import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
 import { bandOf, numericBandLabels } from './fairness.js';
 import { recordLatency, type LatencyHistogram } from './latency.js';
@@ -279,7 +279,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
       const explanations: ExplainEntry[][] = [];
       for (let s = 0; s < sides.length; s++) {
         const request = requests[s];
-        if (request === null) {
+        if (!request) {
           explanations.push([]);
           continue;
         }

@@ -2,7 +2,7 @@
 // step of a decision removed each (rule, offer) candidate, which step left a member with
 // no offer, and the first step at which two decisions of the same member part. Everything
 // here is derived from `decide(…, {explain: true})` entries, never from the bundle's rules.
-import type { Decision, ExplainEntry, ExplainOutcome } from '../engine/types.js';
+import type { Decision, ExplainEntry, ExplainOutcome } from '../engine/index.js';
 
 /** The steps of a decision that remove candidates, in the order the engine applies them. */
 export const funnelSteps = ['disabled', 'dates', 'segment', 'eligibility', 'error', 'holdout', 'duplicate', 'suppression', 'policy', 'rank'] as const;

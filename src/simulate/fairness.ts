@@ -1,7 +1,7 @@
 // The fairness view's bands (docs/simulation-and-diff.md#fairness): members are grouped by
 // a declared attribute — numbers by cut points, anything else by value — so offer shares
 // can be compared band by band.
-import type { AttributeDeclaration } from '../bundle/types.js';
+import type { AttributeDeclaration } from '../bundle/index.js';
 import { UserError } from '../errors.js';
 import type { FairnessBands } from './types.js';
 

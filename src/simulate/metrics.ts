@@ -2,7 +2,7 @@
 // merged tallies of batch.ts. Everything is sorted (by volume, then by name) and rounded
 // so the same inputs give byte-identical metrics; latency lives in `timing`, the one
 // block that changes from run to run.
-import type { BundleBody } from '../bundle/types.js';
+import type { BundleBody } from '../bundle/index.js';
 import { funnelSteps, type EmptyStep, type FunnelStep } from './explanation-steps.js';
 import { MAX_VALUE_BANDS, MIN_BAND_MEMBERS, numericBandLabels, OTHER_BAND } from './fairness.js';
 import { latencyQuantile } from './latency.js';

@@ -2,11 +2,11 @@
 // run on the proposed contacts with the audience and history of the simulation, its
 // report kept apart from its timing (run time and memory change from run to run), and
 // the chosen contacts counted per offer, so two bundles' runs can be compared.
-import type { BundleBody } from '../bundle/types.js';
-import type { HistoryRow } from '../engine/types.js';
+import type { BundleBody } from '../bundle/index.js';
+import type { HistoryRow } from '../engine/index.js';
 import { UserError } from '../errors.js';
-import { optimizeContacts } from '../optimize/optimize.js';
-import type { AudienceMember as OptimizerAudienceMember, OptimizeReport, ProposedContact } from '../optimize/types.js';
+import { optimizeContacts } from '../optimize/index.js';
+import type { AudienceMember as OptimizerAudienceMember, OptimizeReport, ProposedContact } from '../optimize/index.js';
 
 export interface OptimizationSummary {
   policy: string;

@@ -1,8 +1,8 @@
 // Which interaction points a simulation decides at: every point of every channel of the
 // bundle(s), or those named with --ip (`NAME` or `CHANNEL/NAME`). With two bundles (a diff)
 // the points of both are simulated, so a point one side lacks shows as such.
-import type { BundleBody } from '../bundle/types.js';
-import { didYouMean } from '../config/problem.js';
+import type { BundleBody } from '../bundle/index.js';
+import { didYouMean } from '../config/index.js';
 import { UserError } from '../errors.js';
 import type { SimulatedPoint } from './types.js';
 

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Bundle } from '../bundle/types.js';
-import { createEngine } from '../engine/engine.js';
-import type { HistoryRow } from '../engine/types.js';
+import type { Bundle } from '../bundle/index.js';
+import { createEngine } from '../engine/index.js';
+import type { HistoryRow } from '../engine/index.js';
 import { InternalError } from '../errors.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
 import type { HistoryByMember } from './simulate.js';

@@ -8,8 +8,8 @@
 // the audience and the proposed contacts are generated independently, row by row, and
 // a million rows never need to be held in memory at once. Formatting (NDJSON / CSV)
 // lives here too, as lazily produced text chunks; writing them is the caller's IO.
-import type { AttributeDeclaration, BundleBody, ScalarAttributeType } from '../bundle/types.js';
-import { parseIsoDate } from '../expr/environment.js';
+import type { AttributeDeclaration, BundleBody, ScalarAttributeType } from '../bundle/index.js';
+import { parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom, type Random } from '../seeded-random.js';
 

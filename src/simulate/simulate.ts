@@ -2,9 +2,9 @@
 // a simulation, on one thread. Members are decided in fixed batches whose tallies are
 // merged in order — the same procedure the worker threads of run.ts follow, so both give
 // the same metrics. compareAudience does the same with two bundles, for the diff.
-import type { BundleBody } from '../bundle/types.js';
-import type { Engine } from '../engine/engine.js';
-import type { HistoryRow } from '../engine/types.js';
+import type { BundleBody } from '../bundle/index.js';
+import type { Engine } from '../engine/index.js';
+import type { HistoryRow } from '../engine/index.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
 import { pointLatency, sideMetrics, type PointLatency, type PointMetrics } from './metrics.js';
 import { BATCH_SIZE, type AudienceMember, type MemberBatch, type SimulationOptions } from './types.js';

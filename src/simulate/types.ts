@@ -1,6 +1,6 @@
 // What a simulation takes: audience members, the points to decide them at, and the
 // options every side of a simulation or a diff shares (docs/simulation-and-diff.md).
-import type { HistoryRow } from '../engine/types.js';
+import type { HistoryRow } from '../engine/index.js';
 
 export interface AudienceMember {
   /** 0-based position in the audience (file order, or the sample's order). */

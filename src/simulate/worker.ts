@@ -1,8 +1,8 @@
 // A simulation worker thread (see run.ts): loads the bundles once, then decides the
 // batches it is sent and posts back each batch's tally.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Bundle } from '../bundle/types.js';
-import { createEngine } from '../engine/engine.js';
+import type { Bundle } from '../bundle/index.js';
+import { createEngine } from '../engine/index.js';
 import { prepareSide, runBatch } from './batch.js';
 import type { MemberBatch, SimulationOptions } from './types.js';
 

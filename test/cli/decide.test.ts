@@ -34,12 +34,19 @@ afterAll(async () => {
 const decide = (args: string[]) => runCli(['decide', '--bundle', 'bundle.json', '--at', '2026-05-01', ...args], { cwd: root });
 
 describe('offerops decide', () => {
+  interface Output {
+    offers: { offer: string }[];
+    errors: unknown[];
+    explain?: unknown[];
+  }
+  const output = (stdout: string): Output => JSON.parse(stdout) as Output;
+
   it('prints the decision as JSON in the shape docs/cli.md shows', async () => {
     const result = await decide(['--ip', 'home-sidebar', '--profile', profile, '--count', '3', '--json']);
     expect(result.code).toBe(0);
-    const out = JSON.parse(result.stdout);
+    const out = output(result.stdout);
     expect(Object.keys(out)).toEqual(['offers', 'controlGroups', 'errors']);
-    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
+    expect(out.offers.map((o) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
     expect(out.offers[0]).toEqual({ offer: 'gold-card', score: 80, rule: 'hv', treatmentCode: expect.stringMatching(/^[0-9a-f]{12}\.web\.home-sidebar\.hv\.gold-card$/) });
     // the tier is missing, so the eligibility of 'odd' failed: reported, not fatal
     expect(out.errors[0]).toMatchObject({ code: 'expression-error' });
@@ -49,14 +56,14 @@ describe('offerops decide', () => {
     for (const history of ['history.csv', 'history.ndjson']) {
       const result = await decide(['--ip', 'home-sidebar', '--profile', '@profile.json', '--history', history, '--count', '3', '--json']);
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).offers.map((o: { offer: string }) => o.offer)).toEqual(['gold-card', 'savings-plus']);
+      expect(output(result.stdout).offers.map((o) => o.offer)).toEqual(['gold-card', 'savings-plus']);
     }
   });
 
   it('explains, and gives the default string when no offer qualifies', async () => {
     const result = await decide(['--ip', 'home-hero', '--profile', JSON.stringify({ customerId: 'c1', age: 10, income: 1, tier: 'bronze' }), '--history', 'history.csv', '--explain', '--json']);
-    const out = JSON.parse(result.stdout);
-    expect(out.offers.map((o: { offer: string }) => o.offer)).toEqual(['savings-plus']);
+    const out = output(result.stdout);
+    expect(out.offers.map((o) => o.offer)).toEqual(['savings-plus']);
     expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'not-in-segment' }));
     expect(out.explain).toContainEqual(expect.objectContaining({ offer: 'once', outcome: 'suppressed' }));
   });
@@ -86,7 +93,7 @@ describe('offerops decide', () => {
   it('compiles the config in memory when no bundle is given', async () => {
     const result = await runCli(['decide', '--ip', 'checkout-upsell', '--profile', profile, '--at', '2026-05-01', '--json'], { cwd: root });
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).offers[0].offer).toBe('gold-card');
+    expect(output(result.stdout).offers[0]!.offer).toBe('gold-card');
   });
 
   it.each([
@@ -97,7 +104,7 @@ describe('offerops decide', () => {
     [['--ip', 'home-hero', '--profile', profile, '--count', 'two'], '--count must be a whole number'],
     [['--ip', 'home-hero', '--profile', profile, '--count', '0'], '--count must be a whole number'],
     [['--ip', 'home-hero', '--profile', profile, '--at', '2026-02-30'], '--at: at must be a YYYY-MM-DD day'],
-    [['--ip', 'home-hero', '--profile', profile, '--history', 'missing.csv'], 'missing.csv: cannot read: ENOENT'],
+    [['--ip', 'home-hero', '--profile', profile, '--history', 'missing.csv'], 'missing.csv: cannot read the file (no such file)'],
     [['--ip', 'home-hero', '--profile', '{}'], 'an audience id is needed'],
     [['--ip', 'home-hero', '--profile', profile, '--channel', 'sms'], "--channel: channel \"sms\" is not in the bundle"],
   ])('exits 2 on bad input %j', async (args, message) => {
@@ -115,7 +122,15 @@ describe('offerops decide', () => {
     await writeFile(path.join(root, 'bad.csv'), 'customerId,offer,channel,date\nc1,once,web,01/02/2026\n');
     const result = await decide(['--ip', 'home-hero', '--profile', profile, '--history', 'bad.csv']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('bad.csv:2:13: date must be a YYYY-MM-DD day');
+    expect(result.stderr).toContain("bad.csv:2:13: 'date' must be a calendar date YYYY-MM-DD");
+  });
+
+  it('reports every bad row of a history file, each at file:line:column', async () => {
+    await writeFile(path.join(root, 'two-bad.csv'), 'customerId,offer,channel,date,event\nc1,once,web,01/02/2026,\nc1,once,web,2026-01-01,\nc1,once,web,2026-01-02,click\n');
+    const result = await decide(['--ip', 'home-hero', '--profile', profile, '--history', 'two-bad.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("two-bad.csv:2:13: 'date' must be a calendar date YYYY-MM-DD");
+    expect(result.stderr).toContain("two-bad.csv:4:24: 'event' must be contact, accept or reject");
   });
 
   it('refuses a tampered bundle with exit 2', async () => {

@@ -27,11 +27,11 @@ describe('offerops sample', () => {
     const audience = (await readFile(path.join(dir, 'audience.csv'), 'utf8')).trimEnd().split('\n');
     expect(audience[0]).toBe('customerId,age,band,churnRisk,income,joined,lotteryNumbers,nickname,optIn,products,tags,tier');
     expect(audience).toHaveLength(21);
-    const proposed = (await readFile(path.join(dir, 'proposed.ndjson'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line));
+    const proposed = (await readFile(path.join(dir, 'proposed.ndjson'), 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(proposed).toHaveLength(40);
     for (const row of proposed) {
       expect(Object.keys(row)).toEqual(['customerId', 'offer', 'channel', 'date', 'score', 'cost', 'margin', 'riskScore']);
-      expect(row.date >= '2026-03-10' && row.date <= '2026-03-16').toBe(true);
+      expect(String(row['date']) >= '2026-03-10' && String(row['date']) <= '2026-03-16').toBe(true);
     }
   });
 
@@ -53,7 +53,7 @@ describe('offerops sample', () => {
   it('writes the audience to stdout as NDJSON when --out is omitted', async () => {
     const result = await sample('--channel', 'branch', '--customers', '4');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { customerId: string });
     expect(lines.map((l) => l.customerId)).toEqual(['c000001', 'c000002', 'c000003', 'c000004']);
   });
 

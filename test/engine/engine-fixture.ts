@@ -119,7 +119,7 @@ export const adult = { customerId: 'c1', age: 40, income: 50000, tier: 'gold', t
 export function request(overrides: Partial<DecisionRequest> = {}, profile: Record<string, unknown> = adult): DecisionRequest {
   return {
     interactionPoint: 'home-sidebar',
-    audience: { id: String(profile['customerId'] ?? 'c1'), profile },
+    audience: { id: typeof profile['customerId'] === 'string' ? profile['customerId'] : 'c1', profile },
     at: '2026-05-01',
     count: 5,
     ...overrides,

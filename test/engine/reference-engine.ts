@@ -8,13 +8,14 @@
 import type { Bundle } from '../../src/bundle/types.js';
 import { withSegmentLookup, toCelTimestamp } from '../../src/expr/environment.js';
 import { convertProfile, convertSession, resolveLevel, isDecisionError } from '../../src/engine/audience.js';
-import { compileBundle, type CompiledBundle, type CompiledPoint, type CompiledRule, type CompiledSegment } from '../../src/engine/compiled-bundle.js';
+import { compileBundle } from '../../src/engine/compile-bundle.js';
+import type { CompiledBundle, CompiledPoint, CompiledRule, CompiledSegment } from '../../src/engine/compiled-types.js';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
-import { dayNumber } from '../../src/engine/days.js';
+import { dayNumber } from '../../src/days.js';
 import { reportExpressionError, type DecisionState } from '../../src/engine/decision-state.js';
 import { defaultPackage, readMemberHistory } from '../../src/engine/member-history.js';
-import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext } from '../../src/engine/realtime-policy.js';
-import { SessionSegmentCache } from '../../src/engine/segments.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact } from '../../src/engine/realtime-policy.js';
+import { SessionSegmentCache } from '../../src/engine/segment-cache.js';
 import { findSuppression } from '../../src/engine/suppression.js';
 import { formatTreatmentCode } from '../../src/engine/treatment-code.js';
 import type { ChosenOffer, DecisionError, DecisionRequest } from '../../src/engine/types.js';
@@ -167,7 +168,7 @@ export class ReferenceEngine {
     const chosen: ChosenContact[] = [];
     const chosenAt: number[] = [];
     const deferred: number[] = [];
-    const context: PolicyContext = { state, history, responsePackage: defaultPackage(state.audienceId, point.channel.name, state.at), chosen };
+    const context = new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     for (let at = 0; chosen.length < limit; at++) {
       const e = entry(at);
       if (e === null) break;
@@ -182,6 +183,7 @@ export class ReferenceEngine {
         }
       }
       chosen.push({ offer, score: e.score });
+      context.add(offer);
       chosenAt.push(at);
       // A deferred B comes in as soon as a choice allows it (rank order, until nothing changes).
       for (let changed = true; changed; ) {
@@ -192,6 +194,7 @@ export class ReferenceEngine {
           const deferredOffer = compiled.offers[de.offer]!;
           if (findPolicyViolation(rules, deferredOffer, de.score, context) === null) {
             chosen.push({ offer: deferredOffer, score: de.score });
+            context.add(deferredOffer);
             chosenAt.push(d);
             changed = true;
           }

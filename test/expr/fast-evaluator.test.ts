@@ -318,7 +318,7 @@ describe('fast CEL evaluator, operators', () => {
   });
 
   it('delegates values of the wrong JS type, big ints, non-plain objects and a missing variable', () => {
-    for (const profile of [{ ...member.profile, age: 40 }, { ...member.profile, age: 2n ** 70n }, new Map(), Object.create({ age: 40n })]) {
+    for (const profile of [{ ...member.profile, age: 40 }, { ...member.profile, age: 2n ** 70n }, new Map(), Object.create({ age: 40n }) as object]) {
       const result = both('segment', 'profile.age >= 40', { ...member, profile });
       if (!(typeof profile === 'object' && 'age' in profile && profile.age === 2n ** 70n)) expect(result.fast).toBe(UNSURE);
     }

@@ -1,7 +1,8 @@
 // Plain JSON → CEL values (src/expr/environment.ts): what every profile, session, history
 // file and CSV column goes through.
 import { describe, expect, it } from 'vitest';
-import { convertAttribute, parseIsoDate } from '../../src/expr/environment.js';
+import { parseIsoDate } from '../../src/days.js';
+import { convertAttribute } from '../../src/expr/environment.js';
 
 describe('parseIsoDate', () => {
   it.each(['2026-01-01', '2024-02-29', '2026-12-31', '1999-06-15', '0099-01-01'])('reads the real calendar day %s', (text) => {

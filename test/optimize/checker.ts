@@ -151,7 +151,7 @@ export function prepareProblem(problem: OptimizeProblem): PreparedProblem {
   function whereHolds(rule: BundlePolicyRule & { type: 'interactionsWhere' }, proposedIndex: number): boolean {
     let evaluate = whereCache.get(rule.where);
     if (!evaluate) {
-      evaluate = whereEnv.parse(rule.where) as unknown as (context: Record<string, unknown>) => unknown;
+      evaluate = whereEnv.parse(rule.where);
       whereCache.set(rule.where, evaluate);
     }
     const key = `${rule.where}\u0000${proposedIndex}`;
@@ -211,7 +211,7 @@ function segmentMembership(bundle: BundleBody, problem: OptimizeProblem, d0: num
     if (!channel || !level) throw new Error(`segment '${segment.name}' names an unknown channel or audience level`);
     const env = createEnvironment('segment', { profile: { idField: level.idField, attributes: level.attributes }, session: channel.sessionAttributes });
     compiled.set(segment.name, {
-      evaluate: env.parse(segment.expression) as unknown as (context: Record<string, unknown>) => unknown,
+      evaluate: env.parse(segment.expression),
       attributes: level.attributes,
       idField: level.idField,
       session: toCelRecord(channel.sessionAttributes, {}).value,

@@ -63,7 +63,7 @@ export const rule = {
   maxDuplicateOffers: (max: number, extra: Partial<BundlePolicyRule> = {}, offer?: string): BundlePolicyRule =>
     ({ ...base, name: 'mdo', type: 'maxDuplicateOffers', offers: scope(offer), max, ...extra }) as BundlePolicyRule,
   sequence: (type: 'neverAWithB' | 'neverAFollowedByB' | 'bOnlyWithA', a: string, b: string, periodDays: number | null = null): BundlePolicyRule =>
-    ({ ...base, name: type, type, a: scope(a), b: scope(b), periodDays }) as BundlePolicyRule,
+    ({ ...base, name: type, type, a: scope(a), b: scope(b), periodDays }),
 };
 
 export function contact(customerId: string, offer: string, date: string, score: number, extra: Partial<ProposedContact> & { fields?: Record<string, string | number> } = {}): ProposedContact {

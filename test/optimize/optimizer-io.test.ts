@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAudience, readHistory, readProposed } from '../../src/optimize/io/read-inputs.js';
-import { csvFieldStart, MAX_RECORD_CHARS, tableFormatOf, type TableHandle } from '../../src/optimize/io/table-reader.js';
+import { readHistory } from '../../src/io/history.js';
+import { readAudience, readProposed } from '../../src/optimize/io/read-inputs.js';
+import { csvFieldStart, MAX_RECORD_CHARS, tableFormatOf, type TableHandle } from '../../src/io/table-reader.js';
 import { writeChosenRows } from '../../src/optimize/io/write-rows.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offerops-opt-io-'));
@@ -40,7 +41,10 @@ describe('optimizer input readers', () => {
   });
 
   it('reports a missing required column and an unclosed quote', async () => {
-    await expect(readProposed(file('nocol.csv', 'customerId,offer,channel,date\nc1,a,email,2026-01-01\n'), offers)).rejects.toThrow(/nocol.csv:2:1: 'score' is required \(no such column\)/);
+    // Said once, at the header, not once per row.
+    await expect(readProposed(file('nocol.csv', 'customerId,offer,channel,date\nc1,a,email,2026-01-01\nc2,a,email,2026-01-01\n'), offers)).rejects.toThrow(
+      /^nocol.csv:1:1: the header has no 'score' column \(needs customerId, offer, channel, date, score; optional cost, package and any others\)$/,
+    );
     await expect(readProposed(file('quote.csv', 'customerId,offer,channel,date,score\nc1,a,email,2026-01-01,"1\n'), offers)).rejects.toThrow(/quote.csv:\d+:1: not valid CSV/);
   });
 

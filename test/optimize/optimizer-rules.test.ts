@@ -52,7 +52,7 @@ describe.each(paths)('optimizer rules (exact: %s)', (exact) => {
 
   it('uses the exception bounds for windows that start inside the exception', async () => {
     const rows = [contact('c1', 'a', '2026-12-05', 5), contact('c2', 'a', '2026-12-05', 4), contact('c3', 'a', '2026-11-05', 3), contact('c4', 'a', '2026-11-05', 2)];
-    const r = rule.offerCapacity(1, { periodDays: 1, exceptions: [{ from: '2026-12-01', to: '2026-12-31', min: 0, max: 2 }] } as never, 'a');
+    const r = rule.offerCapacity(1, { periodDays: 1, exceptions: [{ from: '2026-12-01', to: '2026-12-31', min: 0, max: 2 }] }, 'a');
     expect(await chosenBy(problemOf([r], rows), exact)).toEqual([0, 1, 2]);
   });
 

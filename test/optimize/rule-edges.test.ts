@@ -68,6 +68,26 @@ const cases: EdgeCase[] = [
     objective: 17,
   },
   {
+    name: 'offerCapacity exceptions overlapping on a day: the first one written wins there, each its own elsewhere',
+    input: {
+      rules: [
+        {
+          type: 'offerCapacity',
+          offers: 'alpha',
+          max: 1,
+          periodDays: 1,
+          exceptions: [
+            { from: day(1), to: day(2), min: 0, max: 2 },
+            { from: day(2), to: day(3), min: 0, max: 3 },
+          ],
+        },
+      ],
+      proposed: [1, 2, 3].flatMap((d) => [5, 6, 7].map((score) => proposed(`c${d}-${score}`, 'alpha', day(d), { score }))).concat([proposed('j', 'alpha', day(4), { score: 5 }), proposed('k', 'alpha', day(4), { score: 6 })]),
+    },
+    chosen: [1, 2, 4, 5, 6, 7, 8, 10],
+    objective: 50,
+  },
+  {
     name: 'offerCapacity minimum counts history in the window and costs a negative score only as needed',
     input: {
       rules: [{ type: 'offerCapacity', offers: 'alpha', min: 2, periodDays: 3 }],

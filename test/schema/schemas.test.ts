@@ -135,7 +135,7 @@ describe('schema/v1', () => {
     ['a scope with both offer and list', 'optimization-policy.schema.json', { rules: [{ name: 'r', type: 'maxDuplicateOffers', max: 1, offers: { offer: 'x', list: 'y' } }] }],
     ['a list attribute without items', 'channel.schema.json', { audienceLevels: [{ name: 'c', idField: 'id', attributes: { tags: { type: 'list' } } }], zones: [{ name: 'z', interactionPoints: [{ name: 'p' }] }] }],
   ])('refuses %s', (_what, file, spec) => {
-    const kind = JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')).title as string;
+    const kind = (JSON.parse(readFileSync(path.join(schemaDir, file), 'utf8')) as { title: string }).title;
     const base: Record<string, unknown> = { apiVersion: 'offerops/v1', kind, metadata: { name: 'x' } };
     const extra: Record<string, unknown> = kind === 'Strategy' || kind === 'OptimizationPolicy' ? { channel: 'web' } : {};
     expect(validate(file, { ...base, spec: { ...extra, ...spec } })).toBe(false);

@@ -17,7 +17,7 @@ type App = Awaited<ReturnType<typeof makeServer>>['app'];
 async function offers(app: App, sessionId: string, interactionPoint: string, count = 1): Promise<OffersBody> {
   const response = await app.inject({ method: 'POST', url: `/v1/sessions/${sessionId}/offers`, payload: { interactionPoint, count } });
   expect(response.statusCode, response.body).toBe(200);
-  return response.json() as OffersBody;
+  return response.json<OffersBody>();
 }
 
 async function postEvent(app: App, sessionId: string, payload: Record<string, unknown>) {
@@ -29,7 +29,7 @@ describe('sessions', () => {
     const { app, bundle } = await makeServer();
     const response = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { channel: 'web', audienceLevel: 'customer', audienceId: 'c-1', profile: richProfile } });
     expect(response.statusCode).toBe(201);
-    const body = response.json() as Record<string, unknown>;
+    const body = response.json<Record<string, unknown>>();
     expect(body).toMatchObject({ channel: 'web', audienceLevel: 'customer', audienceId: 'c-1', ttlSeconds: 1800, bundle: bundle.digest });
     expect(body['sessionId']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -120,7 +120,7 @@ describe('offers', () => {
     const id = await startSession(app);
     const response = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers:batch`, payload: { requests: [{ interactionPoint: 'home-hero' }, { interactionPoint: 'checkout-upsell', count: 2 }] } });
     expect(response.statusCode).toBe(200);
-    const results = (response.json() as { results: OffersBody[] }).results;
+    const results = response.json<{ results: OffersBody[] }>().results;
     expect(results.map((r) => r.offers.map((o) => o.offer))).toEqual([['gold-card'], ['savings-plus', 'travel-card']]);
   });
 
@@ -138,7 +138,7 @@ describe('offers', () => {
     const { app } = await makeServer();
     const id = await startSession(app);
     const response = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero', explain: true } });
-    const body = response.json() as { explain: { offer: string; outcome: string }[] };
+    const body = response.json<{ explain: { offer: string; outcome: string }[] }>();
     expect(body.explain.find((e) => e.offer === 'gold-card')?.outcome).toBe('chosen');
   });
 });
@@ -181,7 +181,7 @@ describe('events', () => {
     const response = await postEvent(app, id, { event: 'purchase', offer: 'gold-card' });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'unknown-event', field: 'event' });
-    expect((response.json() as { message: string }).message).toContain('page-view, offer-shown, offer-click, offer-dismiss');
+    expect(response.json<{ message: string }>().message).toContain('page-view, offer-shown, offer-click, offer-dismiss');
   });
 
   it('refuses a logging event without an offer, an unknown offer, a made-up code, and a code that contradicts the offer', async () => {

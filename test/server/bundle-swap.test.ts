@@ -23,12 +23,12 @@ function put(app: App, payload: string, contentType = 'application/json') {
 }
 
 async function activeDigest(app: App): Promise<string> {
-  return ((await app.inject({ method: 'GET', url: '/v1/bundle' })).json() as { digest: string }).digest;
+  return (await app.inject({ method: 'GET', url: '/v1/bundle' })).json<{ digest: string }>().digest;
 }
 
 async function topOffers(app: App, id: string): Promise<string[]> {
   const response = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'checkout-upsell', count: 2 } });
-  return (response.json() as { offers: { offer: string }[] }).offers.map((o) => o.offer);
+  return response.json<{ offers: { offer: string }[] }>().offers.map((o) => o.offer);
 }
 
 async function metricValue(app: App, line: RegExp): Promise<number> {
@@ -71,7 +71,7 @@ describe('PUT /admin/bundle', () => {
     const id = await startSession(app);
     const response = await put(app, corrupt(bundleText(await variantBundle())));
     expect(response.statusCode).toBe(422);
-    const body = response.json() as { code: string; message: string };
+    const body = response.json<{ code: string; message: string }>();
     expect(body.code).toBe('bundle-refused');
     expect(body.message).toMatch(reason);
     expect(body.message).toContain('keeps serving');
@@ -119,7 +119,7 @@ describe('a request in flight', () => {
     const next = await variantBundle();
     expect((await put(app, bundleText(next))).statusCode).toBe(200);
     release();
-    const response = (await inFlight).json() as { bundle: string; offers: { offer: string; treatmentCode: string }[] };
+    const response = (await inFlight).json<{ bundle: string; offers: { offer: string; treatmentCode: string }[] }>();
     expect(response.bundle).toBe(bundle.digest);
     expect(response.offers.map((o) => o.offer)).toEqual(['savings-plus', 'travel-card']);
     gate = null;

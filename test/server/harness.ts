@@ -73,5 +73,5 @@ type App = Awaited<ReturnType<typeof makeServer>>['app'];
 export async function startSession(app: App, body: Record<string, unknown> = {}): Promise<string> {
   const response = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { channel: 'web', audienceLevel: 'customer', audienceId: 'c-1', profile: richProfile, ...body } });
   if (response.statusCode !== 201) throw new Error(`session not created: ${response.statusCode} ${response.body}`);
-  return (response.json() as { sessionId: string }).sessionId;
+  return response.json<{ sessionId: string }>().sessionId;
 }

@@ -21,7 +21,7 @@ describe('malformed bodies', () => {
       const response = await app.inject({ method: 'POST', url: '/v1/sessions', headers: { 'content-type': 'application/json' }, payload });
       expect(response.statusCode, payload).toBe(400);
       expect(response.headers['content-type']).toContain('application/json');
-      expect((response.json() as { code: string }).code, payload).toMatch(/invalid-json|invalid-request/);
+      expect(response.json<{ code: string }>().code, payload).toMatch(/invalid-json|invalid-request/);
     }
     await stillServing(app);
   });
@@ -52,7 +52,7 @@ describe('malformed bodies', () => {
     const payload = `{"channel":"web","audienceLevel":"customer","audienceId":"c-1","profile":{"deep":${nested}}}`;
     const response = await app.inject({ method: 'POST', url: '/v1/sessions', headers: { 'content-type': 'application/json' }, payload });
     expect(response.statusCode).toBe(400);
-    expect((response.json() as { field: string }).field).toMatch(/^profile\.deep/);
+    expect(response.json<{ field: string }>().field).toMatch(/^profile\.deep/);
     const objects = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
     const second = await app.inject({ method: 'POST', url: '/v1/sessions', headers: { 'content-type': 'application/json' }, payload: `{"channel":"web","audienceLevel":"customer","audienceId":"c-1","session":${objects}}` });
     expect(second.statusCode).toBe(400);
@@ -218,7 +218,7 @@ describe('random input', () => {
       const raw = next() < 0.1 ? JSON.stringify(body).slice(0, Math.floor(next() * 20)) : JSON.stringify(body) ?? 'null';
       const response = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: raw });
       expect(response.statusCode, `${url} ${raw}`).toBeLessThan(500);
-      expect(() => response.json(), raw).not.toThrow();
+      expect(() => response.json<unknown>(), raw).not.toThrow();
     }
     await stillServing(app);
   });

@@ -12,7 +12,7 @@ const postgresUrl = process.env['OFFEROPS_TEST_POSTGRES'];
 describe('operations endpoints', () => {
   it('GET /v1/bundle names the active digest, format, source and counts', async () => {
     const { app, bundle } = await makeServer();
-    const body = (await app.inject({ method: 'GET', url: '/v1/bundle' })).json() as Record<string, unknown>;
+    const body = (await app.inject({ method: 'GET', url: '/v1/bundle' })).json<Record<string, unknown>>();
     expect(body).toMatchObject({ digest: bundle.digest, formatVersion: 1, source: 'fixture', loadedAt: '2026-03-10T12:00:00.000Z' });
     expect(body['counts']).toMatchObject({ channels: 1, offers: 4, treatmentRules: 4 });
   });
@@ -65,7 +65,7 @@ describe('OpenAPI description', () => {
     const { app } = await makeServer();
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    const document = response.json() as { openapi: string; paths: Record<string, unknown> };
+    const document = response.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(document.openapi).toBe('3.0.3');
     expect(Object.keys(document.paths).sort()).toEqual([
       '/admin/bundle',
@@ -89,10 +89,10 @@ describe.runIf(postgresUrl)('a server on the PostgreSQL history store', () => {
     const { app } = await makeServer({ store });
     try {
       const id = await startSession(app, { audienceId: `pg-${Date.now()}` });
-      const shown = (await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero' } })).json() as { offers: { offer: string; treatmentCode: string }[] };
+      const shown = (await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero' } })).json<{ offers: { offer: string; treatmentCode: string }[] }>();
       expect(shown.offers[0]!.offer).toBe('gold-card');
       expect((await app.inject({ method: 'POST', url: `/v1/sessions/${id}/events`, payload: { event: 'offer-click', treatmentCode: shown.offers[0]!.treatmentCode } })).statusCode).toBe(200);
-      const after = (await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero' } })).json() as { offers: { offer: string }[] };
+      const after = (await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero' } })).json<{ offers: { offer: string }[] }>();
       expect(after.offers.map((o) => o.offer)).toEqual(['savings-plus']);
     } finally {
       await app.close();

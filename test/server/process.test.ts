@@ -96,7 +96,7 @@ describe('offerops serve (real process)', () => {
     // Every acknowledged event is in the file.
     const store = new SqliteHistoryStore(path.join(dir, 'history.db'));
     await store.open();
-    for (const member of acknowledged) expect(await store.readMember(member), member).toEqual([{ customerId: member, offer: 'travel-card', channel: 'web', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown as string, package: null, event: 'contact' }]);
+    for (const member of acknowledged) expect(await store.readMember(member), member).toEqual([{ customerId: member, offer: 'travel-card', channel: 'web', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), package: null, event: 'contact' }]);
     await store.close();
 
     // A restarted server on the same file decides with it: gold-card stays suppressed.

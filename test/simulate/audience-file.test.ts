@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttributeDeclaration } from '../../src/bundle/types.js';
 import { UserError } from '../../src/errors.js';
-import { tableFormatOf } from '../../src/optimize/io/table-reader.js';
+import { tableFormatOf } from '../../src/io/table-reader.js';
 import { openAudienceFile } from '../../src/simulate/audience-file.js';
 import { latencyQuantile, mergeLatency, recordLatency } from '../../src/simulate/latency.js';
 import type { AudienceMember } from '../../src/simulate/types.js';

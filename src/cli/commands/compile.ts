@@ -2,14 +2,15 @@
 // with errors writes nothing (exit 1). The digest goes to stderr, or with --json
 // `{digest, out, counts}` to stdout.
 import path from 'node:path';
-import { formatBundle } from '../../bundle/bundle.js';
-import { countBundle } from '../../bundle/summary.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { formatBundle } from '../../bundle/index.js';
+import { countBundle } from '../../bundle/index.js';
+import { compileDirectory } from '../../compile/index.js';
+import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
 import { printProblems } from './validate.js';
+import { optionText } from '../options.js';
 
 export const compileCommand: CommandDefinition = {
   name: 'compile',
@@ -33,7 +34,8 @@ export const compileCommand: CommandDefinition = {
       return 1;
     }
     const text = formatBundle(result.bundle);
-    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
+    const outOption = optionText(options, 'out');
+    const out = outOption === undefined ? null : path.resolve(io.cwd, outOption);
     if (out) await writeFileAtomic(out, text);
     else if (!context.common.json) io.stdout(text);
     const counts = countBundle(result.bundle);

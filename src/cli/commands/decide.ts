@@ -3,26 +3,23 @@
 // memory), with the member's history from a history file (docs/file-formats.md#history).
 // `--json` prints
 // `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`.
-// Bad flags and bad input exit 2; a decision (even with no offer) exits 0.
+// Bad flags and bad input exit 2, a config with errors 1; a decision (even with no offer) exits 0.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError } from '../../bundle/bundle.js';
-import type { Bundle } from '../../bundle/types.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
-import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/engine.js';
-import type { Decision, DecisionRequest, HistoryRow } from '../../engine/types.js';
+import type { Bundle } from '../../bundle/index.js';
+import { createEngine, type Decision, type DecisionRequest, type HistoryRow } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { HistoryFileError, readHistoryFile } from '../../io/history.js';
-import type { CommandContext, CommandDefinition } from '../context.js';
-import { findRepositoryRoot } from '../repository-root.js';
+import { readHistoryFile } from '../../io/index.js';
+import { readBundleInput } from '../bundle-input.js';
+import type { CommandDefinition } from '../context.js';
+import { optionText } from '../options.js';
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `--profile '{"age": 40}'` or `--profile @profile.json`. */
 async function readJsonObject(flag: string, value: unknown, cwd: string): Promise<Record<string, unknown> | undefined> {
   if (value === undefined) return undefined;
-  let text = String(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
   let source = `${flag}`;
   if (text.startsWith('@')) {
     const file = text.slice(1);
@@ -41,38 +38,6 @@ async function readJsonObject(flag: string, value: unknown, cwd: string): Promis
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UserError(`${source}: must be a JSON object`);
   return parsed as Record<string, unknown>;
-}
-
-async function openEngine(options: Record<string, unknown>, context: CommandContext): Promise<Engine> {
-  const { io } = context;
-  if (options['bundle'] !== undefined) {
-    const file = String(options['bundle']);
-    let text: string;
-    try {
-      text = await readFile(path.resolve(io.cwd, file), 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read bundle ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      return loadEngine(text, file);
-    } catch (error) {
-      if (error instanceof BundleError || error instanceof EngineLoadError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const root = findRepositoryRoot(io.cwd);
-  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
-  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile (${summaryLine(result.problems)}); run \`offerops validate\`, or pass --bundle FILE`);
-  return createEngineOrFail(result.bundle);
-}
-
-function createEngineOrFail(bundle: Bundle): Engine {
-  try {
-    return createEngine(bundle);
-  } catch (error) {
-    if (error instanceof EngineLoadError) throw new UserError(error.message);
-    throw error;
-  }
 }
 
 function parseCount(value: unknown): number {
@@ -141,22 +106,17 @@ export const decideCommand: CommandDefinition = {
   run: async (options, context) => {
     const { io } = context;
     const count = parseCount(options['count']);
-    const at = options['at'] === undefined ? new Date().toISOString().slice(0, 10) : String(options['at']);
+    const at = optionText(options, 'at') ?? new Date().toISOString().slice(0, 10);
     if (!isoDay.test(at)) throw new UserError(`--at must be a day YYYY-MM-DD, got '${at}'`);
     const profile = (await readJsonObject('--profile', options['profile'], io.cwd)) ?? {};
     const session = await readJsonObject('--session', options['session'], io.cwd);
     let history: HistoryRow[] | undefined;
     if (options['history'] !== undefined) {
-      const file = String(options['history']);
-      try {
-        history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
-      } catch (error) {
-        if (error instanceof HistoryFileError) throw new UserError(error.message);
-        throw error;
-      }
+      const file = optionText(options, 'history')!;
+      history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
     }
-    const engine = await openEngine(options, context);
-    const audienceId = options['audienceId'] === undefined ? '' : String(options['audienceId']);
+    const engine = createEngine((await readBundleInput(options, context)).bundle);
+    const audienceId = optionText(options, 'audienceId') ?? '';
     const request: DecisionRequest = {
       interactionPoint: String(options['ip']),
       audience: { id: audienceId, profile },
@@ -164,8 +124,8 @@ export const decideCommand: CommandDefinition = {
       count,
       explain: Boolean(options['explain']),
     };
-    if (options['channel'] !== undefined) request.channel = String(options['channel']);
-    if (options['audienceLevel'] !== undefined) request.audience.level = String(options['audienceLevel']);
+    if (options['channel'] !== undefined) request.channel = optionText(options, 'channel')!;
+    if (options['audienceLevel'] !== undefined) request.audience.level = optionText(options, 'audienceLevel')!;
     if (session !== undefined) request.session = session;
     if (history !== undefined) request.history = history;
 

@@ -5,15 +5,15 @@
 // audience; the report (Markdown, JSON or HTML) holds the config changes, breaking
 // changes for touchpoints, the behaviour diff and guardrails. Exit 1 when a guardrail fails.
 import path from 'node:path';
-import { formatText } from '../../config/report-formats.js';
-import type { Simulation } from '../../config/types.generated.js';
-import type { DiffReport } from '../../diff/diff-report.js';
-import { parseGuardrails } from '../../diff/guardrails.js';
-import { renderHtml } from '../../diff/render/html.js';
-import { renderMarkdown } from '../../diff/render/markdown.js';
-import { runDiff, type DiffTiming } from '../../diff/run-diff.js';
-import { resolveSide, SideCompileError, workingSide, type ResolvedSide, type SideContext } from '../../diff/sides.js';
-import { createEngine, EngineLoadError } from '../../engine/engine.js';
+import { formatText } from '../../config/index.js';
+import type { Simulation } from '../../config/index.js';
+import type { DiffReport } from '../../diff/index.js';
+import { parseGuardrails } from '../../diff/index.js';
+import { renderHtml } from '../../diff/index.js';
+import { renderMarkdown } from '../../diff/index.js';
+import { runDiff, type DiffTiming } from '../../diff/index.js';
+import { resolveSide, SideCompileError, workingSide, type ResolvedSide, type SideContext } from '../../diff/index.js';
+import { createEngine, EngineLoadError } from '../../engine/index.js';
 import { UserError, type ExitCode } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';

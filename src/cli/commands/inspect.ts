@@ -2,8 +2,8 @@
 // holds. Exit 1 when the bundle fails verification (tampered, unknown format).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError, parseBundle } from '../../bundle/bundle.js';
-import { countBundle, describeCounts } from '../../bundle/summary.js';
+import { BundleError, parseBundle } from '../../bundle/index.js';
+import { countBundle, describeCounts } from '../../bundle/index.js';
 import { UserError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 

@@ -8,22 +8,25 @@ import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { BundleError, parseBundle } from '../../bundle/bundle.js';
-import type { BundleBody } from '../../bundle/types.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
+import type { AttributeDeclaration, BundleBody } from '../../bundle/index.js';
 import { UserError } from '../../errors.js';
-import { OptimizeInputError } from '../../optimize/input-error.js';
-import { readAudience, readHistory, readProposed, type ProposedTable } from '../../optimize/io/read-inputs.js';
-import { tableFormatOf, throwIssues, type TableHandle } from '../../optimize/io/table-reader.js';
-import { writeChosenRows } from '../../optimize/io/write-rows.js';
-import { optimizeContacts } from '../../optimize/optimize.js';
-import { parseShard } from '../../optimize/shard.js';
-import type { AttributeDeclaration } from '../../bundle/types.js';
-import type { CapacityPrices, OptimizeReport } from '../../optimize/types.js';
+import { readHistory, tableFormatOf, throwIssues, type TableHandle } from '../../io/index.js';
+import {
+  OptimizeInputError,
+  optimizeContacts,
+  parseShard,
+  readAudience,
+  readProposed,
+  writeChosenRows,
+  type CapacityPrices,
+  type OptimizeReport,
+  type ProposedTable,
+} from '../../optimize/index.js';
+import { readBundleInput } from '../bundle-input.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { fileErrorReason, writeFileAtomic } from '../write-file.js';
+import { optionText } from '../options.js';
 
 export const optimizeCommand: CommandDefinition = {
   name: 'optimize',
@@ -63,28 +66,6 @@ function handle(file: string, cwd: string, root: string): TableHandle {
   return { file: absolute, displayName: displayPath(root, absolute), format: tableFormatOf(absolute) };
 }
 
-async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
-  const file = options['bundle'];
-  if (typeof file === 'string') {
-    const absolute = path.resolve(context.io.cwd, file);
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch {
-      throw new UserError(`${file}: cannot read the bundle file`, 2);
-    }
-    try {
-      return parseBundle(text, displayPath(root, absolute)).body;
-    } catch (error) {
-      if (error instanceof BundleError) throw new UserError(error.message, 2);
-      throw error;
-    }
-  }
-  const result = await compileDirectory(path.resolve(context.io.cwd, context.common.config), { root });
-  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile: ${summaryLine(result.problems)} (run offerops validate)`, 2);
-  return result.bundle.body;
-}
-
 function audienceAttributes(bundle: BundleBody, policyName: string): { attributes: Record<string, AttributeDeclaration>; idField: string } {
   const policy = bundle.policies.find((p) => p.name === policyName);
   const channel = bundle.channels.find((c) => c.name === policy?.channel);
@@ -97,7 +78,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   const { io } = context;
   const root = findRepositoryRoot(io.cwd);
   const started = performance.now();
-  const bundle = await loadBundle(options, context, root);
+  const bundle = (await readBundleInput(options, context)).bundle.body;
   let policy = typeof options['policy'] === 'string' ? options['policy'] : undefined;
   if (policy === undefined) {
     if (bundle.policies.length !== 1) {
@@ -125,7 +106,8 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
   const seed = Number(options['seed']);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got ${JSON.stringify(options['seed'])}`, 2);
-  if (options['at'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(options['at']))) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
+  const at = optionText(options, 'at');
+  if (at !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
   // Output places are checked before the (long) run, not found unwritable after it.
   for (const [flag, key] of [['--out', 'out'], ['--report', 'report'], ['--write-prices', 'writePrices']] as const) {
     if (typeof options[key] === 'string') await requireWritableDirectory(flag, path.resolve(io.cwd, options[key]));
@@ -183,7 +165,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   let result;
   try {
     result = await optimizeContacts(
-      { bundle, policy, proposed, history, audience, ...(options['at'] ? { at: String(options['at']) } : {}) },
+      { bundle, policy, proposed, history, audience, ...(at ? { at } : {}) },
       { exact, seed, onProgress, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) },
     );
   } catch (error) {

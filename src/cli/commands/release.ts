@@ -1,8 +1,8 @@
 // `offerops release --env NAME [--sign] [--allow-dirty] [--dry-run]` (docs/gitops.md#release):
 // compile config/ at HEAD into the environment's bundle file and pin, commit, push.
-import { parsePrivateKey } from '../../bundle/signature.js';
+import { parsePrivateKey } from '../../bundle/index.js';
 import { applyPlan, compileConfigAt, loadEnvironments, planRelease, requireEnvironment, SIGNING_KEY_VARIABLE, targetTypes } from '../../gitops/index.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { configDirectory, dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 import { printProblems } from './validate.js';

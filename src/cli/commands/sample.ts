@@ -5,14 +5,10 @@
 // sibling and renamed, so a failed run leaves no half-written file.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle, BundleError } from '../../bundle/bundle.js';
-import type { BundleBody } from '../../bundle/types.js';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { summaryLine } from '../../config/report-formats.js';
 import { UserError } from '../../errors.js';
-import { parseIsoDate } from '../../expr/environment.js';
+import { parseIsoDate } from '../../days.js';
 import {
   audienceColumns,
   formatForFile,
@@ -21,11 +17,12 @@ import {
   proposedColumns,
   sampleAudience,
   sampleProposedContacts,
-} from '../../simulate/sample.js';
-import type { CommandContext, CommandDefinition } from '../context.js';
+} from '../../simulate/index.js';
+import { readBundleInput } from '../bundle-input.js';
+import type { CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
+import { optionText } from '../options.js';
 import { fileErrorReason, isDeviceOrPipe } from '../write-file.js';
-import { printProblems } from './validate.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
 
@@ -33,36 +30,10 @@ export const DEFAULT_SAMPLE_AT = '2026-01-01';
 function integerOption(options: Record<string, unknown>, key: string, fallback: number, min: number, max: number, flag = key): number {
   const raw = options[key];
   if (raw === undefined) return fallback;
-  const text = String(raw).trim();
+  const text = (typeof raw === 'string' ? raw : JSON.stringify(raw)).trim();
   const value = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new UserError(`--${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
   return value;
-}
-
-async function loadBody(options: Record<string, unknown>, context: CommandContext, root: string): Promise<BundleBody> {
-  const { io } = context;
-  if (options['bundle'] !== undefined) {
-    const file = path.resolve(io.cwd, String(options['bundle']));
-    const name = displayPath(root, file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read the bundle ${name}: ${(error as Error).message}`);
-    }
-    try {
-      return parseBundle(text, name).body;
-    } catch (error) {
-      if (error instanceof BundleError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const result = await compileDirectory(path.resolve(io.cwd, context.common.config), { root });
-  if (!result.bundle) {
-    await printProblems(result.problems, 'text', root, context);
-    throw new UserError(`the config in ${context.common.config} has errors (${summaryLine(result.problems)}); fix them or pass --bundle FILE`, 1);
-  }
-  return result.bundle.body;
 }
 
 /**
@@ -127,15 +98,17 @@ export const sampleCommand: CommandDefinition = {
     const seed = integerOption(options, 'seed', 1, 0, Number.MAX_SAFE_INTEGER);
     const offersPerCustomer = integerOption(options, 'offersPerCustomer', 3, 1, 1000, 'offers-per-customer');
     const days = integerOption(options, 'days', 30, 1, 3660);
-    const at = String(options['at'] ?? DEFAULT_SAMPLE_AT);
+    const at = optionText(options, 'at') ?? DEFAULT_SAMPLE_AT;
     if (!parseIsoDate(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got '${at}'`);
-    const out = options['out'] === undefined ? null : path.resolve(io.cwd, String(options['out']));
-    const proposed = options['proposed'] === undefined ? null : path.resolve(io.cwd, String(options['proposed']));
+    const outOption = optionText(options, 'out');
+    const out = outOption === undefined ? null : path.resolve(io.cwd, outOption);
+    const proposedOption = optionText(options, 'proposed');
+    const proposed = proposedOption === undefined ? null : path.resolve(io.cwd, proposedOption);
     if (context.common.json && out === null) throw new UserError('--json prints a summary on stdout: give the audience a file with --out');
     if (out !== null && out === proposed) throw new UserError('--out and --proposed must be different files');
 
-    const body = await loadBody(options, context, root);
-    const plan = planSample(body, options['channel'] === undefined ? undefined : String(options['channel']), options['audienceLevel'] === undefined ? undefined : String(options['audienceLevel']));
+    const body = (await readBundleInput(options, context)).bundle.body;
+    const plan = planSample(body, optionText(options, 'channel'), optionText(options, 'audienceLevel'));
     const audienceOptions = { customers, seed, at };
     const relative = (file: string): string => displayPath(root, file);
 

@@ -5,15 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
-import { loadEngine, type Engine } from '../../engine/engine.js';
+import { loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { signedBundleLoader, WATCHED_BUNDLE_FILE, type LoadEngine } from '../../server/bundle-holder.js';
-import { parsePublicKey } from '../../bundle/signature.js';
+import { createHistoryStore, createServer, signedBundleLoader, WATCHED_BUNDLE_FILE, type HistoryStore, type LoadEngine } from '../../server/index.js';
+import { parsePublicKey } from '../../bundle/index.js';
 import { loadEnvironments } from '../../gitops/index.js';
-import type { HistoryStore } from '../../server/history-store.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
+import { optionText } from '../options.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -48,28 +49,17 @@ export const serveCommand: CommandDefinition = {
     const host = String(options['host']);
     const level = String(options['logLevel']);
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-    const watchDir = options['watch'] === undefined ? undefined : path.resolve(io.cwd, String(options['watch']));
-    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
+    const watch = optionText(options, 'watch');
+    const watchDir = watch === undefined ? undefined : path.resolve(io.cwd, watch);
+    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${watch}: no such directory`);
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const trustedKey = await trustedKeyFor(options, io.cwd);
     const load = trustedKey === null ? loadEngine : signedBundleLoader(trustedKey);
     const engine = await loadBundleFile(bundleFile, io.cwd, load);
-    // The HTTP stack (fastify, pino, the store drivers) is loaded only when a server starts:
-    // every other command starts faster without it.
-    const [{ pino }, { createServer }, { createHistoryStore, HistorySpecError }] = await Promise.all([
-      import('pino'),
-      import('../../server/app.js'),
-      import('../../server/open-history-store.js'),
-    ]);
 
-    let history: HistoryStore;
-    try {
-      history = createHistoryStore(String(options['history']), io.cwd);
-    } catch (error) {
-      if (error instanceof HistorySpecError) throw new UserError(error.message);
-      throw error;
-    }
+    // An unknown --history form is a HistorySpecError: exit 2 through the exit-code table.
+    const history: HistoryStore = createHistoryStore(String(options['history']), io.cwd);
     try {
       await history.open();
     } catch (error) {
@@ -123,8 +113,8 @@ function integerOption(value: unknown, flag: string, min: number, max: number): 
 }
 
 function resolveBundleFile(options: Record<string, unknown>, cwd: string, watchDir: string | undefined): string {
-  const bundle = options['bundle'] === undefined ? undefined : String(options['bundle']);
-  const env = options['env'] === undefined ? undefined : String(options['env']);
+  const bundle = optionText(options, 'bundle');
+  const env = optionText(options, 'env');
   if (bundle !== undefined && env !== undefined) throw new UserError('give --bundle FILE or --env NAME, not both');
   if (bundle !== undefined) return path.resolve(cwd, bundle);
   if (env !== undefined) return pinnedBundle(env, cwd);

@@ -2,13 +2,11 @@
 // validate and compile config/, run its behaviour tests, then show the evidence a pull
 // request would get (start-evidence.ts).
 import path from 'node:path';
-import { countBundle, describeCounts } from '../../bundle/summary.js';
-import { compileLoaded } from '../../compile/compile-directory.js';
-import { loadConfigDirectory } from '../../config/load.js';
-import { hasErrors } from '../../config/problem.js';
+import { countBundle, describeCounts } from '../../bundle/index.js';
+import { compileLoaded } from '../../compile/index.js';
+import { hasErrors, loadConfigDirectory, summaryLine } from '../../config/index.js';
 import { collectTestCases, formatTestText, runDecisionTests } from '../../decision-tests/index.js';
-import { createEngine } from '../../engine/engine.js';
-import { summaryLine } from '../../config/report-formats.js';
+import { createEngine } from '../../engine/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { startEvidence } from '../start-evidence.js';

@@ -5,14 +5,14 @@
 // config or its tests do not validate, or for bad flags.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError } from '../../bundle/bundle.js';
-import type { Bundle } from '../../bundle/types.js';
-import { compileLoaded } from '../../compile/compile-directory.js';
-import { loadConfigDirectory } from '../../config/load.js';
-import { hasErrors } from '../../config/problem.js';
-import { summaryLine, type ReportFormat } from '../../config/report-formats.js';
+import { BundleError } from '../../bundle/index.js';
+import type { Bundle } from '../../bundle/index.js';
+import { compileLoaded } from '../../compile/index.js';
+import { loadConfigDirectory } from '../../config/index.js';
+import { hasErrors } from '../../config/index.js';
+import { summaryLine, type ReportFormat } from '../../config/index.js';
 import { collectTestCases, formatCoverageText, formatTestGithub, formatTestJson, formatTestText, runDecisionTests, summaryOf } from '../../decision-tests/index.js';
-import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/engine.js';
+import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';

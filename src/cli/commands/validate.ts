@@ -3,10 +3,10 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
-import { compileDirectory } from '../../compile/compile-directory.js';
-import { hasErrors, sortProblems, type Problem } from '../../config/problem.js';
+import { compileDirectory } from '../../compile/index.js';
+import { hasErrors, sortProblems, type Problem } from '../../config/index.js';
 import { loadEnvironments } from '../../gitops/index.js';
-import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/report-formats.js';
+import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/index.js';
 import { UserError } from '../../errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';

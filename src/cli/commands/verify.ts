@@ -3,7 +3,7 @@
 // fresh compile of config/.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { compileDirectory } from '../../compile/compile-directory.js';
+import { compileDirectory } from '../../compile/index.js';
 import { loadEnvironments, type VerifyFinding, verifyFresh, verifyPin } from '../../gitops/index.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import type { CommandDefinition } from '../context.js';

@@ -5,9 +5,9 @@
 // hold them), and the expectations must be able to hold together. A test that could
 // never pass, or that passes for a reason its author did not write, is reported here,
 // before anything runs.
-import { convertAttribute } from '../../expr/environment.js';
-import { historyRowFromFields } from '../../io/history.js';
-import type { AttributeDeclaration } from '../../bundle/types.js';
+import { convertAttribute } from '../../expr/index.js';
+import { historyRowFromFields } from '../../io/index.js';
+import type { AttributeDeclaration } from '../../bundle/index.js';
 import { historyRecordOf, testAudienceId, testCaseInputs } from '../decision-test-inputs.js';
 import { declaredAttributes, type AttributeValues, type ConfigDocument, type DecisionTestCaseSpec, type TreatmentRuleSpec } from '../model.js';
 import { didYouMean, toPointer } from '../problem.js';
@@ -236,7 +236,7 @@ const testInputsFitTheirDeclarations: Rule = (context) => {
         const rowPath = casePath(i, 'history', j);
         const converted = historyRowFromFields(historyRecordOf(row, audienceId, channelName));
         if ('problem' in converted) {
-          context.error(test, [...rowPath, converted.problem.field], 'test-input', `history row: ${converted.problem.reason}`);
+          context.error(test, converted.problem.field === null ? rowPath : [...rowPath, converted.problem.field], 'test-input', `history row: ${converted.problem.reason}`);
           return;
         }
         const { row: historyRow } = converted;

@@ -2,40 +2,24 @@
 // and type-checks against the declared profile, session, offer and contact types; errors
 // point inside the YAML string, with a hint where CEL's own words leave the fix unsaid.
 // inSegment() names must exist on the same channel and audience level.
-import type { Environment } from '@marcbachmann/cel-js';
-import { createEnvironment, offerSchema, type EnvironmentShape, type ExpressionKind } from '../../expr/environment.js';
-import { checkExpression, type ExpressionRange } from '../../expr/check.js';
-import { findEnumLiteralProblems } from '../../expr/enum-literals.js';
+import { checkExpression, ExpressionCompiler, findEnumLiteralProblems, offerSchema, type EnvironmentShape, type ExpressionKind, type ExpressionRange } from '../../expr/index.js';
 import type { ConfigKind } from '../kinds.js';
 import { declaredAttributes, type ConfigDocument } from '../model.js';
 import { didYouMean } from '../problem.js';
 import type { PathSegment } from '../source.js';
 import type { Rule, RuleContext } from '../rule-context.js';
 
-/** Environments are costly to build: one per (kind, channel, audience level). */
-class EnvironmentCache {
-  private readonly cache = new Map<string, Environment>();
-  constructor(private readonly context: RuleContext) {}
-
-  get(kind: ExpressionKind, channelName?: string, levelName?: string): Environment {
-    const key = `${kind}\0${channelName ?? ''}\0${levelName ?? ''}`;
-    let env = this.cache.get(key);
-    if (!env) {
-      env = createEnvironment(kind, this.shape(channelName, levelName));
-      this.cache.set(key, env);
-    }
-    return env;
-  }
-
-  shape(channelName?: string, levelName?: string): EnvironmentShape {
-    const channel = channelName ? this.context.channels.get(channelName) : undefined;
+/** Expressions are checked against the environments the engine compiles them with: one per (kind, channel, audience level). */
+function expressionCompiler(context: RuleContext): ExpressionCompiler {
+  return new ExpressionCompiler((channelName, levelName) => {
+    const channel = channelName ? context.channels.get(channelName) : undefined;
     if (!channel) return {};
     const level = channel.spec.audienceLevels.find((l) => l.name === levelName) ?? channel.spec.audienceLevels[0];
     return {
       profile: level ? { idField: level.idField, attributes: declaredAttributes(level.attributes) } : undefined,
       session: declaredAttributes(channel.spec.sessionAttributes),
     };
-  }
+  });
 }
 
 interface ExpressionSite {
@@ -79,9 +63,9 @@ function expressionSites(context: RuleContext): ExpressionSite[] {
 }
 
 const expressionsTypeCheck: Rule = (context) => {
-  const environments = new EnvironmentCache(context);
+  const environments = expressionCompiler(context);
   for (const site of expressionSites(context)) {
-    const env = environments.get(site.kind, site.channel, site.level);
+    const env = environments.environment(site.kind, site.channel, site.level);
     const result = checkExpression(env, site.kind, site.source);
     if (!result.ok) {
       const hint = typeErrorHint(result.message, site.source, result.range, environments.shape(site.channel, site.level));

@@ -2,7 +2,7 @@
 // each failing case an `::error` at the expectation it broke, so it shows inline on the
 // pull request beside the line; a case that passes while an expression failed at run
 // time a `::warning` (when coverage is measured).
-import { escapeData, escapeProperty } from '../../config/report-formats.js';
+import { escapeData, escapeProperty } from '../../config/index.js';
 import type { TestLocation, TestRun } from '../types.js';
 import { whyLines } from './text.js';
 

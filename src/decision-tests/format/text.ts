@@ -2,8 +2,8 @@
 // per test, then each failing case at the file:line:column of the expectation it broke,
 // with expected vs got and the decision's explanation of the offers in question; the
 // summary last. Coverage, when measured, lists what no case reaches.
-import type { ExplainEntry } from '../../engine/types.js';
-import { plainStyle, type TextStyle } from '../../config/report-formats.js';
+import type { ExplainEntry } from '../../engine/index.js';
+import { plainStyle, type TextStyle } from '../../config/index.js';
 import type { CaseResult, TestCoverage, TestRun } from '../types.js';
 
 /** Explanation lines shown per failure; the JSON output has them all. */

@@ -4,7 +4,7 @@
 import type { BehaviourPoint } from '../behaviour-diff.js';
 import type { DiffReport } from '../diff-report.js';
 import { formatEvidenceMarker } from '../evidence.js';
-import { funnelSteps } from '../../simulate/explanation-steps.js';
+import { funnelSteps } from '../../simulate/index.js';
 import { escapeXml as esc, horizontalBars } from './svg-chart.js';
 
 const number = (n: number): string => n.toLocaleString('en-US');

@@ -6,7 +6,7 @@
 import { formatEvidenceMarker } from '../evidence.js';
 import type { BehaviourPoint } from '../behaviour-diff.js';
 import type { DiffReport } from '../diff-report.js';
-import { funnelSteps } from '../../simulate/explanation-steps.js';
+import { funnelSteps } from '../../simulate/index.js';
 
 /** GitHub refuses comments (and job summaries) longer than this. */
 export const MARKDOWN_LIMIT = 65_536;

@@ -11,10 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import { open, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle } from '../../bundle/bundle.js';
-import { loadEngine } from '../../engine/engine.js';
-import { createServer } from '../../server/app.js';
-import { SqliteHistoryStore } from '../../server/sqlite-history-store.js';
+import { parseBundle } from '../../bundle/index.js';
+import { loadEngine } from '../../engine/index.js';
+import { createServer } from '../../server/index.js';
+import { SqliteHistoryStore } from '../../server/index.js';
 import type { DirectoryTarget } from '../environment.js';
 import { TargetError, type DeployTarget, type RuntimeClient, type TargetContext } from './target.js';
 

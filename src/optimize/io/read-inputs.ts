@@ -1,11 +1,13 @@
-// Reads the optimizer's three inputs (docs/file-formats.md): proposed contacts, contact history and
-// the audience, from CSV or NDJSON, converting values to their declared types. Every
-// value that does not convert is reported at file:line:column; nothing is half-read.
-import type { AttributeDeclaration } from '../../bundle/types.js';
-import type { HistoryRow } from '../../engine/types.js';
-import { convertAttribute, parseIsoDate } from '../../expr/environment.js';
+// Reads the optimizer's own inputs (docs/optimization.md#running-it): proposed contacts
+// and the audience (history has src/io's one reader), from CSV or NDJSON, converting
+// values to their declared types. Every value that does not convert is reported at
+// file:line:column; nothing is half-read.
+import type { AttributeDeclaration } from '../../bundle/index.js';
+import { parseIsoDate } from '../../days.js';
+import { defaultPackage } from '../../engine/index.js';
+import { convertAttribute } from '../../expr/index.js';
 import type { AudienceMember, ProposedContact } from '../types.js';
-import { IssueCollector, readTable, throwIssues, type TableHandle } from './table-reader.js';
+import { IssueCollector, readTable, throwIssues, type TableHandle } from '../../io/index.js';
 
 export interface ProposedTable {
   rows: ProposedContact[];
@@ -69,63 +71,55 @@ function optionalNumber(values: Record<string, unknown>, column: string, line: n
   return n;
 }
 
+const PROPOSED_COLUMNS = ['customerId', 'offer', 'channel', 'date', 'score'] as const;
+
 /** Proposed contacts; `offers` are the bundle's offer names (an unknown offer is an error). */
 export async function readProposed(table: TableHandle, offers: ReadonlySet<string>): Promise<ProposedTable> {
   const issues = new IssueCollector();
   const rows: ProposedContact[] = [];
   let lines = new Int32Array(1024);
-  const columns = await readTable(table, issues, ({ line, values }) => {
-    const customerId = requireText(values, 'customerId', line, issues);
-    const offer = requireText(values, 'offer', line, issues);
-    const channel = requireText(values, 'channel', line, issues);
-    const date = requireDate(values, line, issues);
-    const score = optionalNumber(values, 'score', line, issues, null);
-    const cost = optionalNumber(values, 'cost', line, issues, 0);
-    if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
-    if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
-    const pkg = text(values, 'package');
-    // The row's own object becomes its typed fields (no second copy per row).
-    const fields = values as Record<string, string | number>;
-    for (const key in fields) {
-      const typed = typedField(fields[key]);
-      if (typed === null) delete fields[key];
-      else fields[key] = typed;
-    }
-    const packageName = pkg !== undefined && pkg !== '' ? pkg : `${customerId}|${channel}|${date}`;
-    // `contact` in interactionsWhere sees the defaults too, as the runtime's contact does.
-    Object.assign(fields, { customerId, offer, channel, date, score, cost, package: packageName });
-    if (rows.length === lines.length) {
-      const grown = new Int32Array(lines.length * 2);
-      grown.set(lines);
-      lines = grown;
-    }
-    lines[rows.length] = line;
-    rows.push({ customerId, offer, channel, date, score, cost, package: packageName, fields });
-  });
+  let headerMissing = false;
+  const columns = await readTable(
+    table,
+    issues,
+    ({ line, values }) => {
+      if (headerMissing) return; // said once, at the header
+      const customerId = requireText(values, 'customerId', line, issues);
+      const offer = requireText(values, 'offer', line, issues);
+      const channel = requireText(values, 'channel', line, issues);
+      const date = requireDate(values, line, issues);
+      const score = optionalNumber(values, 'score', line, issues, null);
+      const cost = optionalNumber(values, 'cost', line, issues, 0);
+      if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
+      if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
+      const pkg = text(values, 'package');
+      // The row's own object becomes its typed fields (no second copy per row).
+      const fields = values as Record<string, string | number>;
+      for (const key in fields) {
+        const typed = typedField(fields[key]);
+        if (typed === null) delete fields[key];
+        else fields[key] = typed;
+      }
+      const packageName = pkg !== undefined && pkg !== '' ? pkg : defaultPackage(customerId, channel, date);
+      // `contact` in interactionsWhere sees the defaults too, as the runtime's contact does.
+      Object.assign(fields, { customerId, offer, channel, date, score, cost, package: packageName });
+      if (rows.length === lines.length) {
+        const grown = new Int32Array(lines.length * 2);
+        grown.set(lines);
+        lines = grown;
+      }
+      lines[rows.length] = line;
+      rows.push({ customerId, offer, channel, date, score, cost, package: packageName, fields });
+    },
+    (header) => {
+      if (table.format !== 'csv') return;
+      const missing = PROPOSED_COLUMNS.filter((c) => !header.includes(c));
+      headerMissing = missing.length > 0;
+      if (headerMissing) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${PROPOSED_COLUMNS.join(', ')}; optional cost, package and any others)`);
+    },
+  );
   if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
   return { rows, lines: lines.slice(0, rows.length), columns };
-}
-
-const EVENTS = new Set(['contact', 'accept', 'reject']);
-
-/** Contact history (docs/file-formats.md#history): `event` defaults to contact; offers need not be current. */
-export async function readHistory(table: TableHandle): Promise<HistoryRow[]> {
-  const issues = new IssueCollector();
-  const rows: HistoryRow[] = [];
-  const columns = await readTable(table, issues, ({ line, values }) => {
-    const customerId = requireText(values, 'customerId', line, issues);
-    const offer = requireText(values, 'offer', line, issues);
-    const channel = requireText(values, 'channel', line, issues);
-    const date = requireDate(values, line, issues);
-    const eventText = text(values, 'event');
-    const event = eventText === undefined || eventText === '' ? 'contact' : eventText;
-    if (!EVENTS.has(event)) issues.add(line, 'event', `'event' must be contact, accept or reject, got ${JSON.stringify(eventText)}`);
-    if (customerId === null || offer === null || channel === null || date === null || !EVENTS.has(event)) return;
-    const pkg = text(values, 'package');
-    rows.push({ customerId, offer, channel, date, package: pkg === undefined || pkg === '' ? null : pkg, event: event as HistoryRow['event'] });
-  });
-  if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
-  return rows;
 }
 
 /**

@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify';
-import { IssueCollector, readTable, type TableFormat, type TableHandle } from './table-reader.js';
+import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
 
 export interface ChosenRows {
   table: TableHandle;

@@ -2,12 +2,12 @@
 // contacts in each window is within min..max. History rows carry no value columns, so
 // only chosen rows count. Both bounds of `avg` are hard and linear (Σ(v − max) ≤ 0,
 // Σ(min − v) ≤ 0; an empty window satisfies them); `sum`'s max is hard, its min a minimum.
-import type { BundlePolicyRule } from '../../bundle/types.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
 import { OptimizeInputError } from '../input-error.js';
-import type { GlobalPart } from '../model.js';
+import type { GlobalPart } from '../model-types.js';
 import { maximumWindows, minimumWindows } from '../windows.js';
 import { makePart, scopedRows } from './offer-capacity.js';
-import type { RuleHandler } from './registry.js';
+import type { RuleHandler } from './rule-handler.js';
 
 type CustomCapacity = Extract<BundlePolicyRule, { type: 'customCapacity' }>;
 

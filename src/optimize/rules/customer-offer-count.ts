@@ -1,7 +1,7 @@
 // customerOfferCount (docs/optimization-semantics.md#the-ten-rules): per customer in the segment, the scoped contacts
 // (offers and channel) in each window are within min..max; history counts in windows.
-import type { BundlePolicyRule } from '../../bundle/types.js';
-import type { RuleHandler } from './registry.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
+import type { RuleHandler } from './rule-handler.js';
 import { addCountCaps, addCountMinimums } from './customer-windows.js';
 
 type CustomerOfferCount = Extract<BundlePolicyRule, { type: 'customerOfferCount' }>;

@@ -2,7 +2,7 @@
 // caps (at most `room` chosen among rows lo..hi) and minimums, forbidding rows whose
 // windows history already fills (docs/optimization-semantics.md "Windows").
 import { addCap, addMinimum, type CustomerMinimum } from '../customer-model.js';
-import type { CustomerBuildContext } from '../model.js';
+import type { CustomerBuildContext } from '../model-types.js';
 import { customerMaximumWindows, minimumWindows } from '../windows.js';
 
 /** Adds `max` caps over `locals` (sorted by day) given the scoped history days. */

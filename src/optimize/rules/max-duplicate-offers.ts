@@ -1,7 +1,7 @@
 // maxDuplicateOffers (docs/optimization-semantics.md#the-ten-rules): per customer (in the segment) and per scoped offer, the
 // contacts in each window are at most `max`; history counts in windows.
-import type { BundlePolicyRule } from '../../bundle/types.js';
-import type { RuleHandler } from './registry.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
+import type { RuleHandler } from './rule-handler.js';
 import { addCountCaps } from './customer-windows.js';
 
 type MaxDuplicateOffers = Extract<BundlePolicyRule, { type: 'maxDuplicateOffers' }>;

@@ -3,9 +3,9 @@
 // package counts in a window when any of its contacts — chosen or in history — falls in
 // it, so a row whose package history already counts there adds nothing to that window
 // — unless history alone is over max there, which leaves no room for any contact.
-import type { BundlePolicyRule } from '../../bundle/types.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addPackageCap } from '../customer-model.js';
-import type { RuleHandler } from './registry.js';
+import type { RuleHandler } from './rule-handler.js';
 
 type MaxPackages = Extract<BundlePolicyRule, { type: 'maxPackages' }>;
 

@@ -1,11 +1,11 @@
 // offerCapacity (docs/optimization-semantics.md#the-ten-rules): over all customers (in the segment), the scoped contacts in
 // each window are within min..max, history included; a window starting inside an
 // exception's from..to uses the exception's bounds (the first such exception).
-import type { BundlePolicyRule } from '../../bundle/types.js';
-import { dayNumber } from '../days.js';
-import type { BuildContext, GlobalPart } from '../model.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
+import { dayNumber } from '../../days.js';
+import type { BuildContext, GlobalPart } from '../model-types.js';
 import { historyCounter, maximumWindows, minimumWindows, type WindowBound } from '../windows.js';
-import type { RuleHandler } from './registry.js';
+import type { RuleHandler } from './rule-handler.js';
 
 type OfferCapacity = Extract<BundlePolicyRule, { type: 'offerCapacity' }>;
 

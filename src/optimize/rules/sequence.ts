@@ -7,10 +7,10 @@
 // - bOnlyWithA: a chosen B needs a different A, chosen or in history, on its day or
 //   earlier (within N−1 days with periodDays).
 // At least one contact of a pair is chosen: pairs with history forbid the proposed row.
-import type { BundlePolicyRule } from '../../bundle/types.js';
+import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addConflict, addRequirement } from '../customer-model.js';
-import type { CustomerBuildContext } from '../model.js';
-import type { RuleHandler } from './registry.js';
+import type { CustomerBuildContext } from '../model-types.js';
+import type { RuleHandler } from './rule-handler.js';
 
 type SequenceRule = Extract<BundlePolicyRule, { type: 'neverAWithB' | 'neverAFollowedByB' | 'bOnlyWithA' }>;
 

@@ -1,14 +1,17 @@
-// Streaming readers for the optimizer's input tables (docs/file-formats.md#csv-and-ndjson): CSV with a header
-// (csv-parse, BOM and CRLF tolerated, quotes per RFC 4180) or NDJSON (one JSON object a
-// line). Rows are handed out one at a time so millions of rows never sit in memory as
-// text; every problem is collected with its line and column name, and the columns are
-// turned into character positions (file:line:column) only when there is something to report.
+// Streaming readers for input tables (docs/optimization.md#running-it: history,
+// audiences and proposed contacts): CSV with a header (csv-parse, BOM and CRLF
+// tolerated, quotes per RFC 4180) or NDJSON (one JSON object a line). Rows are handed out
+// one at a time so millions of rows never sit in memory as text; every problem is
+// collected with its line and column name — every bad row, not the first one only — and
+// the columns are turned into character positions (file:line:column) only when there is
+// something to report.
 import { createReadStream } from 'node:fs';
-import { Transform, type TransformCallback } from 'node:stream';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse, CsvError } from 'csv-parse';
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 
 /** The longest record (CSV) or line (NDJSON) read, in characters: a larger one is an input
  *  error at its line, not an out-of-memory crash (a proposed contact is a few hundred). */
@@ -76,15 +79,42 @@ export interface TableHandle {
   /** The name used in messages (relative path). */
   displayName: string;
   format: TableFormat;
+  /** The table's text, when it is read from memory rather than from `file`. */
+  text?: string;
 }
 
-const MAX_ISSUES = 20;
+/** Problems kept before a read stops: every bad row of a real file, and a fast end for a file that is wrong as a whole. */
+export const MAX_ISSUES = 1000;
 
 export function tableFormatOf(file: string): TableFormat {
   return /\.(ndjson|jsonl)$/i.test(file) ? 'ndjson' : 'csv';
 }
 
-/** Collects issues; stops the read after MAX_ISSUES so a wrong file fails fast. */
+/**
+ * The format of a table whose name may not say: `.ndjson`, `.jsonl` and `.json` are
+ * NDJSON, `.csv` is CSV, and anything else is NDJSON when its first non-blank character
+ * is `{`.
+ */
+export async function detectTableFormat(file: string): Promise<TableFormat> {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.ndjson' || ext === '.jsonl' || ext === '.json') return 'ndjson';
+  if (ext === '.csv') return 'csv';
+  let start: string;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read({ buffer: Buffer.alloc(4096), position: 0 });
+      start = buffer.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return 'csv'; // unreadable: the read itself reports it
+  }
+  return /^\uFEFF?\s*\{/.test(start) ? 'ndjson' : 'csv';
+}
+
+/** Collects issues; the read stops after MAX_ISSUES. */
 export class IssueCollector {
   readonly issues: InputIssue[] = [];
   add(line: number, column: string | null, message: string): void {
@@ -93,6 +123,50 @@ export class IssueCollector {
   get full(): boolean {
     return this.issues.length >= MAX_ISSUES;
   }
+}
+
+/** One problem of an input table, at file:line:column. */
+export interface TableProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** An input table with problems: every one found, each at file:line:column (exit 2). */
+export class TableInputError extends UserError {
+  constructor(
+    readonly problems: readonly TableProblem[],
+    /** True when the read stopped at MAX_ISSUES problems. */
+    readonly truncated = false,
+  ) {
+    super(problems.map((p) => (p.line > 0 ? `${p.file}:${p.line}:${p.column}: ${p.message}` : `${p.file}: ${p.message}`)).join('\n') + (truncated ? `\n(stopped after ${MAX_ISSUES} problems)` : ''), 2);
+    this.name = 'TableInputError';
+  }
+
+  /** The first problem's line (0 when the file as a whole is at fault). */
+  get line(): number {
+    return this.problems[0]?.line ?? 0;
+  }
+
+  get column(): number {
+    return this.problems[0]?.column ?? 0;
+  }
+
+  /** The first problem's message, without its position. */
+  get reason(): string {
+    return this.problems[0]?.message ?? '';
+  }
+}
+
+/** The table's content as a stream of text. */
+function openText(table: TableHandle): Readable {
+  return table.text !== undefined ? Readable.from([table.text]) : createReadStream(table.file, { encoding: 'utf8' });
+}
+
+/** The table's content as a stream of bytes (what the CSV parser reads fastest). */
+function openBytes(table: TableHandle): Readable {
+  return table.text !== undefined ? Readable.from([Buffer.from(table.text, 'utf8')]) : createReadStream(table.file, { highWaterMark: 1 << 20 });
 }
 
 /**
@@ -110,14 +184,16 @@ export async function readTable(
 ): Promise<string[]> {
   try {
     // A stream error does not travel through pipe(): check the file first.
-    const info = await stat(table.file);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (table.text === undefined) {
+      const info = await stat(table.file);
+      if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    }
     return table.format === 'csv' ? await readCsv(table, issues, onRow, onHeader) : await readNdjson(table, issues, onRow, onHeader);
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new UserError(`${table.displayName}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code})`, 2);
+      throw new TableInputError([{ file: table.displayName, line: 0, column: 0, message: `cannot read the file (${code === 'ENOENT' ? 'no such file' : code})` }]);
     }
     throw error;
   }
@@ -132,7 +208,7 @@ async function readCsv(
   // Lines are counted here rather than with csv-parse's `info` (which halves its speed):
   // a record takes one line plus the line breaks inside its quoted fields; a blank line
   // comes through as one empty field.
-  const parser = createReadStream(table.file, { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS }));
+  const parser = openBytes(table).pipe(parse({ bom: true, relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS }));
   let header: string[] | null = null;
   let line = 0;
   try {
@@ -191,7 +267,7 @@ async function readNdjson(
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
   const guard = new LineLengthGuard(MAX_RECORD_CHARS);
-  const source = createReadStream(table.file, { encoding: 'utf8' });
+  const source = openText(table);
   source.on('error', (error) => guard.destroy(error));
   const lines = createInterface({ input: source.pipe(guard), crlfDelay: Infinity });
   const columns: string[] = [];
@@ -246,14 +322,15 @@ async function readNdjson(
 }
 
 /**
- * Turns collected issues into one UserError (exit 2) with `file:line:column: message`
- * lines. Character columns are found by re-reading just the lines concerned.
+ * Turns collected issues into one TableInputError (exit 2) with `file:line:column:
+ * message` lines. Character columns are found by re-reading just the lines concerned.
  */
 export async function throwIssues(table: TableHandle, issues: readonly InputIssue[], header: readonly string[]): Promise<never> {
   const columns = await locateColumns(table, issues, header);
-  const lines = issues.map((issue, i) => `${table.displayName}:${issue.line}:${columns[i]}: ${issue.message}`);
-  const more = issues.length >= MAX_ISSUES ? `\n(stopped after ${MAX_ISSUES} problems)` : '';
-  throw new UserError(`${lines.join('\n')}${more}`, 2);
+  throw new TableInputError(
+    issues.map((issue, i) => ({ file: table.displayName, line: issue.line, column: columns[i]!, message: issue.message })),
+    issues.length >= MAX_ISSUES,
+  );
 }
 
 async function locateColumns(table: TableHandle, issues: readonly InputIssue[], header: readonly string[]): Promise<number[]> {
@@ -262,7 +339,7 @@ async function locateColumns(table: TableHandle, issues: readonly InputIssue[], 
   if (wanted.size > 0) {
     const last = Math.max(...wanted.keys());
     try {
-      const reader = createInterface({ input: createReadStream(table.file, { encoding: 'utf8' }), crlfDelay: Infinity });
+      const reader = createInterface({ input: openText(table), crlfDelay: Infinity });
       let n = 0;
       for await (const text of reader) {
         n++;

@@ -1,0 +1,56 @@
+// Calendar days, the one reading every stage shares (docs/config-language.md#types-and-expressions:
+// dates are ISO `YYYY-MM-DD`, decision time is UTC). A day is an integer: days since 1970-01-01,
+// so windows are integer ranges, typed arrays can hold them and the engine and the
+// optimizer cannot disagree about which day a date is.
+
+const MS_PER_DAY = 86_400_000;
+
+/** The number of `length` ASCII digits at `start`, or -1. */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** An ISO `YYYY-MM-DD` day as a UTC Date, or null when it is not a real calendar day.
+ *  (On every profile conversion of a decision: parsed by hand, no regex or string round trip.) */
+export function parseIsoDate(text: string): Date | null {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear puts them back.
+  if (year < 100) date.setUTCFullYear(year);
+  return date.getUTCDate() === day && date.getUTCMonth() === month - 1 ? date : null;
+}
+
+// Decisions and history rows repeat the same few days: a small memo saves the parse.
+const MEMO_SIZE = 1024;
+const memo = new Map<string, number>();
+
+/** The day number of an ISO `YYYY-MM-DD` date, or NaN when it is not a real calendar day. */
+export function dayNumber(iso: string): number {
+  const known = memo.get(iso);
+  if (known !== undefined) return known;
+  const date = parseIsoDate(iso);
+  const day = date === null ? Number.NaN : date.getTime() / MS_PER_DAY;
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(iso, day);
+  return day;
+}
+
+/** A nullable ISO bound as a day number: `fallback` when absent. */
+export function boundDay(iso: string | null, fallback: number): number {
+  return iso === null ? fallback : dayNumber(iso);
+}
+
+/** The ISO `YYYY-MM-DD` text of a day number (years 0 to 9999). */
+export function isoDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}

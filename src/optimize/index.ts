@@ -1,0 +1,20 @@
+// The optimize stage's public face (docs/optimization.md): contact optimization as a
+// library call, its problem, options, result and report types, the readers of its own
+// inputs (proposed contacts, audience) and the writer of the chosen rows, and the shard
+// helpers. Other stages and package users import from here only.
+export { EXACT_MAX_ROWS, LP_MAX_ROWS, optimizeContacts } from './optimize.js';
+export type {
+  AudienceMember,
+  CapacityPrices,
+  OptimizeOptions,
+  OptimizeProblem,
+  OptimizeReport,
+  OptimizeResult,
+  ProposedContact,
+  RuleReport,
+  UnmetMinimum,
+} from './types.js';
+export { OptimizeInputError } from './input-error.js';
+export { readAudience, readProposed, typedField, type ProposedTable } from './io/read-inputs.js';
+export { writeChosenRows, type ChosenRows } from './io/write-rows.js';
+export { customerShard, parseShard } from './shard.js';

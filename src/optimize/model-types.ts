@@ -1,0 +1,103 @@
+// The optimizer's model as every part of it sees it (docs/optimization.md#how-it-works):
+// proposed rows, history and customers as integer ids in typed arrays, the global
+// capacity parts, and what a rule handler receives while the model is built. Types only,
+// so the rule handlers (rules/) and the builder (model.ts) share them without importing
+// each other.
+import type { BundleOfferScope, BundlePolicyRule } from '../bundle/index.js';
+import type { CompiledPolicyRule } from '../engine/index.js';
+import type { CustomerModel } from './customer-model.js';
+import type { OptimizeProblem } from './types.js';
+
+/** segment name → membership flag per customer index. */
+export type Memberships = Map<string, Uint8Array>;
+
+/** A linear constraint family of one global rule, over horizon days. */
+export interface GlobalPart {
+  rule: number;
+  /** What the coefficient is: a count, a field value, or an avg bound's (v − max) / (min − v). */
+  kind: 'count' | 'sum' | 'avgMax' | 'avgMin';
+  /** Scoped candidate rows and their coefficients. */
+  rows: Int32Array;
+  coef: Float64Array;
+  /** Hard windows: Σ coef·x over rows with day in [from, to] ≤ rhs. */
+  from: Int32Array;
+  to: Int32Array;
+  rhs: Float64Array;
+  start: Int32Array;
+  /** Minimum windows (soft): Σ coef·x over [minFrom, minTo] ≥ minNeed. */
+  minFrom: Int32Array;
+  minTo: Int32Array;
+  minNeed: Float64Array;
+  minStart: Int32Array;
+}
+
+export interface HistoryContacts {
+  customer: Int32Array;
+  offer: Int32Array;
+  channel: Int32Array;
+  day: Int32Array;
+  package: string[];
+}
+
+export interface Model {
+  problem: OptimizeProblem;
+  rules: BundlePolicyRule[];
+  n: number;
+  /** Horizon: earliest and latest proposed day (absolute), length h. */
+  d0: number;
+  d1: number;
+  h: number;
+  /** Per row: absolute day, horizon day, ids. */
+  absDay: Int32Array;
+  day: Int32Array;
+  offer: Int32Array;
+  channel: Int32Array;
+  customer: Int32Array;
+  score: Float64Array;
+  offerIds: Map<string, number>;
+  channelIds: Map<string, number>;
+  customerIds: string[];
+  customerIndex: Map<string, number>;
+  memberships: Memberships;
+  history: HistoryContacts;
+  /** Per policy rule: the shared per-customer check (engine/customer-rules.ts), null for capacity rules. */
+  customerRules: (CompiledPolicyRule | null)[];
+  /** Per customer model: its history contact indexes, sorted by day. */
+  customerHistory: number[][];
+  /** -1, or the first rule that removes the row before optimization. */
+  forbidden: Int32Array;
+  /** Rows each rule removed before optimization. */
+  removedUpFront: Int32Array;
+  customers: CustomerModel[];
+  /** Per row: its customer model and local index. */
+  rowCustomerModel: Int32Array;
+  rowLocal: Int32Array;
+  parts: GlobalPart[];
+  /** Per row: the global parts it is in, with coefficients (CSR). */
+  rowPartStart: Int32Array;
+  rowPart: Int32Array;
+  rowPartCoef: Float64Array;
+  /** Offer masks by scope, cached. */
+  offerMask: (scope: BundleOfferScope) => Uint8Array;
+}
+
+/** What a rule handler receives while the model is built. */
+export interface BuildContext {
+  model: Model;
+  forbid: (row: number, rule: number) => void;
+  /** Why per-customer rule `rule` does not allow row `row` on its own (no other contact), or null. */
+  rowViolation: (row: number, rule: number) => string | null;
+  /** Row in the rule's offer scope, channel and (when `withSegment`) segment. */
+  rowInScope: (row: number, scope: BundleOfferScope | null, rule: BundlePolicyRule, withSegment: boolean) => boolean;
+  historyInScope: (h: number, scope: BundleOfferScope | null, rule: BundlePolicyRule, withSegment: boolean) => boolean;
+  inSegment: (segment: string | null, customer: number) => boolean;
+}
+
+/** What a per-customer rule handler receives for one customer. */
+export interface CustomerBuildContext {
+  build: BuildContext;
+  customerModel: CustomerModel;
+  /** History contact indexes of this customer, sorted by day. */
+  history: number[];
+  forbidLocal: (local: number, rule: number) => void;
+}

@@ -1,0 +1,39 @@
+// Calendar days (src/days.ts): one reading of `YYYY-MM-DD` for every stage, including
+// the years below 100 that Date.UTC would move to 19xx.
+import { describe, expect, it } from 'vitest';
+import { boundDay, dayNumber, isoDay, parseIsoDate } from '../../src/days.js';
+
+describe('day numbers', () => {
+  it('counts whole UTC days from 1970-01-01', () => {
+    expect(dayNumber('1970-01-01')).toBe(0);
+    expect(dayNumber('1970-01-02')).toBe(1);
+    expect(dayNumber('1969-12-31')).toBe(-1);
+    expect(dayNumber('2026-03-01') - dayNumber('2026-02-28')).toBe(1);
+  });
+
+  it('keeps years below 100 in their own century', () => {
+    // 0024 is 1900 years (693,960 days) before 1924, not the same day.
+    expect(dayNumber('0024-03-01')).toBe(dayNumber('1924-03-01') - 693_960);
+    expect(dayNumber('0100-01-01') - dayNumber('0099-12-31')).toBe(1);
+    expect(dayNumber('0000-01-01')).toBe(-719_528);
+    expect(isoDay(dayNumber('0024-03-01'))).toBe('0024-03-01');
+    expect(isoDay(dayNumber('0099-12-31'))).toBe('0099-12-31');
+    expect(parseIsoDate('0024-02-29')?.getUTCFullYear()).toBe(24);
+  });
+
+  it('round-trips through isoDay', () => {
+    for (const iso of ['1970-01-01', '2000-02-29', '2026-12-31', '9999-12-31', '0001-01-01']) expect(isoDay(dayNumber(iso))).toBe(iso);
+  });
+
+  it('is NaN for text that is not a real calendar day', () => {
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-00-10', '2026-01-32', '2026-1-01', '2026/01/01', '', '2026-01-01T00:00:00Z', '20x6-01-01']) {
+      expect(dayNumber(bad), bad).toBeNaN();
+      expect(parseIsoDate(bad), bad).toBeNull();
+    }
+  });
+
+  it('gives the fallback for an absent bound', () => {
+    expect(boundDay(null, -Infinity)).toBe(-Infinity);
+    expect(boundDay('1970-01-03', 0)).toBe(2);
+  });
+});
