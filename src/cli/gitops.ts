@@ -5,12 +5,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SigningKeyError } from '../bundle/index.js';
-import type { Problem } from '../config/index.js';
 import { UserError, type ExitCode } from '../errors.js';
 import { type ApplyEvent, describePlan, EnvironmentProblems, type GitopsSession, openSession, type Plan, type PlanOutcome, planToJson, short } from '../gitops/index.js';
 import type { CommandContext } from './context.js';
 import { printProblems } from './commands/validate.js';
 import { findRepositoryRoot } from './repository-root.js';
+import { optionText } from './options.js';
 
 /** Per request to a deploy target, milliseconds. */
 export const TARGET_TIMEOUT_MS = 30_000;
@@ -25,7 +25,7 @@ export function dryRunOption(command: Command): Command {
 
 /** Opens the repository the command works on (--repo, else the working directory's). */
 export async function openRepository(options: Record<string, unknown>, context: CommandContext): Promise<GitopsSession> {
-  const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(options['repo']));
+  const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(optionText(options, 'repo')));
   return openSession(dir, context.io.env, new Date());
 }
 
@@ -40,8 +40,8 @@ export function configDirectory(options: Record<string, unknown>, context: Comma
 
 export function requiredName(options: Record<string, unknown>, key: string, flag: string): string {
   const value = options[key];
-  if (value === undefined || value === true || String(value).trim() === '') throw new UserError(`${flag} NAME is required`);
-  const name = String(value);
+  if (typeof value !== 'string' || value.trim() === '') throw new UserError(`${flag} NAME is required`);
+  const name = value;
   if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) throw new UserError(`${flag} must be an environment name (lowercase letters, digits and '-'), got '${name}'`);
   return name;
 }
@@ -115,8 +115,8 @@ export async function withGitopsErrors(options: Record<string, unknown>, context
     return await run();
   } catch (error) {
     if (error instanceof EnvironmentProblems) {
-      const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(options['repo']));
-      await printProblems(error.problems as Problem[], 'text', findRepositoryRoot(dir), context);
+      const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(optionText(options, 'repo')));
+      await printProblems(error.problems, 'text', findRepositoryRoot(dir), context);
       context.io.stderr(`offerops: ${error.message}\n`);
       return 1;
     }

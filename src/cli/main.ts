@@ -76,7 +76,7 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     if (definition.common?.config !== false) command.option('--config <dir>', 'directory the config is read from', 'config');
     if (definition.common?.json !== false) command.option('--json', 'machine-readable output on stdout');
     command.option('--debug', 'show stack traces for internal errors');
-    honestDefaults(command.options as readonly Option[]);
+    honestDefaults(command.options);
     if (definition.examples && definition.examples.length > 0) command.addHelpText('after', formatExamples(definition.examples));
     command
       .exitOverride()

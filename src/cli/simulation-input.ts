@@ -23,6 +23,7 @@ import type { HistoryByMember } from '../simulate/index.js';
 import type { AudienceSource, SimulationOptions } from '../simulate/index.js';
 import type { OptimizationInput } from '../diff/index.js';
 import type { CliIO } from './context.js';
+import { optionText } from './options.js';
 
 /** Members explained (for the funnel, segment sizes, no-offer steps and reasons) when --explain-members is not given. */
 export const DEFAULT_EXPLAINED_MEMBERS = 500;
@@ -105,7 +106,7 @@ export async function prepareSimulation(
   simulation: Simulation | null,
   today: string,
 ): Promise<SimulationInput> {
-  const at = flags['at'] !== undefined ? String(flags['at']) : (simulation?.at ?? today);
+  const at = flags['at'] !== undefined ? String(optionText(flags, 'at')) : (simulation?.at ?? today);
   if (!parseIsoDate(at)) throw new UserError(`--at must be a day YYYY-MM-DD, got '${at}'`);
   const count = flags['count'] === undefined ? null : wholeNumber('--count', flags['count'], 1, 1000);
   const named = Array.isArray(flags['ip']) ? (flags['ip'] as string[]) : null;
@@ -114,7 +115,7 @@ export async function prepareSimulation(
   const declared = declarations(bodies, channels);
 
   // The audience: flags first, then the environment; a file and a sample exclude each other.
-  const fileFlag = flags['audience'] !== undefined ? String(flags['audience']) : null;
+  const fileFlag = flags['audience'] !== undefined ? String(optionText(flags, 'audience')) : null;
   const sampleFlag = flags['sample'] !== undefined ? wholeNumber('--sample', flags['sample'], 1, 100_000_000) : null;
   if (fileFlag !== null && sampleFlag !== null) throw new UserError('give --audience FILE or --sample N, not both');
   let source: AudienceSource;
@@ -129,11 +130,11 @@ export async function prepareSimulation(
   if (audienceFile) source = await openAudienceFile(audienceFile, declared satisfies AudienceDeclarations);
   else source = openAudienceSample(shape!, sample!);
 
-  let fairnessText = flags['fairness'] !== undefined ? String(flags['fairness']) : null;
+  let fairnessText = flags['fairness'] !== undefined ? String(optionText(flags, 'fairness')) : null;
   if (fairnessText === null && Object.hasOwn(declared.attributes, 'age') && ['int', 'double'].includes(declared.attributes['age']!.type)) fairnessText = 'age';
   const fairness = fairnessText === null || fairnessText === 'none' ? null : parseFairness(fairnessText, Object.hasOwn(declared.attributes, fairnessText.split(':')[0]!) ? declared.attributes[fairnessText.split(':')[0]!] : undefined);
 
-  const explainText = flags['explainMembers'] === undefined ? String(DEFAULT_EXPLAINED_MEMBERS) : String(flags['explainMembers']);
+  const explainText = flags['explainMembers'] === undefined ? String(DEFAULT_EXPLAINED_MEMBERS) : String(optionText(flags, 'explainMembers'));
   const budget = explainText === 'all' ? Infinity : wholeNumber('--explain-members', explainText, 1);
   const explainStride = budget === Infinity ? 1 : Math.max(1, Math.ceil(source.approxMembers / budget));
 
@@ -145,7 +146,7 @@ export async function prepareSimulation(
         ? 0
         : Math.min(8, availableParallelism());
 
-  const historyFile = flags['history'] !== undefined ? handle(String(flags['history']), io.cwd, root) : simulation?.history ? handle(simulation.history, root, root) : null;
+  const historyFile = flags['history'] !== undefined ? handle(String(optionText(flags, 'history')), io.cwd, root) : simulation?.history ? handle(simulation.history, root, root) : null;
   const historyRows = historyFile ? await readHistory(historyFile) : [];
   let history: Map<string, HistoryRow[]> | null = null;
   if (historyRows.length > 0) {
@@ -157,8 +158,8 @@ export async function prepareSimulation(
     }
   }
 
-  const policy = flags['policy'] !== undefined ? String(flags['policy']) : (simulation?.policy ?? null);
-  const proposedFile = flags['proposed'] !== undefined ? handle(String(flags['proposed']), io.cwd, root) : simulation?.proposed ? handle(simulation.proposed, root, root) : null;
+  const policy = flags['policy'] !== undefined ? String(optionText(flags, 'policy')) : (simulation?.policy ?? null);
+  const proposedFile = flags['proposed'] !== undefined ? handle(String(optionText(flags, 'proposed')), io.cwd, root) : simulation?.proposed ? handle(simulation.proposed, root, root) : null;
   let optimization: OptimizationInput | null = null;
   if ((policy === null) !== (proposedFile === null)) throw new UserError('--policy and --proposed go together: give both, or neither');
   if (policy !== null && proposedFile !== null) {

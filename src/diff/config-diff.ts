@@ -27,7 +27,6 @@ export interface EntityChange {
   fields: FieldChange[];
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export const kindOrder: readonly ConfigKind[] = ['Channel', 'Offer', 'OfferList', 'Segment', 'Strategy', 'OptimizationPolicy'];
 
@@ -107,7 +106,7 @@ export function diffFields(base: unknown, head: unknown, path = ''): FieldChange
   if ((isNamedList(base) || (Array.isArray(base) && base.length === 0)) && (isNamedList(head) || (Array.isArray(head) && head.length === 0)) && (isNamedList(base) || isNamedList(head))) {
     return diffNamedLists(base as { name: string }[], head as { name: string }[], path);
   }
-  return [{ path, base: (base ?? null) as Json, head: (head ?? null) as Json }];
+  return [{ path, base: (base ?? null), head: (head ?? null) }];
 }
 
 function diffNamedLists(base: { name: string }[], head: { name: string }[], path: string): FieldChange[] {
@@ -126,10 +125,10 @@ function diffNamedLists(base: { name: string }[], head: { name: string }[], path
   for (const item of base) {
     const at = `${path}[${item.name}]`;
     if (renamedTo.has(item.name)) out.push({ path: `${at}.name`, base: item.name, head: renamedTo.get(item.name)! });
-    else if (!b.has(item.name)) out.push({ path: at, base: item as unknown as Json, head: null });
+    else if (!b.has(item.name)) out.push({ path: at, base: item, head: null });
     else out.push(...diffFields(omit(item, ['name']), omit(b.get(item.name)!, ['name']), at));
   }
-  for (const item of head) if (!a.has(item.name) && !renamedFrom.has(item.name)) out.push({ path: `${path}[${item.name}]`, base: null, head: item as unknown as Json });
+  for (const item of head) if (!a.has(item.name) && !renamedFrom.has(item.name)) out.push({ path: `${path}[${item.name}]`, base: null, head: item });
   // Order matters for rules (a score tie goes to the rule written first) and reads naturally for the rest.
   // (A renamed item keeps its place: compared under its head name, shown under each side's.)
   const orderA = base.filter((i) => b.has(i.name) || renamedTo.has(i.name)).map((i) => i.name);

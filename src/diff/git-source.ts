@@ -74,11 +74,10 @@ async function readBlobs(git: SimpleGit, entries: TreeEntry[]): Promise<Uint8Arr
       continue;
     }
     for (const entry of chunk) {
-      out.push(
-        await git.binaryCatFile(['blob', entry.object]).catch((error: unknown) => {
-          throw gitFailed(`reading ${entry.path}`, error);
-        }),
-      );
+      const blob = (await git.binaryCatFile(['blob', entry.object]).catch((error: unknown): never => {
+        throw gitFailed(`reading ${entry.path}`, error);
+      })) as Buffer;
+      out.push(blob);
     }
   }
   return out;

@@ -146,7 +146,7 @@ class DecisionEngine implements Engine {
   }
 
   segmentMembership(request: DecisionRequest): SegmentMembership {
-    const raw: Record<string, unknown> = isRecord(request) ? (request as unknown as Record<string, unknown>) : {};
+    const raw: Record<string, unknown> = isRecord(request) ? (request) : {};
     const refused = (errors: DecisionError[]): SegmentMembership => ({ members: [], failed: [], errors });
     const resolved = this.resolvePoint(raw['interactionPoint'], raw['channel']);
     if ('error' in resolved) return refused([resolved.error]);

@@ -70,7 +70,7 @@ export function isValidTimeZone(timeZone: string): boolean {
 function wallOf(instant: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']! % 24, parts['minute']!, parts['second']!) + (instant % 1000 + 1000) % 1000;
+  return Date.UTC(parts['year']!, parts['month']! - 1, parts['day'], parts['hour']! % 24, parts['minute'], parts['second']) + (instant % 1000 + 1000) % 1000;
 }
 
 /** The instant a wall-clock time in `timeZone` happens (in a DST gap: the same offset as before it). */

@@ -142,7 +142,7 @@ export function prepareSide(engine: Engine, options: SimulationOptions): Prepare
   const ruleSegment = new Map<string, Map<string, string | null>>();
   for (const rule of body.rules) {
     let rules = ruleSegment.get(rule.channel);
-    if (!rules) ruleSegment.set(rule.channel, (rules = new Map()));
+    if (!rules) ruleSegment.set(rule.channel, (rules = new Map<string, string | null>()));
     rules.set(rule.name, rule.segment);
   }
   return { engine, present, maxOffers, ruleSegment };
@@ -183,7 +183,7 @@ function tallyDecision(side: SideTally, decision: Decision, band: string | null,
   if (expression) side.expressionErrors++;
   if (band !== null) {
     let byOffer = side.fairness.get(band);
-    if (!byOffer) side.fairness.set(band, (byOffer = new Map()));
+    if (!byOffer) side.fairness.set(band, (byOffer = new Map<string, number>()));
     add(byOffer, '');
     for (const chosen of offers) add(byOffer, chosen.offer);
   }

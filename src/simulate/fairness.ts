@@ -56,7 +56,7 @@ export function numericBandLabels(bands: Extract<FairnessBands, { kind: 'numeric
 /** The band of a member's raw attribute value. */
 export function bandOf(bands: FairnessBands, value: unknown, labels: readonly string[] | null): string {
   if (value === undefined || value === null || value === '') return MISSING_BAND;
-  if (bands.kind === 'values') return String(value);
+  if (bands.kind === 'values') return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n)) return MISSING_BAND;
   let i = 0;

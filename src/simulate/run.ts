@@ -95,7 +95,7 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
     const now = (): number => performance.now();
     const batches = batcher(run.history, (batch) => merge.add(runBatch(sides, batch, options, now)));
     await source.forEach(batches.push);
-    batches.flush();
+    await batches.flush();
     return merge.total;
   }
 
@@ -103,6 +103,10 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
   const workers = Array.from({ length: run.workers }, () => new Worker(url, { workerData: { bundles, options } }));
   const inFlight = workers.map(() => 0);
   let failure: Error | null = null;
+  // Read through a function: TypeScript cannot see the worker callbacks that set it.
+  const throwIfFailed = (): void => {
+    if (failure !== null) throw failure;
+  };
   let wake: (() => void) | null = null;
   const notify = (): void => {
     const resolve = wake;
@@ -127,7 +131,7 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
   const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   const send = async (batch: MemberBatch): Promise<void> => {
     for (;;) {
-      if (failure) throw failure;
+      throwIfFailed();
       let best = -1;
       for (let w = 0; w < workers.length; w++) if (inFlight[w]! < IN_FLIGHT_PER_WORKER && (best < 0 || inFlight[w]! < inFlight[best]!)) best = w;
       if (best >= 0) {
@@ -143,10 +147,10 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
     await source.forEach(batches.push);
     await batches.flush();
     while (inFlight.some((n) => n > 0)) {
-      if (failure) throw failure;
+      throwIfFailed();
       await waitForChange();
     }
-    if (failure) throw failure;
+    throwIfFailed();
     return merge.total;
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));

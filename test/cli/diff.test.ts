@@ -155,7 +155,7 @@ describe('offerops diff', () => {
     [['--format', 'pdf'], /--format must be markdown, json or html/],
     [['--head', 'no-such-ref'], /'no-such-ref' is neither a bundle file, nor a git ref/],
   ])('refuses %j with exit 2 before running', async (args, message) => {
-    const result = await diff('--base', 'HEAD', ...audience, ...(args as string[]));
+    const result = await diff('--base', 'HEAD', ...audience, ...(args));
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
   });

@@ -159,7 +159,7 @@ describe('offerops sample', () => {
     try {
       const result = await sample('--channel', 'web', '--customers', '2', '--out', path.join(outside, 'a.ndjson'), '--json');
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).out).toBe(path.join(outside, 'a.ndjson'));
+      expect((JSON.parse(result.stdout) as { out: string }).out).toBe(path.join(outside, 'a.ndjson'));
       expect(result.stderr).toContain(`→ ${path.join(outside, 'a.ndjson')}`);
     } finally {
       await rm(outside, { recursive: true, force: true });

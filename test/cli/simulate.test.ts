@@ -100,7 +100,7 @@ describe('offerops simulate', () => {
     [['--sample', '5', '--env', 'staging'], /environment 'staging' has no pinned bundle yet/],
     [['--sample', '5', '--env', 'Bad_Name'], /not an environment name/],
   ])('refuses %j with exit 2', async (args, message) => {
-    const result = await simulate(...(args as string[]));
+    const result = await simulate(...(args));
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
   });

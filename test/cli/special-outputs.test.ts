@@ -27,7 +27,7 @@ function fifoWithReader(name: string): { file: string; read: Promise<string> } {
   const read = new Promise<string>((resolve, reject) => {
     let text = '';
     createReadStream(file, 'utf8')
-      .on('data', (chunk) => void (text += chunk))
+      .on('data', (chunk: string | Buffer) => void (text += chunk.toString()))
       .on('end', () => resolve(text))
       .on('error', reject);
   });

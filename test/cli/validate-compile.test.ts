@@ -99,7 +99,7 @@ describe('offerops compile', () => {
       const file = path.join(outside, 'new-folder/northgate.json');
       const result = await runCli(['compile', '--out', file, '--json'], { cwd: root });
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).out).toBe(file);
+      expect((JSON.parse(result.stdout) as { out: string }).out).toBe(file);
       expect(result.stderr).toContain(`  ${file}`);
       expect(JSON.parse(await readFile(file, 'utf8'))).toHaveProperty('formatVersion', 1);
     } finally {

@@ -47,7 +47,7 @@ export function fencedBlocks(page: string, text = readFileSync(path.join(repo, p
       language: language ?? '',
       body: lines
         .slice(i + 1, end)
-        .map((l) => (indent && l.startsWith(indent!) ? l.slice(indent!.length) : l))
+        .map((l) => (indent && l.startsWith(indent) ? l.slice(indent.length) : l))
         .join('\n'),
       directive,
       textBefore: lines.slice(since, directive ? i - 1 : i),

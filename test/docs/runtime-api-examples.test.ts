@@ -46,7 +46,7 @@ describe('docs/runtime-api.md request examples', () => {
       const url = request.route.replace('{sessionId}', sessionId);
       const response = await app.inject({ method: request.method, url, payload: request.body });
       expect(response.statusCode, `${page}:${request.line} ${request.method} ${url}\n${response.body}`).toBeLessThan(300);
-      const answer = response.json() as Record<string, unknown>;
+      const answer = response.json<Record<string, unknown>>();
       if (request.route === '/v1/sessions') sessionId = String(answer['sessionId']);
       if (request.route.endsWith('/offers')) {
         // The page's answer for this request: the Black Friday card at home-hero.

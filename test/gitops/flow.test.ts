@@ -123,7 +123,7 @@ describe('the GitOps flow on git alone', () => {
     expect(new Set(kinds)).toEqual(new Set(['release', 'deployment', 'check', 'promotion', 'rollback']));
     const clone = demo.clone('fresh');
     const cloned = expectExit(await demo.cli(['status', '--history', '--json'], { cwd: clone }), 0);
-    expect((JSON.parse(cloned.stdout) as { records: unknown[] }).records).toEqual(JSON.parse(history.stdout).records);
+    expect((JSON.parse(cloned.stdout) as { records: unknown[] }).records).toEqual((JSON.parse(history.stdout) as { records: unknown[] }).records);
     expect(expectExit(await demo.cli(['status', '--history'], { cwd: clone }), 0).stdout).toMatch(/rollback +production: sha256:/);
   });
 });

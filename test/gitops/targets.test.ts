@@ -56,7 +56,7 @@ const digestOf = async (file: string) => parseBundle(await demo.read(file), file
 /** Points staging at `targets` (YAML flow items), commits and pushes. */
 async function stagingTargets(targets: string[]): Promise<void> {
   const text = await demo.read('environments/staging.yaml');
-  const replaced = text.replace(/  targets:\n(    .*\n)+/, `  targets:\n${targets.map((t) => `    - ${t}\n`).join('')}`);
+  const replaced = text.replace(/ {2}targets:\n( {4}.*\n)+/, `  targets:\n${targets.map((t) => `    - ${t}\n`).join('')}`);
   await demo.write('environments/staging.yaml', replaced);
   demo.git(['commit', '--quiet', '-am', 'chore: staging targets']);
   demo.git(['push', '--quiet', 'origin', 'main']);

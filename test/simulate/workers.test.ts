@@ -39,6 +39,6 @@ describe('simulation on worker threads', () => {
     const one = await run(0);
     const two = await run(2);
     expect(two).toBe(one);
-    expect(JSON.parse(one).changed).toBeGreaterThan(0);
+    expect((JSON.parse(one) as { changed: number }).changed).toBeGreaterThan(0);
   });
 });

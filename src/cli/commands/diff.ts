@@ -21,6 +21,7 @@ import { addSimulationFlags, prepareSimulation, progressReporter } from '../simu
 import { packageVersion } from '../version.js';
 import { writeFileAtomic } from '../write-file.js';
 import { colorStyle } from './validate.js';
+import { optionText } from '../options.js';
 
 export type DiffFormat = 'markdown' | 'json' | 'html';
 
@@ -103,21 +104,21 @@ export const diffCommand: CommandDefinition = {
   run: async (options, context): Promise<ExitCode> => {
     const { io } = context;
     const root = findRepositoryRoot(io.cwd);
-    const format = (context.common.json ? 'json' : String(options['format'])) as DiffFormat;
-    if (!['markdown', 'json', 'html'].includes(format)) throw new UserError(`--format must be markdown, json or html, got '${String(options['format'])}'`);
+    const format = (context.common.json ? 'json' : String(optionText(options, 'format'))) as DiffFormat;
+    if (!['markdown', 'json', 'html'].includes(format)) throw new UserError(`--format must be markdown, json or html, got '${String(optionText(options, 'format'))}'`);
     // Guardrails are checked before the (long) run, so a typo fails at once.
     if (Array.isArray(options['failOn'])) parseGuardrails(options['failOn'] as string[]);
     const sideContext: SideContext = { root, cwd: io.cwd, configDir: context.common.config };
-    const base = await sideOrFail(() => resolveSide(String(options['base']), sideContext), context);
-    const head = await sideOrFail(() => (options['head'] === undefined ? workingSide(sideContext) : resolveSide(String(options['head']), sideContext)), context);
+    const base = await sideOrFail(() => resolveSide(String(optionText(options, 'base')), sideContext), context);
+    const head = await sideOrFail(() => (options['head'] === undefined ? workingSide(sideContext) : resolveSide(String(optionText(options, 'head')), sideContext)), context);
     const environment = base.environment ?? head.environment ?? null;
     const run = await diffSides(base, head, options, context, root, {
       simulation: environment?.simulation ?? null,
       guardrails: environment?.simulation?.guardrails ?? [],
     });
-    const text = formatDiff(run, format, options['reportUrl'] === undefined ? null : String(options['reportUrl']));
+    const text = formatDiff(run, format, options['reportUrl'] === undefined ? null : String(optionText(options, 'reportUrl')));
     if (options['out'] !== undefined) {
-      const out = path.resolve(io.cwd, String(options['out']));
+      const out = path.resolve(io.cwd, String(optionText(options, 'out')));
       await writeFileAtomic(out, text);
       io.stderr(`${format} report → ${path.relative(root, out).split(path.sep).join('/')}\n`);
     } else io.stdout(text);

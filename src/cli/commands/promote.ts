@@ -5,6 +5,7 @@ import { UserError } from '../../errors.js';
 import { planPromotion, promotionBranch, type PromotionRequest, runPromotion } from '../../gitops/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, withGitopsErrors } from '../gitops.js';
+import { optionText } from '../options.js';
 
 /** Without a forge connection, a pull request can only be its body in a file. */
 export const NO_FORGE_MESSAGE = 'opening pull requests needs GitHub, which this build of offerops does not connect to: add --no-pr to push the branch and write the pull request body to a file (docs/gitops.md#without-github)';
@@ -15,10 +16,10 @@ async function promote(options: Record<string, unknown>, context: CommandContext
     from: requiredName(options, 'from', '--from'),
     to: requiredName(options, 'to', '--to'),
     force: Boolean(options['force']),
-    reason: options['reason'] === undefined ? null : String(options['reason']),
+    reason: options['reason'] === undefined ? null : String(optionText(options, 'reason')),
     auto: Boolean(options['auto']),
-    ...(options['base'] === undefined ? {} : { base: String(options['base']) }),
-    ...(options['bodyFile'] === undefined ? {} : { bodyFile: String(options['bodyFile']) }),
+    ...(options['base'] === undefined ? {} : { base: String(optionText(options, 'base')) }),
+    ...(options['bodyFile'] === undefined ? {} : { bodyFile: String(optionText(options, 'bodyFile')) }),
   };
   const dryRun = Boolean(options['dryRun']);
   if (options['pr'] !== false && !dryRun) throw new UserError(NO_FORGE_MESSAGE);

@@ -6,6 +6,7 @@ import { applyPlan, baseBranch, defaultBodyFile, environmentsAt, evidenceFor, pl
 import type { CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 import { NO_FORGE_MESSAGE } from './promote.js';
+import { optionText } from '../options.js';
 
 export const rollbackCommand: CommandDefinition = {
   name: 'rollback',
@@ -30,11 +31,11 @@ export const rollbackCommand: CommandDefinition = {
       const session = await openRepository(options, context);
       if (session.remote === null) throw new UserError('rollback pushes a branch, and this repository has no remote named origin: add one (git remote add origin URL)');
       await session.git.fetch(session.remote);
-      const base = await baseBranch(session, options['base'] === undefined ? undefined : String(options['base']));
+      const base = await baseBranch(session, options['base'] === undefined ? undefined : String(optionText(options, 'base')));
       const environments = await environmentsAt(session.git, base.commit);
       const environment = requireEnvironment(environments, name, `on ${session.remote}/${base.branch}`);
       const others = [...environments.environments.values()].filter((e) => e.name !== name);
-      const target = await resolveRollbackTarget(session.git, base.commit, environment, others, String(options['to']));
+      const target = await resolveRollbackTarget(session.git, base.commit, environment, others, String(optionText(options, 'to')));
       const branchName = rollbackBranch(name);
       const evidence = 'problem' in target ? '' : await evidenceFor(session, base.commit, environment, { ref: target.recoveredFrom.slice(0, 12), digest: target.digest, text: target.text });
       const outcome = planRollback(
@@ -45,11 +46,11 @@ export const rollbackCommand: CommandDefinition = {
           target,
           branch: await remoteBranch(session, branchName, base.commit, environment.file),
           evidence,
-          bodyFile: options['bodyFile'] === undefined ? defaultBodyFile(branchName) : String(options['bodyFile']),
+          bodyFile: options['bodyFile'] === undefined ? defaultBodyFile(branchName) : String(optionText(options, 'bodyFile')),
           actor: session.actor,
           now: session.now,
         },
-        { reason: options['reason'] === undefined ? null : String(options['reason']) },
+        { reason: options['reason'] === undefined ? null : String(optionText(options, 'reason')) },
       );
       const plan = reportOutcome(outcome, context, dryRun);
       if (typeof plan === 'number') return plan;

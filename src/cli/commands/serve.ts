@@ -46,8 +46,8 @@ export const serveCommand: CommandDefinition = {
     const port = integerOption(options['port'], '--port', 0, 65535);
     const maxSessions = integerOption(options['maxSessions'], '--max-sessions', 1, 10_000_000);
     const ttlSeconds = integerOption(options['sessionTtl'], '--session-ttl', 1, 7 * 24 * 3600);
-    const host = String(options['host']);
-    const level = String(options['logLevel']);
+    const host = String(optionText(options, 'host'));
+    const level = String(optionText(options, 'logLevel'));
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
     const watch = optionText(options, 'watch');
     const watchDir = watch === undefined ? undefined : path.resolve(io.cwd, watch);
@@ -59,7 +59,7 @@ export const serveCommand: CommandDefinition = {
     const engine = await loadBundleFile(bundleFile, io.cwd, load);
 
     // An unknown --history form is a HistorySpecError: exit 2 through the exit-code table.
-    const history: HistoryStore = createHistoryStore(String(options['history']), io.cwd);
+    const history: HistoryStore = createHistoryStore(String(optionText(options, 'history')), io.cwd);
     try {
       await history.open();
     } catch (error) {
@@ -152,7 +152,7 @@ function readFileSyncUtf8(file: string): string {
  */
 async function trustedKeyFor(options: Record<string, unknown>, cwd: string): Promise<string | null> {
   if (options['trustedKey'] !== undefined) {
-    const key = String(options['trustedKey']);
+    const key = String(optionText(options, 'trustedKey'));
     try {
       parsePublicKey(key);
     } catch (error) {
@@ -161,7 +161,7 @@ async function trustedKeyFor(options: Record<string, unknown>, cwd: string): Pro
     return key;
   }
   if (options['env'] === undefined) return null;
-  const name = String(options['env']);
+  const name = String(optionText(options, 'env'));
   const set = await loadEnvironments(findRepositoryRoot(cwd));
   const problems = set.problems.filter((p) => p.severity === 'error' && p.file.replace(/\.ya?ml$/i, '') === `environments/${name}`);
   if (problems.length > 0) throw new UserError(`${problems[0]!.file}:${problems[0]!.line}:${problems[0]!.column}: ${problems[0]!.message}`);

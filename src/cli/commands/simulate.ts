@@ -20,6 +20,7 @@ import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { addSimulationFlags, prepareSimulation, progressReporter } from '../simulation-input.js';
 import { writeFileAtomic } from '../write-file.js';
+import { optionText } from '../options.js';
 
 export interface SimulationReport {
   bundle: { source: string; digest: string };
@@ -38,12 +39,12 @@ async function loadBundle(options: Record<string, unknown>, context: CommandCont
   const { io } = context;
   if (options['bundle'] !== undefined && options['env'] !== undefined) throw new UserError('give --bundle FILE or --env NAME, not both');
   if (options['env'] !== undefined) {
-    const environment = await readEnvironmentSide(root, String(options['env']));
+    const environment = await readEnvironmentSide(root, String(optionText(options, 'env')));
     if (!environment.pinned) throw new UserError(`environment '${environment.name}' has no pinned bundle yet (${environment.file} has no spec.bundle)`);
     return { bundle: environment.pinned.bundle, source: `env:${environment.name}`, simulation: environment.simulation };
   }
   if (options['bundle'] !== undefined) {
-    const absolute = path.resolve(io.cwd, String(options['bundle']));
+    const absolute = path.resolve(io.cwd, String(optionText(options, 'bundle')));
     const name = path.relative(root, absolute).split(path.sep).join('/');
     let text: string;
     try {
@@ -135,7 +136,7 @@ export const simulateCommand: CommandDefinition = {
     };
     const text = JSON.stringify(report, null, 2) + '\n';
     if (options['out'] !== undefined) {
-      const out = path.resolve(io.cwd, String(options['out']));
+      const out = path.resolve(io.cwd, String(optionText(options, 'out')));
       await writeFileAtomic(out, text);
       io.stderr(`${describe(report)}metrics → ${path.relative(root, out).split(path.sep).join('/')}\n`);
     } else {

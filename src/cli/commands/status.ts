@@ -5,6 +5,7 @@
 import { describeTarget, type Environment, environmentStatus, type GitopsRecord, type GitopsSession, loadEnvironments, type PendingBranch, pinInText, promotionBranch, renderHistory, renderStatus, requireEnvironment, rollbackBranch, short, targetOf, type TargetReading, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { openRepository, repoOption, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
+import { optionText } from '../options.js';
 
 async function readings(session: GitopsSession, environment: Environment): Promise<TargetReading[]> {
   const context = { root: session.root, env: session.env, timeoutMs: TARGET_TIMEOUT_MS };
@@ -45,7 +46,6 @@ export const statusCommand: CommandDefinition = {
     withGitopsErrors(options, context, async () => {
       const { io } = context;
       const session = await openRepository(options, context);
-      let records: GitopsRecord[] = [];
       if (session.remote !== null) {
         try {
           await session.git.fetch(session.remote);
@@ -53,8 +53,8 @@ export const statusCommand: CommandDefinition = {
           io.stderr(`warning: ${(error as Error).message}; showing what this clone last fetched\n`);
         }
       }
-      records = await session.records.read();
-      const only = options['env'] === undefined ? null : String(options['env']);
+      const records: GitopsRecord[] = await session.records.read();
+      const only = options['env'] === undefined ? null : String(optionText(options, 'env'));
       if (options['history']) {
         const chosen = records.filter((r) => only === null || r.environment === only);
         if (context.common.json) io.stdout(JSON.stringify({ records: chosen.sort((a, b) => (a.at < b.at ? 1 : -1)) }, null, 2) + '\n');

@@ -28,7 +28,7 @@ type TestFormat = (typeof testFormats)[number];
 async function openEngine(bundleFlag: unknown, compiled: Bundle, context: CommandContext): Promise<Engine> {
   try {
     if (bundleFlag === undefined) return createEngine(compiled);
-    const file = String(bundleFlag);
+    const file = typeof bundleFlag === 'string' ? bundleFlag : JSON.stringify(bundleFlag);
     let text: string;
     try {
       text = await readFile(path.resolve(context.io.cwd, file), 'utf8');

@@ -9,6 +9,7 @@ import { findRepositoryRoot } from '../repository-root.js';
 import type { CommandDefinition } from '../context.js';
 import { repoOption, withGitopsErrors } from '../gitops.js';
 import { printProblems } from './validate.js';
+import { optionText } from '../options.js';
 
 export const verifyCommand: CommandDefinition = {
   name: 'verify',
@@ -21,7 +22,7 @@ export const verifyCommand: CommandDefinition = {
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {
       const { io } = context;
-      const base = options['repo'] === undefined ? io.cwd : path.resolve(io.cwd, String(options['repo']));
+      const base = options['repo'] === undefined ? io.cwd : path.resolve(io.cwd, String(optionText(options, 'repo')));
       const root = findRepositoryRoot(base);
       const set = await loadEnvironments(root);
       if (set.problems.length > 0) await printProblems(set.problems, 'text', root, context);

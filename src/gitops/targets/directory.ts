@@ -140,7 +140,7 @@ export const directoryTarget: DeployTarget<DirectoryTarget> = {
         const started = performance.now();
         const response = await app.inject({ method, url, ...(body === undefined ? {} : { payload: body as Record<string, unknown> }) });
         const ms = performance.now() - started;
-        let parsed: unknown = null;
+        let parsed: unknown;
         try {
           parsed = response.body === '' ? null : JSON.parse(response.body);
         } catch {

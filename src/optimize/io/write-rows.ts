@@ -31,7 +31,7 @@ export async function writeChosenRows(
   // onto it would replace the device itself.
   const direct = out !== null && isDeviceOrPipe(out);
   const temporary = out && !direct ? `${out}.tmp-${process.pid}` : null;
-  const sink = temporary ? await openSink(temporary) : direct ? await openSink(out!) : null;
+  const sink = temporary ? await openSink(temporary) : direct ? await openSink(out) : null;
   const emit = async (text: string): Promise<void> => {
     if (sink) {
       if (sink.errored) throw sink.errored;
