@@ -11,6 +11,7 @@ import type { CommandContext } from './context.js';
 import { printProblems } from './commands/validate.js';
 import { findRepositoryRoot } from './repository-root.js';
 import { optionText } from './options.js';
+import { promotionEvidence } from './promotion-evidence.js';
 
 /** Per request to a deploy target, milliseconds. */
 export const TARGET_TIMEOUT_MS = 30_000;
@@ -26,7 +27,9 @@ export function dryRunOption(command: Command): Command {
 /** Opens the repository the command works on (--repo, else the working directory's). */
 export async function openRepository(options: Record<string, unknown>, context: CommandContext): Promise<GitopsSession> {
   const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(optionText(options, 'repo')));
-  return openSession(dir, context.io.env, new Date());
+  const session = await openSession(dir, context.io.env, new Date());
+  session.evidence = promotionEvidence(context, session.root);
+  return session;
 }
 
 /** --config as a path inside the repository (with --repo, relative to it). */

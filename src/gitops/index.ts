@@ -21,7 +21,7 @@ export {
   type DirectoryTarget,
   type HttpTarget,
 } from './environment.js';
-export { renderPromotionEvidence, type EvidenceSide, type EvidenceOptions } from './evidence.js';
+export { renderPromotionEvidence, EVIDENCE_HEADING, EVIDENCE_LIMIT, type ComparedSide, type EvidenceRenderer, type EvidenceSide, type EvidenceOptions } from './evidence.js';
 export { freezeAt, nextFreeze, describeFreeze, formatInstant, checkFreezeWindow, type FreezeState, type ActiveFreeze } from './freeze.js';
 export { initRepository, templateDirectory, type InitResult } from './init.js';
 export { describePlan, describeTarget, planToJson, short, type Plan, type PlanStep, type PlanOutcome, type FileChange, type Lease } from './plan.js';

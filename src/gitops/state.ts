@@ -13,7 +13,7 @@ import { compileDirectory } from '../compile/index.js';
 import type { Problem } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { ENVIRONMENTS_DIR, isEnvironmentFile, parseEnvironmentFiles, type Environment, type EnvironmentSet } from './environment.js';
-import { renderPromotionEvidence } from './evidence.js';
+import { renderPromotionEvidence, type EvidenceRenderer } from './evidence.js';
 import type { BranchState } from './promote.js';
 import type { RollbackTarget } from './rollback.js';
 import { DEFAULT_REMOTE, GitRecordStore, LocalGit, LocalScm } from './scm/local.js';
@@ -30,6 +30,8 @@ export interface GitopsSession {
   env: Record<string, string | undefined>;
   actor: string;
   now: Date;
+  /** Renders the simulation diff of a promotion or rollback (the CLI's `offerops diff`); absent, the evidence says it was not computed. */
+  evidence?: EvidenceRenderer;
 }
 
 export async function openSession(cwd: string, env: Record<string, string | undefined>, now: Date): Promise<GitopsSession> {
@@ -151,7 +153,7 @@ export async function evidenceFor(session: GitopsSession, baseCommit: string, en
     { ref: `env:${environment.name}`, digest: pin?.digest ?? null, bundle: bundleOrNull(currentText, pin?.path ?? '') },
     { ref: head.ref, digest: head.digest, bundle: bundleOrNull(head.text, head.ref) },
     environment,
-    { root: session.root },
+    { root: session.root, render: session.evidence },
   );
 }
 

@@ -62,6 +62,10 @@ describe('the GitOps flow on git alone', () => {
     const body = await demo.read('.offerops/pull-requests/offerops-promote-production.md');
     expect(body).toContain('## Runtime check in staging');
     expect(body).toContain('**Passed**');
+    // Production runs nothing yet: no diff to show, and the body says why.
+    expect(body).toContain('## Simulation evidence');
+    expect(body).toContain('production has no bundle yet');
+    expect(body).not.toContain('<!-- offerops:evidence');
 
     // Again: the same branch, the same commit, no duplicate.
     const again = expectExit(await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr']), 0);
@@ -92,6 +96,14 @@ describe('the GitOps flow on git alone', () => {
     expectExit(await demo.cli(['deploy', '--env', 'staging']), 0);
     expectExit(await demo.cli(['check', '--env', 'staging']), 0);
     expectExit(await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr']), 0);
+    // The evidence is the simulation diff of production's bundle against the candidate.
+    const body = await demo.read('.offerops/pull-requests/offerops-promote-production.md');
+    const evidence = body.slice(body.indexOf('## Simulation evidence'), body.indexOf('## Runtime check in staging'));
+    expect(evidence).toContain(`<!-- offerops:evidence`);
+    expect(evidence).toContain(digests[0]!);
+    expect(evidence).toContain(digests[1]!);
+    expect(evidence).toMatch(/## offerops diff: `env:production` → `env:staging`/);
+    expect(evidence).toMatch(/ of 500 members/);
     demo.git(['fetch', '--quiet']);
     demo.git(['merge', '--quiet', '--ff-only', 'origin/offerops/promote-production']);
     demo.git(['push', '--quiet', 'origin', 'main']);
@@ -105,7 +117,11 @@ describe('the GitOps flow on git alone', () => {
     const yaml = demo.git(['show', 'origin/offerops/rollback-production:environments/production.yaml']);
     expect(yaml).toContain(`digest: ${digests[0]}`);
     expect(yaml).toContain('reason: "rollback: travel scores too high"');
-    expect(await demo.read('.offerops/pull-requests/offerops-rollback-production.md')).toContain('Rolls **production** back');
+    const rollbackBody = await demo.read('.offerops/pull-requests/offerops-rollback-production.md');
+    expect(rollbackBody).toContain('Rolls **production** back');
+    // The evidence of a rollback: what production runs against the bundle it goes back to.
+    expect(rollbackBody).toContain('<!-- offerops:evidence');
+    expect(rollbackBody.indexOf(digests[1]!)).toBeGreaterThan(-1);
     demo.git(['merge', '--quiet', '--ff-only', 'origin/offerops/rollback-production']);
     demo.git(['push', '--quiet', 'origin', 'main']);
     expectExit(await demo.cli(['deploy', '--env', 'production']), 0);

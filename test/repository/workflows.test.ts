@@ -24,7 +24,7 @@ describe('GitHub workflows', () => {
   });
 
   it('refuses a workflow with a misspelt key, so the check can fail', () => {
-    const workflow = parse(readFileSync(path.join(repo, '.github/workflows', workflows[0]!), 'utf8')) as { jobs: Record<string, Record<string, unknown>> };
+    const workflow = parse(readFileSync(path.join(repo, workflows[0]!), 'utf8')) as { jobs: Record<string, Record<string, unknown>> };
     const [name, job] = Object.entries(workflow.jobs)[0]!;
     const { ['runs-on']: runsOn, ...rest } = job;
     expect(validate({ ...workflow, jobs: { [name]: { ...rest, 'runs-onn': runsOn } } })).toBe(false);
