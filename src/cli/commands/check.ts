@@ -9,11 +9,16 @@ import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requ
 export const checkCommand: CommandDefinition = {
   name: 'check',
   summary: "replay audience members through an environment's runtimes: same decisions as the local engine, within the latency and throughput limits",
+  description:
+    "Replay members of the environment's simulation audience through every target: each answer must equal the local engine's decision on the pinned bundle, within the environment's latency and throughput limits (docs/gitops.md#check). The result is recorded for the digest; promote reads it. Exit 0 passed, 1 a decision differed or a limit was missed, 3 a target could not be reached.",
+  examples: [
+    { why: "replay staging's simulation members through its targets and record the result", command: 'offerops check --env staging' },
+    { why: 'print the plan (members, targets, limits) and replay nothing', command: 'offerops check --env staging --dry-run' },
+  ],
   configure: (command) => {
     command.option('--env <name>', 'the environment to check');
     dryRunOption(command);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops check --env staging\n\nExit 0 passed, 1 a decision differed or a limit was missed, 3 a target could not be reached.\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {

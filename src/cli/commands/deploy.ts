@@ -9,11 +9,16 @@ import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requ
 export const deployCommand: CommandDefinition = {
   name: 'deploy',
   summary: "put an environment's pinned bundle on every one of its targets, all or none",
+  description:
+    "Put the bundle an environment pins on every one of its targets and confirm each runs it; if one fails, the targets already switched are put back (docs/gitops.md#deploy). http targets read their admin token from the variable they name (tokenEnv, default OFFEROPS_ADMIN_TOKEN). The deployment is recorded, failed or not. Exit 1 when the pin and its file disagree or a required signature is missing, 3 when a target fails.",
+  examples: [
+    { why: "put staging's pinned bundle on each of its targets, confirmed, all or none", command: 'offerops deploy --env staging' },
+    { why: 'print the plan (the bundle and the targets it goes to) and change nothing', command: 'offerops deploy --env production --dry-run' },
+  ],
   configure: (command) => {
     command.option('--env <name>', 'the environment to deploy');
     dryRunOption(command);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops deploy --env staging\n\nhttp targets read their admin token from the variable they name (tokenEnv, default OFFEROPS_ADMIN_TOKEN).\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {

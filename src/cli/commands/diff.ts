@@ -90,6 +90,16 @@ export function formatDiff(run: DiffRun, format: DiffFormat, reportUrl: string |
 export const diffCommand: CommandDefinition = {
   name: 'diff',
   summary: 'what a config change does to decisions: config changes, breaking changes and the behaviour diff over an audience',
+  description:
+    'Compare two versions (a bundle file, a git ref, or env:NAME; --head defaults to the working config) decided for the same audience, and report the config changes, the breaking changes for touchpoints and the behaviour diff per interaction point, as Markdown (the pull request evidence), JSON or one HTML file (docs/simulation-and-diff.md#diff). Exit 1 when a guardrail holds (docs/simulation-and-diff.md#guardrails).',
+  examples: [
+    { why: 'the working config against HEAD: the pull request evidence in Markdown, exit 1 on a breaking change', command: 'offerops diff --base HEAD --sample 300 --seed 7 --at 2026-11-02 --ip home-hero --fail-on breaking' },
+    { why: 'the full report as one self-contained HTML file, for a CI artifact', command: 'offerops diff --base HEAD --sample 200 --seed 7 --at 2026-11-02 --format html --out build/diff.html' },
+    {
+      why: "what promoting staging into production would change, on production's simulation sample and guardrails",
+      command: 'offerops diff --base env:production --head env:staging --out evidence.md --report-url https://ci.example.com/diff.html',
+    },
+  ],
   configure: (command) => {
     command
       .requiredOption('--base <side>', 'what the change starts from: a bundle file, a git ref, or env:NAME')

@@ -8,9 +8,14 @@ import { packageVersion } from '../version.js';
 export const initCommand: CommandDefinition = {
   name: 'init',
   summary: 'create a new config repository: config/, environments/, .github/ and package.json, committed',
+  description:
+    'Create a config repository in a new or empty folder and make its first commit on main: a tiny organisation in config/, staging and production in environments/ (deploying to folders inside the repository), a validating workflow, package.json (docs/gitops.md#init).',
+  examples: [
+    { why: 'a new config repository in the folder my-offers', command: 'offerops init my-offers' },
+    { why: 'the same, with the folder, the commit and the files written as JSON', command: 'offerops init new-offers --json' },
+  ],
   configure: (command) => {
     command.argument('[dir]', 'the folder to create (new or empty)');
-    command.addHelpText('after', '\nExample:\n  offerops init my-offers\n');
   },
   run: async (_options, context, args) => {
     const dir = args[0];

@@ -55,6 +55,13 @@ async function promote(options: Record<string, unknown>, context: CommandContext
 export const promoteCommand: CommandDefinition = {
   name: 'promote',
   summary: "promote one environment's bundle into the next on a branch (and pull request)",
+  description:
+    "Copy the bundle the source environment pins, byte for byte, into the next environment's pin, as one commit on the branch offerops/promote-<to>, pushed under a lease; with --no-pr the pull request body is written to a file (docs/gitops.md#promote, docs/gitops.md#without-github). Exit 1 when refused: a freeze window, a pause, no passing check of the digest, a missing signature.",
+  examples: [
+    { why: "push offerops/promote-production with staging's bundle, and write the pull request body to a file", command: 'offerops promote --from staging --to production --no-pr' },
+    { why: 'through a freeze window or a pause: the reason goes into the pull request and the record', command: 'offerops promote --from staging --to production --no-pr --force --reason "hotfix for INC-123"' },
+    { why: 'from a scheduled job: only once promotion.auto allows it (soak time, passing check, no freeze or pause)', command: 'offerops promote --from staging --to production --no-pr --auto' },
+  ],
   configure: (command) => {
     command
       .option('--from <env>', 'the environment promoted from (e.g. staging)')
@@ -67,7 +74,6 @@ export const promoteCommand: CommandDefinition = {
       .option('--auto', 'promote only when promotion.auto allows it (soak time, passing check, no freeze or pause); otherwise say why and exit 0', false);
     dryRunOption(command);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops promote --from staging --to production --no-pr\n  offerops promote --from staging --to production --no-pr --force --reason "hotfix for INC-123"\n');
   },
   run: async (options, context) => withGitopsErrors(options, context, () => promote(options, context)),
 };

@@ -10,6 +10,13 @@ import { printProblems } from './validate.js';
 export const releaseCommand: CommandDefinition = {
   name: 'release',
   summary: 'compile config/ at HEAD into an environment\'s bundle and pin; commit and push',
+  description:
+    "Compile config/ as HEAD has it (never the work tree) into the bundle file and the pin of an environment without promotion.from, in one commit on the checked-out branch, and push it (docs/gitops.md#release). Exit 1 when the config has errors, 2 when the release is refused (uncommitted changes, a branch behind its remote, a detached HEAD, a signature the environment requires).",
+  examples: [
+    { why: "compile config/ at HEAD into staging's bundle and pin, in one commit, and push it", command: 'offerops release --env staging' },
+    { why: 'print the plan (the commit, the push, the record) and change nothing', command: 'offerops release --env staging --dry-run' },
+    { why: 'sign the bundle with the private key in OFFEROPS_SIGNING_KEY (where the environment requires signatures)', command: 'offerops release --env staging --sign' },
+  ],
   configure: (command) => {
     command
       .option('--env <name>', 'the environment to release into (one without promotion.from, e.g. staging)')
@@ -17,7 +24,6 @@ export const releaseCommand: CommandDefinition = {
       .option('--allow-dirty', 'release HEAD even with uncommitted changes in config/ or environments/ (they are not released)', false);
     dryRunOption(command);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops release --env staging\n  offerops release --env staging --sign   # with OFFEROPS_SIGNING_KEY set\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {

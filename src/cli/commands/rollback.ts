@@ -11,6 +11,12 @@ import { optionText } from '../options.js';
 export const rollbackCommand: CommandDefinition = {
   name: 'rollback',
   summary: 'pin an earlier bundle again (from git history) on a branch, pausing promotions into the environment',
+  description:
+    'Recover an earlier bundle of the environment from git history and pin it again on the branch offerops/rollback-<env>, with promotions into the environment paused until the pause is removed; with --no-pr the pull request body is written to a file (docs/gitops.md#rollback). Freeze windows do not hold a rollback.',
+  examples: [
+    { why: 'production back on the bundle it pinned before, promotions into it paused', command: 'offerops rollback --env production --to previous --reason "cashback over budget" --no-pr' },
+    { why: 'print the plan (the bundle recovered, the branch, the pause) and change nothing', command: 'offerops rollback --env production --to previous --reason "cashback over budget" --no-pr --dry-run' },
+  ],
   configure: (command) => {
     command
       .option('--env <name>', 'the environment to roll back')
@@ -21,7 +27,6 @@ export const rollbackCommand: CommandDefinition = {
       .option('--base <branch>', 'the branch to roll back on (default: the checked-out branch)');
     dryRunOption(command);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops rollback --env production --to previous --reason "cashback over budget" --no-pr\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {

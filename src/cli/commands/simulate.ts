@@ -82,6 +82,16 @@ function describe(report: SimulationReport): string {
 export const simulateCommand: CommandDefinition = {
   name: 'simulate',
   summary: 'decide every member of an audience at every interaction point and print the metrics',
+  description:
+    'Decide one bundle (a file, an environment\'s pinned bundle, or the config compiled in memory) for every member of an audience (a file, or a seeded sample) at every interaction point, or those named, on one day, and print the metrics JSON: fill rate, offer shares, rules, control groups, segments, the decision funnel, fairness (docs/simulation-and-diff.md#simulate). The same inputs give the same metrics, apart from timing.',
+  examples: [
+    { why: 'the config, compiled in memory, over a seeded sample of 300 members at two web points', command: 'offerops simulate --sample 300 --seed 7 --at 2026-11-02 --ip home-hero,home-tiles' },
+    {
+      why: 'a compiled bundle over an audience made with offerops sample, with contact history; the metrics to a file',
+      command: 'offerops simulate --bundle build/bundle.json --audience data/audience.csv --history history.csv --at 2026-11-02 --ip web/home-hero,web/home-tiles --out build/metrics.json',
+    },
+    { why: 'also run an optimization policy on proposed contacts for the same audience', command: 'offerops simulate --audience data/audience.csv --at 2026-11-02 --policy outbound-campaigns --proposed data/proposed.csv --out build/metrics.json' },
+  ],
   configure: (command) => {
     command.option('--bundle <file>', 'the bundle to simulate (default: compile --config in memory)').option('--env <name>', "the environment's pinned bundle, with its simulation settings as defaults");
     addSimulationFlags(command);

@@ -34,13 +34,19 @@ async function pendingBranches(session: GitopsSession, environment: Environment,
 export const statusCommand: CommandDefinition = {
   name: 'status',
   summary: 'pins, what every target runs (drift), pending promotions, freezes, pauses and the last checks',
+  description:
+    'Show, per environment, the pinned digest and its source, what each target runs (anything else is drift), pending promotion and rollback branches, freezes, a pause, the last deployment and check (docs/gitops.md#status). Changes nothing; with --check, exit 1 on drift and 3 when a target cannot be read.',
+  examples: [
+    { why: 'every environment: pin, what each target runs, pending branches, freezes, pauses, last deployment and check', command: 'offerops status' },
+    { why: 'a drift alarm for a scheduled job: exit 1 when a production target does not run its pin', command: 'offerops status --env production --check' },
+    { why: 'the recorded releases, promotions, deployments, checks and rollbacks, newest first', command: 'offerops status --history' },
+  ],
   configure: (command) => {
     command
       .option('--env <name>', 'one environment only')
       .option('--check', 'exit 1 when a target does not run its pinned bundle (3 when one cannot be read)', false)
       .option('--history', 'list the recorded releases, promotions, deployments, checks and rollbacks instead', false);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops status\n  offerops status --env production --check\n  offerops status --history\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {

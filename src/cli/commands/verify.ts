@@ -14,10 +14,15 @@ import { optionText } from '../options.js';
 export const verifyCommand: CommandDefinition = {
   name: 'verify',
   summary: 'check that environment files are valid and every pin, bundle file and signature agree',
+  description:
+    'Check every environments/*.yaml (problems at file:line:column), and that each pin names a bundle file holding that digest, with a valid signature where one is required; with --fresh, also that each released environment pins exactly what the config compiles to now (docs/gitops.md#verify). Changes nothing; exit 1 on any failure.',
+  examples: [
+    { why: 'environment files valid, every pin matching its bundle file (and signature)', command: 'offerops verify' },
+    { why: 'also: each released environment pins what config/ compiles to now (CI on main, after a release)', command: 'offerops verify --fresh' },
+  ],
   configure: (command) => {
     command.option('--fresh', 'also check that each released environment (no promotion.from) equals a fresh compile of the config', false);
     repoOption(command);
-    command.addHelpText('after', '\nExample:\n  offerops verify\n  offerops verify --fresh\n');
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {
