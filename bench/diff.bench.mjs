@@ -1,4 +1,4 @@
-// Diff benchmark (docs/benchmarks.md#diff): the evidence for a change, at scale.
+// Diff benchmark (docs/benchmarks.md#diff--benchdiffbenchmjs): the evidence for a change, at scale.
 //
 // Figures:
 //   diff.100k        `offerops diff` of two bundles of the example (the shipped config and a

@@ -92,7 +92,7 @@ export interface ScoreSplitTerms {
 /** Per offer index: 1 when the offer is in scope. null = every offer. */
 export type OfferScope = Uint8Array | null;
 
-/** Capacity rules need every customer's contacts: batch-only (SPEC §5 step 6). */
+/** Capacity rules need every customer's contacts: batch-only (docs/decisions.md#realtime-policies). */
 export type CapacityRuleType = 'offerCapacity' | 'customCapacity';
 export type RealtimeRuleType = Exclude<PolicyRuleType, CapacityRuleType>;
 

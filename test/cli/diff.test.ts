@@ -76,6 +76,8 @@ describe('offerops diff', () => {
 
   it('lists a removed interaction point as breaking; --fail-on breaking exits 1', async () => {
     await edit('config/channels/web.yaml', '        - { name: apply-confirmation, maxOffers: 1, defaultString: "Thank you for your application" }\n', '');
+    // Its behaviour test goes with it: a test of a point that no longer exists does not validate.
+    await edit('config/tests/web-accounts-and-apply.yaml', '    - name: the confirmation page shows the single best cross-sell\n      point: apply-confirmation\n      count: 3\n      expect: { offers: [home-insurance] }\n\n', '');
     const result = await diff('--base', 'HEAD', ...audience, '--ip', 'home-hero', '--fail-on', 'breaking', '--format', 'json');
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as DiffReport;

@@ -24,9 +24,10 @@ async function smallSamples(root: string): Promise<void> {
   }
 }
 
-async function raiseSavings(root: string): Promise<void> {
+/** Savings tiles from 40 to `score`: 50 keeps every behaviour test of the example passing, 90 fails some. */
+async function raiseSavings(root: string, score = 50): Promise<void> {
   const file = path.join(root, 'config/strategies/web-home.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')).replace('      offerList: savings-products\n      score: 40', '      offerList: savings-products\n      score: 90'));
+  await writeFile(file, (await readFile(file, 'utf8')).replace('      offerList: savings-products\n      score: 40', `      offerList: savings-products\n      score: ${score}`));
 }
 
 beforeEach(async () => {
@@ -55,9 +56,18 @@ describe('offerops start: the evidence', () => {
     expect(result.stderr).toContain(`the config before "savings up front" (${savings.slice(0, 12)}), the latest commit that changed the bundle`);
     expect(result.stdout.split('\n')[0]).toMatch(/^\*\*.+\*\*$/);
     expect(result.stdout).toContain(`offerops diff: \`${savings.slice(0, 12)}^\` → \`config/\``);
-    expect(result.stdout).toContain('`rules[tiles-savings].score`: `40` → `90`');
+    expect(result.stdout).toContain('`rules[tiles-savings].score`: `40` → `50`');
     const marker = parseEvidenceMarker(result.stdout);
     expect('marker' in marker && marker.marker.base !== marker.marker.head).toBe(true);
+  });
+
+  it('shows the evidence of a change that fails a behaviour test, and exits 1', async () => {
+    await raiseSavings(dir, 90);
+    const result = await start();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^FAIL priya-on-the-home-page \d+ of 7 cases failed/m);
+    expect(result.stdout).toContain('offerops diff: `HEAD` → `config/`');
+    expect(result.stdout).toContain('`rules[tiles-savings].score`: `40` → `90`');
   });
 
   it('compares uncommitted changes with HEAD', async () => {

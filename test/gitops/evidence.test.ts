@@ -1,7 +1,8 @@
 // The evidence section of a promotion body (docs/gitops.md#the-promotion-pull-request):
 // the renderer's diff when both bundles are there, and otherwise a plain statement of
 // why there is none — never a made-up diff.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Bundle } from '../../src/bundle/index.js';
 import { renderPromotionEvidence, EVIDENCE_LIMIT, type EvidenceRenderer } from '../../src/gitops/evidence.js';
 import { fixtureBundle, variantBundle } from '../server/harness.js';
 import { environment } from './environment-files.js';
@@ -10,10 +11,16 @@ describe('promotion evidence', () => {
   const production = environment('production', '  promotion: { from: staging }\n  targets: [{ type: directory, path: t/production }]\n  simulation: { sample: { customers: 300, seed: 3 }, at: 2026-01-01 }', {
     staging: 'apiVersion: offerops/v1\nkind: Environment\nmetadata: { name: staging }\nspec:\n  targets: [{ type: directory, path: t/staging }]\n',
   });
-  const current = fixtureBundle();
-  const candidate = variantBundle();
-  const base = { ref: 'env:production', digest: current.digest, bundle: current };
-  const head = { ref: 'env:staging', digest: candidate.digest, bundle: candidate };
+  let current: Bundle;
+  let candidate: Bundle;
+  let base: { ref: string; digest: string; bundle: Bundle };
+  let head: { ref: string; digest: string; bundle: Bundle };
+  beforeAll(async () => {
+    current = await fixtureBundle();
+    candidate = await variantBundle();
+    base = { ref: 'env:production', digest: current.digest, bundle: current };
+    head = { ref: 'env:staging', digest: candidate.digest, bundle: candidate };
+  });
 
   it('shows the renderer\'s diff, given both bundles, the environment and the room left in the body', async () => {
     const calls: unknown[][] = [];
