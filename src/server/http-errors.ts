@@ -147,6 +147,18 @@ function describe(error: AjvLikeError, field: string): string {
   }
 }
 
+/** A session id that names no live session. */
+export function unknownSession(id: string): ApiError {
+  return new ApiError(404, 'unknown-session', `session '${id}' does not exist or has expired; start a new one with POST /v1/sessions`, 'sessionId');
+}
+
+/** Profile or session attributes that do not fit the bundle's declarations (the engine's input errors). */
+export function audienceError(problems: readonly { message: string; field?: string }[]): ApiError {
+  const listed = problems.slice(0, 20).map((problem) => ({ field: problem.field ?? '(body)', message: problem.message }));
+  const first = listed[0] as FieldProblem;
+  return new ApiError(400, 'invalid-request', first.message, first.field, listed);
+}
+
 function validationError(errors: AjvLikeError[], context: string): HttpErrorResponse {
   const problems = errors.slice(0, 20).map((error) => {
     const field = fieldOf(error, context);

@@ -1,0 +1,98 @@
+// POST /v1/sessions/:sessionId/events (docs/runtime-api.md#post-v1sessionssessionidevents--an-event-and-its-actions):
+// an event the session's channel declares, with its actions applied. Attribute updates
+// are checked before anything is applied (a bad one changes nothing); history rows are
+// written before the 2xx, so an acknowledged event survives the process being killed.
+import type { FastifyPluginAsync } from 'fastify';
+import type { BundleChannel } from '../../bundle/types.js';
+import { parseTreatmentCode, type Engine } from '../../engine/engine.js';
+import { declaredFields, keepDeclared } from '../declared-fields.js';
+import { eventRows } from '../event-rows.js';
+import { ApiError, audienceError, unknownSession } from '../http-errors.js';
+import { findOffer } from '../offer-index.js';
+import { decisionDay, type ServerRuntime } from '../runtime.js';
+import { eventSchema, type EventBody, type SessionParams } from '../schemas.js';
+import type { Session } from '../session-store.js';
+
+export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async (api, { runtime }) => {
+  const { bundles, sessions, history, metrics, now } = runtime;
+
+  api.post<{ Params: SessionParams; Body: EventBody }>('/v1/sessions/:sessionId/events', { schema: eventSchema }, async (request) => {
+    const { engine } = bundles.current;
+    const session = sessions.use(request.params.sessionId);
+    if (!session) throw unknownSession(request.params.sessionId);
+    const body = request.body;
+    const channel = engine.bundle.body.channels.find((c) => c.name === session.channel);
+    const declared = channel?.events.find((e) => e.name === body.event);
+    if (!channel || !declared) throw unknownEvent(channel, session.channel, body.event);
+
+    // Attribute updates are checked before anything is applied: a bad one changes nothing.
+    const profile = body.profile ? { ...session.profile, ...body.profile } : session.profile;
+    const attributes = body.session ? { ...session.attributes, ...body.session } : session.attributes;
+    if (body.profile || body.session) {
+      const problems = engine.checkAudience(session.channel, session.audienceLevel, profile, attributes);
+      if (problems.length > 0) throw audienceError(problems);
+    }
+
+    const offer = body.offer !== undefined || body.treatmentCode !== undefined ? resolveOffer(engine, session, body) : null;
+    const written = eventRows({ declared, offer, audienceId: session.audienceId, channel: session.channel, date: decisionDay(now()) });
+    if (!written.ok) {
+      throw new ApiError(400, 'invalid-request', `event '${body.event}' logs ${written.needsOffer.join(', ')}: give the offer it is about as offer or treatmentCode`, 'offer');
+    }
+    const rows = written.rows;
+    // 2xx only after the store has durably committed.
+    await history.append(rows);
+    for (const row of rows) metrics.historyRowsWritten.inc({ event: row.event });
+    metrics.events.inc({ channel: session.channel, event: declared.name });
+
+    // This event's updates go onto the session as it is now (another event of the session
+    // may have updated it while the history write was awaited); declared fields only.
+    const fields = declaredFields(engine.bundle, session.channel, session.audienceLevel);
+    if (body.profile) session.profile = { ...session.profile, ...keepDeclared(body.profile, fields.profile) };
+    if (body.session) session.attributes = { ...session.attributes, ...keepDeclared(body.session, fields.session) };
+    const resegment = declared.actions.includes('resegment') || body.profile !== undefined || body.session !== undefined;
+    if (resegment) {
+      session.segmentCache = null;
+      session.segmentCacheDigest = null;
+    }
+    return {
+      sessionId: session.id,
+      event: declared.name,
+      actions: declared.actions,
+      logged: rows.map(({ customerId, offer: rowOffer, channel: rowChannel, date: rowDate, event }) => ({ customerId, offer: rowOffer, channel: rowChannel, date: rowDate, event })),
+      resegmented: resegment,
+    };
+  });
+};
+
+function unknownEvent(channel: BundleChannel | undefined, channelName: string, event: string): ApiError {
+  if (!channel) return new ApiError(400, 'unknown-event', `channel '${channelName}' is not in the active bundle`, 'event');
+  const names = channel.events.map((e) => e.name);
+  return new ApiError(400, 'unknown-event', `event '${event}' is not declared by channel '${channel.name}'; declared: ${names.length > 0 ? names.join(', ') : '(none)'}`, 'event');
+}
+
+/** The offer an event is about: a treatment code shown in this session, or one valid for the active bundle, or an offer code. */
+function resolveOffer(engine: Engine, session: Session, body: EventBody): string {
+  let fromCode: string | null = null;
+  if (body.treatmentCode !== undefined) {
+    const shown = session.shown.get(body.treatmentCode);
+    const parsed = parseTreatmentCode(engine, body.treatmentCode);
+    const known = shown ?? (parsed && parsed.channel === session.channel ? parsed : null);
+    if (!known) {
+      throw new ApiError(400, 'unknown-treatment-code', `treatmentCode '${truncate(body.treatmentCode)}' was not issued in this session nor by the active bundle for channel '${session.channel}'`, 'treatmentCode');
+    }
+    fromCode = known.offer;
+  }
+  if (body.offer !== undefined) {
+    const shownOffer = [...session.shown.values()].some((shown) => shown.offer === body.offer);
+    if (!shownOffer && !findOffer(engine, body.offer)) throw new ApiError(400, 'unknown-offer', `offer '${body.offer}' is not in the active bundle`, 'offer');
+    if (fromCode !== null && fromCode !== body.offer) {
+      throw new ApiError(400, 'invalid-request', `offer '${body.offer}' does not match treatmentCode, which is for offer '${fromCode}'`, 'offer');
+    }
+    return body.offer;
+  }
+  return fromCode as string;
+}
+
+function truncate(text: string): string {
+  return text.length > 80 ? text.slice(0, 80) + '…' : text;
+}

@@ -1,0 +1,94 @@
+// POST /v1/sessions/:sessionId/offers and …/offers:batch (docs/runtime-api.md#post-v1sessionssessionidoffers--offers-for-one-interaction-point):
+// the session's member decided at an interaction point by the engine of the active
+// bundle, with the member's history from the store. The engine is read once per
+// request, so a request finishes on the bundle it started with.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Engine } from '../../engine/engine.js';
+import type { Decision, HistoryRow } from '../../engine/types.js';
+import { ApiError, unknownSession } from '../http-errors.js';
+import type { ServerMetrics } from '../metrics.js';
+import { findOffer } from '../offer-index.js';
+import { decisionDay, type ServerRuntime } from '../runtime.js';
+import { offersBatchSchema, offersSchema, type OfferRequestBody, type OffersBatchBody, type SessionParams } from '../schemas.js';
+import type { Session } from '../session-store.js';
+
+export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async (api, { runtime }) => {
+  const { bundles, sessions, history, metrics, now } = runtime;
+  const countDecision = decisionCounter(metrics);
+
+  function requireSession(id: string): Session {
+    const session = sessions.use(id);
+    if (!session) throw unknownSession(id);
+    return session;
+  }
+
+  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: readonly HistoryRow[]): Omit<Decision, 'channel'> {
+    if (session.segmentCache === null || session.segmentCacheDigest !== engine.digest) {
+      session.segmentCache = engine.newSegmentCache();
+      session.segmentCacheDigest = engine.digest;
+    }
+    const decision = engine.decide(
+      {
+        channel: session.channel,
+        interactionPoint: item.interactionPoint,
+        audience: { level: session.audienceLevel, id: session.audienceId, profile: session.profile },
+        session: session.attributes,
+        history: memberHistory,
+        at: decisionDay(now()),
+        count: item.count,
+        explain: item.explain,
+      },
+      session.segmentCache,
+    );
+    countDecision(session.channel, decision.interactionPoint, decision.offers.length);
+    const offers = decision.offers.map((chosen) => {
+      sessions.remember(session, chosen.treatmentCode, { offer: chosen.offer, interactionPoint: decision.interactionPoint, rule: chosen.rule });
+      const offer = findOffer(engine, chosen.offer);
+      if (!offer) return chosen;
+      return { offer: chosen.offer, score: chosen.score, rule: chosen.rule, treatmentCode: chosen.treatmentCode, displayName: offer.displayName, attributes: offer.attributes };
+    });
+    const result: Omit<Decision, 'channel'> = { interactionPoint: decision.interactionPoint, zone: decision.zone, offers, controlGroups: decision.controlGroups, errors: decision.errors };
+    if (decision.defaultString !== undefined) result.defaultString = decision.defaultString;
+    if (decision.explain !== undefined) result.explain = decision.explain;
+    return result;
+  }
+
+  api.post<{ Params: SessionParams; Body: OfferRequestBody }>('/v1/sessions/:sessionId/offers', { schema: offersSchema }, async (request) => {
+    const { engine } = bundles.current;
+    const session = requireSession(request.params.sessionId);
+    checkPoint(engine, session, request.body.interactionPoint, 'interactionPoint');
+    const memberHistory = await history.readMember(session.audienceId);
+    const result = decideFor(engine, session, request.body, memberHistory);
+    return { sessionId: session.id, bundle: engine.digest, ...result };
+  });
+
+  api.post<{ Params: SessionParams; Body: OffersBatchBody }>('/v1/sessions/:sessionId/offers::batch', { schema: offersBatchSchema }, async (request) => {
+    const { engine } = bundles.current;
+    const session = requireSession(request.params.sessionId);
+    request.body.requests.forEach((item, index) => checkPoint(engine, session, item.interactionPoint, `requests.${index}.interactionPoint`));
+    const memberHistory = await history.readMember(session.audienceId);
+    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory));
+    return { sessionId: session.id, bundle: engine.digest, results };
+  });
+};
+
+function checkPoint(engine: Engine, session: Session, point: string, field: string): void {
+  if (engine.findInteractionPoint(point, session.channel) === null) {
+    throw new ApiError(400, 'unknown-interaction-point', `interaction point '${point}' is not declared by channel '${session.channel}'`, field);
+  }
+}
+
+/** Counts a decision; label children cached per (channel, point): names come from the bundle, so the map is bounded. */
+function decisionCounter(metrics: ServerMetrics): (channel: string, point: string, offerCount: number) => void {
+  const counters = new Map<string, { decisions: ReturnType<ServerMetrics['decisions']['labels']>; offers: ReturnType<ServerMetrics['offersReturned']['labels']> }>();
+  return (channel, point, offerCount) => {
+    const key = channel + '\0' + point;
+    let pair = counters.get(key);
+    if (!pair) {
+      pair = { decisions: metrics.decisions.labels({ channel, interaction_point: point }), offers: metrics.offersReturned.labels({ channel }) };
+      counters.set(key, pair);
+    }
+    pair.decisions.inc();
+    if (offerCount > 0) pair.offers.inc(offerCount);
+  };
+}
