@@ -26,6 +26,7 @@ export const problemCodes = {
   'empty-offer-list': 'OO209',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
+  'expression-regex': 'OO302',
 } as const;
 
 export type ProblemSlug = keyof typeof problemCodes;

@@ -5,6 +5,7 @@
 import type { Environment } from '@marcbachmann/cel-js';
 import type { AttributeDeclaration, Bundle, BundleChannel, BundleOfferScope, BundlePolicyRule, PolicyRuleType } from '../bundle/types.js';
 import { activeSegmentLookup, createEnvironment, toCelOffer, typedVariables, type ExpressionKind } from '../expr/environment.js';
+import { findPatternProblems } from '../expr/re2-matches.js';
 import { buildFastEvaluator, withFastPath, type AstNode, type CelEvaluator, type FastOptions } from '../expr/fast-evaluator.js';
 import { controlGroupSeed, controlGroupThreshold } from './control-group.js';
 import { boundDay } from './days.js';
@@ -182,6 +183,8 @@ class ExpressionCompiler {
     } catch (error) {
       throw new EngineLoadError(`expression does not compile: ${firstLine(error)}`, place);
     }
+    const badPattern = findPatternProblems((evaluator as unknown as { ast?: unknown }).ast)[0];
+    if (badPattern) throw new EngineLoadError(`expression does not compile: ${badPattern.message}`, place);
     evaluator = this.withFastPath(kind, envKey, env, source, evaluator, channelName, levelName);
     this.compiled.set(key, evaluator);
     return evaluator;
