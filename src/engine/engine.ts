@@ -74,8 +74,11 @@ export interface Engine {
   decide(request: DecisionRequest, cache?: SegmentCache): Decision;
   /** Per-session memo of segment membership; the caller drops it on a `resegment` event. */
   newSegmentCache(): SegmentCache;
-  /** Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field). */
-  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[];
+  /**
+   * Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field,
+   * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
+   */
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>, audienceId?: string): DecisionError[];
   /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
 }
@@ -133,12 +136,12 @@ class DecisionEngine implements Engine {
     return 'point' in found ? { channel: found.point.channel.name, zone: found.point.zone } : null;
   }
 
-  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[] {
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>, audienceId?: string): DecisionError[] {
     const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
     if (!compiledChannel) return [inputError('channel', `channel '${String(channel)}' is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`)];
     const resolved = resolveLevel(compiledChannel, level);
     if (isDecisionError(resolved)) return [resolved];
-    return [...convertProfile(resolved, profile, null).errors, ...convertSession(compiledChannel, session).errors];
+    return [...convertProfile(resolved, profile, audienceId ?? null).errors, ...convertSession(compiledChannel, session).errors];
   }
 
   private resolvePoint(point: unknown, channel: unknown): { point: CompiledPoint } | { error: DecisionError } {

@@ -44,12 +44,12 @@ export const createSessionSchema = {
   tags: ['sessions'],
   body: {
     type: 'object',
-    required: ['channel', 'audienceLevel', 'audienceId'],
+    required: ['channel', 'audienceId'],
     additionalProperties: false,
     properties: {
       sessionId: { ...sessionId, description: 'Chosen by the caller; generated (a UUID) when omitted' },
-      channel: name,
-      audienceLevel: name,
+      channel: { ...name, description: 'The channel (a Channel document of the bundle)' },
+      audienceLevel: { ...name, description: "One of the channel's audience levels; default: its first" },
       // Lone surrogates are refused too: a store would hand back a different id, and the
       // member's history would no longer be theirs.
       audienceId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$', description: 'The member id (no control characters, well-formed Unicode)' },
@@ -279,7 +279,7 @@ export const adminBundleSchema = {
 export interface CreateSessionBody {
   sessionId?: string;
   channel: string;
-  audienceLevel: string;
+  audienceLevel?: string;
   audienceId: string;
   profile?: Record<string, unknown>;
   session?: Record<string, unknown>;

@@ -29,7 +29,7 @@ export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     const profile = body.profile ? { ...session.profile, ...body.profile } : session.profile;
     const attributes = body.session ? { ...session.attributes, ...body.session } : session.attributes;
     if (body.profile || body.session) {
-      const problems = engine.checkAudience(session.channel, session.audienceLevel, profile, attributes);
+      const problems = engine.checkAudience(session.channel, session.audienceLevel, profile, attributes, session.audienceId);
       if (problems.length > 0) throw audienceError(problems);
     }
 

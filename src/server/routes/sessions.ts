@@ -2,6 +2,7 @@
 // A session is checked against the active bundle's declarations when it starts and
 // keeps only the declared profile and session fields.
 import type { FastifyPluginAsync } from 'fastify';
+import type { Engine } from '../../engine/engine.js';
 import { declaredFields, keepDeclared } from '../declared-fields.js';
 import { ApiError, audienceError, unknownSession } from '../http-errors.js';
 import type { ServerRuntime } from '../runtime.js';
@@ -15,13 +16,17 @@ export const sessionRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = asy
     const body = request.body;
     const profile = body.profile ?? {};
     const attributes = body.session ?? {};
-    const problems = engine.checkAudience(body.channel, body.audienceLevel, profile, attributes);
+    // The profile's id field, when given, must name the session's member: a session for
+    // one member with another's profile would answer nothing but input errors later.
+    const problems = engine.checkAudience(body.channel, body.audienceLevel, profile, attributes, body.audienceId);
     if (problems.length > 0) throw audienceError(problems);
-    const declared = declaredFields(engine.bundle, body.channel, body.audienceLevel);
+    // Without audienceLevel, the channel's first level (checkAudience resolved it the same way).
+    const audienceLevel = body.audienceLevel ?? firstLevel(engine, body.channel);
+    const declared = declaredFields(engine.bundle, body.channel, audienceLevel);
     const created = sessions.create({
       ...(body.sessionId === undefined ? {} : { id: body.sessionId }),
       channel: body.channel,
-      audienceLevel: body.audienceLevel,
+      audienceLevel,
       audienceId: body.audienceId,
       // Undeclared fields are ignored by decisions; a session keeps none of them.
       profile: keepDeclared(profile, declared.profile),
@@ -49,3 +54,10 @@ export const sessionRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = asy
     return reply.code(204).send();
   });
 };
+
+function firstLevel(engine: Engine, channelName: string): string {
+  const level = engine.bundle.body.channels.find((c) => c.name === channelName)?.audienceLevels[0];
+  // checkAudience refused a channel without one, so this is a bug if it happens.
+  if (!level) throw new Error(`channel '${channelName}' has no audience level`);
+  return level.name;
+}
