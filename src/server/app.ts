@@ -4,12 +4,14 @@
 // the one error mapping, logs, metrics, the OpenAPI description, the bundle holder and
 // its watch — and registers the routes, one fastify plugin per concern in routes/.
 // Decisions are pure calls into the engine; the routes do the IO around them.
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { loadEngine as loadEngineFromText, type Engine } from '../engine/engine.js';
 import { BundleHolder, type ActiveBundle, type LoadEngine } from './bundle-holder.js';
 import type { HistoryStore } from './history-store.js';
-import { ApiError, toHttpError } from './http-errors.js';
+import { ApiError, clientErrorResponse, toHttpError } from './http-errors.js';
+import { parseJsonAsUtf8 } from './json-body.js';
 import { createMetrics, requestRecorder } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { eventRoutes } from './routes/events.js';
@@ -41,6 +43,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Body limit for PUT /admin/bundle, bytes (default 64 MiB). */
   bundleBodyLimit?: number;
+  /** Time a request (headers and body) may take to arrive, ms (default 30 s); later: 408. */
+  requestTimeout?: number;
   /** A pino logger (structured JSON); false for none. */
   logger?: FastifyBaseLogger | false;
   /** Node's default process metrics in /metrics (default true). */
@@ -55,6 +59,7 @@ declare module 'fastify' {
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const DEFAULT_BUNDLE_BODY_LIMIT = 64 * 1024 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const now = options.now ?? Date.now;
@@ -82,6 +87,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   );
   metrics.bundleInfo.set({ digest: options.engine.digest }, 1);
 
+  const requestTimeout = options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT;
+  let shuttingDown = false;
+  let drainingStarted!: () => void;
+  const draining = new Promise<void>((resolve) => (drainingStarted = resolve));
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }),
@@ -90,8 +99,25 @@ export function createServer(options: ServerOptions): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
-    requestTimeout: 30_000,
+    // Requests arriving while the server drains get our 503 (with code and Retry-After), below.
+    return503OnClosing: false,
+    requestTimeout,
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default) and
+    // times out headers only after headersTimeout (60 s): a stalled request got its 408 after
+    // up to 90 s. Headers and body now share the one timeout, checked often enough.
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))) },
+    // Requests Node's parser refuses (bad HTTP, oversized headers, timeouts) get the same JSON error shape.
+    clientErrorHandler: (error, socket) => {
+      const response = clientErrorResponse(error as Error & { code?: string });
+      if (response !== null && socket.writable) {
+        const body = JSON.stringify(response.body);
+        socket.write(
+          `HTTP/1.1 ${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        log?.info({ statusCode: response.statusCode, code: response.body.code }, 'request refused by the HTTP parser');
+      }
+      socket.destroy();
+    },
     routerOptions: { maxParamLength: 200 },
     // Errors fastify raises before routing (bad URL encoding, over-long path parameters)
     // go through the same mapping as everything else.
@@ -101,14 +127,25 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   });
   log = app.log;
-  const runtime: ServerRuntime = { bundles, sessions, metrics, history, now };
+  const runtime: ServerRuntime = { bundles, sessions, metrics, history, now, draining };
   app.decorate('offerops', runtime);
   app.addSchema(errorSchema);
 
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);
     if (mapped.serverFault) request.log.error({ err: error, route: routeOf(request) }, 'request failed');
-    void reply.code(mapped.statusCode).headers(mapped.headers).type('application/json').send(mapped.body);
+    // Serialised here, not by the route's response schema: a route whose 503 is another
+    // shape (/healthz) still answers errors such as shutting-down in the error shape.
+    void reply.code(mapped.statusCode).headers(mapped.headers).type('application/json; charset=utf-8').serializer(JSON.stringify).send(mapped.body);
+  });
+  // Draining: requests still arriving (on a busy keep-alive connection) are turned away
+  // with a 503 a load balancer and a touchpoint understand, rather than started.
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+    drainingStarted();
+  });
+  app.addHook('onRequest', async () => {
+    if (shuttingDown) throw new ApiError(503, 'shutting-down', 'this server is shutting down; send the request again (another instance will answer)', undefined, undefined, { 'retry-after': '1' });
   });
   app.setNotFoundHandler(async (request) => {
     throw new ApiError(404, 'not-found', `no route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`);
@@ -148,6 +185,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
   void app.register(async (api) => {
     // JSON only: fastify's default text/plain parser would let a string body reach validation.
     api.removeContentTypeParser('text/plain');
+    parseJsonAsUtf8(api);
     await api.register(sessionRoutes, { runtime });
     await api.register(offerRoutes, { runtime });
     await api.register(eventRoutes, { runtime });

@@ -9,6 +9,11 @@ import { HistoryStoreError } from './history-store.js';
 export type ApiErrorCode =
   | 'invalid-request'
   | 'invalid-json'
+  | 'invalid-utf8'
+  | 'invalid-http'
+  | 'headers-too-large'
+  | 'request-timeout'
+  | 'shutting-down'
   | 'unsupported-media-type'
   | 'body-too-large'
   | 'unknown-session'
@@ -144,6 +149,26 @@ function describe(error: AjvLikeError, field: string): string {
       return `${field} has an invalid format (expected ${String(params['pattern'])})`;
     default:
       return `${field} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/**
+ * A request Node's HTTP parser refuses before fastify sees it (malformed HTTP, headers
+ * over the size limit, a request that did not arrive within the timeout): the response
+ * the server writes on the raw socket, in the same JSON shape as every other error.
+ * null when nothing should be written (the peer is gone).
+ */
+export function clientErrorResponse(error: { code?: string; message?: string }): { statusCode: number; body: ErrorBody } | null {
+  switch (error.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return null;
+    case 'HPE_HEADER_OVERFLOW':
+      return { statusCode: 431, body: { statusCode: 431, code: 'headers-too-large', message: 'the request headers are larger than the server accepts (16 KiB)' } };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { statusCode: 408, body: { statusCode: 408, code: 'request-timeout', message: 'the request did not arrive completely within the request timeout; send it again' } };
+    default:
+      return { statusCode: 400, body: { statusCode: 400, code: 'invalid-http', message: clip(`the request is not valid HTTP/1.1 (${error.code ?? 'parse error'}: ${error.message ?? ''})`) } };
   }
 }
 

@@ -14,6 +14,8 @@ export interface ServerRuntime {
   history: HistoryStore;
   /** Epoch milliseconds (tests inject a fake clock). */
   now: () => number;
+  /** Resolves when the server starts draining (close() was called): new requests get 503 shutting-down. */
+  draining: Promise<void>;
 }
 
 /** The decision day: the clock's UTC calendar day, YYYY-MM-DD. */

@@ -31,6 +31,7 @@ export const serveCommand: CommandDefinition = {
       .option('--watch <dir>', `swap in DIR/${WATCHED_BUNDLE_FILE} whenever it changes (a deploy directory target)`)
       .option('--max-sessions <n>', 'sessions held at most; new ones get 503 beyond it', '100000')
       .option('--session-ttl <seconds>', 'idle time after which a session expires', '1800')
+      .option('--request-timeout <seconds>', 'time a request (headers and body) may take to arrive; later: 408', '30')
       .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info');
   },
   run: async (options, context) => {
@@ -38,6 +39,7 @@ export const serveCommand: CommandDefinition = {
     const port = integerOption(options['port'], '--port', 0, 65535);
     const maxSessions = integerOption(options['maxSessions'], '--max-sessions', 1, 10_000_000);
     const ttlSeconds = integerOption(options['sessionTtl'], '--session-ttl', 1, 7 * 24 * 3600);
+    const requestTimeoutSeconds = integerOption(options['requestTimeout'], '--request-timeout', 1, 3600);
     const host = String(options['host']);
     const level = String(options['logLevel']);
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
@@ -71,6 +73,7 @@ export const serveCommand: CommandDefinition = {
       history,
       logger,
       sessionLimits: { maxSessions, ttlMs: ttlSeconds * 1000 },
+      requestTimeout: requestTimeoutSeconds * 1000,
       ...(adminToken ? { adminToken } : {}),
       ...(watchDir ? { watchDir } : {}),
     });
