@@ -136,6 +136,24 @@ describe('--history', () => {
     expect(() => createHistoryStore('sqlite:', '/tmp')).toThrow(/needs a file name/);
   });
 
+  it('never echoes a mistyped URL, whose query may hold a password, and suggests the scheme meant', () => {
+    for (const spec of ['postgre://user@host/db?password=s3cret-pw', 'postgresq://user:s3cret-pw@host/db', 'pg://user@host/db?sslpassword=s3cret-pw']) {
+      const failure = (() => {
+        try {
+          createHistoryStore(spec, '/tmp');
+          return null;
+        } catch (error) {
+          return error as Error;
+        }
+      })();
+      expect(failure, spec).toBeInstanceOf(HistorySpecError);
+      expect(failure?.message).not.toContain('s3cret-pw');
+      expect(failure?.message).not.toContain('host/db');
+      expect(failure?.message).toMatch(/did you mean postgres:\/\/\?/);
+    }
+    expect(() => createHistoryStore('history.db', '/tmp')).toThrow(/'history.db' \(a file needs the sqlite: prefix, e.g. sqlite:history.db\)/);
+  });
+
   it('never shows a PostgreSQL password', () => {
     expect(redactUrl('postgres://u:secret@127.0.0.1:5432/db')).toBe('postgres://u:***@127.0.0.1:5432/db');
     const query = redactUrl('postgres://u@127.0.0.1/db?password=s3cret&sslpassword=k3y&sslmode=require');
