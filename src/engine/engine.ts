@@ -26,12 +26,12 @@ import { RankedWalk } from './ranked-walk.js';
 import { dayNumber } from './days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
-import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
+import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact, type PolicyContext, type PolicyViolation } from './realtime-policy.js';
 import { isSegmentCache, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
-import type { ChosenOffer, Decision, DecisionError, DecisionRequest } from './types.js';
+import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryWindow } from './types.js';
 
 export { EngineLoadError } from './compiled-bundle.js';
 export type { SegmentCache } from './segments.js';
@@ -79,6 +79,13 @@ export interface Engine {
    * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
    */
   checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>, audienceId?: string): DecisionError[];
+  /**
+   * How many days back from the decision day the bundle's rules look (the longest
+   * maxContacts or realtime policy window, at least 1: the decision day): a `historyWindow`
+   * must start on or before the decision day less this + 1. Facts without a window come
+   * from its totals.
+   */
+  readonly historyWindowDays: number;
   /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
 }
@@ -104,6 +111,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 class DecisionEngine implements Engine {
   readonly bundle: Bundle;
   readonly digest: string;
+  readonly historyWindowDays: number;
   private readonly compiled: CompiledBundle;
   private readonly board: OfferBoard;
   private readonly eligible: Int32Array;
@@ -124,6 +132,7 @@ class DecisionEngine implements Engine {
     this.eligible = new Int32Array(widest);
     this.plans = buildZonePlans(this.compiled);
     this.walk = new RankedWalk(this.compiled);
+    this.historyWindowDays = longestWindow(this.compiled);
     for (const channel of this.compiled.channels.values()) for (const point of channel.points.values()) this.walk.adopt(point.rules);
   }
 
@@ -219,7 +228,10 @@ class DecisionEngine implements Engine {
       segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors]);
     }
     if (segments.inputErrors.length > 0) return failed(raw, point, [...segments.inputErrors]);
-    const history = readMemberHistory(this.compiled, raw['history'] as DecisionRequest['history'], audienceId, atDay, errors);
+    const history =
+      raw['historyWindow'] !== undefined
+        ? readHistoryWindow(this.compiled, raw['historyWindow'] as HistoryWindow, audienceId, atDay, this.historyWindowDays, errors)
+        : readMemberHistory(this.compiled, raw['history'] as DecisionRequest['history'], audienceId, atDay, errors);
     if (errors.length > 0) return failed(raw, point, errors);
 
     const state: DecisionState = {
@@ -470,6 +482,18 @@ class DecisionEngine implements Engine {
       policyRule: policyRule.name,
     });
   }
+}
+
+/**
+ * The longest window (days) any rule reads history through: offers' maxContacts and
+ * realtime policy rules with periodDays; at least 1, the decision day itself (a
+ * neverAFollowedByB rule looks at the decision day's contacts even without periodDays).
+ */
+function longestWindow(compiled: CompiledBundle): number {
+  let days = 1;
+  for (const offer of compiled.offers) if (offer.maxContacts !== null) days = Math.max(days, offer.maxContacts.periodDays);
+  for (const channel of compiled.channels.values()) for (const rule of channel.realtimeRules) if (rule.periodDays !== null) days = Math.max(days, rule.periodDays);
+  return days;
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

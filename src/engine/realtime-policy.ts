@@ -10,6 +10,9 @@
 // rows are responses and count only for suppression. A window of N days is the N days
 // ending on the decision day (history never holds later days: see member-history.ts),
 // which is every window containing the new contact that can hold another contact.
+// A history event may stand for several identical rows (`count`, from a bounded window:
+// see member-history.ts); contacts before the window carry the day BEFORE_WINDOW, which
+// only the rules without periodDays see.
 import type { CompiledOffer, CompiledPolicyRule, OfferScope } from './compiled-bundle.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import type { MemberEvent, MemberHistory } from './member-history.js';
@@ -114,13 +117,13 @@ function checkRule(rule: CompiledPolicyRule, offer: CompiledOffer, score: number
       if (rule.max === null || !inScope(rule.offers, o)) return null;
       let count = 0;
       for (const chosen of context.chosen) if (inScope(rule.offers, chosen.offer.index)) count++;
-      if (rule.periodDays !== null) for (const contact of historyContacts(context)) if (counts(rule, contact, from) && inScope(rule.offers, contact.offer)) count++;
+      if (rule.periodDays !== null) for (const contact of historyContacts(context)) if (counts(rule, contact, from) && inScope(rule.offers, contact.offer)) count += contact.count;
       return count + 1 > rule.max ? `${count} contact${count === 1 ? '' : 's'} already${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'maxDuplicateOffers': {
       if (rule.max === null || !inScope(rule.offers, o)) return null;
       let count = 0;
-      if (rule.periodDays !== null) for (const contact of historyContacts(context)) if (contact.offer === o && counts(rule, contact, from)) count++;
+      if (rule.periodDays !== null) for (const contact of historyContacts(context)) if (contact.offer === o && counts(rule, contact, from)) count += contact.count;
       return count + 1 > rule.max ? `'${offer.name}' already contacted ${count} time${count === 1 ? '' : 's'}${periodText(rule)}, at most ${rule.max}` : null;
     }
     case 'maxPackages': {

@@ -11,6 +11,28 @@ export interface HistoryRow {
   event: 'contact' | 'accept' | 'reject';
 }
 
+/**
+ * One member's history, bounded (docs/decisions.md#history): the rows from `from` on,
+ * grouped per (date, offer, channel, package, event) with their count, plus how many
+ * rows the member has per (offer, channel, event) over all time. `from` must be no later
+ * than the decision day less `Engine.historyWindowDays` − 1: the window then holds every
+ * row a rule with a window can see.
+ */
+export interface HistoryWindow {
+  /** YYYY-MM-DD: every row of the member dated on or after it is in `rows`. */
+  from: string;
+  rows: readonly (HistoryRow & { count: number })[];
+  totals: readonly HistoryTotal[];
+}
+
+/** How many rows a member has for one (offer, channel, event), over all time. */
+export interface HistoryTotal {
+  offer: string;
+  channel: string;
+  event: HistoryRow['event'];
+  count: number;
+}
+
 export interface DecisionRequest {
   /** Needed only when the interaction point's name is not unique across channels. */
   channel?: string;
@@ -24,6 +46,11 @@ export interface DecisionRequest {
   session?: Record<string, unknown>;
   /** The member's history; rows of other members are ignored. */
   history?: readonly HistoryRow[];
+  /**
+   * The member's history as a store reads it, bounded (used instead of `history` when
+   * given): see HistoryWindow. Gives the same decision as all the member's rows.
+   */
+  historyWindow?: HistoryWindow;
   /** Decision day, YYYY-MM-DD (UTC). */
   at: string;
   /** Offers wanted (capped by the point's maxOffers). */
