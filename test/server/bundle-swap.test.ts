@@ -101,12 +101,13 @@ describe('a request in flight', () => {
       description: 'gated',
       open: () => inner.open(),
       append: (rows: readonly HistoryRow[]) => inner.append(rows),
-      readMember: async (id: string) => {
+      readMember: (id: string) => inner.readMember(id),
+      readWindow: async (id: string, from: string) => {
         if (gate) {
           reading();
           await gate;
         }
-        return inner.readMember(id);
+        return inner.readWindow(id, from);
       },
       ping: () => inner.ping(),
       close: () => inner.close(),

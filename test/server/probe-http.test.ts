@@ -141,9 +141,10 @@ describe('errors outside the routes have the documented JSON shape', () => {
         return inner.append(rows);
       },
       readMember: (id) => inner.readMember(id),
+      readWindow: (id, from) => inner.readWindow(id, from),
       ping: () => inner.ping(),
       close: () => inner.close(),
-    } as HistoryStore;
+    };
     const { app, port } = await listening({ history: store });
     const id = await startSession(app);
     const body = JSON.stringify({ event: 'offer-shown', offer: 'gold-card' });

@@ -1,10 +1,12 @@
 // POST /v1/sessions/:sessionId/offers and …/offers:batch (docs/runtime-api.md#post-v1sessionssessionidoffers--offers-for-one-interaction-point):
 // the session's member decided at an interaction point by the engine of the active
-// bundle, with the member's history from the store. The engine is read once per
+// bundle, with the member's history from the store: only the window the bundle's rules
+// can see plus all-time totals (docs/runtime-api.md#history-store-and-durability), so a
+// member with a long history costs no more than a new one. The engine is read once per
 // request, so a request finishes on the bundle it started with.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
-import type { Decision, HistoryRow } from '../../engine/types.js';
+import type { Decision, HistoryWindow } from '../../engine/types.js';
 import { ApiError, unknownSession } from '../http-errors.js';
 import type { ServerMetrics } from '../metrics.js';
 import { findOffer } from '../offer-index.js';
@@ -22,7 +24,12 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     return session;
   }
 
-  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: readonly HistoryRow[]): Omit<Decision, 'channel'> {
+  /** The member's history as the engine needs it for a decision today: a bounded window, whatever the member's history holds. */
+  function readHistory(engine: Engine, audienceId: string, day: string): Promise<HistoryWindow> {
+    return history.readWindow(audienceId, windowFrom(day, engine.historyWindowDays));
+  }
+
+  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: HistoryWindow, day: string): Omit<Decision, 'channel'> {
     if (session.segmentCache === null || session.segmentCacheDigest !== engine.digest) {
       session.segmentCache = engine.newSegmentCache();
       session.segmentCacheDigest = engine.digest;
@@ -33,8 +40,8 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
         interactionPoint: item.interactionPoint,
         audience: { level: session.audienceLevel, id: session.audienceId, profile: session.profile },
         session: session.attributes,
-        history: memberHistory,
-        at: decisionDay(now()),
+        historyWindow: memberHistory,
+        at: day,
         count: item.count,
         explain: item.explain,
       },
@@ -57,8 +64,9 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     const { engine } = bundles.current;
     const session = requireSession(request.params.sessionId);
     checkPoint(engine, session, request.body.interactionPoint, 'interactionPoint');
-    const memberHistory = await history.readMember(session.audienceId);
-    const result = decideFor(engine, session, request.body, memberHistory);
+    const day = decisionDay(now());
+    const memberHistory = await readHistory(engine, session.audienceId, day);
+    const result = decideFor(engine, session, request.body, memberHistory, day);
     return { sessionId: session.id, bundle: engine.digest, ...result };
   });
 
@@ -66,11 +74,18 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     const { engine } = bundles.current;
     const session = requireSession(request.params.sessionId);
     request.body.requests.forEach((item, index) => checkPoint(engine, session, item.interactionPoint, `requests.${index}.interactionPoint`));
-    const memberHistory = await history.readMember(session.audienceId);
-    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory));
+    const day = decisionDay(now());
+    const memberHistory = await readHistory(engine, session.audienceId, day);
+    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory, day));
     return { sessionId: session.id, bundle: engine.digest, results };
   });
 };
+
+/** The first day of the window: the decision day less the rules' longest window, plus one. */
+function windowFrom(day: string, windowDays: number): string {
+  const first = Date.parse(day + 'T00:00:00Z') - (windowDays - 1) * 86_400_000;
+  return new Date(first).toISOString().slice(0, 10);
+}
 
 function checkPoint(engine: Engine, session: Session, point: string, field: string): void {
   if (engine.findInteractionPoint(point, session.channel) === null) {
