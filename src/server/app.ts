@@ -20,7 +20,8 @@ import { operationRoutes } from './routes/operations.js';
 import { sessionRoutes } from './routes/sessions.js';
 import type { ServerRuntime } from './runtime.js';
 import { errorSchema } from './schemas.js';
-import { DEFAULT_SESSION_LIMITS, SessionStore, type SessionLimits } from './session-store.js';
+import { SegmentMemos } from './segment-memos.js';
+import { DEFAULT_SESSION_LIMITS, MemorySessionStore, type SessionLimits, type SessionStore } from './session-store.js';
 
 export type { ServerRuntime } from './runtime.js';
 
@@ -39,6 +40,11 @@ export interface ServerOptions {
   /** Epoch milliseconds; decides the decision day (UTC) and session expiry. Tests inject it. */
   now?: () => number;
   sessionLimits?: Partial<SessionLimits>;
+  /**
+   * An opened session store (the server does not close it); default: in memory, with
+   * `sessionLimits`. A store brings its own limits.
+   */
+  sessions?: SessionStore;
   /** Body limit for API requests, bytes (default 64 KiB). */
   bodyLimit?: number;
   /** Body limit for PUT /admin/bundle, bytes (default 64 MiB). */
@@ -49,6 +55,13 @@ export interface ServerOptions {
   logger?: FastifyBaseLogger | false;
   /** Node's default process metrics in /metrics (default true). */
   processMetrics?: boolean;
+  /**
+   * Called after PUT /admin/bundle swapped a bundle in, before the answer: a cluster
+   * worker hands it to the other workers here (cluster.ts). A rejection fails the request.
+   */
+  afterAdminSwap?: (text: string, source: string) => Promise<void>;
+  /** What GET /metrics answers instead of this server's own registry (a cluster worker: every worker's, aggregated). */
+  metricsText?: () => Promise<{ contentType: string; text: string }>;
 }
 
 declare module 'fastify' {
@@ -60,11 +73,14 @@ declare module 'fastify' {
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 export const DEFAULT_BUNDLE_BODY_LIMIT = 64 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+const SEGMENT_MEMO_SESSIONS = 50_000;
 
 export function createServer(options: ServerOptions): FastifyInstance {
   const now = options.now ?? Date.now;
-  const metrics = createMetrics({ defaultMetrics: options.processMetrics ?? true });
-  const sessions = new SessionStore({ ...DEFAULT_SESSION_LIMITS, ...options.sessionLimits }, now);
+  const sessions = options.sessions ?? new MemorySessionStore({ ...DEFAULT_SESSION_LIMITS, ...options.sessionLimits }, now);
+  const metrics = createMetrics({ defaultMetrics: options.processMetrics ?? true, sessionCount: () => sessions.count() });
+  // Memberships memoised for the sessions this process serves (bounded whatever the store holds).
+  const memos = new SegmentMemos(Math.min(sessions.limits.maxSessions, SEGMENT_MEMO_SESSIONS));
   const history = options.history;
   const initial: ActiveBundle = { engine: options.engine, source: options.bundleSource, loadedAt: new Date(now()).toISOString() };
   let log: FastifyBaseLogger | null = null;
@@ -127,7 +143,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     },
   });
   log = app.log;
-  const runtime: ServerRuntime = { bundles, sessions, metrics, history, now, draining };
+  const runtime: ServerRuntime = { bundles, sessions, memos, metrics, history, now, draining };
   app.decorate('offerops', runtime);
   app.addSchema(errorSchema);
 
@@ -189,9 +205,14 @@ export function createServer(options: ServerOptions): FastifyInstance {
     await api.register(sessionRoutes, { runtime });
     await api.register(offerRoutes, { runtime });
     await api.register(eventRoutes, { runtime });
-    await api.register(operationRoutes, { runtime, openapi: () => app.swagger() });
+    await api.register(operationRoutes, { runtime, openapi: () => app.swagger(), ...(options.metricsText ? { metricsText: options.metricsText } : {}) });
   });
-  void app.register(adminRoutes, { runtime, adminToken: options.adminToken, bundleBodyLimit: options.bundleBodyLimit ?? DEFAULT_BUNDLE_BODY_LIMIT });
+  void app.register(adminRoutes, {
+    runtime,
+    adminToken: options.adminToken,
+    bundleBodyLimit: options.bundleBodyLimit ?? DEFAULT_BUNDLE_BODY_LIMIT,
+    ...(options.afterAdminSwap ? { afterSwap: options.afterAdminSwap } : {}),
+  });
 
   if (options.watchDir) {
     const dir = options.watchDir;

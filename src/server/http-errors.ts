@@ -5,6 +5,7 @@
 // "requests.0.count", "sessionId").
 import { BundleRefusedError } from './bundle-holder.js';
 import { HistoryStoreError } from './history-store.js';
+import { SessionStoreError } from './session-store.js';
 
 export type ApiErrorCode =
   | 'invalid-request'
@@ -27,6 +28,7 @@ export type ApiErrorCode =
   | 'admin-disabled'
   | 'bundle-refused'
   | 'history-unavailable'
+  | 'sessions-unavailable'
   | 'not-found'
   | 'internal';
 
@@ -90,6 +92,9 @@ export function toHttpError(error: unknown): HttpErrorResponse {
     return { statusCode: error.statusCode, body, headers: error.headers ?? {}, serverFault: error.statusCode >= 500 && error.statusCode !== 503 };
   }
   if (error instanceof BundleRefusedError) return plain(422, 'bundle-refused', `bundle refused, the active bundle keeps serving: ${error.message}`);
+  if (error instanceof SessionStoreError) {
+    return { ...plain(503, 'sessions-unavailable', 'the session store is unavailable; the request was not applied and may be retried'), headers: { 'retry-after': '1' }, serverFault: true };
+  }
   if (error instanceof HistoryStoreError) {
     return { ...plain(503, 'history-unavailable', 'the history store is unavailable; the request was not applied and may be retried'), headers: { 'retry-after': '1' }, serverFault: true };
   }

@@ -5,11 +5,14 @@
 import type { BundleHolder } from './bundle-holder.js';
 import type { HistoryStore } from './history-store.js';
 import type { ServerMetrics } from './metrics.js';
+import type { SegmentMemos } from './segment-memos.js';
 import type { SessionStore } from './session-store.js';
 
 export interface ServerRuntime {
   bundles: BundleHolder;
   sessions: SessionStore;
+  /** Segment memberships memoised per session, in this process. */
+  memos: SegmentMemos;
   metrics: ServerMetrics;
   history: HistoryStore;
   /** Epoch milliseconds (tests inject a fake clock). */

@@ -232,18 +232,31 @@ export const bundleInfoSchema = {
 } as const;
 
 export const healthSchema = {
-  summary: 'Liveness and readiness: the bundle is loaded and the history store answers',
+  summary: 'Liveness and readiness: the bundle is loaded and the history and session stores answer',
   tags: ['operations'],
   response: {
     200: {
       type: 'object',
-      required: ['status', 'bundle', 'history', 'sessions'],
-      properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, bundle: { type: 'string' }, history: { type: 'string' }, sessions: { type: 'integer' } },
+      required: ['status', 'bundle', 'history', 'sessionStore', 'sessions'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'unavailable'] },
+        bundle: { type: 'string', description: 'Digest of the active bundle' },
+        history: { type: 'string', description: 'The history store: sqlite or postgres' },
+        sessionStore: { type: 'string', description: 'The session store: memory or redis' },
+        sessions: { type: 'integer', description: 'Live sessions in the session store' },
+      },
     },
     503: {
       type: 'object',
-      required: ['status', 'bundle', 'history', 'sessions'],
-      properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, bundle: { type: 'string' }, history: { type: 'string' }, sessions: { type: 'integer' }, message: { type: 'string' } },
+      required: ['status', 'bundle', 'history', 'sessionStore'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'unavailable'] },
+        bundle: { type: 'string' },
+        history: { type: 'string' },
+        sessionStore: { type: 'string' },
+        sessions: { type: 'integer' },
+        message: { type: 'string', description: 'Which store does not answer, and why' },
+      },
     },
   },
 } as const;

@@ -79,7 +79,7 @@ describe('A: attribute types are checked, never coerced', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ code: 'invalid-request', field });
     expect(String(response.body['message'])).toMatch(message);
-    expect(app.offerops.sessions.size).toBe(0);
+    expect((await app.offerops.sessions.count())).toBe(0);
   });
 
   it('refuses the same in profile and session updates sent with events, changing nothing', async () => {
@@ -95,7 +95,7 @@ describe('A: attribute types are checked, never coerced', () => {
       expect(response.status, JSON.stringify(payload)).toBe(400);
       expect(response.body).toMatchObject({ field });
     }
-    const session = app.offerops.sessions.use(id)!;
+    const session = (await app.offerops.sessions.use(id))!;
     expect(session.profile).toEqual({ ...richProfile, products: ['app'] });
     expect(session.attributes).toEqual({ pageViews: 1 });
     expect(await app.offerops.history.readMember('c-1')).toEqual([]);

@@ -12,9 +12,11 @@ export interface AdminRoutesOptions {
   /** Bearer token; without one the admin API answers 403. */
   adminToken: string | undefined;
   bundleBodyLimit: number;
+  /** Called after a swap, before the answer (a cluster worker reaches the other workers here). */
+  afterSwap?: (text: string, source: string) => Promise<void>;
 }
 
-export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (admin, { runtime, adminToken, bundleBodyLimit }) => {
+export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (admin, { runtime, adminToken, bundleBodyLimit, afterSwap }) => {
   admin.removeAllContentTypeParsers();
   admin.addContentTypeParser(['application/json', 'application/octet-stream'], { parseAs: 'string', bodyLimit: bundleBodyLimit }, (_request, body, done) => {
     done(null, body);
@@ -24,6 +26,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRoutesOptions> = async (admin,
   });
   admin.put<{ Body: string }>('/admin/bundle', { schema: adminBundleSchema, bodyLimit: bundleBodyLimit }, async (request) => {
     const result = runtime.bundles.swap(request.body, 'PUT /admin/bundle');
+    // Also when this instance had it already: another worker of the group may not.
+    if (afterSwap) await afterSwap(request.body, 'PUT /admin/bundle');
     if (result.swapped) return { digest: result.active.engine.digest, previousDigest: result.previousDigest, swapped: true };
     return { digest: result.active.engine.digest, swapped: false };
   });

@@ -11,14 +11,14 @@ import { ApiError, audienceError, unknownSession } from '../http-errors.js';
 import { findOffer } from '../offer-index.js';
 import { decisionDay, type ServerRuntime } from '../runtime.js';
 import { eventSchema, type EventBody, type SessionParams } from '../schemas.js';
-import type { Session } from '../session-store.js';
+import { SessionStoreError, type Session, type SessionStore } from '../session-store.js';
 
 export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async (api, { runtime }) => {
   const { bundles, sessions, history, metrics, now } = runtime;
 
   api.post<{ Params: SessionParams; Body: EventBody }>('/v1/sessions/:sessionId/events', { schema: eventSchema }, async (request) => {
     const { engine } = bundles.current;
-    const session = sessions.use(request.params.sessionId);
+    const session = await sessions.use(request.params.sessionId);
     if (!session) throw unknownSession(request.params.sessionId);
     const body = request.body;
     const channel = engine.bundle.body.channels.find((c) => c.name === session.channel);
@@ -33,7 +33,7 @@ export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
       if (problems.length > 0) throw audienceError(problems);
     }
 
-    const offer = body.offer !== undefined || body.treatmentCode !== undefined ? resolveOffer(engine, session, body) : null;
+    const offer = body.offer !== undefined || body.treatmentCode !== undefined ? await resolveOffer(engine, sessions, session, body) : null;
     const written = eventRows({ declared, offer, audienceId: session.audienceId, channel: session.channel, date: decisionDay(now()) });
     if (!written.ok) {
       throw new ApiError(400, 'invalid-request', `event '${body.event}' logs ${written.needsOffer.join(', ')}: give the offer it is about as offer or treatmentCode`, 'offer');
@@ -44,15 +44,21 @@ export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     for (const row of rows) metrics.historyRowsWritten.inc({ event: row.event });
     metrics.events.inc({ channel: session.channel, event: declared.name });
 
-    // This event's updates go onto the session as it is now (another event of the session
-    // may have updated it while the history write was awaited); declared fields only.
+    // This event's updates are merged into the session as it is now (another event of the
+    // session, here or on another instance, may have updated it while the history write
+    // was awaited); declared fields only.
     const fields = declaredFields(engine.bundle, session.channel, session.audienceLevel);
-    if (body.profile) session.profile = { ...session.profile, ...keepDeclared(body.profile, fields.profile) };
-    if (body.session) session.attributes = { ...session.attributes, ...keepDeclared(body.session, fields.session) };
     const resegment = declared.actions.includes('resegment') || body.profile !== undefined || body.session !== undefined;
-    if (resegment) {
-      session.segmentCache = null;
-      session.segmentCacheDigest = null;
+    try {
+      await sessions.update(session.id, {
+        ...(body.profile ? { profile: keepDeclared(body.profile, fields.profile) } : {}),
+        ...(body.session ? { attributes: keepDeclared(body.session, fields.session) } : {}),
+        resegment,
+      });
+    } catch (error) {
+      if (!(error instanceof SessionStoreError) || rows.length === 0) throw error;
+      // The rows are committed: say so, so the touchpoint does not log the event twice.
+      throw new ApiError(503, 'sessions-unavailable', `the event's history rows were written, but the session store did not take its ${body.profile || body.session ? 'attribute updates' : 'resegment'}; send those again without the offer`, undefined, undefined, { 'retry-after': '1' });
     }
     return {
       sessionId: session.id,
@@ -71,10 +77,10 @@ function unknownEvent(channel: BundleChannel | undefined, channelName: string, e
 }
 
 /** The offer an event is about: a treatment code shown in this session, or one valid for the active bundle, or an offer code. */
-function resolveOffer(engine: Engine, session: Session, body: EventBody): string {
+async function resolveOffer(engine: Engine, sessions: SessionStore, session: Session, body: EventBody): Promise<string> {
   let fromCode: string | null = null;
   if (body.treatmentCode !== undefined) {
-    const shown = session.shown.get(body.treatmentCode);
+    const shown = await sessions.shownCode(session, body.treatmentCode);
     const parsed = parseTreatmentCode(engine, body.treatmentCode);
     const known = shown ?? (parsed && parsed.channel === session.channel ? parsed : null);
     if (!known) {
@@ -83,8 +89,7 @@ function resolveOffer(engine: Engine, session: Session, body: EventBody): string
     fromCode = known.offer;
   }
   if (body.offer !== undefined) {
-    const shownOffer = [...session.shown.values()].some((shown) => shown.offer === body.offer);
-    if (!shownOffer && !findOffer(engine, body.offer)) throw new ApiError(400, 'unknown-offer', `offer '${body.offer}' is not in the active bundle`, 'offer');
+    if (!findOffer(engine, body.offer) && !(await sessions.shownOffer(session, body.offer))) throw new ApiError(400, 'unknown-offer', `offer '${body.offer}' is not in the active bundle`, 'offer');
     if (fromCode !== null && fromCode !== body.offer) {
       throw new ApiError(400, 'invalid-request', `offer '${body.offer}' does not match treatmentCode, which is for offer '${fromCode}'`, 'offer');
     }

@@ -12,14 +12,14 @@ import type { ServerMetrics } from '../metrics.js';
 import { findOffer } from '../offer-index.js';
 import { decisionDay, type ServerRuntime } from '../runtime.js';
 import { offersBatchSchema, offersSchema, type OfferRequestBody, type OffersBatchBody, type SessionParams } from '../schemas.js';
-import type { Session } from '../session-store.js';
+import type { Session, ShownOffer } from '../session-store.js';
 
 export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async (api, { runtime }) => {
-  const { bundles, sessions, history, metrics, now } = runtime;
+  const { bundles, sessions, history, metrics, memos, now } = runtime;
   const countDecision = decisionCounter(metrics);
 
-  function requireSession(id: string): Session {
-    const session = sessions.use(id);
+  async function requireSession(id: string): Promise<Session> {
+    const session = await sessions.use(id);
     if (!session) throw unknownSession(id);
     return session;
   }
@@ -29,27 +29,25 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     return history.readWindow(audienceId, windowFrom(day, engine.historyWindowDays));
   }
 
-  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: HistoryWindow, day: string): Omit<Decision, 'channel'> {
-    if (session.segmentCache === null || session.segmentCacheDigest !== engine.digest) {
-      session.segmentCache = engine.newSegmentCache();
-      session.segmentCacheDigest = engine.digest;
-    }
+  /** One decision; the treatment codes it returns are added to `shown`, to be remembered in the session. */
+  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: HistoryWindow, day: string, shown: [string, ShownOffer][]): Omit<Decision, 'channel'> {
+    const inputs = memos.for(session, engine);
     const decision = engine.decide(
       {
         channel: session.channel,
         interactionPoint: item.interactionPoint,
-        audience: { level: session.audienceLevel, id: session.audienceId, profile: session.profile },
-        session: session.attributes,
+        audience: { level: session.audienceLevel, id: session.audienceId, profile: inputs.profile },
+        session: inputs.attributes,
         historyWindow: memberHistory,
         at: day,
         count: item.count,
         explain: item.explain,
       },
-      session.segmentCache,
+      inputs.cache,
     );
     countDecision(session.channel, decision.interactionPoint, decision.offers.length);
     const offers = decision.offers.map((chosen) => {
-      sessions.remember(session, chosen.treatmentCode, { offer: chosen.offer, interactionPoint: decision.interactionPoint, rule: chosen.rule });
+      shown.push([chosen.treatmentCode, { offer: chosen.offer, interactionPoint: decision.interactionPoint, rule: chosen.rule }]);
       const offer = findOffer(engine, chosen.offer);
       if (!offer) return chosen;
       return { offer: chosen.offer, score: chosen.score, rule: chosen.rule, treatmentCode: chosen.treatmentCode, displayName: offer.displayName, attributes: offer.attributes };
@@ -62,21 +60,26 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
 
   api.post<{ Params: SessionParams; Body: OfferRequestBody }>('/v1/sessions/:sessionId/offers', { schema: offersSchema }, async (request) => {
     const { engine } = bundles.current;
-    const session = requireSession(request.params.sessionId);
+    const session = await requireSession(request.params.sessionId);
     checkPoint(engine, session, request.body.interactionPoint, 'interactionPoint');
     const day = decisionDay(now());
     const memberHistory = await readHistory(engine, session.audienceId, day);
-    const result = decideFor(engine, session, request.body, memberHistory, day);
+    const shown: [string, ShownOffer][] = [];
+    const result = decideFor(engine, session, request.body, memberHistory, day, shown);
+    // Remembered before the answer, so an event about an offer shown finds its code on any instance.
+    await sessions.remember(session, shown);
     return { sessionId: session.id, bundle: engine.digest, ...result };
   });
 
   api.post<{ Params: SessionParams; Body: OffersBatchBody }>('/v1/sessions/:sessionId/offers::batch', { schema: offersBatchSchema }, async (request) => {
     const { engine } = bundles.current;
-    const session = requireSession(request.params.sessionId);
+    const session = await requireSession(request.params.sessionId);
     request.body.requests.forEach((item, index) => checkPoint(engine, session, item.interactionPoint, `requests.${index}.interactionPoint`));
     const day = decisionDay(now());
     const memberHistory = await readHistory(engine, session.audienceId, day);
-    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory, day));
+    const shown: [string, ShownOffer][] = [];
+    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory, day, shown));
+    await sessions.remember(session, shown);
     return { sessionId: session.id, bundle: engine.digest, results };
   });
 };

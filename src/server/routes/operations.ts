@@ -9,9 +9,11 @@ export interface OperationRoutesOptions {
   runtime: ServerRuntime;
   /** The OpenAPI document of the whole server (the root instance's swagger()). */
   openapi: () => unknown;
+  /** Replaces this server's own metrics (a cluster worker answers for every worker). */
+  metricsText?: () => Promise<{ contentType: string; text: string }>;
 }
 
-export const operationRoutes: FastifyPluginAsync<OperationRoutesOptions> = async (api, { runtime, openapi }) => {
+export const operationRoutes: FastifyPluginAsync<OperationRoutesOptions> = async (api, { runtime, openapi, metricsText }) => {
   const { bundles, sessions, history, metrics } = runtime;
 
   api.get('/v1/bundle', { schema: bundleInfoSchema }, async () => {
@@ -26,18 +28,26 @@ export const operationRoutes: FastifyPluginAsync<OperationRoutesOptions> = async
   });
 
   api.get('/healthz', { schema: healthSchema }, async (_request, reply) => {
-    const base = { bundle: bundles.current.engine.digest, history: history.kind, sessions: sessions.size };
+    const base = { bundle: bundles.current.engine.digest, history: history.kind, sessionStore: sessions.kind };
+    // Ready when both stores answer: a load balancer then sends nothing to an instance
+    // that would answer 503 to every request.
     try {
       await history.ping();
-      return { status: 'ok', ...base };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', ...base, message: `history store: ${(error as Error).message}` });
+      return reply.code(503).send({ status: 'unavailable', ...base, sessions: 0, message: `history store: ${(error as Error).message}` });
+    }
+    try {
+      return { status: 'ok', ...base, sessions: await sessions.count() };
+    } catch (error) {
+      return reply.code(503).send({ status: 'unavailable', ...base, sessions: 0, message: `session store: ${(error as Error).message}` });
     }
   });
 
   api.get('/metrics', { schema: metricsSchema }, async (_request, reply) => {
-    sessions.sweep();
-    metrics.sessions.set(sessions.size);
+    if (metricsText) {
+      const { contentType, text } = await metricsText();
+      return reply.type(contentType).send(text);
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

@@ -23,7 +23,7 @@ export const sessionRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = asy
     // Without audienceLevel, the channel's first level (checkAudience resolved it the same way).
     const audienceLevel = body.audienceLevel ?? firstLevel(engine, body.channel);
     const declared = declaredFields(engine.bundle, body.channel, audienceLevel);
-    const created = sessions.create({
+    const created = await sessions.create({
       ...(body.sessionId === undefined ? {} : { id: body.sessionId }),
       channel: body.channel,
       audienceLevel,
@@ -50,7 +50,8 @@ export const sessionRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = asy
   });
 
   api.delete<{ Params: SessionParams }>('/v1/sessions/:sessionId', { schema: deleteSessionSchema }, async (request, reply) => {
-    if (!sessions.delete(request.params.sessionId)) throw unknownSession(request.params.sessionId);
+    if (!(await sessions.delete(request.params.sessionId))) throw unknownSession(request.params.sessionId);
+    runtime.memos.forget(request.params.sessionId);
     return reply.code(204).send();
   });
 };
