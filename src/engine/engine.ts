@@ -31,7 +31,7 @@ import { blocksEveryOffer, findPolicyViolation, isDeferrable, type ChosenContact
 import { isSegmentCache, segmentLookup, SessionSegmentCache, type SegmentCache } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
-import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryWindow } from './types.js';
+import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow } from './types.js';
 
 export { EngineLoadError } from './compiled-bundle.js';
 export type { SegmentCache } from './segments.js';
@@ -86,6 +86,8 @@ export interface Engine {
    * from its totals.
    */
   readonly historyWindowDays: number;
+  /** Which windows the rules count in, and whether packages matter: what a history store needs to read a bounded window. */
+  readonly historyNeeds: HistoryNeeds;
   /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
 }
@@ -112,6 +114,7 @@ class DecisionEngine implements Engine {
   readonly bundle: Bundle;
   readonly digest: string;
   readonly historyWindowDays: number;
+  readonly historyNeeds: HistoryNeeds;
   private readonly compiled: CompiledBundle;
   private readonly board: OfferBoard;
   private readonly eligible: Int32Array;
@@ -132,7 +135,8 @@ class DecisionEngine implements Engine {
     this.eligible = new Int32Array(widest);
     this.plans = buildZonePlans(this.compiled);
     this.walk = new RankedWalk(this.compiled);
-    this.historyWindowDays = longestWindow(this.compiled);
+    this.historyNeeds = historyNeedsOf(this.compiled);
+    this.historyWindowDays = this.historyNeeds.windows[this.historyNeeds.windows.length - 1]!;
     for (const channel of this.compiled.channels.values()) for (const point of channel.points.values()) this.walk.adopt(point.rules);
   }
 
@@ -485,15 +489,22 @@ class DecisionEngine implements Engine {
 }
 
 /**
- * The longest window (days) any rule reads history through: offers' maxContacts and
- * realtime policy rules with periodDays; at least 1, the decision day itself (a
- * neverAFollowedByB rule looks at the decision day's contacts even without periodDays).
+ * The windows (days, ending on the decision day) the rules count history in: offers'
+ * maxContacts and realtime policy rules with periodDays, and 1, the decision day itself
+ * (a neverAFollowedByB rule looks at the decision day's contacts even without periodDays).
  */
-function longestWindow(compiled: CompiledBundle): number {
-  let days = 1;
-  for (const offer of compiled.offers) if (offer.maxContacts !== null) days = Math.max(days, offer.maxContacts.periodDays);
-  for (const channel of compiled.channels.values()) for (const rule of channel.realtimeRules) if (rule.periodDays !== null) days = Math.max(days, rule.periodDays);
-  return days;
+function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
+  const windows = new Set<number>([1]);
+  let packages = false;
+  for (const offer of compiled.offers) if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
+  for (const channel of compiled.channels.values()) {
+    for (const rule of channel.realtimeRules) {
+      if (rule.periodDays === null) continue;
+      windows.add(rule.periodDays);
+      if (rule.type === 'maxPackages') packages = true;
+    }
+  }
+  return { windows: [...windows].sort((a, b) => a - b), packages };
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

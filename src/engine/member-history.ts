@@ -7,12 +7,15 @@
 // - rows (`DecisionRequest.history`): every row, as a history file holds them;
 // - a window (`DecisionRequest.historyWindow`): what a history store reads so that one
 //   member's long history costs no more than a short one. The rules only look back a
-//   bounded number of days (`Engine.historyWindowDays`), so the store returns the rows
-//   from the window's first day on, grouped per (day, offer, channel, package, event)
-//   with a count, plus per (offer, channel, event) totals over all time for the facts
-//   that have no window: "accepted ever" (afterAccept), rejection counts (maxRejects),
-//   "contacted ever" (sequence rules without periodDays). Totals count rows after the
-//   decision day too; those rows are in the window's rows, so they are taken off here.
+//   few window lengths (`Engine.historyNeeds.windows`, the longest `historyWindowDays`),
+//   all ending on the decision day, so the store returns the rows from the longest
+//   window's first day on, grouped with a count, each dated at the first day of the
+//   narrowest window that holds it (every rule counts such rows alike), plus per (offer,
+//   channel, event) totals over all time for the facts that have no window: "accepted
+//   ever" (afterAccept), rejection counts (maxRejects), "contacted ever" (sequence rules
+//   without periodDays). Totals count rows after the decision day too; those rows are
+//   in the window's rows with their own dates, so they are taken off here. Packages
+//   (for maxPackages) come as their own list, so the counting rows need none.
 import type { CompiledBundle } from './compiled-bundle.js';
 import { dayNumber } from './days.js';
 import type { DecisionError, HistoryRow, HistoryWindow } from './types.js';
@@ -49,9 +52,14 @@ export interface OfferResponses {
   contactCounts: number[];
 }
 
+/** A package of the member's contacts on a day (maxPackages counts distinct packages in its window). */
+export type PackageEvent = Pick<MemberEvent, 'day' | 'channel' | 'package'>;
+
 export interface MemberHistory {
   /** Contacts (event `contact`) up to the decision day, in input order; those before a window last, as BEFORE_WINDOW. */
   contacts: MemberEvent[];
+  /** The packages of those contacts (one per contact row, or the window's distinct packages). */
+  packages: PackageEvent[];
   /** Per offer index: responses and contact days (suppression). */
   byOffer: Map<number, OfferResponses>;
 }
@@ -76,8 +84,12 @@ function responsesOf(history: MemberHistory, offer: number): OfferResponses {
   return responses;
 }
 
-/** Adds one (possibly grouped) event of the decision's past to the history. */
-function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean): void {
+function emptyHistory(): MemberHistory {
+  return { contacts: [], packages: [], byOffer: new Map() };
+}
+
+/** Adds one (possibly grouped) event of the decision's past to the history; its package too, unless the packages come on their own. */
+function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean, addPackage: boolean): void {
   if (entry.offer >= 0) {
     const responses = responsesOf(history, entry.offer);
     if (entry.event === ACCEPT) {
@@ -89,7 +101,10 @@ function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean
       responses.contactCounts.push(entry.count);
     }
   }
-  if (entry.event === CONTACT) history.contacts.push(entry);
+  if (entry.event === CONTACT) {
+    history.contacts.push(entry);
+    if (addPackage && entry.day !== BEFORE_WINDOW) history.packages.push(entry);
+  }
 }
 
 interface CheckedRow {
@@ -170,8 +185,8 @@ export function readMemberHistory(
     if (customerId !== audienceId && !(typeof customerId === 'number' && String(customerId) === audienceId)) continue;
     const checked = checkRow(row, `history[${i}]`, errors);
     if (checked === null || checked.day > atDay) continue;
-    history ??= { contacts: [], byOffer: new Map() };
-    add(history, eventOf(compiled, audienceId, checked, 1, row['date'] as string), true);
+    history ??= emptyHistory();
+    add(history, eventOf(compiled, audienceId, checked, 1, row['date'] as string), true, true);
   }
   return history;
 }
@@ -232,6 +247,9 @@ export function readHistoryWindow(
     else totals.set(k, { offer: checked.offer, channel: checked.channel, event: checked.event, count });
   }
 
+  // Packages on their own (a store's bucketed rows carry none), or from the rows.
+  const packages: PackageEvent[] | null = window.packages === undefined ? null : readPackages(window.packages, from, atDay, errors);
+
   let history: MemberHistory | null = null;
   const inWindow = new Map<string, number>();
   for (let i = 0; i < window.rows.length; i++) {
@@ -260,11 +278,15 @@ export function readHistoryWindow(
       continue;
     }
     inWindow.set(k, (inWindow.get(k) ?? 0) + count);
-    history ??= { contacts: [], byOffer: new Map() };
+    history ??= emptyHistory();
     // Accepts and rejects are counted once, from the totals below.
-    add(history, eventOf(compiled, audienceId, checked, count, row['date'] as string), false);
+    add(history, eventOf(compiled, audienceId, checked, count, row['date'] as string), false, packages === null);
   }
   if (errors.length > 0) return null;
+  if (packages !== null && packages.length > 0) {
+    history ??= emptyHistory();
+    history.packages = packages;
+  }
 
   for (const [k, total] of totals) {
     if (total.count <= 0) continue;
@@ -272,14 +294,44 @@ export function readHistoryWindow(
     if (total.event === CONTACT) {
       const before = total.count - (inWindow.get(k) ?? 0);
       if (before <= 0) continue;
-      history ??= { contacts: [], byOffer: new Map() };
-      add(history, { offer, day: BEFORE_WINDOW, event: CONTACT, channel: total.channel, package: '', count: before }, false);
+      history ??= emptyHistory();
+      add(history, { offer, day: BEFORE_WINDOW, event: CONTACT, channel: total.channel, package: '', count: before }, false, false);
     } else if (offer >= 0) {
-      history ??= { contacts: [], byOffer: new Map() };
+      history ??= emptyHistory();
       const responses = responsesOf(history, offer);
       if (total.event === ACCEPT) responses.accepts += total.count;
       else responses.rejects += total.count;
     }
   }
   return history;
+}
+
+/** A window's packages: `{date, channel, package}` of the member's contacts dated `from` to the decision day. */
+function readPackages(list: unknown, from: number, atDay: number, errors: DecisionError[]): PackageEvent[] {
+  if (!Array.isArray(list)) {
+    errors.push(inputError('historyWindow.packages', 'historyWindow.packages must be a list of {date, channel, package}'));
+    return [];
+  }
+  const packages: PackageEvent[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i] as unknown;
+    const place = `historyWindow.packages[${i}]`;
+    if (!isObject(entry)) {
+      errors.push(inputError(place, `${place} must be an object`));
+      continue;
+    }
+    const day = typeof entry['date'] === 'string' ? dayNumber(entry['date']) : Number.NaN;
+    const channel = entry['channel'];
+    const name = entry['package'];
+    if (Number.isNaN(day) || day < from) {
+      errors.push(inputError(`${place}.date`, `${place}.date must be a YYYY-MM-DD day in the window, got ${JSON.stringify(entry['date'])}`));
+      continue;
+    }
+    if (typeof channel !== 'string' || channel === '' || typeof name !== 'string' || name === '') {
+      errors.push(inputError(place, `${place} needs a channel and a package name`));
+      continue;
+    }
+    if (day <= atDay) packages.push({ day, channel, package: name });
+  }
+  return packages;
 }

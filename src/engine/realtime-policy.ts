@@ -15,7 +15,7 @@
 // only the rules without periodDays see.
 import type { CompiledOffer, CompiledPolicyRule, OfferScope } from './compiled-bundle.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
-import type { MemberEvent, MemberHistory } from './member-history.js';
+import type { MemberEvent, MemberHistory, PackageEvent } from './member-history.js';
 import { isMember } from './segments.js';
 
 export interface ChosenContact {
@@ -62,7 +62,11 @@ function windowStart(rule: CompiledPolicyRule, atDay: number): number {
   return rule.periodDays === null ? -Infinity : atDay - rule.periodDays + 1;
 }
 
-function counts(rule: CompiledPolicyRule, contact: MemberEvent, from: number): boolean {
+function historyPackages(context: PolicyContext): readonly PackageEvent[] {
+  return context.history === null ? [] : context.history.packages;
+}
+
+function counts(rule: CompiledPolicyRule, contact: Pick<MemberEvent, 'day' | 'channel'>, from: number): boolean {
   return contact.day >= from && (rule.channelFilter === null || contact.channel === rule.channelFilter);
 }
 
@@ -128,7 +132,7 @@ function checkRule(rule: CompiledPolicyRule, offer: CompiledOffer, score: number
     }
     case 'maxPackages': {
       if (rule.max === null) return null;
-      const history = rule.periodDays === null ? [] : historyContacts(context);
+      const history = rule.periodDays === null ? [] : historyPackages(context);
       if (history.length === 0) return rule.max < 1 ? `0 packages already${periodText(rule)}, at most ${rule.max}` : null; // the response is one package
       const packages = new Set<string>();
       for (const contact of history) if (counts(rule, contact, from)) packages.add(contact.package);

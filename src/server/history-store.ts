@@ -4,7 +4,7 @@
 // Implementations: SQLite (embedded default) and PostgreSQL. `append` resolves only once
 // the rows are durably committed: the server answers 2xx after that, so an acknowledged
 // event survives the process being killed.
-import type { HistoryRow, HistoryWindow } from '../engine/types.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/types.js';
 
 export type HistoryStoreKind = 'sqlite' | 'postgres';
 
@@ -19,11 +19,10 @@ export interface HistoryStore {
   /** Every row of one member, oldest first (insertion order): an export, not what decisions read. */
   readMember(customerId: string): Promise<HistoryRow[]>;
   /**
-   * What a decision reads (bounded whatever the member's history): the member's rows
-   * dated `from` (YYYY-MM-DD) or later, grouped with counts, and per (offer, channel,
-   * event) totals over all time. See history-aggregates.ts.
+   * What a decision on `at` (YYYY-MM-DD) by an engine with these needs reads, bounded
+   * whatever the member's history holds: the engine's HistoryWindow (history-aggregates.ts).
    */
-  readWindow(customerId: string, from: string): Promise<HistoryWindow>;
+  readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow>;
   /** Resolves when the store answers a trivial query (for /healthz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -5,8 +5,8 @@
 // killed. Decisions read a bounded window through the aggregates that triggers keep
 // (history-aggregates.ts).
 import pg from 'pg';
-import type { HistoryRow, HistoryWindow } from '../engine/types.js';
-import { postgresAggregateSchema, toHistoryWindow, type AggregateRow } from './history-aggregates.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/types.js';
+import { postgresAggregateSchema, postgresQuery, toHistoryWindow, windowQuery, type AggregateRow } from './history-aggregates.js';
 import { HistoryStoreError, redactUrl, toHistoryRow, type HistoryStore } from './history-store.js';
 
 export interface PostgresHistoryStoreOptions {
@@ -82,10 +82,12 @@ export class PostgresHistoryStore implements HistoryStore {
     return (result.rows as Parameters<typeof toHistoryRow>[0][]).map(toHistoryRow);
   }
 
-  async readWindow(customerId: string, from: string): Promise<HistoryWindow> {
-    // One statement: the day rows and the totals come from one snapshot.
-    const result = await this.run(postgresAggregateSchema(this.table).selectWindow, [customerId, from]);
-    return toHistoryWindow(customerId, from, result.rows as AggregateRow[]);
+  async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
+    // One statement: the rows, totals and packages come from one snapshot.
+    const query = windowQuery(this.table, customerId, at, needs);
+    const { text, values } = postgresQuery(query);
+    const result = await this.run(text, values);
+    return toHistoryWindow(customerId, query, needs, result.rows as AggregateRow[]);
   }
 
   async ping(): Promise<void> {

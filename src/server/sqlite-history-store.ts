@@ -12,12 +12,12 @@
 //
 // Bounded reads: triggers keep two aggregates of the history table in the same
 // transaction as every insert (history-aggregates.ts): rows per (member, day, offer,
-// channel, package, event) and per (member, offer, channel, event). A decision reads the
-// days its rules can see from the first and the all-time facts from the second, so a
-// member with 100,000 rows costs about what a new member costs.
+// channel, package, event) and per (member, offer, channel, event). A decision reads its
+// rules' windows from the first and the all-time facts from the second, so a member with
+// 100,000 rows costs about what a new member costs.
 import Database from 'better-sqlite3';
-import type { HistoryRow, HistoryWindow } from '../engine/types.js';
-import { sqliteAggregateSchema, toHistoryWindow, type AggregateRow } from './history-aggregates.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/types.js';
+import { sqliteAggregateSchema, toHistoryWindow, windowQuery, type AggregateRow } from './history-aggregates.js';
 import { HistoryStoreError, toHistoryRow, type HistoryStore } from './history-store.js';
 
 interface PendingAppend {
@@ -30,7 +30,6 @@ interface Statements {
   db: Database.Database;
   insert: Database.Statement;
   select: Database.Statement;
-  window: Database.Statement;
 }
 
 const TABLE = 'offerops_history';
@@ -40,6 +39,7 @@ export class SqliteHistoryStore implements HistoryStore {
   readonly description: string;
   private statements: Statements | null = null;
   private pending: PendingAppend[] = [];
+  private readonly windowStatements = new Map<string, Database.Statement>();
   private flushScheduled = false;
 
   constructor(private readonly file: string) {
@@ -75,7 +75,6 @@ export class SqliteHistoryStore implements HistoryStore {
         db,
         insert: db.prepare(`INSERT INTO ${TABLE} (customer_id, offer, channel, date, package, event) VALUES (?, ?, ?, ?, ?, ?)`),
         select: db.prepare(`SELECT customer_id, offer, channel, date, package, event FROM ${TABLE} WHERE customer_id = ? ORDER BY id`),
-        window: db.prepare(sqliteAggregateSchema(TABLE).selectWindow),
       };
     } catch (error) {
       throw new HistoryStoreError(`cannot open the SQLite history store ${this.file}: ${(error as Error).message}`, { cause: error });
@@ -121,16 +120,18 @@ export class SqliteHistoryStore implements HistoryStore {
     }
   }
 
-  async readWindow(customerId: string, from: string): Promise<HistoryWindow> {
-    return this.readWindowSync(customerId, from);
-  }
-
-  /** SQLite reads are synchronous and short (bounded by the window); the server skips a promise turn with this. */
-  readWindowSync(customerId: string, from: string): HistoryWindow {
+  async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
     try {
-      // One statement: the day rows and the totals come from one snapshot.
-      const rows = this.ready().window.all({ customer: customerId, from }) as AggregateRow[];
-      return toHistoryWindow(customerId, from, rows);
+      const query = windowQuery(TABLE, customerId, at, needs);
+      // One statement: the rows, totals and packages come from one snapshot. Statements
+      // are prepared once per shape (the bundle's windows), which a hot swap may change.
+      let statement = this.windowStatements.get(query.sql);
+      if (!statement) {
+        statement = this.ready().db.prepare(query.sql);
+        if (this.windowStatements.size >= 16) this.windowStatements.clear();
+        this.windowStatements.set(query.sql, statement);
+      }
+      return toHistoryWindow(customerId, query, needs, statement.all(query.params) as AggregateRow[]);
     } catch (error) {
       throw new HistoryStoreError(`cannot read the SQLite history store: ${(error as Error).message}`, { cause: error });
     }
@@ -144,6 +145,7 @@ export class SqliteHistoryStore implements HistoryStore {
     if (this.pending.length > 0) this.flush();
     this.statements?.db.close();
     this.statements = null;
+    this.windowStatements.clear();
   }
 
   private ready(): Statements {

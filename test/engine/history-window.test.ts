@@ -76,15 +76,21 @@ function randomHistory(random: () => number, at: number, size: number): HistoryR
 
 function decisionsAgree(engine: Engine, base: DecisionRequest, rows: HistoryRow[], from: string): void {
   const withRows = engine.decide({ ...base, history: rows, explain: true });
-  const withWindow = engine.decide({ ...base, historyWindow: windowOf(rows, 'c1', from), explain: true });
-  expect(withWindow.errors).toEqual(withRows.errors);
-  expect(withWindow.offers).toEqual(withRows.offers);
-  expect(withWindow.explain).toEqual(withRows.explain);
+  // As all rows grouped per day, and as a store reads them for this decision (bucketed).
+  for (const window of [windowOf(rows, 'c1', from), windowOf(rows, 'c1', from, { at: base.at, needs: engine.historyNeeds })]) {
+    const withWindow = engine.decide({ ...base, historyWindow: window, explain: true });
+    expect(withWindow.errors).toEqual(withRows.errors);
+    expect(withWindow.offers).toEqual(withRows.offers);
+    expect(withWindow.explain).toEqual(withRows.explain);
+  }
 }
 
 describe('bounded history windows', () => {
   it('know how far back the rules look: the longest maxContacts or realtime policy window, at least the decision day', async () => {
-    expect((await engineFor(offersYaml + rules + '---\n' + policy('rt', policyRules))).historyWindowDays).toBe(21);
+    const full = await engineFor(offersYaml + rules + '---\n' + policy('rt', policyRules));
+    expect(full.historyWindowDays).toBe(21);
+    expect(full.historyNeeds).toEqual({ windows: [1, 5, 7, 10, 14, 21], packages: true });
+    expect((await engineFor(offersYaml + rules)).historyNeeds).toEqual({ windows: [1, 10], packages: false });
     expect((await engineFor(offersYaml + rules)).historyWindowDays).toBe(10);
     expect((await engineFor(rules.replace(/.*r-(once|pushy|capped).*\n/g, ''))).historyWindowDays).toBe(1);
     // A policy that is not realtime is not enforced at run time: its windows do not count.

@@ -22,8 +22,8 @@ function spied(inner: SqliteHistoryStore) {
       reads.members++;
       return inner.readMember(id);
     },
-    readWindow: async (id, from) => {
-      const window = await inner.readWindow(id, from);
+    readWindow: async (id, at, needs) => {
+      const window = await inner.readWindow(id, at, needs);
       reads.windows.push(window);
       return window;
     },

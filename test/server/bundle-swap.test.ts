@@ -102,12 +102,12 @@ describe('a request in flight', () => {
       open: () => inner.open(),
       append: (rows: readonly HistoryRow[]) => inner.append(rows),
       readMember: (id: string) => inner.readMember(id),
-      readWindow: async (id: string, from: string) => {
+      readWindow: async (id, at, needs) => {
         if (gate) {
           reading();
           await gate;
         }
-        return inner.readWindow(id, from);
+        return inner.readWindow(id, at, needs);
       },
       ping: () => inner.ping(),
       close: () => inner.close(),

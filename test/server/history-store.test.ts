@@ -29,10 +29,12 @@ async function sqliteFile(): Promise<string> {
 }
 
 /** Windows compare regardless of row order (stores read in index order). */
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 const sortWindow = (window: HistoryWindow) => ({
   from: window.from,
-  rows: [...window.rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
-  totals: [...window.totals].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+  rows: [...window.rows].sort(byJson),
+  totals: [...window.totals].sort(byJson),
+  ...(window.packages ? { packages: [...window.packages].sort(byJson) } : {}),
 });
 
 const row = (customerId: string, offer: string, event: HistoryRow['event'], date = '2026-03-01'): HistoryRow => ({ customerId, offer, channel: 'web', date, package: null, event });
@@ -152,24 +154,36 @@ describe.each(factories)('history store contract: $name', (factory) => {
     expect(await store.readMember('c9')).toEqual([]);
   });
 
-  it('reads a bounded window: rows from its first day on, grouped with counts, and all-time totals', async () => {
+  it('reads a bounded window for a decision: contacts summed per rule window, rows after the day, all-time totals, packages', async () => {
+    const at = '2026-03-20';
     const rows = [
-      row('c1', 'gold-card', 'contact', '2026-01-01'),
-      row('c1', 'gold-card', 'contact', '2026-03-01'),
-      row('c1', 'gold-card', 'contact', '2026-03-01'),
-      { ...row('c1', 'gold-card', 'contact', '2026-03-01'), package: 'p1' },
-      row('c1', 'gold-card', 'accept', '2026-02-01'),
-      row('c1', 'savings-plus', 'reject', '2026-03-05'),
-      row('c1', 'savings-plus', 'reject', '2026-04-01'),
-      row('c2', 'gold-card', 'accept', '2026-03-01'),
+      row('c1', 'gold-card', 'contact', '2026-01-01'), // before every window: in the totals only
+      row('c1', 'gold-card', 'contact', '2026-03-10'), // in the 14-day window (from 03-07)
+      row('c1', 'gold-card', 'contact', '2026-03-11'),
+      { ...row('c1', 'gold-card', 'contact', '2026-03-11'), package: 'p1' },
+      row('c1', 'gold-card', 'contact', '2026-03-18'), // in the 7-day window (from 03-14)
+      row('c1', 'gold-card', 'contact', '2026-03-20'), // the decision day
+      row('c1', 'gold-card', 'accept', '2026-03-12'), // a response: from the totals
+      row('c1', 'savings-plus', 'reject', '2026-03-21'), // after the decision day: as it is
+      row('c1', 'savings-plus', 'contact', '2026-04-01'),
+      row('c2', 'gold-card', 'accept', '2026-03-15'),
     ];
     await store.append(rows.slice(0, 4));
     await store.append(rows.slice(4));
-    const window = await store.readWindow('c1', '2026-03-01');
-    expect(sortWindow(window)).toEqual(sortWindow(windowOf(rows, 'c1', '2026-03-01')));
-    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'contact', '2026-03-01'), count: 2 });
-    expect(window.totals).toContainEqual({ offer: 'gold-card', channel: 'web', event: 'contact', count: 4 });
-    expect(await store.readWindow('nobody', '2026-03-01')).toEqual({ from: '2026-03-01', rows: [], totals: [] });
+    const needs = { windows: [1, 7, 14], packages: true };
+    const window = await store.readWindow('c1', at, needs);
+    expect(sortWindow(window)).toEqual(sortWindow(windowOf(rows, 'c1', '2026-03-07', { at, needs })));
+    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'contact', '2026-03-07'), count: 3 });
+    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'contact', '2026-03-14'), count: 1 });
+    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'contact', '2026-03-20'), count: 1 });
+    expect(window.rows).toContainEqual({ ...row('c1', 'savings-plus', 'reject', '2026-03-21'), count: 1 });
+    expect(window.totals).toContainEqual({ offer: 'gold-card', channel: 'web', event: 'contact', count: 6 });
+    // Three default packages (two days in the 14-day bucket) and p1.
+    expect(window.packages).toHaveLength(5);
+    expect(window.packages).toContainEqual({ date: '2026-03-07', channel: 'web', package: 'p1' });
+    expect(window.packages).toContainEqual({ date: '2026-03-07', channel: 'web', package: 'c1|web|2026-03-10' });
+    expect(await store.readWindow('c1', at, { windows: [1, 7, 14], packages: false })).not.toHaveProperty('packages');
+    expect(await store.readWindow('nobody', at, needs)).toEqual({ from: '2026-03-07', rows: [], totals: [], packages: [] });
   });
 
   it('keeps the aggregates right when rows are deleted or changed in the table directly', async () => {
@@ -179,7 +193,8 @@ describe.each(factories)('history store contract: $name', (factory) => {
     await sql(`UPDATE $TABLE SET offer = 'savings-plus' WHERE offer = 'travel-card'`);
     const now = await store.readMember('c1');
     expect(now.map((r) => r.offer).sort()).toEqual(['gold-card', 'gold-card', 'savings-plus']);
-    expect(sortWindow(await store.readWindow('c1', '2026-01-01'))).toEqual(sortWindow(windowOf(now, 'c1', '2026-01-01')));
+    const needs = { windows: [1, 30, 90], packages: true };
+    expect(sortWindow(await store.readWindow('c1', '2026-03-31', needs))).toEqual(sortWindow(windowOf(now, 'c1', '2026-01-01', { at: '2026-03-31', needs })));
   });
 
   it('builds the aggregates of a history table written before they existed, once, when it opens', async () => {
@@ -197,7 +212,8 @@ describe.each(factories)('history store contract: $name', (factory) => {
     await again.open();
     opened.push(again);
     const all = [...old, row('m1', 'gold-card', 'reject', '2026-03-20')];
-    for (const member of ['m0', 'm1', 'm2']) expect(sortWindow(await again.readWindow(member, '2026-03-10'))).toEqual(sortWindow(windowOf(all, member, '2026-03-10')));
+    const needs = { windows: [1, 5], packages: false };
+    for (const member of ['m0', 'm1', 'm2']) expect(sortWindow(await again.readWindow(member, '2026-03-14', needs))).toEqual(sortWindow(windowOf(all, member, '2026-03-10', { at: '2026-03-14', needs })));
   });
 
   it('answers ping when open', async () => {

@@ -141,7 +141,7 @@ describe('errors outside the routes have the documented JSON shape', () => {
         return inner.append(rows);
       },
       readMember: (id) => inner.readMember(id),
-      readWindow: (id, from) => inner.readWindow(id, from),
+      readWindow: (id, at, needs) => inner.readWindow(id, at, needs),
       ping: () => inner.ping(),
       close: () => inner.close(),
     };

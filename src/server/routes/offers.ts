@@ -26,7 +26,7 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
 
   /** The member's history as the engine needs it for a decision today: a bounded window, whatever the member's history holds. */
   function readHistory(engine: Engine, audienceId: string, day: string): Promise<HistoryWindow> {
-    return history.readWindow(audienceId, windowFrom(day, engine.historyWindowDays));
+    return history.readWindow(audienceId, day, engine.historyNeeds);
   }
 
   /** One decision; the treatment codes it returns are added to `shown`, to be remembered in the session. */
@@ -83,12 +83,6 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     return { sessionId: session.id, bundle: engine.digest, results };
   });
 };
-
-/** The first day of the window: the decision day less the rules' longest window, plus one. */
-function windowFrom(day: string, windowDays: number): string {
-  const first = Date.parse(day + 'T00:00:00Z') - (windowDays - 1) * 86_400_000;
-  return new Date(first).toISOString().slice(0, 10);
-}
 
 function checkPoint(engine: Engine, session: Session, point: string, field: string): void {
   if (engine.findInteractionPoint(point, session.channel) === null) {
