@@ -19,7 +19,7 @@ import { toCelTimestamp, withSegmentLookup } from '../expr/environment.js';
 import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
-import { compileBundle, type CompiledBundle, type CompiledPoint } from './compiled-bundle.js';
+import { compileBundle, type CompiledBundle, type CompiledPoint, type OfferScope } from './compiled-bundle.js';
 import { inputsAreSafe } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
@@ -496,15 +496,41 @@ class DecisionEngine implements Engine {
 function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
   const windows = new Set<number>([1]);
   let packages = false;
-  for (const offer of compiled.offers) if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
+  const totals = new Set<HistoryNeeds['totals'][number]>();
+  // Offers of the sequence rules' scopes over all time; null once a scope covers every offer.
+  let contactOffers: Set<string> | null = new Set();
+  const addScope = (scope: OfferScope): void => {
+    if (scope === null) contactOffers = null;
+    else if (contactOffers !== null) for (const offer of compiled.offers) if (scope[offer.index] === 1) contactOffers.add(offer.name);
+  };
+  for (const offer of compiled.offers) {
+    if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
+    if (offer.afterAccept) totals.add('accept');
+    if (offer.maxRejects !== null) totals.add('reject');
+  }
   for (const channel of compiled.channels.values()) {
     for (const rule of channel.realtimeRules) {
-      if (rule.periodDays === null) continue;
+      if (rule.periodDays === null) {
+        // A sequence rule over all time asks whether an offer was ever contacted.
+        if (rule.type === 'neverAWithB' || rule.type === 'neverAFollowedByB' || rule.type === 'bOnlyWithA') {
+          totals.add('contact');
+          addScope(rule.a);
+          addScope(rule.b);
+        }
+        continue;
+      }
       windows.add(rule.periodDays);
       if (rule.type === 'maxPackages') packages = true;
     }
   }
-  return { windows: [...windows].sort((a, b) => a - b), packages };
+  const order: HistoryNeeds['totals'][number][] = ['contact', 'accept', 'reject'];
+  const offers = contactOffers as Set<string> | null;
+  return {
+    windows: [...windows].sort((a, b) => a - b),
+    packages,
+    totals: order.filter((event) => totals.has(event)),
+    contactOffers: offers === null ? null : [...offers].sort(),
+  };
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

@@ -25,8 +25,8 @@ export const ACCEPT = 1;
 export const REJECT = 2;
 
 /**
- * Contacts before the window, kept only as counts: their day is -Infinity, so no rule
- * with a window counts them, and rules over all time (sequence rules without
+ * The day of contacts before a bounded window, kept only as counts (MemberHistory.earlier):
+ * no rule with a window counts them; rules over all time (sequence rules without
  * periodDays) still see that they happened.
  */
 export const BEFORE_WINDOW = -Infinity;
@@ -56,8 +56,12 @@ export interface OfferResponses {
 export type PackageEvent = Pick<MemberEvent, 'day' | 'channel' | 'package'>;
 
 export interface MemberHistory {
-  /** Contacts (event `contact`) up to the decision day, in input order; those before a window last, as BEFORE_WINDOW. */
+  /** Contacts (event `contact`) up to the decision day, in input order (in the window, when read from one). */
   contacts: MemberEvent[];
+  /** Contacts before a bounded window, per (offer, channel), dated BEFORE_WINDOW: only rules over all time see them. */
+  earlier: MemberEvent[];
+  /** contactedBefore's answers for this decision, per offer scope and channel filter. */
+  earlierAnswers?: Map<unknown, Map<string | null, boolean>>;
   /** The packages of those contacts (one per contact row, or the window's distinct packages). */
   packages: PackageEvent[];
   /** Per offer index: responses and contact days (suppression). */
@@ -85,7 +89,29 @@ function responsesOf(history: MemberHistory, offer: number): OfferResponses {
 }
 
 function emptyHistory(): MemberHistory {
-  return { contacts: [], packages: [], byOffer: new Map() };
+  return { contacts: [], earlier: [], packages: [], byOffer: new Map() };
+}
+
+/**
+ * Is there a contact before the window with an offer in `scope` (null: any offer) on
+ * `channel` (null: any)? Asked by every candidate offer of a decision for each sequence
+ * rule over all time, so each (scope, channel) is answered once per decision: years of
+ * history contacting every offer cost one pass, not one per candidate.
+ */
+export function contactedBefore<S>(history: MemberHistory, scope: S, channel: string | null, inScope: (scope: S, offer: number) => boolean): boolean {
+  if (history.earlier.length === 0) return false;
+  history.earlierAnswers ??= new Map();
+  let byChannel = history.earlierAnswers.get(scope);
+  if (!byChannel) {
+    byChannel = new Map();
+    history.earlierAnswers.set(scope, byChannel);
+  }
+  let answer = byChannel.get(channel);
+  if (answer === undefined) {
+    answer = history.earlier.some((contact) => (channel === null || contact.channel === channel) && inScope(scope, contact.offer));
+    byChannel.set(channel, answer);
+  }
+  return answer;
 }
 
 /** Adds one (possibly grouped) event of the decision's past to the history; its package too, unless the packages come on their own. */
@@ -102,8 +128,12 @@ function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean
     }
   }
   if (entry.event === CONTACT) {
+    if (entry.day === BEFORE_WINDOW) {
+      history.earlier.push(entry);
+      return;
+    }
     history.contacts.push(entry);
-    if (addPackage && entry.day !== BEFORE_WINDOW) history.packages.push(entry);
+    if (addPackage) history.packages.push(entry);
   }
 }
 
@@ -229,22 +259,28 @@ export function readHistoryWindow(
   const key = (offer: string, channel: string, event: number): string => offer + '\0' + channel + '\0' + event;
   for (let i = 0; i < window.totals.length; i++) {
     const total = window.totals[i] as unknown;
-    const place = `historyWindow.totals[${i}]`;
+    const place = (): string => `historyWindow.totals[${i}]`;
     if (!isObject(total)) {
-      errors.push(inputError(place, `${place} must be an object`));
+      errors.push(inputError(place(), `${place()} must be an object`));
       continue;
     }
     const count = total['count'];
+    const offer = total['offer'];
+    const channel = total['channel'];
+    const event = typeof total['event'] === 'string' && Object.prototype.hasOwnProperty.call(events, total['event']) ? events[total['event']]! : undefined;
+    // Checked without building a message unless one is needed: a store returns one total per offer and channel.
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      errors.push(inputError(`${place}.count`, `${place}.count must be a whole number ≥ 0, got ${JSON.stringify(count)}`));
+      errors.push(inputError(`${place()}.count`, `${place()}.count must be a whole number ≥ 0, got ${JSON.stringify(count)}`));
       continue;
     }
-    const checked = checkRow({ ...total, date: window.from }, place, errors);
-    if (checked === null) continue;
-    const k = key(checked.offer, checked.channel, checked.event);
+    if (typeof offer !== 'string' || offer === '' || typeof channel !== 'string' || channel === '' || event === undefined) {
+      checkRow({ ...total, date: window.from }, place(), errors);
+      continue;
+    }
+    const k = key(offer, channel, event);
     const entry = totals.get(k);
     if (entry) entry.count += count;
-    else totals.set(k, { offer: checked.offer, channel: checked.channel, event: checked.event, count });
+    else totals.set(k, { offer, channel, event, count });
   }
 
   // Packages on their own (a store's bucketed rows carry none), or from the rows.

@@ -15,7 +15,7 @@
 // only the rules without periodDays see.
 import type { CompiledOffer, CompiledPolicyRule, OfferScope } from './compiled-bundle.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
-import type { MemberEvent, MemberHistory, PackageEvent } from './member-history.js';
+import { contactedBefore, type MemberEvent, type MemberHistory, type PackageEvent } from './member-history.js';
 import { isMember } from './segments.js';
 
 export interface ChosenContact {
@@ -74,7 +74,8 @@ function counts(rule: CompiledPolicyRule, contact: Pick<MemberEvent, 'day' | 'ch
 function hasContactIn(rule: CompiledPolicyRule, context: PolicyContext, scope: OfferScope, from: number, to: number): boolean {
   for (const chosen of context.chosen) if (inScope(scope, chosen.offer.index)) return true;
   for (const contact of historyContacts(context)) if (contact.day <= to && counts(rule, contact, from) && inScope(scope, contact.offer)) return true;
-  return false;
+  // Over all time: the contacts before a bounded window too (answered once per scope and channel).
+  return from === -Infinity && context.history !== null && contactedBefore(context.history, scope, rule.channelFilter, inScope);
 }
 
 function periodText(rule: CompiledPolicyRule): string {

@@ -38,6 +38,14 @@ export interface HistoryNeeds {
   windows: readonly number[];
   /** Does a rule count distinct packages (realtime maxPackages)? Without one, packages need not be read. */
   packages: boolean;
+  /**
+   * The events whose all-time totals a rule reads: `accept` (afterAccept), `reject`
+   * (maxRejects), `contact` (sequence rules without periodDays). Totals of other events
+   * need not be read.
+   */
+  totals: readonly HistoryRow['event'][];
+  /** The offers whose all-time contact totals a rule reads (the sequence rules' scopes); null: every offer. */
+  contactOffers: readonly string[] | null;
 }
 
 /** How many rows a member has for one (offer, channel, event), over all time. */

@@ -7,7 +7,8 @@
 // A decision reads (windowQuery) the member's contact rows in the windows its bundle's
 // rules count in, summed per window (a row dated at the first day of the narrowest window
 // holding it: the rules count such rows alike), the rows after the decision day, the
-// member's totals, and, when a rule counts packages, the distinct packages per window
+// member's totals of the events a rule reads over all time, and, when a rule counts
+// packages, the distinct packages per window
 // (engine/member-history.ts explains how they combine). All of it is bounded by the
 // bundle (offers, windows) and, for packages, the longest window's days — not by how many
 // rows the member has. Triggers rather than application code keep the aggregates right
@@ -133,7 +134,7 @@ export interface WindowQuery {
  * their day (the engine takes them off the totals), and accepts and rejects up to `at`
  * are not read (the totals have them).
  */
-export function windowQuery(table: string, customerId: string, at: string, needs: HistoryNeeds): WindowQuery {
+export function windowQuery(dialect: 'sqlite' | 'postgres', table: string, customerId: string, at: string, needs: HistoryNeeds): WindowQuery {
   const { daily, totals } = tables(table);
   const windows = [...needs.windows].sort((a, b) => a - b);
   const params: Record<string, string> = { customer: customerId, at };
@@ -150,8 +151,21 @@ export function windowQuery(table: string, customerId: string, at: string, needs
       WHERE customer_id = $customer AND event = 'contact' AND date >= $from GROUP BY day, offer, channel, event`,
     `SELECT 0 AS kind, date AS day, offer, channel, NULL AS package, event, SUM(count) AS count FROM ${daily}
       WHERE customer_id = $customer AND event IN ('accept', 'reject') AND date > $at GROUP BY date, offer, channel, event`,
-    `SELECT 1 AS kind, NULL AS day, offer, channel, NULL AS package, event, count FROM ${totals} WHERE customer_id = $customer`,
   ];
+  // Only the totals a rule reads: a long history contacting every offer has one per offer
+  // and channel, and only the sequence rules' offers are asked about over all time.
+  const responses = needs.totals.filter((event) => event !== 'contact');
+  if (responses.length > 0) {
+    parts.push(`SELECT 1 AS kind, NULL AS day, offer, channel, NULL AS package, event, count FROM ${totals} WHERE customer_id = $customer AND event IN (${responses.map((event) => `'${event}'`).join(', ')})`);
+  }
+  if (needs.totals.includes('contact')) {
+    const restricted = needs.contactOffers !== null;
+    if (restricted) params['contactOffers'] = JSON.stringify(needs.contactOffers);
+    parts.push(
+      `SELECT 1 AS kind, NULL AS day, offer, channel, NULL AS package, event, count FROM ${totals} WHERE customer_id = $customer AND event = 'contact'` +
+        (restricted ? ` AND offer IN (${dialect === 'sqlite' ? 'SELECT value FROM json_each($contactOffers)' : 'SELECT json_array_elements_text($contactOffers::json)'})` : ''),
+    );
+  }
   if (needs.packages) {
     // A contact without a package is in the member's package of its channel and day.
     parts.push(`SELECT DISTINCT 2 AS kind, ${bucket} AS day, NULL AS offer, channel, CASE WHEN package = '' THEN customer_id || '|' || channel || '|' || date ELSE package END AS package, 'contact' AS event, 0 AS count

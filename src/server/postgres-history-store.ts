@@ -84,7 +84,7 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
     // One statement: the rows, totals and packages come from one snapshot.
-    const query = windowQuery(this.table, customerId, at, needs);
+    const query = windowQuery('postgres', this.table, customerId, at, needs);
     const { text, values } = postgresQuery(query);
     const result = await this.run(text, values);
     return toHistoryWindow(customerId, query, needs, result.rows as AggregateRow[]);

@@ -122,7 +122,7 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
     try {
-      const query = windowQuery(TABLE, customerId, at, needs);
+      const query = windowQuery('sqlite', TABLE, customerId, at, needs);
       // One statement: the rows, totals and packages come from one snapshot. Statements
       // are prepared once per shape (the bundle's windows), which a hot swap may change.
       let statement = this.windowStatements.get(query.sql);

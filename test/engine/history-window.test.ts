@@ -89,8 +89,9 @@ describe('bounded history windows', () => {
   it('know how far back the rules look: the longest maxContacts or realtime policy window, at least the decision day', async () => {
     const full = await engineFor(offersYaml + rules + '---\n' + policy('rt', policyRules));
     expect(full.historyWindowDays).toBe(21);
-    expect(full.historyNeeds).toEqual({ windows: [1, 5, 7, 10, 14, 21], packages: true });
-    expect((await engineFor(offersYaml + rules)).historyNeeds).toEqual({ windows: [1, 10], packages: false });
+    expect(full.historyNeeds).toEqual({ windows: [1, 5, 7, 10, 14, 21], packages: true, totals: ['contact', 'accept', 'reject'], contactOffers: ['capped', 'once', 'pushy', 'savings-plus', 'travel-insurance'] });
+    expect((await engineFor(offersYaml + rules)).historyNeeds).toEqual({ windows: [1, 10], packages: false, totals: ['accept', 'reject'], contactOffers: [] });
+    expect((await engineFor(rules.replace(/.*r-(once|pushy|capped).*\n/g, ''))).historyNeeds).toEqual({ windows: [1], packages: false, totals: [], contactOffers: [] });
     expect((await engineFor(offersYaml + rules)).historyWindowDays).toBe(10);
     expect((await engineFor(rules.replace(/.*r-(once|pushy|capped).*\n/g, ''))).historyWindowDays).toBe(1);
     // A policy that is not realtime is not enforced at run time: its windows do not count.

@@ -18,10 +18,14 @@ export function windowOf(rows: readonly HistoryRow[], audienceId: string, from: 
   for (const row of rows) {
     if (row.customerId !== audienceId) continue;
     const event = row.event ?? 'contact';
-    const totalKey = [row.offer, row.channel, event].join('\0');
-    const total = totals.get(totalKey) ?? { offer: row.offer, channel: row.channel, event, count: 0 };
-    total.count++;
-    totals.set(totalKey, total);
+    // Bucketed for a decision: only the totals the engine reads.
+    const contactOffers = bucket?.needs.contactOffers ?? null;
+    if (!bucket || (bucket.needs.totals.includes(event) && (event !== 'contact' || contactOffers === null || contactOffers.includes(row.offer)))) {
+      const totalKey = [row.offer, row.channel, event].join('\0');
+      const total = totals.get(totalKey) ?? { offer: row.offer, channel: row.channel, event, count: 0 };
+      total.count++;
+      totals.set(totalKey, total);
+    }
     if (row.date < from) continue;
     let date = row.date;
     let rowPackage = row.package ?? null;

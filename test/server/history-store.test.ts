@@ -170,7 +170,7 @@ describe.each(factories)('history store contract: $name', (factory) => {
     ];
     await store.append(rows.slice(0, 4));
     await store.append(rows.slice(4));
-    const needs = { windows: [1, 7, 14], packages: true };
+    const needs = { windows: [1, 7, 14], packages: true, totals: ['contact', 'accept', 'reject'] as const, contactOffers: null };
     const window = await store.readWindow('c1', at, needs);
     expect(sortWindow(window)).toEqual(sortWindow(windowOf(rows, 'c1', '2026-03-07', { at, needs })));
     expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'contact', '2026-03-07'), count: 3 });
@@ -182,7 +182,14 @@ describe.each(factories)('history store contract: $name', (factory) => {
     expect(window.packages).toHaveLength(5);
     expect(window.packages).toContainEqual({ date: '2026-03-07', channel: 'web', package: 'p1' });
     expect(window.packages).toContainEqual({ date: '2026-03-07', channel: 'web', package: 'c1|web|2026-03-10' });
-    expect(await store.readWindow('c1', at, { windows: [1, 7, 14], packages: false })).not.toHaveProperty('packages');
+    expect(await store.readWindow('c1', at, { ...needs, packages: false })).not.toHaveProperty('packages');
+    // Only the totals a rule reads.
+    const responsesOnly = await store.readWindow('c1', at, { ...needs, totals: ['reject'] });
+    expect(responsesOnly.totals).toEqual([{ offer: 'savings-plus', channel: 'web', event: 'reject', count: 1 }]);
+    expect((await store.readWindow('c1', at, { ...needs, totals: [] })).totals).toEqual([]);
+    // Contact totals only of the offers a sequence rule over all time asks about.
+    const asked = await store.readWindow('c1', at, { ...needs, totals: ['contact'], contactOffers: ['savings-plus', 'travel-card'] });
+    expect(asked.totals).toEqual([{ offer: 'savings-plus', channel: 'web', event: 'contact', count: 1 }]);
     expect(await store.readWindow('nobody', at, needs)).toEqual({ from: '2026-03-07', rows: [], totals: [], packages: [] });
   });
 
@@ -193,7 +200,7 @@ describe.each(factories)('history store contract: $name', (factory) => {
     await sql(`UPDATE $TABLE SET offer = 'savings-plus' WHERE offer = 'travel-card'`);
     const now = await store.readMember('c1');
     expect(now.map((r) => r.offer).sort()).toEqual(['gold-card', 'gold-card', 'savings-plus']);
-    const needs = { windows: [1, 30, 90], packages: true };
+    const needs = { windows: [1, 30, 90], packages: true, totals: ['contact', 'accept', 'reject'] as const, contactOffers: null };
     expect(sortWindow(await store.readWindow('c1', '2026-03-31', needs))).toEqual(sortWindow(windowOf(now, 'c1', '2026-01-01', { at: '2026-03-31', needs })));
   });
 
@@ -212,7 +219,7 @@ describe.each(factories)('history store contract: $name', (factory) => {
     await again.open();
     opened.push(again);
     const all = [...old, row('m1', 'gold-card', 'reject', '2026-03-20')];
-    const needs = { windows: [1, 5], packages: false };
+    const needs = { windows: [1, 5], packages: false, totals: ['contact', 'accept', 'reject'] as const, contactOffers: null };
     for (const member of ['m0', 'm1', 'm2']) expect(sortWindow(await again.readWindow(member, '2026-03-14', needs))).toEqual(sortWindow(windowOf(all, member, '2026-03-10', { at: '2026-03-14', needs })));
   });
 
