@@ -54,6 +54,8 @@ export async function runPrimary(options: ClusterOptions): Promise<0 | 2 | 3> {
   let failed: { message: string; exitCode: 2 | 3 } | null = null;
   let workerCount = 0;
   const live = new Set<Worker>();
+  /** Workers whose server listens (and which therefore handle the shutdown message). */
+  const serving = new Set<Worker>();
   let resolveStarted!: (address: string | null) => void;
   const started = new Promise<string | null>((resolve) => (resolveStarted = resolve));
   let listening = 0;
@@ -82,6 +84,7 @@ export async function runPrimary(options: ClusterOptions): Promise<0 | 2 | 3> {
           worker.send({ type: 'offerops:start', settings: options.settings, bundleText: bundle.text, bundleSource: bundle.source, worker: number } satisfies ToWorker);
           break;
         case 'offerops:listening':
+          serving.add(worker);
           listening++;
           address ??= message.address;
           if (listening === options.workers) resolveStarted(address);
@@ -118,6 +121,7 @@ export async function runPrimary(options: ClusterOptions): Promise<0 | 2 | 3> {
     });
     worker.on('exit', (code, signal) => {
       live.delete(worker);
+      serving.delete(worker);
       // A worker that is gone answers no swap.
       for (const [id, swap] of swaps) if (swap.waiting.delete(worker)) finishSwap(id);
       if (live.size === 0) allExited();
@@ -141,7 +145,11 @@ export async function runPrimary(options: ClusterOptions): Promise<0 | 2 | 3> {
   });
   const stopAll = async (): Promise<void> => {
     stopping = true;
-    for (const worker of live) if (worker.isConnected()) worker.send({ type: 'offerops:shutdown' } satisfies ToWorker);
+    for (const worker of live) {
+      // A serving worker drains; one still starting has nothing to drain and would not hear the message yet.
+      if (serving.has(worker) && worker.isConnected()) worker.send({ type: 'offerops:shutdown' } satisfies ToWorker);
+      else worker.process.kill('SIGTERM');
+    }
     await exited;
   };
   if (first === null) {

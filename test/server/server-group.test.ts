@@ -216,6 +216,19 @@ describe.runIf(Boolean(redisUrl))('serve --workers 2', () => {
     expect((await server.exited).code).toBe(0);
   });
 
+  it('exits 3, with every worker stopped, when the workers cannot reach Redis', async () => {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--bundle', bundleFile, '--history', `sqlite:${path.join(dir, 'unreachable.db')}`, '--workers', '2', '--sessions', 'redis://:redis-pw-secret@127.0.0.1:1/0'], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' } });
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const { code } = await new Promise<{ code: number | null }>((resolve) => child.on('exit', (exitCode) => resolve({ code: exitCode })));
+    expect(code, stderr).toBe(3);
+    expect(stderr).toMatch(/cannot reach the Redis session store/);
+    expect(stderr).not.toContain('redis-pw-secret');
+    // (The primary exits only once every worker has exited: a worker still starting when
+    // another failed is stopped too, or this would never resolve.)
+  });
+
   it('refuses more than one worker with sessions in memory (exit 2)', async () => {
     const result = await runCli(['serve', '--bundle', bundleFile, '--workers', '2'], { cwd: dir });
     expect(result.code).toBe(2);
