@@ -12,11 +12,24 @@
 // The server runs in a child process (one core), autocannon in this one (the other
 // core). Only 127.0.0.1 is ever addressed. Each run is bounded (BENCH_SECONDS each).
 //
+// Figure:    offers calls for members with 100,000 history rows against a new member on
+//            the same server, same load, measured in turns (the history is read as a
+//            bounded window: target ≤ 2×). Three histories isolate three costs:
+//            - years of contacts, all before the rules' windows: the same decision as a
+//              new member's, so the figure is the cost of the history's size alone;
+//            - a burst in the last 3 days on 3 offers (what a load test or a bot leaves):
+//              maxContacts suppresses those offers, so the decision itself differs;
+//            - 100 rows a day for 1,000 days over every offer: the rules' windows are full,
+//              and what is read grows with the window's days (not the history's rows).
+// Figure:    `offerops serve --workers 2` against `--workers 1`, both with sessions in a
+//            Redis started for the run (skipped when redis-server is not installed).
+//
 //   node --expose-gc bench/serve.bench.mjs           (npm run bench -- serve)
 //   BENCH_SCALES=1,0.1 BENCH_SECONDS=3 node bench/serve.bench.mjs   bundles to measure (default 1,0.01)
 //   node bench/serve.bench.mjs --child-server DIR    the server half (prints its port)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -32,6 +45,9 @@ const SCALE = 1;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const self = fileURLToPath(import.meta.url);
 const dist = new URL('../dist/', import.meta.url);
+const bin = fileURLToPath(new URL('../bin/offerops.js', import.meta.url));
+const HEAVY_ROWS = 100_000;
+const DAY_MS = 86_400_000;
 
 const profile = {
   age: 42,
@@ -62,6 +78,7 @@ async function runServer(dir) {
   if (!compiled.bundle) throw new Error('the large config did not compile');
   const history = new SqliteHistoryStore(path.join(dir, 'history.db'));
   await history.open();
+  await writeHeavyMembers(history, compiled.bundle);
   // Logs as in production (info level), written nowhere.
   const logger = pino({ level: 'info' }, new Writable({ write: (_chunk, _encoding, done) => done() }));
   const app = createServer({ engine: createEngine(compiled.bundle), bundleSource: 'bench', history, logger });
@@ -75,12 +92,37 @@ async function runServer(dir) {
   });
 }
 
+/**
+ * Three members with 100,000 history rows each, dated back from today (the server's
+ * decision day): years of contacts before every rule window (day 200 back and older:
+ * the longest window is 182 days), a burst (the last 3 days, 3 offers), and a full
+ * history (100 rows a day for 1,000 days, every offer in turn, 80% contacts, 10%
+ * accepts, 10% rejects).
+ */
+async function writeHeavyMembers(history, bundle) {
+  const offers = bundle.body.offers.map((offer) => offer.name);
+  const channel = bundle.body.channels[0].name;
+  const today = Date.now();
+  const day = (back) => new Date(today - back * DAY_MS).toISOString().slice(0, 10);
+  const events = ['contact', 'contact', 'contact', 'contact', 'contact', 'contact', 'contact', 'contact', 'accept', 'reject'];
+  for (let start = 0; start < HEAVY_ROWS; start += 10_000) {
+    const rows = [];
+    for (let i = start; i < start + 10_000; i++) {
+      rows.push({ customerId: 'bench-heavy-old', offer: offers[(i * 7919) % offers.length], channel, date: day(200 + Math.floor(i / 100)), package: null, event: 'contact' });
+      rows.push({ customerId: 'bench-heavy-burst', offer: offers[i % 3], channel, date: day(i % 3), package: null, event: 'contact' });
+      rows.push({ customerId: 'bench-heavy-full', offer: offers[(i * 7919) % offers.length], channel, date: day(Math.floor(i / 100)), package: null, event: events[i % 10] });
+    }
+    await history.append(rows);
+  }
+}
+
 async function runBenchmark() {
   // Two bundles: the targets' large config (the engine's cost dominates), and a 1% one
   // (HTTP, validation, the history read and serialisation dominate).
   const scales = (process.env.BENCH_SCALES ?? `${SCALE},0.01`).split(',').map(Number).filter((n, i, all) => n > 0 && all.indexOf(n) === i);
   process.stdout.write(`${CONNECTIONS} connections, ${SECONDS} s per measurement, server and load generator on separate cores, 127.0.0.1 only\n`);
   for (const scale of scales) await measureScale(scale);
+  for (const scale of scales) await measureWorkers(scale);
 }
 
 async function measureScale(scale) {
@@ -116,13 +158,52 @@ async function measureScale(scale) {
     const reference = await load(noopRequest, SECONDS);
     const figure = await load(offersRequest, SECONDS);
 
-    const line = (label, r) => `${label.padEnd(44)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s   p99 ${r.p99.toFixed(2).padStart(6)} ms   (${r.errors} errors, ${r.non2xx} non-2xx)`;
     process.stdout.write(`\nbundle at scale ${scale}: ${ready.rules.toLocaleString('en-US')} treatment rules; ${first.offers.length} offers per response, ${first.offers.length} history rows read per request\n`);
     process.stdout.write(line(`serve: POST offers, scale ${scale}`, figure) + '\n');
     process.stdout.write(line('reference: no-op POST route, same server', reference) + '\n');
     process.stdout.write(
       `ratio offers/no-op: ${(figure.rps / reference.rps).toFixed(2)}; target ≥ ${TARGET_RPS.toLocaleString('en-US')}/s and p99 < ${TARGET_P99_MS} ms: ${figure.rps >= TARGET_RPS && figure.p99 < TARGET_P99_MS ? 'ok' : 'OVER TARGET'}\n`,
     );
+
+    // A member with 100,000 history rows against a new member, same server, same load.
+    const heavyOffers = async (member) => {
+      const id = (await post(`${base}/v1/sessions`, { channel: 'web', audienceLevel: 'customer', audienceId: member, profile, session: { device: 'desktop', visits: 3 } })).sessionId;
+      return { url: `${base}/v1/sessions/${id}/offers`, body: offerBody };
+    };
+    const members = [
+      ['serve: offers, new member (reference)', await heavyOffers('bench-new-member')],
+      ['serve: offers, 100,000 rows, years back', await heavyOffers('bench-heavy-old')],
+      ['serve: offers, 100,000 rows, a 3-day burst', await heavyOffers('bench-heavy-burst')],
+      ['serve: offers, 100,000 rows, 100 a day', await heavyOffers('bench-heavy-full')],
+    ];
+    // Requests a measurement left in flight are still answered after it ends: each
+    // measurement starts once a request sent after them has its answer.
+    const drain = () => fetch(`${base}/healthz`).then((response) => response.arrayBuffer());
+    for (const [, request] of members) {
+      await load(request, 1);
+      await drain();
+    }
+    // In turns, so a change in the machine's load over the run weighs on every member alike.
+    const turns = 3;
+    const totals = members.map(() => ({ requests: 0, seconds: 0, p99: 0, errors: 0, non2xx: 0 }));
+    for (let turn = 0; turn < turns; turn++) {
+      for (let m = 0; m < members.length; m++) {
+        const r = await load(members[m][1], Math.max(1, Math.round(SECONDS / turns)));
+        await drain();
+        const t = totals[m];
+        t.requests += r.requests;
+        t.seconds += r.seconds;
+        t.p99 = Math.max(t.p99, r.p99);
+        t.errors += r.errors;
+        t.non2xx += r.non2xx;
+      }
+    }
+    const figures = totals.map((t) => ({ ...t, rps: t.requests / t.seconds }));
+    process.stdout.write(line(members[0][0], figures[0]) + '\n');
+    for (let m = 1; m < members.length; m++) {
+      const ratio = figures[0].rps / figures[m].rps;
+      process.stdout.write(line(members[m][0], figures[m]) + `   cost ${ratio.toFixed(2)}× a new member's${m === 1 ? ` (target ≤ 2×: ${ratio <= 2 ? 'ok' : 'OVER TARGET'})` : ''}\n`);
+    }
   } finally {
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child.on('exit', resolve));
@@ -131,6 +212,76 @@ async function measureScale(scale) {
     }
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** 1 worker against 2, `offerops serve` with sessions in a Redis started for this run. */
+async function measureWorkers(scale) {
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    process.stdout.write(`\nworkers, scale ${scale}: skipped (redis-server is not installed; apt-get install redis-server)\n`);
+    return;
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'offerops-serve-workers-'));
+  const children = [];
+  try {
+    await writeLargeConfig(path.join(dir, 'config'), { seed: SEED, scale });
+    const compiled = spawnSync(process.execPath, [bin, 'compile', '--config', path.join(dir, 'config'), '--out', path.join(dir, 'bundle.json')], { cwd: dir });
+    if (compiled.status !== 0) throw new Error(`compile failed: ${compiled.stderr}`);
+    const redisPort = await freePort();
+    const redis = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(redis);
+    await new Promise((resolve) => redis.stdout.on('data', (chunk) => String(chunk).includes('Ready to accept connections') && resolve()));
+    const results = {};
+    for (const workers of [1, 2]) {
+      const server = spawn(
+        process.execPath,
+        [bin, 'serve', '--bundle', 'bundle.json', '--port', '0', '--log-level', 'warn', '--workers', String(workers), '--sessions', `redis://127.0.0.1:${redisPort}/${workers}`, '--history', `sqlite:history-${workers}.db`],
+        { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      children.push(server);
+      const base = await new Promise((resolve, reject) => {
+        let err = '';
+        server.stderr.on('data', (chunk) => {
+          err += chunk;
+          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+          if (match) resolve(match[1]);
+        });
+        server.on('exit', (code) => reject(new Error(`serve --workers ${workers} exited with ${code}: ${err}`)));
+      });
+      const id = (await post(`${base}/v1/sessions`, { channel: 'web', audienceLevel: 'customer', audienceId: 'bench-member', profile, session: { device: 'desktop', visits: 3 } })).sessionId;
+      const request = { url: `${base}/v1/sessions/${id}/offers`, body: JSON.stringify({ interactionPoint: 'home-sidebar', count: 3 }) };
+      await load(request, 2);
+      results[workers] = await load(request, SECONDS);
+      const exited = new Promise((resolve) => server.on('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    process.stdout.write(`\nserve --workers, scale ${scale} (sessions in Redis, SQLite history, autocannon on the same ${os.availableParallelism()} cores)\n`);
+    process.stdout.write(line('serve --workers 1 (reference)', results[1]) + '\n');
+    process.stdout.write(line('serve --workers 2', results[2]) + `   ${(results[2].rps / results[1].rps).toFixed(2)}× --workers 1\n`);
+  } finally {
+    for (const child of children.reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function line(label, r) {
+  return `${label.padEnd(44)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s   p99 ${r.p99.toFixed(2).padStart(6)} ms   (${r.errors} errors, ${r.non2xx} non-2xx)`;
 }
 
 async function post(url, body) {
@@ -142,5 +293,5 @@ async function post(url, body) {
 
 async function load({ url, body }, seconds) {
   const result = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: CONNECTIONS, duration: seconds });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+  return { rps: result.requests.average, requests: result.requests.total, seconds: result.duration, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }

@@ -16,6 +16,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** True when stderr is a terminal (progress bars only then). */
   isTTY: boolean;
+  /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM): long-running commands (serve) end then. */
+  shutdownSignal?: () => Promise<string>;
 }
 
 export interface CommonOptions {

@@ -35,6 +35,7 @@ export const problemCodes = {
   'promotion-cycle': 'OO401',
   'freeze-window': 'OO402',
   'environment-setting': 'OO403',
+  'expression-regex': 'OO302',
 } as const;
 
 export type ProblemSlug = keyof typeof problemCodes;

@@ -1,7 +1,15 @@
-// The audience member's inputs (docs/decisions.md#the-steps, step 2): the profile against the audience level's
-// declared attributes, the session against the channel's session attributes. Undeclared
-// fields are ignored; a declared field of the wrong type is an input error naming it
-// (`profile.age`, `session.device`).
+// The audience member's inputs (docs/decisions.md): the profile against the audience
+// level's declared attributes, the session against the channel's session attributes.
+// Undeclared fields are ignored; a declared field of the wrong type is an input error
+// naming it (`profile.age`, `session.device`).
+//
+// Values are typed JSON and are never coerced: `"age": "30"`, `"optIn": "true"` or
+// `"products": "app|savings"` are input errors, not 30, true and a list. A touchpoint
+// that sends the wrong type has a bug, and coercing would hide it until the day a value
+// does not convert (docs/runtime-api.md#types-are-checked-never-coerced). Text inputs
+// (CSV files) are converted by their readers, at their line and column, before they
+// reach the engine.
+import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
 import { toCelRecord } from '../expr/index.js';
 import type { CompiledChannel, CompiledLevel } from './compiled-types.js';
 import type { DecisionError } from './types.js';
@@ -12,6 +20,56 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function inputError(field: string, message: string): DecisionError {
   return { code: 'input', field, message };
+}
+
+const expectedJson: Record<ScalarAttributeType, string> = {
+  int: 'a whole number',
+  double: 'a number',
+  string: 'a string',
+  bool: 'true or false',
+  date: 'a date as a "YYYY-MM-DD" string',
+};
+
+/** Is the value of the declared JSON type (or already the CEL value a reader converted it to)? */
+function hasScalarType(type: ScalarAttributeType, value: unknown): boolean {
+  switch (type) {
+    case 'int':
+      return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint';
+    case 'double':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'date':
+      return typeof value === 'string' || value instanceof Date;
+  }
+}
+
+function describeJson(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)}`;
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}
+
+/** Declared fields whose JSON type is not the declared one: never coerced (see the header). */
+function typeErrors(prefix: string, attributes: Record<string, AttributeDeclaration>, raw: Record<string, unknown>): DecisionError[] {
+  const errors: DecisionError[] = [];
+  for (const field of Object.keys(raw)) {
+    if (!Object.prototype.hasOwnProperty.call(attributes, field)) continue;
+    const declaration = attributes[field]!;
+    const value = raw[field];
+    if (value === null || value === undefined) continue;
+    if (declaration.type === 'list') {
+      const bad = Array.isArray(value) ? value.findIndex((item) => !hasScalarType(declaration.items, item)) : -1;
+      if (!Array.isArray(value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a list of ${declaration.items} (a JSON array), got ${describeJson(value)}`));
+      else if (bad >= 0) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${bad}] must be ${expectedJson[declaration.items]}, got ${describeJson(value[bad])}`));
+      continue;
+    }
+    if (!hasScalarType(declaration.type, value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be ${expectedJson[declaration.type]}, got ${describeJson(value)}`));
+  }
+  return errors;
 }
 
 /** toCelRecord says `'age' must be …`; we say `profile.age must be …`. */
@@ -36,6 +94,8 @@ export function resolveLevel(channel: CompiledChannel, level: unknown): Compiled
 export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: string | null): { value: Record<string, unknown>; errors: DecisionError[] } {
   if (raw === undefined || raw === null) raw = {};
   if (!isPlainObject(raw)) return { value: {}, errors: [inputError('profile', `profile must be a JSON object, got ${JSON.stringify(raw)}`)] };
+  const wrongTypes = typeErrors('profile', level.attributes, raw);
+  if (wrongTypes.length > 0) return { value: {}, errors: wrongTypes };
   const converted = toCelRecord(level.attributes, raw, level.idField);
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
@@ -51,6 +111,8 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
 export function convertSession(channel: CompiledChannel, raw: unknown): { value: Record<string, unknown>; errors: DecisionError[] } {
   if (raw === undefined || raw === null) raw = {};
   if (!isPlainObject(raw)) return { value: {}, errors: [inputError('session', `session must be a JSON object, got ${JSON.stringify(raw)}`)] };
+  const wrongTypes = typeErrors('session', channel.sessionAttributes, raw);
+  if (wrongTypes.length > 0) return { value: {}, errors: wrongTypes };
   const converted = toCelRecord(channel.sessionAttributes, raw);
   return { value: converted.value, errors: converted.errors.map((e) => fieldError('session', e)) };
 }

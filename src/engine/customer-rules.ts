@@ -23,12 +23,19 @@ export interface CustomerContact {
   day: number;
   channel: string;
   package: string;
+  /** How many identical contacts this one stands for (a bounded history window groups them); 1 otherwise. */
+  count: number;
 }
+
+/** A package of the customer's history contacts on a day: what maxPackages counts. */
+export type CustomerPackage = Pick<CustomerContact, 'day' | 'channel' | 'package'>;
 
 /** What a check reads about the customer besides the candidate. */
 export interface CustomerRuleContext {
   /** The customer's history contacts. */
   readonly history: readonly CustomerContact[];
+  /** The packages of the history contacts (the contacts themselves, unless a history window lists them apart). */
+  readonly packages: readonly CustomerPackage[];
   /** The contacts chosen alongside the candidate; the candidate itself, when listed, is skipped. */
   readonly chosen: readonly CustomerContact[];
   inSegment(segment: CompiledSegment): boolean;
@@ -43,7 +50,7 @@ function inScope(scope: OfferScope, offer: number): boolean {
   return scope === null || (offer >= 0 && scope[offer] === 1);
 }
 
-function onChannel(rule: CompiledPolicyRule, contact: CustomerContact): boolean {
+function onChannel(rule: CompiledPolicyRule, contact: Pick<CustomerContact, 'channel'>): boolean {
   return rule.channelFilter === null || contact.channel === rule.channelFilter;
 }
 
@@ -68,8 +75,8 @@ function counted(rule: CompiledPolicyRule, contact: CustomerContact, offer: numb
 /** Others counted by the rule on days from..to: chosen contacts, and history when `withHistory`. */
 function countIn(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, offer: number, from: number, to: number, withHistory: boolean): number {
   let count = 0;
-  if (withHistory) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count++;
-  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count++;
+  if (withHistory) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count += contact.count;
+  for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact) && counted(rule, contact, offer)) count += contact.count;
   return count;
 }
 
@@ -110,7 +117,7 @@ function addPackage(count: number, name: string): number {
 /** Distinct packages of the others on days from..to (history only with a period), with the candidate's. */
 function packagesWith(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext, from: number, to: number): number {
   let count = 0;
-  if (rule.periodDays !== null) for (const contact of context.history) if (contact.day >= from && contact.day <= to && onChannel(rule, contact)) count = addPackage(count, contact.package);
+  if (rule.periodDays !== null) for (const contact of context.packages) if (contact.day >= from && contact.day <= to && onChannel(rule, contact)) count = addPackage(count, contact.package);
   for (const contact of context.chosen) if (contact !== candidate && contact.day >= from && contact.day <= to && onChannel(rule, contact)) count = addPackage(count, contact.package);
   packagesBefore = count;
   return addPackage(count, candidate.package);
@@ -126,7 +133,7 @@ let worstBefore = 0;
  */
 function worstPackages(rule: CompiledPolicyRule, candidate: CustomerContact, context: CustomerRuleContext): number {
   const period = rule.periodDays;
-  if (context.chosen.length === 0 && (period === null || context.history.length === 0)) {
+  if (context.chosen.length === 0 && (period === null || context.packages.length === 0)) {
     worstBefore = 0;
     return 1; // the candidate's package alone
   }
@@ -139,7 +146,7 @@ function worstPackages(rule: CompiledPolicyRule, candidate: CustomerContact, con
   const last = day + period - 1;
   let worst = packagesWith(rule, candidate, context, day - period + 1, day);
   let before = packagesBefore;
-  for (const contact of context.history) {
+  for (const contact of context.packages) {
     if (contact.day > day && contact.day <= last && onChannel(rule, contact)) {
       const after = packagesWith(rule, candidate, context, contact.day - period + 1, contact.day);
       if (after > worst) {

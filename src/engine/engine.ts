@@ -20,20 +20,20 @@ import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
 import { compileBundle } from './compile-bundle.js';
-import type { CompiledBundle, CompiledPoint } from './compiled-types.js';
+import type { CompiledBundle, CompiledPoint, OfferScope } from './compiled-types.js';
 import { inputsAreSafe } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
 import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
-import { defaultPackage, readMemberHistory, type MemberHistory } from './member-history.js';
+import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { formatTreatmentCode } from './treatment-code.js';
-import type { ChosenOffer, Decision, DecisionError, DecisionRequest, SegmentMembership } from './types.js';
+import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow, SegmentMembership } from './types.js';
 
 export { EngineLoadError } from './compiled-types.js';
 export type { SegmentCache } from './segment-cache.js';
@@ -76,8 +76,20 @@ export interface Engine {
   decide(request: DecisionRequest, cache?: SegmentCache): Decision;
   /** Per-session memo of segment membership; the caller drops it on a `resegment` event. */
   newSegmentCache(): SegmentCache;
-  /** Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field). */
-  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[];
+  /**
+   * Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field,
+   * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
+   */
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>, audienceId?: string): DecisionError[];
+  /**
+   * How many days back from the decision day the bundle's rules look (the longest
+   * maxContacts or realtime policy window, at least 1: the decision day): a `historyWindow`
+   * must start on or before the decision day less this + 1. Facts without a window come
+   * from its totals.
+   */
+  readonly historyWindowDays: number;
+  /** Which windows the rules count in, and whether packages matter: what a history store needs to read a bounded window. */
+  readonly historyNeeds: HistoryNeeds;
   /** Resolves an interaction point (channel needed only when ambiguous); null when unknown. */
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null;
   /** Every segment of the request's channel and audience level, evaluated for its member on its day (count, history and explain are not read). */
@@ -105,6 +117,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 class DecisionEngine implements Engine {
   readonly bundle: Bundle;
   readonly digest: string;
+  readonly historyWindowDays: number;
+  readonly historyNeeds: HistoryNeeds;
   private readonly compiled: CompiledBundle;
   private readonly board: OfferBoard;
   private readonly eligible: Int32Array;
@@ -125,6 +139,8 @@ class DecisionEngine implements Engine {
     this.eligible = new Int32Array(widest);
     this.plans = buildZonePlans(this.compiled);
     this.walk = new RankedWalk(this.compiled);
+    this.historyNeeds = historyNeedsOf(this.compiled);
+    this.historyWindowDays = this.historyNeeds.windows[this.historyNeeds.windows.length - 1]!;
     for (const channel of this.compiled.channels.values()) for (const point of channel.points.values()) this.walk.adopt(point.rules);
   }
 
@@ -137,12 +153,12 @@ class DecisionEngine implements Engine {
     return 'point' in found ? { channel: found.point.channel.name, zone: found.point.zone } : null;
   }
 
-  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>): DecisionError[] {
+  checkAudience(channel: string, level: string | undefined, profile: Record<string, unknown>, session?: Record<string, unknown>, audienceId?: string): DecisionError[] {
     const compiledChannel = typeof channel === 'string' ? this.compiled.channels.get(channel) : undefined;
     if (!compiledChannel) return [inputError('channel', `channel '${String(channel)}' is not in the bundle${didYouMean(String(channel), this.compiled.channels.keys())}`)];
     const resolved = resolveLevel(compiledChannel, level);
     if (isDecisionError(resolved)) return [resolved];
-    return [...convertProfile(resolved, profile, null).errors, ...convertSession(compiledChannel, session).errors];
+    return [...convertProfile(resolved, profile, audienceId ?? null).errors, ...convertSession(compiledChannel, session).errors];
   }
 
   segmentMembership(request: DecisionRequest): SegmentMembership {
@@ -266,7 +282,10 @@ class DecisionEngine implements Engine {
       segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors]);
     }
     if (segments.inputErrors.length > 0) return failed(raw, point, [...segments.inputErrors]);
-    const history = readMemberHistory(this.compiled, raw['history'] as DecisionRequest['history'], audienceId, atDay, errors);
+    const history =
+      raw['historyWindow'] !== undefined
+        ? readHistoryWindow(this.compiled, raw['historyWindow'] as HistoryWindow, audienceId, atDay, this.historyWindowDays, errors)
+        : readMemberHistory(this.compiled, raw['history'] as DecisionRequest['history'], audienceId, atDay, errors);
     if (errors.length > 0) return failed(raw, point, errors);
 
     const state: DecisionState = {
@@ -518,6 +537,51 @@ class DecisionEngine implements Engine {
       policyRule: policyRule.name,
     });
   }
+}
+
+/**
+ * The windows (days, ending on the decision day) the rules count history in: offers'
+ * maxContacts and realtime policy rules with periodDays, and 1, the decision day itself
+ * (a neverAFollowedByB rule looks at the decision day's contacts even without periodDays).
+ */
+function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
+  const windows = new Set<number>([1]);
+  let packages = false;
+  const totals = new Set<HistoryNeeds['totals'][number]>();
+  // Offers of the sequence rules' scopes over all time; null once a scope covers every offer.
+  let contactOffers: Set<string> | null = new Set();
+  const addScope = (scope: OfferScope): void => {
+    if (scope === null) contactOffers = null;
+    else if (contactOffers !== null) for (const offer of compiled.offers) if (scope[offer.index] === 1) contactOffers.add(offer.name);
+  };
+  for (const offer of compiled.offers) {
+    if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
+    if (offer.afterAccept) totals.add('accept');
+    if (offer.maxRejects !== null) totals.add('reject');
+  }
+  for (const channel of compiled.channels.values()) {
+    for (const rule of channel.realtimeRules) {
+      if (rule.periodDays === null) {
+        // A sequence rule over all time asks whether an offer was ever contacted.
+        if (rule.type === 'neverAWithB' || rule.type === 'neverAFollowedByB' || rule.type === 'bOnlyWithA') {
+          totals.add('contact');
+          addScope(rule.a);
+          addScope(rule.b);
+        }
+        continue;
+      }
+      windows.add(rule.periodDays);
+      if (rule.type === 'maxPackages') packages = true;
+    }
+  }
+  const order: HistoryNeeds['totals'][number][] = ['contact', 'accept', 'reject'];
+  const offers = contactOffers as Set<string> | null;
+  return {
+    windows: [...windows].sort((a, b) => a - b),
+    packages,
+    totals: order.filter((event) => totals.has(event)),
+    contactOffers: offers === null ? null : [...offers].sort(),
+  };
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

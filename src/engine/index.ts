@@ -28,3 +28,4 @@ export { reportExpressionError, type CelContext, type MemberState } from './deci
 export { checkCustomerRule, compileCustomerRule, isCustomerRule, orderForChecking, type CustomerContact, type CustomerRuleContext, type OfferIndex } from './customer-rules.js';
 export { defaultPackage } from './member-history.js';
 export { type SegmentMembership } from './types.js';
+export { type HistoryNeeds, type HistoryWindow } from './types.js';

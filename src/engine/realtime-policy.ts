@@ -9,9 +9,12 @@
 // (its name is the contact's `channel`), with the offer's score and cost, in the
 // response's package. History rows with event `contact` are contacts; accept and reject
 // rows are responses and count only for suppression. History never holds a day after the
-// decision day (see member-history.ts), so the windows that matter end on it.
+// decision day (see member-history.ts), so the windows that matter end on it. A history
+// event may stand for several identical rows (`count`, from a bounded window); contacts
+// before the window carry the day BEFORE_WINDOW, which only the rules without
+// periodDays see, and the window's packages come as their own list.
 import type { CompiledOffer, CompiledPolicyRule, CompiledSegment } from './compiled-types.js';
-import { checkCustomerRule, type CustomerContact, type CustomerRuleContext } from './customer-rules.js';
+import { checkCustomerRule, type CustomerContact, type CustomerPackage, type CustomerRuleContext } from './customer-rules.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import type { MemberHistory } from './member-history.js';
 import { isMember } from './segments.js';
@@ -28,9 +31,16 @@ export interface PolicyViolation {
 
 const noContacts: readonly CustomerContact[] = [];
 
+/** The member's contacts as the per-customer rules read them: the window's, then those before it. */
+function historyContacts(history: MemberHistory | null): readonly CustomerContact[] {
+  if (history === null) return noContacts;
+  return history.earlier.length === 0 ? history.contacts : [...history.contacts, ...history.earlier];
+}
+
 /** One response's view of the member for the per-customer rules. */
 export class PolicyContext implements CustomerRuleContext {
   readonly history: readonly CustomerContact[];
+  readonly packages: readonly CustomerPackage[];
   readonly chosen: CustomerContact[] = [];
   /** The candidate being checked (reused: one check at a time). */
   private readonly candidate: CustomerContact;
@@ -43,13 +53,14 @@ export class PolicyContext implements CustomerRuleContext {
     /** The package every offer of this response belongs to. */
     readonly responsePackage: string,
   ) {
-    this.history = history === null ? noContacts : history.contacts;
-    this.candidate = { offer: -1, day: state.atDay, channel: state.channel.name, package: responsePackage };
+    this.history = historyContacts(history);
+    this.packages = history === null ? noContacts : history.packages;
+    this.candidate = { offer: -1, day: state.atDay, channel: state.channel.name, package: responsePackage, count: 1 };
   }
 
   /** Records an offer chosen in this response: later offers are checked with it. */
   add(offer: CompiledOffer): void {
-    this.chosen.push({ offer: offer.index, day: this.state.atDay, channel: this.state.channel.name, package: this.responsePackage });
+    this.chosen.push({ offer: offer.index, day: this.state.atDay, channel: this.state.channel.name, package: this.responsePackage, count: 1 });
   }
 
   /** The first rule (in checking order) that adding `offer` would break, or null. */

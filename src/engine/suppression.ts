@@ -23,7 +23,8 @@ export function findSuppression(offer: CompiledOffer, history: MemberHistory | n
   if (limit !== null) {
     const from = atDay - limit.periodDays + 1;
     let contacts = 0;
-    for (const day of responses.contactDays) if (day >= from) contacts++;
+    const days = responses.contactDays;
+    for (let i = 0; i < days.length; i++) if (days[i]! >= from) contacts += responses.contactCounts[i]!;
     if (contacts >= limit.count) return { kind: 'maxContacts', contacts, max: limit.count, periodDays: limit.periodDays };
   }
   return null;

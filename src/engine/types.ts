@@ -11,6 +11,51 @@ export interface HistoryRow {
   event: 'contact' | 'accept' | 'reject';
 }
 
+/**
+ * One member's history, bounded (docs/decisions.md#history): the rows from `from` on,
+ * grouped with their count, plus how many rows the member has per (offer, channel,
+ * event) over all time. `from` must be no later than the decision day less
+ * `Engine.historyWindowDays` − 1: the window then holds every row a rule with a window
+ * can see.
+ *
+ * A row up to the decision day may be dated at the first day of the narrowest of
+ * `Engine.historyNeeds.windows` that holds it (the rules count it alike there), and
+ * accept and reject rows up to the decision day may be left out (the totals have them).
+ * With `packages` given, the rows' own packages are not read.
+ */
+export interface HistoryWindow {
+  /** YYYY-MM-DD: every row of the member dated on or after it is in `rows`. */
+  from: string;
+  rows: readonly (HistoryRow & { count: number })[];
+  totals: readonly HistoryTotal[];
+  /** The distinct packages of the member's contacts from `from` to the decision day (a contact row without a package is in `customerId|channel|date`), dated as their rows. */
+  packages?: readonly { date: string; channel: string; package: string }[];
+}
+
+/** What a bounded history window must hold for an engine (Engine.historyNeeds). */
+export interface HistoryNeeds {
+  /** The lengths, in days, of every window a rule counts contacts in (ascending; 1, the decision day, always). */
+  windows: readonly number[];
+  /** Does a rule count distinct packages (realtime maxPackages)? Without one, packages need not be read. */
+  packages: boolean;
+  /**
+   * The events whose all-time totals a rule reads: `accept` (afterAccept), `reject`
+   * (maxRejects), `contact` (sequence rules without periodDays). Totals of other events
+   * need not be read.
+   */
+  totals: readonly HistoryRow['event'][];
+  /** The offers whose all-time contact totals a rule reads (the sequence rules' scopes); null: every offer. */
+  contactOffers: readonly string[] | null;
+}
+
+/** How many rows a member has for one (offer, channel, event), over all time. */
+export interface HistoryTotal {
+  offer: string;
+  channel: string;
+  event: HistoryRow['event'];
+  count: number;
+}
+
 export interface DecisionRequest {
   /** Needed only when the interaction point's name is not unique across channels. */
   channel?: string;
@@ -24,6 +69,11 @@ export interface DecisionRequest {
   session?: Record<string, unknown>;
   /** The member's history; rows of other members are ignored. */
   history?: readonly HistoryRow[];
+  /**
+   * The member's history as a store reads it, bounded (used instead of `history` when
+   * given): see HistoryWindow. Gives the same decision as all the member's rows.
+   */
+  historyWindow?: HistoryWindow;
   /** Decision day, YYYY-MM-DD (UTC). */
   at: string;
   /** Offers wanted (capped by the point's maxOffers). */

@@ -4,6 +4,7 @@
 import { ParseError } from '@marcbachmann/cel-js';
 import type { ASTNode, Environment } from '@marcbachmann/cel-js';
 import { expectedResultType, type ExpressionKind } from './environment.js';
+import { findPatternProblems } from './re2-matches.js';
 
 export interface ExpressionRange {
   start: number; // offset in the expression source
@@ -12,7 +13,7 @@ export interface ExpressionRange {
 
 export type ExpressionCheck =
   | { ok: true; type: string; segmentReferences: { name: string; range: ExpressionRange }[]; ast: ASTNode }
-  | { ok: false; code: 'expression-syntax' | 'expression-type'; message: string; range: ExpressionRange };
+  | { ok: false; code: 'expression-syntax' | 'expression-type' | 'expression-regex'; message: string; range: ExpressionRange };
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
@@ -77,7 +78,10 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
       range: nonLiteral,
     };
   }
-  return { ok: true, type, segmentReferences, ast: parsed.ast };
+  // `matches` patterns are RE2's (re2-matches.ts): one RE2 refuses is an error here, not at run time.
+  const badPattern = findPatternProblems(parsed.ast)[0];
+  if (badPattern) return { ok: false, code: 'expression-regex', message: badPattern.message, range: badPattern.range };
+  return { ok: true, type, segmentReferences, ast: parsed.ast as ASTNode };
 }
 
 function humanizeTypeError(message: string): string {

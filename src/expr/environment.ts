@@ -3,9 +3,10 @@
 // values (profiles, offers, contacts) into the values CEL expects (int → BigInt,
 // date → timestamp). Validation type-checks against these environments; the engine
 // and optimizer evaluate with them, so both agree by construction.
-import { Environment } from '@marcbachmann/cel-js';
+import type { Environment } from '@marcbachmann/cel-js';
 import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
+import { SafeEnvironment } from './safe-environment.js';
 
 /** The expression contexts of the language. */
 export type ExpressionKind =
@@ -101,7 +102,8 @@ function sessionSchema(attributes: Record<string, AttributeDeclaration>): Record
  * from the channel and audience level the expression belongs to.
  */
 export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape = {}): Environment {
-  let env = new Environment({ limits: LIMITS });
+  // No function a profile value reaches takes more than linear time (safe-environment.ts).
+  let env: Environment = new SafeEnvironment({ limits: LIMITS });
   if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression') {
     const profile = shape.profile ?? { idField: 'id', attributes: {} };
     env = registerObject(env, 'profile', profileSchema(profile));

@@ -8,6 +8,7 @@ import type { Environment } from '@marcbachmann/cel-js';
 import type { BundleChannel } from '../bundle/index.js';
 import { activeSegmentLookup, createEnvironment, typedVariables, type EnvironmentShape, type ExpressionKind } from './environment.js';
 import { buildFastEvaluator, withFastPath, type AstNode, type CelEvaluator, type FastOptions } from './fast-evaluator.js';
+import { findPatternProblems } from './re2-matches.js';
 
 /** A compiled CEL expression: call it with the evaluation context. */
 export type Evaluator = (context: Record<string, unknown>) => unknown;
@@ -77,6 +78,9 @@ export class ExpressionCompiler {
     } catch (error) {
       throw new ExpressionCompileError(place, `expression does not compile: ${firstLine(error)}`);
     }
+    // matches() runs on RE2 (re2-matches.ts): a pattern RE2 refuses never reaches a decision.
+    const badPattern = findPatternProblems((evaluator as unknown as { ast?: unknown }).ast)[0];
+    if (badPattern) throw new ExpressionCompileError(place, `expression does not compile: ${badPattern.message}`);
     evaluator = this.withFastPath(kind, envKey, env, source, evaluator, channel, level);
     this.compiled.set(key, evaluator);
     return evaluator;

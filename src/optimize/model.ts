@@ -197,10 +197,11 @@ export function buildModel(problem: OptimizeProblem): Model {
   const inSegment = (segment: string | null, c: number): boolean => segment === null || (memberships.get(segment)?.[c] ?? 0) === 1;
   const channelOf = (name: string | null): number => (name === null ? -1 : channelIds.get(name) ?? -2);
   // One proposed row as a candidate contact of the shared per-customer checks (reused).
-  const candidate: CustomerContact = { offer: 0, day: 0, channel: '', package: '' };
+  const candidate: CustomerContact = { offer: 0, day: 0, channel: '', package: '', count: 1 };
   let candidateRow = 0;
   const rowContext: CustomerRuleContext = {
     history: [],
+    packages: [],
     chosen: [],
     inSegment: (segment) => inSegment(segment.name, customer[candidateRow]!),
     contactFields: () => problem.proposed[candidateRow]!.fields,

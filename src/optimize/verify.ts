@@ -45,6 +45,9 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     get history() {
       return history;
     },
+    get packages() {
+      return history;
+    },
     get chosen() {
       return picked;
     },
@@ -57,8 +60,8 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     const rows = cm.rows.filter((row) => chosen[row] === 1);
     if (rows.length === 0) return;
     customer = cm.customer;
-    history = model.customerHistory[id]!.map((h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]! }));
-    picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: problem.proposed[row]!.channel, package: problem.proposed[row]!.package }));
+    history = model.customerHistory[id]!.map((h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]!, count: 1 }));
+    picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: problem.proposed[row]!.channel, package: problem.proposed[row]!.package, count: 1 }));
     picked.forEach((candidate, i) => {
       candidateRow = rows[i]!;
       for (const { rule } of rules) {

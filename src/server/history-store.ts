@@ -1,9 +1,10 @@
-// The history store contract (docs/runtime-api.md#history-store-and-durability): where the runtime writes contact and response
-// events and reads a member's history back for suppression and realtime policies.
+// The history store contract (docs/runtime-api.md#history-store-and-durability): where the
+// runtime writes contact and response events and reads a member's history back for
+// suppression and realtime policies.
 // Implementations: SQLite (embedded default) and PostgreSQL. `append` resolves only once
 // the rows are durably committed: the server answers 2xx after that, so an acknowledged
 // event survives the process being killed.
-import type { HistoryRow } from '../engine/index.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/index.js';
 
 export type HistoryStoreKind = 'sqlite' | 'postgres';
 
@@ -15,8 +16,13 @@ export interface HistoryStore {
   open(): Promise<void>;
   /** Commits the rows (all or none); resolves after the commit is durable. */
   append(rows: readonly HistoryRow[]): Promise<void>;
-  /** Every row of one member, oldest first (insertion order). */
+  /** Every row of one member, oldest first (insertion order): an export, not what decisions read. */
   readMember(customerId: string): Promise<HistoryRow[]>;
+  /**
+   * What a decision on `at` (YYYY-MM-DD) by an engine with these needs reads, bounded
+   * whatever the member's history holds: the engine's HistoryWindow (history-aggregates.ts).
+   */
+  readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow>;
   /** Resolves when the store answers a trivial query (for /healthz). */
   ping(): Promise<void>;
   close(): Promise<void>;

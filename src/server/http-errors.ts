@@ -5,10 +5,16 @@
 // "requests.0.count", "sessionId").
 import { BundleRefusedError } from './bundle-holder.js';
 import { HistoryStoreError } from './history-store.js';
+import { SessionStoreError } from './session-store.js';
 
 export type ApiErrorCode =
   | 'invalid-request'
   | 'invalid-json'
+  | 'invalid-utf8'
+  | 'invalid-http'
+  | 'headers-too-large'
+  | 'request-timeout'
+  | 'shutting-down'
   | 'unsupported-media-type'
   | 'body-too-large'
   | 'unknown-session'
@@ -22,6 +28,7 @@ export type ApiErrorCode =
   | 'admin-disabled'
   | 'bundle-refused'
   | 'history-unavailable'
+  | 'sessions-unavailable'
   | 'not-found'
   | 'internal';
 
@@ -85,6 +92,9 @@ export function toHttpError(error: unknown): HttpErrorResponse {
     return { statusCode: error.statusCode, body, headers: error.headers ?? {}, serverFault: error.statusCode >= 500 && error.statusCode !== 503 };
   }
   if (error instanceof BundleRefusedError) return plain(422, 'bundle-refused', `bundle refused, the active bundle keeps serving: ${error.message}`);
+  if (error instanceof SessionStoreError) {
+    return { ...plain(503, 'sessions-unavailable', 'the session store is unavailable; the request was not applied and may be retried'), headers: { 'retry-after': '1' }, serverFault: true };
+  }
   if (error instanceof HistoryStoreError) {
     return { ...plain(503, 'history-unavailable', 'the history store is unavailable; the request was not applied and may be retried'), headers: { 'retry-after': '1' }, serverFault: true };
   }
@@ -145,6 +155,38 @@ function describe(error: AjvLikeError, field: string): string {
     default:
       return `${field} ${error.message ?? 'is invalid'}`;
   }
+}
+
+/**
+ * A request Node's HTTP parser refuses before fastify sees it (malformed HTTP, headers
+ * over the size limit, a request that did not arrive within the timeout): the response
+ * the server writes on the raw socket, in the same JSON shape as every other error.
+ * null when nothing should be written (the peer is gone).
+ */
+export function clientErrorResponse(error: { code?: string; message?: string }): { statusCode: number; body: ErrorBody } | null {
+  switch (error.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return null;
+    case 'HPE_HEADER_OVERFLOW':
+      return { statusCode: 431, body: { statusCode: 431, code: 'headers-too-large', message: 'the request headers are larger than the server accepts (16 KiB)' } };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { statusCode: 408, body: { statusCode: 408, code: 'request-timeout', message: 'the request did not arrive completely within the request timeout; send it again' } };
+    default:
+      return { statusCode: 400, body: { statusCode: 400, code: 'invalid-http', message: clip(`the request is not valid HTTP/1.1 (${error.code ?? 'parse error'}: ${error.message ?? ''})`) } };
+  }
+}
+
+/** A session id that names no live session. */
+export function unknownSession(id: string): ApiError {
+  return new ApiError(404, 'unknown-session', `session '${id}' does not exist or has expired; start a new one with POST /v1/sessions`, 'sessionId');
+}
+
+/** Profile or session attributes that do not fit the bundle's declarations (the engine's input errors). */
+export function audienceError(problems: readonly { message: string; field?: string }[]): ApiError {
+  const listed = problems.slice(0, 20).map((problem) => ({ field: problem.field ?? '(body)', message: problem.message }));
+  const first = listed[0] as FieldProblem;
+  return new ApiError(400, 'invalid-request', first.message, first.field, listed);
 }
 
 function validationError(errors: AjvLikeError[], context: string): HttpErrorResponse {

@@ -44,7 +44,8 @@ export function requestRecorder(metrics: ServerMetrics): (method: string, route:
   };
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): ServerMetrics {
+export function createMetrics(options: { defaultMetrics?: boolean; sessionCount?: () => Promise<number> } = {}): ServerMetrics {
+  const sessionCount = options.sessionCount;
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'offerops_' });
   const registers = [registry];
@@ -62,9 +63,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Serve
     offersReturned: new Counter({ name: 'offerops_offers_returned_total', help: 'Offers returned in decisions, by channel', labelNames: ['channel'], registers }),
     events: new Counter({ name: 'offerops_events_total', help: 'Events accepted, by channel and event name', labelNames: ['channel', 'event'], registers }),
     historyRowsWritten: new Counter({ name: 'offerops_history_rows_written_total', help: 'History rows durably written, by event (contact, accept, reject)', labelNames: ['event'], registers }),
-    sessions: new Gauge({ name: 'offerops_sessions', help: 'Sessions currently held (expired ones are swept lazily)', registers }),
+    // 'max' when cluster workers' metrics are aggregated: each reports the same store.
+    sessions: new Gauge({
+      name: 'offerops_sessions',
+      help: 'Live sessions in the session store',
+      registers,
+      aggregator: 'max',
+      // Read from the store whenever metrics are gathered (this server's or a cluster's).
+      async collect() {
+        if (!sessionCount) return;
+        try {
+          this.set(await sessionCount());
+        } catch {
+          // The store is away: /healthz says so; the gauge keeps its last value.
+        }
+      },
+    }),
     sessionsRefused: new Counter({ name: 'offerops_sessions_refused_total', help: 'Sessions refused because the session limit was reached', registers }),
-    bundleInfo: new Gauge({ name: 'offerops_bundle_info', help: 'The active bundle: 1 for its digest', labelNames: ['digest'], registers }),
+    bundleInfo: new Gauge({ name: 'offerops_bundle_info', help: 'The active bundle: 1 for its digest', labelNames: ['digest'], registers, aggregator: 'max' }),
     bundleSwaps: new Counter({ name: 'offerops_bundle_swaps_total', help: 'Bundles swapped in, by how they arrived (admin, watch)', labelNames: ['via'], registers }),
     bundlesRefused: new Counter({ name: 'offerops_bundles_refused_total', help: 'Bundles refused (corrupt, tampered, unknown format), by how they arrived', labelNames: ['via'], registers }),
   };

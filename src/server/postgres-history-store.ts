@@ -1,9 +1,12 @@
 // The PostgreSQL history store (`--history postgres://…`), for several runtime servers
-// sharing one history (docs/runtime-api.md#history-store-and-durability). A commit returns after PostgreSQL has flushed its
-// WAL (synchronous_commit on, the default), so an acknowledged event survives the server
-// process, and the database process, being killed.
+// sharing one history (docs/runtime-api.md#history-store-and-durability). A commit returns
+// after PostgreSQL has flushed its WAL (synchronous_commit on, the default), so an
+// acknowledged event survives the server process, and the database process, being
+// killed. Decisions read a bounded window through the aggregates that triggers keep
+// (history-aggregates.ts).
 import pg from 'pg';
-import type { HistoryRow } from '../engine/index.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/index.js';
+import { postgresAggregateSchema, postgresQuery, toHistoryWindow, windowQuery, type AggregateRow } from './history-aggregates.js';
 import { HistoryStoreError, redactUrl, toHistoryRow, type HistoryStore } from './history-store.js';
 
 export interface PostgresHistoryStoreOptions {
@@ -30,23 +33,43 @@ export class PostgresHistoryStore implements HistoryStore {
   }
 
   async open(): Promise<void> {
-    await this.run(`CREATE TABLE IF NOT EXISTS ${this.table} (
-      id BIGSERIAL PRIMARY KEY,
-      customer_id TEXT NOT NULL,
-      offer TEXT NOT NULL,
-      channel TEXT NOT NULL,
-      date TEXT NOT NULL,
-      package TEXT,
-      event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
-    )`);
-    await this.run(`CREATE INDEX IF NOT EXISTS ${this.table}_customer ON ${this.table} (customer_id, id)`);
+    const schema = postgresAggregateSchema(this.table);
+    let client: pg.PoolClient | null = null;
+    try {
+      client = await this.pool.connect();
+      // Servers starting together: one creates the schema (and builds the aggregates of an
+      // existing table once) while the others wait on the lock, then find it done.
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`offerops:${this.table}`]);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${this.table} (
+        id BIGSERIAL PRIMARY KEY,
+        customer_id TEXT NOT NULL,
+        offer TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        date TEXT NOT NULL,
+        package TEXT,
+        event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
+      )`);
+      await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_customer ON ${this.table} (customer_id, id)`);
+      const built = (await client.query('SELECT to_regclass($1) AS name', [schema.dailyTable])).rows[0]?.name !== null;
+      await client.query(schema.create);
+      if (!built) await client.query(schema.backfill);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client?.query('ROLLBACK').catch(() => undefined);
+      throw new HistoryStoreError(`PostgreSQL history store ${this.description}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      client?.release();
+    }
   }
 
   async append(rows: readonly HistoryRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // One multi-row INSERT is one transaction: all rows or none.
+    // One multi-row INSERT is one transaction: all rows or none. Rows go in one canonical
+    // order, so two servers writing the same member's aggregate rows lock them in the same
+    // order and never deadlock.
     const values: unknown[] = [];
-    const tuples = rows.map((row, index) => {
+    const tuples = [...rows].sort(canonicalOrder).map((row, index) => {
       values.push(row.customerId, row.offer, row.channel, row.date, row.package ?? null, row.event);
       const base = index * 6;
       return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
@@ -57,6 +80,14 @@ export class PostgresHistoryStore implements HistoryStore {
   async readMember(customerId: string): Promise<HistoryRow[]> {
     const result = await this.run(`SELECT customer_id, offer, channel, date, package, event FROM ${this.table} WHERE customer_id = $1 ORDER BY id`, [customerId]);
     return (result.rows as Parameters<typeof toHistoryRow>[0][]).map(toHistoryRow);
+  }
+
+  async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
+    // One statement: the rows, totals and packages come from one snapshot.
+    const query = windowQuery('postgres', this.table, customerId, at, needs);
+    const { text, values } = postgresQuery(query);
+    const result = await this.run(text, values);
+    return toHistoryWindow(customerId, query, needs, result.rows as AggregateRow[]);
   }
 
   async ping(): Promise<void> {
@@ -74,4 +105,12 @@ export class PostgresHistoryStore implements HistoryStore {
       throw new HistoryStoreError(`PostgreSQL history store ${this.description}: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+function canonicalOrder(a: HistoryRow, b: HistoryRow): number {
+  return compare(a.customerId, b.customerId) || compare(a.date, b.date) || compare(a.offer, b.offer) || compare(a.channel, b.channel) || compare(a.package ?? '', b.package ?? '') || compare(a.event, b.event);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -44,12 +44,12 @@ export const createSessionSchema = {
   tags: ['sessions'],
   body: {
     type: 'object',
-    required: ['channel', 'audienceLevel', 'audienceId'],
+    required: ['channel', 'audienceId'],
     additionalProperties: false,
     properties: {
       sessionId: { ...sessionId, description: 'Chosen by the caller; generated (a UUID) when omitted' },
-      channel: name,
-      audienceLevel: name,
+      channel: { ...name, description: 'The channel (a Channel document of the bundle)' },
+      audienceLevel: { ...name, description: "One of the channel's audience levels; default: its first" },
       // Lone surrogates are refused too: a store would hand back a different id, and the
       // member's history would no longer be theirs.
       audienceId: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]+$', description: 'The member id (no control characters, well-formed Unicode)' },
@@ -232,18 +232,31 @@ export const bundleInfoSchema = {
 } as const;
 
 export const healthSchema = {
-  summary: 'Liveness and readiness: the bundle is loaded and the history store answers',
+  summary: 'Liveness and readiness: the bundle is loaded and the history and session stores answer',
   tags: ['operations'],
   response: {
     200: {
       type: 'object',
-      required: ['status', 'bundle', 'history', 'sessions'],
-      properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, bundle: { type: 'string' }, history: { type: 'string' }, sessions: { type: 'integer' } },
+      required: ['status', 'bundle', 'history', 'sessionStore', 'sessions'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'unavailable'] },
+        bundle: { type: 'string', description: 'Digest of the active bundle' },
+        history: { type: 'string', description: 'The history store: sqlite or postgres' },
+        sessionStore: { type: 'string', description: 'The session store: memory or redis' },
+        sessions: { type: 'integer', description: 'Live sessions in the session store' },
+      },
     },
     503: {
       type: 'object',
-      required: ['status', 'bundle', 'history', 'sessions'],
-      properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, bundle: { type: 'string' }, history: { type: 'string' }, sessions: { type: 'integer' }, message: { type: 'string' } },
+      required: ['status', 'bundle', 'history', 'sessionStore'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'unavailable'] },
+        bundle: { type: 'string' },
+        history: { type: 'string' },
+        sessionStore: { type: 'string' },
+        sessions: { type: 'integer' },
+        message: { type: 'string', description: 'Which store does not answer, and why' },
+      },
     },
   },
 } as const;
@@ -279,7 +292,7 @@ export const adminBundleSchema = {
 export interface CreateSessionBody {
   sessionId?: string;
   channel: string;
-  audienceLevel: string;
+  audienceLevel?: string;
   audienceId: string;
   profile?: Record<string, unknown>;
   session?: Record<string, unknown>;

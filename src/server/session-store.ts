@@ -1,15 +1,12 @@
-// Runtime sessions (docs/runtime-api.md#sessions-ttl-and-limits): who the touchpoint is talking to, with an idle TTL and a
-// bound on how many are held. The Map is kept in last-use order (a touched session moves
-// to the end), so expired sessions are always at its front and a sweep stops at the
-// first live one.
+// Runtime sessions (docs/runtime-api.md#sessions-ttl-and-limits): who the touchpoint is
+// talking to, with an idle TTL and a bound on how many are held. Two stores implement
+// the one contract: in memory (the default, one process) and Redis (redis-session-store.ts,
+// so any instance of a server group can continue any session).
 //
 // When the bound is reached after expired sessions are swept, a new session is refused
 // (the server answers 503 with Retry-After) rather than evicting a live one: evicting
 // would let a flood of session creations push out real visitors mid-visit.
 import { randomUUID } from 'node:crypto';
-import type { Engine } from '../engine/index.js';
-
-type SegmentCache = ReturnType<Engine['newSegmentCache']>;
 
 export interface ShownOffer {
   offer: string;
@@ -22,15 +19,16 @@ export interface Session {
   channel: string;
   audienceLevel: string;
   audienceId: string;
+  /** Declared profile and session attributes only (the routes keep nothing else). */
   profile: Record<string, unknown>;
   attributes: Record<string, unknown>;
   createdAt: number;
   lastUsedAt: number;
-  /** Segment memberships, valid for the engine whose digest is `segmentCacheDigest`. */
-  segmentCache: SegmentCache | null;
-  segmentCacheDigest: string | null;
-  /** Treatment codes returned in this session (bounded, oldest dropped). */
-  shown: Map<string, ShownOffer>;
+  /**
+   * Bumped by every attribute update and resegment: memoised segment memberships are
+   * valid for one version (segment-memos.ts).
+   */
+  version: number;
 }
 
 export interface SessionLimits {
@@ -43,27 +41,86 @@ export interface SessionLimits {
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { ttlMs: 30 * 60 * 1000, maxSessions: 100_000, maxShownPerSession: 1000 };
 
+export type NewSession = Pick<Session, 'channel' | 'audienceLevel' | 'audienceId' | 'profile' | 'attributes'> & { id?: string };
+
 export type CreateSessionResult = { ok: true; session: Session } | { ok: false; reason: 'exists' | 'full' };
 
-export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+export interface SessionChange {
+  /** Attributes merged into the profile / session attributes (already filtered to declared ones). */
+  profile?: Record<string, unknown>;
+  attributes?: Record<string, unknown>;
+  /** Drop memoised segment memberships (a `resegment` event, or any update). */
+  resegment: boolean;
+}
+
+/** A session store that failed: the server maps it to 503 (the request may be retried). */
+export class SessionStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SessionStoreError';
+  }
+}
+
+export interface SessionStore {
+  readonly kind: 'memory' | 'redis';
+  /** Where sessions live, safe to print (no password). */
+  readonly description: string;
+  readonly limits: SessionLimits;
+  /** Connects (Redis); called once before use. */
+  open(): Promise<void>;
+  create(input: NewSession): Promise<CreateSessionResult>;
+  /** The live session with this id, touched (its TTL restarts); undefined when unknown or expired. */
+  use(id: string): Promise<Session | undefined>;
+  /** Merges attribute updates and bumps the version; a session that ended meanwhile stays ended. */
+  update(id: string, change: SessionChange): Promise<void>;
+  /** Remembers treatment codes returned in the session (at most maxShownPerSession, oldest dropped). */
+  remember(session: Session, shown: readonly (readonly [code: string, offer: ShownOffer])[]): Promise<void>;
+  /** The offer a treatment code returned in this session was for. */
+  shownCode(session: Session, code: string): Promise<ShownOffer | undefined>;
+  /** Was this offer returned in this session? */
+  shownOffer(session: Session, offer: string): Promise<boolean>;
+  /** Ends a session; false when there was no live one. */
+  delete(id: string): Promise<boolean>;
+  /** Live sessions (expired ones are swept first). */
+  count(): Promise<number>;
+  /** Resolves when the store answers (for /healthz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface MemorySession extends Session {
+  shown: Map<string, ShownOffer>;
+}
+
+/**
+ * Sessions in this process's memory. The Map is kept in last-use order (a touched
+ * session moves to the end), so expired sessions are always at its front and a sweep
+ * stops at the first live one.
+ */
+export class MemorySessionStore implements SessionStore {
+  readonly kind = 'memory' as const;
+  readonly description = 'memory';
+  private readonly sessions = new Map<string, MemorySession>();
 
   constructor(
     readonly limits: SessionLimits,
     private readonly now: () => number,
   ) {}
 
+  /** Sessions held, expired ones not yet swept included. */
   get size(): number {
     return this.sessions.size;
   }
 
-  create(input: Omit<Session, 'id' | 'createdAt' | 'lastUsedAt' | 'segmentCache' | 'segmentCacheDigest' | 'shown'> & { id?: string }): CreateSessionResult {
+  async open(): Promise<void> {}
+
+  async create(input: NewSession): Promise<CreateSessionResult> {
     const now = this.now();
     this.sweep(now);
     const id = input.id ?? randomUUID();
     if (this.sessions.has(id)) return { ok: false, reason: 'exists' };
     if (this.sessions.size >= this.limits.maxSessions) return { ok: false, reason: 'full' };
-    const session: Session = {
+    const session: MemorySession = {
       id,
       channel: input.channel,
       audienceLevel: input.audienceLevel,
@@ -72,16 +129,18 @@ export class SessionStore {
       attributes: input.attributes,
       createdAt: now,
       lastUsedAt: now,
-      segmentCache: null,
-      segmentCacheDigest: null,
+      version: 0,
       shown: new Map(),
     };
     this.sessions.set(id, session);
     return { ok: true, session };
   }
 
-  /** The live session with this id, touched (its TTL restarts); undefined when unknown or expired. */
-  use(id: string): Session | undefined {
+  async use(id: string): Promise<Session | undefined> {
+    return this.useNow(id);
+  }
+
+  private useNow(id: string): MemorySession | undefined {
     const session = this.sessions.get(id);
     if (!session) return undefined;
     const now = this.now();
@@ -95,11 +154,49 @@ export class SessionStore {
     return session;
   }
 
-  delete(id: string): boolean {
+  async update(id: string, change: SessionChange): Promise<void> {
+    // The session as it is now: another event of it may have updated it meanwhile.
+    const session = this.sessions.get(id);
+    if (!session) return;
+    if (change.profile) session.profile = { ...session.profile, ...change.profile };
+    if (change.attributes) session.attributes = { ...session.attributes, ...change.attributes };
+    if (change.profile || change.attributes || change.resegment) session.version++;
+  }
+
+  async remember(session: Session, shown: readonly (readonly [string, ShownOffer])[]): Promise<void> {
+    const held = this.sessions.get(session.id);
+    if (!held) return;
+    for (const [code, offer] of shown) {
+      if (held.shown.has(code)) held.shown.delete(code);
+      held.shown.set(code, offer);
+      if (held.shown.size > this.limits.maxShownPerSession) {
+        const oldest = held.shown.keys().next();
+        if (!oldest.done) held.shown.delete(oldest.value);
+      }
+    }
+  }
+
+  async shownCode(session: Session, code: string): Promise<ShownOffer | undefined> {
+    return this.sessions.get(session.id)?.shown.get(code);
+  }
+
+  async shownOffer(session: Session, offer: string): Promise<boolean> {
+    const held = this.sessions.get(session.id);
+    if (!held) return false;
+    for (const shown of held.shown.values()) if (shown.offer === offer) return true;
+    return false;
+  }
+
+  async delete(id: string): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
     return this.now() - session.lastUsedAt < this.limits.ttlMs;
+  }
+
+  async count(): Promise<number> {
+    this.sweep();
+    return this.sessions.size;
   }
 
   /** Drops expired sessions; returns how many. */
@@ -113,12 +210,9 @@ export class SessionStore {
     return dropped;
   }
 
-  remember(session: Session, code: string, shown: ShownOffer): void {
-    if (session.shown.has(code)) session.shown.delete(code);
-    session.shown.set(code, shown);
-    if (session.shown.size > this.limits.maxShownPerSession) {
-      const oldest = session.shown.keys().next();
-      if (!oldest.done) session.shown.delete(oldest.value);
-    }
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.sessions.clear();
   }
 }

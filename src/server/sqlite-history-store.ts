@@ -1,4 +1,5 @@
-// The embedded history store: one SQLite file (better-sqlite3), docs/runtime-api.md#history-store-and-durability.
+// The embedded history store: one SQLite file (better-sqlite3).
+// docs/runtime-api.md#history-store-and-durability
 //
 // Durability: journal_mode=WAL with synchronous=FULL. In WAL mode a commit appends the
 // transaction to the -wal file; with FULL the WAL is fsync'ed before the commit returns.
@@ -8,8 +9,15 @@
 // for the last transactions. The fsync cost is paid once per group: rows appended in the
 // same event-loop turn are committed together in one transaction (group commit), so
 // concurrent events share one fsync.
+//
+// Bounded reads: triggers keep two aggregates of the history table in the same
+// transaction as every insert (history-aggregates.ts): rows per (member, day, offer,
+// channel, package, event) and per (member, offer, channel, event). A decision reads its
+// rules' windows from the first and the all-time facts from the second, so a member with
+// 100,000 rows costs about what a new member costs.
 import Database from 'better-sqlite3';
-import type { HistoryRow } from '../engine/index.js';
+import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/index.js';
+import { sqliteAggregateSchema, toHistoryWindow, windowQuery, type AggregateRow } from './history-aggregates.js';
 import { HistoryStoreError, toHistoryRow, type HistoryStore } from './history-store.js';
 
 interface PendingAppend {
@@ -18,13 +26,20 @@ interface PendingAppend {
   reject: (error: Error) => void;
 }
 
+interface Statements {
+  db: Database.Database;
+  insert: Database.Statement;
+  select: Database.Statement;
+}
+
+const TABLE = 'offerops_history';
+
 export class SqliteHistoryStore implements HistoryStore {
   readonly kind = 'sqlite' as const;
   readonly description: string;
-  private db: Database.Database | null = null;
-  private insert: Database.Statement | null = null;
-  private select: Database.Statement | null = null;
+  private statements: Statements | null = null;
   private pending: PendingAppend[] = [];
+  private readonly windowStatements = new Map<string, Database.Statement>();
   private flushScheduled = false;
 
   constructor(private readonly file: string) {
@@ -37,19 +52,30 @@ export class SqliteHistoryStore implements HistoryStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      db.exec(`CREATE TABLE IF NOT EXISTS offerops_history (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        customer_id TEXT NOT NULL,
-        offer TEXT NOT NULL,
-        channel TEXT NOT NULL,
-        date TEXT NOT NULL,
-        package TEXT,
-        event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
-      );
-      CREATE INDEX IF NOT EXISTS offerops_history_customer ON offerops_history (customer_id, id);`);
-      this.insert = db.prepare('INSERT INTO offerops_history (customer_id, offer, channel, date, package, event) VALUES (?, ?, ?, ?, ?, ?)');
-      this.select = db.prepare('SELECT customer_id, offer, channel, date, package, event FROM offerops_history WHERE customer_id = ? ORDER BY id');
-      this.db = db;
+      // Several processes may open the file at once (serve --workers): the schema and the
+      // one-time build of the aggregates happen in one write transaction.
+      db.transaction(() => {
+        db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          customer_id TEXT NOT NULL,
+          offer TEXT NOT NULL,
+          channel TEXT NOT NULL,
+          date TEXT NOT NULL,
+          package TEXT,
+          event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
+        );
+        CREATE INDEX IF NOT EXISTS ${TABLE}_customer ON ${TABLE} (customer_id, id);`);
+        const schema = sqliteAggregateSchema(TABLE);
+        const built = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?`).get(schema.dailyTable) !== undefined;
+        db.exec(schema.create);
+        // A file written before the aggregates existed: build them once from its rows.
+        if (!built) db.exec(schema.backfill);
+      }).immediate();
+      this.statements = {
+        db,
+        insert: db.prepare(`INSERT INTO ${TABLE} (customer_id, offer, channel, date, package, event) VALUES (?, ?, ?, ?, ?, ?)`),
+        select: db.prepare(`SELECT customer_id, offer, channel, date, package, event FROM ${TABLE} WHERE customer_id = ? ORDER BY id`),
+      };
     } catch (error) {
       throw new HistoryStoreError(`cannot open the SQLite history store ${this.file}: ${(error as Error).message}`, { cause: error });
     }
@@ -86,14 +112,26 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   async readMember(customerId: string): Promise<HistoryRow[]> {
-    return this.readMemberSync(customerId);
-  }
-
-  /** SQLite reads are synchronous and fast; the server uses this to skip a promise turn. */
-  readMemberSync(customerId: string): HistoryRow[] {
     try {
       const rows = this.ready().select.all(customerId) as Parameters<typeof toHistoryRow>[0][];
       return rows.map(toHistoryRow);
+    } catch (error) {
+      throw new HistoryStoreError(`cannot read the SQLite history store: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async readWindow(customerId: string, at: string, needs: HistoryNeeds): Promise<HistoryWindow> {
+    try {
+      const query = windowQuery('sqlite', TABLE, customerId, at, needs);
+      // One statement: the rows, totals and packages come from one snapshot. Statements
+      // are prepared once per shape (the bundle's windows), which a hot swap may change.
+      let statement = this.windowStatements.get(query.sql);
+      if (!statement) {
+        statement = this.ready().db.prepare(query.sql);
+        if (this.windowStatements.size >= 16) this.windowStatements.clear();
+        this.windowStatements.set(query.sql, statement);
+      }
+      return toHistoryWindow(customerId, query, needs, statement.all(query.params) as AggregateRow[]);
     } catch (error) {
       throw new HistoryStoreError(`cannot read the SQLite history store: ${(error as Error).message}`, { cause: error });
     }
@@ -105,12 +143,13 @@ export class SqliteHistoryStore implements HistoryStore {
 
   async close(): Promise<void> {
     if (this.pending.length > 0) this.flush();
-    this.db?.close();
-    this.db = null;
+    this.statements?.db.close();
+    this.statements = null;
+    this.windowStatements.clear();
   }
 
-  private ready(): { db: Database.Database; insert: Database.Statement; select: Database.Statement } {
-    if (!this.db || !this.insert || !this.select) throw new HistoryStoreError('the SQLite history store is not open');
-    return { db: this.db, insert: this.insert, select: this.select };
+  private ready(): Statements {
+    if (!this.statements) throw new HistoryStoreError('the SQLite history store is not open');
+    return this.statements;
   }
 }

@@ -101,12 +101,13 @@ describe('a request in flight', () => {
       description: 'gated',
       open: () => inner.open(),
       append: (rows: readonly HistoryRow[]) => inner.append(rows),
-      readMember: async (id: string) => {
+      readMember: (id: string) => inner.readMember(id),
+      readWindow: async (id, at, needs) => {
         if (gate) {
           reading();
           await gate;
         }
-        return inner.readMember(id);
+        return inner.readWindow(id, at, needs);
       },
       ping: () => inner.ping(),
       close: () => inner.close(),

@@ -20,7 +20,7 @@ describe('operations endpoints', () => {
   it('GET /healthz is 200 while the store answers and 503 when it does not', async () => {
     const store = new SqliteHistoryStore(':memory:');
     const { app, bundle } = await makeServer({ store });
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', bundle: bundle.digest, history: 'sqlite', sessions: 0 });
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok', bundle: bundle.digest, history: 'sqlite', sessionStore: 'memory', sessions: 0 });
     await store.close();
     const down = await app.inject({ method: 'GET', url: '/healthz' });
     expect(down.statusCode).toBe(503);

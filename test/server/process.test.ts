@@ -153,6 +153,7 @@ describe('offerops serve flags', () => {
     [['serve', '--bundle', 'bundle.json', '--port', 'eighty'], /--port must be a whole number/],
     [['serve', '--bundle', 'bundle.json', '--port', '70000'], /--port must be between 0 and 65535/],
     [['serve', '--bundle', 'bundle.json', '--history', 'mysql://u:pw-secret@h/db'], /--history must be sqlite:FILE or postgres:/],
+    [['serve', '--bundle', 'bundle.json', '--history', 'postgre://user@host/db?password=pw-secret'], /got a 'postgre:' URL .*did you mean postgres:\/\/\?/],
     [['serve', '--bundle', 'bundle.json', '--log-level', 'loud'], /--log-level must be one of/],
     [['serve', '--env', 'nowhere'], /environment 'nowhere' has no pinned bundle/],
   ])('%j exits 2 with a clear message', async (argv, message) => {

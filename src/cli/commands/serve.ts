@@ -1,15 +1,19 @@
-// `offerops serve` (docs/runtime-api.md): the runtime HTTP server. Loads and verifies the bundle
-// (`--bundle FILE`, or the one pinned for `--env NAME`), opens the history store
-// (`--history sqlite:FILE | postgres://…`), listens, and runs until SIGINT/SIGTERM.
+// `offerops serve` (docs/runtime-api.md): the runtime HTTP server. Loads and verifies the
+// bundle (`--bundle FILE`, or the one pinned for `--env NAME`), then runs one server
+// instance (src/server/instance.ts) in this process, or `--workers N` of them as a
+// node:cluster group (src/server/cluster.ts), until SIGINT/SIGTERM.
 // `--port 0` picks a free port; the "listening on" line on stderr names it.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { createHistoryStore, createServer, signedBundleLoader, WATCHED_BUNDLE_FILE, type HistoryStore, type LoadEngine } from '../../server/index.js';
+import { runPrimary } from '../../server/index.js';
+import { InstanceStartError, startInstance, type InstanceSettings, type RunningInstance } from '../../server/index.js';
+import { createHistoryStore, HistorySpecError } from '../../server/index.js';
+import { createSessionStore, SessionSpecError } from '../../server/index.js';
+import { signedBundleLoader, WATCHED_BUNDLE_FILE, type LoadEngine } from '../../server/index.js';
 import { parsePublicKey } from '../../bundle/index.js';
 import { loadEnvironments } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
@@ -35,74 +39,99 @@ export const serveCommand: CommandDefinition = {
       .option('--port <n>', 'TCP port (0 picks a free one)', '8080')
       .option('--host <address>', 'address to listen on', '127.0.0.1')
       .option('--history <store>', 'history store: sqlite:FILE or postgres://USER:PASSWORD@HOST/DB', 'sqlite:offerops-history.db')
+      .option('--sessions <store>', 'session store: memory (this process) or redis://HOST:PORT (shared by several instances)', 'memory')
+      .option('--workers <n>', 'worker processes sharing the port, one per core (more than 1 needs --sessions redis://…)', '1')
       .option('--watch <dir>', `swap in DIR/${WATCHED_BUNDLE_FILE} whenever it changes (a deploy directory target)`)
       .option('--max-sessions <n>', 'sessions held at most; new ones get 503 beyond it', '100000')
       .option('--session-ttl <seconds>', 'idle time after which a session expires', '1800')
+      .option('--request-timeout <seconds>', 'time a request (headers and body) may take to arrive; later: 408', '30')
       .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
       .option('--trusted-key <key>', 'load only bundles signed by this ed25519 public key (ed25519:BASE64); with --env, an environment with signing.required sets it');
   },
   run: async (options, context) => {
     const { io } = context;
     const port = integerOption(options['port'], '--port', 0, 65535);
+    const workers = integerOption(options['workers'], '--workers', 1, MAX_WORKERS);
     const maxSessions = integerOption(options['maxSessions'], '--max-sessions', 1, 10_000_000);
     const ttlSeconds = integerOption(options['sessionTtl'], '--session-ttl', 1, 7 * 24 * 3600);
-    const host = String(optionText(options, 'host'));
-    const level = String(optionText(options, 'logLevel'));
+    const requestTimeoutSeconds = integerOption(options['requestTimeout'], '--request-timeout', 1, 3600);
+    const host = String(options['host']);
+    const level = String(options['logLevel']);
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-    const watch = optionText(options, 'watch');
-    const watchDir = watch === undefined ? undefined : path.resolve(io.cwd, watch);
-    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${watch}: no such directory`);
+    const watchDir = options['watch'] === undefined ? undefined : path.resolve(io.cwd, String(options['watch']));
+    if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
+    const historySpec = String(options['history']);
+    const sessionsSpec = String(options['sessions']);
+    checkStoreSpecs(historySpec, sessionsSpec, io.cwd);
+    if (workers > 1 && sessionsSpec === 'memory') {
+      throw new UserError(`--workers ${workers} needs --sessions redis://…: a session held in one worker's memory is unknown to the others, and a touchpoint's next request may reach any of them`);
+    }
 
     const bundleFile = resolveBundleFile(options, io.cwd, watchDir);
     const trustedKey = await trustedKeyFor(options, io.cwd);
     const load = trustedKey === null ? loadEngine : signedBundleLoader(trustedKey);
-    const engine = await loadBundleFile(bundleFile, io.cwd, load);
+    const bundle = await loadBundleFile(bundleFile, io.cwd, load);
+    const settings: InstanceSettings = {
+      bundleSource: path.relative(io.cwd, bundleFile) || bundleFile,
+      history: historySpec,
+      sessions: sessionsSpec,
+      cwd: io.cwd,
+      host,
+      port,
+      maxSessions,
+      ttlMs: ttlSeconds * 1000,
+      requestTimeoutMs: requestTimeoutSeconds * 1000,
+      logLevel: level,
+      ...(watchDir ? { watchDir } : {}),
+      ...(trustedKey ? { trustedKey } : {}),
+    };
+    // Without a way to be told to stop, serve until the process is killed.
+    const shutdownSignal = io.shutdownSignal ?? (() => new Promise<string>(() => undefined));
+    const adminToken = io.env['OFFEROPS_ADMIN_TOKEN'];
 
-    // An unknown --history form is a HistorySpecError: exit 2 through the exit-code table.
-    const history: HistoryStore = createHistoryStore(String(optionText(options, 'history')), io.cwd);
-    try {
-      await history.open();
-    } catch (error) {
-      throw new UserError((error as Error).message, 3);
+    if (workers > 1) {
+      if (!adminToken) io.stderr('offerops serve: admin API off: set OFFEROPS_ADMIN_TOKEN\n');
+      return runPrimary({ workers, settings, bundleText: bundle.text, say: io.stderr, shutdownSignal });
     }
 
-    const adminToken = io.env['OFFEROPS_ADMIN_TOKEN'];
-    const logger = pino(
-      { level, base: { service: 'offerops' }, redact: { paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'token'], censor: '***' } },
-      { write: (line: string) => io.stderr(line) },
-    );
-    const app = createServer({
-      engine,
-      loadEngine: load,
-      bundleSource: path.relative(io.cwd, bundleFile) || bundleFile,
-      history,
-      logger,
-      sessionLimits: { maxSessions, ttlMs: ttlSeconds * 1000 },
-      ...(adminToken ? { adminToken } : {}),
-      ...(watchDir ? { watchDir } : {}),
-    });
-
-    let address: string;
+    let instance: RunningInstance;
     try {
-      address = await app.listen({ port, host });
+      instance = await startInstance(settings, bundle.engine, { writeLog: io.stderr, ...(adminToken ? { adminToken } : {}) });
     } catch (error) {
-      await history.close();
-      throw new UserError(`cannot listen on ${host}:${port}: ${(error as Error).message}`, 3);
+      if (error instanceof InstanceStartError) throw new UserError(error.message, error.exitCode);
+      throw error;
     }
     io.stderr(
-      `offerops serve: listening on ${address} (bundle ${engine.digest}, history ${history.description}${watchDir ? `, watching ${watchDir}` : ''}${adminToken ? ', admin API on' : ', admin API off: set OFFEROPS_ADMIN_TOKEN'}${trustedKey ? `, signed bundles only (${trustedKey})` : ''})\n`,
+      `offerops serve: listening on ${instance.address} (bundle ${bundle.engine.digest}, history ${instance.history.description}, sessions ${instance.sessions.description}${watchDir ? `, watching ${watchDir}` : ''}${adminToken ? ', admin API on' : ', admin API off: set OFFEROPS_ADMIN_TOKEN'}${trustedKey ? `, signed bundles only (${trustedKey})` : ''})\n`,
     );
-
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await history.close();
+    const signal = await shutdownSignal();
+    instance.logger.info({ signal }, 'shutting down');
+    await instance.close();
     return 0;
   },
 };
+
+/** Enough for any machine; a guard against a typo such as --workers 4000. */
+const MAX_WORKERS = 256;
+
+/** Usage errors for --history and --sessions before anything starts (the stores open in the instance). */
+function checkStoreSpecs(history: string, sessions: string, cwd: string): void {
+  try {
+    // Constructing a store connects to nothing; it only checks the form.
+    void createHistoryStore(history, cwd).close();
+  } catch (error) {
+    if (error instanceof HistorySpecError) throw new UserError(error.message);
+    throw error;
+  }
+  if (sessions !== 'memory' && !/^rediss?:\/\//.test(sessions)) {
+    try {
+      createSessionStore(sessions, { maxSessions: 1, ttlMs: 1, maxShownPerSession: 1 });
+    } catch (error) {
+      if (error instanceof SessionSpecError) throw new UserError(error.message);
+      throw error;
+    }
+  }
+}
 
 function integerOption(value: unknown, flag: string, min: number, max: number): number {
   const text = String(value);
@@ -169,7 +198,7 @@ async function trustedKeyFor(options: Record<string, unknown>, cwd: string): Pro
   return signing?.required ? signing.publicKey : null;
 }
 
-async function loadBundleFile(file: string, cwd: string, load: LoadEngine): Promise<Engine> {
+async function loadBundleFile(file: string, cwd: string, load: LoadEngine): Promise<{ engine: Engine; text: string }> {
   const shown = path.relative(cwd, file) || file;
   let text: string;
   try {
@@ -178,7 +207,7 @@ async function loadBundleFile(file: string, cwd: string, load: LoadEngine): Prom
     throw new UserError(`cannot read bundle ${shown}: ${(error as Error).message}`);
   }
   try {
-    return load(text, shown);
+    return { engine: load(text, shown), text };
   } catch (error) {
     throw new UserError(`bundle refused: ${(error as Error).message}`);
   }
