@@ -33,10 +33,10 @@ export function findCalls(ast: unknown, name: string, arity: number, kind: 'meth
       const args = value.args as unknown;
       if (Array.isArray(args) && args[0] === name) {
         if (kind === 'method' && value.op === 'rcall' && isAstNode(args[1]) && Array.isArray(args[2]) && args[2].length === arity && args[2].every(isAstNode)) {
-          calls.push({ node: value, receiver: args[1], args: args[2] as ASTNode[] });
+          calls.push({ node: value, receiver: args[1], args: args[2] });
         }
         if (kind === 'function' && value.op === 'call' && Array.isArray(args[1]) && args[1].length === arity && args[1].every(isAstNode)) {
-          calls.push({ node: value, receiver: null, args: args[1] as ASTNode[] });
+          calls.push({ node: value, receiver: null, args: args[1] });
         }
       }
       visit(args);

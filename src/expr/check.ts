@@ -81,7 +81,7 @@ export function checkExpression(env: Environment, kind: ExpressionKind, source: 
   // `matches` patterns are RE2's (re2-matches.ts): one RE2 refuses is an error here, not at run time.
   const badPattern = findPatternProblems(parsed.ast)[0];
   if (badPattern) return { ok: false, code: 'expression-regex', message: badPattern.message, range: badPattern.range };
-  return { ok: true, type, segmentReferences, ast: parsed.ast as ASTNode };
+  return { ok: true, type, segmentReferences, ast: parsed.ast };
 }
 
 function humanizeTypeError(message: string): string {

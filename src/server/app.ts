@@ -124,7 +124,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))) },
     // Requests Node's parser refuses (bad HTTP, oversized headers, timeouts) get the same JSON error shape.
     clientErrorHandler: (error, socket) => {
-      const response = clientErrorResponse(error as Error & { code?: string });
+      const response = clientErrorResponse(error);
       if (response !== null && socket.writable) {
         const body = JSON.stringify(response.body);
         socket.write(

@@ -53,6 +53,6 @@ export function parseJsonAsUtf8(scope: FastifyInstance): void {
       done(new ApiError(400, 'invalid-utf8', `the body is not valid UTF-8 (byte ${at} is 0x${(body[at] ?? 0).toString(16).padStart(2, '0')}); send JSON encoded as UTF-8`), undefined);
       return;
     }
-    parseJson(request, body.toString('utf8'), done);
+    void parseJson(request, body.toString('utf8'), done);
   });
 }

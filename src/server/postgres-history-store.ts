@@ -51,7 +51,7 @@ export class PostgresHistoryStore implements HistoryStore {
         event TEXT NOT NULL CHECK (event IN ('contact', 'accept', 'reject'))
       )`);
       await client.query(`CREATE INDEX IF NOT EXISTS ${this.table}_customer ON ${this.table} (customer_id, id)`);
-      const built = (await client.query('SELECT to_regclass($1) AS name', [schema.dailyTable])).rows[0]?.name !== null;
+      const built = (await client.query<{ name: string | null }>('SELECT to_regclass($1) AS name', [schema.dailyTable])).rows[0]?.name !== null;
       await client.query(schema.create);
       if (!built) await client.query(schema.backfill);
       await client.query('COMMIT');

@@ -33,7 +33,7 @@ describe('matches() on RE2', () => {
 
   it('keeps CEL semantics: a partial match unless anchored, RE2 syntax', () => {
     const env = createEnvironment('contactWhere');
-    const run = (expression: string, contact: Record<string, unknown>) => env.parse(expression)({ contact });
+    const run = (expression: string, contact: Record<string, unknown>): unknown => env.parse(expression)({ contact });
     expect(run('contact.offer.matches("card")', { offer: 'gold-card' })).toBe(true);
     expect(run('contact.offer.matches("^card")', { offer: 'gold-card' })).toBe(false);
     expect(run('contact.offer.matches("(?i)^GOLD-")', { offer: 'gold-card' })).toBe(true);

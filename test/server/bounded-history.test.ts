@@ -55,7 +55,7 @@ describe('a member with a long history', () => {
     const id = await startSession(app, { audienceId: 'heavy', profile: richProfile });
     const response = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-sidebar', count: 3 } });
     expect(response.statusCode).toBe(200);
-    expect((response.json() as { offers: { offer: string }[] }).offers.map((o) => o.offer)).toEqual(['travel-card']);
+    expect(response.json<{ offers: { offer: string }[] }>().offers.map((o) => o.offer)).toEqual(['travel-card']);
     // The same decision as the engine makes from every row.
     const fromRows = app.offerops.bundles.current.engine.decide({ channel: 'web', interactionPoint: 'home-sidebar', audience: { id: 'heavy', profile: richProfile }, history: rows, at: today, count: 3 });
     expect(fromRows.offers.map((o) => o.offer)).toEqual(['travel-card']);

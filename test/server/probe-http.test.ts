@@ -21,7 +21,7 @@ describe('B: request bodies must be UTF-8', () => {
       const response = await app.inject({ method: 'POST', url: '/v1/sessions', headers: { 'content-type': 'application/json' }, payload });
       expect(response.statusCode, bytes.join(',')).toBe(400);
       expect(response.json()).toMatchObject({ code: 'invalid-utf8' });
-      expect((response.json() as { message: string }).message).toContain('byte 32');
+      expect(response.json<{ message: string }>().message).toContain('byte 32');
     }
     expect((await app.offerops.sessions.count())).toBe(0);
     // Valid multi-byte UTF-8 is accepted as it is.

@@ -139,7 +139,7 @@ describe.runIf(Boolean(redisUrl))('Redis session store failures', () => {
     const { app } = await makeServer({ sessions });
     const created = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { channel: 'web', audienceId: 'c-1', profile: richProfile } });
     expect(created.statusCode).toBe(201);
-    const id = (created.json() as { sessionId: string }).sessionId;
+    const id = created.json<{ sessionId: string }>().sessionId;
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toMatchObject({ status: 'ok', sessionStore: 'redis', sessions: 1 });
     await sessions.close();
     const offers = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers`, payload: { interactionPoint: 'home-hero' } });

@@ -58,7 +58,7 @@ export const serveCommand: CommandDefinition = {
     const host = String(options['host']);
     const level = String(options['logLevel']);
     if (!LOG_LEVELS.includes(level)) throw new UserError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${level}'`);
-    const watchDir = options['watch'] === undefined ? undefined : path.resolve(io.cwd, String(options['watch']));
+    const watchDir = options['watch'] === undefined ? undefined : path.resolve(io.cwd, String(optionText(options, 'watch')));
     if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
     const historySpec = String(options['history']);
     const sessionsSpec = String(options['sessions']);
