@@ -159,7 +159,7 @@ export async function runPrimary(options: ClusterOptions): Promise<0 | 2 | 3> {
     options.say(`offerops: ${reason?.message ?? 'a worker failed to start'}\n`);
     return reason?.exitCode ?? 3;
   }
-  options.say(`offerops serve: listening on ${first} (${options.workers} workers, sessions ${options.settings.sessions.replace(/\/\/[^@/]*@/, '//***@')})\n`);
+  options.say(`offerops serve: listening on ${first} (${options.workers} workers, sessions ${options.settings.sessions.replace(/\/\/[^@/]*@/, '//***@')}${options.settings.trustedKey ? `, signed bundles only (${options.settings.trustedKey})` : ''})\n`);
   await options.shutdownSignal();
   await stopAll();
   return 0;

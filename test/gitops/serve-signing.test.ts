@@ -1,6 +1,7 @@
 // `serve` refuses bundles not signed by its trusted key: at start (exit 2) and on every
 // hot swap, where the old bundle keeps serving.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBundle, formatBundle, parseBundle } from '../../src/bundle/bundle.js';
@@ -36,10 +37,18 @@ describe('serve with signatures required', () => {
     demo.git(['clean', '--quiet', '-f', '--', 'environments']);
   });
 
-  it('starts on a signed bundle and refuses an unsigned hot swap, keeping the signed one', async () => {
-    expectExit(await demo.cli(['release', '--env', 'staging', '--sign'], { env: { OFFEROPS_SIGNING_KEY: key.pem } }), 0);
+  const redisUrl = process.env['OFFEROPS_TEST_REDIS'];
+  // One process, and a --workers group where a swap sent to one worker reaches them all.
+  it.each([
+    ['one process', [] as string[]],
+    ['two workers', ['--workers', '2', '--sessions', redisUrl ?? 'redis://unset']],
+  ])('starts on a signed bundle and refuses an unsigned hot swap, keeping the signed one (%s)', async (_name, extra) => {
+    if (extra.length > 0) expect(redisUrl, 'OFFEROPS_TEST_REDIS is not set: .ci/run must eval "$(.ci/redis.sh)"').toBeTruthy();
+    if (!existsSync(path.join(demo.work, 'environments/staging/bundle.json')) || !parseBundle(await demo.read('environments/staging/bundle.json'), 'x').signature) {
+      expectExit(await demo.cli(['release', '--env', 'staging', '--sign'], { env: { OFFEROPS_SIGNING_KEY: key.pem } }), 0);
+    }
     const signed = parseBundle(await demo.read('environments/staging/bundle.json'), 'x');
-    const child = spawn(process.execPath, [bin, 'serve', '--env', 'staging', '--port', '0', '--history', `sqlite:${path.join(demo.dir, 's.db')}`], { cwd: demo.work, env: { PATH: process.env['PATH'] ?? '', OFFEROPS_ADMIN_TOKEN: TOKEN } });
+    const child = spawn(process.execPath, [bin, 'serve', '--env', 'staging', '--port', '0', '--history', `sqlite:${path.join(demo.dir, `s${extra.length}.db`)}`, ...extra], { cwd: demo.work, env: { PATH: process.env['PATH'] ?? '', OFFEROPS_ADMIN_TOKEN: TOKEN } });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let stderr = '';
