@@ -13,8 +13,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** The explanation lines of a failure, capped at MAX_WHY_LINES. */
 export function whyLines(entries: readonly ExplainEntry[], notConsidered: readonly string[]): string[] {
-  // A chosen offer's reason says only its rank: the outcome says it was chosen.
-  const lines = entries.map((e) => `${e.offer} (rule ${e.rule}): ${e.outcome === 'chosen' ? `chosen: ${e.reason}` : e.reason}`);
+  const lines = entries.map((e) => `${e.offer} (rule ${e.rule}): ${e.reason}`);
   for (const offer of notConsidered) lines.push(`${offer}: no treatment rule of this point's zone gives it`);
   if (lines.length <= MAX_WHY_LINES) return lines;
   return [...lines.slice(0, MAX_WHY_LINES), `… and ${lines.length - MAX_WHY_LINES} more (--format json lists them all)`];
