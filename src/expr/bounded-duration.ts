@@ -1,4 +1,4 @@
-// CEL `duration(text)` with a bound on the text (docs/config-language.md#expressions):
+// CEL `duration(text)` with a bound on the text (docs/config-language.md#types-and-expressions):
 // cel-js parses a duration with an unanchored regular expression whose backtracking
 // costs time cubic in the length of a digit string — `duration(profile.x)` with 1,024
 // digits took 2.4 s. Go-style durations ("720h", "1h30m", "-1.5s") are short; a text

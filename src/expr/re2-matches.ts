@@ -1,4 +1,4 @@
-// CEL's `string.matches(pattern)` with RE2 semantics (docs/config-language.md#expressions):
+// CEL's `string.matches(pattern)` with RE2 semantics (docs/config-language.md#regular-expressions-matches):
 // a linear-time engine (re2js, a pure-JavaScript port of RE2), so no pattern and no
 // profile value can make one evaluation run for long. cel-js evaluates `matches` with
 // JavaScript's backtracking RegExp, where `"aaaa…!".matches("^(a+)+$")` takes time

@@ -374,7 +374,11 @@ async function replayThrough(target: TargetSpec, engine: Engine, members: readon
 async function replayMember(client: RuntimeClient, engine: Engine, member: ReplayMember, day: string, runId: string, measurement: ReplayMeasurement, mismatch: (text: string) => void): Promise<void> {
   // An id no real member has: the server holds no history for it, like the local engine.
   const audienceId = `offerops-check-${runId}-${member.id}`;
-  const created = await client.request('POST', '/v1/sessions', { channel: member.channel, audienceLevel: member.level, audienceId, profile: member.profile });
+  const channel = engine.bundle.body.channels.find((c) => c.name === member.channel)!;
+  // The profile's id field names the member a session is for: it carries the replay's id too.
+  const idField = channel.audienceLevels.find((l) => l.name === member.level)?.idField;
+  const profile = idField !== undefined && idField in member.profile ? { ...member.profile, [idField]: audienceId } : member.profile;
+  const created = await client.request('POST', '/v1/sessions', { channel: member.channel, audienceLevel: member.level, audienceId, profile });
   measurement.requests++;
   measurement.members++;
   if (created.status !== 201) {
@@ -382,14 +386,13 @@ async function replayMember(client: RuntimeClient, engine: Engine, member: Repla
     return;
   }
   const sessionId = (created.body as { sessionId: string }).sessionId;
-  const channel = engine.bundle.body.channels.find((c) => c.name === member.channel)!;
   for (const point of Object.values(channel.interactionPoints).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const count = point.maxOffers ?? 1;
     const answer = await client.request('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/offers`, { interactionPoint: point.name, count });
     measurement.requests++;
     measurement.decisions++;
     measurement.latencies.push(answer.ms);
-    const expected = engine.decide({ channel: member.channel, interactionPoint: point.name, audience: { level: member.level, id: audienceId, profile: member.profile }, session: {}, history: [], at: day, count });
+    const expected = engine.decide({ channel: member.channel, interactionPoint: point.name, audience: { level: member.level, id: audienceId, profile }, session: {}, history: [], at: day, count });
     const difference = answer.status === 200 ? compareAnswer(expected, answer.body) : `answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 160)}`;
     if (difference) mismatch(`member ${member.id} at ${point.name}: ${difference}`);
   }
