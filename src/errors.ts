@@ -15,6 +15,22 @@ export class UserError extends Error {
   }
 }
 
+/** A malformed value found by a stage (an unknown `--history` form): a usage error, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** An external system a stage depends on failed (a database, Redis): exit 3. */
+export class ExternalSystemError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExternalSystemError';
+  }
+}
+
 /** A bug in offerops: say so and ask for a report. */
 export class InternalError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -4,7 +4,7 @@
 export { BundleError, createBundle, digestOf, formatBundle, parseBundle } from './bundle.js';
 export { canonicalJson, sha256Digest } from './canonical.js';
 export { countBundle, describeCounts, type BundleCounts } from './summary.js';
-export { BUNDLE_FORMAT_VERSION } from './types.js';
+export { BUNDLE_FORMAT_VERSION, WATCHED_BUNDLE_FILE } from './types.js';
 export type * from './types.js';
 export { checkSignature, parsePublicKey, signBundle, SIGNATURE_CONTEXT } from './signature.js';
 export { parsePrivateKey, publicKeyId, SigningKeyError } from './signature.js';

@@ -8,6 +8,9 @@
 
 export const BUNDLE_FORMAT_VERSION = 1;
 
+/** The file a deploy directory holds and `serve --watch DIR` follows: DIR/bundle.json (docs/gitops.md#targets). */
+export const WATCHED_BUNDLE_FILE = 'bundle.json';
+
 /** The file on disk: `{formatVersion, digest, body}`; digest = sha256 of canonical(body). */
 export interface Bundle {
   formatVersion: typeof BUNDLE_FORMAT_VERSION;

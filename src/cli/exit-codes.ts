@@ -5,9 +5,8 @@
 import { CommanderError } from 'commander';
 import { BundleError } from '../bundle/index.js';
 import { EngineLoadError } from '../engine/index.js';
-import { InternalError, UserError, type ExitCode } from '../errors.js';
+import { ExternalSystemError, InternalError, UsageError, UserError, type ExitCode } from '../errors.js';
 import { ExpressionCompileError } from '../expr/index.js';
-import { HistorySpecError, HistoryStoreError } from '../server/index.js';
 
 /** Exit code of an internal error: sysexits.h EX_SOFTWARE, the convention for "internal software error". */
 export const EXIT_INTERNAL = 70;
@@ -22,9 +21,11 @@ export const exitCodeTable: readonly (readonly [ErrorClass, ExitCode])[] = [
   [BundleError, 2],
   [EngineLoadError, 2],
   [ExpressionCompileError, 2],
-  // `--history` that names no store we know is a usage error; a store that fails is an external system.
-  [HistorySpecError, 2],
-  [HistoryStoreError, 3],
+  // `--history` that names no store we know is a usage error; a store that fails is an
+  // external system. (The kernel's classes: the server's errors extend them, and the CLI
+  // need not load the server to classify them.)
+  [UsageError, 2],
+  [ExternalSystemError, 3],
 ];
 
 export interface ClassifiedError {

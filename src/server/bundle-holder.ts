@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkSignature, parseBundle } from '../bundle/index.js';
+import { checkSignature, parseBundle, WATCHED_BUNDLE_FILE } from '../bundle/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
 
 export interface ActiveBundle {
@@ -59,7 +59,7 @@ export interface BundleHolderEvents {
 }
 
 /** The file a watched directory holds (what `offerops deploy` writes to a directory target). */
-export const WATCHED_BUNDLE_FILE = 'bundle.json';
+export { WATCHED_BUNDLE_FILE };
 
 export class BundleHolder {
   private active: ActiveBundle;

@@ -5,6 +5,7 @@
 // the rows are durably committed: the server answers 2xx after that, so an acknowledged
 // event survives the process being killed.
 import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../engine/index.js';
+import { ExternalSystemError } from '../errors.js';
 
 export type HistoryStoreKind = 'sqlite' | 'postgres';
 
@@ -29,7 +30,7 @@ export interface HistoryStore {
 }
 
 /** A store that failed: the server maps it to 503 (the request may be retried). */
-export class HistoryStoreError extends Error {
+export class HistoryStoreError extends ExternalSystemError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'HistoryStoreError';

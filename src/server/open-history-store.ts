@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { HistoryStore } from './history-store.js';
 import { PostgresHistoryStore } from './postgres-history-store.js';
 import { SqliteHistoryStore } from './sqlite-history-store.js';
+import { UsageError } from '../errors.js';
 
-export class HistorySpecError extends Error {
+export class HistorySpecError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'HistorySpecError';

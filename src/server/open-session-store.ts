@@ -2,8 +2,9 @@
 // Unknown forms are a usage error naming the accepted ones, never echoing a password.
 import { RedisSessionStore } from './redis-session-store.js';
 import { MemorySessionStore, type SessionLimits, type SessionStore } from './session-store.js';
+import { UsageError } from '../errors.js';
 
-export class SessionSpecError extends Error {
+export class SessionSpecError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'SessionSpecError';

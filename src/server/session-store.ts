@@ -7,6 +7,7 @@
 // (the server answers 503 with Retry-After) rather than evicting a live one: evicting
 // would let a flood of session creations push out real visitors mid-visit.
 import { randomUUID } from 'node:crypto';
+import { ExternalSystemError } from '../errors.js';
 
 export interface ShownOffer {
   offer: string;
@@ -54,7 +55,7 @@ export interface SessionChange {
 }
 
 /** A session store that failed: the server maps it to 503 (the request may be retried). */
-export class SessionStoreError extends Error {
+export class SessionStoreError extends ExternalSystemError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SessionStoreError';

@@ -9,12 +9,10 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
-import { runPrimary } from '../../server/index.js';
-import { InstanceStartError, startInstance, type InstanceSettings, type RunningInstance } from '../../server/index.js';
-import { createHistoryStore, HistorySpecError } from '../../server/index.js';
-import { createSessionStore, SessionSpecError } from '../../server/index.js';
-import { signedBundleLoader, WATCHED_BUNDLE_FILE, type LoadEngine } from '../../server/index.js';
-import { parsePublicKey } from '../../bundle/index.js';
+// Types only, statically: the server stage (fastify, the store drivers) is loaded when a
+// server starts, so every other command starts without it.
+import type { InstanceSettings, LoadEngine, RunningInstance } from '../../server/index.js';
+import { parsePublicKey, WATCHED_BUNDLE_FILE } from '../../bundle/index.js';
 import { loadEnvironments } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
@@ -50,6 +48,8 @@ export const serveCommand: CommandDefinition = {
   },
   run: async (options, context) => {
     const { io } = context;
+    const server = await import('../../server/index.js');
+    const { runPrimary, startInstance, InstanceStartError, signedBundleLoader } = server;
     const port = integerOption(options['port'], '--port', 0, 65535);
     const workers = integerOption(options['workers'], '--workers', 1, MAX_WORKERS);
     const maxSessions = integerOption(options['maxSessions'], '--max-sessions', 1, 10_000_000);
@@ -62,7 +62,7 @@ export const serveCommand: CommandDefinition = {
     if (watchDir !== undefined && !existsSync(watchDir)) throw new UserError(`--watch ${String(options['watch'])}: no such directory`);
     const historySpec = String(options['history']);
     const sessionsSpec = String(options['sessions']);
-    checkStoreSpecs(historySpec, sessionsSpec, io.cwd);
+    checkStoreSpecs(server, historySpec, sessionsSpec, io.cwd);
     if (workers > 1 && sessionsSpec === 'memory') {
       throw new UserError(`--workers ${workers} needs --sessions redis://…: a session held in one worker's memory is unknown to the others, and a touchpoint's next request may reach any of them`);
     }
@@ -115,7 +115,8 @@ export const serveCommand: CommandDefinition = {
 const MAX_WORKERS = 256;
 
 /** Usage errors for --history and --sessions before anything starts (the stores open in the instance). */
-function checkStoreSpecs(history: string, sessions: string, cwd: string): void {
+function checkStoreSpecs(server: typeof import('../../server/index.js'), history: string, sessions: string, cwd: string): void {
+  const { createHistoryStore, createSessionStore, HistorySpecError, SessionSpecError } = server;
   try {
     // Constructing a store connects to nothing; it only checks the form.
     void createHistoryStore(history, cwd).close();

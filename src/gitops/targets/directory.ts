@@ -11,14 +11,12 @@
 import { randomBytes } from 'node:crypto';
 import { open, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseBundle } from '../../bundle/index.js';
+import { parseBundle, WATCHED_BUNDLE_FILE } from '../../bundle/index.js';
 import { loadEngine } from '../../engine/index.js';
-import { createServer } from '../../server/index.js';
-import { SqliteHistoryStore } from '../../server/index.js';
 import type { DirectoryTarget } from '../environment.js';
 import { TargetError, type DeployTarget, type RuntimeClient, type TargetContext } from './target.js';
 
-const ACTIVE = 'bundle.json';
+const ACTIVE = WATCHED_BUNDLE_FILE;
 const KEPT = 'bundles';
 
 function directoryOf(target: DirectoryTarget, context: TargetContext): string {
@@ -130,6 +128,8 @@ export const directoryTarget: DeployTarget<DirectoryTarget> = {
     } catch (error) {
       throw new TargetError(`directory ${target.path}: the runtime refuses its ${ACTIVE}: ${(error as Error).message}`);
     }
+    // The server stage is loaded only when a check replays through it.
+    const { createServer, SqliteHistoryStore } = await import('../../server/index.js');
     const history = new SqliteHistoryStore(':memory:');
     await history.open();
     const app = createServer({ engine, bundleSource: path.join(dir, ACTIVE), history, logger: false, processMetrics: false });
