@@ -16,7 +16,7 @@ import { optionText } from './options.js';
 
 export interface BundleInput {
   bundle: Bundle;
-  /** Where it came from, as output names it: the bundle file, or the config directory (relative to the repository root). */
+  /** Where it came from, as output names it: the bundle file, or the config directory with a trailing `/` (`config/`), relative to the repository root. */
   source: string;
 }
 
@@ -45,5 +45,5 @@ export async function readBundleInput(options: Record<string, unknown>, context:
     await printProblems(result.problems, 'text', root, context);
     throw new UserError(`the config in ${shown(root, dir)} has errors (${summaryLine(result.problems)}); fix them (offerops validate) or pass --bundle FILE`, 1);
   }
-  return { bundle: result.bundle, source: shown(root, dir) };
+  return { bundle: result.bundle, source: `${shown(root, dir)}/` };
 }

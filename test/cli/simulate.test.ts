@@ -108,7 +108,9 @@ describe('offerops simulate', () => {
   it('exits 1 when the config does not compile', async () => {
     await writeFile(path.join(dir, 'config/broken.yaml'), 'apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: Bad Name }\nspec: {}\n');
     const result = await simulate('--sample', '5');
-    expect(result.stderr).toMatch(/does not compile/);
+    // As every command that reads a bundle or compiles --config: the problems, then why it stopped.
+    expect(result.stderr).toMatch(/config\/broken\.yaml:3:\d+: error/);
+    expect(result.stderr).toMatch(/the config in config has errors \(1 error/);
     expect(result.code).toBe(1);
   });
 });

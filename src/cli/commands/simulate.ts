@@ -2,12 +2,8 @@
 // environment's pinned bundle, or the config compiled in memory — decided for every member
 // of an audience at every interaction point (or those named) on a fixed day, with history;
 // prints the metrics JSON. The same inputs give byte-identical metrics apart from `timing`.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError, parseBundle } from '../../bundle/index.js';
 import type { Bundle } from '../../bundle/index.js';
-import { compileDirectory } from '../../compile/index.js';
-import { summaryLine } from '../../config/index.js';
 import type { Simulation } from '../../config/index.js';
 import { readEnvironmentSide } from '../../diff/index.js';
 import { createEngine, EngineLoadError } from '../../engine/index.js';
@@ -19,6 +15,7 @@ import type { AudienceInfo, PointLatency, PointMetrics } from '../../simulate/in
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { addSimulationFlags, prepareSimulation, progressReporter } from '../simulation-input.js';
+import { readBundleInput } from '../bundle-input.js';
 import { writeFileAtomic } from '../write-file.js';
 import { optionText } from '../options.js';
 
@@ -34,35 +31,16 @@ export interface SimulationReport {
   timing: { elapsedMs: number; workers: number; decisions: number; decisionsPerSecond: number; points: PointLatency[]; optimization?: OptimizationTiming };
 }
 
-/** The bundle to simulate and the environment's simulation block (one function: the bundle input of every command will share one). */
+/** The bundle to simulate (an environment's pin, else the bundle input every command shares) and the environment's simulation block. */
 async function loadBundle(options: Record<string, unknown>, context: CommandContext, root: string): Promise<{ bundle: Bundle; source: string; simulation: Simulation | null }> {
-  const { io } = context;
   if (options['bundle'] !== undefined && options['env'] !== undefined) throw new UserError('give --bundle FILE or --env NAME, not both');
   if (options['env'] !== undefined) {
     const environment = await readEnvironmentSide(root, String(optionText(options, 'env')));
     if (!environment.pinned) throw new UserError(`environment '${environment.name}' has no pinned bundle yet (${environment.file} has no spec.bundle)`);
     return { bundle: environment.pinned.bundle, source: `env:${environment.name}`, simulation: environment.simulation };
   }
-  if (options['bundle'] !== undefined) {
-    const absolute = path.resolve(io.cwd, String(optionText(options, 'bundle')));
-    const name = path.relative(root, absolute).split(path.sep).join('/');
-    let text: string;
-    try {
-      text = await readFile(absolute, 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read the bundle ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      return { bundle: parseBundle(text, name), source: name, simulation: null };
-    } catch (error) {
-      if (error instanceof BundleError) throw new UserError(error.message);
-      throw error;
-    }
-  }
-  const dir = path.resolve(io.cwd, context.common.config);
-  const result = await compileDirectory(dir, { root });
-  if (!result.bundle) throw new UserError(`the config in ${context.common.config} does not compile (${summaryLine(result.problems)}); run \`offerops validate\`, or pass --bundle FILE`, 1);
-  return { bundle: result.bundle, source: `${path.relative(root, dir).split(path.sep).join('/') || '.'}/`, simulation: null };
+  const input = await readBundleInput(options, context);
+  return { ...input, simulation: null };
 }
 
 function describe(report: SimulationReport): string {
