@@ -33,7 +33,7 @@ function compile(kind: ExpressionKind, source: string, shape: EnvironmentShape =
   const member = kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression';
   const variables = typedVariables(kind, shape);
   // As the expression compiler does: offer-only parts compiled from their source range.
-  const offerPart = (node: AstNode): CelEvaluator => env.parse(source.slice(node.start, node.end)) as unknown as CelEvaluator;
+  const offerPart = (node: AstNode): CelEvaluator => env.parse(source.slice(node.start, node.end));
   const fast = buildFastEvaluator(cel.ast, {
     ...(variables['offer'] !== undefined ? { offerPart } : {}),
     variables,
