@@ -285,15 +285,22 @@ function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: Co
  * of each rule on its own. `always` marks every rule as one that may fail whatever the member.
  */
 export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>, always = false): ZoneRisk {
-  const risk: ZoneRisk = { ...analyseRules(compiled, channel, rules, levelName, loadFailures), rules: [], alwaysRules: [] };
-  if (always) risk.always = true;
+  // The zone's risk is the union of its rules' (what one pass over all of them would find).
+  const risk: ZoneRisk = { always, profile: [], session: [], rules: [], alwaysRules: [] };
+  const profile = new Set<string>();
+  const session = new Set<string>();
   for (const rule of rules) {
     const one = analyseRules(compiled, channel, [rule], levelName, loadFailures);
     if (always) one.always = true;
+    if (one.always) risk.always = true;
+    for (const name of one.profile) profile.add(name);
+    for (const name of one.session) session.add(name);
     if (!one.always && one.profile.length === 0 && one.session.length === 0) continue;
     risk.rules.push({ rule, ...one });
     if (one.always) risk.alwaysRules.push(rule);
   }
+  risk.profile = [...profile];
+  risk.session = [...session];
   return risk;
 }
 
