@@ -40,11 +40,11 @@ function toScore(value: unknown): number {
   return Number.NaN;
 }
 
-export function collectCandidates(state: DecisionState, point: CompiledPoint, eligibleOffers: EligibleScratch, output: CandidateOutput): void {
+/** Steps 3–5 over `rules` (every rule of the point's zone unless given: a subset in the same precedence order). */
+export function collectCandidates(state: DecisionState, point: CompiledPoint, eligibleOffers: EligibleScratch, output: CandidateOutput, rules: readonly CompiledRule[] = point.rules): void {
   const { board, explain } = output;
   const atDay = state.atDay;
   const cel = state.cel;
-  const rules = point.rules;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
     if (!rule.enabled) {

@@ -15,6 +15,7 @@ import {
   type CompiledPoint,
   type CompiledRule,
   type CompiledSegment,
+  type OfferTermValues,
   type ScoreSplitTerms,
 } from './compiled-types.js';
 import { controlGroupSeed, controlGroupThreshold } from './control-group.js';
@@ -102,6 +103,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       eligibilityReads: null,
       scoreReads: null,
       scoreSplit: null,
+      offerTerm: null,
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
       place,
@@ -116,6 +118,9 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
     const source = body.rules[rule.precedence]!.scoreExpression;
     if (rule.scoreExpression !== null && source !== null && rule.scoreReads!.offer && rule.scoreReads!.member) {
       rule.scoreSplit = compileSplit(rule, source, expressions, rule.segment?.level);
+    }
+    if (rule.eligibilityReads?.offer === true || rule.scoreReads?.offer === true) {
+      rule.offerTerm = offerTermValues(rule, body.rules[rule.precedence]!.eligibility, source, expressions, rule.segment?.level);
     }
   }
 
@@ -171,6 +176,30 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
 }
 
 /** The two halves of a split score, compiled like any expression of the rule; null when it does not split (or a half does not compile). */
+const EPOCH = new Date(0);
+
+/** Evaluates an offer-only part of a rule's expression (its source range) for each of the rule's offers, once per part. */
+function offerTermValues(rule: CompiledRule, eligibility: string | null, score: string | null, expressions: ExpressionCompiler, level: string | undefined): OfferTermValues {
+  const memo = new Map<object, unknown[] | null>();
+  return (expression, node) => {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    const source = expression === 'eligibility' ? eligibility : score;
+    let values: unknown[] | null = null;
+    const { start, end } = node;
+    if (source !== null && typeof start === 'number' && typeof end === 'number' && start < end && end <= source.length) {
+      try {
+        const term = expressions.compile(expression, source.slice(start, end), `${rule.place} ${expression}`, rule.channel, level);
+        values = rule.offers.map((offer) => term({ profile: {}, session: {}, now: EPOCH, offer: offer.cel }));
+      } catch {
+        values = null;
+      }
+    }
+    memo.set(node, values);
+    return values;
+  };
+}
+
 function compileSplit(rule: CompiledRule, source: string, expressions: ExpressionCompiler, level: string | undefined): ScoreSplitTerms | null {
   const split = splitScore(rule.scoreExpression!, source);
   if (split === null) return null;

@@ -76,11 +76,19 @@ export interface CompiledRule {
   scoreReads: ExpressionReads | null;
   /** scoreExpression = offerSign·offerTerm + memberSign·memberTerm, when its top is such a sum (see expression-reads.ts). */
   scoreSplit: ScoreSplitTerms | null;
+  /**
+   * The values an offer-only part of eligibility or scoreExpression (an AST node of it) takes for
+   * each of the rule's offers, evaluated once at load; null when it fails for one of them or
+   * cannot be evaluated on its own. The error analysis (error-risk.ts) uses it.
+   */
+  offerTerm: OfferTermValues | null;
   /** Buckets below this are in the control group (0 = no control group). */
   controlThreshold: number;
   controlSeed: number;
   place: string;
 }
+
+export type OfferTermValues = (expression: 'eligibility' | 'scoreExpression', node: { start?: number; end?: number }) => unknown[] | null;
 
 export interface ScoreSplitTerms {
   offerTerm: Evaluator;

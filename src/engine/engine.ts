@@ -20,8 +20,8 @@ import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
 import { compileBundle } from './compile-bundle.js';
-import type { CompiledBundle, CompiledPoint, OfferScope } from './compiled-types.js';
-import { inputsAreSafe } from './error-risk.js';
+import type { CompiledBundle, CompiledPoint, CompiledRule, OfferScope } from './compiled-types.js';
+import { inputsAreSafe, rulesAtRisk } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { RankedWalk } from './ranked-walk.js';
 import { dayNumber } from '../days.js';
@@ -304,8 +304,12 @@ class DecisionEngine implements Engine {
     const plan = this.plans.get(point)!;
     const ranking = this.walkRanking(state, plan, segments === cache);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null));
-    if (ranking.walkErrors!() > 0 || !inputsAreSafe(plan.risks.get(level.name)!, state.cel.profile, state.cel.session)) {
-      decision.errors = this.sweepErrors(state, point, ranking.memo!);
+    const risk = plan.risks.get(level.name)!;
+    const safe = inputsAreSafe(risk, state.cel.profile, state.cel.session);
+    if (ranking.walkErrors!() > 0 || !safe) {
+      // Only the rules that may fail for this member's inputs can add an error (error-risk.ts);
+      // a walk failure the analysis did not foresee gets the pass over every rule.
+      decision.errors = this.sweepErrors(state, point, ranking.memo!, safe ? point.rules : rulesAtRisk(risk, state.cel.profile, state.cel.session));
     }
     if (raw['explain'] === true) {
       // The explanation comes from an exhaustive pass over every rule of the zone; the decision
@@ -384,19 +388,24 @@ class DecisionEngine implements Engine {
   }
 
   /**
-   * The errors of a decision that may have met an expression failure: those of an exhaustive
-   * pass over every rule of the zone (docs/decisions.md#the-steps, steps 2–5, in precedence order), then those of
-   * suppression and policies, so `errors` never depends on how far the walk went.
+   * The errors of a decision that may have met an expression failure: those of a pass over
+   * `rules`, the zone's rules that may fail for this member (docs/decisions.md#the-steps,
+   * steps 2–5, in precedence order: the errors every rule of the zone would give), then those
+   * of suppression and policies, so `errors` never depends on how far the walk went.
    */
-  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo): DecisionError[] {
+  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo, rules: readonly CompiledRule[]): DecisionError[] {
     if (memo.sweep === null) {
-      const sweep: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
-      const board = this.board;
-      board.begin();
-      withSegmentLookup(segmentLookup(sweep), () => collectCandidates(sweep, point, this.eligible, { board, controlGroups: [], explain: null, scored: null }));
-      memo.sweep = sweep.errors;
+      if (rules.length === 0) memo.sweep = [];
+      else {
+        const sweep: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+        const board = this.board;
+        board.begin();
+        withSegmentLookup(segmentLookup(sweep), () => collectCandidates(sweep, point, this.eligible, { board, controlGroups: [], explain: null, scored: null }, rules));
+        memo.sweep = sweep.errors;
+      }
     }
     const errors = memo.sweep.slice();
+    if (state.errors.length === 0) return errors;
     const seen = new Set(errors.map((e) => `${e.place ?? ''}\0${e.message}`));
     for (const error of state.errors) if (!seen.has(`${error.place ?? ''}\0${error.message}`)) errors.push(error);
     return errors;

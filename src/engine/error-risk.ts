@@ -8,17 +8,28 @@
 //   double(), timestamp("literal"), inSegment("literal"), double arithmetic, and for
 //   scores a magnitude that stays finite) fails only when an attribute it reads is absent
 //   from the profile or session, or is out of bounds;
-// - anything else (int arithmetic, indexes, map keys, macros, conversions) may fail, and
-//   so may an offer-only expression that already failed for some offer at load.
+//   Also: int +, - and * whose operands' magnitudes bound the result well inside int64
+//   (declared int attributes are bounded like numbers), `now ± duration("literal")`
+//   (cel-js's timestamp arithmetic does not fail), and an offer-only part of a rule's
+//   expression — `int(…)`, `double(…)`, `string(…)` of offer fields, `offer.labels.x` —
+//   that gave a value of its type for every offer of the rule when evaluated at load (it
+//   reads nothing else, so it gives the same values in every decision);
+// - anything else (other int arithmetic, indexes, map keys, macros, conversions) may
+//   fail, and so may an offer-only expression that already failed for some offer at load.
 // Per (zone, audience level) this gives the attributes to look at and whether the zone
 // may fail whatever the member. A decision that may fail, or whose walk met a failure,
-// runs the exhaustive error sweep (engine.ts), so `errors` is the same as if every rule
-// had been evaluated.
+// runs the error sweep (engine.ts), so `errors` is the same as if every rule had been
+// evaluated. The same analysis per rule says which rules the sweep must evaluate for a
+// member (rulesAtRisk): a rule that cannot fail for this member's inputs adds no error
+// whether it is evaluated or not, and the rules that can fail are evaluated in
+// precedence order exactly as the exhaustive pass would, so the errors and their order
+// are the same while a sweep evaluates a few rules instead of every rule of the zone.
 import type { AttributeDeclaration } from '../bundle/index.js';
 import type { CompiledBundle, CompiledChannel, CompiledRule, CompiledSegment, Evaluator } from './compiled-types.js';
 
 /** Numbers read from a profile or session (and offer costs) are bounded by this for the analysis to hold. */
 export const MAGNITUDE = 1e15;
+const MAGNITUDE_INT = BigInt(MAGNITUDE);
 const FINITE_LIMIT = 1e300;
 
 export interface ZoneRisk {
@@ -27,14 +38,27 @@ export interface ZoneRisk {
   /** Attributes whose absence (or out-of-bounds value) makes a failure possible. */
   profile: string[];
   session: string[];
+  /** The same per rule, for the zone's rules that may fail at all (precedence order). */
+  rules: RuleRisk[];
+  /** The rules that may fail whatever the member (precedence order). */
+  alwaysRules: CompiledRule[];
+}
+
+export interface RuleRisk {
+  rule: CompiledRule;
+  always: boolean;
+  profile: string[];
+  session: string[];
 }
 
 interface AstNode {
   op: string;
   args: unknown;
+  start?: number;
+  end?: number;
 }
 
-type NumberKind = 'int' | 'double' | 'other';
+type NumberKind = 'int' | 'double' | 'timestamp' | 'duration' | 'other';
 
 interface Analysis {
   total: boolean;
@@ -44,6 +68,14 @@ interface Analysis {
 }
 
 const PARTIAL: Analysis = { total: false, kind: 'other', magnitude: Infinity };
+/** int arithmetic whose result stays below this in magnitude cannot overflow int64 (≈ 9.2e18). */
+const INT_LIMIT = 9e15;
+/** Durations up to this many milliseconds (about 300 years) keep any decision day's `now ±` them a valid date. */
+const DURATION_LIMIT_MS = 1e13;
+/** A duration literal cel-js parses: a sign, then numbers with units (a strict subset of what it accepts). */
+const DURATION = /^[+-]?(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+const CONVERSIONS: ReadonlySet<string> = new Set(['int', 'double', 'string']);
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const SAFE_METHODS: ReadonlySet<string> = new Set(['startsWith', 'endsWith', 'contains']);
 const BOOLEAN_OPS: ReadonlySet<string> = new Set(['&&', '||', '==', '!=', '<', '<=', '>', '>=', 'in']);
@@ -57,6 +89,58 @@ interface Scope {
   session: Record<string, AttributeDeclaration>;
   idField: string;
   reads: { profile: Set<string>; session: Set<string>; segments: Set<string> };
+  /** The values of an offer-only part of the expression for each of the rule's offers (null: unknown). */
+  offerTerm: ((node: AstNode) => unknown[] | null) | null;
+}
+
+/** Milliseconds of a duration literal, or null when it is not one the analysis knows cel-js parses. */
+function durationMs(literal: string): number | null {
+  if (!DURATION.test(literal)) return null;
+  let ms = 0;
+  for (const [, amount, , unit] of literal.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(amount) * UNIT_MS[unit!]!;
+  return ms;
+}
+
+/** The identifiers an AST reads, and whether it calls inSegment(). */
+function identifiers(node: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const item of node) identifiers(item, into);
+  else if (isNode(node)) {
+    if (node.op === 'id' && typeof node.args === 'string') into.add(node.args);
+    else if (node.op === 'call' && Array.isArray(node.args) && node.args[0] === 'inSegment') into.add('inSegment()');
+    identifiers(node.args, into);
+  }
+  return into;
+}
+
+/** `int(…)`, `double(…)`, `string(…)` of an expression reading only `offer`, or `offer.labels.x`: its type is fixed and its value depends on the offer alone. */
+function offerTermKind(node: AstNode): 'int' | 'double' | 'string' | null {
+  const args = node.args;
+  if (!Array.isArray(args)) return null;
+  if (node.op === '.') {
+    const left: unknown = args[0];
+    return isNode(left) && left.op === '.' && Array.isArray(left.args) && isNode(left.args[0]) && left.args[0].op === 'id' && left.args[0].args === 'offer' && left.args[1] === 'labels' && typeof args[1] === 'string' ? 'string' : null;
+  }
+  if (node.op !== 'call' || typeof args[0] !== 'string' || !CONVERSIONS.has(args[0]) || !Array.isArray(args[1]) || args[1].length !== 1) return null;
+  const ids = identifiers(args[1], new Set());
+  return ids.size === 1 && ids.has('offer') ? (args[0] as 'int' | 'double' | 'string') : null;
+}
+
+/** An offer-only part is total when it gave a value of its type for every offer of the rule at load. */
+function offerTermAnalysis(kind: 'int' | 'double' | 'string', values: unknown[] | null): Analysis {
+  if (values === null) return PARTIAL;
+  let magnitude = 0;
+  for (const value of values) {
+    if (kind === 'string') {
+      if (typeof value !== 'string') return PARTIAL;
+    } else if (kind === 'int') {
+      if (typeof value !== 'bigint') return PARTIAL;
+      magnitude = Math.max(magnitude, Math.abs(Number(value)));
+    } else {
+      if (typeof value !== 'number') return PARTIAL;
+      magnitude = Number.isFinite(value) ? Math.max(magnitude, Math.abs(value)) : Infinity;
+    }
+  }
+  return kind === 'string' ? { total: true, kind: 'other', magnitude: Infinity } : { total: true, kind, magnitude };
 }
 
 function declaredKind(declaration: AttributeDeclaration | undefined): NumberKind {
@@ -65,15 +149,23 @@ function declaredKind(declaration: AttributeDeclaration | undefined): NumberKind
 }
 
 function analyse(node: unknown, scope: Scope): Analysis {
+  const analysis = analyseNode(node, scope);
+  if (analysis.total || scope.offerTerm === null || !isNode(node)) return analysis;
+  const kind = offerTermKind(node);
+  return kind === null ? analysis : offerTermAnalysis(kind, scope.offerTerm(node));
+}
+
+function analyseNode(node: unknown, scope: Scope): Analysis {
   if (!isNode(node)) return PARTIAL;
   const args = node.args;
   switch (node.op) {
     case 'value':
       if (typeof args === 'number') return { total: true, kind: 'double', magnitude: Math.abs(args) };
-      if (typeof args === 'bigint') return { total: true, kind: 'int', magnitude: Infinity };
+      if (typeof args === 'bigint') return { total: true, kind: 'int', magnitude: Math.abs(Number(args)) };
       return { total: true, kind: 'other', magnitude: Infinity };
     case 'id':
-      return args === 'now' || args === 'offer' ? { total: true, kind: 'other', magnitude: Infinity } : PARTIAL;
+      if (args === 'now') return { total: true, kind: 'timestamp', magnitude: Infinity };
+      return args === 'offer' ? { total: true, kind: 'other', magnitude: Infinity } : PARTIAL;
     case '.': {
       if (!Array.isArray(args) || !isNode(args[0]) || args[0].op !== 'id' || typeof args[1] !== 'string') return PARTIAL;
       const variable = args[0].args;
@@ -88,7 +180,7 @@ function analyse(node: unknown, scope: Scope): Analysis {
       if (declared === undefined && !(variable === 'profile' && field === scope.idField)) return PARTIAL;
       (variable === 'profile' ? scope.reads.profile : scope.reads.session).add(field);
       const kind = declaredKind(declared);
-      return { total: true, kind, magnitude: kind === 'double' ? MAGNITUDE : Infinity };
+      return { total: true, kind, magnitude: kind === 'double' || kind === 'int' ? MAGNITUDE : Infinity };
     }
     case '!_': {
       const inner = analyse(args, scope);
@@ -116,8 +208,18 @@ function analyse(node: unknown, scope: Scope): Analysis {
       if (!Array.isArray(args) || args.length !== 2) return PARTIAL;
       const left = analyse(args[0], scope);
       const right = analyse(args[1], scope);
-      // Only double arithmetic cannot fail (int arithmetic can overflow or divide by zero).
-      if (!left.total || !right.total || left.kind !== 'double' || right.kind !== 'double') return PARTIAL;
+      if (!left.total || !right.total) return PARTIAL;
+      // cel-js adds and subtracts a duration to a timestamp without a range check; a bounded literal keeps the date valid.
+      if ((node.op === '+' || node.op === '-') && left.kind === 'timestamp' && right.kind === 'duration' && right.magnitude <= DURATION_LIMIT_MS) {
+        return { total: true, kind: 'timestamp', magnitude: Infinity };
+      }
+      // int +, -, * overflow only past int64; / and % may divide by zero.
+      if (left.kind === 'int' && right.kind === 'int' && node.op !== '/') {
+        const magnitude = node.op === '*' ? left.magnitude * right.magnitude : left.magnitude + right.magnitude;
+        return magnitude <= INT_LIMIT ? { total: true, kind: 'int', magnitude } : PARTIAL;
+      }
+      // Double arithmetic cannot fail.
+      if (left.kind !== 'double' || right.kind !== 'double') return PARTIAL;
       let magnitude: number;
       if (node.op === '+' || node.op === '-') magnitude = left.magnitude + right.magnitude;
       else if (node.op === '*') magnitude = left.magnitude * right.magnitude;
@@ -131,6 +233,11 @@ function analyse(node: unknown, scope: Scope): Analysis {
       if (!Array.isArray(args) || typeof args[0] !== 'string' || !Array.isArray(args[1])) return PARTIAL;
       const name = args[0];
       const params = args[1] as unknown[];
+      if (name === 'duration') {
+        const literal = params.length === 1 && isNode(params[0]) && params[0].op === 'value' && typeof params[0].args === 'string' ? params[0].args : null;
+        const ms = literal === null ? null : durationMs(literal);
+        return ms === null ? PARTIAL : { total: true, kind: 'duration', magnitude: ms };
+      }
       if (name === 'inSegment' || name === 'timestamp') {
         const literal = params.length === 1 && isNode(params[0]) && params[0].op === 'value' && typeof params[0].args === 'string' ? params[0].args : null;
         if (literal === null) return PARTIAL;
@@ -142,7 +249,9 @@ function analyse(node: unknown, scope: Scope): Analysis {
       const inner = analyse(params[0], scope);
       if (!inner.total) return PARTIAL;
       if (name === 'size') return { total: true, kind: 'int', magnitude: Infinity };
-      if (name === 'double' && (inner.kind === 'int' || inner.kind === 'double')) return { total: true, kind: 'double', magnitude: MAGNITUDE };
+      if (name === 'double' && (inner.kind === 'int' || inner.kind === 'double')) {
+        return { total: true, kind: 'double', magnitude: Number.isFinite(inner.magnitude) ? Math.max(MAGNITUDE, inner.magnitude) : MAGNITUDE };
+      }
       return PARTIAL;
     }
     case 'rcall': {
@@ -160,24 +269,51 @@ function analyse(node: unknown, scope: Scope): Analysis {
 }
 
 /** Cannot fail on present, bounded inputs? Scores must also stay finite. Adds what it reads to the scope. */
-function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean): boolean {
+function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: CompiledRule | null = null): boolean {
   const ast = (evaluator as unknown as { ast?: unknown }).ast;
+  const term = rule?.offerTerm ?? null;
+  scope.offerTerm = term === null ? null : (node) => term(score ? 'scoreExpression' : 'eligibility', node);
   const analysis = analyse(ast, scope);
+  scope.offerTerm = null;
   if (!analysis.total) return false;
   if (!score) return true;
   return analysis.kind === 'double' && analysis.magnitude < FINITE_LIMIT;
 }
 
-/** Per audience level of the channel: the risk of a zone's rules (in precedence order). */
-export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): ZoneRisk {
+/**
+ * Per audience level of the channel: the risk of a zone's rules (in precedence order), and
+ * of each rule on its own. `always` marks every rule as one that may fail whatever the member.
+ */
+export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>, always = false): ZoneRisk {
+  // The zone's risk is the union of its rules' (what one pass over all of them would find).
+  const risk: ZoneRisk = { always, profile: [], session: [], rules: [], alwaysRules: [] };
+  const profile = new Set<string>();
+  const session = new Set<string>();
+  for (const rule of rules) {
+    const one = analyseRules(compiled, channel, [rule], levelName, loadFailures);
+    if (always) one.always = true;
+    if (one.always) risk.always = true;
+    for (const name of one.profile) profile.add(name);
+    for (const name of one.session) session.add(name);
+    if (!one.always && one.profile.length === 0 && one.session.length === 0) continue;
+    risk.rules.push({ rule, ...one });
+    if (one.always) risk.alwaysRules.push(rule);
+  }
+  risk.profile = [...profile];
+  risk.session = [...session];
+  return risk;
+}
+
+function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): Omit<ZoneRisk, 'rules' | 'alwaysRules'> {
   const level = channel.levels.find((l) => l.name === levelName);
-  const risk: ZoneRisk = { always: false, profile: [], session: [] };
+  const risk = { always: false, profile: [] as string[], session: [] as string[] };
   if (level === undefined) return { ...risk, always: true };
   const scope: Scope = {
     profile: level.attributes,
     session: channel.sessionAttributes,
     idField: level.idField,
     reads: { profile: new Set(), session: new Set(), segments: new Set() },
+    offerTerm: null,
   };
   const segmentsSeen = new Set<CompiledSegment>();
   const visitSegment = (segment: CompiledSegment): void => {
@@ -200,8 +336,8 @@ export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rul
     }
     if (loadFailures.has(rule)) risk.always = true;
     // Offer-only expressions were evaluated at load; the rest are analysed.
-    if (rule.eligibility !== null && rule.eligibilityReads?.member && !cannotFail(rule.eligibility, scope, false)) risk.always = true;
-    if (rule.scoreExpression !== null && rule.scoreReads?.member && !cannotFail(rule.scoreExpression, scope, true)) risk.always = true;
+    if (rule.eligibility !== null && rule.eligibilityReads?.member && !cannotFail(rule.eligibility, scope, false, rule)) risk.always = true;
+    if (rule.scoreExpression !== null && rule.scoreReads?.member && !cannotFail(rule.scoreExpression, scope, true, rule)) risk.always = true;
   }
   // inSegment() inside eligibility and scores.
   for (const name of [...scope.reads.segments]) {
@@ -221,8 +357,35 @@ export function inputsAreSafe(risk: ZoneRisk, profile: Record<string, unknown>, 
   return true;
 }
 
+/**
+ * The rules of the zone that may fail for this member (precedence order): those that may
+ * fail whatever the member, and those reading an attribute that is absent or out of bounds.
+ */
+export function rulesAtRisk(risk: ZoneRisk, profile: Record<string, unknown>, session: Record<string, unknown>): CompiledRule[] {
+  let rules: CompiledRule[] | null = null;
+  for (let i = 0; i < risk.rules.length; i++) {
+    const one = risk.rules[i]!;
+    if (one.always) {
+      rules?.push(one.rule);
+      continue;
+    }
+    let safe = true;
+    for (const name of one.profile) if (!safeValue(profile[name])) safe = false;
+    for (const name of one.session) if (!safeValue(session[name])) safe = false;
+    if (safe) continue;
+    if (rules === null) {
+      // The first rule at risk for this member alone: the always-rules before it, then it.
+      rules = [];
+      for (let j = 0; j < i; j++) if (risk.rules[j]!.always) rules.push(risk.rules[j]!.rule);
+    }
+    rules.push(one.rule);
+  }
+  return rules ?? risk.alwaysRules;
+}
+
 function safeValue(value: unknown): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'number') return Math.abs(value) <= MAGNITUDE;
+  if (typeof value === 'bigint') return value <= MAGNITUDE_INT && value >= -MAGNITUDE_INT;
   return true;
 }

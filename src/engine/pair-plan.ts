@@ -190,9 +190,7 @@ export function buildZonePlans(compiled: CompiledBundle): Map<CompiledPoint, Zon
         plan = buildZonePlan(point.rules);
         const bigCost = compiled.offers.some((o) => !(Math.abs(o.cost) <= MAGNITUDE));
         for (const level of channel.levels) {
-          const risk = zoneRisk(compiled, channel, point.rules, level.name, plan.loadFailures);
-          if (bigCost) risk.always = true;
-          plan.risks.set(level.name, risk);
+          plan.risks.set(level.name, zoneRisk(compiled, channel, point.rules, level.name, plan.loadFailures, bigCost));
         }
         byZone.set(key, plan);
       }

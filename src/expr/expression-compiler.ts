@@ -99,7 +99,12 @@ export class ExpressionCompiler {
       if (typeof node.start !== 'number' || typeof node.end !== 'number' || node.end <= node.start || node.end > source.length) throw new Error('no source range');
       return (env.parse(source.slice(node.start, node.end)) as unknown as CelEvaluator)({});
     };
-    const fast = buildFastEvaluator(cel.ast, { ...options, constant });
+    // Offer-only parts (fast-evaluator.ts) are compiled from their source range in the same environment.
+    const offerPart = (node: AstNode): CelEvaluator => {
+      if (typeof node.start !== 'number' || typeof node.end !== 'number' || node.end <= node.start || node.end > source.length) throw new Error('no source range');
+      return env.parse(source.slice(node.start, node.end));
+    };
+    const fast = buildFastEvaluator(cel.ast, { ...options, constant, ...(options.variables['offer'] !== undefined ? { offerPart } : {}) });
     return fast === null ? evaluator : withFastPath(cel, fast);
   }
 }

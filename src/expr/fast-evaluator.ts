@@ -6,8 +6,11 @@
 // same scalar type, `<` `<=` `>` `>=` on numbers (int, double, mixed: JS compares a
 // BigInt and a number exactly, as cel-js does), strings, bools and timestamps, `&&`,
 // `||`, `!`, `?:`, `x in [literals]` / `x in list`, `size(list)`, `double()`, double
-// arithmetic, `startsWith`/`endsWith`/`contains`, `inSegment("name")`, and constant
-// calls such as `timestamp("…")` (folded at load by cel-js itself).
+// arithmetic, `startsWith`/`endsWith`/`contains`, `inSegment("name")`, constant
+// calls such as `timestamp("…")` (folded at load by cel-js itself), a timestamp ±
+// `duration("…")` (cel-js's own Duration object does the arithmetic, as its overload
+// does), and `int(…)`, `double(…)`, `string(…)` of an expression reading only `offer`
+// (evaluated by cel-js once per offer object and remembered: offers are read-only).
 // At run time a closure answers only when it is certain: a missing variable or key, a
 // value whose JS type is not the declared one, a context that is not a plain object, a
 // list that is not a plain array of the expected type — anything unexpected — gives
@@ -40,6 +43,8 @@ export interface FastOptions {
   segmentLookup: () => ((name: string) => boolean) | null;
   /** Evaluates a constant sub-expression with cel-js at load (throws when it cannot). */
   constant: (node: AstNode) => unknown;
+  /** Compiles a sub-expression reading only `offer` with cel-js (throws when it cannot); absent when `offer` is not a variable. */
+  offerPart?: (node: AstNode) => CelEvaluator;
 }
 
 export interface AstNode {
@@ -366,7 +371,100 @@ function logical(options: FastOptions, node: AstNode): Typed {
   };
 }
 
+/** A cel-js Duration: the methods its timestamp overloads call (`t + d`, `t - d`). */
+interface CelDuration {
+  extendTimestamp(timestamp: Date): Date;
+  subtractTimestamp(timestamp: Date): Date;
+}
+
+function isCelDuration(value: unknown): value is CelDuration {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<CelDuration>).extendTimestamp === 'function' && typeof (value as Partial<CelDuration>).subtractTimestamp === 'function';
+}
+
+/** `timestamp ± duration("literal")`: the literal folded at load, the arithmetic done by cel-js's Duration as its overload does. */
+function timestampShift(options: FastOptions, node: AstNode): Typed | null {
+  const args = node.args;
+  if ((node.op !== '+' && node.op !== '-') || !Array.isArray(args) || args.length !== 2) return null;
+  const shift: unknown = args[1];
+  if (!isNode(shift) || shift.op !== 'call' || !Array.isArray(shift.args) || shift.args[0] !== 'duration') return null;
+  const params: unknown = shift.args[1];
+  if (!Array.isArray(params) || params.length !== 1 || !isNode(params[0]) || params[0].op !== 'value') return null;
+  const left = build(options, args[0]);
+  if (left.kind !== 'timestamp') return unsupported();
+  let duration: unknown;
+  try {
+    duration = options.constant(shift);
+  } catch {
+    return unsupported();
+  }
+  if (!isCelDuration(duration)) return unsupported();
+  const d = duration;
+  const l = left.run;
+  const add = node.op === '+';
+  return {
+    kind: 'timestamp',
+    run: (context) => {
+      const t = l(context);
+      if (t === UNSURE) return UNSURE;
+      return add ? d.extendTimestamp(t as Date) : d.subtractTimestamp(t as Date);
+    },
+  };
+}
+
+const CONVERSIONS: Readonly<Record<string, Kind>> = { int: 'int', double: 'double', string: 'string' };
+
+/** Does the AST read the identifier `offer` and nothing else (no other variable, no inSegment, no macro variable)? */
+function readsOfferOnly(node: unknown): boolean {
+  let offer = false;
+  const visit = (n: unknown): boolean => {
+    if (Array.isArray(n)) return n.every(visit);
+    if (!isNode(n)) return true;
+    if (n.op === 'id') {
+      if (n.args !== 'offer') return false;
+      offer = true;
+      return true;
+    }
+    if (n.op === 'call' && Array.isArray(n.args) && n.args[0] === 'inSegment') return false;
+    return visit(n.args);
+  };
+  return visit(node) && offer;
+}
+
+/** `int(…)`, `double(…)`, `string(…)` of an offer-only expression: cel-js's value, once per offer object. */
+function offerConversion(options: FastOptions, node: AstNode, name: string, params: unknown[]): Typed | null {
+  const kind = hasOwn.call(CONVERSIONS, name) ? CONVERSIONS[name]! : null;
+  if (kind === null || options.offerPart === undefined || params.length !== 1 || !readsOfferOnly(params[0])) return null;
+  let evaluate: CelEvaluator;
+  try {
+    evaluate = options.offerPart(node);
+  } catch {
+    return unsupported();
+  }
+  const memo = new WeakMap<object, unknown>();
+  return {
+    kind,
+    run: (context) => {
+      if (!hasOwn.call(context, 'offer')) return UNSURE;
+      const offer = plainObject(context['offer']);
+      if (offer === null) return UNSURE;
+      let value = memo.get(offer);
+      if (value === undefined) {
+        try {
+          value = evaluate({ offer });
+        } catch {
+          value = UNSURE; // cel-js evaluates the whole expression and reports its error
+        }
+        if (value !== UNSURE && (!matches(kind, value) || (kind === 'int' && kindOfValue(value) !== 'int'))) value = UNSURE;
+        memo.set(offer, value);
+      }
+      return value;
+    },
+  };
+}
+
 function arithmetic(options: FastOptions, node: AstNode): Typed {
+  const shifted = timestampShift(options, node);
+  if (shifted !== null) return shifted;
   const [left, right] = pair(options, node);
   if (left.kind !== 'double' || right.kind !== 'double') return unsupported();
   const l = left.run;
@@ -416,6 +514,8 @@ function call(options: FastOptions, node: AstNode): Typed {
     };
   }
   if ((name === 'timestamp' || name === 'duration') && params.length === 1 && isNode(params[0]) && params[0].op === 'value') return constantOf(options, node);
+  const converted = offerConversion(options, node, name, params);
+  if (converted !== null) return converted;
   if (params.length !== 1) return unsupported();
   const arg = build(options, params[0]);
   const run = arg.run;

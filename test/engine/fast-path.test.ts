@@ -206,4 +206,54 @@ describe('what the fast path must keep from the exhaustive definition', () => {
     expect(decision.offers.map((o) => o.offer)).toEqual(['gold-card']);
     expect(decision.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'low' eligibility" })]);
   });
+
+  // The error analysis (error-risk.ts) lets a decision skip the error pass, or pass over only
+  // the rules that may fail for the member; these are the cases it reasons about, each
+  // decided also by the exhaustive reference, with the rule that may fail ranked below the response.
+  const attributeOffers =
+    "---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: age-card, labels: { group: attr } }\nspec: { displayName: Age card, attributes: { minAge: 30 } }\n" +
+    "---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: open-card, labels: { group: attr } }\nspec: { displayName: Open card, attributes: { creative: x } }\n" +
+    "---\napiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: attr-offers }\nspec: { where: 'offer.labels.group == \"attr\"' }\n";
+  const decideBoth = (bundle: Bundle, request: DecisionRequest): { fast: ReferenceDecision; expected: ReferenceDecision } => {
+    const fast = core(createEngine(bundle).decide(request));
+    const expected = new ReferenceEngine(bundle).decide(request);
+    expect(fast).toEqual(expected);
+    return { fast, expected };
+  };
+
+  it('reports an offer-only part that fails for one of the rule offers, from a rule below the response', async () => {
+    const bundle = await compileFixture(
+      strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offerList: attr-offers, score: 1, eligibility: 'profile.age >= int(offer.attributes.minAge)' }"]) + attributeOffers,
+    );
+    const { fast } = decideBoth(bundle, { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 1 });
+    expect(fast.offers.map((o) => o.offer)).toEqual(['gold-card']);
+    expect(fast.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'low' eligibility" })]);
+    // Every offer has the attribute: nothing can fail for a member with an age.
+    const total = await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offer: age-card, score: 1, eligibility: 'profile.age >= int(offer.attributes.minAge)' }"]) + attributeOffers);
+    expect(decideBoth(total, { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 1 }).fast.errors).toEqual([]);
+    expect(decideBoth(total, { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1' } }, at: '2026-05-01', count: 1 }).fast.errors).toEqual([
+      expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'low' eligibility" }),
+    ]);
+  });
+
+  it.each([
+    ['just inside the bound the analysis assumes', 999_999_999_999_999, 0],
+    ['at the bound', 1_000_000_000_000_000, 0],
+    ['just past it', 1_000_000_000_000_001, 0],
+    ['far past it, where the product overflows int64', 5_000_000_000_000_000_000, 1],
+  ])('reports int arithmetic that overflows, from a rule below the response: an int attribute %s', async (_label, age, errors) => {
+    const bundle = await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offer: savings-plus, score: 1, eligibility: 'profile.age * 2 > 0' }"]));
+    const { fast } = decideBoth(bundle, { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age } }, at: '2026-05-01', count: 1 });
+    expect(fast.errors).toHaveLength(errors);
+  });
+
+  it('reports a segment with now - duration("…") that fails for a missing date, from a rule below the response', async () => {
+    const bundle = await compileFixture(
+      strategy('s', ['{ name: top, offer: gold-card, score: 90 }', '{ name: low, offer: savings-plus, score: 1, segment: recent }']) +
+        "---\napiVersion: offerops/v1\nkind: Segment\nmetadata: { name: recent }\nspec: { channel: web, expression: 'profile.joined > now - duration(\"2160h\")' }\n",
+    );
+    const request = (profile: Record<string, unknown>): DecisionRequest => ({ interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', ...profile } }, at: '2026-05-01', count: 1 });
+    expect(decideBoth(bundle, request({ joined: '2026-04-01' })).fast.errors).toEqual([]);
+    expect(decideBoth(bundle, request({})).fast.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "segment 'recent'" })]);
+  });
 });

@@ -31,8 +31,12 @@ function compile(kind: ExpressionKind, source: string, shape: EnvironmentShape =
   const env = createEnvironment(kind, shape);
   const cel = env.parse(source) as unknown as CelEvaluator;
   const member = kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression';
+  const variables = typedVariables(kind, shape);
+  // As the expression compiler does: offer-only parts compiled from their source range.
+  const offerPart = (node: AstNode): CelEvaluator => env.parse(source.slice(node.start, node.end));
   const fast = buildFastEvaluator(cel.ast, {
-    variables: typedVariables(kind, shape),
+    ...(variables['offer'] !== undefined ? { offerPart } : {}),
+    variables,
     dynamicMaps: kind === 'contactWhere' ? ['contact'] : [],
     hasNow: member,
     hasInSegment: member,
@@ -302,6 +306,39 @@ describe('fast CEL evaluator, operators', () => {
     expect(missing.cel).toEqual({ error: expect.stringContaining('No such key: tier') });
   });
 
+  it('adds and subtracts a duration literal to a timestamp as cel-js does', () => {
+    expect(both('segment', 'profile.joined < now - duration("24h")', member).fast).toBe(true);
+    expect(both('segment', 'profile.joined > now + duration("-60000h")', member).fast).toBe(true);
+    expect(both('segment', 'profile.joined >= now - duration("1.5h30m") && profile.joined <= now + duration("90s")', member).fast).toBe(false);
+    // The arithmetic itself, compared through ==-free ordering on both sides of the exact result.
+    expect(both('segment', 'now - duration("24h") >= timestamp("2026-07-14T00:00:00Z") && now - duration("24h") <= timestamp("2026-07-14T00:00:00Z")', member).fast).toBe(true);
+    const noJoined = { ...member, profile: { ...member.profile, joined: undefined } };
+    delete (noJoined.profile as Record<string, unknown>)['joined'];
+    const missing = both('segment', 'profile.joined < now - duration("24h")', noJoined);
+    expect(missing.fast).toBe(UNSURE);
+    expect(missing.cel).toEqual({ error: expect.stringContaining('No such key: joined') });
+  });
+
+  it('converts an offer-only part once per offer, and delegates one that fails or has the wrong type', () => {
+    const offer = (attributes: Record<string, unknown>): Record<string, unknown> => toCelOffer({ name: 'o1', displayName: 'O', cost: 4, labels: { tier: 'premium' }, attributes } as never);
+    const withMin = { ...member, offer: offer({ minAge: 30, minIncome: 60000.5, code: 7 }) };
+    expect(both('eligibility', 'profile.age >= int(offer.attributes.minAge)', withMin).fast).toBe(true);
+    expect(both('eligibility', 'profile.income >= double(offer.attributes.minIncome)', withMin).fast).toBe(false);
+    expect(both('eligibility', 'string(offer.attributes.code) == "7"', withMin).fast).toBe(true);
+    // The same offer object again: the remembered value, the same answer.
+    expect(both('eligibility', 'profile.age >= int(offer.attributes.minAge)', withMin).fast).toBe(true);
+    // int("30") is 30 in cel-js; int("thirty") fails: cel-js evaluates and throws its own error.
+    expect(both('eligibility', 'profile.age >= int(offer.attributes.minAge)', { ...member, offer: offer({ minAge: '30' }) }).fast).toBe(true);
+    const bad = both('eligibility', 'profile.age >= int(offer.attributes.minAge)', { ...member, offer: offer({ minAge: 'thirty' }) });
+    expect(bad.fast).toBe(UNSURE);
+    expect(bad.cel).toEqual({ error: expect.any(String) });
+    const absent = both('eligibility', 'profile.age >= int(offer.attributes.minAge)', { ...member, offer: offer({}) });
+    expect(absent.fast).toBe(UNSURE);
+    expect(absent.cel).toEqual({ error: expect.stringContaining('minAge') });
+    // A part that reads the member too is not offer-only: the whole expression goes to cel-js.
+    expect(compile('eligibility', 'int(offer.attributes.minAge + profile.age) > 3', customer).fast).toBeNull();
+  });
+
   it('short-circuits && and || left to right like cel-js, and delegates error absorption', () => {
     const noAge = { ...member, profile: { ...member.profile, age: undefined } };
     delete (noAge.profile as Record<string, unknown>)['age'];
@@ -359,7 +396,7 @@ describe('fast CEL evaluator, operators', () => {
   });
 
   it('leaves expressions outside the subset to cel-js', () => {
-    for (const source of ['profile.age + 1 > 3', 'profile.tags.exists(t, t == "vip")', 'profile.joined < now - duration("24h")', 'has(profile.age)', '[] == []']) {
+    for (const source of ['profile.age + 1 > 3', 'profile.tags.exists(t, t == "vip")', 'profile.joined < now - duration(session.device)', 'has(profile.age)', '[] == []']) {
       expect(compile('segment', source, customer).fast, source).toBeNull();
     }
   });
