@@ -28,6 +28,7 @@ export { describePlan, describeTarget, planToJson, short, type Plan, type PlanSt
 export { planPromotion, runPromotion, type PromotionRequest, type PromotionRun } from './promote-run.js';
 export { planPromote, promotionBranch, promotionLabels, defaultBodyFile, type PromoteState, type PromoteOptions, type BranchState } from './promote.js';
 export { renderPromotionBody, type PromotionBodyInput } from './promotion-body.js';
+export { renderPullRequestComment, MAX_LISTED_PROBLEMS, MAX_LISTED_FAILURES, type PullRequestCommentInput, type PullRequestComment } from './pr-comment.js';
 export { latestCheck, latestDeployment, runningSince, sortRecords, describeRecord, RECORDS_BRANCH, type GitopsRecord, type RecordKind, type CheckRecord, type DeploymentRecord } from './records.js';
 export { planRelease, SIGNING_KEY_VARIABLE, type ReleaseState, type ReleaseOptions } from './release.js';
 export { planRollback, rollbackBranch, rollbackLabels, type RollbackState, type RollbackTarget } from './rollback.js';

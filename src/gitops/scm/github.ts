@@ -171,24 +171,26 @@ export class GitHubScm implements Scm {
 
   /**
    * Creates or updates the one comment carrying STICKY_MARKER on pull request `number`.
-   * Two runs at once may each find none and both post; each then lists again and keeps
-   * only the oldest marked comment (updated with its text), deleting the others — so the
-   * pull request ends with one, whichever run finishes last. Comments by others that
-   * carry the marker (quoted, say) are never edited or deleted: GitHub would refuse, and
-   * they are not ours.
+   * The oldest marked comment this token may edit is updated in place. Two runs at once
+   * may each find none and both post; each then lists again and keeps only the oldest
+   * marked comment by the same author (updated with its text), deleting the others — so
+   * the pull request ends with one, whichever run finishes last. A marked comment someone
+   * else wrote (quoting the marker, say) is never edited or deleted: GitHub refuses, and
+   * it is not ours.
    */
   async upsertStickyComment(number: number, text: string): Promise<{ id: number; url: string; created: boolean; removed: number }> {
     const body = fitToLimit(text.includes(STICKY_MARKER) ? text : `${STICKY_MARKER}\n${text}`);
     const marked = await this.markedComments(number);
-    if (marked.length > 0) {
-      const [keeper, ...duplicates] = marked;
-      const updated = await this.editComment(keeper!.id, body);
-      const removed = await this.deleteComments(duplicates.map((c) => c.id));
-      return { id: keeper!.id, url: updated, created: false, removed };
+    for (const candidate of marked) {
+      const url = await this.editComment(candidate.id, body);
+      if (url === null) continue;
+      const removed = await this.deleteComments(marked.filter((c) => c.id !== candidate.id && c.author === candidate.author).map((c) => c.id));
+      return { id: candidate.id, url, created: false, removed };
     }
     const { client } = this;
     const created = await client.call(`commenting on pull request #${number}`, (o) => o.rest.issues.createComment({ owner: client.owner, repo: client.repo, issue_number: number, body }));
-    const again = await this.markedComments(number);
+    const author = created.data.user?.login ?? '';
+    const again = (await this.markedComments(number)).filter((c) => c.author === author);
     const keeper = again[0];
     if (!keeper || keeper.id === created.data.id) {
       const removed = await this.deleteComments(again.slice(1).map((c) => c.id));
@@ -197,29 +199,29 @@ export class GitHubScm implements Scm {
     // Another run posted first: its comment stays, with this text; this run's own goes.
     const url = await this.editComment(keeper.id, body);
     const removed = await this.deleteComments(again.filter((c) => c.id !== keeper.id).map((c) => c.id));
-    return { id: keeper.id, url, created: false, removed };
+    return { id: keeper.id, url: url ?? created.data.html_url, created: false, removed };
   }
 
-  /** Marked comments on the pull request that this token can edit (its own), oldest first. */
+  /** Comments on the pull request that carry the marker, oldest first. */
   private async markedComments(number: number): Promise<{ id: number; author: string }[]> {
     const { client } = this;
     const all = await client.call(`reading the comments of pull request #${number}`, (o) => o.paginate(o.rest.issues.listComments, { owner: client.owner, repo: client.repo, issue_number: number, per_page: 100 }));
-    const marked = all.filter((c) => (c.body ?? '').includes(STICKY_MARKER));
-    // The author of the sticky comment is the one whose marked comment came first among
-    // bots; a person quoting the marker does not take it over.
-    const bots = marked.filter((c) => c.user?.type === 'Bot' || /\[bot\]$/.test(c.user?.login ?? ''));
-    const pool = bots.length > 0 ? bots : marked;
-    const author = pool[0]?.user?.login ?? '';
-    return pool
-      .filter((c) => (c.user?.login ?? '') === author)
-      .map((c) => ({ id: c.id, author }))
+    return all
+      .filter((c) => (c.body ?? '').includes(STICKY_MARKER))
+      .map((c) => ({ id: c.id, author: c.user?.login ?? '' }))
       .sort((a, b) => a.id - b.id);
   }
 
-  private async editComment(id: number, body: string): Promise<string> {
+  /** Edits a comment; null when GitHub refuses because it is not this token's to edit. */
+  private async editComment(id: number, body: string): Promise<string | null> {
     const { client } = this;
-    const updated = await client.call(`updating comment ${id}`, (o) => o.rest.issues.updateComment({ owner: client.owner, repo: client.repo, comment_id: id, body }));
-    return updated.data.html_url;
+    try {
+      const updated = await client.octokit.rest.issues.updateComment({ owner: client.owner, repo: client.repo, comment_id: id, body });
+      return updated.data.html_url;
+    } catch (error) {
+      if ((error as { status?: number }).status === 403 && !/rate limit/i.test((error as Error).message)) return null;
+      throw client.failure(`updating comment ${id}`, error);
+    }
   }
 
   /** Deletes comments; one already gone (another run removed it) is fine. */
