@@ -2,6 +2,7 @@
 import type { CommandDefinition } from './context.js';
 import { checkCommand } from './commands/check.js';
 import { commentCommand } from './commands/comment.js';
+import { evidenceCommand } from './commands/evidence.js';
 import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
 import { deployCommand } from './commands/deploy.js';
@@ -33,6 +34,7 @@ export const commands: CommandDefinition[] = [
   simulateCommand,
   diffCommand,
   commentCommand,
+  evidenceCommand,
   serveCommand,
   releaseCommand,
   verifyCommand,
