@@ -23,6 +23,7 @@ export {
 } from './environment.js';
 export { renderPromotionEvidence, EVIDENCE_HEADING, EVIDENCE_LIMIT, type ComparedSide, type EvidenceRenderer, type EvidenceSide, type EvidenceOptions } from './evidence.js';
 export { checkEvidence, parseEvidenceClaim, type EvidenceCheck, type EvidenceCheckInput, type EvidenceClaim } from './evidence-check.js';
+export { checkContext, isProductionEnvironment, reportCheckStatus, startDeployment, type MirroredDeployment } from './github-mirror.js';
 export { freezeAt, nextFreeze, describeFreeze, formatInstant, checkFreezeWindow, type FreezeState, type ActiveFreeze } from './freeze.js';
 export { initRepository, templateDirectory, type InitResult } from './init.js';
 export { describePlan, describeTarget, planToJson, short, type Plan, type PlanStep, type PlanOutcome, type FileChange, type Lease } from './plan.js';
