@@ -127,6 +127,8 @@ describe('offerops evidence --check with git alone', () => {
     expect((await demo.cli(['evidence', '--file', 'x.md'])).stderr).toContain('add --check');
     expect((await demo.cli(['evidence', '--check'])).stderr).toContain('give one of --pr NUMBER');
     expect((await demo.cli(['evidence', '--check', '--pr', '0'])).code).toBe(2);
+    expect((await demo.cli(['evidence', '--check', '--pr', '1', '--file', 'x.md'])).stderr).toContain('give one of');
+    expect((await demo.cli(['evidence', '--check', '--commit', 'abc123', '--env', 'production'])).stderr).toContain('--commit must be a full commit id');
     const missing = await demo.cli(['evidence', '--check', '--file', 'nowhere.md']);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('cannot read --file nowhere.md: ENOENT')]);
     await demo.write('plain.md', 'a body without markers\n');
@@ -159,16 +161,31 @@ describe('offerops evidence --check on GitHub', () => {
     demo.git(['fetch', '--quiet']);
     demo.git(['checkout', '--quiet', '--detach', 'origin/offerops/promote-production']);
     expectExit(await demo.cli(['evidence', '--check', '--pr', '1'], { env }), 0);
+    const currentBody = github.pulls[0]!.body;
     // The body as it was before the second push: its evidence is about the earlier pin.
     github.pulls[0]!.body = oldBody;
     const stale = await demo.cli(['evidence', '--check', '--pr', '1'], { env });
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('stale evidence');
 
+    // Merged: deploy checks the pull request merged as main's new commit.
+    github.pulls[0]!.body = currentBody;
+    demo.git(['checkout', '--quiet', 'main']);
+    demo.git(['merge', '--quiet', '--ff-only', 'origin/offerops/promote-production']);
+    demo.git(['push', '--quiet', 'origin', 'main']);
+    const merged = demo.git(['rev-parse', 'HEAD']);
+    github.merge(1, merged);
+    const atMerge = expectExit(await demo.cli(['evidence', '--check', '--commit', merged, '--env', 'production'], { env }), 0);
+    expect(atMerge.stderr).toContain('is current for production');
+    const other = expectExit(await demo.cli(['evidence', '--check', '--commit', merged, '--env', 'staging'], { env }), 0);
+    expect(other.stderr).toContain('no promotion or rollback pull request into staging was merged as');
+    github.pulls[0]!.body = oldBody;
+    expectExit(await demo.cli(['evidence', '--check', '--commit', merged, '--env', 'production'], { env }), 1);
+
     github.fail('GET', /\/pulls\/1$/, ...Array.from({ length: 4 }, () => ({ kind: 'echo-authorization' as const })));
     const failed = await demo.cli(['evidence', '--check', '--pr', '1'], { env });
     expect(failed.code).toBe(3);
     expect(failed.stderr).toContain('reading pull request #1 on acme/offers failed');
-    for (const result of [current, stale, failed]) expect(result.stdout + result.stderr).not.toContain(token);
+    for (const result of [current, stale, atMerge, other, failed]) expect(result.stdout + result.stderr).not.toContain(token);
   });
 });

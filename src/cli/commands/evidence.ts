@@ -1,4 +1,4 @@
-// `offerops evidence --check (--pr N | --file FILE)` (docs/github.md#stale-evidence): refuses
+// `offerops evidence --check (--pr N | --commit SHA | --file FILE)` (docs/github.md#stale-evidence): refuses
 // a promotion or rollback pull request whose evidence is no longer about what the
 // environment pins — in CI on the pull request, and before deploying the merge commit.
 import { readFile, stat } from 'node:fs/promises';
@@ -69,10 +69,25 @@ async function check(options: Record<string, unknown>, context: CommandContext):
   const { io } = context;
   if (options['check'] !== true) throw new UserError('offerops evidence checks evidence: add --check');
   const file = optionText(options, 'file');
-  const pr = options['pr'] === undefined ? null : pullRequestNumber(options['pr']);
-  if ((file === undefined) === (pr === null)) throw new UserError('give one of --pr NUMBER (a pull request on GitHub) or --file FILE (a body written by --no-pr)');
+  const mergedAs = optionText(options, 'commit');
+  let pr = options['pr'] === undefined ? null : pullRequestNumber(options['pr']);
+  if ([file, mergedAs, pr ?? undefined].filter((v) => v !== undefined).length !== 1) throw new UserError('give one of --pr NUMBER (a pull request on GitHub), --commit SHA (the pull request merged as that commit) or --file FILE (a body written by --no-pr)');
   const baseRef = optionText(options, 'baseRef');
   const session = await openRepository(options, context);
+  if (mergedAs !== undefined) {
+    if (!/^[0-9a-f]{40}$/.test(mergedAs)) throw new UserError(`--commit must be a full commit id (40 lowercase hex digits), got '${mergedAs}'`);
+    const name = optionText(options, 'env');
+    if (name === undefined) throw new UserError('--commit needs --env NAME: the environment being deployed');
+    const github = requireGithub(session, 'finding the pull request merged as a commit');
+    const merged = (await github.pullRequestsOf(mergedAs)).filter((p) => p.merged && p.mergeCommit === mergedAs && new RegExp(`^offerops/(?:promote|rollback)-${name}$`).test(p.headRef));
+    if (merged.length === 0) {
+      const message = `no promotion or rollback pull request into ${name} was merged as ${mergedAs.slice(0, 12)}: there is no evidence to check`;
+      if (context.common.json) io.stdout(JSON.stringify({ ok: true, checked: false, message }, null, 2) + '\n');
+      io.stderr(`${message}\n`);
+      return 0;
+    }
+    pr = merged[0]!.number;
+  }
   const source = pr === null ? await fromFile(file!, io.cwd, baseRef) : await fromPullRequest(pr, session, baseRef);
   const parsed = parseEvidenceClaim(source.body);
   if ('error' in parsed) {
@@ -111,15 +126,17 @@ export const evidenceCommand: CommandDefinition = {
   name: 'evidence',
   summary: 'refuse a promotion or rollback pull request whose evidence is stale (the pin changed after it was made)',
   description:
-    "Read the hidden markers of a promotion or rollback pull request body (--pr N on GitHub, or --file FILE as --no-pr writes it) — the digests its evidence was computed on — and check them against what the environment pins at --ref (default HEAD) and, for an open pull request, what it pins on the branch it merges into. Exit 0 when the evidence is current; 1 when it is stale (a new push changed the pin, or another change was merged into the base since), or the body has no evidence offerops wrote; 2 for bad flags; 3 when GitHub fails.",
+    "Read the hidden markers of a promotion or rollback pull request body (--pr N on GitHub, --commit SHA for the one merged as that commit, or --file FILE as --no-pr writes it) — the digests its evidence was computed on — and check them against what the environment pins at --ref (default HEAD) and, for an open pull request, what it pins on the branch it merges into. Exit 0 when the evidence is current; 1 when it is stale (a new push changed the pin, or another change was merged into the base since), or the body has no evidence offerops wrote; 2 for bad flags; 3 when GitHub fails.",
   examples: [
     { why: 'in CI on a promotion pull request (checked out at its head)', command: 'offerops evidence --check --pr 42' },
+    { why: 'before deploying a merge commit: the pull request merged as it, if it was a promotion into production', command: 'offerops evidence --check --commit 0123456789abcdef0123456789abcdef01234567 --env production' },
     { why: 'the body --no-pr wrote, against the pin in the work tree and on main', command: 'offerops evidence --check --file .offerops/pull-requests/offerops-promote-production.md --base-ref main' },
   ],
   configure: (command) => {
     command
       .option('--check', 'check the evidence (the only thing this command does)')
       .option('--pr <number>', 'the pull request on GitHub whose body holds the evidence')
+      .option('--commit <sha>', 'check the promotion or rollback pull request merged as this commit (before deploying it; needs --env)')
       .option('--file <file>', 'a file holding the body (as promote --no-pr writes it)')
       .option('--env <name>', 'the environment (default: the one the body, label or branch names)')
       .option('--ref <ref>', 'the commit whose pin the evidence must match', 'HEAD')
