@@ -1,6 +1,8 @@
 // The command table: one file per command in src/cli/commands/, registered here.
 import type { CommandDefinition } from './context.js';
 import { checkCommand } from './commands/check.js';
+import { commentCommand } from './commands/comment.js';
+import { evidenceCommand } from './commands/evidence.js';
 import { compileCommand } from './commands/compile.js';
 import { decideCommand } from './commands/decide.js';
 import { deployCommand } from './commands/deploy.js';
@@ -31,6 +33,8 @@ export const commands: CommandDefinition[] = [
   sampleCommand,
   simulateCommand,
   diffCommand,
+  commentCommand,
+  evidenceCommand,
   serveCommand,
   releaseCommand,
   verifyCommand,

@@ -2,7 +2,7 @@
 export { type DiffReport, type DiffSide } from './diff-report.js';
 export { parseGuardrails } from './guardrails.js';
 export { renderHtml } from './render/html.js';
-export { MARKDOWN_LIMIT, renderMarkdown } from './render/markdown.js';
+export { MARKDOWN_LIMIT, renderMarkdown, type MarkdownTier } from './render/markdown.js';
 export { type DiffTiming, type OptimizationInput, runDiff } from './run-diff.js';
 export { type ResolvedSide, resolveSide, SideCompileError, type SideContext, workingSide } from './sides.js';
 export { readEnvironmentSide } from './environment-side.js';

@@ -90,7 +90,7 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Appl
         await emit({ kind: 'fast-forwarded', branch: step.branch, commit: commit! });
         break;
       case 'pull-request': {
-        const draft = { head: step.head, base: step.base, title: step.title, body: step.body, bodyFile: step.bodyFile };
+        const draft = { head: step.head, base: step.base, title: step.title, body: step.body, bodyFile: step.bodyFile, labels: step.labels };
         const existing = await session.scm.findPullRequest(step.head, step.base, step.bodyFile);
         pullRequest = existing ? await session.scm.updatePullRequest(existing, draft) : await session.scm.openPullRequest(draft);
         await emit({ kind: 'pull-request', pullRequest, updated: existing !== null });

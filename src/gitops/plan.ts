@@ -41,7 +41,7 @@ export type PlanStep =
   | { kind: 'push'; remote: string; branch: string; lease: Lease }
   /** Moves the checked-out branch (and the work tree's files) to the commit just made and pushed. */
   | { kind: 'fast-forward'; branch: string }
-  | { kind: 'pull-request'; head: string; base: string; title: string; body: string; bodyFile: string }
+  | { kind: 'pull-request'; head: string; base: string; title: string; body: string; bodyFile: string; labels: string[] }
   | { kind: 'deploy'; environment: string; digest: string; bundleFile: string; targets: TargetSpec[] }
   | {
       kind: 'check';
@@ -106,7 +106,7 @@ export function describePlan(plan: Plan): string {
         lines.push(`${n} move the checked-out ${step.branch} to that commit (work tree updated)`);
         break;
       case 'pull-request':
-        lines.push(`${n} pull request ${step.head} → ${step.base}: "${step.title}" (body written to ${step.bodyFile})`);
+        lines.push(`${n} pull request ${step.head} → ${step.base}: "${step.title}" (labels ${step.labels.join(', ') || 'none'}; opened or updated on GitHub, else the body written to ${step.bodyFile})`);
         break;
       case 'deploy':
         lines.push(`${n} deploy ${short(step.digest)} (${step.bundleFile}) to ${step.targets.length} target(s), all or none:`);

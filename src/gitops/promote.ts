@@ -18,6 +18,9 @@ import { latestCheck, runningSince, type GitopsRecord } from './records.js';
 
 export const promotionBranch = (environment: string): string => `offerops/promote-${environment}`;
 
+/** The labels of a promotion pull request on a forge (docs/github.md#promotion-pull-requests). */
+export const promotionLabels = (environment: string): string[] => ['offerops:promotion', `env:${environment}`];
+
 /** Where --no-pr writes a pull request body by default (git-ignored by offerops init). */
 export const defaultBodyFile = (branch: string): string => `.offerops/pull-requests/${branch.replace(/\//g, '-')}.md`;
 
@@ -129,7 +132,7 @@ export function planPromote(state: PromoteState, options: PromoteOptions): PlanO
     rollback: null,
   });
   const title = `Promote ${to.name}: ${short(candidate.digest)} from ${from.name}`;
-  const pullRequest = { kind: 'pull-request' as const, head: branch.name, base: state.base.branch, title, body, bodyFile: state.bodyFile };
+  const pullRequest = { kind: 'pull-request' as const, head: branch.name, base: state.base.branch, title, body, bodyFile: state.bodyFile, labels: promotionLabels(to.name) };
   const upToDate = branch.tip !== null && !branch.merged && branch.parent === state.base.commit && branch.pinnedDigest === candidate.digest;
   if (upToDate) {
     return { kind: 'plan', plan: { command: 'promote', environment: to.name, summary: `${branch.name} already holds ${short(candidate.digest)} on ${state.base.branch}; the pull request body is refreshed`, notes, steps: [pullRequest] } };

@@ -15,6 +15,9 @@ import { renderPromotionBody } from './promotion-body.js';
 
 export const rollbackBranch = (environment: string): string => `offerops/rollback-${environment}`;
 
+/** The labels of a rollback pull request on a forge. */
+export const rollbackLabels = (environment: string): string[] => ['offerops:rollback', `env:${environment}`];
+
 /** The earlier bundle `--to` names, as found in git. */
 export interface RollbackTarget {
   digest: string;
@@ -101,7 +104,7 @@ export function planRollback(state: RollbackState, options: { reason: string | n
           ],
         },
         { kind: 'push', remote: state.remote, branch: branch.name, lease: { kind: 'replace', expect: branch.tip } },
-        { kind: 'pull-request', head: branch.name, base: state.base.branch, title: `Roll back ${environment.name} to ${short(bundle.digest)}`, body, bodyFile: state.bodyFile },
+        { kind: 'pull-request', head: branch.name, base: state.base.branch, title: `Roll back ${environment.name} to ${short(bundle.digest)}`, body, bodyFile: state.bodyFile, labels: rollbackLabels(environment.name) },
         {
           kind: 'record',
           draft: { kind: 'rollback', environment: environment.name, digest: bundle.digest, at: state.now.toISOString(), actor: state.actor, fromDigest: pin.digest, reason, branch: branch.name, recoveredFrom: target.recoveredFrom, pullRequest: state.bodyFile },

@@ -16,6 +16,8 @@ import { ENVIRONMENTS_DIR, isEnvironmentFile, parseEnvironmentFiles, type Enviro
 import { renderPromotionEvidence, type EvidenceRenderer } from './evidence.js';
 import type { BranchState } from './promote.js';
 import type { RollbackTarget } from './rollback.js';
+import { GitHubScm } from './scm/github.js';
+import { GitHubClient, githubConnection, githubTiming } from './scm/github-client.js';
 import { DEFAULT_REMOTE, GitRecordStore, LocalGit, LocalScm } from './scm/local.js';
 import type { Scm } from './scm/scm.js';
 
@@ -32,13 +34,43 @@ export interface GitopsSession {
   now: Date;
   /** Renders the simulation diff of a promotion or rollback (the CLI's `offerops diff`); absent, the evidence says it was not computed. */
   evidence?: EvidenceRenderer;
+  /**
+   * GitHub, when GITHUB_TOKEN is set (docs/github.md): pull requests, the sticky comment,
+   * Deployments and commit statuses. Null without a token — everything then works on git
+   * alone — or when the token is set but the repository cannot be told (`githubProblem`).
+   */
+  github: GitHubScm | null;
+  githubProblem: string | null;
 }
 
 export async function openSession(cwd: string, env: Record<string, string | undefined>, now: Date): Promise<GitopsSession> {
   const git = await LocalGit.open(cwd, env);
   const remote = (await git.hasRemote(DEFAULT_REMOTE)) ? DEFAULT_REMOTE : null;
   const actor = env['GITHUB_ACTOR'] ? `${env['GITHUB_ACTOR']} (GitHub)` : await git.identity();
-  return { git, scm: new LocalScm(git), records: new GitRecordStore(git, remote), remote, root: git.root, env, actor, now };
+  let github: GitHubScm | null = null;
+  let githubProblem: string | null = null;
+  try {
+    const originUrl = remote === null ? null : ((await git.tryRaw(['remote', 'get-url', remote]))?.trim() ?? null);
+    const connection = githubConnection(env, originUrl);
+    if (connection) github = new GitHubScm(git, new GitHubClient(connection, githubTiming(env)));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    githubProblem = error.message;
+  }
+  return { git, scm: new LocalScm(git), records: new GitRecordStore(git, remote), remote, root: git.root, env, actor, now, github, githubProblem };
+}
+
+/** GitHub, which this command needs: a usage error (exit 2) saying how to connect it when it is not. */
+export function requireGithub(session: GitopsSession, why: string): GitHubScm {
+  if (session.githubProblem) throw new UserError(session.githubProblem);
+  if (!session.github) throw new UserError(`${why} needs GitHub: set GITHUB_TOKEN (and GITHUB_REPOSITORY=owner/name unless the origin remote names the repository; GITHUB_API_URL for GitHub Enterprise Server) — docs/github.md`);
+  return session.github;
+}
+
+/** GitHub when it is configured, else null; a token set for a repository that cannot be told is a usage error. */
+export function optionalGithub(session: GitopsSession): GitHubScm | null {
+  if (session.githubProblem) throw new UserError(session.githubProblem);
+  return session.github;
 }
 
 /** The environments as a commit has them. */

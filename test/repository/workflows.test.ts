@@ -30,6 +30,29 @@ describe('GitHub workflows', () => {
     expect(validate({ ...workflow, jobs: { [name]: { ...rest, 'runs-onn': runsOn } } })).toBe(false);
   });
 
+  it('init writes the four offerops workflows, the same ones this repository runs', () => {
+    const names = (dir: string) => readdirSync(path.join(repo, dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    expect(names('templates/init/.github/workflows')).toEqual(['comment.yml', 'deploy.yml', 'promote.yml', 'validate.yml']);
+    for (const file of ['comment.yml', 'deploy.yml', 'promote.yml']) {
+      expect(readFileSync(path.join(repo, '.github/workflows', file), 'utf8'), file).toBe(readFileSync(path.join(repo, 'templates/init/.github/workflows', file), 'utf8'));
+    }
+  });
+
+  it('gives the pull request run a read-only token and posts the comment without running its code', () => {
+    const read = (file: string) => parse(readFileSync(path.join(repo, 'templates/init/.github/workflows', file), 'utf8')) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, { environment?: string; concurrency?: { group: string }; steps: { uses?: string; with?: Record<string, unknown>; run?: string }[] }> };
+    const validate = read('validate.yml');
+    expect(Object.values(validate.permissions).every((p) => p === 'read')).toBe(true);
+    const comment = read('comment.yml');
+    expect(Object.keys(comment.on)).toEqual(['workflow_run']);
+    const steps = comment.jobs['comment']!.steps;
+    // The default branch is checked out (no ref to the pull request), and only the prepared text is posted.
+    expect(steps.find((s) => s.uses?.startsWith('actions/checkout'))!.with).toBeUndefined();
+    expect(steps.map((s) => s.run ?? '').join('\n')).toContain('--body-file comment/body.md --head-sha "$HEAD_SHA"');
+    const deploy = read('deploy.yml').jobs['deploy']!;
+    expect(deploy.environment).toBe('${{ matrix.environment }}');
+    expect(deploy.concurrency!.group).toContain('${{ matrix.environment }}');
+  });
+
   it('finds at least one workflow', () => {
     expect(workflows.length).toBeGreaterThan(0);
   });

@@ -2,13 +2,13 @@
 // (docs/gitops.md#promote): the source environment's bundle, byte for byte, on the
 // branch offerops/promote-<to>, pushed under a lease, with the pull request body.
 import { UserError } from '../../errors.js';
-import { planPromotion, promotionBranch, type PromotionRequest, runPromotion } from '../../gitops/index.js';
+import { planPromotion, promotionBranch, type PromotionRequest, requireGithub, runPromotion } from '../../gitops/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, withGitopsErrors } from '../gitops.js';
 import { optionText } from '../options.js';
 
-/** Without a forge connection, a pull request can only be its body in a file. */
-export const NO_FORGE_MESSAGE = 'opening pull requests needs GitHub, which this build of offerops does not connect to: add --no-pr to push the branch and write the pull request body to a file (docs/gitops.md#without-github)';
+/** What opening a pull request needs, for the message when it is missing. */
+export const PULL_REQUEST_NEED = 'opening the pull request (without --no-pr, which pushes the branch and writes the body to a file instead)';
 
 async function promote(options: Record<string, unknown>, context: CommandContext): Promise<0 | 1 | 2 | 3> {
   const { io } = context;
@@ -22,9 +22,9 @@ async function promote(options: Record<string, unknown>, context: CommandContext
     ...(options['bodyFile'] === undefined ? {} : { bodyFile: String(optionText(options, 'bodyFile')) }),
   };
   const dryRun = Boolean(options['dryRun']);
-  if (options['pr'] !== false && !dryRun) throw new UserError(NO_FORGE_MESSAGE);
   if (request.reason !== null && !request.force) throw new UserError('--reason goes with --force (it records why the gates were overridden)');
   const session = await openRepository(options, context);
+  if (options['pr'] !== false && !dryRun) session.scm = requireGithub(session, PULL_REQUEST_NEED);
   if (dryRun) {
     const shown = reportOutcome(await planPromotion(session, request), context, true);
     return typeof shown === 'number' ? shown : 0;

@@ -2,10 +2,10 @@
 // (docs/gitops.md#rollback): an earlier bundle from git history, pinned again on the
 // branch offerops/rollback-<env>, with promotions into the environment paused.
 import { UserError } from '../../errors.js';
-import { applyPlan, baseBranch, defaultBodyFile, environmentsAt, evidenceFor, planRollback, remoteBranch, requireEnvironment, resolveRollbackTarget, rollbackBranch, targetTypes } from '../../gitops/index.js';
+import { applyPlan, baseBranch, defaultBodyFile, environmentsAt, evidenceFor, planRollback, remoteBranch, requireEnvironment, requireGithub, resolveRollbackTarget, rollbackBranch, targetTypes } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
-import { NO_FORGE_MESSAGE } from './promote.js';
+import { PULL_REQUEST_NEED } from './promote.js';
 import { optionText } from '../options.js';
 
 export const rollbackCommand: CommandDefinition = {
@@ -32,8 +32,8 @@ export const rollbackCommand: CommandDefinition = {
     withGitopsErrors(options, context, async () => {
       const name = requiredName(options, 'env', '--env');
       const dryRun = Boolean(options['dryRun']);
-      if (options['pr'] !== false && !dryRun) throw new UserError(NO_FORGE_MESSAGE);
       const session = await openRepository(options, context);
+      if (options['pr'] !== false && !dryRun) session.scm = requireGithub(session, PULL_REQUEST_NEED);
       if (session.remote === null) throw new UserError('rollback pushes a branch, and this repository has no remote named origin: add one (git remote add origin URL)');
       await session.git.fetch(session.remote);
       const base = await baseBranch(session, options['base'] === undefined ? undefined : String(optionText(options, 'base')));

@@ -1,7 +1,7 @@
 // The Scm: the few things a GitOps command asks of where the repository is hosted
 // (release-please's split of plan from Scm). local.ts implements it on git alone: pull
 // requests are files holding their body. A GitHub implementation adds real pull
-// requests and comments behind the same methods.
+// requests and comments behind the same methods (github.ts).
 import type { FileChange, Lease } from '../plan.js';
 
 export interface CommitRequest {
@@ -41,6 +41,8 @@ export interface PullRequestDraft {
   body: string;
   /** Where the local Scm writes the body. */
   bodyFile: string;
+  /** Labels a forge adds to it (never removing others); the local Scm has none. */
+  labels?: readonly string[];
 }
 
 export interface Scm {
