@@ -1,7 +1,7 @@
 // docs/runtime-api.md with a real process: `offerops serve` on --port 0, an acknowledged event
 // survives `kill -9` (the server is killed right after the 2xx and restarted on the same
 // SQLite file), SIGTERM shuts down cleanly, tokens stay out of the logs.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteHistoryStore } from '../../src/server/sqlite-history-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { ensureFreshDist } from './fresh-dist.js';
+import { startServe, type ServeProcess } from './serve-process.js';
 import { bundleText, fixtureBundle, richProfile, variantBundle } from './harness.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'bin/offerops.js');
 let dir: string;
 let bundleFile: string;
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -29,27 +28,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Server = ServeProcess;
 
 /** Starts the real CLI and resolves once it prints the port it listens on. */
 function serve(args: string[], env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', ...env } });
-  children.push(child);
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) resolve({ child, url: match[1]!, stderr: () => stderr, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`offerops serve exited with ${code} before listening:\n${stderr}`)));
-  });
+  return startServe(args, { cwd: dir, env, children });
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {

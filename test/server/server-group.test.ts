@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresHistoryStore } from '../../src/server/postgres-history-store.js';
 import { runCli } from '../cli/run-cli.js';
 import { ensureFreshDist } from './fresh-dist.js';
+import { startServe, type ServeProcess } from './serve-process.js';
 import { bundleText, fixtureBundle, richProfile, variantBundle } from './harness.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -41,26 +42,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Server = ServeProcess;
 
 function serve(args: string[]): Promise<Server> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--log-level', 'warn', ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', OFFEROPS_ADMIN_TOKEN: token } });
-  children.push(child);
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) resolve({ child, url: match[1]!, stderr: () => stderr, exited });
-    });
-    void exited.then(({ code }) => reject(new Error(`offerops serve exited with ${code} before listening:\n${stderr}`)));
-  });
+  return startServe(['--log-level', 'warn', ...args], { cwd: dir, env: { OFFEROPS_ADMIN_TOKEN: token }, children });
 }
 
 /** One request on a connection of its own (a cluster spreads new connections over its workers). */
