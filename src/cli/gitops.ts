@@ -2,11 +2,12 @@
 // share on the CLI side: the --repo flag, opening the repository, printing a plan
 // (--dry-run) or its outcome, progress lines, and turning the library's errors into
 // exit codes and located problems.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { SigningKeyError } from '../bundle/index.js';
 import { UserError, type ExitCode } from '../errors.js';
-import { type ApplyEvent, describePlan, EnvironmentProblems, type GitopsSession, openSession, type Plan, type PlanOutcome, planToJson, short } from '../gitops/index.js';
+import { type ApplyEvent, describePlan, type Environment, EnvironmentProblems, type EnvironmentSet, type GitopsSession, loadEnvironments, openSession, type Plan, type PlanOutcome, planToJson, requireEnvironment, short } from '../gitops/index.js';
 import type { CommandContext } from './context.js';
 import { printProblems } from './commands/validate.js';
 import { findRepositoryRoot } from './repository-root.js';
@@ -30,6 +31,24 @@ export async function openRepository(options: Record<string, unknown>, context: 
   const session = await openSession(dir, context.io.env, new Date());
   session.evidence = promotionEvidence(context, session.root);
   return session;
+}
+
+/**
+ * What deploy and check start from: the repository, its environments, the one named by
+ * --env, and the text of its pinned bundle file as the work tree holds it (null when it
+ * pins nothing or the file cannot be read: the planners say which).
+ */
+export async function openPinnedEnvironment(
+  options: Record<string, unknown>,
+  context: CommandContext,
+): Promise<{ session: GitopsSession; environments: EnvironmentSet; environment: Environment; pinnedText: string | null }> {
+  const name = requiredName(options, 'env', '--env');
+  const session = await openRepository(options, context);
+  const environments = await loadEnvironments(session.root);
+  const environment = requireEnvironment(environments, name, '');
+  const pin = environment.spec.bundle;
+  const pinnedText = pin ? await readFile(path.join(session.root, pin.path), 'utf8').catch(() => null) : null;
+  return { session, environments, environment, pinnedText };
 }
 
 /** --config as a path inside the repository (with --repo, relative to it). */

@@ -1,10 +1,8 @@
 // `offerops check --env NAME [--dry-run]` (docs/gitops.md#check): replay members of the
 // environment's simulation audience through every target; recorded for the digest.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { applyPlan, loadEnvironments, optionalGithub, planCheck, reportCheckStatus, requireEnvironment, targetTypes, workflowRunUrl } from '../../gitops/index.js';
+import { applyPlan, optionalGithub, planCheck, reportCheckStatus, targetTypes, workflowRunUrl } from '../../gitops/index.js';
 import type { CommandDefinition } from '../context.js';
-import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
+import { dryRunOption, openPinnedEnvironment, progress, reportOutcome, repoOption, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 
 export const checkCommand: CommandDefinition = {
   name: 'check',
@@ -22,12 +20,7 @@ export const checkCommand: CommandDefinition = {
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {
-      const name = requiredName(options, 'env', '--env');
-      const session = await openRepository(options, context);
-      const environments = await loadEnvironments(session.root);
-      const environment = requireEnvironment(environments, name, '');
-      const pin = environment.spec.bundle;
-      const pinnedText = pin ? await readFile(path.join(session.root, pin.path), 'utf8').catch(() => null) : null;
+      const { session, environments, environment, pinnedText } = await openPinnedEnvironment(options, context);
       const plan = reportOutcome(planCheck({ environment, pinnedText }), context, Boolean(options['dryRun']));
       if (typeof plan === 'number') return plan;
       const result = await applyPlan(plan, { session, targets: targetTypes, environments: [...environments.environments.values()], timeoutMs: TARGET_TIMEOUT_MS, onEvent: progress(context) });
@@ -35,7 +28,7 @@ export const checkCommand: CommandDefinition = {
       if (github) {
         const passed = result.check ? result.check.passed : null;
         const commit = await reportCheckStatus(github, { environment, commit: (await session.git.resolve('HEAD')) ?? '', passed, message: result.message, targetUrl: workflowRunUrl(session.env) });
-        context.io.stderr(`GitHub status ${'offerops/check/' + name} on ${commit.slice(0, 12)}: ${passed === null ? 'error' : passed ? 'success' : 'failure'}\n`);
+        context.io.stderr(`GitHub status ${'offerops/check/' + environment.name} on ${commit.slice(0, 12)}: ${passed === null ? 'error' : passed ? 'success' : 'failure'}\n`);
       }
       if (context.common.json) context.io.stdout(JSON.stringify({ passed: result.check?.passed ?? false, check: result.check ?? null, record: result.recordPath ?? null }, null, 2) + '\n');
       context.io.stderr(`${result.message}\n`);

@@ -1,11 +1,9 @@
 // `offerops deploy --env NAME [--dry-run]` (docs/gitops.md#deploy): the pinned bundle on
 // every target of the environment, confirmed, all or none; recorded.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { applyPlan, loadEnvironments, optionalGithub, planDeploy, requireEnvironment, startDeployment, targetTypes, workflowRunUrl } from '../../gitops/index.js';
+import { applyPlan, optionalGithub, planDeploy, startDeployment, targetTypes, workflowRunUrl } from '../../gitops/index.js';
 import { UserError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
-import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
+import { dryRunOption, openPinnedEnvironment, progress, reportOutcome, repoOption, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
 
 export const deployCommand: CommandDefinition = {
   name: 'deploy',
@@ -23,12 +21,7 @@ export const deployCommand: CommandDefinition = {
   },
   run: async (options, context) =>
     withGitopsErrors(options, context, async () => {
-      const name = requiredName(options, 'env', '--env');
-      const session = await openRepository(options, context);
-      const environments = await loadEnvironments(session.root);
-      const environment = requireEnvironment(environments, name, '');
-      const pin = environment.spec.bundle;
-      const pinnedText = pin ? await readFile(path.join(session.root, pin.path), 'utf8').catch(() => null) : null;
+      const { session, environments, environment, pinnedText } = await openPinnedEnvironment(options, context);
       const targetContext = { root: session.root, env: session.env, timeoutMs: TARGET_TIMEOUT_MS };
       const commit = (await session.git.resolve('HEAD')) ?? '';
       const outcome = planDeploy({ environment, pinnedText, commit }, targetTypes, targetContext);
@@ -38,12 +31,12 @@ export const deployCommand: CommandDefinition = {
       const github = optionalGithub(session);
       const logUrl = workflowRunUrl(session.env);
       // Opened before the targets are touched: a GitHub that fails stops the deploy with nothing changed.
-      const mirrored = github && pin ? await startDeployment(github, { environment, all, commit, digest: pin.digest, logUrl }) : null;
+      const mirrored = github && environment.spec.bundle ? await startDeployment(github, { environment, all, commit, digest: environment.spec.bundle.digest, logUrl }) : null;
       const result = await applyPlan(plan, { session, targets: targetTypes, environments: all, timeoutMs: TARGET_TIMEOUT_MS, onEvent: progress(context) });
       if (mirrored) {
         try {
           await mirrored.finish(result.deployment?.ok ?? result.exitCode === 0, result.message);
-          context.io.stderr(`GitHub deployment ${mirrored.id} of ${name}: ${result.exitCode === 0 ? 'success' : 'failure'}\n`);
+          context.io.stderr(`GitHub deployment ${mirrored.id} of ${environment.name}: ${result.exitCode === 0 ? 'success' : 'failure'}\n`);
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           context.io.stderr(`offerops: ${result.message}\n`);
