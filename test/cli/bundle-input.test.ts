@@ -28,6 +28,8 @@ const commands: [string, string[]][] = [
   ['optimize', ['--proposed', 'proposed.csv']],
   ['sample', ['--channel', 'web']],
 ];
+// And those that read a bundle file beside the config (`test` takes its cases from --config).
+const fileCommands: [string, string[]][] = [...commands, ['test', ['--config', fixture]]];
 
 describe('the bundle a command reads', () => {
   it.each(commands)('%s: a config with errors prints its problems and exits 1, as validate does', async (command, args) => {
@@ -37,13 +39,13 @@ describe('the bundle a command reads', () => {
     expect(result.stderr).toContain('offerops: the config in . has errors (1 error, 0 warnings); fix them (offerops validate) or pass --bundle FILE');
   });
 
-  it.each(commands)('%s: a bundle that fails verification exits 2 naming the file', async (command, args) => {
+  it.each(fileCommands)('%s: a bundle that fails verification exits 2 naming the file', async (command, args) => {
     const result = await runCli([command, '--bundle', 'tampered.json', ...args], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^offerops: tampered\.json: digest mismatch/);
   });
 
-  it.each(commands)('%s: a bundle file that cannot be read exits 2', async (command, args) => {
+  it.each(fileCommands)('%s: a bundle file that cannot be read exits 2', async (command, args) => {
     const result = await runCli([command, '--bundle', 'nope.json', ...args], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe('offerops: cannot read the bundle nope.json: ENOENT\n');

@@ -146,7 +146,7 @@ describe('offerops test --bundle', () => {
     const root = await repo({ 'strategy.yaml': strategy('s', rules), 'tests/home.yaml': passing });
     const missing = await runCli(['test', '--bundle', 'nope.json'], { cwd: root });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read bundle nope.json: ENOENT');
+    expect(missing.stderr).toBe('offerops: cannot read the bundle nope.json: ENOENT\n');
     expect((await runCli(['compile', '--out', 'b.json'], { cwd: root })).code).toBe(0);
     const text = await readFile(path.join(root, 'b.json'), 'utf8');
     await writeFile(path.join(root, 'b.json'), text.replace('"score": 80', '"score": 81'));

@@ -3,18 +3,18 @@
 // with --bundle (the tests still come from --config: they are never in a bundle).
 // Exit 0 when every case passes, 1 when one fails (or cannot be decided), 2 when the
 // config or its tests do not validate, or for bad flags.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BundleError } from '../../bundle/index.js';
 import type { Bundle } from '../../bundle/index.js';
 import { compileLoaded } from '../../compile/index.js';
 import { loadConfigDirectory } from '../../config/index.js';
 import { hasErrors } from '../../config/index.js';
 import { summaryLine, type ReportFormat } from '../../config/index.js';
 import { collectTestCases, formatCoverageText, formatTestGithub, formatTestJson, formatTestText, runDecisionTests, summaryOf } from '../../decision-tests/index.js';
-import { createEngine, EngineLoadError, loadEngine, type Engine } from '../../engine/index.js';
+import { createEngine, type Engine } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
+import { readBundleFile } from '../bundle-input.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { optionText } from '../options.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { colorStyle, printProblems } from './validate.js';
 
@@ -22,24 +22,12 @@ const testFormats = ['text', 'json', 'github'] as const;
 type TestFormat = (typeof testFormats)[number];
 
 /**
- * The engine the cases run on: the --bundle file (digest and format verified), else the
- * bundle just compiled from --config. The one place this command reads a bundle.
+ * The engine the cases run on: the --bundle file (read as every command reads one:
+ * cli/bundle-input.ts), else the bundle just compiled from --config.
  */
-async function openEngine(bundleFlag: unknown, compiled: Bundle, context: CommandContext): Promise<Engine> {
-  try {
-    if (bundleFlag === undefined) return createEngine(compiled);
-    const file = typeof bundleFlag === 'string' ? bundleFlag : JSON.stringify(bundleFlag);
-    let text: string;
-    try {
-      text = await readFile(path.resolve(context.io.cwd, file), 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read bundle ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    return loadEngine(text, file);
-  } catch (error) {
-    if (error instanceof BundleError || error instanceof EngineLoadError) throw new UserError(error.message);
-    throw error;
-  }
+async function openEngine(options: Record<string, unknown>, compiled: Bundle, context: CommandContext): Promise<Engine> {
+  const flag = optionText(options, 'bundle');
+  return createEngine(flag === undefined ? compiled : (await readBundleFile(flag, context)).bundle);
 }
 
 export const testCommand: CommandDefinition = {
@@ -76,7 +64,7 @@ export const testCommand: CommandDefinition = {
     // Warnings (e.g. a history row after the decision day) are worth seeing beside the results; JSON stays one document.
     if (compiled.problems.length > 0 && format !== 'json') await printProblems(compiled.problems, problemFormat, root, context);
     const cases = collectTestCases(compiled.model);
-    const engine = await openEngine(options['bundle'], compiled.bundle, context);
+    const engine = await openEngine(options, compiled.bundle, context);
     const run = runDecisionTests(engine, cases, { coverage: Boolean(options['coverage']) });
     const style = colorStyle(context.color);
     switch (format) {
