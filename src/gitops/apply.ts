@@ -52,7 +52,7 @@ export interface ApplyResult {
   exitCode: 0 | 1 | 3;
   /** What happened, for people. */
   message: string;
-  /** The branch moved since planning: nothing was pushed; planning again may succeed. */
+  /** The branch moved since planning, or another push held it: nothing was pushed; planning again may succeed. */
   moved?: boolean;
   commit?: string;
   pullRequest?: PullRequest;
@@ -80,7 +80,8 @@ export async function applyPlan(plan: Plan, context: ApplyContext): Promise<Appl
       case 'push': {
         const pushed = await session.scm.push({ remote: step.remote, commit: commit!, branch: step.branch, lease: step.lease });
         if (!pushed.ok) {
-          return { exitCode: 3, moved: true, message: `${step.remote}/${step.branch} moved while this ran, so nothing was pushed (${firstLine(pushed.message)})` };
+          const what = pushed.reason === 'busy' ? 'was being updated by another push' : 'moved while this ran';
+          return { exitCode: 3, moved: true, message: `${step.remote}/${step.branch} ${what}, so nothing was pushed (${firstLine(pushed.message)})` };
         }
         await emit({ kind: 'pushed', remote: step.remote, branch: step.branch, commit: commit! });
         break;

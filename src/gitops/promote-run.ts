@@ -65,8 +65,20 @@ export async function runPromotion(session: GitopsSession, request: PromotionReq
   if (!result.moved) return { kind: 'applied', plan: first.plan, result, raced: false };
   const again = await planPromotion(session, request);
   if (again.kind !== 'plan') return { kind: 'outcome', outcome: again };
+  // The branch is where it was: the push was refused for another reason (the remote held its
+  // lock for a push that did not land), not lost to another promotion. Say what happened.
+  if (sameLease(first.plan, again.plan)) return { kind: 'applied', plan: first.plan, result, raced: false };
   if (!again.plan.steps.every((step) => step.kind === 'pull-request')) {
     return { kind: 'lost-race', message: `${result.message}; ${promotionBranch(request.to)} now holds another promotion (this run would make it ${again.plan.summary}): run promote again to replace it` };
   }
   return { kind: 'applied', plan: again.plan, result: await applyPlan(again.plan, context), raced: true };
+}
+
+/** Whether two plans push their branch expecting the same remote tip. */
+function sameLease(a: Plan, b: Plan): boolean {
+  const lease = (plan: Plan) => {
+    const push = plan.steps.find((step) => step.kind === 'push');
+    return push?.kind === 'push' ? JSON.stringify(push.lease) : null;
+  };
+  return lease(a) !== null && lease(a) === lease(b);
 }

@@ -2,6 +2,8 @@
 // winner made the same promotion) or stops with nothing pushed. Driven at an exact
 // point — between the loser's commit and its push — through apply's events, and also
 // as two real concurrent runs.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPromotion } from '../../src/gitops/promote-run.js';
 import { openSession } from '../../src/gitops/state.js';
@@ -60,13 +62,32 @@ describe('promotions racing', () => {
     expect(history.records.filter((r) => r.kind === 'promotion')).toHaveLength(0);
   });
 
+  it('a push refused because another push holds the branch\'s lock stops with nothing pushed, and the next run succeeds', async () => {
+    // What the loser of two simultaneous pushes meets: the remote locks the ref for the
+    // first and rejects the second before any lease is looked at.
+    const lock = path.join(demo.remote, 'refs/heads/offerops/promote-production.lock');
+    await mkdir(path.dirname(lock), { recursive: true });
+    await writeFile(lock, '');
+    const refused = await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr']);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('origin/offerops/promote-production was being updated by another push, so nothing was pushed');
+    expect(refused.stderr).toContain('cannot lock ref');
+    expect(refused.stderr).not.toContain('now holds another promotion');
+    expect(demo.git(['ls-remote', 'origin', 'refs/heads/offerops/promote-production'])).toBe('');
+    expect(demo.git(['status', '--porcelain', '--', 'config', 'environments'])).toBe('');
+    await rm(lock);
+    expectExit(await demo.cli(['promote', '--from', 'staging', '--to', 'production', '--no-pr']), 0);
+    demo.git(['fetch', '--quiet']);
+    expect(branchCommits()).toBe(1);
+  });
+
   it('two real runs at once leave exactly one promotion commit, with staging\'s bundle', async () => {
     const other = demo.clone('other');
     const args = ['promote', '--from', 'staging', '--to', 'production', '--no-pr'];
     const [a, b] = await Promise.all([demo.cli(args), demo.cli(args, { cwd: other })]);
     for (const result of [a, b]) expect([0, 3], `${result.code}: ${result.stderr}`).toContain(result.code);
     expect([a.code, b.code]).toContain(0);
-    for (const result of [a, b]) if (result.code === 3) expect(result.stderr).toContain('nothing was pushed');
+    for (const result of [a, b]) if (result.code === 3) expect(result.stderr, result.stderr).toContain('nothing was pushed');
     demo.git(['fetch', '--quiet']);
     expect(branchCommits()).toBe(1);
     expect(demo.git(['show', 'origin/offerops/promote-production:environments/production/bundle.json'])).toBe((await demo.read('environments/staging/bundle.json')).trimEnd());

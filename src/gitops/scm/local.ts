@@ -226,6 +226,10 @@ export class LocalGit {
     } catch (error) {
       const message = gitMessage(error);
       if (/stale info|\[rejected\]|non-fast-forward|fetch first|already exists/i.test(message)) return { ok: false, reason: 'moved', message };
+      // Two pushes to one branch at the same moment: the remote holds the ref's lock for the
+      // first and rejects the second ("cannot lock ref …", "[remote rejected] … (failed to
+      // update ref)") before any lease is looked at. Nothing was written; reading again tells.
+      if (/cannot lock ref|failed to lock|\(failed to update ref\)/i.test(message)) return { ok: false, reason: 'busy', message };
       throw new UserError(`git push to ${request.remote} failed: ${message}`, 3);
     }
   }
@@ -364,7 +368,7 @@ export class GitRecordStore {
         if (local && (await this.git.isAncestor(local, commit))) await this.git.raw(['update-ref', `refs/heads/${RECORDS_BRANCH}`, commit, local]);
         return file;
       }
-      if (attempt >= 5) throw new UserError(`could not add the ${record.kind} record to ${RECORDS_BRANCH}: the branch kept moving (${pushed.message})`, 3);
+      if (attempt >= 5) throw new UserError(`could not add the ${record.kind} record to ${RECORDS_BRANCH}: the branch kept moving or stayed locked (${pushed.message})`, 3);
     }
   }
 }

@@ -21,7 +21,9 @@ export interface PushRequest {
 export type PushResult =
   | { ok: true }
   /** The branch moved since it was read (the lease failed) or the push was not a fast-forward. */
-  | { ok: false; reason: 'moved'; message: string };
+  | { ok: false; reason: 'moved'; message: string }
+  /** The remote could not lock the branch: another push to it was under way at that moment. */
+  | { ok: false; reason: 'busy'; message: string };
 
 export interface PullRequest {
   /** A number on a forge; the body file's path locally. */
