@@ -24,6 +24,9 @@ export interface Demo {
   cleanup: () => Promise<void>;
 }
 
+/** The demo's p99 limit for checks (ms): loose enough for a loaded CI machine. */
+export const DEMO_MAX_P99_MS = 60_000;
+
 export async function createDemo(): Promise<Demo> {
   const dir = await mkdtemp(path.join(tmpdir(), 'offerops-gitops-'));
   const home = path.join(dir, 'home');
@@ -37,6 +40,17 @@ export async function createDemo(): Promise<Demo> {
   const cli = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) => runCli(args, { cwd: options.cwd ?? work, env: { ...env, ...options.env } });
   const created = await cli(['init', 'work'], { cwd: dir });
   if (created.code !== 0) throw new Error(`offerops init failed: ${created.stderr}`);
+  // The template's latency limits (p99 500 ms, 10 requests/s) are for a real runtime; these
+  // tests replay over loopback on a CI machine shared with other jobs, where a p99 of a
+  // second happens. Their judging is tested at its boundaries on fixed timings
+  // (check-judging.test.ts); here a check fails only for what the test makes fail.
+  for (const name of ['staging', 'production']) {
+    const file = path.join(work, 'environments', `${name}.yaml`);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes('maxP99Ms: 500, minRps: 10')) throw new Error(`${file}: the template's check limits moved; update createDemo`);
+    await writeFile(file, text.replace('maxP99Ms: 500, minRps: 10', `maxP99Ms: ${DEMO_MAX_P99_MS}, minRps: 0.01`));
+  }
+  git(['commit', '--quiet', '--all', '--amend', '--no-edit']);
   git(['remote', 'add', 'origin', remote]);
   git(['push', '--quiet', '-u', 'origin', 'main']);
   const read = (file: string, cwd = work) => readFile(path.join(cwd, file), 'utf8');

@@ -12,7 +12,7 @@ import { loadEnvironments } from '../../src/gitops/environment.js';
 import { openSession } from '../../src/gitops/state.js';
 import { targetTypes } from '../../src/gitops/targets/registry.js';
 import { ensureFreshDist } from '../server/fresh-dist.js';
-import { createDemo, expectExit, type Demo } from './demo-repository.js';
+import { createDemo, DEMO_MAX_P99_MS, expectExit, type Demo } from './demo-repository.js';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/offerops.js');
 const TOKEN = 'test-admin-token-0123456789';
@@ -122,7 +122,7 @@ describe('http targets (real offerops serve processes)', () => {
   });
 
   it('fails the check when a limit is missed, and when a server runs another bundle', async () => {
-    await demo.commitEdit('environments/staging.yaml', 'maxP99Ms: 500', 'maxP99Ms: 0.001', 'chore: an impossible latency limit');
+    await demo.commitEdit('environments/staging.yaml', `maxP99Ms: ${DEMO_MAX_P99_MS}`, 'maxP99Ms: 0.001', 'chore: an impossible latency limit');
     expect(expectExit(await demo.cli(['check', '--env', 'staging'], { env: env() }), 1).stderr).toMatch(/p99 [\d.]+ ms is over the limit of 0\.001 ms/);
     const other = await newRelease(62);
     expectExit(await demo.cli(['deploy', '--env', 'staging'], { env: env() }), 0);
