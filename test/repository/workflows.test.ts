@@ -53,6 +53,15 @@ describe('GitHub workflows', () => {
     expect(deploy.concurrency!.group).toContain('${{ matrix.environment }}');
   });
 
+  it('promotes every edge declared auto on schedule, naming none of them', () => {
+    for (const dir of workflowDirs) {
+      const workflow = parse(readFileSync(path.join(repo, dir, 'promote.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, { steps: { if?: string; run?: string }[] }> };
+      expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+      const scheduled = workflow.jobs['promote']!.steps.filter((s) => s.if?.includes("'schedule'"));
+      expect(scheduled.map((s) => s.run)).toEqual(['npx offerops promote --auto']);
+    }
+  });
+
   it('finds at least one workflow', () => {
     expect(workflows.length).toBeGreaterThan(0);
   });
