@@ -50,7 +50,8 @@ const environment = (name: string, promotion: string | null): string =>
     ...(promotion ? [`  promotion: ${promotion}`] : []),
     `  targets: [{ type: directory, path: .offerops/targets/${name} }]`,
     '  simulation: { sample: { customers: 60, seed: 7 }, at: 2026-01-01 }',
-    '  check: { members: 20, maxP99Ms: 2000, minRps: 1 }',
+    // Loose limits: replays over loopback on a shared CI machine; check judging is tested on fixed timings.
+    '  check: { members: 20, maxP99Ms: 60000, minRps: 0.01 }',
     '',
   ].join('\n');
 
