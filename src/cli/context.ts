@@ -18,6 +18,8 @@ export interface CliIO {
   isTTY: boolean;
   /** Resolves with the signal's name when the process is asked to stop (SIGINT, SIGTERM): long-running commands (serve) end then. */
   shutdownSignal?: () => Promise<string>;
+  /** The clock the GitOps commands judge time rules by (soak, freeze windows); default the system clock. Tests set it. */
+  now?: () => Date;
 }
 
 export interface CommonOptions {

@@ -28,7 +28,7 @@ export function dryRunOption(command: Command): Command {
 /** Opens the repository the command works on (--repo, else the working directory's). */
 export async function openRepository(options: Record<string, unknown>, context: CommandContext): Promise<GitopsSession> {
   const dir = options['repo'] === undefined ? context.io.cwd : path.resolve(context.io.cwd, String(optionText(options, 'repo')));
-  const session = await openSession(dir, context.io.env, new Date());
+  const session = await openSession(dir, context.io.env, context.io.now?.() ?? new Date());
   session.evidence = promotionEvidence(context, session.root);
   return session;
 }

@@ -67,8 +67,11 @@ export async function readEnvironmentSide(root: string, name: string): Promise<E
 }
 
 /**
- * The environment a change reaches first: the one no promotion feeds (staging, in the
- * example); by name when there are several; null when the repository has none.
+ * The environment a change reaches first (docs/simulation-and-diff.md#what-npm-start-shows):
+ * the head of the promotion chain — the one no promotion feeds (staging, in the example).
+ * When several are fed by release, the one at the head of the longest chain of
+ * promotions (the path to production), and of those the first by name; null when the
+ * repository has none. File names and their order play no part.
  */
 export async function firstEnvironment(root: string): Promise<EnvironmentSide | null> {
   let names: string[];
@@ -83,5 +86,19 @@ export async function firstEnvironment(root: string): Promise<EnvironmentSide | 
   }
   const environments: EnvironmentSide[] = [];
   for (const name of names) environments.push(await readEnvironmentSide(root, name));
-  return environments.find((e) => e.promotionFrom === null) ?? environments[0] ?? null;
+  const fed = new Map<string, string[]>();
+  for (const e of environments) if (e.promotionFrom !== null) fed.set(e.promotionFrom, [...(fed.get(e.promotionFrom) ?? []), e.name]);
+  // Environments below `name` on the chain; `seen` stops at a circle (validation reports those).
+  const depth = (name: string, seen: Set<string>): number => {
+    if (seen.has(name)) return 0;
+    seen.add(name);
+    return Math.max(0, ...(fed.get(name) ?? []).map((next) => 1 + depth(next, seen)));
+  };
+  let first: { environment: EnvironmentSide; depth: number } | null = null;
+  for (const environment of environments) {
+    if (environment.promotionFrom !== null) continue;
+    const below = depth(environment.name, new Set());
+    if (first === null || below > first.depth) first = { environment, depth: below };
+  }
+  return first?.environment ?? environments[0] ?? null;
 }

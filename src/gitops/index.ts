@@ -28,6 +28,7 @@ export { freezeAt, nextFreeze, describeFreeze, formatInstant, checkFreezeWindow,
 export { initRepository, templateDirectory, type InitResult } from './init.js';
 export { describePlan, describeTarget, planToJson, short, type Plan, type PlanStep, type PlanOutcome, type FileChange, type Lease } from './plan.js';
 export { planPromotion, runPromotion, type PromotionRequest, type PromotionRun } from './promote-run.js';
+export { autoPromotionEdges, autoEdgesOnRemote, runAutoPromotions, type AutoEdge, type AutoEdgeResult } from './promote-auto.js';
 export { planPromote, promotionBranch, promotionLabels, defaultBodyFile, type PromoteState, type PromoteOptions, type BranchState } from './promote.js';
 export { renderPromotionBody, type PromotionBodyInput } from './promotion-body.js';
 export { renderPullRequestComment, MAX_LISTED_PROBLEMS, MAX_LISTED_FAILURES, type PullRequestCommentInput, type PullRequestComment } from './pr-comment.js';

@@ -7,7 +7,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliResult> {
+export async function runCli(argv: string[], options: { cwd: string; env?: Record<string, string | undefined>; now?: () => Date }): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
@@ -16,6 +16,7 @@ export async function runCli(argv: string[], options: { cwd: string; env?: Recor
     cwd: options.cwd,
     env: options.env ?? {},
     isTTY: false,
+    ...(options.now ? { now: options.now } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -99,7 +99,7 @@ describe('offerops start: the evidence', () => {
     await smallSamples(plain);
     const result = await start(plain);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('no evidence: nothing is pinned and there is no git history to compare the config with');
+    expect(result.stderr).toContain('no evidence: staging pins no bundle and there is no git history to compare the config with');
     expect(result.stdout).toBe('');
   });
 
@@ -111,6 +111,6 @@ describe('offerops start: the evidence', () => {
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${dir}`, shallow]);
     const result = await start(shallow);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/no evidence: nothing is pinned yet, and the commit before [0-9a-f]{12} is not in this clone/);
+    expect(result.stderr).toMatch(/no evidence: staging pins no bundle yet, and the commit before [0-9a-f]{12} is not in this clone/);
   });
 });

@@ -14,7 +14,7 @@ export interface Demo {
   /** git in `cwd` (default: the work clone); returns stdout trimmed. */
   git: (args: string[], cwd?: string) => string;
   /** offerops in `cwd` (default: the work clone). */
-  cli: (args: string[], options?: { cwd?: string; env?: Record<string, string> }) => Promise<CliResult>;
+  cli: (args: string[], options?: { cwd?: string; env?: Record<string, string>; now?: () => Date }) => Promise<CliResult>;
   /** Another clone of the remote. */
   clone: (name: string) => string;
   read: (file: string, cwd?: string) => Promise<string>;
@@ -37,7 +37,7 @@ export async function createDemo(): Promise<Demo> {
   const work = path.join(dir, 'work');
   const git = (args: string[], cwd = work): string => execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   git(['init', '--quiet', '--bare', remote], dir);
-  const cli = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) => runCli(args, { cwd: options.cwd ?? work, env: { ...env, ...options.env } });
+  const cli = (args: string[], options: { cwd?: string; env?: Record<string, string>; now?: () => Date } = {}) => runCli(args, { cwd: options.cwd ?? work, env: { ...env, ...options.env }, ...(options.now ? { now: options.now } : {}) });
   const created = await cli(['init', 'work'], { cwd: dir });
   if (created.code !== 0) throw new Error(`offerops init failed: ${created.stderr}`);
   // The template's latency limits (p99 500 ms, 10 requests/s) are for a real runtime; these

@@ -3,10 +3,11 @@
 // and edited on every push, never a second one (also when two runs race), the same text
 // in the job summary, never over GitHub's limit, the token never printed.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProblem, type Problem } from '../../src/config/index.js';
+import { parseEvidenceMarker } from '../../src/diff/index.js';
 import { fitToLimit, GITHUB_TEXT_LIMIT, GitHubClient, GitHubScm, LocalGit, renderPullRequestComment, STICKY_MARKER } from '../../src/gitops/index.js';
 import { createDemo, expectExit, type Demo } from './demo-repository.js';
 import { GitHubServer } from './github-server.js';
@@ -130,5 +131,103 @@ describe('offerops comment on GitHub', () => {
     expect(marked()).toHaveLength(1);
     expect(marked()[0]!.body).toBe(await demo.read('comment.md'));
     expect((await demo.cli(['comment', '--pr', '1', '--body-file', 'comment.md', '--head-sha', 'abc'], { env })).code).toBe(2);
+  });
+});
+
+/**
+ * Environments whose promotion order is neither their names' order nor any file order:
+ * adhoc (fed by release, feeds nothing), qa → canary → production. A change reaches qa
+ * first — the head of the longest promotion chain — though adhoc and canary sort before it.
+ */
+describe('the environment the comment diffs against', () => {
+  const environmentFile = (name: string, from: string | null, pin: { digest: string; path: string } | null): string =>
+    [
+      '# the comment test',
+      'apiVersion: offerops/v1',
+      'kind: Environment',
+      `metadata: { name: ${name} }`,
+      'spec:',
+      ...(from ? [`  promotion: { from: ${from} }`] : []),
+      ...(pin ? [`  bundle: { digest: "${pin.digest}", path: ${pin.path} }`] : []),
+      `  targets: [{ type: directory, path: .offerops/targets/${name} }]`,
+      '  simulation: { sample: { customers: 40, seed: 3 }, at: 2026-01-01 }',
+      '',
+    ].join('\n');
+
+  /** Compiles the working config into FILE and returns its digest. */
+  const compileTo = async (file: string): Promise<string> => (JSON.parse(expectExit(await demo.cli(['compile', '--out', file, '--json']), 0).stdout) as { digest: string }).digest;
+
+  /**
+   * qa pins the config as init wrote it (A); canary, production and adhoc pin a variant
+   * no commit holds (C); the branch then commits "voucher scores 25" (B) and
+   * "voucher scores 35" (the head). Returns the digests.
+   */
+  async function layOut(qaPinned: boolean): Promise<{ a: string; b: string; c: string; head: string }> {
+    const a = await compileTo('environments/a.json');
+    await demo.write('config/strategy.yaml', (await demo.read('config/strategy.yaml')).replace('score: 20', 'score: 28'));
+    const c = await compileTo('environments/c.json');
+    demo.git(['checkout', '--', 'config/strategy.yaml']);
+    await demo.commitEdit('config/strategy.yaml', 'score: 20', 'score: 25', 'feat: voucher scores 25');
+    const b = await compileTo('build-b.json');
+    await rm(path.join(demo.work, 'build-b.json'));
+    await rm(path.join(demo.work, 'environments/staging.yaml'));
+    const pinC = { digest: c, path: 'environments/c.json' };
+    await demo.write('environments/adhoc.yaml', environmentFile('adhoc', null, pinC));
+    await demo.write('environments/canary.yaml', environmentFile('canary', 'qa', pinC));
+    await demo.write('environments/production.yaml', environmentFile('production', 'canary', pinC));
+    await demo.write('environments/qa.yaml', environmentFile('qa', null, qaPinned ? { digest: a, path: 'environments/a.json' } : null));
+    demo.git(['add', '-A', 'environments']);
+    demo.git(['commit', '--quiet', '-m', 'chore: adhoc, qa, canary and production']);
+    await demo.commitEdit('config/strategy.yaml', 'score: 25', 'score: 35', 'feat: voucher scores 35');
+    const head = await compileTo('build-head.json');
+    await rm(path.join(demo.work, 'build-head.json'));
+    expect(new Set([a, b, c, head]).size).toBe(4);
+    return { a, b, c, head };
+  }
+
+  async function postedComment(): Promise<string> {
+    const pull = github.addPull({ title: 'voucher scores 35', body: '', head: 'feature', base: 'main' });
+    const result = await demo.cli(['comment', '--pr', String(pull.number), '--json'], { env: github.env() });
+    expect([0, 1], result.stderr).toContain(result.code);
+    expect(marked()).toHaveLength(1);
+    return marked()[0]!.body;
+  }
+
+  it("is the one at the head of the promotion chain, and the marker carries that environment's pinned digest as base", async () => {
+    const { a, head } = await layOut(true);
+    const body = await postedComment();
+    expect(body).toContain('### Evidence: the diff against env:qa');
+    expect(body).toContain('_the bundle pinned for qa._');
+    const parsed = parseEvidenceMarker(body);
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(parsed.marker).toMatchObject({ base: a, head });
+  });
+
+  it('while that environment pins nothing, says so and diffs against the config before the latest change', async () => {
+    const { b, head } = await layOut(false);
+    const body = await postedComment();
+    const last = demo.git(['log', '-1', '--format=%H', '--', 'config']).slice(0, 12);
+    expect(body).toContain(`### Evidence: the diff against ${last}^`);
+    expect(body).toContain(`_qa pins no bundle yet: the config before "feat: voucher scores 35" (${last}), the latest commit that changed the bundle._`);
+    expect(body).not.toContain('env:canary');
+    const parsed = parseEvidenceMarker(body);
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(parsed.marker).toMatchObject({ base: b, head });
+  });
+
+  it('in a repository where nothing is pinned and no history holds an earlier config, posts the comment saying there is no diff', async () => {
+    // A repository of one commit: nothing pinned anywhere, no earlier config to compare with.
+    const single = path.join(demo.dir, 'single');
+    await cp(demo.work, single, { recursive: true, filter: (source) => path.basename(source) !== '.git' });
+    demo.git(['init', '--quiet', single], demo.dir);
+    demo.git(['add', '-A', '.'], single);
+    demo.git(['commit', '--quiet', '-m', 'the whole config'], single);
+    const pull = github.addPull({ title: 'first config', body: '', head: 'feature', base: 'main' });
+    const posted = expectExit(await demo.cli(['comment', '--pr', String(pull.number)], { cwd: single, env: github.env() }), 0);
+    expect(posted.stdout + posted.stderr).not.toContain(token);
+    const body = marked()[0]!.body;
+    expect(body).toContain('### Evidence: none');
+    expect(body).toMatch(/staging pins no bundle yet, and "the whole config" \([0-9a-f]{12}\) is the first commit of the config: there is no earlier version to compare with\./);
+    expect(body).not.toContain('offerops:evidence');
   });
 });

@@ -3,8 +3,10 @@
 // request per branch (also when two runs race), updated in place with the current
 // evidence, labelled; transient failures retried; the token never printed.
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubClient } from '../../src/gitops/scm/github-client.js';
+import { parseEvidenceClaim } from '../../src/gitops/index.js';
+import { GitHubApiError, GitHubClient } from '../../src/gitops/scm/github-client.js';
 import { GitHubScm } from '../../src/gitops/scm/github.js';
 import { LocalGit } from '../../src/gitops/scm/local.js';
 import type { CliResult } from '../cli/run-cli.js';
@@ -74,6 +76,38 @@ describe('promote on GitHub', () => {
     expect(demo.git(['show', 'origin/offerops/promote-production:environments/production.yaml'])).toContain(second);
   });
 
+  it('promote twice gives one pull request whose markers name the current evidence: what production pins, and the newest candidate', async () => {
+    // Production runs A (promoted and merged without GitHub).
+    const a = await releaseChecked();
+    expectExit(await demo.cli([...promote, '--no-pr']), 0);
+    demo.git(['fetch', '--quiet']);
+    demo.git(['merge', '--quiet', '--ff-only', 'origin/offerops/promote-production']);
+    demo.git(['push', '--quiet', 'origin', 'main']);
+    const claim = () => {
+      expect(github.pulls).toHaveLength(1);
+      const parsed = parseEvidenceClaim(github.pulls[0]!.body);
+      if ('error' in parsed) throw new Error(parsed.error);
+      return parsed.claim;
+    };
+    // Staging runs B: the pull request's evidence is A → B.
+    await demo.commitEdit('config/strategy.yaml', 'score: 20', 'score: 35', 'feat: voucher scores 35');
+    const b = await releaseChecked();
+    expectExit(await run(promote), 0);
+    expect(claim()).toMatchObject({ kind: 'promotion', environment: 'production', base: a, head: b, evidence: { base: a, head: b } });
+    // Staging moves on to C before the pull request is merged: the same pull request now says A → C.
+    await demo.commitEdit('config/strategy.yaml', 'score: 35', 'score: 45', 'feat: voucher scores 45');
+    const c = await releaseChecked();
+    expect(new Set([a, b, c]).size).toBe(3);
+    expectExit(await run(promote), 0);
+    expect(claim()).toMatchObject({ kind: 'promotion', environment: 'production', base: a, head: c, evidence: { base: a, head: c } });
+    expect(github.callsTo('POST', /\/pulls$/)).toHaveLength(1);
+    expect(github.pulls[0]!.body).not.toContain(b);
+    // And the evidence check on that pull request agrees it is current.
+    demo.git(['fetch', '--quiet']);
+    demo.git(['checkout', '--quiet', '-b', 'review', 'origin/offerops/promote-production']);
+    expectExit(await run(['evidence', '--check', '--pr', String(github.pulls[0]!.number)]), 0);
+  });
+
   it('opens no pull request when there is nothing to promote', async () => {
     await releaseChecked();
     expectExit(await run([...promote, '--no-pr']), 0);
@@ -135,6 +169,25 @@ describe('promote on GitHub', () => {
     for (const call of github.callsTo('GET', /\/pulls$/)) expect(call.authorization).toBe(`token ${token}`);
     for (const call of github.calls) expect(call.path + JSON.stringify(call.query)).not.toContain(token);
     expect(github.pulls).toHaveLength(0);
+  });
+
+  it("keeps the token out of octokit's own errors: the thrown error, its causes, and --debug's stack", async () => {
+    await releaseChecked();
+    // The server echoes the Authorization header into every error body.
+    github.fail('GET', /\/pulls$/, ...Array.from({ length: 8 }, () => ({ kind: 'echo-authorization' as const })));
+    const debug = expectExit(await run([...promote, '--debug']), 3);
+    expect(debug.stdout + debug.stderr).not.toContain(token);
+    expect(debug.stderr).toContain('***');
+    const git = await LocalGit.open(demo.work, demo.env);
+    const scm = new GitHubScm(git, new GitHubClient({ apiUrl: github.url, repository: { owner: github.owner, name: github.repo }, token }, { unitMs: 1, requestTimeoutMs: 5000, maxWaitSeconds: 60, retries: 3 }));
+    const error: unknown = await scm.findPullRequest('offerops/promote-production', 'main').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GitHubApiError);
+    // Everything reachable from the error — message, stack, cause chain, request and response — is redacted.
+    expect(inspect(error, { depth: 12, showHidden: true })).not.toContain(token);
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(token);
   });
 
   it('needs GitHub to open a pull request, and says how to connect it', async () => {

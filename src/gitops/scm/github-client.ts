@@ -3,7 +3,7 @@
 // octokit's REST client with the retry and throttling plugins (backoff on 5xx and
 // secondary rate limits, a wait for the reset on primary limits, a timeout per request);
 // and the one place where a failed call becomes an error people can act on
-// (GitHubApiError: exit 3, status and cause kept). The token never reaches output: it is
+// (GitHubApiError: exit 3, status and a redacted cause kept). The token never reaches output: it is
 // only ever sent in the Authorization header, and every message built here is redacted.
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -111,7 +111,7 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out.replace(/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b/g, '***');
 }
 
-/** A GitHub call that failed for good (after the retries): exit 3, with GitHub's status and the original error as cause. */
+/** A GitHub call that failed for good (after the retries): exit 3, with GitHub's status and a redacted copy of octokit's error as cause. */
 export class GitHubApiError extends UserError {
   constructor(
     message: string,
@@ -230,7 +230,22 @@ export class GitHubClient {
   /** The error a failed operation becomes (redacted). */
   failure(operation: string, error: unknown): GitHubApiError {
     const reason = isRequestError(error) ? describeFailure(error, this.connection, this.timing) : `GitHub could not be reached at ${this.connection.apiUrl}: ${error instanceof Error ? error.message : String(error)}`;
-    return new GitHubApiError(this.redact(`${operation} on ${this.repository} failed: ${reason}`), isRequestError(error) ? error.status : 0, { cause: error });
+    return new GitHubApiError(this.redact(`${operation} on ${this.repository} failed: ${reason}`), isRequestError(error) ? error.status : 0, { cause: this.redactedCause(error) });
+  }
+
+  /**
+   * What is kept of octokit's error as the cause: its name, status, message and stack,
+   * redacted. Not octokit's error itself, whose request and response (a server may echo
+   * the Authorization header into its error body) would carry the token to whoever logs
+   * the error.
+   */
+  private redactedCause(error: unknown): Error {
+    const original = error instanceof Error ? error : new Error(String(error));
+    const cause = new Error(this.redact(original.message));
+    cause.name = original.name;
+    cause.stack = this.redact(original.stack ?? `${original.name}: ${original.message}`);
+    if (isRequestError(original)) Object.assign(cause, { status: original.status });
+    return cause;
   }
 
   redact(text: string): string {
