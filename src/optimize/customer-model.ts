@@ -49,9 +49,19 @@ export function minimumShortfall(minimum: CustomerMinimum, count: number): numbe
   return total;
 }
 
+// Most rows have no cap, conflict or requirement: their lists are one shared, frozen empty
+// array until something is added (a list per row and kind would cost more than the row).
+const NONE: never[] = Object.freeze([]) as never[];
+
+function append<T>(lists: T[][], at: number, value: T): void {
+  const list = lists[at]!;
+  if (list === NONE) lists[at] = [value];
+  else list.push(value);
+}
+
 export function emptyCustomerModel(customer: number, rows: number[]): CustomerModel {
   const k = rows.length;
-  const lists = (): number[][] => Array.from({ length: k }, () => []);
+  const lists = (): number[][] => new Array<number[]>(k).fill(NONE);
   return {
     customer,
     rows,
@@ -73,12 +83,40 @@ export function emptyCustomerModel(customer: number, rows: number[]): CustomerMo
   };
 }
 
+/**
+ * Trims every list of a finished customer model to its length: arrays grown by push keep
+ * spare room (a two-element list holds room for about twenty), which over a million
+ * customers is most of the model's memory.
+ */
+export function compactCustomerModel(model: CustomerModel): void {
+  const trim = <T>(lists: T[][]): T[][] => {
+    for (let i = 0; i < lists.length; i++) if (lists[i] !== NONE) lists[i] = lists[i]!.slice();
+    return lists.slice();
+  };
+  model.capLimit = model.capLimit.slice();
+  model.capRule = model.capRule.slice();
+  model.capRows = trim(model.capRows);
+  model.rowCaps = trim(model.rowCaps);
+  model.pkgLimit = model.pkgLimit.slice();
+  model.pkgRule = model.pkgRule.slice();
+  model.pkgCapRows = trim(model.pkgCapRows);
+  model.rowPkgCaps = trim(model.rowPkgCaps);
+  model.conflicts = trim(model.conflicts);
+  model.conflictRule = trim(model.conflictRule);
+  for (const lists of model.requires) if (lists !== NONE) trim(lists);
+  model.requires = trim(model.requires);
+  model.requireRule = trim(model.requireRule);
+  for (const minimum of model.mins) minimum.rows = minimum.rows.slice();
+  model.mins = model.mins.slice();
+  model.rowMins = trim(model.rowMins);
+}
+
 export function addCap(model: CustomerModel, rule: number, rows: number[], limit: number): void {
   const id = model.capLimit.length;
   model.capLimit.push(limit);
   model.capRule.push(rule);
   model.capRows.push(rows);
-  for (const r of rows) model.rowCaps[r]!.push(id);
+  for (const r of rows) append(model.rowCaps, r, id);
 }
 
 export function addPackageCap(model: CustomerModel, rule: number, rows: number[], limit: number): void {
@@ -86,27 +124,27 @@ export function addPackageCap(model: CustomerModel, rule: number, rows: number[]
   model.pkgLimit.push(limit);
   model.pkgRule.push(rule);
   model.pkgCapRows.push(rows);
-  for (const r of rows) model.rowPkgCaps[r]!.push(id);
+  for (const r of rows) append(model.rowPkgCaps, r, id);
 }
 
 export function addConflict(model: CustomerModel, rule: number, a: number, b: number): void {
   if (a === b || model.conflicts[a]!.includes(b)) return;
-  model.conflicts[a]!.push(b);
-  model.conflictRule[a]!.push(rule);
-  model.conflicts[b]!.push(a);
-  model.conflictRule[b]!.push(rule);
+  append(model.conflicts, a, b);
+  append(model.conflictRule, a, rule);
+  append(model.conflicts, b, a);
+  append(model.conflictRule, b, rule);
 }
 
 /** Row `b` may be chosen only together with one of `candidates`. */
 export function addRequirement(model: CustomerModel, rule: number, b: number, candidates: number[]): void {
-  model.requires[b]!.push(candidates);
-  model.requireRule[b]!.push(rule);
+  append(model.requires, b, candidates);
+  append(model.requireRule, b, rule);
 }
 
 export function addMinimum(model: CustomerModel, minimum: CustomerMinimum): void {
   const id = model.mins.length;
   model.mins.push(minimum);
-  for (const r of minimum.rows) model.rowMins[r]!.push(id);
+  for (const r of minimum.rows) append(model.rowMins, r, id);
 }
 
 // The checks below read the chosen flags of global rows (`chosen[model.rows[local]]`),

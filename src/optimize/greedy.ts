@@ -4,10 +4,10 @@
 import { CapacityState } from './capacity-state.js';
 import { buildModel } from './model.js';
 import { fillGreedy } from './repair.js';
-import type { OptimizeProblem } from './types.js';
+import type { AnyOptimizeProblem } from './types.js';
 import { verifySelection } from './verify.js';
 
-export function greedyContacts(problem: OptimizeProblem): { chosen: number[]; objective: number } {
+export function greedyContacts(problem: AnyOptimizeProblem): { chosen: number[]; objective: number } {
   const model = buildModel(problem);
   const chosen = new Uint8Array(model.n);
   const selection = { chosen, state: new CapacityState(model, chosen) };

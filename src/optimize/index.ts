@@ -4,8 +4,10 @@
 // helpers. Other stages and package users import from here only.
 export { EXACT_MAX_ROWS, LP_MAX_ROWS, optimizeContacts } from './optimize.js';
 export type {
+  AnyOptimizeProblem,
   AudienceMember,
   CapacityPrices,
+  ColumnarOptimizeProblem,
   OptimizeOptions,
   OptimizeProblem,
   OptimizeReport,
@@ -15,6 +17,7 @@ export type {
   UnmetMinimum,
 } from './types.js';
 export { OptimizeInputError } from './input-error.js';
-export { readAudience, readProposed, typedField, type ProposedTable } from './io/read-inputs.js';
+export { readAudience, readProposed, readProposedColumns, typedField, type ProposedFile, type ProposedTable } from './io/read-inputs.js';
+export { ProposedColumnsBuilder, type ProposedColumns } from './proposed-columns.js';
 export { writeChosenRows, type ChosenRows } from './io/write-rows.js';
 export { customerShard, parseShard } from './shard.js';

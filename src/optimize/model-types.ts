@@ -6,7 +6,8 @@
 import type { BundleOfferScope, BundlePolicyRule } from '../bundle/index.js';
 import type { CompiledPolicyRule } from '../engine/index.js';
 import type { CustomerModel } from './customer-model.js';
-import type { OptimizeProblem } from './types.js';
+import type { ProposedColumns } from './proposed-columns.js';
+import type { AnyOptimizeProblem } from './types.js';
 
 /** segment name → membership flag per customer index. */
 export type Memberships = Map<string, Uint8Array>;
@@ -40,7 +41,9 @@ export interface HistoryContacts {
 }
 
 export interface Model {
-  problem: OptimizeProblem;
+  problem: AnyOptimizeProblem;
+  /** The proposed rows as columns (row ids are the model's). */
+  table: ProposedColumns;
   rules: BundlePolicyRule[];
   n: number;
   /** Horizon: earliest and latest proposed day (absolute), length h. */

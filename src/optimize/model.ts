@@ -19,17 +19,18 @@ import {
   type CustomerRuleContext,
 } from '../engine/index.js';
 import { bundleShapes, ExpressionCompiler } from '../expr/index.js';
-import { emptyCustomerModel } from './customer-model.js';
+import { compactCustomerModel, emptyCustomerModel } from './customer-model.js';
+import { columnsOfContacts, isColumns, rowFields, rowPackage } from './proposed-columns.js';
 import { OptimizeInputError } from './input-error.js';
 import type { BuildContext, CustomerBuildContext, HistoryContacts, Model } from './model-types.js';
 import { ruleHandlers } from './rules/registry.js';
 import { evaluateMemberships } from './segments.js';
-import type { OptimizeProblem } from './types.js';
+import type { AnyOptimizeProblem } from './types.js';
 
 export type { BuildContext, CustomerBuildContext, GlobalPart, HistoryContacts, Memberships, Model } from './model-types.js';
 
 /** The bundle's segments and the policy's per-customer rules, compiled as the engine compiles them. */
-function compileReading(problem: OptimizeProblem, policyName: string): { segments: CompiledSegment[]; customerRules: (CompiledPolicyRule | null)[] } {
+function compileReading(problem: AnyOptimizeProblem, policyName: string): { segments: CompiledSegment[]; customerRules: (CompiledPolicyRule | null)[] } {
   const bundle = problem.bundle;
   const policy = bundle.policies.find((p) => p.name === policyName)!;
   try {
@@ -61,45 +62,50 @@ function intern(map: Map<string, number>, key: string): number {
   return id;
 }
 
-export function buildModel(problem: OptimizeProblem): Model {
+export function buildModel(problem: AnyOptimizeProblem): Model {
   const policy = problem.bundle.policies.find((p) => p.name === problem.policy);
   if (!policy) {
     const known = problem.bundle.policies.map((p) => p.name).join(', ') || 'none';
     throw new OptimizeInputError('policy', -1, null, `policy '${problem.policy}' is not in the bundle (policies: ${known})`);
   }
   const rules = policy.rules;
-  const n = problem.proposed.length;
+  const table = isColumns(problem.proposed) ? problem.proposed : columnsOfContacts(problem.proposed);
+  const n = table.length;
   const offerIds = new Map<string, number>();
   for (const offer of problem.bundle.offers) intern(offerIds, offer.name);
   const bundleOffers = offerIds.size;
   const channelIds = new Map<string, number>();
   const customerIndex = new Map<string, number>();
   const customerIds: string[] = [];
-  const absDay = new Int32Array(n);
+  // The table's own ids map onto the model's: offers as the bundle numbers them, customers
+  // in order of first appearance (history customers after them).
+  const offerOf = Int32Array.from(table.offerNames, (name) => offerIds.get(name) ?? -1);
+  const tableChannel = Int32Array.from(table.channelNames, (name) => intern(channelIds, name));
+  const customerOf = new Int32Array(table.customerIds.length).fill(-1);
+  const absDay = table.day;
   const offer = new Int32Array(n);
   const channel = new Int32Array(n);
   const customer = new Int32Array(n);
-  const score = new Float64Array(n);
+  const score = table.score;
   let d0 = Infinity;
   let d1 = -Infinity;
   for (let i = 0; i < n; i++) {
-    const row = problem.proposed[i]!;
-    const d = dayNumber(row.date);
-    if (Number.isNaN(d)) throw new OptimizeInputError('proposed', i, 'date', `'date' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(row.date)}`);
-    const o = offerIds.get(row.offer);
-    if (o === undefined || o >= bundleOffers) throw new OptimizeInputError('proposed', i, 'offer', `offer '${row.offer}' is not an offer of the bundle`);
-    if (!Number.isFinite(row.score)) throw new OptimizeInputError('proposed', i, 'score', `'score' must be a number, got ${JSON.stringify(row.score)}`);
-    absDay[i] = d;
+    const d = absDay[i]!;
+    const o = offerOf[table.offer[i]!]!;
+    if (o === -1 || o >= bundleOffers) throw new OptimizeInputError('proposed', i, 'offer', `offer '${table.offerNames[table.offer[i]!]}' is not an offer of the bundle`);
+    if (!Number.isFinite(score[i]!)) throw new OptimizeInputError('proposed', i, 'score', `'score' must be a number, got ${JSON.stringify(score[i])}`);
     offer[i] = o;
-    channel[i] = intern(channelIds, row.channel);
-    let c = customerIndex.get(row.customerId);
-    if (c === undefined) {
+    channel[i] = tableChannel[table.channel[i]!]!;
+    const local = table.customer[i]!;
+    let c = customerOf[local]!;
+    if (c === -1) {
+      const id = table.customerIds[local]!;
       c = customerIds.length;
-      customerIndex.set(row.customerId, c);
-      customerIds.push(row.customerId);
+      customerIndex.set(id, c);
+      customerIds.push(id);
+      customerOf[local] = c;
     }
     customer[i] = c;
-    score[i] = row.score;
     if (d < d0) d0 = d;
     if (d > d1) d1 = d;
   }
@@ -162,6 +168,7 @@ export function buildModel(problem: OptimizeProblem): Model {
 
   const model: Model = {
     problem,
+    table,
     rules,
     n,
     d0,
@@ -204,7 +211,7 @@ export function buildModel(problem: OptimizeProblem): Model {
     packages: [],
     chosen: [],
     inSegment: (segment) => inSegment(segment.name, customer[candidateRow]!),
-    contactFields: () => problem.proposed[candidateRow]!.fields,
+    contactFields: () => rowFields(table, candidateRow),
     reportError: () => undefined, // a failing where is false for the row, as in a decision
     offerName: (o) => problem.bundle.offers[o]?.name ?? '',
   };
@@ -213,11 +220,10 @@ export function buildModel(problem: OptimizeProblem): Model {
     rowViolation: (row, rule) => {
       const compiled = customerRules[rule];
       if (!compiled) return null;
-      const contact = problem.proposed[row]!;
       candidate.offer = offer[row]!;
       candidate.day = absDay[row]!;
-      candidate.channel = contact.channel;
-      candidate.package = contact.package;
+      candidate.channel = table.channelNames[table.channel[row]!]!;
+      candidate.package = rowPackage(table, row);
       candidateRow = row;
       return checkCustomerRule(compiled, candidate, rowContext);
     },
@@ -245,8 +251,7 @@ export function buildModel(problem: OptimizeProblem): Model {
   rules.forEach((rule, index) => ruleHandlers[rule.type].filter?.(rule as never, index, build));
 
   // 2. Per-customer rules, customer by customer (rows sorted by day).
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => customer[a]! - customer[b]! || absDay[a]! - absDay[b]! || a - b);
+  const order = rowsByCustomerAndDay(customer, absDay, customerIds.length);
   const historyOrder = Array.from({ length: hi }, (_, i) => i);
   historyOrder.sort((a, b) => history.customer[a]! - history.customer[b]! || history.day[a]! - history.day[b]!);
   const perCustomer = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => ruleHandlers[rule.type].customer !== undefined);
@@ -255,7 +260,7 @@ export function buildModel(problem: OptimizeProblem): Model {
     const c = customer[order[start]!]!;
     let end = start;
     while (end < n && customer[order[end]!] === c) end++;
-    const rows = order.slice(start, end);
+    const rows = Array.from(order.subarray(start, end));
     while (hp < hi && history.customer[historyOrder[hp]!]! < c) hp++;
     const customerHistory: number[] = [];
     let hq = hp;
@@ -269,6 +274,7 @@ export function buildModel(problem: OptimizeProblem): Model {
       forbidLocal: (local, rule) => build.forbid(rows[local]!, rule),
     };
     for (const { rule, index } of perCustomer) ruleHandlers[rule.type].customer!(rule as never, index, context);
+    compactCustomerModel(customerModel);
     const id = model.customers.length;
     model.customers.push(customerModel);
     rows.forEach((row, local) => {
@@ -303,4 +309,37 @@ function indexParts(model: Model): void {
     }
   });
   model.rowPartStart = counts;
+}
+
+/**
+ * Row ids ordered by customer, then day, then row: a counting sort by customer (linear in
+ * the rows, where a comparison sort of ten million rows takes most of a minute) and an
+ * insertion sort of each customer's few rows by day.
+ */
+function rowsByCustomerAndDay(customer: Int32Array, day: Int32Array, customers: number): Int32Array {
+  const n = customer.length;
+  const start = new Int32Array(customers + 1);
+  for (let i = 0; i < n; i++) start[customer[i]! + 1]!++;
+  for (let c = 0; c < customers; c++) start[c + 1]! += start[c]!;
+  const next = start.slice(0, customers);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[next[customer[i]!]!++] = i;
+  for (let c = 0; c < customers; c++) {
+    if (start[c + 1]! - start[c]! > 32) {
+      // A customer with many rows: a comparison sort (insertion sort is quadratic).
+      const group = order.subarray(start[c], start[c + 1]);
+      group.set(Array.from(group).sort((a, b) => day[a]! - day[b]! || a - b));
+      continue;
+    }
+    for (let a = start[c]! + 1; a < start[c + 1]!; a++) {
+      const row = order[a]!;
+      let b = a - 1;
+      while (b >= start[c]! && day[order[b]!]! > day[row]!) {
+        order[b + 1] = order[b]!;
+        b--;
+      }
+      order[b + 1] = row;
+    }
+  }
+  return order;
 }

@@ -5,11 +5,12 @@
 import { linearBound, solveExact } from './exact.js';
 import { coupledCustomers, searchPrices, zeroPrices, type Prices } from './lagrangian.js';
 import { buildModel, type Model } from './model.js';
+import { columnsOfContacts, isColumns, takeRows } from './proposed-columns.js';
 import { selectByPrices } from './repair.js';
 import { buildReport } from './report.js';
 import { customerShard, exportPrices, importPrices, scaleCapacities } from './shard.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
-import type { OptimizeOptions, OptimizeProblem, OptimizeResult } from './types.js';
+import type { AnyOptimizeProblem, OptimizeOptions, OptimizeResult } from './types.js';
 import { verifySelection } from './verify.js';
 
 /** Candidate rows up to which the exact MIP is tried (exact: 'auto'). */
@@ -23,7 +24,7 @@ const SEARCH_WORK_BASE = 2_000_000;
 const SEARCH_PASSES = 8;
 const SEARCH_ROUNDS = 200;
 
-export async function optimizeContacts(problem: OptimizeProblem, options: OptimizeOptions = {}): Promise<OptimizeResult> {
+export async function optimizeContacts(problem: AnyOptimizeProblem, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const startedAt = performance.now();
   const progress = options.onProgress ?? (() => undefined);
   const seed = options.seed ?? 1;
@@ -33,13 +34,11 @@ export async function optimizeContacts(problem: OptimizeProblem, options: Optimi
   let original: number[] | null = null;
   if (options.shard) {
     const { index, count } = options.shard;
+    const table = isColumns(problem.proposed) ? problem.proposed : columnsOfContacts(problem.proposed);
+    const inShard = Uint8Array.from(table.customerIds, (id) => (customerShard(id, count) === index ? 1 : 0));
     original = [];
-    const proposed = problem.proposed.filter((row, i) => {
-      const keep = customerShard(row.customerId, count) === index;
-      if (keep) original!.push(i);
-      return keep;
-    });
-    work = { ...problem, proposed };
+    for (let row = 0; row < table.length; row++) if (inShard[table.customer[row]!]) original.push(row);
+    work = { ...problem, proposed: takeRows(table, original) };
   }
 
   progress(0, 1, 'model');
@@ -86,14 +85,13 @@ export async function optimizeContacts(problem: OptimizeProblem, options: Optimi
       upperBound = search.bound;
     }
     if (!Number.isFinite(upperBound)) upperBound = relaxationBound(model);
-    progress(0, 1, 'repair');
-    chosen = selectByPrices(model, prices, NODE_LIMIT, {
-      work: SEARCH_WORK_PER_ROW * model.n + SEARCH_WORK_BASE,
-      passes: SEARCH_PASSES,
-      rounds: SEARCH_ROUNDS,
-      seed,
-    }).chosen;
-    progress(1, 1, 'repair');
+    chosen = selectByPrices(
+      model,
+      prices,
+      NODE_LIMIT,
+      { work: SEARCH_WORK_PER_ROW * model.n + SEARCH_WORK_BASE, passes: SEARCH_PASSES, rounds: SEARCH_ROUNDS, seed },
+      progress,
+    ).chosen;
     if (candidates <= LP_MAX_ROWS && model.parts.length > 0) {
       progress(0, 1, 'bound');
       const lp = await linearBound(model, 60).catch(() => null);

@@ -21,20 +21,35 @@ export function minimumPenalty(model: Model): number {
   return total;
 }
 
-export function selectByPrices(model: Model, prices: Prices, nodeLimit: number, search?: LocalSearchOptions): Selection {
+export function selectByPrices(
+  model: Model,
+  prices: Prices,
+  nodeLimit: number,
+  search?: LocalSearchOptions,
+  progress: (done: number, total: number, phase: string) => void = () => undefined,
+): Selection {
   const reduced = new Float64Array(model.n);
   reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
   const chosen = new Uint8Array(model.n);
   const scratch = new SubproblemScratch();
   const penalty = minimumPenalty(model);
   const list = model.customers.map((_, c) => c);
-  for (const c of list) solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
+  progress(0, list.length, 'repair');
+  for (const c of list) {
+    solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
+    if ((c & 0x3fff) === 0x3fff) progress(c + 1, list.length, 'repair');
+  }
   const state = new CapacityState(model, chosen);
   const selection = { chosen, state };
   repairCapacity(model, selection, reduced);
   fillMinimums(model, selection);
   fillGreedy(model, selection, list, reduced);
-  if (search) improveSelection(model, selection, search);
+  progress(list.length, list.length, 'repair');
+  if (search) {
+    progress(0, 1, 'search');
+    improveSelection(model, selection, search);
+    progress(1, 1, 'search');
+  }
   return selection;
 }
 

@@ -16,6 +16,34 @@ export interface ProposedContact {
   fields: Record<string, string | number>;
 }
 
+/** The proposed contacts as columns (docs/optimization.md#memory), built by proposed-columns.ts. */
+/** A column beyond the standard ones: a number per row (NaN when none) or a text id (-1 when none). */
+export interface ExtraColumn {
+  name: string;
+  number: Float64Array;
+  text: Int32Array;
+  texts: string[];
+}
+
+export interface ProposedColumns {
+  readonly kind: 'columns';
+  length: number;
+  customerIds: string[];
+  customer: Int32Array;
+  offerNames: string[];
+  offer: Int32Array;
+  channelNames: string[];
+  channel: Int32Array;
+  /** Absolute day number (days since 1970-01-01). */
+  day: Int32Array;
+  score: Float64Array;
+  cost: Float64Array;
+  packageNames: string[];
+  /** Package id, or -1 for the default package `customerId|channel|date`. */
+  pkg: Int32Array;
+  extra: ExtraColumn[];
+}
+
 export interface AudienceMember {
   customerId: string;
   /** Profile attributes as read (strings from CSV are converted with the declared types). */
@@ -30,6 +58,12 @@ export interface OptimizeProblem {
   audience: AudienceMember[];
   at?: string; // decision day for segment `now`; default earliest proposed date
 }
+
+/** The same problem with the proposed contacts as columns (readProposedColumns): what large inputs use. */
+export type ColumnarOptimizeProblem = Omit<OptimizeProblem, 'proposed'> & { proposed: ProposedColumns };
+
+/** Either form of the problem. */
+export type AnyOptimizeProblem = OptimizeProblem | ColumnarOptimizeProblem;
 
 export interface OptimizeOptions {
   /** 'auto' (default) may use an exact MIP on small inputs; 'never' forces the scalable heuristic path. */

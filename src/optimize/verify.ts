@@ -9,6 +9,7 @@ import { InternalError } from '../errors.js';
 import { CapacityState } from './capacity-state.js';
 import { customerFeasible } from './customer-model.js';
 import type { Model } from './model-types.js';
+import { rowFields, rowPackage } from './proposed-columns.js';
 
 export function verifySelection(model: Model, chosen: Uint8Array): void {
   for (let row = 0; row < model.n; row++) {
@@ -52,7 +53,7 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
       return picked;
     },
     inSegment: (segment: CompiledSegment) => (model.memberships.get(segment.name)?.[customer] ?? 0) === 1,
-    contactFields: () => problem.proposed[candidateRow]!.fields,
+    contactFields: () => rowFields(model.table, candidateRow),
     reportError: () => undefined,
     offerName: (o) => problem.bundle.offers[o]?.name ?? '',
   };
@@ -61,7 +62,7 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     if (rows.length === 0) return;
     customer = cm.customer;
     history = model.customerHistory[id]!.map((h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]!, count: 1 }));
-    picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: problem.proposed[row]!.channel, package: problem.proposed[row]!.package, count: 1 }));
+    picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: channelNames[model.channel[row]!]!, package: rowPackage(model.table, row), count: 1 }));
     picked.forEach((candidate, i) => {
       candidateRow = rows[i]!;
       for (const { rule } of rules) {

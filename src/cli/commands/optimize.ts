@@ -7,7 +7,6 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { AttributeDeclaration, BundleBody } from '../../bundle/index.js';
 import { UserError } from '../../errors.js';
 import { readHistory, tableFormatOf, throwIssues, type TableHandle } from '../../io/index.js';
@@ -15,14 +14,16 @@ import {
   OptimizeInputError,
   optimizeContacts,
   parseShard,
+  ProposedColumnsBuilder,
   readAudience,
-  readProposed,
+  readProposedColumns,
   writeChosenRows,
   type CapacityPrices,
   type OptimizeReport,
-  type ProposedTable,
+  type ProposedFile,
 } from '../../optimize/index.js';
 import { readBundleInput } from '../bundle-input.js';
+import { createProgress } from '../optimize-progress.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { fileErrorReason, writeFileAtomic } from '../write-file.js';
@@ -56,7 +57,8 @@ export const optimizeCommand: CommandDefinition = {
       .option('--write-prices <file>', 'write the capacity prices the run ended with')
       .option('--merge <dir>', 'optimize the union of the shard outputs in DIR (instead of --proposed)')
       .option('--exact <mode>', 'auto: exact MIP on small inputs; never: always the scalable heuristic', 'auto')
-      .option('--seed <n>', 'seed for the price sample', '1');
+      .option('--seed <n>', 'seed for the price sample', '1')
+      .option('--progress <mode>', 'auto: a progress line on a terminal; json: JSON lines on stderr (for CI logs); none', 'auto');
   },
   run: async (options, context) => runOptimize(options, context),
 };
@@ -106,6 +108,9 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   if (exact !== 'auto' && exact !== 'never') throw new UserError(`--exact must be auto or never, got ${JSON.stringify(exact)}`, 2);
   const seed = Number(options['seed']);
   if (!Number.isInteger(seed)) throw new UserError(`--seed must be an integer, got ${JSON.stringify(options['seed'])}`, 2);
+  const progressMode = String(options['progress']);
+  if (progressMode !== 'auto' && progressMode !== 'json' && progressMode !== 'none') throw new UserError(`--progress must be auto, json or none, got ${JSON.stringify(progressMode)}`, 2);
+  const progress = createProgress(progressMode, io.isTTY, io.stderr);
   const at = optionText(options, 'at');
   if (at !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(at)) throw new UserError(`--at must be a date YYYY-MM-DD, got ${JSON.stringify(options['at'])}`, 2);
   // Output places are checked before the (long) run, not found unwritable after it.
@@ -130,9 +135,13 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   else throw new UserError('--proposed FILE is required (or --merge DIR)', 2);
 
   const offers = new Set(bundle.offers.map((o) => o.name));
-  const tables: ProposedTable[] = [];
-  for (const file of proposedFiles) tables.push(await readProposed(file, offers));
-  const proposed = tables.length === 1 ? tables[0]!.rows : tables.flatMap((t) => t.rows);
+  // The rows are read into columns; the output is a second pass over the same files.
+  const builder = new ProposedColumnsBuilder();
+  const tables: ProposedFile[] = [];
+  progress.update('read', 0, 0, 0);
+  for (const file of proposedFiles) tables.push(await readProposedColumns(file, offers, builder, (rows) => progress.update('read', rows, 0, rows)));
+  const proposed = builder.finish();
+  progress.update('read', proposed.length, 0, proposed.length);
   const history = typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [];
   const { attributes, idField } = audienceAttributes(bundle, policy);
   const audience = typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [];
@@ -152,16 +161,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   }
   const shard = typeof options['shard'] === 'string' ? parseShard(options['shard']) : undefined;
 
-  const bar = io.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, format: ' {phase} [{bar}] {percentage}% | {value}/{total}', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
-  let barPhase = '';
-  const onProgress = (done: number, total: number, phase: string): void => {
-    if (!bar) return;
-    if (phase !== barPhase) {
-      if (barPhase) bar.stop();
-      bar.start(total, done, { phase });
-      barPhase = phase;
-    } else bar.update(done, { phase });
-  };
+  const onProgress = (done: number, total: number, phase: string): void => progress.update(phase, done, total, proposed.length);
   let result;
   try {
     result = await optimizeContacts(
@@ -169,16 +169,15 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
       { exact, seed, onProgress, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) },
     );
   } catch (error) {
+    progress.finish();
     if (error instanceof OptimizeInputError && error.input === 'proposed' && error.rowIndex >= 0) {
       // Map the row back to its file and line.
       let index = error.rowIndex;
       let t = 0;
-      while (t < tables.length - 1 && index >= tables[t]!.rows.length) index -= tables[t++]!.rows.length;
+      while (t < tables.length - 1 && index >= tables[t]!.rows) index -= tables[t++]!.rows;
       await throwIssues(proposedFiles[t]!, [{ line: tables[t]!.lines[index]!, column: error.column, message: error.detail }], tables[t]!.columns);
     }
     throw error;
-  } finally {
-    bar?.stop();
   }
 
   // Rows out: per input file, the chosen data-row indexes.
@@ -186,7 +185,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   let t = 0;
   let offset = 0;
   for (const index of result.chosen) {
-    while (index >= offset + tables[t]!.rows.length) offset += tables[t++]!.rows.length;
+    while (index >= offset + tables[t]!.rows) offset += tables[t++]!.rows;
     perFile[t]!.push(index - offset);
   }
   const out = typeof options['out'] === 'string' ? path.resolve(io.cwd, options['out']) : null;
@@ -198,7 +197,10 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
     out,
     io.stdout,
     io.stdoutReady,
+    (rows) => progress.update('write', rows, proposed.length, proposed.length),
   );
+  progress.update('write', proposed.length, proposed.length, proposed.length);
+  progress.finish();
 
   const report: OptimizeReport = { ...result.report, timeMs: Math.round(performance.now() - started) };
   const reportText = JSON.stringify(report, null, 2) + '\n';

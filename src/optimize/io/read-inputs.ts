@@ -3,9 +3,10 @@
 // values to their declared types. Every value that does not convert is reported at
 // file:line:column; nothing is half-read.
 import type { AttributeDeclaration } from '../../bundle/index.js';
-import { parseIsoDate } from '../../days.js';
+import { dayNumber, parseIsoDate } from '../../days.js';
 import { defaultPackage } from '../../engine/index.js';
 import { convertAttribute } from '../../expr/index.js';
+import { STANDARD_COLUMNS, type ProposedColumnsBuilder } from '../proposed-columns.js';
 import type { AudienceMember, ProposedContact } from '../types.js';
 import { IssueCollector, readTable, throwIssues, type TableHandle } from '../../io/index.js';
 
@@ -120,6 +121,75 @@ export async function readProposed(table: TableHandle, offers: ReadonlySet<strin
   );
   if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
   return { rows, lines: lines.slice(0, rows.length), columns };
+}
+
+export interface ProposedFile {
+  /** Rows read from this file (data rows in file order; they follow the previous files' rows in the columns). */
+  rows: number;
+  /** The line each row was read from (for messages found later). */
+  lines: Int32Array;
+  /** Column names in input order. */
+  columns: string[];
+}
+
+/**
+ * Proposed contacts into columns (docs/optimization.md#memory): the same checks and
+ * messages as readProposed, but no object is kept per row — several files (the shard
+ * outputs of a merge) append to one builder.
+ */
+export async function readProposedColumns(
+  table: TableHandle,
+  offers: ReadonlySet<string>,
+  builder: ProposedColumnsBuilder,
+  /** Called with the rows read so far, every 65,536 rows. */
+  onRows?: (rows: number) => void,
+): Promise<ProposedFile> {
+  const issues = new IssueCollector();
+  const first = builder.length;
+  let lines = new Int32Array(1024);
+  let headerMissing = false;
+  const extra: [string, string | number][] = [];
+  const columns = await readTable(
+    table,
+    issues,
+    ({ line, values }) => {
+      if (headerMissing) return; // said once, at the header
+      const customerId = requireText(values, 'customerId', line, issues);
+      const offer = requireText(values, 'offer', line, issues);
+      const channel = requireText(values, 'channel', line, issues);
+      const date = requireDate(values, line, issues);
+      const score = optionalNumber(values, 'score', line, issues, null);
+      const cost = optionalNumber(values, 'cost', line, issues, 0);
+      if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
+      if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
+      if (issues.issues.length > 0) return; // the read fails anyway: keep nothing more
+      const pkg = text(values, 'package');
+      extra.length = 0;
+      for (const key in values) {
+        if (STANDARD_COLUMNS.has(key)) continue;
+        const typed = typedField(values[key]);
+        if (typed !== null) extra.push([key, typed]);
+      }
+      const index = builder.length - first;
+      if (index === lines.length) {
+        const grown = new Int32Array(lines.length * 2);
+        grown.set(lines);
+        lines = grown;
+      }
+      lines[index] = line;
+      if (onRows && (index & 0xffff) === 0xffff) onRows(builder.length + 1);
+      builder.add(customerId, offer, channel, dayNumber(date), score, cost, pkg !== undefined && pkg !== '' && pkg !== defaultPackage(customerId, channel, date) ? pkg : null, extra);
+    },
+    (header) => {
+      if (table.format !== 'csv') return;
+      const missing = PROPOSED_COLUMNS.filter((c) => !header.includes(c));
+      headerMissing = missing.length > 0;
+      if (headerMissing) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${PROPOSED_COLUMNS.join(', ')}; optional cost, package and any others)`);
+    },
+  );
+  if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
+  const rows = builder.length - first;
+  return { rows, lines: lines.slice(0, rows), columns };
 }
 
 /**

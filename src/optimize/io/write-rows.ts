@@ -24,7 +24,13 @@ export async function writeChosenRows(
   out: string | null,
   write?: (text: string) => void,
   writeReady?: () => Promise<void>,
+  /** Called with the input rows gone through so far, every 65,536 rows. */
+  onRows?: (rows: number) => void,
 ): Promise<number> {
+  let scanned = 0;
+  const step = (): void => {
+    if (onRows && (++scanned & 0xffff) === 0) onRows(scanned);
+  };
   const columns: string[] = [];
   for (const input of inputs) for (const c of input.columns) if (!columns.includes(c)) columns.push(c);
   // A device or pipe (`--out /dev/null`) is written directly: renaming a temporary file
@@ -46,7 +52,7 @@ export async function writeChosenRows(
   // The common case — CSV in, CSV out, one line per row, same header — copies the
   // chosen lines byte for byte (values exactly as written, and fast).
   if (format === 'csv' && inputs.every((i) => i.table.format === 'csv' && !i.table.multiline && i.columns.join(',') === columns.join(','))) {
-    return copyLines(inputs, emit, sink, temporary, out);
+    return copyLines(inputs, emit, sink, temporary, out, step);
   }
   const csv = format === 'csv' ? stringify({ header: true, columns }) : null;
   let pending = '';
@@ -71,6 +77,7 @@ export async function writeChosenRows(
         }
       };
       await readTable(input.table, new IssueCollector(), ({ values }) => {
+        step();
         if (next < wanted.length && wanted[next] === index) {
           rows.push(values);
           next++;
@@ -102,6 +109,7 @@ async function copyLines(
   sink: ReturnType<typeof createWriteStream> | null,
   temporary: string | null,
   out: string | null,
+  step: () => void,
 ): Promise<number> {
   let written = 0;
   let headerDone = false;
@@ -120,6 +128,7 @@ async function copyLines(
           continue;
         }
         if (raw === '') continue; // blank lines are not rows
+        step();
         if (next < input.rows.length && input.rows[next] === index) {
           chunk += raw + '\n';
           next++;

@@ -4,6 +4,7 @@
 // Σ(min − v) ≤ 0; an empty window satisfies them); `sum`'s max is hard, its min a minimum.
 import type { BundlePolicyRule } from '../../bundle/index.js';
 import { OptimizeInputError } from '../input-error.js';
+import { rowValue } from '../proposed-columns.js';
 import type { GlobalPart } from '../model-types.js';
 import { maximumWindows, minimumWindows } from '../windows.js';
 import { makePart, scopedRows } from './offer-capacity.js';
@@ -18,7 +19,7 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
     const values = new Map<number, number>();
     for (let row = 0; row < model.n; row++) {
       if (!build.rowInScope(row, rule.offers, rule, true)) continue;
-      const value = model.problem.proposed[row]!.fields[rule.field];
+      const value = rowValue(model.table, row, rule.field);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new OptimizeInputError(
           'proposed',

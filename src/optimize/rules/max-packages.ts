@@ -5,6 +5,7 @@
 // — unless history alone is over max there, which leaves no room for any contact.
 import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addPackageCap } from '../customer-model.js';
+import { rowPackage } from '../proposed-columns.js';
 import type { RuleHandler } from './rule-handler.js';
 
 type MaxPackages = Extract<BundlePolicyRule, { type: 'maxPackages' }>;
@@ -14,11 +15,10 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
     const { build, customerModel, history } = context;
     if (!build.inSegment(rule.segment, customerModel.customer)) return;
     const { model } = build;
-    const proposed = model.problem.proposed;
     // Package ids per customer: proposed packages first, then history-only ones.
     const ids = new Map<string, number>();
     customerModel.rows.forEach((row, local) => {
-      const name = proposed[row]!.package || `${proposed[row]!.customerId}|${proposed[row]!.channel}|${proposed[row]!.date}`;
+      const name = rowPackage(model.table, row);
       let id = ids.get(name);
       if (id === undefined) ids.set(name, (id = ids.size));
       customerModel.pkgOf[local] = id;

@@ -1,0 +1,239 @@
+// The proposed contacts as columns (docs/optimization.md#memory): what the optimizer reads
+// of each row — customer, offer, channel, day, score, cost, package and the other columns'
+// typed values — in typed arrays with interned names, so a row costs tens of bytes instead
+// of an object per row. The rows themselves are not held: the output is written by a
+// second pass over the input file (io/write-rows.ts). `contact` for an expression is
+// rebuilt for one row at a time when a rule asks for it.
+import { dayNumber, isoDay } from '../days.js';
+import { defaultPackage } from '../engine/index.js';
+import { OptimizeInputError } from './input-error.js';
+import type { ProposedColumns, ProposedContact } from './types.js';
+
+export type { ExtraColumn, ProposedColumns } from './types.js';
+
+export function isColumns(proposed: readonly ProposedContact[] | ProposedColumns): proposed is ProposedColumns {
+  return !Array.isArray(proposed) && (proposed as ProposedColumns).kind === 'columns';
+}
+
+/** The columns every row has; any other column is an ExtraColumn. */
+export const STANDARD_COLUMNS: ReadonlySet<string> = new Set(['customerId', 'offer', 'channel', 'date', 'score', 'cost', 'package']);
+
+class Interner {
+  readonly names: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(name, id);
+      this.names.push(name);
+    }
+    return id;
+  }
+}
+
+function grow<T extends Int32Array | Float64Array>(array: T, size: number, fill: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size);
+  next.set(array);
+  if (fill !== 0) next.fill(fill, array.length);
+  return next;
+}
+
+interface ExtraBuilder {
+  name: string;
+  number: Float64Array;
+  text: Int32Array;
+  texts: Interner;
+}
+
+/** Appends rows one at a time (from one or several files) and hands out the finished columns. */
+export class ProposedColumnsBuilder {
+  private size = 0;
+  private capacity: number;
+  private readonly customers = new Interner();
+  private readonly offers = new Interner();
+  private readonly channels = new Interner();
+  private readonly packages = new Interner();
+  private customer: Int32Array;
+  private offer: Int32Array;
+  private channel: Int32Array;
+  private day: Int32Array;
+  private score: Float64Array;
+  private cost: Float64Array;
+  private pkg: Int32Array;
+  private readonly extra = new Map<string, ExtraBuilder>();
+
+  constructor(expectedRows = 1024) {
+    this.capacity = Math.max(16, expectedRows);
+    this.customer = new Int32Array(this.capacity);
+    this.offer = new Int32Array(this.capacity);
+    this.channel = new Int32Array(this.capacity);
+    this.day = new Int32Array(this.capacity);
+    this.score = new Float64Array(this.capacity);
+    this.cost = new Float64Array(this.capacity);
+    this.pkg = new Int32Array(this.capacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** One row; `package` null is the default package. `extra` values are already typed (numbers where they parse). */
+  add(customerId: string, offer: string, channel: string, day: number, score: number, cost: number, pkg: string | null, extra: Iterable<[string, string | number]>): void {
+    if (this.size === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
+    const row = this.size++;
+    this.customer[row] = this.customers.id(customerId);
+    this.offer[row] = this.offers.id(offer);
+    this.channel[row] = this.channels.id(channel);
+    this.day[row] = day;
+    this.score[row] = score;
+    this.cost[row] = cost;
+    this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
+    for (const [name, value] of extra) {
+      const column = this.extra.get(name) ?? this.addExtra(name);
+      if (typeof value === 'number') column.number[row] = value;
+      else column.text[row] = column.texts.id(value);
+    }
+  }
+
+  private addExtra(name: string): ExtraBuilder {
+    const column: ExtraBuilder = { name, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
+    this.extra.set(name, column);
+    return column;
+  }
+
+  private resize(capacity: number): void {
+    this.customer = grow(this.customer, capacity, 0);
+    this.offer = grow(this.offer, capacity, 0);
+    this.channel = grow(this.channel, capacity, 0);
+    this.day = grow(this.day, capacity, 0);
+    this.score = grow(this.score, capacity, 0);
+    this.cost = grow(this.cost, capacity, 0);
+    this.pkg = grow(this.pkg, capacity, 0);
+    for (const column of this.extra.values()) {
+      column.number = grow(column.number, capacity, NaN);
+      column.text = grow(column.text, capacity, -1);
+    }
+    this.capacity = capacity;
+  }
+
+  /** The columns, trimmed to the rows added (copies, so the builder's spare room is freed). */
+  finish(): ProposedColumns {
+    const n = this.size;
+    const columns: ProposedColumns = {
+      kind: 'columns',
+      length: n,
+      customerIds: this.customers.names,
+      customer: this.customer.slice(0, n),
+      offerNames: this.offers.names,
+      offer: this.offer.slice(0, n),
+      channelNames: this.channels.names,
+      channel: this.channel.slice(0, n),
+      day: this.day.slice(0, n),
+      score: this.score.slice(0, n),
+      cost: this.cost.slice(0, n),
+      packageNames: this.packages.names,
+      pkg: this.pkg.slice(0, n),
+      extra: [...this.extra.values()].map((c) => ({ name: c.name, number: c.number.slice(0, n), text: c.text.slice(0, n), texts: c.texts.names })),
+    };
+    // The builder's own arrays are let go (it is done; the copies above are the table).
+    this.extra.clear();
+    this.capacity = 0;
+    this.size = 0;
+    this.customer = this.offer = this.channel = this.day = this.pkg = new Int32Array(0);
+    this.score = this.cost = new Float64Array(0);
+    return columns;
+  }
+}
+
+/** The columns of contacts given as objects (the library API); a bad date, score or cost is an input error naming the row. */
+export function columnsOfContacts(contacts: readonly ProposedContact[]): ProposedColumns {
+  const builder = new ProposedColumnsBuilder(contacts.length);
+  contacts.forEach((row, i) => {
+    const day = dayNumber(row.date);
+    if (Number.isNaN(day)) throw new OptimizeInputError('proposed', i, 'date', `'date' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(row.date)}`);
+    if (!Number.isFinite(row.score)) throw new OptimizeInputError('proposed', i, 'score', `'score' must be a number, got ${JSON.stringify(row.score)}`);
+    const pkg = row.package && row.package !== defaultPackage(row.customerId, row.channel, row.date) ? row.package : null;
+    const extra: [string, string | number][] = [];
+    for (const key in row.fields) {
+      if (STANDARD_COLUMNS.has(key)) continue;
+      const value = row.fields[key];
+      if (typeof value === 'number' || typeof value === 'string') extra.push([key, value]);
+    }
+    builder.add(row.customerId, row.offer, row.channel, day, row.score, Number.isFinite(row.cost) ? row.cost : 0, pkg, extra);
+  });
+  return builder.finish();
+}
+
+/** The rows at `keep` (ascending), as a table of their own. */
+export function takeRows(table: ProposedColumns, keep: readonly number[]): ProposedColumns {
+  const n = keep.length;
+  const pick32 = (source: Int32Array): Int32Array => Int32Array.from(keep, (row) => source[row]!);
+  const pick64 = (source: Float64Array): Float64Array => Float64Array.from(keep, (row) => source[row]!);
+  return {
+    ...table,
+    length: n,
+    customer: pick32(table.customer),
+    offer: pick32(table.offer),
+    channel: pick32(table.channel),
+    day: pick32(table.day),
+    score: pick64(table.score),
+    cost: pick64(table.cost),
+    pkg: pick32(table.pkg),
+    extra: table.extra.map((c) => ({ ...c, number: pick64(c.number), text: pick32(c.text) })),
+  };
+}
+
+export function rowDate(table: ProposedColumns, row: number): string {
+  return isoDay(table.day[row]!);
+}
+
+export function rowPackage(table: ProposedColumns, row: number): string {
+  const id = table.pkg[row]!;
+  if (id !== -1) return table.packageNames[id]!;
+  return defaultPackage(table.customerIds[table.customer[row]!]!, table.channelNames[table.channel[row]!]!, rowDate(table, row));
+}
+
+/** A column's typed value for one row (undefined when the row has none). */
+export function rowValue(table: ProposedColumns, row: number, name: string): string | number | undefined {
+  switch (name) {
+    case 'customerId':
+      return table.customerIds[table.customer[row]!];
+    case 'offer':
+      return table.offerNames[table.offer[row]!];
+    case 'channel':
+      return table.channelNames[table.channel[row]!];
+    case 'date':
+      return rowDate(table, row);
+    case 'score':
+      return table.score[row];
+    case 'cost':
+      return table.cost[row];
+    case 'package':
+      return rowPackage(table, row);
+  }
+  const column = table.extra.find((c) => c.name === name);
+  if (!column) return undefined;
+  const text = column.text[row]!;
+  if (text !== -1) return column.texts[text];
+  const value = column.number[row]!;
+  return Number.isNaN(value) ? undefined : value;
+}
+
+/** Every column of one row, typed: what `contact` is in an interactionsWhere expression. */
+export function rowFields(table: ProposedColumns, row: number): Record<string, string | number> {
+  const fields: Record<string, string | number> = {};
+  for (const column of table.extra) {
+    const text = column.text[row]!;
+    if (text !== -1) fields[column.name] = column.texts[text]!;
+    else if (!Number.isNaN(column.number[row]!)) fields[column.name] = column.number[row]!;
+  }
+  fields['customerId'] = table.customerIds[table.customer[row]!]!;
+  fields['offer'] = table.offerNames[table.offer[row]!]!;
+  fields['channel'] = table.channelNames[table.channel[row]!]!;
+  fields['date'] = rowDate(table, row);
+  fields['score'] = table.score[row]!;
+  fields['cost'] = table.cost[row]!;
+  fields['package'] = rowPackage(table, row);
+  return fields;
+}
