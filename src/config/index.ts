@@ -41,7 +41,7 @@ export {
   type TreatmentRuleSpec,
 } from './model.js';
 export type { ExpressionFacts } from './rule-context.js';
-export { locate, locateInScalar, SourceFile, type LoadedDocument, type PathSegment } from './source.js';
+export { locate, locateInScalar, locateStart, SourceFile, type LoadedDocument, type PathSegment } from './source.js';
 export { checkSchema, schemaErrors } from './schema-check.js';
 export type * as ConfigTypes from './types.generated.js';
 export { escapeData, escapeProperty } from './report-formats.js';

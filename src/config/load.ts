@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Composer, isMap, isScalar, LineCounter, Parser, visit, type CST, type Document } from 'yaml';
 import { UserError } from '../errors.js';
+import { readFast } from './fast-yaml.js';
 import { makeProblem, type Problem, type ProblemSlug } from './problem.js';
 import { SourceFile, type LoadedDocument } from './source.js';
 
@@ -29,6 +30,7 @@ const MAX_ALIAS_COUNT = 100;
 /** Collections nested deeper than this are refused before they are composed. */
 export const MAX_NESTING_DEPTH = 64;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const COMPOSER_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true } as const;
 
 const yamlErrorRule: Record<string, ProblemSlug> = {
   DUPLICATE_KEY: 'duplicate-key',
@@ -140,6 +142,26 @@ export function parseYamlFile(file: string, bytes: Uint8Array, maxFileBytes = DE
     problems.push(makeProblem('invalid-utf8', 'error', `invalid UTF-8 byte 0x${bytes[offset]!.toString(16).padStart(2, '0')} at byte ${offset}; config files must be UTF-8`, file, { line, column }, ''));
     return { documents: [], problems };
   }
+  const fast = readFast(text, MAX_NESTING_DEPTH);
+  if (fast !== null) {
+    // Well-formed and plain: the values and where nodes start come from the fast path; the
+    // `yaml` nodes, needed only to locate a problem, are built the first time one is asked for.
+    const source = new SourceFile(file, text);
+    let full: Document.Parsed[] | undefined;
+    const fullDocuments = (): Document.Parsed[] => (full ??= Array.from(new Composer(COMPOSER_OPTIONS).compose(new Parser().parse(text))));
+    const documents = fast.map(
+      ({ value, positions }, index): LoadedDocument => ({
+        source,
+        index,
+        value,
+        positions,
+        get yaml() {
+          return fullDocuments()[index]!;
+        },
+      }),
+    );
+    return { documents, problems };
+  }
   const lineCounter = new LineCounter();
   const source = new SourceFile(file, text, lineCounter);
   // Two steps instead of parseAllDocuments: the CST parser is iterative, the composer that
@@ -155,7 +177,7 @@ export function parseYamlFile(file: string, bytes: Uint8Array, maxFileBytes = DE
     );
     return { documents: [], problems };
   }
-  const docs: Document.Parsed[] = Array.from(new Composer({ prettyErrors: false, uniqueKeys: true, strict: true }).compose(tokens));
+  const docs: Document.Parsed[] = Array.from(new Composer(COMPOSER_OPTIONS).compose(tokens));
   const documents: LoadedDocument[] = [];
   docs.forEach((doc, index) => {
     let broken = false;

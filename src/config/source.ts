@@ -1,18 +1,36 @@
 // A loaded YAML document with its positions: turns a JSON path inside the document into
 // the file:line:column of the offending node (docs/validation.md), using the yaml package's node
-// ranges and LineCounter (STYLE: yaml `doc.getIn(path, true)` + `range`).
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, Scalar } from 'yaml';
+// ranges and LineCounter (STYLE: yaml `doc.getIn(path, true)` + `range`). A file read on the
+// fast path (fast-yaml.ts) builds those nodes only when a position beyond a start is asked
+// for, that is when a problem is reported in it.
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, type Pair, Scalar } from 'yaml';
+import { startOffset, type PositionNode } from './fast-yaml.js';
 import type { Location } from './problem.js';
 
 export type PathSegment = string | number;
 
 export class SourceFile {
+  #lineCounter: LineCounter | undefined;
+
   constructor(
     /** Relative to the repository root, forward slashes. */
     readonly file: string,
     readonly text: string,
-    readonly lineCounter: LineCounter,
-  ) {}
+    lineCounter?: LineCounter,
+  ) {
+    this.#lineCounter = lineCounter;
+  }
+
+  /** The start of every line; counted from the text when no parser filled it (the same starts: after each LF). */
+  get lineCounter(): LineCounter {
+    if (this.#lineCounter === undefined) {
+      const counter = new LineCounter();
+      counter.addNewLine(0);
+      for (let i = this.text.indexOf('\n'); i !== -1; i = this.text.indexOf('\n', i + 1)) counter.addNewLine(i + 1);
+      this.#lineCounter = counter;
+    }
+    return this.#lineCounter;
+  }
 
   /** 1-based line/column of a character offset. */
   position(offset: number): { line: number; column: number } {
@@ -33,7 +51,24 @@ export interface LoadedDocument {
   index: number;
   /** The document as plain JSON. */
   value: unknown;
-  yaml: Document.Parsed;
+  /** The document's `yaml` nodes (built on first use for a file read on the fast path). */
+  readonly yaml: Document.Parsed;
+  /** Where nodes start, for a file read on the fast path. */
+  positions?: PositionNode;
+}
+
+/**
+ * The line and column where the node at `path` starts (with `key: true`, its key): what
+ * `locate` gives as line and column, from the fast path's index when it holds the node,
+ * so that naming where each of thousands of test cases is written builds no `yaml` nodes.
+ */
+export function locateStart(document: LoadedDocument, path: readonly PathSegment[], options: { key?: boolean } = {}): { line: number; column: number } {
+  if (document.positions !== undefined) {
+    const offset = startOffset(document.positions, path, options.key ?? false);
+    if (offset >= 0) return document.source.position(offset);
+  }
+  const { line, column } = locate(document, path, options);
+  return { line, column };
 }
 
 /** The node at `path`, or the deepest existing ancestor, with whether it was found. */

@@ -5,11 +5,11 @@
 import { testCaseInputs } from '../config/index.js';
 import type { ConfigDocument, ConfigModel } from '../config/index.js';
 import { compareText } from '../config/index.js';
-import { locate } from '../config/index.js';
+import { locateStart } from '../config/index.js';
 import type { ExpectationName, TestCase, TestLocation } from './types.js';
 
 function at(document: ConfigDocument<'DecisionTest'>, path: (string | number)[], key = false): TestLocation {
-  const { line, column } = locate(document.source, path, { key });
+  const { line, column } = locateStart(document.source, path, { key });
   return { file: document.source.source.file, line, column };
 }
 
