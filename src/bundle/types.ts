@@ -99,9 +99,18 @@ export interface BundleChannel extends BundleMetadata {
 }
 
 export interface BundleSuppression {
+  /** true for `afterAccept: true` (forever) and for `afterAccept: {days}` (then afterAcceptDays is set). */
   afterAccept: boolean;
   maxRejects: number | null;
   maxContacts: { count: number; periodDays: number } | null;
+  // The windows and families below are written only when an offer sets them, so a
+  // bundle using none of them keeps its bytes and digest.
+  /** `afterAccept: {days}`: days the offer rests after the latest accept. */
+  afterAcceptDays?: number;
+  /** `afterReject: {count, days}`. */
+  afterReject?: { count: number; days: number };
+  /** `related: {attribute}`: the attribute naming the offer's family. */
+  related?: string;
 }
 
 export interface BundleOffer extends BundleMetadata {

@@ -14,6 +14,7 @@ import type {
   BundleSegment,
   BundleStrategy,
   BundleTreatmentRule,
+  BundleSuppression,
 } from '../bundle/index.js';
 import { InternalError } from '../errors.js';
 import { ExpressionCompiler, toCelOffer } from '../expr/index.js';
@@ -67,12 +68,22 @@ function compileOffer(document: ConfigDocument<'Offer'>): BundleOffer {
     expires: spec.expires ?? null,
     cost: spec.cost ?? 0,
     attributes: sortRecord(spec.attributes ?? {}),
-    suppression: {
-      afterAccept: spec.suppression?.afterAccept ?? false,
-      maxRejects: spec.suppression?.maxRejects ?? null,
-      maxContacts: spec.suppression?.maxContacts ? { count: spec.suppression.maxContacts.count, periodDays: spec.suppression.maxContacts.periodDays } : null,
-    },
+    suppression: compileSuppression(spec.suppression),
   };
+}
+
+function compileSuppression(suppression: ConfigDocument<'Offer'>['spec']['suppression']): BundleSuppression {
+  const afterAccept = suppression?.afterAccept ?? false;
+  const compiled: BundleSuppression = {
+    afterAccept: afterAccept !== false,
+    maxRejects: suppression?.maxRejects ?? null,
+    maxContacts: suppression?.maxContacts ? { count: suppression.maxContacts.count, periodDays: suppression.maxContacts.periodDays } : null,
+  };
+  // Optional keys only when used: configs without them compile to the same bytes as before.
+  if (typeof afterAccept === 'object') compiled.afterAcceptDays = afterAccept.days;
+  if (suppression?.afterReject) compiled.afterReject = { count: suppression.afterReject.count, days: suppression.afterReject.days };
+  if (suppression?.related) compiled.related = suppression.related.attribute;
+  return compiled;
 }
 
 /** Smart lists: the `where` expression over every offer, in name order. */

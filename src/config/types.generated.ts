@@ -119,9 +119,29 @@ export type Expires = string;
  */
 export type Cost = number;
 /**
- * Never again once accepted.
+ * true: never again once accepted; {days}: not on the `days` days starting with the latest accept's day.
  */
-export type AfterAccept = boolean;
+export type AfterAccept =
+  | boolean
+  | {
+      days: Days;
+    };
+/**
+ * Days the offer rests after an accept, the accept's day included.
+ */
+export type Days = number;
+/**
+ * Rejections that start the rest.
+ */
+export type Count = number;
+/**
+ * The span the rejections must fall within, and the length of the rest from the latest of them.
+ */
+export type Days1 = number;
+/**
+ * An attribute or field name: a letter or '_' followed by letters, digits or '_' (usable in CEL as profile.<name>).
+ */
+export type Identifier1 = string;
 /**
  * Suppressed once rejected this many times.
  */
@@ -129,7 +149,7 @@ export type MaximumRejects = number;
 /**
  * Contacts allowed in the window.
  */
-export type Count = number;
+export type Count1 = number;
 /**
  * Rolling window length: the rule holds in every window of this many consecutive days, counting history.
  */
@@ -494,7 +514,7 @@ export type DecisionDay1 = string;
 /**
  * Offers asked for (capped by the point's maxOffers); omitted = the point's maxOffers, else 1.
  */
-export type Count1 = number;
+export type Count2 = number;
 /**
  * The member's id; omitted = the profile's id field (e.g. customerId).
  */
@@ -696,14 +716,29 @@ export interface Attributes {
  */
 export interface Suppression {
   afterAccept?: AfterAccept;
+  afterReject?: AfterReject;
+  related?: RelatedOffers;
   maxRejects?: MaximumRejects;
   maxContacts?: MaximumContacts;
+}
+/**
+ * When count rejections fall within days consecutive days, suppressed on every day d with last <= d < last + days (last: the day of the latest of them).
+ */
+export interface AfterReject {
+  count: Count;
+  days: Days1;
+}
+/**
+ * Accepts, rejects and contacts of every offer whose attributes.<attribute> has the same value as this offer's count for this offer too.
+ */
+export interface RelatedOffers {
+  attribute: Identifier1;
 }
 /**
  * Suppressed once given count times within the last periodDays days.
  */
 export interface MaximumContacts {
-  count: Count;
+  count: Count1;
   periodDays: PeriodDays;
 }
 /**
@@ -913,7 +948,7 @@ export interface DecisionTestCase {
   name: CaseName;
   point: Name22;
   at?: DecisionDay1;
-  count?: Count1;
+  count?: Count2;
   audienceId?: AudienceId;
   profile?: Profile;
   session?: Session;

@@ -565,7 +565,7 @@ function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
   };
   for (const offer of compiled.offers) {
     if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
-    if (offer.afterAccept) totals.add('accept');
+    if (offer.afterAccept && offer.afterAcceptDays === null) totals.add('accept');
     if (offer.maxRejects !== null) totals.add('reject');
   }
   for (const channel of compiled.channels.values()) {
@@ -583,14 +583,17 @@ function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
       if (rule.type === 'maxPackages') packages = true;
     }
   }
+  // Suppression windows read the days of accepts and rejects, so the window reaches that far back.
+  if (compiled.responseDays > 0) windows.add(compiled.responseDays);
   const order: HistoryNeeds['totals'][number][] = ['contact', 'accept', 'reject'];
   const offers = contactOffers as Set<string> | null;
-  return {
+  const needs: HistoryNeeds = {
     windows: [...windows].sort((a, b) => a - b),
     packages,
     totals: order.filter((event) => totals.has(event)),
     contactOffers: offers === null ? null : [...offers].sort(),
   };
+  return compiled.responseDays > 0 ? { ...needs, responseDays: compiled.responseDays } : needs;
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

@@ -46,6 +46,13 @@ export interface HistoryNeeds {
   totals: readonly HistoryRow['event'][];
   /** The offers whose all-time contact totals a rule reads (the sequence rules' scopes); null: every offer. */
   contactOffers: readonly string[] | null;
+  /**
+   * Suppression windows (afterAccept {days}, afterReject): the accept and reject rows of
+   * the last this many days (ending on the decision day, within the longest window) must
+   * be in the window's rows with their own dates, not summed into a window's first day.
+   * Absent when no offer has such a window.
+   */
+  responseDays?: number;
 }
 
 /** How many rows a member has for one (offer, channel, event), over all time. */
