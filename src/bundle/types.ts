@@ -96,6 +96,8 @@ export interface BundleChannel extends BundleMetadata {
   /** Every interaction point of the channel, keyed by name (names are unique per channel). */
   interactionPoints: Record<string, BundleInteractionPoint>;
   events: BundleEvent[];
+  /** `ties: rotate`; absent for the default (offer name ascending), so such bundles keep their bytes. */
+  ties?: 'rotate';
 }
 
 export interface BundleSuppression {
@@ -164,6 +166,8 @@ export interface BundleTreatmentRule {
   expires: string | null;
   enabled: boolean;
   controlGroupPercent: number; // 0 = no control group
+  /** `priority: top`; absent for the default. */
+  priority?: 'top';
 }
 
 export interface BundleIndexes {

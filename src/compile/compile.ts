@@ -48,7 +48,7 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
       interactionPoints[point.name] = { name: point.name, zone: zone.name, defaultString: point.defaultString ?? null, maxOffers: point.maxOffers ?? null };
     }
   }
-  return {
+  const channel: BundleChannel = {
     ...metadataOf(document),
     audienceLevels: spec.audienceLevels.map((level) => ({ name: level.name, idField: level.idField, attributes: declaredAttributes(level.attributes) })),
     sessionAttributes: declaredAttributes(spec.sessionAttributes),
@@ -57,6 +57,9 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
     interactionPoints: sortRecord(interactionPoints),
     events: (spec.events ?? []).map((event) => ({ name: event.name, category: event.category ?? null, actions: [...(event.actions ?? [])] })),
   };
+  // Written only when not the default: bundles of configs without it keep their bytes.
+  if (spec.ties === 'rotate') channel.ties = 'rotate';
+  return channel;
 }
 
 function compileOffer(document: ConfigDocument<'Offer'>): BundleOffer {
@@ -203,7 +206,7 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
   for (const document of sortDocuments(model.strategies)) {
     strategies.push({ ...metadataOf(document), channel: document.spec.channel, rules: document.spec.rules.map((r) => r.name) });
     for (const rule of document.spec.rules) {
-      rules.push({
+      const compiled: BundleTreatmentRule = {
         name: rule.name,
         strategy: document.metadata.name,
         channel: document.spec.channel,
@@ -220,7 +223,9 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
         expires: rule.expires ?? null,
         enabled: rule.enabled ?? true,
         controlGroupPercent: rule.controlGroup?.percent ?? 0,
-      });
+      };
+      if (rule.priority === 'top') compiled.priority = 'top';
+      rules.push(compiled);
     }
   }
 

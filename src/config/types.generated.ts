@@ -47,6 +47,10 @@ export type ItemType = 'int' | 'double' | 'string' | 'bool' | 'date';
  */
 export type AllowedValues = [string | number, ...(string | number)[]];
 /**
+ * How offers with equal scores are ordered: name (offer name ascending) or rotate (a stable hash of member, offer and decision day, so equal offers take turns day by day).
+ */
+export type Ties = 'name' | 'rotate';
+/**
  * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
  */
 export type Name2 = string;
@@ -219,6 +223,7 @@ export type TreatmentRule = {
   effective?: Effective1;
   expires?: Expires1;
   enabled?: Enabled;
+  priority?: Priority;
   controlGroup?: ControlGroup;
 };
 /**
@@ -265,6 +270,10 @@ export type Expires1 = string;
  * A disabled rule gives nothing.
  */
 export type Enabled = boolean;
+/**
+ * top: the rule's offers rank above every offer of rules without it (must-show messages: service, regulatory); normal: ranked by score.
+ */
+export type Priority = 'normal' | 'top';
 /**
  * 0..100 percent of members held out.
  */
@@ -625,6 +634,7 @@ export interface Labels {
 export interface ChannelSpec {
   audienceLevels: AudienceLevels;
   sessionAttributes?: SessionAttributes;
+  ties?: Ties;
   categories?: EventCategories;
   zones: Zones;
   events?: Events;

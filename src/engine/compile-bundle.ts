@@ -111,6 +111,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       offerTerm: null,
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
+      top: rule.priority === 'top',
       place,
     };
   });
@@ -138,6 +139,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       sessionAttributes: channel.sessionAttributes,
       points: new Map(),
       realtimeRules: [],
+      rotateTies: channel.ties === 'rotate',
     };
     const byZone = body.indexes.rulesByChannelZone[channel.name] ?? {};
     for (const point of Object.values(channel.interactionPoints)) {

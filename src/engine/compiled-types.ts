@@ -92,6 +92,8 @@ export interface CompiledRule {
   /** Buckets below this are in the control group (0 = no control group). */
   controlThreshold: number;
   controlSeed: number;
+  /** `priority: top`: the rule's offers rank above every offer of rules without it. */
+  top: boolean;
   place: string;
 }
 
@@ -145,6 +147,8 @@ export interface CompiledChannel {
   points: Map<string, CompiledPoint>;
   /** Per-customer rules of realtime policies on this channel that can apply to its contacts. */
   realtimeRules: CompiledPolicyRule[];
+  /** `ties: rotate`: equal scores ordered by tieKey (tie-order.ts), not by offer name. */
+  rotateTies: boolean;
 }
 
 export interface CompiledBundle {

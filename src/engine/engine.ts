@@ -32,6 +32,7 @@ import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, typ
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
+import { TieOrder } from './tie-order.js';
 import { formatTreatmentCode } from './treatment-code.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow, SegmentMembership } from './types.js';
 
@@ -421,11 +422,18 @@ class DecisionEngine implements Engine {
       const winner = board.bestRule[candidate.offer]!;
       if (winner === candidate.rule.precedence) continue;
       const winnerRule = this.bundle.body.rules[winner]!.name;
-      explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score), {
+      const reason = board.bestTier[candidate.offer]! > (candidate.rule.top ? 1 : 0) ? reasons.topDuplicate(winnerRule) : reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score);
+      explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reason, {
         score: candidate.score,
       });
     }
-    const offers = board.ranked();
+    let tieKey: ((offer: number) => number) | undefined;
+    if (point.channel.rotateTies) {
+      const ties = new TieOrder(this.compiled.offers.map((offer) => offer.name));
+      ties.begin(state.audienceId, state.at);
+      tieKey = (offer) => ties.key(offer);
+    }
+    const offers = board.ranked(tieKey);
     return {
       offers,
       scores: offers.map((o) => board.bestScore[o]!),

@@ -18,6 +18,7 @@ import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, typ
 import { SessionSegmentCache } from '../../src/engine/segment-cache.js';
 import { findSuppression } from '../../src/engine/suppression.js';
 import { formatTreatmentCode } from '../../src/engine/treatment-code.js';
+import { rotateHash } from '../../src/engine/tie-order.js';
 import type { ChosenOffer, DecisionError, DecisionRequest } from '../../src/engine/types.js';
 
 export interface ReferenceDecision {
@@ -140,7 +141,10 @@ export class ReferenceEngine {
       }
     }
     state.cel.offer = null;
-    pairs.sort((a, b) => b.score - a.score || a.offer - b.offer || a.rule.precedence - b.rule.precedence);
+    // Top rules first; equal scores by offer name, or by the member's rotate key of the day.
+    const tie = (offer: number): number => (point.channel.rotateTies ? rotateHash(state.audienceId, compiled.offers[offer]!.name, state.at) * 2 ** 21 + offer : offer);
+    const tier = (pair: ScoredPair): number => (pair.rule.top ? 1 : 0);
+    pairs.sort((a, b) => tier(b) - tier(a) || b.score - a.score || tie(a.offer) - tie(b.offer) || a.rule.precedence - b.rule.precedence);
 
     // The ranking, pulled as the response needs it: one entry per offer; a held-out pair reached records its rule.
     const decided = new Set<number>();
