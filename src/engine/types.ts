@@ -86,6 +86,12 @@ export interface DecisionRequest {
   /** Offers wanted (capped by the point's maxOffers). */
   count: number;
   explain?: boolean;
+  /**
+   * Batch de-duplication (docs/decisions.md#batch-de-duplication): the offers already given
+   * to earlier interaction points of the same batch, offer name → that point. They are not
+   * given again here; the next offers in rank order take their place.
+   */
+  givenEarlier?: Record<string, string>;
 }
 
 export interface ChosenOffer {
@@ -106,6 +112,7 @@ export type ExplainOutcome =
   | 'offer-not-effective'
   | 'lower-score-duplicate'
   | 'suppressed'
+  | 'given-earlier'
   | 'policy'
   | 'rank'
   | 'expression-error';

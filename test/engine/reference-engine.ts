@@ -74,7 +74,7 @@ export class ReferenceEngine {
       const segment = compiled.segmentByName.get(name);
       return segment !== undefined && this.member(state, segment, memo);
     };
-    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo));
+    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo, request.givenEarlier ?? {}));
   }
 
   /** Membership, evaluated afresh (inSegment() through the same lookup); failures are false and reported. */
@@ -94,7 +94,7 @@ export class ReferenceEngine {
     return value;
   }
 
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>): ReferenceDecision {
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>, givenEarlier: Record<string, string>): ReferenceDecision {
     const compiled = this.compiled;
     const pairs: ScoredPair[] = [];
     // Steps 3–5: every rule, every offer, in precedence order (errors in that order too).
@@ -177,6 +177,8 @@ export class ReferenceEngine {
       const e = entry(at);
       if (e === null) break;
       const offer = compiled.offers[e.offer]!;
+      // Batch dedupe: an offer given to an earlier point of the batch is not given again.
+      if (Object.prototype.hasOwnProperty.call(givenEarlier, offer.name)) continue;
       if (findSuppression(offer, history, state.atDay) !== null) continue;
       if (rules.length > 0) {
         const violation = findPolicyViolation(rules, offer, e.score, context);
