@@ -10,6 +10,11 @@
 //            - warm session: each member's session cache is reused (what the server
 //              does between `resegment` events): segments and the ranking produced so
 //              far are memoised, suppression and policies are checked again.
+//            Then the same bundle with the Interact-style extensions switched on
+//            (docs/decisions.md#ties-and-top-priority, docs/config-language.md#suppression-windows-and-families):
+//            `ties: rotate` on the channel, every 25th rule `priority: top`, every offer
+//            in a family of 20 with afterReject {2, 30 days} and related, every other
+//            offer afterAccept {90 days}; cold and warm again ("all extensions").
 // Reference: in the same run, one bare CEL evaluation of a segment expression of the
 //            same bundle (the unit of work a decision is made of), timed the same way in
 //            bulk; each decision figure is printed as a multiple of it.
@@ -111,6 +116,21 @@ async function timeReference(bundle, audience) {
   return { ns, expression: segment.expression, hits };
 }
 
+/** The bundle with the extensions on (see the header); the body is changed in place of a new config, which only the engine reads. */
+function withExtensions(bundle) {
+  const body = structuredClone(bundle.body);
+  for (const channel of body.channels) if (channel.name === CHANNEL) channel.ties = 'rotate';
+  body.rules.forEach((rule, i) => {
+    if (i % 25 === 0) rule.priority = 'top';
+  });
+  body.offers.forEach((offer, i) => {
+    offer.attributes = { ...offer.attributes, family: `f${i % 20}` };
+    offer.suppression = { ...offer.suppression, afterReject: { count: 2, days: 30 }, related: 'family' };
+    if (i % 2 === 0) offer.suppression = { ...offer.suppression, afterAccept: true, afterAcceptDays: 90 };
+  });
+  return { ...bundle, body };
+}
+
 async function main() {
   const { compileDirectory } = await import(new URL('compile/compile-directory.js', dist).href);
   const { createEngine } = await import(new URL('engine/engine.js', dist).href);
@@ -141,10 +161,23 @@ async function main() {
     for (let i = 0; i < MEMBERS; i++) engine.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, at: AT, count: 3 }, caches[i]);
     const warmRun = timeDecisions(engine, audience, caches);
 
+    // The same decisions with every extension on.
+    const extended = createEngine(withExtensions(bundle));
+    const warmX = audience.map(() => extended.newSegmentCache());
+    for (let i = 0; i < 5000; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, session: audience[i % MEMBERS].session, history: audience[i % MEMBERS].history, at: AT, count: 3 }, i % 2 ? warmX[i % MEMBERS] : undefined);
+    globalThis.gc?.();
+    const coldExtended = timeDecisions(extended, audience, null, COLD_DECISIONS);
+    globalThis.gc?.();
+    const cachesX = audience.map(() => extended.newSegmentCache());
+    for (let i = 0; i < MEMBERS; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, at: AT, count: 3 }, cachesX[i]);
+    const warmExtended = timeDecisions(extended, audience, cachesX);
+
     const verdict = (r) => (r.perSecond >= TARGET_PER_SECOND && r.p99 / 1e3 < TARGET_P99_MS ? 'ok' : 'OVER TARGET');
     for (const [name, r] of [
       ['cold member ', cold],
       ['warm session', warmRun],
+      ['cold member  (all extensions)', coldExtended],
+      ['warm session (all extensions)', warmExtended],
     ]) {
       process.stdout.write(
         `decide ${name}: ${fmt(r.perSecond)} decisions/s  p50 ${fmt(r.p50, 1)} µs  p99 ${fmt(r.p99, 1)} µs  (${fmt(r.offered, 2)} offers each)  = ${fmt((r.meanUs * 1e3) / reference.ns)} × the reference  [target ≥ ${fmt(TARGET_PER_SECOND)}/s, p99 < ${TARGET_P99_MS} ms: ${verdict(r)}]\n`,

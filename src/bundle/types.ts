@@ -96,12 +96,23 @@ export interface BundleChannel extends BundleMetadata {
   /** Every interaction point of the channel, keyed by name (names are unique per channel). */
   interactionPoints: Record<string, BundleInteractionPoint>;
   events: BundleEvent[];
+  /** `ties: rotate`; absent for the default (offer name ascending), so such bundles keep their bytes. */
+  ties?: 'rotate';
 }
 
 export interface BundleSuppression {
+  /** true for `afterAccept: true` (forever) and for `afterAccept: {days}` (then afterAcceptDays is set). */
   afterAccept: boolean;
   maxRejects: number | null;
   maxContacts: { count: number; periodDays: number } | null;
+  // The windows and families below are written only when an offer sets them, so a
+  // bundle using none of them keeps its bytes and digest.
+  /** `afterAccept: {days}`: days the offer rests after the latest accept. */
+  afterAcceptDays?: number;
+  /** `afterReject: {count, days}`. */
+  afterReject?: { count: number; days: number };
+  /** `related: {attribute}`: the attribute naming the offer's family. */
+  related?: string;
 }
 
 export interface BundleOffer extends BundleMetadata {
@@ -155,6 +166,8 @@ export interface BundleTreatmentRule {
   expires: string | null;
   enabled: boolean;
   controlGroupPercent: number; // 0 = no control group
+  /** `priority: top`; absent for the default. */
+  priority?: 'top';
 }
 
 export interface BundleIndexes {

@@ -14,6 +14,7 @@ import type {
   BundleSegment,
   BundleStrategy,
   BundleTreatmentRule,
+  BundleSuppression,
 } from '../bundle/index.js';
 import { InternalError } from '../errors.js';
 import { ExpressionCompiler, toCelOffer } from '../expr/index.js';
@@ -47,7 +48,7 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
       interactionPoints[point.name] = { name: point.name, zone: zone.name, defaultString: point.defaultString ?? null, maxOffers: point.maxOffers ?? null };
     }
   }
-  return {
+  const channel: BundleChannel = {
     ...metadataOf(document),
     audienceLevels: spec.audienceLevels.map((level) => ({ name: level.name, idField: level.idField, attributes: declaredAttributes(level.attributes) })),
     sessionAttributes: declaredAttributes(spec.sessionAttributes),
@@ -56,6 +57,9 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
     interactionPoints: sortRecord(interactionPoints),
     events: (spec.events ?? []).map((event) => ({ name: event.name, category: event.category ?? null, actions: [...(event.actions ?? [])] })),
   };
+  // Written only when not the default: bundles of configs without it keep their bytes.
+  if (spec.ties === 'rotate') channel.ties = 'rotate';
+  return channel;
 }
 
 function compileOffer(document: ConfigDocument<'Offer'>): BundleOffer {
@@ -67,12 +71,22 @@ function compileOffer(document: ConfigDocument<'Offer'>): BundleOffer {
     expires: spec.expires ?? null,
     cost: spec.cost ?? 0,
     attributes: sortRecord(spec.attributes ?? {}),
-    suppression: {
-      afterAccept: spec.suppression?.afterAccept ?? false,
-      maxRejects: spec.suppression?.maxRejects ?? null,
-      maxContacts: spec.suppression?.maxContacts ? { count: spec.suppression.maxContacts.count, periodDays: spec.suppression.maxContacts.periodDays } : null,
-    },
+    suppression: compileSuppression(spec.suppression),
   };
+}
+
+function compileSuppression(suppression: ConfigDocument<'Offer'>['spec']['suppression']): BundleSuppression {
+  const afterAccept = suppression?.afterAccept ?? false;
+  const compiled: BundleSuppression = {
+    afterAccept: afterAccept !== false,
+    maxRejects: suppression?.maxRejects ?? null,
+    maxContacts: suppression?.maxContacts ? { count: suppression.maxContacts.count, periodDays: suppression.maxContacts.periodDays } : null,
+  };
+  // Optional keys only when used: configs without them compile to the same bytes as before.
+  if (typeof afterAccept === 'object') compiled.afterAcceptDays = afterAccept.days;
+  if (suppression?.afterReject) compiled.afterReject = { count: suppression.afterReject.count, days: suppression.afterReject.days };
+  if (suppression?.related) compiled.related = suppression.related.attribute;
+  return compiled;
 }
 
 /** Smart lists: the `where` expression over every offer, in name order. */
@@ -192,7 +206,7 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
   for (const document of sortDocuments(model.strategies)) {
     strategies.push({ ...metadataOf(document), channel: document.spec.channel, rules: document.spec.rules.map((r) => r.name) });
     for (const rule of document.spec.rules) {
-      rules.push({
+      const compiled: BundleTreatmentRule = {
         name: rule.name,
         strategy: document.metadata.name,
         channel: document.spec.channel,
@@ -209,7 +223,9 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
         expires: rule.expires ?? null,
         enabled: rule.enabled ?? true,
         controlGroupPercent: rule.controlGroup?.percent ?? 0,
-      });
+      };
+      if (rule.priority === 'top') compiled.priority = 'top';
+      rules.push(compiled);
     }
   }
 

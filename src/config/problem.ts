@@ -25,6 +25,7 @@ export const problemCodes = {
   'expired-rule': 'OO207',
   'channel-mismatch': 'OO208',
   'empty-offer-list': 'OO209',
+  'no-family': 'OO210',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
   // Behaviour tests (DecisionTest documents, docs/behaviour-tests.md).

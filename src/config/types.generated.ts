@@ -47,6 +47,10 @@ export type ItemType = 'int' | 'double' | 'string' | 'bool' | 'date';
  */
 export type AllowedValues = [string | number, ...(string | number)[]];
 /**
+ * How offers with equal scores are ordered: name (offer name ascending) or rotate (a stable hash of member, offer and decision day, so equal offers take turns day by day).
+ */
+export type Ties = 'name' | 'rotate';
+/**
  * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
  */
 export type Name2 = string;
@@ -119,9 +123,29 @@ export type Expires = string;
  */
 export type Cost = number;
 /**
- * Never again once accepted.
+ * true: never again once accepted; {days}: not on the `days` days starting with the latest accept's day.
  */
-export type AfterAccept = boolean;
+export type AfterAccept =
+  | boolean
+  | {
+      days: Days;
+    };
+/**
+ * Days the offer rests after an accept, the accept's day included.
+ */
+export type Days = number;
+/**
+ * Rejections that start the rest.
+ */
+export type Count = number;
+/**
+ * The span the rejections must fall within, and the length of the rest from the latest of them.
+ */
+export type Days1 = number;
+/**
+ * An attribute or field name: a letter or '_' followed by letters, digits or '_' (usable in CEL as profile.<name>).
+ */
+export type Identifier1 = string;
 /**
  * Suppressed once rejected this many times.
  */
@@ -129,7 +153,7 @@ export type MaximumRejects = number;
 /**
  * Contacts allowed in the window.
  */
-export type Count = number;
+export type Count1 = number;
 /**
  * Rolling window length: the rule holds in every window of this many consecutive days, counting history.
  */
@@ -199,6 +223,7 @@ export type TreatmentRule = {
   effective?: Effective1;
   expires?: Expires1;
   enabled?: Enabled;
+  priority?: Priority;
   controlGroup?: ControlGroup;
 };
 /**
@@ -245,6 +270,10 @@ export type Expires1 = string;
  * A disabled rule gives nothing.
  */
 export type Enabled = boolean;
+/**
+ * top: the rule's offers rank above every offer of rules without it (must-show messages: service, regulatory); normal: ranked by score.
+ */
+export type Priority = 'normal' | 'top';
 /**
  * 0..100 percent of members held out.
  */
@@ -494,7 +523,7 @@ export type DecisionDay1 = string;
 /**
  * Offers asked for (capped by the point's maxOffers); omitted = the point's maxOffers, else 1.
  */
-export type Count1 = number;
+export type Count2 = number;
 /**
  * The member's id; omitted = the profile's id field (e.g. customerId).
  */
@@ -605,6 +634,7 @@ export interface Labels {
 export interface ChannelSpec {
   audienceLevels: AudienceLevels;
   sessionAttributes?: SessionAttributes;
+  ties?: Ties;
   categories?: EventCategories;
   zones: Zones;
   events?: Events;
@@ -696,14 +726,29 @@ export interface Attributes {
  */
 export interface Suppression {
   afterAccept?: AfterAccept;
+  afterReject?: AfterReject;
+  related?: RelatedOffers;
   maxRejects?: MaximumRejects;
   maxContacts?: MaximumContacts;
+}
+/**
+ * When count rejections fall within days consecutive days, suppressed on every day d with last <= d < last + days (last: the day of the latest of them).
+ */
+export interface AfterReject {
+  count: Count;
+  days: Days1;
+}
+/**
+ * Accepts, rejects and contacts of every offer whose attributes.<attribute> has the same value as this offer's count for this offer too.
+ */
+export interface RelatedOffers {
+  attribute: Identifier1;
 }
 /**
  * Suppressed once given count times within the last periodDays days.
  */
 export interface MaximumContacts {
-  count: Count;
+  count: Count1;
   periodDays: PeriodDays;
 }
 /**
@@ -913,7 +958,7 @@ export interface DecisionTestCase {
   name: CaseName;
   point: Name22;
   at?: DecisionDay1;
-  count?: Count1;
+  count?: Count2;
   audienceId?: AudienceId;
   profile?: Profile;
   session?: Session;

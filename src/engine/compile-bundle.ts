@@ -59,11 +59,16 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       cost: offer.cost,
       cel: toCelOffer(offer),
       afterAccept: suppression.afterAccept,
+      afterAcceptDays: suppression.afterAcceptDays ?? null,
+      afterReject: suppression.afterReject ?? null,
       maxRejects: suppression.maxRejects,
       maxContacts: suppression.maxContacts,
-      hasSuppression: suppression.afterAccept || suppression.maxRejects !== null || suppression.maxContacts !== null,
+      related: null,
+      family: null,
+      hasSuppression: suppression.afterAccept || suppression.maxRejects !== null || suppression.maxContacts !== null || suppression.afterReject !== undefined,
     };
   });
+  relateOffers(body.offers, offers);
   const offerByName = new Map(offers.map((o) => [o.name, o]));
 
   const segments: CompiledSegment[] = compileSegments(body, expressions);
@@ -106,6 +111,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       offerTerm: null,
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
+      top: rule.priority === 'top',
       place,
     };
   });
@@ -133,6 +139,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       sessionAttributes: channel.sessionAttributes,
       points: new Map(),
       realtimeRules: [],
+      rotateTies: channel.ties === 'rotate',
     };
     const byZone = body.indexes.rulesByChannelZone[channel.name] ?? {};
     for (const point of Object.values(channel.interactionPoints)) {
@@ -172,7 +179,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
   }
 
   for (const channel of channels.values()) channel.realtimeRules = orderForChecking(channel.realtimeRules);
-  return { bundle, digest: bundle.digest, digestPrefix: digestPrefix(bundle.digest), offers, offerByName, segments, segmentByName, channels, pointsByName };
+  return { bundle, digest: bundle.digest, digestPrefix: digestPrefix(bundle.digest), offers, offerByName, segments, segmentByName, channels, pointsByName, responseDays: responseDaysOf(offers) };
 }
 
 /** The two halves of a split score, compiled like any expression of the rule; null when it does not split (or a half does not compile). */
@@ -214,4 +221,35 @@ function compileSplit(rule: CompiledRule, source: string, expressions: Expressio
   } catch {
     return null;
   }
+}
+
+/**
+ * `related: {attribute}`: the offers whose attribute has the same value as this offer's
+ * (itself included, in index order). An offer without a value for the attribute has no
+ * family and counts only its own history.
+ */
+function relateOffers(bundleOffers: Bundle['body']['offers'], offers: CompiledOffer[]): void {
+  for (const offer of offers) {
+    const attribute = bundleOffers[offer.index]!.suppression.related;
+    if (attribute === undefined) continue;
+    const value = bundleOffers[offer.index]!.attributes[attribute];
+    if (value === undefined) continue;
+    offer.family = `${attribute} ${JSON.stringify(value)}`;
+    offer.related = offers.filter((other) => bundleOffers[other.index]!.attributes[attribute] === value).map((other) => other.index);
+  }
+}
+
+/**
+ * The days of accepts and rejects suppression windows look at: an accept window of d
+ * days needs the last d days; afterReject {count, days} needs the last 2·days − 1 (the
+ * latest rejection of a group within the last `days` days, the group's first up to
+ * days − 1 days before it).
+ */
+function responseDaysOf(offers: readonly CompiledOffer[]): number {
+  let days = 0;
+  for (const offer of offers) {
+    if (offer.afterAcceptDays !== null) days = Math.max(days, offer.afterAcceptDays);
+    if (offer.afterReject !== null) days = Math.max(days, 2 * offer.afterReject.days - 1);
+  }
+  return days;
 }

@@ -38,9 +38,16 @@ export interface CompiledOffer {
   cost: number;
   /** The `offer` variable of eligibility and score expressions. */
   cel: Record<string, unknown>;
+  /** Suppressed after an accept: forever (afterAcceptDays null) or for afterAcceptDays days. */
   afterAccept: boolean;
+  afterAcceptDays: number | null;
+  afterReject: { count: number; days: number } | null;
   maxRejects: number | null;
   maxContacts: { count: number; periodDays: number } | null;
+  /** Offer indices whose history counts for this offer (`related`, itself included), or null: only itself. */
+  related: number[] | null;
+  /** How the family reads in explanations, e.g. `family "tablet"` (set with related). */
+  family: string | null;
   hasSuppression: boolean;
 }
 
@@ -85,6 +92,8 @@ export interface CompiledRule {
   /** Buckets below this are in the control group (0 = no control group). */
   controlThreshold: number;
   controlSeed: number;
+  /** `priority: top`: the rule's offers rank above every offer of rules without it. */
+  top: boolean;
   place: string;
 }
 
@@ -138,6 +147,8 @@ export interface CompiledChannel {
   points: Map<string, CompiledPoint>;
   /** Per-customer rules of realtime policies on this channel that can apply to its contacts. */
   realtimeRules: CompiledPolicyRule[];
+  /** `ties: rotate`: equal scores ordered by tieKey (tie-order.ts), not by offer name. */
+  rotateTies: boolean;
 }
 
 export interface CompiledBundle {
@@ -151,4 +162,10 @@ export interface CompiledBundle {
   channels: Map<string, CompiledChannel>;
   /** Interaction point name → the points of that name (one per channel that has it). */
   pointsByName: Map<string, CompiledPoint[]>;
+  /**
+   * How many days back (ending on the decision day) suppression windows read the days of
+   * accepts and rejects (afterAccept {days}, afterReject); 0 when no offer has one, and
+   * then history keeps only their counts.
+   */
+  responseDays: number;
 }

@@ -32,6 +32,7 @@ import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, typ
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { describeSuppression, findSuppression } from './suppression.js';
+import { TieOrder } from './tie-order.js';
 import { formatTreatmentCode } from './treatment-code.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow, SegmentMembership } from './types.js';
 
@@ -247,6 +248,7 @@ class DecisionEngine implements Engine {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
       errors.push(inputError('count', `count must be a whole number from 1 to ${MAX_COUNT}, got ${JSON.stringify(count)}`));
     }
+    const givenEarlier = readGivenEarlier(raw['givenEarlier'], errors);
     const audience = raw['audience'];
     if (!isRecord(audience)) {
       errors.push(inputError('audience', 'audience must be an object with id and profile'));
@@ -303,7 +305,7 @@ class DecisionEngine implements Engine {
     const n = count as number;
     const plan = this.plans.get(point)!;
     const ranking = this.walkRanking(state, plan, segments === cache);
-    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null));
+    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier));
     const risk = plan.risks.get(level.name)!;
     const safe = inputsAreSafe(risk, state.cel.profile, state.cel.session);
     if (ranking.walkErrors!() > 0 || !safe) {
@@ -316,7 +318,7 @@ class DecisionEngine implements Engine {
       // itself (offers, control groups, errors) is the same as without explain.
       const explainState: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
       const log = new ExplainLog();
-      withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log));
+      withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log, givenEarlier));
       decision.explain = log.entries;
     }
     return decision;
@@ -421,11 +423,18 @@ class DecisionEngine implements Engine {
       const winner = board.bestRule[candidate.offer]!;
       if (winner === candidate.rule.precedence) continue;
       const winnerRule = this.bundle.body.rules[winner]!.name;
-      explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score), {
+      const reason = board.bestTier[candidate.offer]! > (candidate.rule.top ? 1 : 0) ? reasons.topDuplicate(winnerRule) : reasons.duplicate(winnerRule, board.bestScore[candidate.offer]!, candidate.score);
+      explain.add(this.compiled.offers[candidate.offer]!.name, candidate.rule.name, 'lower-score-duplicate', reason, {
         score: candidate.score,
       });
     }
-    const offers = board.ranked();
+    let tieKey: ((offer: number) => number) | undefined;
+    if (point.channel.rotateTies) {
+      const ties = new TieOrder(this.compiled.offers.map((offer) => offer.name));
+      ties.begin(state.audienceId, state.at);
+      tieKey = (offer) => ties.key(offer);
+    }
+    const offers = board.ranked(tieKey);
     return {
       offers,
       scores: offers.map((o) => board.bestScore[o]!),
@@ -436,7 +445,7 @@ class DecisionEngine implements Engine {
   }
 
   /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, ranking: Ranking, explain: ExplainLog | null): Decision {
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, ranking: Ranking, explain: ExplainLog | null, givenEarlier: ReadonlyMap<string, string> | null): Decision {
     const ruleName = (precedence: number): string => this.compiled.bundle.body.rules[precedence]!.name;
     const offers = this.compiled.offers;
     const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
@@ -476,6 +485,13 @@ class DecisionEngine implements Engine {
       const offer = offers[ranking.offers[at]!]!;
       const score = ranking.scores[at]!;
       const rule = ruleName(ranking.rules[at]!);
+      if (givenEarlier !== null) {
+        const earlierPoint = givenEarlier.get(offer.name);
+        if (earlierPoint !== undefined) {
+          explain?.add(offer.name, rule, 'given-earlier', reasons.givenEarlier(earlierPoint), { score });
+          continue;
+        }
+      }
       const hit = history === null ? null : findSuppression(offer, history, state.atDay);
       if (hit !== null) {
         explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
@@ -565,7 +581,7 @@ function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
   };
   for (const offer of compiled.offers) {
     if (offer.maxContacts !== null) windows.add(offer.maxContacts.periodDays);
-    if (offer.afterAccept) totals.add('accept');
+    if (offer.afterAccept && offer.afterAcceptDays === null) totals.add('accept');
     if (offer.maxRejects !== null) totals.add('reject');
   }
   for (const channel of compiled.channels.values()) {
@@ -583,14 +599,35 @@ function historyNeedsOf(compiled: CompiledBundle): HistoryNeeds {
       if (rule.type === 'maxPackages') packages = true;
     }
   }
+  // Suppression windows read the days of accepts and rejects, so the window reaches that far back.
+  if (compiled.responseDays > 0) windows.add(compiled.responseDays);
   const order: HistoryNeeds['totals'][number][] = ['contact', 'accept', 'reject'];
   const offers = contactOffers as Set<string> | null;
-  return {
+  const needs: HistoryNeeds = {
     windows: [...windows].sort((a, b) => a - b),
     packages,
     totals: order.filter((event) => totals.has(event)),
     contactOffers: offers === null ? null : [...offers].sort(),
   };
+  return compiled.responseDays > 0 ? { ...needs, responseDays: compiled.responseDays } : needs;
+}
+
+/** `givenEarlier`: an object of offer name → interaction point; null when absent or empty. */
+function readGivenEarlier(value: unknown, errors: DecisionError[]): Map<string, string> | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) {
+    errors.push(inputError('givenEarlier', 'givenEarlier must be an object of offer name → interaction point'));
+    return null;
+  }
+  const given = new Map<string, string>();
+  for (const [offer, point] of Object.entries(value)) {
+    if (typeof point !== 'string') {
+      errors.push(inputError(`givenEarlier.${offer}`, `givenEarlier.${offer} must be the name of the interaction point it was given to, got ${JSON.stringify(point)}`));
+      continue;
+    }
+    given.set(offer, point);
+  }
+  return given.size === 0 ? null : given;
 }
 
 /** A decision refused for its input: no offers, the errors naming the fields. */

@@ -39,6 +39,8 @@ export const reasons = {
   scoreFailed: (rule: CompiledRule, message: string) => `scoreExpression of rule '${rule.name}' could not be evaluated (${message}); counted as no score`,
   duplicate: (winner: string, winnerScore: number, score: number) =>
     winnerScore > score ? `rule '${winner}' gives this offer a higher score (${winnerScore} > ${score})` : `rule '${winner}' gives this offer the same score (${score}) and comes first`,
+  givenEarlier: (point: string) => `given to interaction point '${point}' earlier in this batch (dedupe)`,
+  topDuplicate: (winner: string) => `rule '${winner}' has priority top and gives this offer too`,
   chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
   rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${limit} offer${limit === 1 ? '' : 's'} ${limit === 1 ? 'is' : 'are'} returned`,
   policy: (policy: string, rule: string, type: string, detail: string) => `policy '${policy}' rule '${rule}' (${type}): ${detail}`,

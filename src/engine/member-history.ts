@@ -16,6 +16,9 @@
 //   without periodDays). Totals count rows after the decision day too; those rows are
 //   in the window's rows with their own dates, so they are taken off here. Packages
 //   (for maxPackages) come as their own list, so the counting rows need none.
+//   Suppression windows (afterAccept {days}, afterReject) need the days of accepts and
+//   rejects: those of the last CompiledBundle.responseDays days keep their day, whether
+//   read from rows or from a window (HistoryNeeds.responseDays).
 import type { CompiledBundle } from './compiled-types.js';
 import { dayNumber } from '../days.js';
 import type { DecisionError, HistoryRow, HistoryWindow } from './types.js';
@@ -50,6 +53,14 @@ export interface OfferResponses {
   /** Days of the contacts with this offer (in the window, when read from one), and how many on each. */
   contactDays: number[];
   contactCounts: number[];
+  /**
+   * Days of accepts and rejects in the suppression windows' reach (CompiledBundle.responseDays),
+   * with how many on each; absent when the bundle has no such window or there are none.
+   */
+  acceptDays?: number[];
+  acceptCounts?: number[];
+  rejectDays?: number[];
+  rejectCounts?: number[];
 }
 
 /** A package of the member's contacts on a day (maxPackages counts distinct packages in its window). */
@@ -114,14 +125,26 @@ export function contactedBefore<S>(history: MemberHistory, scope: S, channel: st
   return answer;
 }
 
-/** Adds one (possibly grouped) event of the decision's past to the history; its package too, unless the packages come on their own. */
-function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean, addPackage: boolean): void {
+/**
+ * Adds one (possibly grouped) event of the decision's past to the history; its package
+ * too, unless the packages come on their own. Accepts and rejects from `responsesFrom`
+ * on keep their day (suppression windows); before it, only their count.
+ */
+function add(history: MemberHistory, entry: MemberEvent, countResponses: boolean, addPackage: boolean, responsesFrom: number): void {
   if (entry.offer >= 0) {
     const responses = responsesOf(history, entry.offer);
     if (entry.event === ACCEPT) {
       if (countResponses) responses.accepts += entry.count;
+      if (entry.day >= responsesFrom) {
+        (responses.acceptDays ??= []).push(entry.day);
+        (responses.acceptCounts ??= []).push(entry.count);
+      }
     } else if (entry.event === REJECT) {
       if (countResponses) responses.rejects += entry.count;
+      if (entry.day >= responsesFrom) {
+        (responses.rejectDays ??= []).push(entry.day);
+        (responses.rejectCounts ??= []).push(entry.count);
+      }
     } else if (entry.day !== BEFORE_WINDOW) {
       responses.contactDays.push(entry.day);
       responses.contactCounts.push(entry.count);
@@ -205,6 +228,7 @@ export function readMemberHistory(
     return null;
   }
   let history: MemberHistory | null = null;
+  const responsesFrom = responsesFromOf(compiled, atDay);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as unknown;
     if (!isObject(row)) {
@@ -216,9 +240,14 @@ export function readMemberHistory(
     const checked = checkRow(row, `history[${i}]`, errors);
     if (checked === null || checked.day > atDay) continue;
     history ??= emptyHistory();
-    add(history, eventOf(compiled, audienceId, checked, 1, row['date'] as string), true, true);
+    add(history, eventOf(compiled, audienceId, checked, 1, row['date'] as string), true, true, responsesFrom);
   }
   return history;
+}
+
+/** The first day whose accepts and rejects keep their day (Infinity: none do). */
+function responsesFromOf(compiled: CompiledBundle, atDay: number): number {
+  return compiled.responseDays > 0 ? atDay - compiled.responseDays + 1 : Infinity;
 }
 
 /** The first day a window must cover for a decision on `atDay`: the longest rule window's first day. */
@@ -287,6 +316,7 @@ export function readHistoryWindow(
   const packages: PackageEvent[] | null = window.packages === undefined ? null : readPackages(window.packages, from, atDay, errors);
 
   let history: MemberHistory | null = null;
+  const responsesFrom = responsesFromOf(compiled, atDay);
   const inWindow = new Map<string, number>();
   for (let i = 0; i < window.rows.length; i++) {
     const row = window.rows[i] as unknown;
@@ -315,8 +345,8 @@ export function readHistoryWindow(
     }
     inWindow.set(k, (inWindow.get(k) ?? 0) + count);
     history ??= emptyHistory();
-    // Accepts and rejects are counted once, from the totals below.
-    add(history, eventOf(compiled, audienceId, checked, count, row['date'] as string), false, packages === null);
+    // Accepts and rejects are counted once, from the totals below; their days (suppression windows) from the rows.
+    add(history, eventOf(compiled, audienceId, checked, count, row['date'] as string), false, packages === null, responsesFrom);
   }
   if (errors.length > 0) return null;
   if (packages !== null && packages.length > 0) {
@@ -331,7 +361,7 @@ export function readHistoryWindow(
       const before = total.count - (inWindow.get(k) ?? 0);
       if (before <= 0) continue;
       history ??= emptyHistory();
-      add(history, { offer, day: BEFORE_WINDOW, event: CONTACT, channel: total.channel, package: '', count: before }, false, false);
+      add(history, { offer, day: BEFORE_WINDOW, event: CONTACT, channel: total.channel, package: '', count: before }, false, false, Infinity);
     } else if (offer >= 0) {
       history ??= emptyHistory();
       const responses = responsesOf(history, offer);

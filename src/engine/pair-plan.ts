@@ -20,6 +20,8 @@
 //   SPLIT   one per expression: offer half desc (the member half is added per decision:
 //           an exact bound, as x ↦ x + c is monotone);
 //   EAGER   the rest: visited first, evaluated exactly.
+// Rules with `priority: top` get streams of their own (tier 1), so every stream holds
+// one tier and the walk compares tiers before scores.
 import type { CompiledBundle, CompiledPoint, CompiledRule, Evaluator } from './compiled-types.js';
 import { MAGNITUDE, zoneRisk, type ZoneRisk } from './error-risk.js';
 
@@ -36,6 +38,8 @@ export const ELIGIBILITY_PER_PAIR = 2;
 
 export interface PairStream {
   kind: StreamKind;
+  /** 1 for the pairs of `priority: top` rules, else 0. */
+  tier: number;
   size: number;
   /** Rule precedence (index in the bundle's rules) per pair. */
   rule: Int32Array;
@@ -92,10 +96,11 @@ export function toNumber(value: unknown): number {
   return Number.NaN;
 }
 
-function stream(kind: StreamKind, pairs: Pair[], evaluator: Evaluator | null, memberSign: number): PairStream {
+function stream(kind: StreamKind, tier: number, pairs: Pair[], evaluator: Evaluator | null, memberSign: number): PairStream {
   const size = pairs.length;
   const out: PairStream = {
     kind,
+    tier,
     size,
     rule: new Int32Array(size),
     offer: new Int32Array(size),
@@ -119,8 +124,21 @@ function stream(kind: StreamKind, pairs: Pair[], evaluator: Evaluator | null, me
 const byKeyThenOffer = (a: Pair, b: Pair): number => (a.key === b.key ? 0 : a.key > b.key ? -1 : 1) || a.offer - b.offer || a.rule.precedence - b.rule.precedence;
 const byOffer = (a: Pair, b: Pair): number => a.offer - b.offer || a.rule.precedence - b.rule.precedence;
 
-/** The streams of one zone's rules (in precedence order). */
+/** The streams of one zone's rules (in precedence order): top rules' streams, then the others'. */
 export function buildZonePlan(rules: readonly CompiledRule[]): ZonePlan {
+  if (!rules.some((rule) => rule.top)) return buildTier(rules, 0);
+  const top = buildTier(
+    rules.filter((rule) => rule.top),
+    1,
+  );
+  const rest = buildTier(
+    rules.filter((rule) => !rule.top),
+    0,
+  );
+  return { streams: [...top.streams, ...rest.streams], dynamicPairs: top.dynamicPairs + rest.dynamicPairs, loadFailures: new Set([...top.loadFailures, ...rest.loadFailures]), risks: new Map() };
+}
+
+function buildTier(rules: readonly CompiledRule[], tier: number): ZonePlan {
   const statics: Pair[] = [];
   const members = new Map<Evaluator, Pair[]>();
   const splits = new Map<Evaluator, Pair[]>();
@@ -166,15 +184,15 @@ export function buildZonePlan(rules: readonly CompiledRule[]): ZonePlan {
     }
   }
   const streams: PairStream[] = [];
-  if (statics.length > 0) streams.push(stream(STATIC, statics.sort(byKeyThenOffer), null, 1));
-  for (const [evaluator, pairs] of members) streams.push(stream(MEMBER, pairs.sort(byOffer), evaluator, 1));
+  if (statics.length > 0) streams.push(stream(STATIC, tier, statics.sort(byKeyThenOffer), null, 1));
+  for (const [evaluator, pairs] of members) streams.push(stream(MEMBER, tier, pairs.sort(byOffer), evaluator, 1));
   let dynamicPairs = eager.length;
   for (const pairs of splits.values()) {
     const split = pairs[0]!.rule.scoreSplit!;
-    streams.push(stream(SPLIT, pairs.sort(byKeyThenOffer), split.memberTerm, split.memberSign));
+    streams.push(stream(SPLIT, tier, pairs.sort(byKeyThenOffer), split.memberTerm, split.memberSign));
     dynamicPairs += pairs.length;
   }
-  if (eager.length > 0) streams.push(stream(EAGER, eager.sort(byOffer), null, 1));
+  if (eager.length > 0) streams.push(stream(EAGER, tier, eager.sort(byOffer), null, 1));
   return { streams, dynamicPairs, loadFailures, risks: new Map() };
 }
 

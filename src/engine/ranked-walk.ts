@@ -17,11 +17,20 @@
 //   first in precedence, exactly as an exhaustive arbitration would pick it.
 // Everything the walk evaluates is memoised for the decision (segments in the session's
 // SegmentCache, per-rule eligibility and per-expression member scores here).
+//
+// docs/decisions.md#ties-and-top-priority: the full order is (tier desc, score desc, tie
+// asc, precedence asc), tier 1 for pairs of `priority: top` rules (streams hold one tier),
+// tie the offer index (`ties: name`) or the member's rotate key (`ties: rotate`). Streams
+// are sorted by offer, not by rotate key, so with `rotate` a stream's pairs of one score
+// (a STATIC run, a whole MEMBER stream) go into the heap together once the stream's head
+// has the best (tier, score), and the heap's top is given only when it is strictly ahead
+// of every head on (tier, score): nothing left in a stream can then come before it.
 import type { CompiledBundle, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';
 import { isMember } from './segments.js';
+import { TieOrder } from './tie-order.js';
 import type { DecisionError } from './types.js';
 
 const UNKNOWN = 0;
@@ -36,9 +45,9 @@ function scoreOf(value: unknown): number {
   return score;
 }
 
-/** (s1, o1, p1) comes before (s2, o2, p2): score desc, offer asc, precedence asc. */
-function before(s1: number, o1: number, p1: number, s2: number, o2: number, p2: number): boolean {
-  return s1 > s2 || (s1 === s2 && (o1 < o2 || (o1 === o2 && p1 < p2)));
+/** (t1, s1, o1, p1) comes before (t2, s2, o2, p2): tier desc, score desc, tie (offer) asc, precedence asc. */
+function before(t1: number, s1: number, o1: number, p1: number, t2: number, s2: number, o2: number, p2: number): boolean {
+  return t1 > t2 || (t1 === t2 && (s1 > s2 || (s1 === s2 && (o1 < o2 || (o1 === o2 && p1 < p2)))));
 }
 
 /** Engine-owned and reused by every decision (decisions are synchronous); a generation stamp clears it. */
@@ -62,6 +71,12 @@ export class RankedWalk {
   private heapScore = new Float64Array(16);
   private heapOffer = new Int32Array(16);
   private heapRule = new Int32Array(16);
+  /** The heap's tier and tie key per entry (the offer index unless ties rotate). */
+  private heapTier = new Int8Array(16);
+  private heapTie = new Float64Array(16);
+  private readonly ruleTier: Int8Array;
+  private readonly ties: TieOrder;
+  private rotate = false;
   private heapSize = 0;
   private cursors = new Int32Array(8);
   private memberState = new Uint8Array(8);
@@ -78,6 +93,8 @@ export class RankedWalk {
     this.ruleStamp = new Int32Array(ruleCount);
     this.ruleEligible = new Int8Array(ruleCount);
     this.controlStamp = new Int32Array(ruleCount);
+    this.ruleTier = new Int8Array(ruleCount);
+    this.ties = new TieOrder(compiled.offers.map((offer) => offer.name));
   }
 
   /** Registers the rules a plan names (their eligibility mode is read per pair). */
@@ -85,6 +102,7 @@ export class RankedWalk {
     for (const rule of rules) {
       this.rules[rule.precedence] = rule;
       this.eligibility[rule.precedence] = eligibilityMode(rule);
+      this.ruleTier[rule.precedence] = rule.top ? 1 : 0;
     }
   }
 
@@ -107,11 +125,18 @@ export class RankedWalk {
     this.cursors.fill(0, 0, n);
     this.memberState.fill(UNKNOWN, 0, n);
     this.memberFailure.length = 0;
-    if (this.heapScore.length < plan.dynamicPairs) {
-      const size = Math.max(plan.dynamicPairs, this.heapScore.length * 2);
+    this.rotate = state.channel.rotateTies;
+    if (this.rotate) this.ties.begin(state.audienceId, state.at);
+    // With rotate, a run of equal static scores waits in the heap too.
+    let heapNeeds = plan.dynamicPairs;
+    if (this.rotate) for (const s of plan.streams) if (s.kind === STATIC || s.kind === MEMBER) heapNeeds += s.size;
+    if (this.heapScore.length < heapNeeds) {
+      const size = Math.max(heapNeeds, this.heapScore.length * 2);
       this.heapScore = new Float64Array(size);
       this.heapOffer = new Int32Array(size);
       this.heapRule = new Int32Array(size);
+      this.heapTier = new Int8Array(size);
+      this.heapTie = new Float64Array(size);
     }
     this.heapSize = 0;
     this.controlGroups = [];
@@ -131,6 +156,7 @@ export class RankedWalk {
   }
 
   private advance(): boolean {
+    if (this.rotate) return this.advanceRotating();
     const state = this.state!;
     const streams = this.streams;
     const offers = this.compiled.offers;
@@ -138,6 +164,7 @@ export class RankedWalk {
     for (;;) {
       // The best head over the streams and the heap of exactly scored pairs.
       let best = -1;
+      let bestTier = 0;
       let bestScore = 0;
       let bestOffer = 0;
       let bestRule = 0;
@@ -174,14 +201,15 @@ export class RankedWalk {
         }
         const o = s.offer[c]!;
         const p = s.rule[c]!;
-        if (best === -1 || before(score, o, p, bestScore, bestOffer, bestRule)) {
+        if (best === -1 || before(s.tier, score, o, p, bestTier, bestScore, bestOffer, bestRule)) {
           best = i;
+          bestTier = s.tier;
           bestScore = score;
           bestOffer = o;
           bestRule = p;
         }
       }
-      if (this.heapSize > 0 && (best === -1 || before(this.heapScore[0]!, this.heapOffer[0]!, this.heapRule[0]!, bestScore, bestOffer, bestRule))) {
+      if (this.heapSize > 0 && (best === -1 || before(this.heapTier[0]!, this.heapScore[0]!, this.heapTie[0]!, this.heapRule[0]!, bestTier, bestScore, bestOffer, bestRule))) {
         const score = this.heapScore[0]!;
         const o = this.heapOffer[0]!;
         const p = this.heapRule[0]!;
@@ -287,25 +315,26 @@ export class RankedWalk {
     this.cursors[i] = s.size;
   }
 
+  /** Adds an exactly scored pair; its tier is its rule's, its tie key the offer's (index, or rotate key). */
   private heapPush(score: number, offer: number, rule: number): void {
+    const tier = this.ruleTier[rule]!;
+    const tie = this.rotate ? this.ties.key(offer) : offer;
     let at = this.heapSize++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (!before(score, offer, rule, this.heapScore[parent]!, this.heapOffer[parent]!, this.heapRule[parent]!)) break;
-      this.heapScore[at] = this.heapScore[parent]!;
-      this.heapOffer[at] = this.heapOffer[parent]!;
-      this.heapRule[at] = this.heapRule[parent]!;
+      if (!before(tier, score, tie, rule, this.heapTier[parent]!, this.heapScore[parent]!, this.heapTie[parent]!, this.heapRule[parent]!)) break;
+      this.moveHeap(parent, at);
       at = parent;
     }
-    this.heapScore[at] = score;
-    this.heapOffer[at] = offer;
-    this.heapRule[at] = rule;
+    this.setHeap(at, tier, score, tie, offer, rule);
   }
 
   private heapPop(): void {
     const size = --this.heapSize;
     if (size === 0) return;
+    const tier = this.heapTier[size]!;
     const score = this.heapScore[size]!;
+    const tie = this.heapTie[size]!;
     const offer = this.heapOffer[size]!;
     const rule = this.heapRule[size]!;
     let at = 0;
@@ -313,15 +342,120 @@ export class RankedWalk {
       let child = 2 * at + 1;
       if (child >= size) break;
       const right = child + 1;
-      if (right < size && before(this.heapScore[right]!, this.heapOffer[right]!, this.heapRule[right]!, this.heapScore[child]!, this.heapOffer[child]!, this.heapRule[child]!)) child = right;
-      if (!before(this.heapScore[child]!, this.heapOffer[child]!, this.heapRule[child]!, score, offer, rule)) break;
-      this.heapScore[at] = this.heapScore[child]!;
-      this.heapOffer[at] = this.heapOffer[child]!;
-      this.heapRule[at] = this.heapRule[child]!;
+      if (right < size && this.heapBefore(right, child)) child = right;
+      if (!before(this.heapTier[child]!, this.heapScore[child]!, this.heapTie[child]!, this.heapRule[child]!, tier, score, tie, rule)) break;
+      this.moveHeap(child, at);
       at = child;
     }
+    this.setHeap(at, tier, score, tie, offer, rule);
+  }
+
+  private heapBefore(a: number, b: number): boolean {
+    return before(this.heapTier[a]!, this.heapScore[a]!, this.heapTie[a]!, this.heapRule[a]!, this.heapTier[b]!, this.heapScore[b]!, this.heapTie[b]!, this.heapRule[b]!);
+  }
+
+  private moveHeap(from: number, to: number): void {
+    this.heapTier[to] = this.heapTier[from]!;
+    this.heapScore[to] = this.heapScore[from]!;
+    this.heapTie[to] = this.heapTie[from]!;
+    this.heapOffer[to] = this.heapOffer[from]!;
+    this.heapRule[to] = this.heapRule[from]!;
+  }
+
+  private setHeap(at: number, tier: number, score: number, tie: number, offer: number, rule: number): void {
+    this.heapTier[at] = tier;
     this.heapScore[at] = score;
+    this.heapTie[at] = tie;
     this.heapOffer[at] = offer;
     this.heapRule[at] = rule;
+  }
+
+  /**
+   * advance() for `ties: rotate` (see the header): the best stream head on (tier, score)
+   * is opened — a SPLIT or EAGER pair scored exactly, a STATIC run of its score or a whole
+   * MEMBER stream moved into the heap after the date, segment and eligibility checks —
+   * and the heap's top is given once no head can tie or beat it.
+   */
+  private advanceRotating(): boolean {
+    const state = this.state!;
+    const streams = this.streams;
+    const offers = this.compiled.offers;
+    const atDay = state.atDay;
+    for (;;) {
+      let best = -1;
+      let bestTier = 0;
+      let bestScore = 0;
+      for (let i = 0; i < streams.length; i++) {
+        const s = streams[i]!;
+        const c = this.cursors[i]!;
+        if (c >= s.size) continue;
+        let score: number;
+        switch (s.kind) {
+          case STATIC:
+            score = s.key[c]!;
+            break;
+          case MEMBER:
+            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+            if (this.memberState[i] === FAILED) {
+              this.reportMemberFailure(i, s);
+              continue;
+            }
+            score = this.memberValue[i]!;
+            break;
+          case SPLIT: {
+            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+            if (this.memberState[i] === FAILED) {
+              score = Infinity;
+              break;
+            }
+            const bound = s.key[c]! + this.memberValue[i]!;
+            score = Number.isNaN(bound) ? Infinity : bound + Math.abs(bound) * 1e-12 + 1e-12;
+            break;
+          }
+          default:
+            score = Infinity;
+        }
+        if (best === -1 || s.tier > bestTier || (s.tier === bestTier && score > bestScore)) {
+          best = i;
+          bestTier = s.tier;
+          bestScore = score;
+        }
+      }
+      if (this.heapSize > 0 && (best === -1 || this.heapTier[0]! > bestTier || (this.heapTier[0] === bestTier && this.heapScore[0]! > bestScore))) {
+        const score = this.heapScore[0]!;
+        const o = this.heapOffer[0]!;
+        const p = this.heapRule[0]!;
+        this.heapPop();
+        if (this.offerStamp[o] === this.generation) continue;
+        if (this.heldOut(p)) continue;
+        return this.emit(o, score, p);
+      }
+      if (best === -1) return false;
+      const s = streams[best]!;
+      // A STATIC run of one score, a whole MEMBER stream, or one SPLIT / EAGER pair.
+      const from = this.cursors[best]!;
+      let to = from + 1;
+      if (s.kind === STATIC) while (to < s.size && s.key[to] === s.key[from]) to++;
+      else if (s.kind === MEMBER) to = s.size;
+      this.cursors[best] = to;
+      for (let c = from; c < to; c++) {
+        const o = s.offer[c]!;
+        const p = s.rule[c]!;
+        if (this.offerStamp[o] === this.generation) continue;
+        if (atDay < s.liveFrom[c]! || atDay > s.liveTo[c]!) continue;
+        if (!this.eligible(p, o)) continue;
+        if (s.kind === SPLIT || s.kind === EAGER) {
+          const rule = this.rules[p]!;
+          state.cel.offer = offers[o]!.cel;
+          try {
+            this.heapPush(scoreOf(rule.scoreExpression!(state.cel)), o, p);
+          } catch (error) {
+            reportExpressionError(state, `${rule.place} scoreExpression`, error, NO_SCORE);
+          }
+          continue;
+        }
+        this.heapPush(bestScore, o, p);
+      }
+    }
   }
 }

@@ -46,6 +46,13 @@ export interface HistoryNeeds {
   totals: readonly HistoryRow['event'][];
   /** The offers whose all-time contact totals a rule reads (the sequence rules' scopes); null: every offer. */
   contactOffers: readonly string[] | null;
+  /**
+   * Suppression windows (afterAccept {days}, afterReject): the accept and reject rows of
+   * the last this many days (ending on the decision day, within the longest window) must
+   * be in the window's rows with their own dates, not summed into a window's first day.
+   * Absent when no offer has such a window.
+   */
+  responseDays?: number;
 }
 
 /** How many rows a member has for one (offer, channel, event), over all time. */
@@ -79,6 +86,12 @@ export interface DecisionRequest {
   /** Offers wanted (capped by the point's maxOffers). */
   count: number;
   explain?: boolean;
+  /**
+   * Batch de-duplication (docs/decisions.md#batch-de-duplication): the offers already given
+   * to earlier interaction points of the same batch, offer name → that point. They are not
+   * given again here; the next offers in rank order take their place.
+   */
+  givenEarlier?: Record<string, string>;
 }
 
 export interface ChosenOffer {
@@ -99,6 +112,7 @@ export type ExplainOutcome =
   | 'offer-not-effective'
   | 'lower-score-duplicate'
   | 'suppressed'
+  | 'given-earlier'
   | 'policy'
   | 'rank'
   | 'expression-error';

@@ -132,7 +132,8 @@ export interface WindowQuery {
  * Each window p of `needs.windows` starts on `at` − p + 1; a contact row up to `at` is
  * summed into the first day of the narrowest window holding it, rows after `at` keep
  * their day (the engine takes them off the totals), and accepts and rejects up to `at`
- * are not read (the totals have them).
+ * are not read (the totals have them) except, with their own day, those of the last
+ * `needs.responseDays` days (suppression windows).
  */
 export function windowQuery(dialect: 'sqlite' | 'postgres', table: string, customerId: string, at: string, needs: HistoryNeeds): WindowQuery {
   const { daily, totals } = tables(table);
@@ -152,6 +153,12 @@ export function windowQuery(dialect: 'sqlite' | 'postgres', table: string, custo
     `SELECT 0 AS kind, date AS day, offer, channel, NULL AS package, event, SUM(count) AS count FROM ${daily}
       WHERE customer_id = $customer AND event IN ('accept', 'reject') AND date > $at GROUP BY date, offer, channel, event`,
   ];
+  if (needs.responseDays !== undefined && needs.responseDays > 0) {
+    // Suppression windows count accepts and rejects by their own day.
+    params['responsesFrom'] = isoDayBefore(at, needs.responseDays - 1);
+    parts.push(`SELECT 0 AS kind, date AS day, offer, channel, NULL AS package, event, SUM(count) AS count FROM ${daily}
+      WHERE customer_id = $customer AND event IN ('accept', 'reject') AND date >= $responsesFrom AND date <= $at GROUP BY date, offer, channel, event`);
+  }
   // Only the totals a rule reads: a long history contacting every offer has one per offer
   // and channel, and only the sequence rules' offers are asked about over all time.
   const responses = needs.totals.filter((event) => event !== 'contact');

@@ -155,7 +155,10 @@ export const offersBatchSchema = {
     type: 'object',
     required: ['requests'],
     additionalProperties: false,
-    properties: { requests: { type: 'array', minItems: 1, maxItems: 50, items: offerRequest } },
+    properties: {
+      requests: { type: 'array', minItems: 1, maxItems: 50, items: offerRequest },
+      dedupe: { type: 'boolean', default: false, description: 'An offer given to an earlier interaction point of the batch is not given to a later one (docs/decisions.md#batch-de-duplication).' },
+    },
   },
   response: {
     200: {
@@ -306,6 +309,7 @@ export interface OfferRequestBody {
 
 export interface OffersBatchBody {
   requests: OfferRequestBody[];
+  dedupe?: boolean;
 }
 
 export interface EventBody {

@@ -17,6 +17,8 @@ const stepOfOutcome: Record<ExplainOutcome, FunnelStep | 'chosen'> = {
   'expression-error': 'error',
   'control-group': 'holdout',
   'lower-score-duplicate': 'duplicate',
+  // Batch de-duplication: the offer went to an earlier point of the same batch.
+  'given-earlier': 'duplicate',
   suppressed: 'suppression',
   policy: 'policy',
   rank: 'rank',
@@ -60,7 +62,7 @@ function entriesByPair(explain: readonly ExplainEntry[]): Map<string, ExplainEnt
   return map;
 }
 
-const scored = new Set<ExplainOutcome>(['lower-score-duplicate', 'suppressed', 'policy', 'rank', 'chosen']);
+const scored = new Set<ExplainOutcome>(['lower-score-duplicate', 'given-earlier', 'suppressed', 'policy', 'rank', 'chosen']);
 
 function partingOfPair(base: ExplainEntry | undefined, head: ExplainEntry | undefined): PartingStep | null {
   const candidates: PartingStep[] = [];

@@ -141,3 +141,53 @@ describe('offerops decide', () => {
     expect(result.stderr).toContain('tampered.json: digest mismatch');
   });
 });
+
+describe('offerops decide --ip a,b,c', () => {
+  const three = ['--ip', 'home-hero,home-sidebar,checkout-upsell', '--count', '1', '--profile', profile, '--json'];
+  const offersByPoint = (stdout: string): [string, string[]][] => (JSON.parse(stdout) as { interactionPoint: string; offers: { offer: string }[] }[]).map((d) => [d.interactionPoint, d.offers.map((o) => o.offer)]);
+
+  it('decides each point in order; without --dedupe the same offer may come at every point', async () => {
+    const result = await decide(three);
+    expect(result.code).toBe(0);
+    expect(offersByPoint(result.stdout)).toEqual([
+      ['home-hero', ['gold-card']],
+      ['home-sidebar', ['gold-card']],
+      ['checkout-upsell', ['gold-card']],
+    ]);
+  });
+
+  it('with --dedupe gives an offer at most once across the three points, the next in rank taking its place', async () => {
+    const result = await decide([...three, '--dedupe']);
+    expect(result.code).toBe(0);
+    expect(offersByPoint(result.stdout)).toEqual([
+      ['home-hero', ['gold-card']],
+      ['home-sidebar', ['once']],
+      ['checkout-upsell', ['savings-plus']],
+    ]);
+  });
+
+  it('explains the offers kept from later points as given-earlier, naming the point', async () => {
+    const result = await decide([...three, '--dedupe', '--explain']);
+    const decisions = JSON.parse(result.stdout) as { explain: { offer: string; outcome: string; reason: string }[] }[];
+    expect(decisions[2]!.explain).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ offer: 'gold-card', outcome: 'given-earlier', reason: "given to interaction point 'home-hero' earlier in this batch (dedupe)" }),
+        expect.objectContaining({ offer: 'once', outcome: 'given-earlier', reason: "given to interaction point 'home-sidebar' earlier in this batch (dedupe)" }),
+      ]),
+    );
+  });
+
+  it('keeps the single-point output as it was', async () => {
+    const result = await decide(['--ip', 'home-hero', '--profile', profile, '--json', '--dedupe']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ offers: [{ offer: 'gold-card' }] });
+  });
+
+  it('refuses an empty or unknown point name with exit 2, naming --ip', async () => {
+    const empty = await decide(['--ip', 'home-hero,,checkout-upsell', '--profile', profile]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--ip: an empty interaction point name');
+    const unknown = await decide(['--ip', 'home-hero,nowhere', '--profile', profile]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--ip');
+  });
+});

@@ -18,6 +18,7 @@ import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, typ
 import { SessionSegmentCache } from '../../src/engine/segment-cache.js';
 import { findSuppression } from '../../src/engine/suppression.js';
 import { formatTreatmentCode } from '../../src/engine/treatment-code.js';
+import { rotateHash } from '../../src/engine/tie-order.js';
 import type { ChosenOffer, DecisionError, DecisionRequest } from '../../src/engine/types.js';
 
 export interface ReferenceDecision {
@@ -73,7 +74,7 @@ export class ReferenceEngine {
       const segment = compiled.segmentByName.get(name);
       return segment !== undefined && this.member(state, segment, memo);
     };
-    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo));
+    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo, request.givenEarlier ?? {}));
   }
 
   /** Membership, evaluated afresh (inSegment() through the same lookup); failures are false and reported. */
@@ -93,7 +94,7 @@ export class ReferenceEngine {
     return value;
   }
 
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>): ReferenceDecision {
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>, givenEarlier: Record<string, string>): ReferenceDecision {
     const compiled = this.compiled;
     const pairs: ScoredPair[] = [];
     // Steps 3–5: every rule, every offer, in precedence order (errors in that order too).
@@ -140,7 +141,10 @@ export class ReferenceEngine {
       }
     }
     state.cel.offer = null;
-    pairs.sort((a, b) => b.score - a.score || a.offer - b.offer || a.rule.precedence - b.rule.precedence);
+    // Top rules first; equal scores by offer name, or by the member's rotate key of the day.
+    const tie = (offer: number): number => (point.channel.rotateTies ? rotateHash(state.audienceId, compiled.offers[offer]!.name, state.at) * 2 ** 21 + offer : offer);
+    const tier = (pair: ScoredPair): number => (pair.rule.top ? 1 : 0);
+    pairs.sort((a, b) => tier(b) - tier(a) || b.score - a.score || tie(a.offer) - tie(b.offer) || a.rule.precedence - b.rule.precedence);
 
     // The ranking, pulled as the response needs it: one entry per offer; a held-out pair reached records its rule.
     const decided = new Set<number>();
@@ -173,6 +177,8 @@ export class ReferenceEngine {
       const e = entry(at);
       if (e === null) break;
       const offer = compiled.offers[e.offer]!;
+      // Batch dedupe: an offer given to an earlier point of the batch is not given again.
+      if (Object.prototype.hasOwnProperty.call(givenEarlier, offer.name)) continue;
       if (findSuppression(offer, history, state.atDay) !== null) continue;
       if (rules.length > 0) {
         const violation = findPolicyViolation(rules, offer, e.score, context);

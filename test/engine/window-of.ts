@@ -3,7 +3,7 @@
 // tests compare against. Plain: every row from `from` on, grouped per (date, offer,
 // channel, package, event). Bucketed for a decision: contact rows dated at the first day
 // of the narrowest window holding them, responses up to the decision day left out (the
-// totals have them), packages listed on their own when the engine needs them.
+// totals have them) except those of the last `needs.responseDays` days, with their day, packages listed on their own when the engine needs them.
 import type { HistoryNeeds, HistoryRow, HistoryWindow } from '../../src/engine/types.js';
 
 const DAY = 86_400_000;
@@ -30,8 +30,11 @@ export function windowOf(rows: readonly HistoryRow[], audienceId: string, from: 
     let date = row.date;
     let rowPackage = row.package ?? null;
     const day = dayOf(row.date);
-    if (bucket && day <= at) {
-      if (event !== 'contact') continue;
+    if (bucket && day <= at && event !== 'contact') {
+      // Responses of the suppression windows' reach keep their own day; others are in the totals.
+      const responseDays = bucket.needs.responseDays ?? 0;
+      if (day < at - responseDays + 1) continue;
+    } else if (bucket && day <= at) {
       // Older than every window (a window starting earlier than it must): its own day.
       const narrowest = bucket.needs.windows.find((p) => day >= at - p + 1);
       if (narrowest !== undefined) date = isoDay(at - narrowest + 1);

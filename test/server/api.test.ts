@@ -124,6 +124,19 @@ describe('offers', () => {
     expect(results.map((r) => r.offers.map((o) => o.offer))).toEqual([['gold-card'], ['savings-plus', 'travel-card']]);
   });
 
+  it('with dedupe gives an offer at most once across the three points of a batch, the next in rank taking its place', async () => {
+    const { app } = await makeServer();
+    const id = await startSession(app);
+    const requests = [{ interactionPoint: 'home-hero' }, { interactionPoint: 'home-sidebar', count: 1 }, { interactionPoint: 'checkout-upsell', count: 1 }];
+    const plain = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers:batch`, payload: { requests } });
+    expect(plain.json<{ results: OffersBody[] }>().results.map((r) => r.offers.map((o) => o.offer))).toEqual([['gold-card'], ['gold-card'], ['savings-plus']]);
+    const deduped = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers:batch`, payload: { requests, dedupe: true } });
+    expect(deduped.statusCode).toBe(200);
+    expect(deduped.json<{ results: OffersBody[] }>().results.map((r) => r.offers.map((o) => o.offer))).toEqual([['gold-card'], ['savings-plus'], ['travel-card']]);
+    const refused = await app.inject({ method: 'POST', url: `/v1/sessions/${id}/offers:batch`, payload: { requests, dedupe: 'yes' } });
+    expect(refused.statusCode).toBe(400);
+  });
+
   it("refuses an interaction point the session's channel does not declare, naming the field", async () => {
     const { app } = await makeServer();
     const id = await startSession(app);

@@ -193,6 +193,28 @@ describe.each(factories)('history store contract: $name', (factory) => {
     expect(await store.readWindow('nobody', at, needs)).toEqual({ from: '2026-03-07', rows: [], totals: [], packages: [] });
   });
 
+  it('reads accepts and rejects of the suppression windows\' reach with their own day (responseDays), and no earlier ones', async () => {
+    const at = '2026-03-20';
+    const rows = [
+      row('c1', 'gold-card', 'reject', '2026-03-10'), // 11 days back: outside a 10-day reach
+      row('c1', 'gold-card', 'reject', '2026-03-11'), // 10 days back: inside
+      row('c1', 'gold-card', 'reject', '2026-03-11'),
+      row('c1', 'gold-card', 'accept', '2026-03-20'), // the decision day
+      row('c1', 'gold-card', 'accept', '2026-03-21'), // after it: read as always
+      row('c1', 'gold-card', 'contact', '2026-03-12'),
+    ];
+    await store.append(rows);
+    const needs = { windows: [1, 7, 10], packages: false, totals: ['reject'] as const, contactOffers: [], responseDays: 10 };
+    const window = await store.readWindow('c1', at, needs);
+    expect(sortWindow(window)).toEqual(sortWindow(windowOf(rows, 'c1', '2026-03-11', { at, needs })));
+    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'reject', '2026-03-11'), count: 2 });
+    expect(window.rows).toContainEqual({ ...row('c1', 'gold-card', 'accept', '2026-03-20'), count: 1 });
+    expect(window.rows).not.toContainEqual(expect.objectContaining({ date: '2026-03-10' }));
+    // Without responseDays, responses up to the decision day stay in the totals only.
+    const plain = { windows: needs.windows, packages: needs.packages, totals: needs.totals, contactOffers: needs.contactOffers };
+    expect((await store.readWindow('c1', at, plain)).rows.filter((r) => r.event !== 'contact' && r.date <= at)).toEqual([]);
+  });
+
   it('keeps the aggregates right when rows are deleted or changed in the table directly', async () => {
     const rows = [row('c1', 'gold-card', 'contact', '2026-03-01'), row('c1', 'gold-card', 'contact', '2026-03-01'), row('c1', 'gold-card', 'accept', '2026-03-02'), row('c1', 'travel-card', 'contact', '2026-03-03')];
     await store.append(rows);

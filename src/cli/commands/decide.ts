@@ -2,7 +2,10 @@
 // audience member at one interaction point, from a bundle file (or the config compiled in
 // memory), with the member's history from a history file (docs/file-formats.md#history).
 // `--json` prints
-// `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`.
+// `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`;
+// with several points (`--ip a,b,c`, one decision each, in order, `--dedupe` keeping an
+// offer given to an earlier point from the later ones) an array of those, each with its
+// `interactionPoint`.
 // Bad flags and bad input exit 2, a config with errors 1; a decision (even with no offer) exits 0.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -88,11 +91,16 @@ export const decideCommand: CommandDefinition = {
       command: `offerops decide --channel web --ip home-tiles --count 3 --at 2026-11-25 --explain --profile '{"customerId": "C-100231", "age": 31, "income": 62000.0, "tier": "plus"}'`,
     },
     { why: 'from a compiled bundle, with the member\'s contact history, as JSON', command: 'offerops decide --bundle build/bundle.json --channel web --ip home-hero --at 2026-11-25 --profile @profile.json --history history.csv --json' },
+    {
+      why: 'the hero and the tiles of one page, no offer twice on the page',
+      command: `offerops decide --channel web --ip home-hero,home-tiles,accounts-banner --dedupe --count 3 --at 2026-11-25 --json --profile '{"customerId": "C-100231", "age": 31, "income": 62000.0, "tier": "plus"}'`,
+    },
   ],
   configure: (command) => {
     command
       .option('--bundle <file>', 'bundle file (default: compile --config in memory)')
-      .requiredOption('--ip <name>', 'the interaction point (required)')
+      .requiredOption('--ip <names>', 'the interaction point (required), or several separated by commas: one decision each, in order')
+      .option('--dedupe', 'with several points: an offer given to an earlier point is not given to a later one', false)
       .option('--channel <name>', 'channel (needed when the interaction point name is not unique)')
       .option('--profile <json>', 'profile as JSON, or @FILE')
       .option('--audience-id <id>', "audience id (default: the profile's id field)")
@@ -115,28 +123,42 @@ export const decideCommand: CommandDefinition = {
       const file = optionText(options, 'history')!;
       history = await readHistoryFile(path.resolve(io.cwd, file), { displayName: file });
     }
+    const points = String(options['ip']).split(',').map((point) => point.trim());
+    if (points.some((point) => point === '')) throw new UserError(`--ip: an empty interaction point name in '${String(options['ip'])}'`);
     const engine = createEngine((await readBundleInput(options, context)).bundle);
     const audienceId = optionText(options, 'audienceId') ?? '';
-    const request: DecisionRequest = {
-      interactionPoint: String(options['ip']),
-      audience: { id: audienceId, profile },
-      at,
-      count,
-      explain: Boolean(options['explain']),
-    };
-    if (options['channel'] !== undefined) request.channel = optionText(options, 'channel')!;
-    if (options['audienceLevel'] !== undefined) request.audience.level = optionText(options, 'audienceLevel')!;
-    if (session !== undefined) request.session = session;
-    if (history !== undefined) request.history = history;
+    const dedupe = Boolean(options['dedupe']);
+    const given: Record<string, string> = {};
+    const decided: { request: DecisionRequest; decision: Decision }[] = [];
+    for (const point of points) {
+      const request: DecisionRequest = {
+        interactionPoint: point,
+        audience: { id: audienceId, profile },
+        at,
+        count,
+        explain: Boolean(options['explain']),
+      };
+      if (options['channel'] !== undefined) request.channel = optionText(options, 'channel')!;
+      if (options['audienceLevel'] !== undefined) request.audience.level = optionText(options, 'audienceLevel')!;
+      if (session !== undefined) request.session = session;
+      if (history !== undefined) request.history = history;
+      if (dedupe) request.givenEarlier = { ...given };
 
-    const decision = engine.decide(request);
-    const inputErrors = decision.errors.filter((e) => e.code === 'input');
-    if (inputErrors.length > 0) {
-      const flag: Record<string, string> = { interactionPoint: '--ip', channel: '--channel', audienceId: '--audience-id', audienceLevel: '--audience-level', at: '--at', count: '--count' };
-      throw new UserError(inputErrors.map((e) => `${e.field && flag[e.field] ? `${flag[e.field]}: ` : ''}${e.message}`).join('\n'));
+      const decision = engine.decide(request);
+      const inputErrors = decision.errors.filter((e) => e.code === 'input');
+      if (inputErrors.length > 0) {
+        const flag: Record<string, string> = { interactionPoint: '--ip', channel: '--channel', audienceId: '--audience-id', audienceLevel: '--audience-level', at: '--at', count: '--count' };
+        throw new UserError(inputErrors.map((e) => `${e.field && flag[e.field] ? `${flag[e.field]}: ` : ''}${e.message}`).join('\n'));
+      }
+      for (const chosen of decision.offers) given[chosen.offer] ??= decision.interactionPoint;
+      decided.push({ request, decision });
     }
-    if (context.common.json) io.stdout(JSON.stringify(decisionOutput(decision), null, 2) + '\n');
-    else io.stderr(describeDecision(decision, request, audienceId || memberIdFromProfile(engine.bundle, decision.channel, request.audience.level, profile)));
+    if (context.common.json) {
+      const output = decided.length === 1 ? decisionOutput(decided[0]!.decision) : decided.map(({ decision }) => ({ interactionPoint: decision.interactionPoint, ...decisionOutput(decision) }));
+      io.stdout(JSON.stringify(output, null, 2) + '\n');
+    } else {
+      for (const { request, decision } of decided) io.stderr(describeDecision(decision, request, audienceId || memberIdFromProfile(engine.bundle, decision.channel, request.audience.level, profile)));
+    }
     return 0;
   },
 };

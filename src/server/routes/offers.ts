@@ -6,7 +6,7 @@
 // request, so a request finishes on the bundle it started with.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../../engine/index.js';
-import type { Decision, HistoryWindow } from '../../engine/index.js';
+import type { Decision, DecisionRequest, HistoryWindow } from '../../engine/index.js';
 import { ApiError, unknownSession } from '../http-errors.js';
 import type { ServerMetrics } from '../metrics.js';
 import { findOffer } from '../offer-index.js';
@@ -30,21 +30,28 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
   }
 
   /** One decision; the treatment codes it returns are added to `shown`, to be remembered in the session. */
-  function decideFor(engine: Engine, session: Session, item: OfferRequestBody, memberHistory: HistoryWindow, day: string, shown: [string, ShownOffer][]): Omit<Decision, 'channel'> {
+  function decideFor(
+    engine: Engine,
+    session: Session,
+    item: OfferRequestBody,
+    memberHistory: HistoryWindow,
+    day: string,
+    shown: [string, ShownOffer][],
+    givenEarlier?: Record<string, string>,
+  ): Omit<Decision, 'channel'> {
     const inputs = memos.for(session, engine);
-    const decision = engine.decide(
-      {
-        channel: session.channel,
-        interactionPoint: item.interactionPoint,
-        audience: { level: session.audienceLevel, id: session.audienceId, profile: inputs.profile },
-        session: inputs.attributes,
-        historyWindow: memberHistory,
-        at: day,
-        count: item.count,
-        explain: item.explain,
-      },
-      inputs.cache,
-    );
+    const decisionRequest: DecisionRequest = {
+      channel: session.channel,
+      interactionPoint: item.interactionPoint,
+      audience: { level: session.audienceLevel, id: session.audienceId, profile: inputs.profile },
+      session: inputs.attributes,
+      historyWindow: memberHistory,
+      at: day,
+      count: item.count,
+      explain: item.explain,
+    };
+    if (givenEarlier !== undefined) decisionRequest.givenEarlier = givenEarlier;
+    const decision = engine.decide(decisionRequest, inputs.cache);
     countDecision(session.channel, decision.interactionPoint, decision.offers.length);
     const offers = decision.offers.map((chosen) => {
       shown.push([chosen.treatmentCode, { offer: chosen.offer, interactionPoint: decision.interactionPoint, rule: chosen.rule }]);
@@ -78,7 +85,13 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
     const day = decisionDay(now());
     const memberHistory = await readHistory(engine, session.audienceId, day);
     const shown: [string, ShownOffer][] = [];
-    const results = request.body.requests.map((item) => decideFor(engine, session, item, memberHistory, day, shown));
+    // dedupe: each point in turn, the offers given so far kept from the later ones.
+    const given: Record<string, string> | undefined = request.body.dedupe === true ? {} : undefined;
+    const results = request.body.requests.map((item) => {
+      const result = decideFor(engine, session, item, memberHistory, day, shown, given);
+      if (given !== undefined) for (const chosen of result.offers) given[chosen.offer] ??= result.interactionPoint;
+      return result;
+    });
     await sessions.remember(session, shown);
     return { sessionId: session.id, bundle: engine.digest, results };
   });
