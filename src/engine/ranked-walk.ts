@@ -81,6 +81,8 @@ export class RankedWalk {
   private cursors = new Int32Array(8);
   private memberState = new Uint8Array(8);
   private memberValue = new Float64Array(8);
+  /** Written by scoreHead. */
+  private headScore = 0;
   private memberFailure: string[] = [];
   private state: DecisionState | null = null;
   private streams: PairStream[] = [];
@@ -172,33 +174,8 @@ export class RankedWalk {
         const s = streams[i]!;
         const c = this.cursors[i]!;
         if (c >= s.size) continue;
-        let score: number;
-        switch (s.kind) {
-          case STATIC:
-            score = s.key[c]!;
-            break;
-          case MEMBER:
-            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
-            if (this.memberState[i] === FAILED) {
-              this.reportMemberFailure(i, s);
-              continue;
-            }
-            score = this.memberValue[i]!;
-            break;
-          case SPLIT: {
-            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
-            if (this.memberState[i] === FAILED) {
-              score = Infinity;
-              break;
-            }
-            const bound = s.key[c]! + this.memberValue[i]!;
-            // Exact when both halves are doubles; the margin covers ints converted to numbers.
-            score = Number.isNaN(bound) ? Infinity : bound + Math.abs(bound) * 1e-12 + 1e-12;
-            break;
-          }
-          default:
-            score = Infinity;
-        }
+        if (!this.scoreHead(i, s, c)) continue;
+        const score = this.headScore;
         const o = s.offer[c]!;
         const p = s.rule[c]!;
         if (best === -1 || before(s.tier, score, o, p, bestTier, bestScore, bestOffer, bestRule)) {
@@ -288,6 +265,42 @@ export class RankedWalk {
   }
 
   /** A MEMBER stream's score, or a SPLIT stream's member half: once per decision. Failures are reported only for pairs that pass their rule. */
+  /**
+   * The score (exact, or an upper bound) of stream `i`'s head at cursor `c`, left in
+   * `headScore`; false when the stream is out of the walk (its member score failed, which
+   * is reported). Shared by both walks; a field rather than a returned object keeps the
+   * hot loop free of allocations.
+   */
+  private scoreHead(i: number, s: PairStream, c: number): boolean {
+    switch (s.kind) {
+      case STATIC:
+        this.headScore = s.key[c]!;
+        return true;
+      case MEMBER:
+        if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+        if (this.memberState[i] === FAILED) {
+          this.reportMemberFailure(i, s);
+          return false;
+        }
+        this.headScore = this.memberValue[i]!;
+        return true;
+      case SPLIT: {
+        if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
+        if (this.memberState[i] === FAILED) {
+          this.headScore = Infinity;
+          return true;
+        }
+        const bound = s.key[c]! + this.memberValue[i]!;
+        // Exact when both halves are doubles; the margin covers ints converted to numbers.
+        this.headScore = Number.isNaN(bound) ? Infinity : bound + Math.abs(bound) * 1e-12 + 1e-12;
+        return true;
+      }
+      default:
+        this.headScore = Infinity;
+        return true;
+    }
+  }
+
   private evaluateMember(i: number, s: PairStream): void {
     const state = this.state!;
     try {
@@ -389,32 +402,8 @@ export class RankedWalk {
         const s = streams[i]!;
         const c = this.cursors[i]!;
         if (c >= s.size) continue;
-        let score: number;
-        switch (s.kind) {
-          case STATIC:
-            score = s.key[c]!;
-            break;
-          case MEMBER:
-            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
-            if (this.memberState[i] === FAILED) {
-              this.reportMemberFailure(i, s);
-              continue;
-            }
-            score = this.memberValue[i]!;
-            break;
-          case SPLIT: {
-            if (this.memberState[i] === UNKNOWN) this.evaluateMember(i, s);
-            if (this.memberState[i] === FAILED) {
-              score = Infinity;
-              break;
-            }
-            const bound = s.key[c]! + this.memberValue[i]!;
-            score = Number.isNaN(bound) ? Infinity : bound + Math.abs(bound) * 1e-12 + 1e-12;
-            break;
-          }
-          default:
-            score = Infinity;
-        }
+        if (!this.scoreHead(i, s, c)) continue;
+        const score = this.headScore;
         if (best === -1 || s.tier > bestTier || (s.tier === bestTier && score > bestScore)) {
           best = i;
           bestTier = s.tier;

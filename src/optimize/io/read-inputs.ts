@@ -75,6 +75,47 @@ function optionalNumber(values: Record<string, unknown>, column: string, line: n
 const PROPOSED_COLUMNS = ['customerId', 'offer', 'channel', 'date', 'score'] as const;
 
 /** Proposed contacts; `offers` are the bundle's offer names (an unknown offer is an error). */
+interface StandardFields {
+  customerId: string;
+  offer: string;
+  channel: string;
+  date: string;
+  score: number;
+  cost: number;
+}
+
+/** A proposed row's required and standard columns, checked (each problem added at its line); null when the row cannot be kept. */
+function standardFields(values: Record<string, unknown>, line: number, issues: IssueCollector, offers: ReadonlySet<string>): StandardFields | null {
+  const customerId = requireText(values, 'customerId', line, issues);
+  const offer = requireText(values, 'offer', line, issues);
+  const channel = requireText(values, 'channel', line, issues);
+  const date = requireDate(values, line, issues);
+  const score = optionalNumber(values, 'score', line, issues, null);
+  const cost = optionalNumber(values, 'cost', line, issues, 0);
+  if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
+  if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return null;
+  return { customerId, offer, channel, date, score, cost };
+}
+
+/** `lines` with row `index`'s line set, grown (doubled) when full. */
+function withLine(lines: Int32Array<ArrayBuffer>, index: number, line: number): Int32Array<ArrayBuffer> {
+  let out = lines;
+  if (index === out.length) {
+    out = new Int32Array(lines.length * 2);
+    out.set(lines);
+  }
+  out[index] = line;
+  return out;
+}
+
+/** Whether a CSV header lacks a required column (said once, at line 1). */
+function proposedHeaderMissing(table: TableHandle, header: readonly string[], issues: IssueCollector): boolean {
+  if (table.format !== 'csv') return false;
+  const missing = PROPOSED_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${PROPOSED_COLUMNS.join(', ')}; optional cost, package and any others)`);
+  return missing.length > 0;
+}
+
 export async function readProposed(table: TableHandle, offers: ReadonlySet<string>): Promise<ProposedTable> {
   const issues = new IssueCollector();
   const rows: ProposedContact[] = [];
@@ -85,14 +126,9 @@ export async function readProposed(table: TableHandle, offers: ReadonlySet<strin
     issues,
     ({ line, values }) => {
       if (headerMissing) return; // said once, at the header
-      const customerId = requireText(values, 'customerId', line, issues);
-      const offer = requireText(values, 'offer', line, issues);
-      const channel = requireText(values, 'channel', line, issues);
-      const date = requireDate(values, line, issues);
-      const score = optionalNumber(values, 'score', line, issues, null);
-      const cost = optionalNumber(values, 'cost', line, issues, 0);
-      if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
-      if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
+      const standard = standardFields(values, line, issues, offers);
+      if (standard === null) return;
+      const { customerId, offer, channel, date, score, cost } = standard;
       const pkg = text(values, 'package');
       // The row's own object becomes its typed fields (no second copy per row).
       const fields = values as Record<string, string | number>;
@@ -104,20 +140,10 @@ export async function readProposed(table: TableHandle, offers: ReadonlySet<strin
       const packageName = pkg !== undefined && pkg !== '' ? pkg : defaultPackage(customerId, channel, date);
       // `contact` in interactionsWhere sees the defaults too, as the runtime's contact does.
       Object.assign(fields, { customerId, offer, channel, date, score, cost, package: packageName });
-      if (rows.length === lines.length) {
-        const grown = new Int32Array(lines.length * 2);
-        grown.set(lines);
-        lines = grown;
-      }
-      lines[rows.length] = line;
+      lines = withLine(lines, rows.length, line);
       rows.push({ customerId, offer, channel, date, score, cost, package: packageName, fields });
     },
-    (header) => {
-      if (table.format !== 'csv') return;
-      const missing = PROPOSED_COLUMNS.filter((c) => !header.includes(c));
-      headerMissing = missing.length > 0;
-      if (headerMissing) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${PROPOSED_COLUMNS.join(', ')}; optional cost, package and any others)`);
-    },
+    (header) => void (headerMissing = proposedHeaderMissing(table, header, issues)),
   );
   if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
   return { rows, lines: lines.slice(0, rows.length), columns };
@@ -154,14 +180,9 @@ export async function readProposedColumns(
     issues,
     ({ line, values }) => {
       if (headerMissing) return; // said once, at the header
-      const customerId = requireText(values, 'customerId', line, issues);
-      const offer = requireText(values, 'offer', line, issues);
-      const channel = requireText(values, 'channel', line, issues);
-      const date = requireDate(values, line, issues);
-      const score = optionalNumber(values, 'score', line, issues, null);
-      const cost = optionalNumber(values, 'cost', line, issues, 0);
-      if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
-      if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return;
+      const standard = standardFields(values, line, issues, offers);
+      if (standard === null) return;
+      const { customerId, offer, channel, date, score, cost } = standard;
       if (issues.issues.length > 0) return; // the read fails anyway: keep nothing more
       const pkg = text(values, 'package');
       extra.length = 0;
@@ -171,21 +192,11 @@ export async function readProposedColumns(
         if (typed !== null) extra.push([key, typed]);
       }
       const index = builder.length - first;
-      if (index === lines.length) {
-        const grown = new Int32Array(lines.length * 2);
-        grown.set(lines);
-        lines = grown;
-      }
-      lines[index] = line;
+      lines = withLine(lines, index, line);
       if (onRows && (index & 0xffff) === 0xffff) onRows(builder.length + 1);
       builder.add(customerId, offer, channel, dayNumber(date), score, cost, pkg !== undefined && pkg !== '' && pkg !== defaultPackage(customerId, channel, date) ? pkg : null, extra);
     },
-    (header) => {
-      if (table.format !== 'csv') return;
-      const missing = PROPOSED_COLUMNS.filter((c) => !header.includes(c));
-      headerMissing = missing.length > 0;
-      if (headerMissing) issues.add(1, null, `the header has no ${missing.map((c) => `'${c}'`).join(', ')} column (needs ${PROPOSED_COLUMNS.join(', ')}; optional cost, package and any others)`);
-    },
+    (header) => void (headerMissing = proposedHeaderMissing(table, header, issues)),
   );
   if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
   const rows = builder.length - first;
