@@ -63,7 +63,7 @@ describe('references in the project text', () => {
     expect(grep(projectText, /SPEC/)).toEqual([]);
   });
 
-  it('read nothing beside the checkout: no ../shared in tests, benchmarks, scripts or CI', () => {
+  it('read nothing beside the checkout: no sibling shared folder in tests, benchmarks, scripts or CI', () => {
     const outside = new RegExp(['\\.\\./shared', '/shared/(SPEC|STYLE|LIBRARIES|data)'].join('|'));
     const files = ['src', 'test', 'bench', 'scripts', '.ci', '.github'].flatMap((d) => filesUnder(d, /\.(ts|mts|mjs|js|json|md|yaml|yml|sh)$|\.ci\/run$/));
     expect(files.length).toBeGreaterThan(50);
