@@ -264,7 +264,6 @@ export class RankedWalk {
     }
   }
 
-  /** A MEMBER stream's score, or a SPLIT stream's member half: once per decision. Failures are reported only for pairs that pass their rule. */
   /**
    * The score (exact, or an upper bound) of stream `i`'s head at cursor `c`, left in
    * `headScore`; false when the stream is out of the walk (its member score failed, which
@@ -301,6 +300,7 @@ export class RankedWalk {
     }
   }
 
+  /** A MEMBER stream's score, or a SPLIT stream's member half: once per decision. Failures are reported only for pairs that pass their rule. */
   private evaluateMember(i: number, s: PairStream): void {
     const state = this.state!;
     try {

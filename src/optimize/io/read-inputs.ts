@@ -74,7 +74,6 @@ function optionalNumber(values: Record<string, unknown>, column: string, line: n
 
 const PROPOSED_COLUMNS = ['customerId', 'offer', 'channel', 'date', 'score'] as const;
 
-/** Proposed contacts; `offers` are the bundle's offer names (an unknown offer is an error). */
 interface StandardFields {
   customerId: string;
   offer: string;
@@ -92,8 +91,9 @@ function standardFields(values: Record<string, unknown>, line: number, issues: I
   const date = requireDate(values, line, issues);
   const score = optionalNumber(values, 'score', line, issues, null);
   const cost = optionalNumber(values, 'cost', line, issues, 0);
-  if (offer !== null && !offers.has(offer)) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
-  if (customerId === null || offer === null || channel === null || date === null || score === null || cost === null || !offers.has(offer)) return null;
+  const known = offer !== null && offers.has(offer);
+  if (offer !== null && !known) issues.add(line, 'offer', `offer '${offer}' is not an offer of the bundle`);
+  if (customerId === null || offer === null || !known || channel === null || date === null || score === null || cost === null) return null;
   return { customerId, offer, channel, date, score, cost };
 }
 
@@ -116,6 +116,7 @@ function proposedHeaderMissing(table: TableHandle, header: readonly string[], is
   return missing.length > 0;
 }
 
+/** Proposed contacts; `offers` are the bundle's offer names (an unknown offer is an error). */
 export async function readProposed(table: TableHandle, offers: ReadonlySet<string>): Promise<ProposedTable> {
   const issues = new IssueCollector();
   const rows: ProposedContact[] = [];
