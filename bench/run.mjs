@@ -21,11 +21,17 @@ if (args.includes('--help')) {
 }
 
 if (build) {
-  process.stderr.write('bench: building dist/ (tsc -p tsconfig.build.json, as npm run build)\n');
-  const built = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) {
-    process.stderr.write(`bench: the build failed (exit ${built.status ?? built.signal}); not running benchmarks on a stale dist/\n`);
-    process.exit(2);
+  process.stderr.write('bench: building dist/ (tsc -p tsconfig.build.json, then scripts/build-validators.mjs, as npm run build)\n');
+  const steps = [
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    [path.join(root, 'scripts', 'build-validators.mjs')],
+  ];
+  for (const step of steps) {
+    const built = spawnSync(process.execPath, step, { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) {
+      process.stderr.write(`bench: the build failed (exit ${built.status ?? built.signal}); not running benchmarks on a stale dist/\n`);
+      process.exit(2);
+    }
   }
 }
 

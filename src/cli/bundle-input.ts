@@ -9,7 +9,7 @@ import { parseBundle, type Bundle } from '../bundle/index.js';
 import { compileDirectory } from '../compile/index.js';
 import { summaryLine } from '../config/index.js';
 import { UserError } from '../errors.js';
-import { printProblems } from './commands/validate.js';
+import { printProblems } from './problem-output.js';
 import type { CommandContext } from './context.js';
 import { findRepositoryRoot } from './repository-root.js';
 import { optionText } from './options.js';

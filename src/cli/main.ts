@@ -5,7 +5,7 @@
 // examples, and defaults read as users type them.
 import { Command, type Option } from 'commander';
 import { UserError, type ExitCode } from '../errors.js';
-import { commands } from './commands.js';
+import { commandNames, loadCommands } from './commands.js';
 import { classifyError, type CliExitCode } from './exit-codes.js';
 import type { CliIO, CommandContext, CommandExample, CommonOptions } from './context.js';
 import { packageVersion } from './version.js';
@@ -74,6 +74,10 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
     'after',
     `\nExamples:\n  offerops start\n  offerops validate --format github\n  offerops compile --out build/bundle.json\n  offerops <command> --help\n\nDocumentation: ${DOCS_URL_HINT}\n`,
   );
+  // Only the command being run is loaded; help, a mistyped name or no command at all
+  // load every one (the overall help lists them, a typo gets a suggestion).
+  const named = argv.find((arg) => !arg.startsWith('-'));
+  const commands = await loadCommands(named !== undefined && commandNames.includes(named) ? [named] : commandNames);
   for (const definition of commands) {
     const command = program.command(definition.name).summary(definition.summary).description(definition.description ?? definition.summary);
     definition.configure(command);

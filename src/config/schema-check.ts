@@ -1,40 +1,15 @@
 // Structure first (STYLE, changesets): each document is validated against its kind's
 // JSON Schema (schema/v1, the single source of truth), and ajv's errors are turned into
 // plain messages at the offending node ("score must be at most 100, got 165").
-import { readFileSync, readdirSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { InternalError } from '../errors.js';
-import { schemaFileOfKind, type DocumentKind } from './kinds.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import type { DocumentKind } from './kinds.js';
 import { didYouMean, makeProblem, toPointer, type Problem } from './problem.js';
+import { schemaValidators } from './schema-validators.js';
 import { locate, type LoadedDocument, type PathSegment } from './source.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-
-export const schemaDirectory = new URL('../../schema/v1/', import.meta.url);
-
-let validators: Map<DocumentKind, ValidateFunction> | null = null;
-
-function loadValidators(): Map<DocumentKind, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, allowUnionTypes: true });
-  addFormats(ajv);
-  for (const name of readdirSync(schemaDirectory).filter((f) => f.endsWith('.schema.json')).sort()) {
-    ajv.addSchema(JSON.parse(readFileSync(new URL(name, schemaDirectory), 'utf8')) as object, name);
-  }
-  const map = new Map<DocumentKind, ValidateFunction>();
-  for (const [kind, file] of Object.entries(schemaFileOfKind) as [DocumentKind, string][]) {
-    const validate = ajv.getSchema(`${file}.schema.json`);
-    if (!validate) throw new InternalError(`schema/v1/${file}.schema.json is missing from the package`);
-    map.set(kind, validate);
-  }
-  validators = map;
-  return map;
-}
 
 /** Raw schema errors of a value (for pruning a document to its valid part). */
 export function schemaErrors(value: unknown, kind: DocumentKind): ErrorObject[] {
-  const validate = loadValidators().get(kind)!;
+  const validate = schemaValidators().get(kind)!;
   return validate(value) ? [] : [...(validate.errors ?? [])];
 }
 
@@ -97,7 +72,7 @@ function removeAt(root: unknown, path: PathSegment[]): void {
 
 /** Validates one document against its kind's schema; returns located problems. */
 export function checkSchema(document: LoadedDocument, kind: DocumentKind): Problem[] {
-  const validate = loadValidators().get(kind)!;
+  const validate = schemaValidators().get(kind)!;
   if (validate(document.value)) return [];
   return mapSchemaErrors(document, validate.errors ?? []);
 }

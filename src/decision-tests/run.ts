@@ -16,13 +16,34 @@ export interface RunOptions {
   coverage?: boolean;
 }
 
-/** A case's request, or why it cannot be made. */
-function requestOf(engine: Engine, testCase: TestCase, explain: boolean): { request: DecisionRequest; channel: string } | { errors: string[]; channel: string } {
+/** Where a case's point is: its channel's name, the channel and the audience level (the same for every case at that point). */
+interface PointPlace {
+  found: boolean;
+  channelName: string;
+  idField: string | undefined;
+  maxOffers: number | null | undefined;
+}
+
+/** Finding a point's channel and level once per (channel, point, level), not once per case. */
+type PlaceCache = Map<string, PointPlace>;
+
+function placeOf(engine: Engine, testCase: TestCase, cache: PlaceCache): PointPlace {
+  const key = `${testCase.channel ?? ''}\0${testCase.point}\0${testCase.audienceLevel ?? ''}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
   const where = engine.findInteractionPoint(testCase.point, testCase.channel);
   const channelName = where?.channel ?? testCase.channel ?? '';
   const channel = engine.bundle.body.channels.find((c) => c.name === channelName);
   const level = channel?.audienceLevels.find((l) => l.name === (testCase.audienceLevel ?? channel.audienceLevels[0]?.name));
-  const audienceId = testAudienceId(testCase.audienceId, testCase.profile, level?.idField);
+  const place: PointPlace = { found: where !== null, channelName, idField: level?.idField, maxOffers: channel?.interactionPoints[testCase.point]?.maxOffers };
+  cache.set(key, place);
+  return place;
+}
+
+/** A case's request, or why it cannot be made. */
+function requestOf(engine: Engine, testCase: TestCase, explain: boolean, cache: PlaceCache): { request: DecisionRequest; channel: string } | { errors: string[]; channel: string } {
+  const { found, channelName, idField, maxOffers } = placeOf(engine, testCase, cache);
+  const audienceId = testAudienceId(testCase.audienceId, testCase.profile, idField);
   const history: HistoryRow[] = [];
   const errors: string[] = [];
   testCase.history.forEach((record, i) => {
@@ -31,15 +52,14 @@ function requestOf(engine: Engine, testCase: TestCase, explain: boolean): { requ
     else history.push(converted.row);
   });
   // A point the bundle lacks is the error worth reporting (decide() names it); rows then lack their channel too.
-  if (errors.length > 0 && where !== null) return { errors, channel: channelName };
-  const point = channel?.interactionPoints[testCase.point];
+  if (errors.length > 0 && found) return { errors, channel: channelName };
   const request: DecisionRequest = {
     interactionPoint: testCase.point,
     audience: { id: testCase.audienceId ?? '', profile: testCase.profile },
     session: testCase.session,
     history,
     at: testCase.at,
-    count: testCase.count ?? point?.maxOffers ?? 1,
+    count: testCase.count ?? maxOffers ?? 1,
     explain,
   };
   if (testCase.channel !== undefined) request.channel = testCase.channel;
@@ -73,16 +93,28 @@ function summariseDecision(decision: Decision): CaseResult['decision'] {
   return out;
 }
 
-function runCase(engine: Engine, testCase: TestCase, coverage: CoverageCollector | null): CaseResult {
-  const base = { file: testCase.file, line: testCase.line, column: testCase.column, test: testCase.test, name: testCase.name, point: testCase.point, at: testCase.at };
-  const made = requestOf(engine, testCase, coverage !== null);
+/** A case's result, its fields in the order the JSON report prints them (one object literal: no copying per case). */
+function resultOf(
+  testCase: TestCase,
+  channel: string,
+  status: CaseResult['status'],
+  failures: ExpectationFailure[],
+  errors: string[],
+  decision: CaseResult['decision'],
+  expressionErrors: string[],
+): CaseResult {
+  return { file: testCase.file, line: testCase.line, column: testCase.column, test: testCase.test, name: testCase.name, point: testCase.point, at: testCase.at, channel, status, failures, errors, decision, expressionErrors };
+}
+
+function runCase(engine: Engine, testCase: TestCase, coverage: CoverageCollector | null, places: PlaceCache): CaseResult {
+  const made = requestOf(engine, testCase, coverage !== null, places);
   const empty: CaseResult['decision'] = { offers: [], controlGroups: [] };
-  if ('errors' in made) return { ...base, channel: made.channel, status: 'error', failures: [], errors: made.errors, decision: empty, expressionErrors: [] };
+  if ('errors' in made) return resultOf(testCase, made.channel, 'error', [], made.errors, empty, []);
   const { request } = made;
   const decision = engine.decide(request);
   const inputErrors = decision.errors.filter((e) => e.code === 'input');
   if (inputErrors.length > 0) {
-    return { ...base, channel: made.channel, status: 'error', failures: [], errors: inputErrors.map((e) => e.message), decision: empty, expressionErrors: [] };
+    return resultOf(testCase, made.channel, 'error', [], inputErrors.map((e) => e.message), empty, []);
   }
   const mismatches: [ExpectationFailure['expectation'], Mismatch][] = [];
   for (const name of expectationNames) {
@@ -101,15 +133,15 @@ function runCase(engine: Engine, testCase: TestCase, coverage: CoverageCollector
     message: mismatch.message,
     ...explanationOf(mismatch, explain),
   }));
-  const result: CaseResult = {
-    ...base,
-    channel: decision.channel,
-    status: failures.length === 0 ? 'passed' : 'failed',
+  const result = resultOf(
+    testCase,
+    decision.channel,
+    failures.length === 0 ? 'passed' : 'failed',
     failures,
-    errors: [],
-    decision: summariseDecision(decision),
-    expressionErrors: decision.errors.filter((e) => e.code === 'expression-error').map((e) => e.message),
-  };
+    [],
+    summariseDecision(decision),
+    decision.errors.filter((e) => e.code === 'expression-error').map((e) => e.message),
+  );
   coverage?.add(result, decision, engine.segmentMembership(request));
   return result;
 }
@@ -117,7 +149,8 @@ function runCase(engine: Engine, testCase: TestCase, coverage: CoverageCollector
 /** Runs every case on the engine's bundle. */
 export function runDecisionTests(engine: Engine, cases: readonly TestCase[], options: RunOptions = {}): TestRun {
   const coverage = options.coverage ? new CoverageCollector(engine.bundle) : null;
-  const results = cases.map((testCase) => runCase(engine, testCase, coverage));
+  const places: PlaceCache = new Map();
+  const results = cases.map((testCase) => runCase(engine, testCase, coverage, places));
   const run: TestRun = {
     digest: engine.digest,
     summary: {

@@ -4,8 +4,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../src/cli/commands.js';
+import { loadCommands } from '../../src/cli/commands.js';
 import { runCli } from './run-cli.js';
+
+const commands = await loadCommands();
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const cliPage = readFileSync(path.join(repo, 'docs/cli.md'), 'utf8');

@@ -26,4 +26,6 @@ export function ensureFreshDist(): void {
     const output = String((error as { stdout?: Buffer }).stdout ?? '');
     process.stderr.write(`tsc -p tsconfig.build.json reported problems (continuing with what it emitted):\n${output.slice(0, 2000)}\n`);
   }
+  // The rest of `npm run build`: the precompiled schema validators (without them the CLI compiles the schemas itself).
+  execFileSync(process.execPath, [path.join(root, 'scripts/build-validators.mjs')], { cwd: root, stdio: 'pipe' });
 }

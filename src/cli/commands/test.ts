@@ -16,7 +16,7 @@ import { readBundleFile } from '../bundle-input.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { optionText } from '../options.js';
 import { findRepositoryRoot } from '../repository-root.js';
-import { colorStyle, printProblems } from './validate.js';
+import { colorStyle, printProblems } from '../problem-output.js';
 
 const testFormats = ['text', 'json', 'github'] as const;
 type TestFormat = (typeof testFormats)[number];

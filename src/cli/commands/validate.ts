@@ -1,50 +1,17 @@
 // `offerops validate` (docs/validation.md, docs/cli.md#offerops-validate): every problem in
 // the config, in one run.
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import pc from 'picocolors';
 import { compileDirectory } from '../../compile/index.js';
-import { hasErrors, sortProblems, type Problem } from '../../config/index.js';
+import { hasErrors, sortProblems } from '../../config/index.js';
 import { loadEnvironments } from '../../gitops/index.js';
-import { formatGithub, formatJson, formatSarif, formatText, plainStyle, reportFormats, summaryLine, type ReportFormat, type TextStyle } from '../../config/index.js';
+import { reportFormats, summaryLine, type ReportFormat } from '../../config/index.js';
 import { UserError } from '../../errors.js';
-import type { CommandContext, CommandDefinition } from '../context.js';
+import type { CommandDefinition } from '../context.js';
+import { printProblems } from '../problem-output.js';
 import { findRepositoryRoot } from '../repository-root.js';
-import { packageVersion } from '../version.js';
 
-export function colorStyle(enabled: boolean): TextStyle {
-  return enabled ? { red: pc.red, yellow: pc.yellow, dim: pc.dim, bold: pc.bold } : plainStyle;
-}
-
-/** Reads the files problems point at, for code frames. */
-export async function readSources(root: string, problems: readonly Problem[]): Promise<Map<string, string>> {
-  const sources = new Map<string, string>();
-  for (const file of new Set(problems.map((p) => p.file))) {
-    try {
-      sources.set(file, await readFile(path.join(root, file), 'utf8'));
-    } catch {
-      // unreadable files have their own problem; no frame
-    }
-  }
-  return sources;
-}
-
-export async function printProblems(problems: readonly Problem[], format: ReportFormat, root: string, context: CommandContext): Promise<void> {
-  const { io } = context;
-  switch (format) {
-    case 'json':
-      io.stdout(formatJson(problems));
-      return;
-    case 'github':
-      io.stdout(formatGithub(problems));
-      return;
-    case 'sarif':
-      io.stdout(formatSarif(problems, await packageVersion()));
-      return;
-    case 'text':
-      io.stderr(formatText(problems, await readSources(root, problems), colorStyle(context.color)));
-  }
-}
+// Shared with the commands that print a config's problems (compile, test, …).
+export { colorStyle, printProblems, readSources } from '../problem-output.js';
 
 export const validateCommand: CommandDefinition = {
   name: 'validate',
