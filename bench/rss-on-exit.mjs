@@ -1,3 +1,7 @@
 // Preloaded into a benchmarked command (`node --import ./bench/rss-on-exit.mjs …`): prints
-// the process's peak resident set size (all its threads) on stderr as it exits.
-process.on('exit', () => process.stderr.write(`\nmaxrss-kb ${process.resourceUsage().maxRSS}\n`));
+// the process's peak resident set size and its CPU time (user + system, all its threads,
+// worker threads included) on stderr as it exits.
+process.on('exit', () => {
+  const usage = process.resourceUsage();
+  process.stderr.write(`\nmaxrss-kb ${usage.maxRSS}\ncpu-us ${usage.userCPUTime + usage.systemCPUTime}\n`);
+});

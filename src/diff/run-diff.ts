@@ -55,8 +55,7 @@ export async function runDiff(inputs: DiffInputs): Promise<{ report: DiffReport;
   const started = performance.now();
   const baseBody = inputs.base.bundle.body;
   const headBody = inputs.head.bundle.body;
-  let members = 0;
-  const tally = await tallySource([inputs.base.bundle, inputs.head.bundle], { ...inputs.source, forEach: async (onMember) => (members = await inputs.source.forEach(onMember)) }, inputs.options, {
+  const tally = await tallySource([inputs.base.bundle, inputs.head.bundle], inputs.source, inputs.options, {
     workers: inputs.workers,
     history: inputs.history,
     ...(inputs.onProgress ? { onProgress: inputs.onProgress } : {}),
@@ -77,7 +76,7 @@ export async function runDiff(inputs: DiffInputs): Promise<{ report: DiffReport;
   const withoutVerdict: Omit<DiffReport, 'verdict'> = {
     base: side(inputs.base),
     head: side(inputs.head),
-    audience: { source: inputs.source.source, digest: inputs.source.digest, members, at: inputs.options.at },
+    audience: { source: inputs.source.source, digest: inputs.source.digest, members: tally.members, at: inputs.options.at },
     config: { changes, breaking },
     behaviour,
     optimization,

@@ -11,7 +11,7 @@ import { canonicalJson, sha256Digest } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom } from '../seeded-random.js';
-import { attributeValue, planSample, sampleAudience, type SamplePlan } from './sample.js';
+import { attributeValue, customerId, planSample, sampleAudience, type SamplePlan } from './sample.js';
 import type { AudienceMember, AudienceSource } from './types.js';
 
 /** The PRNG stream of sessions (sample.ts uses 1 for profiles and 2 for proposed contacts). */
@@ -51,7 +51,25 @@ export function sampleShape(bodies: readonly BundleBody[], channels: readonly st
   return { plan: { ...plan, attributes: sorted(attributes) }, sessionAttributes: sorted(session) };
 }
 
-export function openAudienceSample(shape: SampleShape, definition: SampleDefinition): AudienceSource {
+/**
+ * A sample as an audience source, with what a worker thread needs to draw any slice of it
+ * itself: members are generated where they are decided instead of being copied between
+ * threads.
+ */
+export interface SampleSource extends AudienceSource {
+  readonly sample: { shape: SampleShape; definition: SampleDefinition };
+}
+
+export function isSampleSource(source: AudienceSource): source is SampleSource {
+  return 'sample' in source && typeof (source as { sample?: unknown }).sample === 'object';
+}
+
+/** The audience id of sample member `index`, without drawing its attributes (for picking its history rows). */
+export function sampleMemberId(shape: SampleShape, definition: SampleDefinition, index: number): string {
+  return String(customerId(shape.plan, index, definition.customers));
+}
+
+export function openAudienceSample(shape: SampleShape, definition: SampleDefinition): SampleSource {
   const { customers, seed, at } = definition;
   if (!Number.isSafeInteger(customers) || customers < 1 || customers > MAX_SAMPLE_MEMBERS) throw new UserError(`a sample needs 1 to ${MAX_SAMPLE_MEMBERS} customers, got ${customers}`);
   if (!Number.isSafeInteger(seed)) throw new UserError(`a sample's seed must be a whole number, got ${seed}`);
@@ -72,6 +90,7 @@ export function openAudienceSample(shape: SampleShape, definition: SampleDefinit
     }),
   );
   return {
+    sample: { shape, definition },
     source: `sample:${customers}:${seed}`,
     digest,
     approxMembers: customers,
@@ -87,12 +106,15 @@ export function openAudienceSample(shape: SampleShape, definition: SampleDefinit
   };
 }
 
-/** The sample's members, synchronously (for the pure library API and tests). */
-export function* sampleMembers(shape: SampleShape, definition: SampleDefinition): Generator<AudienceMember> {
+/**
+ * The sample's members, synchronously (for the pure library API and tests); with `from`
+ * and `to`, the members of that index range only, the same as in the whole sample.
+ */
+export function* sampleMembers(shape: SampleShape, definition: SampleDefinition, from = 0, to = definition.customers): Generator<AudienceMember> {
   const { customers, seed, at } = definition;
   const atDay = parseIsoDate(at)!.getTime() / 86_400_000;
-  let index = 0;
-  for (const row of sampleAudience(shape.plan, { customers, seed, at })) {
+  let index = from;
+  for (const row of sampleAudience(shape.plan, { customers, seed, at }, from, Math.min(to, customers))) {
     const random = createRandom(seed, SESSION_STREAM, index);
     const session: Record<string, unknown> = {};
     for (const [name, declaration] of shape.sessionAttributes) session[name] = attributeValue(name, declaration, random, atDay);

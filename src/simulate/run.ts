@@ -12,7 +12,8 @@ import type { HistoryRow } from '../engine/index.js';
 import { InternalError } from '../errors.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
 import type { HistoryByMember } from './simulate.js';
-import { BATCH_SIZE, type AudienceMember, type AudienceSource, type MemberBatch, type SimulationOptions } from './types.js';
+import { isSampleSource, sampleMemberId } from './audience-sample.js';
+import { BATCH_SIZE, type AudienceMember, type AudienceSource, type MemberBatch, type SampleBatch, type SimulationOptions } from './types.js';
 
 /** Batches sent ahead to each worker: enough to keep it busy while a result travels back. */
 const IN_FLIGHT_PER_WORKER = 3;
@@ -86,7 +87,8 @@ function batcher(history: HistoryByMember | null, emit: (batch: MemberBatch) => 
 
 /**
  * Decides every member of `source` with every bundle (one: simulate; two: base and head)
- * at every point of `options`; returns the merged tally.
+ * at every point of `options`; returns the merged tally (its `members` is the audience's
+ * size: a generated sample on worker threads is not read through `source.forEach`).
  */
 export async function tallySource(bundles: readonly Bundle[], source: AudienceSource, options: SimulationOptions, run: RunOptions): Promise<BatchTally> {
   const merge = new OrderedMerge(options.points.length, bundles.length, options.examplesPerPoint, run.onProgress);
@@ -100,7 +102,10 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
   }
 
   const url = workerUrl();
-  const workers = Array.from({ length: run.workers }, () => new Worker(url, { workerData: { bundles, options } }));
+  // A generated sample is drawn by the workers themselves, a slice per batch: the members
+  // are never built on this thread nor copied between threads (the same members either way).
+  const sample = isSampleSource(source) ? source.sample : null;
+  const workers = Array.from({ length: run.workers }, () => new Worker(url, { workerData: { bundles, options, sample } }));
   const inFlight = workers.map(() => 0);
   let failure: Error | null = null;
   // Read through a function: TypeScript cannot see the worker callbacks that set it.
@@ -129,7 +134,7 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
     });
   });
   const waitForChange = (): Promise<void> => new Promise((resolve) => (wake = resolve));
-  const send = async (batch: MemberBatch): Promise<void> => {
+  const send = async (batch: MemberBatch | SampleBatch): Promise<void> => {
     for (;;) {
       throwIfFailed();
       let best = -1;
@@ -143,9 +148,24 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
     }
   };
   try {
-    const batches = batcher(run.history, send);
-    await source.forEach(batches.push);
-    await batches.flush();
+    if (sample !== null) {
+      const { shape, definition } = sample;
+      for (let index = 0, from = 0; from < definition.customers; index++, from += BATCH_SIZE) {
+        const to = Math.min(definition.customers, from + BATCH_SIZE);
+        const rows: Record<string, HistoryRow[]> = {};
+        if (run.history !== null) {
+          for (let i = from; i < to; i++) {
+            const id = sampleMemberId(shape, definition, i);
+            if (run.history.has(id)) rows[id] = run.history.get(id)! as HistoryRow[];
+          }
+        }
+        await send({ index, from, to, history: rows });
+      }
+    } else {
+      const batches = batcher(run.history, send);
+      await source.forEach(batches.push);
+      await batches.flush();
+    }
     while (inFlight.some((n) => n > 0)) {
       throwIfFailed();
       await waitForChange();

@@ -190,10 +190,14 @@ export function customerId(plan: Pick<SamplePlan, 'idIsInt'>, index: number, cus
   return plan.idIsInt ? index + 1 : `c${String(index + 1).padStart(Math.max(6, String(customers).length), '0')}`;
 }
 
-/** The audience, one member at a time: the id field first, then the attributes by name. */
-export function* sampleAudience(plan: SamplePlan, options: AudienceOptions): Generator<SampleRow> {
+/**
+ * The audience, one member at a time: the id field first, then the attributes by name.
+ * Member `index` is drawn from its own stream, so any slice [from, to) comes out the same
+ * as in the whole (worker threads draw their own slices of one sample).
+ */
+export function* sampleAudience(plan: SamplePlan, options: AudienceOptions, from = 0, to = options.customers): Generator<SampleRow> {
   const atDay = dayOf(options.at);
-  for (let index = 0; index < options.customers; index++) {
+  for (let index = from; index < to; index++) {
     const random = createRandom(options.seed, AUDIENCE_STREAM, index);
     const row: SampleRow = { [plan.idField]: customerId(plan, index, options.customers) };
     for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay);

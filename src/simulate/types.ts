@@ -50,6 +50,14 @@ export interface MemberBatch {
   history: Record<string, HistoryRow[]>;
 }
 
+/** A batch of a generated sample as sent to a worker: the index range [from, to) it draws itself, and their history. */
+export interface SampleBatch {
+  index: number;
+  from: number;
+  to: number;
+  history: Record<string, HistoryRow[]>;
+}
+
 /** Members per batch: fixed, so float sums are added in the same order however many workers run. */
 export const BATCH_SIZE = 256;
 

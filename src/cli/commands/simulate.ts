@@ -88,8 +88,7 @@ export const simulateCommand: CommandDefinition = {
     }
     const input = await prepareSimulation(options, io, root, [bundle.body], simulation, new Date().toISOString().slice(0, 10));
     const progress = progressReporter(io, input.source.approxMembers, 'simulating');
-    let members = 0;
-    const tally = await tallySource([bundle], { ...input.source, forEach: async (onMember) => (members = await input.source.forEach(onMember)) }, input.options, {
+    const tally = await tallySource([bundle], input.source, input.options, {
       workers: input.workers,
       history: input.history,
       onProgress: progress.update,
@@ -108,7 +107,7 @@ export const simulateCommand: CommandDefinition = {
     const decisions = result.points.reduce((sum, p) => sum + p.members, 0);
     const report: SimulationReport = {
       bundle: { source: bundleSource, digest: bundle.digest },
-      audience: { source: input.source.source, digest: input.source.digest, members, at: input.options.at },
+      audience: { source: input.source.source, digest: input.source.digest, members: tally.members, at: input.options.at },
       count: input.options.count,
       explained: { stride: input.options.explainStride },
       points: result.points,
