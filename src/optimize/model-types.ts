@@ -46,6 +46,8 @@ export interface Model {
   table: ProposedColumns;
   rules: BundlePolicyRule[];
   n: number;
+  /** 1, or the share of every count and sum capacity a shard gets (shard.ts). */
+  capacityShare: number;
   /** Horizon: earliest and latest proposed day (absolute), length h. */
   d0: number;
   d1: number;

@@ -62,7 +62,18 @@ function intern(map: Map<string, number>, key: string): number {
   return id;
 }
 
-export function buildModel(problem: AnyOptimizeProblem): Model {
+/** How a shard builds its model (optimize.ts). */
+export interface ShardBuild {
+  /** The whole input's horizon (absolute days): a shard keeps it, so its windows — and the
+   *  names of their prices — are the ones of a run over every row. */
+  horizon?: { d0: number; d1: number };
+  /** The share of every capacity the shard gets: a window is dropped as never binding only
+   *  when the shard's rows cannot reach its share. */
+  capacityShare?: number;
+}
+
+export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}): Model {
+  const horizon = shard.horizon;
   const policy = problem.bundle.policies.find((p) => p.name === problem.policy);
   if (!policy) {
     const known = problem.bundle.policies.map((p) => p.name).join(', ') || 'none';
@@ -110,6 +121,10 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     if (d > d1) d1 = d;
   }
   if (n === 0) d0 = d1 = problem.at ? dayNumber(problem.at) : 0;
+  if (horizon && n > 0) {
+    d0 = Math.min(d0, horizon.d0);
+    d1 = Math.max(d1, horizon.d1);
+  }
   const h = d1 - d0 + 1;
   const day = new Int32Array(n);
   for (let i = 0; i < n; i++) day[i] = absDay[i]! - d0;
@@ -171,6 +186,7 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     table,
     rules,
     n,
+    capacityShare: shard.capacityShare ?? 1,
     d0,
     d1,
     h,
