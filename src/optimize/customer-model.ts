@@ -3,34 +3,15 @@
 // windows, distinct-package caps, pairs that cannot both be chosen, rows that need
 // another row, and minimums. The per-customer solver, the repair and the final check
 // all read this one structure.
+//
+// Memory layout (docs/optimization.md#memory): a rule handler fills a CustomerDraft of
+// plain lists for one customer at a time; the finished draft is appended to the
+// CustomerStore, which holds every customer's lists in flat typed arrays (one offsets
+// array and one values array per kind, over all customers). A CustomerModel is a small
+// view of one customer: its rows and where its caps, package caps and minimums start in
+// the store. Ten million rows would otherwise mean tens of millions of small JS arrays.
 
-export interface CustomerModel {
-  /** Customer index. */
-  customer: number;
-  /** Global row ids of the customer's rows, sorted by day (local index = position). */
-  rows: number[];
-  /** Linear caps: at most `capLimit[c]` of `capRows[c]` chosen. */
-  capLimit: number[];
-  capRule: number[];
-  capRows: number[][];
-  rowCaps: number[][];
-  /** Package caps: at most `pkgLimit[c]` distinct packages among chosen `pkgCapRows[c]`. */
-  pkgOf: number[];
-  pkgLimit: number[];
-  pkgRule: number[];
-  pkgCapRows: number[][];
-  rowPkgCaps: number[][];
-  /** Pairs that cannot both be chosen, per row, with the rule each pair comes from. */
-  conflicts: number[][];
-  conflictRule: number[][];
-  /** Per row, lists of rows of which at least one must be chosen with it (bOnlyWithA). */
-  requires: number[][][];
-  requireRule: number[][];
-  /** Minimums: at least `need` of `rows` chosen (history already subtracted). */
-  mins: CustomerMinimum[];
-  rowMins: number[][];
-}
-
+/** A minimum while it is built: at least `need` of `rows` chosen (history already subtracted). */
 export interface CustomerMinimum {
   rule: number;
   rows: number[];
@@ -42,109 +23,452 @@ export interface CustomerMinimum {
   windows: { start: number; end: number; need: number }[];
 }
 
-/** Shortfall of one minimum for `count` chosen rows, summed over its windows. */
-export function minimumShortfall(minimum: CustomerMinimum, count: number): number {
-  let total = 0;
-  for (const w of minimum.windows) if (count < w.need) total += w.need - count;
-  return total;
+/** One customer's rules while the rule handlers add them (local row ids: positions in `rows`). */
+export interface CustomerDraft {
+  customer: number;
+  /** Global row ids of the customer's rows, sorted by day (local index = position). */
+  rows: number[];
+  caps: { rule: number; rows: number[]; limit: number }[];
+  pkgOf: number[];
+  pkgCaps: { rule: number; rows: number[]; limit: number }[];
+  /** Per row: the rows it cannot be chosen with, and the rule of each pair. */
+  conflicts: number[][];
+  conflictRule: number[][];
+  /** Requirements: row `row` may be chosen only with one of `candidates`. */
+  requirements: { row: number; rule: number; candidates: number[] }[];
+  mins: CustomerMinimum[];
 }
 
-// Most rows have no cap, conflict or requirement: their lists are one shared, frozen empty
-// array until something is added (a list per row and kind would cost more than the row).
-const NONE: never[] = Object.freeze([]) as never[];
-
-function append<T>(lists: T[][], at: number, value: T): void {
-  const list = lists[at]!;
-  if (list === NONE) lists[at] = [value];
-  else list.push(value);
-}
-
-export function emptyCustomerModel(customer: number, rows: number[]): CustomerModel {
+export function emptyCustomerDraft(customer: number, rows: number[]): CustomerDraft {
   const k = rows.length;
-  const lists = (): number[][] => new Array<number[]>(k).fill(NONE);
   return {
     customer,
     rows,
-    capLimit: [],
-    capRule: [],
-    capRows: [],
-    rowCaps: lists(),
+    caps: [],
     pkgOf: new Array<number>(k).fill(0),
-    pkgLimit: [],
-    pkgRule: [],
-    pkgCapRows: [],
-    rowPkgCaps: lists(),
-    conflicts: lists(),
-    conflictRule: lists(),
-    requires: lists() as unknown as number[][][],
-    requireRule: lists(),
+    pkgCaps: [],
+    conflicts: Array.from({ length: k }, () => []),
+    conflictRule: Array.from({ length: k }, () => []),
+    requirements: [],
     mins: [],
-    rowMins: lists(),
   };
 }
 
-/**
- * Trims every list of a finished customer model to its length: arrays grown by push keep
- * spare room (a two-element list holds room for about twenty), which over a million
- * customers is most of the model's memory.
- */
-export function compactCustomerModel(model: CustomerModel): void {
-  const trim = <T>(lists: T[][]): T[][] => {
-    for (let i = 0; i < lists.length; i++) if (lists[i] !== NONE) lists[i] = lists[i]!.slice();
-    return lists.slice();
-  };
-  model.capLimit = model.capLimit.slice();
-  model.capRule = model.capRule.slice();
-  model.capRows = trim(model.capRows);
-  model.rowCaps = trim(model.rowCaps);
-  model.pkgLimit = model.pkgLimit.slice();
-  model.pkgRule = model.pkgRule.slice();
-  model.pkgCapRows = trim(model.pkgCapRows);
-  model.rowPkgCaps = trim(model.rowPkgCaps);
-  model.conflicts = trim(model.conflicts);
-  model.conflictRule = trim(model.conflictRule);
-  for (const lists of model.requires) if (lists !== NONE) trim(lists);
-  model.requires = trim(model.requires);
-  model.requireRule = trim(model.requireRule);
-  for (const minimum of model.mins) minimum.rows = minimum.rows.slice();
-  model.mins = model.mins.slice();
-  model.rowMins = trim(model.rowMins);
+export function addCap(draft: CustomerDraft, rule: number, rows: number[], limit: number): void {
+  draft.caps.push({ rule, rows, limit });
 }
 
-export function addCap(model: CustomerModel, rule: number, rows: number[], limit: number): void {
-  const id = model.capLimit.length;
-  model.capLimit.push(limit);
-  model.capRule.push(rule);
-  model.capRows.push(rows);
-  for (const r of rows) append(model.rowCaps, r, id);
+export function addPackageCap(draft: CustomerDraft, rule: number, rows: number[], limit: number): void {
+  draft.pkgCaps.push({ rule, rows, limit });
 }
 
-export function addPackageCap(model: CustomerModel, rule: number, rows: number[], limit: number): void {
-  const id = model.pkgLimit.length;
-  model.pkgLimit.push(limit);
-  model.pkgRule.push(rule);
-  model.pkgCapRows.push(rows);
-  for (const r of rows) append(model.rowPkgCaps, r, id);
-}
-
-export function addConflict(model: CustomerModel, rule: number, a: number, b: number): void {
-  if (a === b || model.conflicts[a]!.includes(b)) return;
-  append(model.conflicts, a, b);
-  append(model.conflictRule, a, rule);
-  append(model.conflicts, b, a);
-  append(model.conflictRule, b, rule);
+export function addConflict(draft: CustomerDraft, rule: number, a: number, b: number): void {
+  if (a === b || draft.conflicts[a]!.includes(b)) return;
+  draft.conflicts[a]!.push(b);
+  draft.conflictRule[a]!.push(rule);
+  draft.conflicts[b]!.push(a);
+  draft.conflictRule[b]!.push(rule);
 }
 
 /** Row `b` may be chosen only together with one of `candidates`. */
-export function addRequirement(model: CustomerModel, rule: number, b: number, candidates: number[]): void {
-  append(model.requires, b, candidates);
-  append(model.requireRule, b, rule);
+export function addRequirement(draft: CustomerDraft, rule: number, b: number, candidates: number[]): void {
+  draft.requirements.push({ row: b, rule, candidates });
 }
 
-export function addMinimum(model: CustomerModel, minimum: CustomerMinimum): void {
-  const id = model.mins.length;
-  model.mins.push(minimum);
-  for (const r of minimum.rows) append(model.rowMins, r, id);
+export function addMinimum(draft: CustomerDraft, minimum: CustomerMinimum): void {
+  draft.mins.push(minimum);
+}
+
+/** A growing Int32Array (doubling), trimmed to its length by `finish`. */
+class IntColumn {
+  data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  finish(): Int32Array {
+    const out = this.data.slice(0, this.length);
+    this.data = new Int32Array(0);
+    return out;
+  }
+}
+
+/** A growing Float64Array, for limits and needs (counts, but kept exact whatever they are). */
+class FloatColumn {
+  data = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  finish(): Float64Array {
+    const out = this.data.slice(0, this.length);
+    this.data = new Float64Array(0);
+    return out;
+  }
+}
+
+/** Lists in CSR form: list `i` is `items[start[i] .. start[i + 1])`. */
+class ListsColumn {
+  readonly start = new IntColumn();
+  readonly items = new IntColumn();
+  constructor() {
+    this.start.push(0);
+  }
+  /** Closes list `this.start.length - 1`. */
+  close(): void {
+    this.start.push(this.items.length);
+  }
+  finish(): IntLists {
+    return { start: this.start.finish(), items: this.items.finish() };
+  }
+}
+
+export interface IntLists {
+  start: Int32Array;
+  items: Int32Array;
+}
+
+const EMPTY = new Int32Array(0);
+
+function listOf(lists: IntLists, i: number): Int32Array {
+  const a = lists.start[i]!;
+  const b = lists.start[i + 1]!;
+  return a === b ? EMPTY : lists.items.subarray(a, b);
+}
+
+/** Every customer's rules in flat arrays; positions are rows in customer-then-day order. */
+export interface CustomerStore {
+  /** Per position: the global row. Per customer model `c`: positions `first[c] .. first[c + 1]`. */
+  rowAt: Int32Array;
+  first: Int32Array;
+  /** Per position: the row's package id (local to its customer). */
+  pkgOf: Int32Array;
+  /** Caps (ids global; a customer's are `capFirst[c] ..`): limit, rule, rows (local). */
+  capFirst: Int32Array;
+  capLimit: Float64Array;
+  capRule: Int32Array;
+  capRows: IntLists;
+  /** Per position: the local ids of its caps. */
+  rowCaps: IntLists;
+  pkgFirst: Int32Array;
+  pkgLimit: Float64Array;
+  pkgRule: Int32Array;
+  pkgRows: IntLists;
+  rowPkgCaps: IntLists;
+  /** Per position: local rows it conflicts with; `conflictRule` is parallel to the items. */
+  conflicts: IntLists;
+  conflictRule: Int32Array;
+  /** Per position: global requirement ids; per requirement its candidate local rows and rule. */
+  rowRequirements: IntLists;
+  requirementRows: IntLists;
+  requirementRule: Int32Array;
+  /** Minimums (ids global): rule, need, rows (local), and windows (first day, last day, need). */
+  minFirst: Int32Array;
+  minRule: Int32Array;
+  minNeed: Float64Array;
+  minRows: IntLists;
+  minWindowFirst: Int32Array;
+  windowStart: Int32Array;
+  windowEnd: Int32Array;
+  windowNeed: Float64Array;
+  /** Per position: local ids of its minimums. */
+  rowMins: IntLists;
+  /** Per customer model: its history contact indexes, sorted by day. */
+  history: IntLists;
+}
+
+/** One customer's view of the store; local ids (rows, caps, minimums) count from 0. */
+export class CustomerModel {
+  readonly rows: Int32Array;
+  /** Where the customer starts in the store: its first position, cap, package cap and minimum
+   *  (the per-customer solver reads the store directly in its innermost loops). */
+  readonly pos: number;
+  readonly capBase: number;
+  readonly pkgBase: number;
+  readonly minBase: number;
+  readonly capCount: number;
+  readonly pkgCapCount: number;
+  readonly minCount: number;
+
+  constructor(
+    readonly store: CustomerStore,
+    /** Model id (index in model.customers). */
+    readonly id: number,
+    /** Customer index. */
+    readonly customer: number,
+  ) {
+    this.pos = store.first[id]!;
+    this.rows = store.rowAt.subarray(this.pos, store.first[id + 1]);
+    this.capBase = store.capFirst[id]!;
+    this.capCount = store.capFirst[id + 1]! - this.capBase;
+    this.pkgBase = store.pkgFirst[id]!;
+    this.pkgCapCount = store.pkgFirst[id + 1]! - this.pkgBase;
+    this.minBase = store.minFirst[id]!;
+    this.minCount = store.minFirst[id + 1]! - this.minBase;
+  }
+
+  pkgOf(i: number): number {
+    return this.store.pkgOf[this.pos + i]!;
+  }
+  capLimit(cap: number): number {
+    return this.store.capLimit[this.capBase + cap]!;
+  }
+  capRule(cap: number): number {
+    return this.store.capRule[this.capBase + cap]!;
+  }
+  capRows(cap: number): Int32Array {
+    return listOf(this.store.capRows, this.capBase + cap);
+  }
+  capsOf(i: number): Int32Array {
+    return listOf(this.store.rowCaps, this.pos + i);
+  }
+  pkgLimit(cap: number): number {
+    return this.store.pkgLimit[this.pkgBase + cap]!;
+  }
+  pkgRule(cap: number): number {
+    return this.store.pkgRule[this.pkgBase + cap]!;
+  }
+  pkgCapRows(cap: number): Int32Array {
+    return listOf(this.store.pkgRows, this.pkgBase + cap);
+  }
+  pkgCapsOf(i: number): Int32Array {
+    return listOf(this.store.rowPkgCaps, this.pos + i);
+  }
+  conflictsOf(i: number): Int32Array {
+    return listOf(this.store.conflicts, this.pos + i);
+  }
+  /** The rule of the `j`-th conflict of row `i`. */
+  conflictRule(i: number, j: number): number {
+    return this.store.conflictRule[this.store.conflicts.start[this.pos + i]! + j]!;
+  }
+  /** Requirement ids of row `i` (each: at least one of `requirementRows(q)` chosen with it). */
+  requirementsOf(i: number): Int32Array {
+    return listOf(this.store.rowRequirements, this.pos + i);
+  }
+  hasRequirements(i: number): boolean {
+    const start = this.store.rowRequirements.start;
+    return start[this.pos + i + 1]! > start[this.pos + i]!;
+  }
+  requirementRows(q: number): Int32Array {
+    return listOf(this.store.requirementRows, q);
+  }
+  requirementRule(q: number): number {
+    return this.store.requirementRule[q]!;
+  }
+  /** Is requirement `q` met by the chosen flags (global rows)? */
+  requirementMet(q: number, chosen: Uint8Array): boolean {
+    const { start, items } = this.store.requirementRows;
+    for (let j = start[q]!; j < start[q + 1]!; j++) if (chosen[this.rows[items[j]!]!]) return true;
+    return false;
+  }
+  minsOf(i: number): Int32Array {
+    return listOf(this.store.rowMins, this.pos + i);
+  }
+  hasMinimums(i: number): boolean {
+    const start = this.store.rowMins.start;
+    return start[this.pos + i + 1]! > start[this.pos + i]!;
+  }
+  minRule(m: number): number {
+    return this.store.minRule[this.minBase + m]!;
+  }
+  minNeed(m: number): number {
+    return this.store.minNeed[this.minBase + m]!;
+  }
+  minRows(m: number): Int32Array {
+    return listOf(this.store.minRows, this.minBase + m);
+  }
+  /** The calendar windows of minimum `m`: first day, last day and need of each. */
+  minWindows(m: number): { start: number; end: number; need: number }[] {
+    const s = this.store;
+    const out: { start: number; end: number; need: number }[] = [];
+    for (let w = s.minWindowFirst[this.minBase + m]!; w < s.minWindowFirst[this.minBase + m + 1]!; w++) out.push({ start: s.windowStart[w]!, end: s.windowEnd[w]!, need: s.windowNeed[w]! });
+    return out;
+  }
+  /** Shortfall of minimum `m` for `count` chosen rows, summed over its windows. */
+  minShortfall(m: number, count: number): number {
+    const s = this.store;
+    let total = 0;
+    for (let w = s.minWindowFirst[this.minBase + m]!; w < s.minWindowFirst[this.minBase + m + 1]!; w++) {
+      const need = s.windowNeed[w]!;
+      if (count < need) total += need - count;
+    }
+    return total;
+  }
+  /** Total shortfall of every minimum with nothing chosen. */
+  emptyShortfall(): number {
+    let total = 0;
+    for (let m = 0; m < this.minCount; m++) total += this.minShortfall(m, 0);
+    return total;
+  }
+  /** History contact indexes of the customer, sorted by day. */
+  history(): Int32Array {
+    return listOf(this.store.history, this.id);
+  }
+}
+
+/** Appends finished drafts, customer by customer, into the flat store. */
+export class CustomerStoreBuilder {
+  private readonly rowAt = new IntColumn();
+  private readonly first = new IntColumn();
+  private readonly pkgOf = new IntColumn();
+  private readonly capFirst = new IntColumn();
+  private readonly capLimit = new FloatColumn();
+  private readonly capRule = new IntColumn();
+  private readonly capRows = new ListsColumn();
+  private readonly rowCaps = new ListsColumn();
+  private readonly pkgFirst = new IntColumn();
+  private readonly pkgLimit = new FloatColumn();
+  private readonly pkgRule = new IntColumn();
+  private readonly pkgRows = new ListsColumn();
+  private readonly rowPkgCaps = new ListsColumn();
+  private readonly conflicts = new ListsColumn();
+  private readonly conflictRule = new IntColumn();
+  private readonly rowRequirements = new ListsColumn();
+  private readonly requirementRows = new ListsColumn();
+  private readonly requirementRule = new IntColumn();
+  private readonly minFirst = new IntColumn();
+  private readonly minRule = new IntColumn();
+  private readonly minNeed = new FloatColumn();
+  private readonly minRows = new ListsColumn();
+  private readonly minWindowFirst = new IntColumn();
+  private readonly windowStart = new IntColumn();
+  private readonly windowEnd = new IntColumn();
+  private readonly windowNeed = new FloatColumn();
+  private readonly rowMins = new ListsColumn();
+  private readonly history = new ListsColumn();
+  private customers = 0;
+
+  constructor() {
+    this.first.push(0);
+    this.capFirst.push(0);
+    this.pkgFirst.push(0);
+    this.minFirst.push(0);
+    this.minWindowFirst.push(0);
+  }
+
+  /** Appends one customer; returns its model id. */
+  append(draft: CustomerDraft, history: readonly number[]): number {
+    const k = draft.rows.length;
+    for (let i = 0; i < k; i++) {
+      this.rowAt.push(draft.rows[i]!);
+      this.pkgOf.push(draft.pkgOf[i]!);
+    }
+    this.first.push(this.rowAt.length);
+
+    // Per-row lists are built by walking the per-customer items once per kind, in the
+    // order the handlers added them (the solver's order of checks depends on it).
+    const perRow = (lists: ListsColumn, items: readonly { rows: readonly number[] }[]): void => {
+      const byRow: number[][] = Array.from({ length: k }, () => []);
+      items.forEach((item, id) => {
+        for (const r of item.rows) byRow[r]!.push(id);
+      });
+      for (const list of byRow) {
+        for (const id of list) lists.items.push(id);
+        lists.close();
+      }
+    };
+    for (const cap of draft.caps) {
+      this.capLimit.push(cap.limit);
+      this.capRule.push(cap.rule);
+      for (const r of cap.rows) this.capRows.items.push(r);
+      this.capRows.close();
+    }
+    this.capFirst.push(this.capLimit.length);
+    perRow(this.rowCaps, draft.caps);
+    for (const cap of draft.pkgCaps) {
+      this.pkgLimit.push(cap.limit);
+      this.pkgRule.push(cap.rule);
+      for (const r of cap.rows) this.pkgRows.items.push(r);
+      this.pkgRows.close();
+    }
+    this.pkgFirst.push(this.pkgLimit.length);
+    perRow(this.rowPkgCaps, draft.pkgCaps);
+
+    for (let i = 0; i < k; i++) {
+      const list = draft.conflicts[i]!;
+      const rules = draft.conflictRule[i]!;
+      for (let j = 0; j < list.length; j++) {
+        this.conflicts.items.push(list[j]!);
+        this.conflictRule.push(rules[j]!);
+      }
+      this.conflicts.close();
+    }
+
+    const base = this.requirementRule.length;
+    const byRow: number[][] = Array.from({ length: k }, () => []);
+    draft.requirements.forEach((q, id) => {
+      this.requirementRule.push(q.rule);
+      for (const a of q.candidates) this.requirementRows.items.push(a);
+      this.requirementRows.close();
+      byRow[q.row]!.push(base + id);
+    });
+    for (const list of byRow) {
+      for (const id of list) this.rowRequirements.items.push(id);
+      this.rowRequirements.close();
+    }
+
+    for (const minimum of draft.mins) {
+      this.minRule.push(minimum.rule);
+      this.minNeed.push(minimum.need);
+      for (const r of minimum.rows) this.minRows.items.push(r);
+      this.minRows.close();
+      for (const w of minimum.windows) {
+        this.windowStart.push(w.start);
+        this.windowEnd.push(w.end);
+        this.windowNeed.push(w.need);
+      }
+      this.minWindowFirst.push(this.windowStart.length);
+    }
+    this.minFirst.push(this.minRule.length);
+    perRow(this.rowMins, draft.mins);
+
+    for (const h of history) this.history.items.push(h);
+    this.history.close();
+    return this.customers++;
+  }
+
+  finish(): CustomerStore {
+    return {
+      rowAt: this.rowAt.finish(),
+      first: this.first.finish(),
+      pkgOf: this.pkgOf.finish(),
+      capFirst: this.capFirst.finish(),
+      capLimit: this.capLimit.finish(),
+      capRule: this.capRule.finish(),
+      capRows: this.capRows.finish(),
+      rowCaps: this.rowCaps.finish(),
+      pkgFirst: this.pkgFirst.finish(),
+      pkgLimit: this.pkgLimit.finish(),
+      pkgRule: this.pkgRule.finish(),
+      pkgRows: this.pkgRows.finish(),
+      rowPkgCaps: this.rowPkgCaps.finish(),
+      conflicts: this.conflicts.finish(),
+      conflictRule: this.conflictRule.finish(),
+      rowRequirements: this.rowRequirements.finish(),
+      requirementRows: this.requirementRows.finish(),
+      requirementRule: this.requirementRule.finish(),
+      minFirst: this.minFirst.finish(),
+      minRule: this.minRule.finish(),
+      minNeed: this.minNeed.finish(),
+      minRows: this.minRows.finish(),
+      minWindowFirst: this.minWindowFirst.finish(),
+      windowStart: this.windowStart.finish(),
+      windowEnd: this.windowEnd.finish(),
+      windowNeed: this.windowNeed.finish(),
+      rowMins: this.rowMins.finish(),
+      history: this.history.finish(),
+    };
+  }
 }
 
 // The checks below read the chosen flags of global rows (`chosen[model.rows[local]]`),
@@ -155,71 +479,66 @@ export function requirementsMet(model: CustomerModel, chosen: Uint8Array): boole
   const rows = model.rows;
   for (let i = 0; i < rows.length; i++) {
     if (!chosen[rows[i]!]) continue;
-    for (const list of model.requires[i]!) if (!list.some((a) => chosen[rows[a]!])) return false;
+    for (const q of model.requirementsOf(i)) if (!model.requirementMet(q, chosen)) return false;
   }
   return true;
+}
+
+function capUsed(model: CustomerModel, chosen: Uint8Array, cap: number): number {
+  const rows = model.rows;
+  let used = 0;
+  for (const r of model.capRows(cap)) if (chosen[rows[r]!]) used++;
+  return used;
 }
 
 /** Can local row `i` join the chosen set without breaking a cap or a conflict? (Requirements aside.) */
 export function canAddLocal(model: CustomerModel, chosen: Uint8Array, i: number): boolean {
   const rows = model.rows;
-  for (const c of model.conflicts[i]!) if (chosen[rows[c]!]) return false;
-  for (const cap of model.rowCaps[i]!) {
-    let used = 0;
-    for (const r of model.capRows[cap]!) if (chosen[rows[r]!]) used++;
-    if (used + 1 > model.capLimit[cap]!) return false;
-  }
-  for (const cap of model.rowPkgCaps[i]!) if (!packageFits(model, chosen, cap, i)) return false;
+  for (const c of model.conflictsOf(i)) if (chosen[rows[c]!]) return false;
+  for (const cap of model.capsOf(i)) if (capUsed(model, chosen, cap) + 1 > model.capLimit(cap)) return false;
+  for (const cap of model.pkgCapsOf(i)) if (!packageFits(model, chosen, cap, i)) return false;
   return true;
 }
 
 function packageFits(model: CustomerModel, chosen: Uint8Array, cap: number, i: number): boolean {
-  const pkg = model.pkgOf[i]!;
-  const rows = model.pkgCapRows[cap]!;
+  const pkg = model.pkgOf(i);
+  const rows = model.pkgCapRows(cap);
   let distinct = 0;
   for (let a = 0; a < rows.length; a++) {
     const r = rows[a]!;
     if (!chosen[model.rows[r]!]) continue;
-    const p = model.pkgOf[r]!;
+    const p = model.pkgOf(r);
     if (p === pkg) return true;
     // count p once: only at its first chosen occurrence in the list
     let first = true;
-    for (let b = 0; b < a; b++) if (chosen[model.rows[rows[b]!]!] && model.pkgOf[rows[b]!] === p) first = false;
+    for (let b = 0; b < a; b++) if (chosen[model.rows[rows[b]!]!] && model.pkgOf(rows[b]!) === p) first = false;
     if (first) distinct++;
   }
-  return distinct + 1 <= model.pkgLimit[cap]!;
+  return distinct + 1 <= model.pkgLimit(cap);
 }
 
 /** The rules that adding local row `i` would break (for the report). */
 export function blockingRulesLocal(model: CustomerModel, chosen: Uint8Array, i: number, out: Set<number>): void {
   const rows = model.rows;
-  for (let j = 0; j < model.conflicts[i]!.length; j++) if (chosen[rows[model.conflicts[i]![j]!]!]) out.add(model.conflictRule[i]![j]!);
-  for (const cap of model.rowCaps[i]!) {
-    let used = 0;
-    for (const r of model.capRows[cap]!) if (chosen[rows[r]!]) used++;
-    if (used + 1 > model.capLimit[cap]!) out.add(model.capRule[cap]!);
-  }
-  for (const cap of model.rowPkgCaps[i]!) if (!packageFits(model, chosen, cap, i)) out.add(model.pkgRule[cap]!);
-  const needs = model.requires[i]!;
-  for (let j = 0; j < needs.length; j++) if (!needs[j]!.some((a) => chosen[rows[a]!])) out.add(model.requireRule[i]![j]!);
+  const conflicts = model.conflictsOf(i);
+  for (let j = 0; j < conflicts.length; j++) if (chosen[rows[conflicts[j]!]!]) out.add(model.conflictRule(i, j));
+  for (const cap of model.capsOf(i)) if (capUsed(model, chosen, cap) + 1 > model.capLimit(cap)) out.add(model.capRule(cap));
+  for (const cap of model.pkgCapsOf(i)) if (!packageFits(model, chosen, cap, i)) out.add(model.pkgRule(cap));
+  for (const q of model.requirementsOf(i)) if (!model.requirementMet(q, chosen)) out.add(model.requirementRule(q));
 }
 
 /** Is every cap and conflict of the customer kept by the chosen rows? */
 export function customerFeasible(model: CustomerModel, chosen: Uint8Array): boolean {
   const rows = model.rows;
-  for (let c = 0; c < model.capLimit.length; c++) {
-    let used = 0;
-    for (const r of model.capRows[c]!) if (chosen[rows[r]!]) used++;
-    if (used > model.capLimit[c]!) return false;
-  }
-  for (let c = 0; c < model.pkgLimit.length; c++) {
+  for (let c = 0; c < model.capCount; c++) if (capUsed(model, chosen, c) > model.capLimit(c)) return false;
+  for (let c = 0; c < model.pkgCapCount; c++) {
     const seen = new Set<number>();
-    for (const r of model.pkgCapRows[c]!) if (chosen[rows[r]!]) seen.add(model.pkgOf[r]!);
-    if (seen.size > model.pkgLimit[c]!) return false;
+    for (const r of model.pkgCapRows(c)) if (chosen[rows[r]!]) seen.add(model.pkgOf(r));
+    if (seen.size > model.pkgLimit(c)) return false;
   }
   for (let i = 0; i < rows.length; i++) {
     if (!chosen[rows[i]!]) continue;
-    for (const j of model.conflicts[i]!) if (chosen[rows[j]!]) return false;
+    for (const j of model.conflictsOf(i)) if (chosen[rows[j]!]) return false;
   }
   return requirementsMet(model, chosen);
 }
@@ -227,6 +546,6 @@ export function customerFeasible(model: CustomerModel, chosen: Uint8Array): bool
 /** Count of chosen rows of minimum `m`. */
 export function minimumCount(model: CustomerModel, chosen: Uint8Array, m: number): number {
   let count = 0;
-  for (const r of model.mins[m]!.rows) if (chosen[model.rows[r]!]) count++;
+  for (const r of model.minRows(m)) if (chosen[model.rows[r]!]) count++;
   return count;
 }

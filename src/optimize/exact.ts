@@ -81,14 +81,15 @@ export function linearModel(model: Model, options: LinearModelOptions): { lp: st
   const live = (row: number): boolean => model.forbidden[row] === -1;
   model.customers.forEach((cm, c) => {
     const g = (l: number): number => cm.rows[l]!;
-    cm.capLimit.forEach((limit, k) => add(cm.capRows[k]!.filter((l) => live(g(l))).map((l) => term(1, x(g(l)))), '<=', limit));
-    cm.pkgLimit.forEach((limit, k) => {
+    for (let k = 0; k < cm.capCount; k++) add(Array.from(cm.capRows(k)).filter((l) => live(g(l))).map((l) => term(1, x(g(l)))), '<=', cm.capLimit(k));
+    for (let k = 0; k < cm.pkgCapCount; k++) {
+      const limit = cm.pkgLimit(k);
       const byPackage = new Map<number, number[]>();
-      for (const l of cm.capRows.length >= 0 ? cm.pkgCapRows[k]! : []) {
+      for (const l of cm.pkgCapRows(k)) {
         if (!live(g(l))) continue;
-        const list = byPackage.get(cm.pkgOf[l]!) ?? [];
+        const list = byPackage.get(cm.pkgOf(l)) ?? [];
         list.push(l);
-        byPackage.set(cm.pkgOf[l]!, list);
+        byPackage.set(cm.pkgOf(l), list);
       }
       const ys: string[] = [];
       for (const [pkg, locals] of byPackage) {
@@ -98,20 +99,20 @@ export function linearModel(model: Model, options: LinearModelOptions): { lp: st
         for (const l of locals) add([term(1, x(g(l))), term(-1, y)], '<=', 0);
       }
       add(ys, '<=', limit);
-    });
+    }
     cm.rows.forEach((row, l) => {
       if (!live(row)) return;
-      for (const other of cm.conflicts[l]!) if (other > l && live(g(other))) add([term(1, x(row)), term(1, x(g(other)))], '<=', 1);
-      for (const list of cm.requires[l]!) add([term(1, x(row)), ...list.filter((a) => live(g(a))).map((a) => term(-1, x(g(a))))], '<=', 0);
+      for (const other of cm.conflictsOf(l)) if (other > l && live(g(other))) add([term(1, x(row)), term(1, x(g(other)))], '<=', 1);
+      for (const q of cm.requirementsOf(l)) add([term(1, x(row)), ...Array.from(cm.requirementRows(q)).filter((a) => live(g(a))).map((a) => term(-1, x(g(a))))], '<=', 0);
     });
     if (options.withMinimums) {
-      cm.mins.forEach((minimum) => {
-        for (const w of minimum.windows) {
+      for (let m = 0; m < cm.minCount; m++) {
+        for (const w of cm.minWindows(m)) {
           const s = `s${shortfalls.length}`;
           shortfalls.push(s);
-          add([...minimum.rows.filter((l) => live(g(l))).map((l) => term(1, x(g(l)))), term(1, s)], '>=', w.need);
+          add([...Array.from(cm.minRows(m)).filter((l) => live(g(l))).map((l) => term(1, x(g(l)))), term(1, s)], '>=', w.need);
         }
-      });
+      }
     }
   });
   model.parts.forEach((part) => {
@@ -162,7 +163,7 @@ export function linearModel(model: Model, options: LinearModelOptions): { lp: st
 
 /** The exact optimum: least total shortfall first, then the largest score. Null when HiGHS gives up. */
 export async function solveExact(model: Model, timeLimitSeconds: number): Promise<{ chosen: Uint8Array; objective: number } | null> {
-  const hasMinimums = model.parts.some((p) => p.minFrom.length > 0) || model.customers.some((c) => c.mins.length > 0);
+  const hasMinimums = model.parts.some((p) => p.minFrom.length > 0) || model.customers.some((c) => c.minCount > 0);
   let cap: number | undefined;
   if (hasMinimums) {
     const first = await solveLinear(linearModel(model, { integer: true, objective: 'shortfall', withMinimums: true }).lp, timeLimitSeconds);

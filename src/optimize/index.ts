@@ -1,7 +1,7 @@
 // The optimize stage's public face (docs/optimization.md): contact optimization as a
 // library call, its problem, options, result and report types, the readers of its own
-// inputs (proposed contacts, audience) and the writer of the chosen rows, and the shard
-// helpers. Other stages and package users import from here only.
+// inputs (proposed contacts, audience) and the writer of the chosen rows, the shard
+// helpers and the independent check of a selection. Other stages and package users import from here only.
 export { EXACT_MAX_ROWS, LP_MAX_ROWS, optimizeContacts } from './optimize.js';
 export type {
   AnyOptimizeProblem,
@@ -21,3 +21,4 @@ export { readAudience, readProposed, readProposedColumns, typedField, type Propo
 export { ProposedColumnsBuilder, type ProposedColumns } from './proposed-columns.js';
 export { writeChosenRows, type ChosenRows } from './io/write-rows.js';
 export { customerShard, parseShard } from './shard.js';
+export { checkSelection, type SelectionCheck } from './check-selection.js';

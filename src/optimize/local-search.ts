@@ -8,7 +8,7 @@
 // selection always keeps every hard rule. The work is bounded by a budget proportional
 // to the rows, and seeded, so runs are reproducible.
 import { createRandom } from '../seeded-random.js';
-import { minimumCount, minimumShortfall } from './customer-model.js';
+import { minimumCount } from './customer-model.js';
 import { RoomMaker } from './make-room.js';
 import type { Model } from './model-types.js';
 import { EPS, REFILL_WINDOW_LIMIT, SelectionJournal, type LocalSearchSelection } from './selection-journal.js';
@@ -173,10 +173,9 @@ class LocalSearch {
       }
     });
     for (const cm of model.customers) {
-      for (let m = 0; m < cm.mins.length; m++) {
-        const minimum = cm.mins[m]!;
-        if (minimumShortfall(minimum, minimumCount(cm, chosen, m)) === 0) continue;
-        for (const local of minimum.rows) {
+      for (let m = 0; m < cm.minCount; m++) {
+        if (cm.minShortfall(m, minimumCount(cm, chosen, m)) === 0) continue;
+        for (const local of cm.minRows(m)) {
           const row = cm.rows[local]!;
           if (!chosen[row] && model.forbidden[row] === -1) out.add(row);
         }
@@ -322,9 +321,9 @@ class LocalSearch {
         }
       }
       const cm = model.customers[model.rowCustomerModel[row]!]!;
-      for (const m of cm.rowMins[model.rowLocal[row]!]!) {
-        if (minimumShortfall(cm.mins[m]!, minimumCount(cm, chosen, m)) === 0) continue;
-        for (const local of cm.mins[m]!.rows) take(cm.rows[local]!);
+      for (const m of cm.minsOf(model.rowLocal[row]!)) {
+        if (cm.minShortfall(m, minimumCount(cm, chosen, m)) === 0) continue;
+        for (const local of cm.minRows(m)) take(cm.rows[local]!);
       }
     }
     return [...out].sort((a, b) => model.score[b]! - model.score[a]! || a - b);

@@ -39,10 +39,10 @@ export class RoomMaker {
     this.j.guard(row);
     this.j.spent += 1 + rows.length;
 
-    for (const list of cm.requires[local]!) {
-      if (list.some((a) => chosen[rows[a]!])) continue;
+    for (const q of cm.requirementsOf(local)) {
+      if (cm.requirementMet(q, chosen)) continue;
       if (depth > 0) return false;
-      const options = list.map((a) => rows[a]!).filter((a) => model.forbidden[a] === -1 && !this.j.guarded[a]);
+      const options = Array.from(cm.requirementRows(q), (a) => rows[a]!).filter((a) => model.forbidden[a] === -1 && !this.j.guarded[a]);
       options.sort((a, b) => model.score[b]! - model.score[a]! || a - b);
       let brought = false;
       for (const a of options.slice(0, 4)) {
@@ -56,40 +56,40 @@ export class RoomMaker {
       if (!brought) return false;
     }
 
-    for (const other of cm.conflicts[local]!) {
+    for (const other of cm.conflictsOf(local)) {
       const r = rows[other]!;
       if (!chosen[r]) continue;
       if (this.j.guarded[r]) return false;
       this.j.removeCascade(r);
     }
 
-    for (const cap of cm.rowCaps[local]!) {
-      const capRows = cm.capRows[cap]!;
+    for (const cap of cm.capsOf(local)) {
+      const capRows = cm.capRows(cap);
       for (;;) {
         let used = 0;
         for (const l of capRows) if (chosen[rows[l]!]) used++;
         this.j.spent += capRows.length;
-        if (used + 1 <= cm.capLimit[cap]!) break;
-        const victim = this.cheapest(capRows.map((l) => rows[l]!).filter((r) => chosen[r] && !this.j.guarded[r]), null);
+        if (used + 1 <= cm.capLimit(cap)) break;
+        const victim = this.cheapest(Array.from(capRows, (l) => rows[l]!).filter((r) => chosen[r] && !this.j.guarded[r]), null);
         if (victim < 0) return false;
         this.j.removeCascade(victim);
       }
     }
 
-    const pkg = cm.pkgOf[local]!;
-    for (const cap of cm.rowPkgCaps[local]!) {
-      const capRows = cm.pkgCapRows[cap]!;
+    const pkg = cm.pkgOf(local);
+    for (const cap of cm.pkgCapsOf(local)) {
+      const capRows = cm.pkgCapRows(cap);
       for (;;) {
         const groups = new Map<number, number[]>();
         for (const l of capRows) {
           if (!chosen[rows[l]!]) continue;
-          const p = cm.pkgOf[l]!;
+          const p = cm.pkgOf(l);
           const group = groups.get(p);
           if (group) group.push(rows[l]!);
           else groups.set(p, [rows[l]!]);
         }
         this.j.spent += capRows.length;
-        if (groups.has(pkg) || groups.size + 1 <= cm.pkgLimit[cap]!) break;
+        if (groups.has(pkg) || groups.size + 1 <= cm.pkgLimit(cap)) break;
         const ranked: { group: number[]; cost: DropCost }[] = [];
         for (const group of groups.values()) if (!group.some((r) => this.j.guarded[r])) ranked.push({ group, cost: this.j.dropCost(group) });
         ranked.sort((a, b) => compareCost(a.cost, b.cost));
@@ -101,7 +101,7 @@ export class RoomMaker {
 
     // Customer rules hold now; the row goes in and its over-full windows are fixed.
     if (!canAddLocal(cm, chosen, local)) return false;
-    for (const list of cm.requires[local]!) if (!list.some((x) => chosen[rows[x]!])) return false;
+    for (const q of cm.requirementsOf(local)) if (!cm.requirementMet(q, chosen)) return false;
     this.j.flip(row, 1);
     this.j.journal.push(row + 1);
     for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
@@ -240,10 +240,10 @@ export class RoomMaker {
     const cm = model.customers[model.rowCustomerModel[row]!]!;
     const local = model.rowLocal[row]!;
     this.j.spent += 1 + cm.rows.length;
-    for (const list of cm.requires[local]!) {
-      if (list.some((a) => chosen[cm.rows[a]!])) continue;
+    for (const q of cm.requirementsOf(local)) {
+      if (cm.requirementMet(q, chosen)) continue;
       let brought = false;
-      for (const a of list) {
+      for (const a of cm.requirementRows(q)) {
         const r = cm.rows[a]!;
         if (model.forbidden[r] === -1 && this.j.canAdd(r)) {
           this.j.flip(r, 1);

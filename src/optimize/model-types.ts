@@ -5,7 +5,7 @@
 // each other.
 import type { BundleOfferScope, BundlePolicyRule } from '../bundle/index.js';
 import type { CompiledPolicyRule } from '../engine/index.js';
-import type { CustomerModel } from './customer-model.js';
+import type { CustomerDraft, CustomerModel, CustomerStore } from './customer-model.js';
 import type { ProposedColumns } from './proposed-columns.js';
 import type { AnyOptimizeProblem } from './types.js';
 
@@ -46,6 +46,8 @@ export interface Model {
   table: ProposedColumns;
   rules: BundlePolicyRule[];
   n: number;
+  /** 1, or the share of every count and sum capacity a shard gets (shard.ts). */
+  capacityShare: number;
   /** Horizon: earliest and latest proposed day (absolute), length h. */
   d0: number;
   d1: number;
@@ -65,12 +67,12 @@ export interface Model {
   history: HistoryContacts;
   /** Per policy rule: the shared per-customer check (engine/customer-rules.ts), null for capacity rules. */
   customerRules: (CompiledPolicyRule | null)[];
-  /** Per customer model: its history contact indexes, sorted by day. */
-  customerHistory: number[][];
   /** -1, or the first rule that removes the row before optimization. */
   forbidden: Int32Array;
   /** Rows each rule removed before optimization. */
   removedUpFront: Int32Array;
+  /** Every customer's own rules in flat arrays, and one small view per customer model. */
+  customerStore: CustomerStore;
   customers: CustomerModel[];
   /** Per row: its customer model and local index. */
   rowCustomerModel: Int32Array;
@@ -99,7 +101,7 @@ export interface BuildContext {
 /** What a per-customer rule handler receives for one customer. */
 export interface CustomerBuildContext {
   build: BuildContext;
-  customerModel: CustomerModel;
+  customerModel: CustomerDraft;
   /** History contact indexes of this customer, sorted by day. */
   history: number[];
   forbidLocal: (local: number, rule: number) => void;

@@ -19,7 +19,7 @@ import {
   type CustomerRuleContext,
 } from '../engine/index.js';
 import { bundleShapes, ExpressionCompiler } from '../expr/index.js';
-import { compactCustomerModel, emptyCustomerModel } from './customer-model.js';
+import { CustomerModel, CustomerStoreBuilder, emptyCustomerDraft, type CustomerStore } from './customer-model.js';
 import { columnsOfContacts, isColumns, rowFields, rowPackage } from './proposed-columns.js';
 import { OptimizeInputError } from './input-error.js';
 import type { BuildContext, CustomerBuildContext, HistoryContacts, Model } from './model-types.js';
@@ -62,7 +62,18 @@ function intern(map: Map<string, number>, key: string): number {
   return id;
 }
 
-export function buildModel(problem: AnyOptimizeProblem): Model {
+/** How a shard builds its model (optimize.ts). */
+export interface ShardBuild {
+  /** The whole input's horizon (absolute days): a shard keeps it, so its windows — and the
+   *  names of their prices — are the ones of a run over every row. */
+  horizon?: { d0: number; d1: number };
+  /** The share of every capacity the shard gets: a window is dropped as never binding only
+   *  when the shard's rows cannot reach its share. */
+  capacityShare?: number;
+}
+
+export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}): Model {
+  const horizon = shard.horizon;
   const policy = problem.bundle.policies.find((p) => p.name === problem.policy);
   if (!policy) {
     const known = problem.bundle.policies.map((p) => p.name).join(', ') || 'none';
@@ -110,6 +121,10 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     if (d > d1) d1 = d;
   }
   if (n === 0) d0 = d1 = problem.at ? dayNumber(problem.at) : 0;
+  if (horizon && n > 0) {
+    d0 = Math.min(d0, horizon.d0);
+    d1 = Math.max(d1, horizon.d1);
+  }
   const h = d1 - d0 + 1;
   const day = new Int32Array(n);
   for (let i = 0; i < n; i++) day[i] = absDay[i]! - d0;
@@ -171,6 +186,7 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     table,
     rules,
     n,
+    capacityShare: shard.capacityShare ?? 1,
     d0,
     d1,
     h,
@@ -187,9 +203,9 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     memberships,
     history,
     customerRules,
-    customerHistory: [],
     forbidden: new Int32Array(n).fill(-1),
     removedUpFront: new Int32Array(rules.length),
+    customerStore: null as unknown as CustomerStore, // set once every customer is built
     customers: [],
     rowCustomerModel: new Int32Array(n).fill(-1),
     rowLocal: new Int32Array(n).fill(-1),
@@ -255,6 +271,8 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
   const historyOrder = Array.from({ length: hi }, (_, i) => i);
   historyOrder.sort((a, b) => history.customer[a]! - history.customer[b]! || history.day[a]! - history.day[b]!);
   const perCustomer = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => ruleHandlers[rule.type].customer !== undefined);
+  const store = new CustomerStoreBuilder();
+  const modelCustomer: number[] = [];
   let hp = 0;
   for (let start = 0; start < n; ) {
     const c = customer[order[start]!]!;
@@ -265,24 +283,24 @@ export function buildModel(problem: AnyOptimizeProblem): Model {
     const customerHistory: number[] = [];
     let hq = hp;
     while (hq < hi && history.customer[historyOrder[hq]!] === c) customerHistory.push(historyOrder[hq++]!);
-    const customerModel = emptyCustomerModel(c, rows);
-    model.customerHistory.push(customerHistory);
+    const draft = emptyCustomerDraft(c, rows);
     const context: CustomerBuildContext = {
       build,
-      customerModel,
+      customerModel: draft,
       history: customerHistory,
       forbidLocal: (local, rule) => build.forbid(rows[local]!, rule),
     };
     for (const { rule, index } of perCustomer) ruleHandlers[rule.type].customer!(rule as never, index, context);
-    compactCustomerModel(customerModel);
-    const id = model.customers.length;
-    model.customers.push(customerModel);
-    rows.forEach((row, local) => {
-      model.rowCustomerModel[row] = id;
-      model.rowLocal[row] = local;
-    });
+    const id = store.append(draft, customerHistory);
+    modelCustomer.push(c);
+    for (let local = 0; local < rows.length; local++) {
+      model.rowCustomerModel[rows[local]!] = id;
+      model.rowLocal[rows[local]!] = local;
+    }
     start = end;
   }
+  model.customerStore = store.finish();
+  model.customers = modelCustomer.map((c, id) => new CustomerModel(model.customerStore, id, c));
 
   // 3. Global rules: capacity constraints that couple customers.
   rules.forEach((rule, index) => {

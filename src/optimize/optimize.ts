@@ -32,6 +32,7 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
   // A shard keeps only its customers' rows; indexes map back to the input.
   let work = problem;
   let original: number[] | null = null;
+  let horizon: { d0: number; d1: number } | undefined;
   if (options.shard) {
     const { index, count } = options.shard;
     const table = isColumns(problem.proposed) ? problem.proposed : columnsOfContacts(problem.proposed);
@@ -39,13 +40,25 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
     original = [];
     for (let row = 0; row < table.length; row++) if (inShard[table.customer[row]!]) original.push(row);
     work = { ...problem, proposed: takeRows(table, original) };
+    // The whole input's horizon: a shard whose customers start a day later must still
+    // have the windows (and so the prices) of the whole run.
+    if (table.length > 0) {
+      let d0 = Infinity;
+      let d1 = -Infinity;
+      for (let row = 0; row < table.length; row++) {
+        if (table.day[row]! < d0) d0 = table.day[row]!;
+        if (table.day[row]! > d1) d1 = table.day[row]!;
+      }
+      horizon = { d0, d1 };
+    }
   }
 
   progress(0, 1, 'model');
-  const model = buildModel(work);
-  progress(1, 1, 'model');
   // A shard takes a little more than its share; the merge run trims the excess.
-  if (options.shard) scaleCapacities(model, Math.min(1, 1.15 / options.shard.count));
+  const share = options.shard ? Math.min(1, 1.15 / options.shard.count) : 1;
+  const model = buildModel(work, { ...(horizon ? { horizon } : {}), capacityShare: share });
+  progress(1, 1, 'model');
+  if (options.shard) scaleCapacities(model, share);
   const candidates = countCandidates(model);
 
   let chosen: Uint8Array | null = null;

@@ -63,8 +63,8 @@ export function removeRow(model: Model, selection: Selection, row: number): void
   for (let i = 0; i < cm.rows.length; i++) {
     const other = cm.rows[i]!;
     if (!selection.chosen[other]) continue;
-    for (const list of cm.requires[i]!) {
-      if (list.includes(local) && !list.some((a) => selection.chosen[cm.rows[a]!])) {
+    for (const q of cm.requirementsOf(i)) {
+      if (cm.requirementRows(q).includes(local) && !cm.requirementMet(q, selection.chosen)) {
         removeRow(model, selection, other);
         break;
       }
@@ -84,13 +84,13 @@ export function tryAdd(model: Model, selection: Selection, row: number, mustPay:
   const cm = model.customers[model.rowCustomerModel[row]!]!;
   const local = model.rowLocal[row]!;
   if (!state.canAdd(row) || !canAddLocal(cm, chosen, local)) return false;
-  const unmet = cm.requires[local]!.filter((list) => !list.some((a) => chosen[cm.rows[a]!]));
+  const unmet = Array.from(cm.requirementsOf(local)).filter((q) => !cm.requirementMet(q, chosen));
   if (unmet.length === 0) {
     addRow(selection, row);
     return true;
   }
   if (unmet.length > 1 || depth > 2) return false;
-  const options = unmet[0]!.map((a) => cm.rows[a]!).sort((a, b) => model.score[b]! - model.score[a]!);
+  const options = Array.from(cm.requirementRows(unmet[0]!), (a) => cm.rows[a]!).sort((a, b) => model.score[b]! - model.score[a]!);
   for (const a of options) {
     if (mustPay && model.score[a]! + model.score[row]! <= 0) break;
     if (!tryAdd(model, selection, a, false, depth + 1)) continue;
@@ -139,7 +139,7 @@ export function repairCapacity(model: Model, selection: Selection, reduced: Floa
 function removalKey(model: Model, chosen: Uint8Array, reduced: Float64Array, row: number): number {
   const cm = model.customers[model.rowCustomerModel[row]!]!;
   const local = model.rowLocal[row]!;
-  for (const m of cm.rowMins[local]!) if (minimumCount(cm, chosen, m) <= cm.mins[m]!.need) return reduced[row]! + 1e12;
+  for (const m of cm.minsOf(local)) if (minimumCount(cm, chosen, m) <= cm.minNeed(m)) return reduced[row]! + 1e12;
   return reduced[row]!;
 }
 
@@ -164,12 +164,12 @@ export function fillMinimums(model: Model, selection: Selection): void {
     }
   });
   for (const cm of model.customers) {
-    for (let m = 0; m < cm.mins.length; m++) {
-      const minimum = cm.mins[m]!;
-      if (minimumCount(cm, chosen, m) >= minimum.need) continue;
-      const rows = minimum.rows.map((l) => cm.rows[l]!).sort((a, b) => model.score[b]! - model.score[a]!);
+    for (let m = 0; m < cm.minCount; m++) {
+      const need = cm.minNeed(m);
+      if (minimumCount(cm, chosen, m) >= need) continue;
+      const rows = Array.from(cm.minRows(m), (l) => cm.rows[l]!).sort((a, b) => model.score[b]! - model.score[a]!);
       for (const row of rows) {
-        if (minimumCount(cm, chosen, m) >= minimum.need) break;
+        if (minimumCount(cm, chosen, m) >= need) break;
         tryAdd(model, selection, row, false);
       }
     }
@@ -188,7 +188,7 @@ export function fillGreedy(model: Model, selection: Selection, customers?: reado
   for (const row of rows) {
     if (selection.chosen[row]) continue;
     const cm = model.customers[model.rowCustomerModel[row]!]!;
-    if (cm.requires[model.rowLocal[row]!]!.length > 0) tryAdd(model, selection, row, true);
+    if (cm.hasRequirements(model.rowLocal[row]!)) tryAdd(model, selection, row, true);
   }
 }
 

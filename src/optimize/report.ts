@@ -73,10 +73,10 @@ export function buildReport(input: ReportInput): OptimizeReport {
     }
   });
   for (const cm of model.customers) {
-    cm.mins.forEach((minimum, m) => {
+    for (let m = 0; m < cm.minCount; m++) {
       const achieved = minimumCount(cm, chosen, m);
-      const rule = model.rules[minimum.rule]!;
-      for (const w of minimum.windows) {
+      const rule = model.rules[cm.minRule(m)]!;
+      for (const w of cm.minWindows(m)) {
         if (achieved >= w.need) continue;
         push(
           {
@@ -88,10 +88,10 @@ export function buildReport(input: ReportInput): OptimizeReport {
             achieved,
             shortfall: w.need - achieved,
           },
-          minimum.rule,
+          cm.minRule(m),
         );
       }
-    });
+    }
   }
 
   const rules: RuleReport[] = model.rules.map((rule, index) => ({

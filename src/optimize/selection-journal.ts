@@ -6,7 +6,7 @@
 // (local-search.ts) change the selection only through it, so between moves it always
 // keeps every hard rule.
 import type { CapacityState } from './capacity-state.js';
-import { canAddLocal, minimumCount, minimumShortfall } from './customer-model.js';
+import { canAddLocal, minimumCount } from './customer-model.js';
 import type { Model } from './model-types.js';
 
 export const EPS = 1e-7;
@@ -57,7 +57,7 @@ export class SelectionJournal {
     this.state = selection.state;
     this.guarded = new Uint8Array(model.n);
     for (let row = 0; row < model.n; row++) if (this.chosen[row]) this.score += model.score[row]!;
-    for (const cm of model.customers) cm.mins.forEach((minimum, m) => (this.customerShortfall += minimumShortfall(minimum, minimumCount(cm, this.chosen, m))));
+    for (const cm of model.customers) for (let m = 0; m < cm.minCount; m++) this.customerShortfall += cm.minShortfall(m, minimumCount(cm, this.chosen, m));
     this.mixedPart = Uint8Array.from(model.parts, (part) => (part.coef.some((c) => c < 0) && part.coef.some((c) => c > 0) ? 1 : 0));
     this.partDayStart = model.parts.map((part) => {
       const start = new Int32Array(model.h + 1);
@@ -113,7 +113,7 @@ export class SelectionJournal {
     const cm = model.customers[model.rowCustomerModel[row]!]!;
     const local = model.rowLocal[row]!;
     if (!canAddLocal(cm, chosen, local)) return false;
-    for (const list of cm.requires[local]!) if (!list.some((a) => chosen[cm.rows[a]!])) return false;
+    for (const q of cm.requirementsOf(local)) if (!cm.requirementMet(q, chosen)) return false;
     return true;
   }
   /** Does every capacity window that a change since `mark` touched still hold? */
@@ -146,8 +146,8 @@ export class SelectionJournal {
     for (let i = 0; i < cm.rows.length; i++) {
       const other = cm.rows[i]!;
       if (!chosen[other]) continue;
-      for (const list of cm.requires[i]!) {
-        if (list.includes(local) && !list.some((a) => chosen[cm.rows[a]!])) {
+      for (const q of cm.requirementsOf(i)) {
+        if (cm.requirementRows(q).includes(local) && !cm.requirementMet(q, chosen)) {
           this.removeCascade(other);
           break;
         }
@@ -161,12 +161,12 @@ export class SelectionJournal {
     this.state.apply(row, on ? 1 : -1);
     this.score += on ? model.score[row]! : -model.score[row]!;
     const cm = model.customers[model.rowCustomerModel[row]!]!;
-    const mins = cm.rowMins[model.rowLocal[row]!]!;
+    const mins = cm.minsOf(model.rowLocal[row]!);
     for (const m of mins) {
       const after = minimumCount(cm, chosen, m);
       const before = on ? after - 1 : after + 1;
-      this.customerShortfall += minimumShortfall(cm.mins[m]!, after) - minimumShortfall(cm.mins[m]!, before);
-      this.spent += cm.mins[m]!.rows.length;
+      this.customerShortfall += cm.minShortfall(m, after) - cm.minShortfall(m, before);
+      this.spent += cm.minRows(m).length;
     }
     this.spent += 1;
   }

@@ -3,7 +3,7 @@
 // Solved exactly by depth-first branch and bound (include-first in score order, so the
 // first dive is the greedy answer); a node limit turns it into a heuristic whose bound
 // stays valid. Minimums enter as a large penalty per missing contact (lexicographic).
-import { minimumShortfall, type CustomerModel } from './customer-model.js';
+import type { CustomerModel } from './customer-model.js';
 
 export interface SubproblemResult {
   /** Σ reduced scores of the chosen rows − penalty × shortfall. */
@@ -72,13 +72,18 @@ export function solveCustomer(
   const rows = model.rows;
   const k = rows.length;
   const penalty = options.penalty;
-  const useMins = penalty > 0 && model.mins.length > 0;
+  const useMins = penalty > 0 && model.minCount > 0;
+  const store = model.store;
+  const pos = model.pos;
+  const { rowCaps, rowPkgCaps, conflicts, rowMins, rowRequirements, requirementRows, capLimit, pkgLimit, pkgOf } = store;
+  const capBase = model.capBase;
+  const pkgBase = model.pkgBase;
   // Candidates: rows that can help — positive ones, the A rows a positive row needs,
   // and, when minimums count, the rows of a minimum.
   let packages = 0;
-  for (let i = 0; i < k; i++) if (model.pkgOf[i]! + 1 > packages) packages = model.pkgOf[i]! + 1;
-  const pkgCaps = model.pkgLimit.length;
-  scratch.prepare(k, model.capLimit.length, pkgCaps * packages, pkgCaps, model.mins.length);
+  for (let i = 0; i < k; i++) if (pkgOf[pos + i]! + 1 > packages) packages = pkgOf[pos + i]! + 1;
+  const pkgCaps = model.pkgCapCount;
+  scratch.prepare(k, model.capCount, pkgCaps * packages, pkgCaps, model.minCount);
   const { capUse, pkgCount, pkgDistinct, conflictUse, chosen, best, minCount, wanted, candidates, suffix } = scratch;
   const r = scratch.reduced;
   wanted.fill(0, 0, k);
@@ -87,17 +92,23 @@ export function solveCustomer(
     const row = rows[i]!;
     chosenOut[row] = 0;
     if (forbidden[row] !== -1) continue;
-    if (reduced[row]! > 0 || (useMins && model.rowMins[i]!.length > 0)) {
+    if (reduced[row]! > 0 || (useMins && model.hasMinimums(i))) {
       wanted[i] = 1;
       any = true;
     }
   }
-  if (!any) return { value: useMins ? -penalty * model.mins.reduce((t, mm) => t + minimumShortfall(mm, 0), 0) : 0, bound: 0, exact: true };
+  if (!any) return { value: useMins ? -penalty * model.emptyShortfall() : 0, bound: 0, exact: true };
   let hasRequirements = false;
   for (let i = 0; i < k; i++) {
-    if (!wanted[i] || model.requires[i]!.length === 0) continue;
+    if (!wanted[i] || !model.hasRequirements(i)) continue;
     hasRequirements = true;
-    for (const list of model.requires[i]!) for (const a of list) if (forbidden[rows[a]!] === -1) wanted[a] = 1;
+    for (let e = rowRequirements.start[pos + i]!; e < rowRequirements.start[pos + i + 1]!; e++) {
+      const q = rowRequirements.items[e]!;
+      for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) {
+        const a = requirementRows.items[f]!;
+        if (forbidden[rows[a]!] === -1) wanted[a] = 1;
+      }
+    }
   }
   let m = 0;
   for (let i = 0; i < k; i++) {
@@ -118,34 +129,44 @@ export function solveCustomer(
 
   const canAdd = (i: number): boolean => {
     if (conflictUse[i]! > 0) return false;
-    for (const c of model.rowCaps[i]!) if (capUse[c]! >= model.capLimit[c]!) return false;
-    const p = model.pkgOf[i]!;
-    for (const c of model.rowPkgCaps[i]!) if (pkgCount[c * packages + p] === 0 && pkgDistinct[c]! >= model.pkgLimit[c]!) return false;
+    const at = pos + i;
+    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) {
+      const c = rowCaps.items[e]!;
+      if (capUse[c]! >= capLimit[capBase + c]!) return false;
+    }
+    const p = pkgOf[at]!;
+    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
+      const c = rowPkgCaps.items[e]!;
+      if (pkgCount[c * packages + p] === 0 && pkgDistinct[c]! >= pkgLimit[pkgBase + c]!) return false;
+    }
     return true;
   };
   const add = (i: number, delta: 1 | -1): void => {
     chosen[i] = delta === 1 ? 1 : 0;
-    for (const c of model.conflicts[i]!) conflictUse[c]! += delta;
-    for (const c of model.rowCaps[i]!) capUse[c]! += delta;
-    const p = model.pkgOf[i]!;
-    for (const c of model.rowPkgCaps[i]!) {
+    const at = pos + i;
+    for (let e = conflicts.start[at]!; e < conflicts.start[at + 1]!; e++) conflictUse[conflicts.items[e]!]! += delta;
+    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) capUse[rowCaps.items[e]!]! += delta;
+    const p = pkgOf[at]!;
+    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
+      const c = rowPkgCaps.items[e]!;
       const cell = c * packages + p;
       if (delta === 1 ? pkgCount[cell]!++ === 0 : --pkgCount[cell]! === 0) pkgDistinct[c]! += delta;
     }
-    if (useMins) for (const mm of model.rowMins[i]!) minCount[mm]! += delta;
+    if (useMins) for (let e = rowMins.start[at]!; e < rowMins.start[at + 1]!; e++) minCount[rowMins.items[e]!]! += delta;
   };
   const shortfall = (): number => {
     let total = 0;
-    for (let mm = 0; mm < model.mins.length; mm++) total += minimumShortfall(model.mins[mm]!, minCount[mm]!);
+    for (let mm = 0; mm < model.minCount; mm++) total += model.minShortfall(mm, minCount[mm]!);
     return total;
   };
   const requirementsHold = (): boolean => {
     for (let j = 0; j < m; j++) {
       const i = candidates[j]!;
       if (!chosen[i]) continue;
-      for (const list of model.requires[i]!) {
+      for (let e = rowRequirements.start[pos + i]!; e < rowRequirements.start[pos + i + 1]!; e++) {
+        const q = rowRequirements.items[e]!;
         let ok = false;
-        for (const a of list) if (chosen[a]) ok = true;
+        for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) if (chosen[requirementRows.items[f]!]) ok = true;
         if (!ok) return false;
       }
     }
@@ -181,7 +202,7 @@ export function solveCustomer(
   dive(0, 0);
   if (bestValue === -Infinity) {
     // Node limit hit before any leaf: take nothing (always feasible).
-    bestValue = useMins ? -penalty * model.mins.reduce((t, mm) => t + minimumShortfall(mm, 0), 0) : 0;
+    bestValue = useMins ? -penalty * model.emptyShortfall() : 0;
     best.fill(0, 0, k);
   }
   for (let i = 0; i < k; i++) if (best[i]) chosenOut[rows[i]!] = 1;

@@ -57,11 +57,11 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     reportError: () => undefined,
     offerName: (o) => problem.bundle.offers[o]?.name ?? '',
   };
-  model.customers.forEach((cm, id) => {
-    const rows = cm.rows.filter((row) => chosen[row] === 1);
+  model.customers.forEach((cm) => {
+    const rows = Array.from(cm.rows).filter((row) => chosen[row] === 1);
     if (rows.length === 0) return;
     customer = cm.customer;
-    history = model.customerHistory[id]!.map((h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]!, count: 1 }));
+    history = Array.from(cm.history(), (h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]!, count: 1 }));
     picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: channelNames[model.channel[row]!]!, package: rowPackage(model.table, row), count: 1 }));
     picked.forEach((candidate, i) => {
       candidateRow = rows[i]!;

@@ -48,7 +48,9 @@ export function makePart(
     if (coef[j]! > 0) positive[model.day[row]! + 1]! += coef[j]!;
   });
   for (let d = 1; d <= model.h; d++) positive[d]! += positive[d - 1]!;
-  let binding = hard.filter((w) => positive[w.to + 1]! - positive[w.from]! > w.bound + 1e-9);
+  // A shard's windows hold its share of the capacity (shard.ts scales them once built).
+  const share = kind === 'count' || kind === 'sum' ? model.capacityShare : 1;
+  let binding = hard.filter((w) => positive[w.to + 1]! - positive[w.from]! > w.bound * share + 1e-9);
   // With no negative coefficient, a window inside another with no less room adds nothing.
   if (coef.every((c) => c >= 0)) {
     binding = binding.filter(
