@@ -13,9 +13,9 @@ import type { ReportWindow, ShadowPrice } from './types.js';
 
 const EPS = 1e-7;
 /** Window re-solves per run on the exact path (the rule-wide re-solves always run first). */
-export const MAX_WINDOW_RESOLVES = 120;
+export const MAX_WINDOW_RESOLVES = 24;
 /** Seconds the exact path's re-solves may take in all; the windows not reached are counted. */
-export const RESOLVE_BUDGET_SECONDS = 20;
+export const RESOLVE_BUDGET_SECONDS = 10;
 
 /** Per part and window: would some contact left out break this window (it is at capacity)? */
 export function bindingWindows(model: Model, chosen: Uint8Array): Uint8Array[] {
@@ -89,9 +89,9 @@ function sorted(prices: ShadowPrice[]): ShadowPrice[] {
   return prices.sort((a, b) => b.price - a.price || (b.minimumPrice ?? 0) - (a.minimumPrice ?? 0) || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
 }
 
-/** A price as the report gives it: 12 significant digits, −0 and solver noise below 1e-9 as 0. */
+/** A price as the report gives it: 10 significant digits (sums of decimal scores carry binary noise further down), noise below 1e-9 as 0. */
 function reported(value: number): number {
-  return Math.abs(value) < 1e-9 ? 0 : Number(value.toPrecision(12));
+  return Math.abs(value) < 1e-9 ? 0 : Number(value.toPrecision(10));
 }
 
 /**
@@ -237,8 +237,9 @@ function relaxed(model: Model, change: Map<number, { windows: number[] | 'all'; 
 /**
  * The exact path: every price is measured. The rule's price is the optimum with the
  * maximum raised by one in every window minus the optimum; a window's price is the same
- * with only that window raised (binding windows only, at most MAX_WINDOW_RESOLVES of them
- * and within the time budget; the others count as unmeasured); the minimum's price is the
+ * with only that window raised (binding windows only; a rule with one binding window
+ * reuses the rule's solve; at most MAX_WINDOW_RESOLVES window solves per run and within
+ * the time budget, the others count as unmeasured); the minimum's price is the
  * optimum with every minimum window lowered by one minus the optimum (shortfall still
  * comes first). Null when HiGHS fails on the re-solves.
  */
@@ -269,6 +270,13 @@ export async function exactShadowPrices(model: Model, chosen: Uint8Array, object
   });
   let windowJobs = 0;
   rules.forEach((rp, i) => {
+    // A rule with one binding window: that window's price is the rule's, no second solve.
+    const bindingCount = rp.upper.reduce((n, p) => n + binds[p]!.reduce((a, b) => a + b, 0), 0);
+    if (bindingCount === 1 && plans[i]!.rule !== null) {
+      const p = rp.upper.find((q) => binds[q]!.includes(1))!;
+      plans[i]!.windows.push({ part: p, w: binds[p]!.indexOf(1), job: plans[i]!.rule });
+      return;
+    }
     for (const p of rp.upper) {
       for (let w = 0; w < binds[p]!.length; w++) {
         if (!binds[p]![w]) continue;
