@@ -2,6 +2,8 @@
 // the config changes in config terms, breaking changes, the behaviour diff, the
 // optimization diff, guardrail results and a one-line verdict. The Markdown and HTML
 // renderers read only this.
+import type { BundlePolicyRule } from '../bundle/index.js';
+import type { ShadowPrice } from '../optimize/index.js';
 import type { AudienceInfo } from '../simulate/index.js';
 import type { OptimizationSummary } from '../simulate/index.js';
 import type { BehaviourDiff } from './behaviour-diff.js';
@@ -25,6 +27,100 @@ export interface OptimizationDiff {
   /** Rules that bind (removed a contact, or left a minimum unmet), per side. */
   binding: { base: string[]; head: string[] };
   unmetMinimums: { base: number; head: number };
+  /** Per capacity rule, what one more unit buys on each side; largest change first. */
+  shadowPrices: ShadowPriceDiff[];
+}
+
+/** One side of a capacity rule's shadow price (null in ShadowPriceDiff when the side's policy lacks the rule). */
+export interface ShadowPriceSide {
+  price: number;
+  minimumPrice: number | null;
+  bindingWindows: number;
+  hardestWindow: { from: string; to: string } | null;
+  method: ShadowPrice['method'];
+}
+
+export interface ShadowPriceDiff {
+  rule: string;
+  type: ShadowPrice['type'];
+  unit: ShadowPrice['unit'];
+  base: ShadowPriceSide | null;
+  head: ShadowPriceSide | null;
+  /** Head price − base price (a missing side counts 0). */
+  delta: number;
+  /** Whether the rule binds (a window at capacity) on each side: 'new' binds on head only, 'released' on base only. */
+  binding: 'both' | 'new' | 'released' | 'neither';
+  /** The rule's definition (bounds, window, scope) differs between base and head, or only one side has it. */
+  ruleChanged: boolean;
+}
+
+/** The policy's rules on each side, to tell a cap that changed from one that did not. */
+export interface PolicyRules {
+  base: readonly BundlePolicyRule[];
+  head: readonly BundlePolicyRule[];
+}
+
+function priceSide(price: ShadowPrice | undefined): ShadowPriceSide | null {
+  if (!price) return null;
+  return { price: price.price, minimumPrice: price.minimumPrice, bindingWindows: price.bindingWindows, hardestWindow: price.hardestWindow, method: price.method };
+}
+
+/** The shadow prices worth showing: a rule that binds on a side, has a price, or changed. */
+export function shownShadowPrices(list: readonly ShadowPriceDiff[]): ShadowPriceDiff[] {
+  return list.filter((d) => d.binding !== 'neither' || d.ruleChanged || d.delta !== 0 || (d.base?.minimumPrice ?? 0) > 0 || (d.head?.minimumPrice ?? 0) > 0);
+}
+
+/** A price as the renderers print it: up to two decimals. */
+export function priceText(price: number | null | undefined): string {
+  return price === null || price === undefined ? '—' : price.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+/** What an approver should notice about one rule's price, in words. */
+export function shadowPriceNotes(d: ShadowPriceDiff): string[] {
+  const notes: string[] = [];
+  if (!d.base) notes.push('new rule');
+  else if (!d.head) notes.push('rule removed');
+  else if (d.ruleChanged) notes.push('rule changed');
+  if (d.binding === 'new') notes.push('binds now');
+  if (d.binding === 'released') notes.push('no longer binds');
+  const minBase = d.base?.minimumPrice ?? null;
+  const minHead = d.head?.minimumPrice ?? null;
+  if ((minBase ?? 0) > 0 || (minHead ?? 0) > 0) notes.push(`minimum −1 buys ${priceText(minBase)} → ${priceText(minHead)}`);
+  return notes;
+}
+
+/** Shadow prices base against head, sorted by impact: largest change, then largest price. */
+export function shadowPriceDiff(base: readonly ShadowPrice[], head: readonly ShadowPrice[], rules: PolicyRules | null): ShadowPriceDiff[] {
+  const names = [...new Set([...head.map((p) => p.rule), ...base.map((p) => p.rule)])];
+  const definition = (list: readonly BundlePolicyRule[], name: string): string | null => {
+    const rule = list.find((r) => r.name === name);
+    return rule ? JSON.stringify(rule) : null;
+  };
+  return names
+    .map((rule): ShadowPriceDiff => {
+      const b = base.find((p) => p.rule === rule);
+      const h = head.find((p) => p.rule === rule);
+      const either = (h ?? b)!;
+      const bindsBase = (b?.bindingWindows ?? 0) > 0;
+      const bindsHead = (h?.bindingWindows ?? 0) > 0;
+      return {
+        rule,
+        type: either.type,
+        unit: either.unit,
+        base: priceSide(b),
+        head: priceSide(h),
+        delta: Number(((h?.price ?? 0) - (b?.price ?? 0)).toPrecision(12)),
+        binding: bindsBase && bindsHead ? 'both' : bindsHead ? 'new' : bindsBase ? 'released' : 'neither',
+        ruleChanged: rules ? definition(rules.base, rule) !== definition(rules.head, rule) : !b || !h,
+      };
+    })
+    .sort(
+      (x, y) =>
+        Math.abs(y.delta) - Math.abs(x.delta) ||
+        Math.max(y.base?.price ?? 0, y.head?.price ?? 0) - Math.max(x.base?.price ?? 0, x.head?.price ?? 0) ||
+        Number(y.ruleChanged) - Number(x.ruleChanged) ||
+        (x.rule < y.rule ? -1 : 1),
+    );
 }
 
 export interface DiffReport {
@@ -40,7 +136,7 @@ export interface DiffReport {
   version: string;
 }
 
-export function optimizationDiff(base: OptimizationSummary, head: OptimizationSummary): OptimizationDiff {
+export function optimizationDiff(base: OptimizationSummary, head: OptimizationSummary, rules: PolicyRules | null = null): OptimizationDiff {
   const offers = [...new Set([...base.chosen.map((c) => c.offer), ...head.chosen.map((c) => c.offer)])];
   const count = (summary: OptimizationSummary, offer: string): number => summary.chosen.find((c) => c.offer === offer)?.contacts ?? 0;
   return {
@@ -52,6 +148,7 @@ export function optimizationDiff(base: OptimizationSummary, head: OptimizationSu
       .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || Math.max(b.base, b.head) - Math.max(a.base, a.head) || (a.offer < b.offer ? -1 : 1)),
     binding: { base: base.report.rules.filter((r) => r.binds).map((r) => r.name), head: head.report.rules.filter((r) => r.binds).map((r) => r.name) },
     unmetMinimums: { base: base.report.unmetMinimums.length, head: head.report.unmetMinimums.length },
+    shadowPrices: shadowPriceDiff(base.report.shadowPrices, head.report.shadowPrices, rules),
   };
 }
 

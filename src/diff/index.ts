@@ -1,5 +1,5 @@
 // The diff stage's public face: other stages and package users import from here only.
-export { type DiffReport, type DiffSide } from './diff-report.js';
+export { type DiffReport, type DiffSide, type OptimizationDiff, type ShadowPriceDiff, type ShadowPriceSide } from './diff-report.js';
 export { parseGuardrails } from './guardrails.js';
 export { renderHtml } from './render/html.js';
 export { MARKDOWN_LIMIT, renderMarkdown, type MarkdownTier } from './render/markdown.js';

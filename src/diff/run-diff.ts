@@ -1,7 +1,7 @@
 // A whole diff, from two bundles and an audience to the report: the config diff, both
 // bundles decided for every member (on worker threads), the behaviour diff, the optimizer
 // on both sides when a policy is given, guardrails and the verdict.
-import type { Bundle } from '../bundle/index.js';
+import type { Bundle, BundlePolicyRule } from '../bundle/index.js';
 import type { HistoryRow } from '../engine/index.js';
 import type { AudienceMember as OptimizerAudienceMember, ProposedContact } from '../optimize/index.js';
 import { runOptimization, type OptimizationTiming } from '../simulate/index.js';
@@ -69,7 +69,8 @@ export async function runDiff(inputs: DiffInputs): Promise<{ report: DiffReport;
     const o = inputs.optimization;
     const a = await runOptimization(baseBody, o.policy, o.proposed, o.history, o.audience, inputs.options.at);
     const b = await runOptimization(headBody, o.policy, o.proposed, o.history, o.audience, inputs.options.at);
-    optimization = optimizationDiff(a.summary, b.summary);
+    const rulesOf = (body: typeof baseBody): BundlePolicyRule[] => body.policies.find((p) => p.name === o.policy)?.rules ?? [];
+    optimization = optimizationDiff(a.summary, b.summary, { base: rulesOf(baseBody), head: rulesOf(headBody) });
     timing.optimization = { base: a.timing, head: b.timing };
   }
   const guardrails = checkGuardrails(inputs.guardrails, behaviour, breaking);

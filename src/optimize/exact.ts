@@ -1,7 +1,8 @@
 // Exact answers for small inputs (docs/optimization-semantics.md#objective-and-bound): the whole problem as a MIP
 // (or its LP relaxation, for the bound) solved by HiGHS. HiGHS blocks while it solves,
-// so it runs in a worker thread that is ended after every solve (LIBRARIES.md: ~1 M
-// variables is its memory ceiling; callers only send small models).
+// so it runs in a worker thread that loads it once, runs a list of solves (the optimum,
+// then the re-solves that measure shadow prices) and is ended (~1 M variables is its
+// memory ceiling; callers only send small models).
 import { Worker } from 'node:worker_threads';
 import type { Model } from './model.js';
 
@@ -12,35 +13,70 @@ export interface LinearSolution {
   values: Map<string, number>;
 }
 
+/** One solve in the worker: an optional shortfall stage, then the score stage with the
+ *  stage-one optimum put in for SHORTFALL_CAP (the lexicographic objective). */
+export interface LinearJob {
+  shortfall: string | null;
+  score: string;
+  /** Send the primal values back (the re-solves for shadow prices need the objective only). */
+  values: boolean;
+}
+
+/** Placeholder for the stage-one optimum in a score-stage model (see LinearJob). */
+export const SHORTFALL_CAP = '__SHORTFALL_CAP__';
+
 // Plain CommonJS so it runs as an eval worker both from dist/ and under the test runner.
+// HiGHS is loaded once per worker and runs every job; jobs past the deadline are skipped.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createRequire } = require('node:module');
 const load = createRequire(workerData.base)('highs');
 load().then((highs) => {
-  try {
-    const result = highs.solve(workerData.lp, workerData.options);
-    const values = {};
-    for (const [name, column] of Object.entries(result.Columns || {})) values[name] = column.Primal;
-    parentPort.postMessage({ status: result.Status, objective: result.ObjectiveValue, values });
-  } catch (error) {
-    parentPort.postMessage({ status: 'Error', objective: NaN, values: {}, error: String(error && error.message || error) });
+  const results = [];
+  const solve = (lp) => highs.solve(lp, workerData.options);
+  for (const job of workerData.jobs) {
+    if (Date.now() > workerData.deadline) { results.push({ status: 'Skipped', objective: NaN, values: {} }); continue; }
+    try {
+      let score = job.score;
+      if (job.shortfall !== null) {
+        const first = solve(job.shortfall);
+        if (first.Status !== 'Optimal') { results.push({ status: first.Status, objective: NaN, values: {} }); continue; }
+        score = score.split(workerData.cap).join(String(first.ObjectiveValue + 1e-6));
+      }
+      const result = solve(score);
+      const values = {};
+      if (job.values) for (const [name, column] of Object.entries(result.Columns || {})) values[name] = column.Primal;
+      results.push({ status: result.Status, objective: result.ObjectiveValue, values });
+    } catch (error) {
+      results.push({ status: 'Error', objective: NaN, values: {}, error: String(error && error.message || error) });
+    }
   }
+  parentPort.postMessage(results);
 });
 `;
 
 /** Solves an LP-format model in a worker; the worker is always terminated. */
-export function solveLinear(lp: string, timeLimitSeconds: number): Promise<LinearSolution> {
+export async function solveLinear(lp: string, timeLimitSeconds: number): Promise<LinearSolution> {
+  const [solution] = await solveLinearJobs([{ shortfall: null, score: lp, values: true }], timeLimitSeconds, Infinity);
+  return solution!;
+}
+
+/**
+ * Runs the jobs in order in one worker (HiGHS loads once); each solve has the time limit,
+ * and jobs not started within `budgetSeconds` come back with status 'Skipped'.
+ */
+export function solveLinearJobs(jobs: LinearJob[], timeLimitSeconds: number, budgetSeconds: number): Promise<LinearSolution[]> {
   return new Promise((resolve, reject) => {
+    const deadline = Number.isFinite(budgetSeconds) ? Date.now() + budgetSeconds * 1000 : Number.MAX_SAFE_INTEGER;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { base: import.meta.url, lp, options: { time_limit: timeLimitSeconds, output_flag: false, mip_rel_gap: 1e-9 } },
+      workerData: { base: import.meta.url, jobs, deadline, cap: SHORTFALL_CAP, options: { time_limit: timeLimitSeconds, output_flag: false, mip_rel_gap: 1e-9 } },
     });
     let settled = false;
-    worker.once('message', (message: { status: string; objective: number; values: Record<string, number> }) => {
+    worker.once('message', (message: { status: string; objective: number; values: Record<string, number> }[]) => {
       settled = true;
       void worker.terminate();
-      resolve({ status: message.status, objective: message.objective, values: new Map(Object.entries(message.values)) });
+      resolve(message.map((m) => ({ status: m.status, objective: m.objective, values: new Map(Object.entries(m.values)) })));
     });
     worker.once('error', (error) => {
       settled = true;
@@ -62,7 +98,8 @@ export interface LinearModelOptions {
   integer: boolean;
   /** 'shortfall': minimise total shortfall; 'score': maximise score (with shortfall ≤ cap). */
   objective: 'shortfall' | 'score';
-  shortfallCap?: number;
+  /** A number, or SHORTFALL_CAP for a job whose shortfall stage fills it in. */
+  shortfallCap?: number | typeof SHORTFALL_CAP;
   withMinimums: boolean;
 }
 
@@ -75,8 +112,8 @@ export function linearModel(model: Model, options: LinearModelOptions): { lp: st
   const shortfalls: string[] = [];
   const packageVars: string[] = [];
   let next = 0;
-  const add = (terms: string[], sense: '<=' | '>=', rhs: number): void => {
-    if (terms.length > 0) constraints.push(` c${next++}: ${terms.join(' ')} ${sense} ${Number(rhs.toPrecision(15))}`);
+  const add = (terms: string[], sense: '<=' | '>=', rhs: number | typeof SHORTFALL_CAP): void => {
+    if (terms.length > 0) constraints.push(` c${next++}: ${terms.join(' ')} ${sense} ${typeof rhs === 'number' ? Number(rhs.toPrecision(15)) : rhs}`);
   };
   const live = (row: number): boolean => model.forbidden[row] === -1;
   model.customers.forEach((cm, c) => {
@@ -161,23 +198,23 @@ export function linearModel(model: Model, options: LinearModelOptions): { lp: st
   return { lp: lines.join('\n'), variables: rows.length + packageVars.length + shortfalls.length };
 }
 
+/** The exact optimum as one worker job: least total shortfall first, then the largest score. */
+export function exactJob(model: Model, values: boolean): LinearJob {
+  const hasMinimums = model.parts.some((p) => p.minFrom.length > 0) || model.customers.some((c) => c.minCount > 0);
+  return {
+    shortfall: hasMinimums ? linearModel(model, { integer: true, objective: 'shortfall', withMinimums: true }).lp : null,
+    score: linearModel(model, { integer: true, objective: 'score', withMinimums: hasMinimums, ...(hasMinimums ? { shortfallCap: SHORTFALL_CAP } : {}) }).lp,
+    values,
+  };
+}
+
 /** The exact optimum: least total shortfall first, then the largest score. Null when HiGHS gives up. */
 export async function solveExact(model: Model, timeLimitSeconds: number): Promise<{ chosen: Uint8Array; objective: number } | null> {
-  const hasMinimums = model.parts.some((p) => p.minFrom.length > 0) || model.customers.some((c) => c.minCount > 0);
-  let cap: number | undefined;
-  if (hasMinimums) {
-    const first = await solveLinear(linearModel(model, { integer: true, objective: 'shortfall', withMinimums: true }).lp, timeLimitSeconds);
-    if (first.status !== 'Optimal') return null;
-    cap = first.objective + 1e-6;
-  }
-  const second = await solveLinear(
-    linearModel(model, { integer: true, objective: 'score', withMinimums: hasMinimums, ...(cap === undefined ? {} : { shortfallCap: cap }) }).lp,
-    timeLimitSeconds,
-  );
-  if (second.status !== 'Optimal') return null;
+  const [second] = await solveLinearJobs([exactJob(model, true)], timeLimitSeconds, Infinity);
+  if (second!.status !== 'Optimal') return null;
   const chosen = new Uint8Array(model.n);
-  for (let row = 0; row < model.n; row++) if (model.forbidden[row] === -1 && (second.values.get(`x${row}`) ?? 0) > 0.5) chosen[row] = 1;
-  return { chosen, objective: second.objective };
+  for (let row = 0; row < model.n; row++) if (model.forbidden[row] === -1 && (second!.values.get(`x${row}`) ?? 0) > 0.5) chosen[row] = 1;
+  return { chosen, objective: second!.objective };
 }
 
 /** The LP relaxation's optimum (minimums left out): an upper bound on the score. */

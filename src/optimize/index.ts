@@ -13,7 +13,9 @@ export type {
   OptimizeReport,
   OptimizeResult,
   ProposedContact,
+  ReportWindow,
   RuleReport,
+  ShadowPrice,
   UnmetMinimum,
 } from './types.js';
 export { OptimizeInputError } from './input-error.js';

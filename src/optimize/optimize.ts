@@ -9,6 +9,7 @@ import { columnsOfContacts, isColumns, takeRows } from './proposed-columns.js';
 import { selectByPrices } from './repair.js';
 import { buildReport } from './report.js';
 import { customerShard, exportPrices, importPrices, scaleCapacities } from './shard.js';
+import { exactShadowPrices, lagrangianShadowPrices } from './shadow-prices.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
 import type { AnyOptimizeProblem, OptimizeOptions, OptimizeResult } from './types.js';
 import { verifySelection } from './verify.js';
@@ -117,7 +118,16 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
   }
 
   verifySelection(model, chosen);
-  const report = buildReport({ model, chosen, upperBound, boundMethod, method, iterations, startedAt, now: performance.now() });
+  // What one more unit of each capacity buys: measured by re-solving on the exact path,
+  // read off the final prices otherwise (and when the re-solves fail).
+  let shadowPrices = null;
+  if (method === 'exact') {
+    progress(0, 1, 'shadow prices');
+    shadowPrices = await exactShadowPrices(model, chosen, scoreOf(model, chosen), 30).catch(() => null);
+    progress(1, 1, 'shadow prices');
+  }
+  shadowPrices ??= lagrangianShadowPrices(model, chosen, prices);
+  const report = buildReport({ model, chosen, upperBound, boundMethod, method, iterations, startedAt, now: performance.now(), shadowPrices });
   if (options.shard) report.shard = { ...options.shard };
   const picked: number[] = [];
   for (let row = 0; row < model.n; row++) if (chosen[row]) picked.push(original ? original[row]! : row);

@@ -1,12 +1,12 @@
 // The optimization report (docs/optimization.md#the-report): objective, bound and gap, per rule the
 // contacts it removed and whether it binds, every unmet minimum with its window (and
-// customer), rows in and out.
+// customer), rows in and out, and the shadow price of every capacity rule (shadow-prices.ts).
 import { InternalError } from '../errors.js';
 import { CapacityState } from './capacity-state.js';
 import { blockingRulesLocal, minimumCount } from './customer-model.js';
 import { isoDay } from '../days.js';
 import type { Model } from './model.js';
-import type { OptimizeReport, RuleReport, UnmetMinimum } from './types.js';
+import type { OptimizeReport, RuleReport, ShadowPrice, UnmetMinimum } from './types.js';
 
 /** At most this many unmet minimums are listed (the total shortfall counts them all). */
 export const MAX_LISTED_MINIMUMS = 10_000;
@@ -20,6 +20,8 @@ export interface ReportInput {
   iterations: number;
   startedAt: number;
   now: number;
+  /** Per capacity rule, highest price first (shadow-prices.ts). */
+  shadowPrices: ShadowPrice[];
 }
 
 export function buildReport(input: ReportInput): OptimizeReport {
@@ -121,6 +123,7 @@ export function buildReport(input: ReportInput): OptimizeReport {
     timeMs: Math.round(input.now - input.startedAt),
     peakMemoryMb: Math.round(process.resourceUsage().maxRSS / 1024),
     iterations: input.iterations,
+    shadowPrices: input.shadowPrices,
   };
 }
 

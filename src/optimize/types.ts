@@ -98,6 +98,39 @@ export interface UnmetMinimum {
   shortfall: number;
 }
 
+/** A window of a capacity rule, as calendar days (the whole horizon for a rule without periodDays). */
+export interface ReportWindow {
+  from: string;
+  to: string;
+}
+
+/**
+ * What one more unit of a capacity rule buys (docs/optimization.md#shadow-prices-what-one-more-unit-buys):
+ * the objective gained per unit the rule's maximum is raised, and per unit its minimum is lowered.
+ */
+export interface ShadowPrice {
+  rule: string;
+  type: 'offerCapacity' | 'customCapacity';
+  /** What one unit is: a contact (offerCapacity), one of the summed column (customCapacity sum), one of the average (customCapacity avg). */
+  unit: 'contact' | 'sum' | 'average';
+  /** 'resolve': measured by solving again with the bound moved (exact path); 'lagrangian': the final capacity prices (scalable path). */
+  method: 'resolve' | 'lagrangian';
+  /** Objective gained by raising the maximum by one unit in every window; 0 when the rule does not bind. */
+  price: number;
+  /** Windows at capacity (a contact left out would break them), and windows watched. */
+  bindingWindows: number;
+  windows: number;
+  /** The largest single-window price, and the sum of the window prices. */
+  largestWindowPrice: number;
+  sumOverWindows: number;
+  /** The window with the largest price (where the rule binds hardest); null when none has a price. */
+  hardestWindow: ReportWindow | null;
+  /** Objective gained by lowering the minimum by one unit in every window; null when the rule has no minimum. */
+  minimumPrice: number | null;
+  /** Binding windows whose price was not measured (the re-solve time budget ran out); 0 normally. */
+  unmeasuredWindows: number;
+}
+
 export interface OptimizeReport {
   policy: string;
   /** Sum of `score` over the chosen contacts. */
@@ -120,6 +153,8 @@ export interface OptimizeReport {
   peakMemoryMb: number;
   iterations: number;
   shard?: { index: number; count: number };
+  /** Per capacity rule (offerCapacity, customCapacity), what one more unit buys; highest price first. */
+  shadowPrices: ShadowPrice[];
 }
 
 export interface OptimizeResult {

@@ -142,6 +142,13 @@ describe('offerops diff', () => {
     expect(report.optimization!.chosen.length).toBeGreaterThan(0);
     expect(Array.isArray(report.optimization!.binding.head)).toBe(true);
     expect(report.config.changes.map((c) => c.name)).toEqual(['outbound-campaigns']);
+    // Shadow prices base against head: every capacity rule of the policy, the cap that changed flagged.
+    const prices = report.optimization!.shadowPrices;
+    expect(prices.map((p) => p.rule).sort()).toEqual(['adviser-callback-capacity', 'loan-risk-appetite', 'mail-budget', 'mortgage-mailing-volume']);
+    const callbacks = prices.find((p) => p.rule === 'adviser-callback-capacity')!;
+    expect(callbacks.ruleChanged).toBe(true);
+    expect(prices.filter((p) => p.ruleChanged).map((p) => p.rule)).toEqual(['adviser-callback-capacity']);
+    expect(callbacks.delta).toBe(callbacks.head!.price - callbacks.base!.price);
   });
 
   it('writes the HTML report to --out', async () => {

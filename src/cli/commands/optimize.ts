@@ -220,6 +220,12 @@ function summarize(report: OptimizeReport): string {
     ...report.rules.map((r) => `  ${r.binds ? 'binds' : '     '}  ${r.name} (${r.type}): ${r.removed} removed`),
   ];
   if (report.totalShortfall > 0) lines.push(`unmet minimums: ${report.unmetMinimums.length} window(s), total shortfall ${report.totalShortfall}`);
+  // The approver's first question: which caps bind hardest, and what one more unit buys.
+  const priced = report.shadowPrices.filter((p) => p.price > 0);
+  if (priced.length > 0) {
+    const unit = (p: (typeof priced)[number]): string => (p.unit === 'contact' ? 'contact' : p.unit === 'sum' ? 'unit of the sum' : 'unit of the average');
+    lines.push(`one more unit buys (${priced[0]!.method === 'resolve' ? 'measured' : 'estimated from the prices'}): ${priced.map((p) => `${p.rule} +${p.price} per ${unit(p)}`).join(', ')}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -2,7 +2,7 @@
 // self-contained file for CI artifacts — inline CSS, charts as inline SVG, no script and a
 // Content-Security-Policy that forbids any network access, so it opens anywhere offline.
 import type { BehaviourPoint } from '../behaviour-diff.js';
-import type { DiffReport } from '../diff-report.js';
+import { priceText, shadowPriceNotes, shownShadowPrices, type DiffReport } from '../diff-report.js';
 import { formatEvidenceMarker } from '../evidence.js';
 import { funnelSteps } from '../../simulate/index.js';
 import { escapeXml as esc, horizontalBars } from './svg-chart.js';
@@ -12,6 +12,25 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const signed = (n: number): string => (n > 0 ? `+${number(n)}` : n < 0 ? `−${number(-n)}` : '0');
 const name = (p: Pick<BehaviourPoint, 'channel' | 'point'>): string => `${p.channel}/${p.point}`;
 const c = (text: unknown): string => `<code>${esc(text === null || text === undefined ? '—' : typeof text === 'string' ? text : JSON.stringify(text))}</code>`;
+
+/** Which caps bind hardest and what one more unit buys, base against head, largest change first (all of them: the HTML report has no size limit). */
+function shadowPriceTable(o: NonNullable<DiffReport['optimization']>): string {
+  const shown = shownShadowPrices(o.shadowPrices);
+  if (shown.length === 0) return o.shadowPrices.length === 0 ? '' : '<p>No capacity rule binds on either side.</p>';
+  const rows = shown.map((d) => {
+    const hardest = d.head?.hardestWindow ?? d.base?.hardestWindow ?? null;
+    return [
+      c(d.rule),
+      esc(d.unit),
+      esc(priceText(d.base?.price)),
+      esc(priceText(d.head?.price)),
+      esc(d.delta > 0 ? `+${priceText(d.delta)}` : d.delta < 0 ? `−${priceText(-d.delta)}` : '0'),
+      hardest ? esc(hardest.from === hardest.to ? hardest.from : `${hardest.from}..${hardest.to}`) : '—',
+      esc(shadowPriceNotes(d).join('; ')),
+    ];
+  });
+  return `<h3>Shadow prices: what one more unit of each cap buys</h3>${table(['rule', 'per', 'base', 'head', 'Δ', 'binds hardest in', 'note'], rows, [false, false, true, true, true, false, false])}`;
+}
 
 function table(header: string[], rows: string[][], numeric: boolean[] = []): string {
   if (rows.length === 0) return '<p class="empty">None.</p>';
@@ -160,7 +179,7 @@ export function renderHtml(report: DiffReport): string {
     .join('\n');
   const o = report.optimization;
   const optimization = o
-    ? `<h2>Contact optimization: policy ${c(o.policy)}</h2><p>Objective ${number(Math.round(o.objective.base))} → ${number(Math.round(o.objective.head))}; binding rules: base ${o.binding.base.map(c).join(', ') || 'none'}, head ${o.binding.head.map(c).join(', ') || 'none'}.</p>${table(['offer', 'base', 'head', 'Δ'], o.chosen.map((x) => [c(x.offer), number(x.base), number(x.head), signed(x.delta)]), [false, true, true, true])}`
+    ? `<h2>Contact optimization: policy ${c(o.policy)}</h2><p>Objective ${number(Math.round(o.objective.base))} → ${number(Math.round(o.objective.head))}; binding rules: base ${o.binding.base.map(c).join(', ') || 'none'}, head ${o.binding.head.map(c).join(', ') || 'none'}.</p>${table(['offer', 'base', 'head', 'Δ'], o.chosen.map((x) => [c(x.offer), number(x.base), number(x.head), signed(x.delta)]), [false, true, true, true])}${shadowPriceTable(o)}`
     : '';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -5,7 +5,7 @@
 // characters for a comment, whatever the size of the change.
 import { formatEvidenceMarker } from '../evidence.js';
 import type { BehaviourPoint } from '../behaviour-diff.js';
-import type { DiffReport } from '../diff-report.js';
+import { priceText, shadowPriceNotes, shownShadowPrices, type DiffReport } from '../diff-report.js';
 import { funnelSteps } from '../../simulate/index.js';
 
 /** GitHub refuses comments (and job summaries) longer than this. */
@@ -69,7 +69,7 @@ function prose(text: string): string {
 }
 
 /** Columns of counts and rates, right-aligned. */
-const NUMERIC_COLUMNS = /^(members|changed|changed %|fill rate|no offer|score Δ|p99 µs|base|head|Δ|Δ %|largest gap \(base\)|largest gap \(head\))$/;
+const NUMERIC_COLUMNS = /^(members|one more unit buys \(base\)|one more unit buys \(head\)|changed|changed %|fill rate|no offer|score Δ|p99 µs|base|head|Δ|Δ %|largest gap \(base\)|largest gap \(head\))$/;
 
 function table(header: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -287,7 +287,26 @@ function optimizationSection(report: DiffReport, caps: Caps): string {
   if (!o) return '';
   const rows = o.chosen.slice(0, caps.shifts).map((c) => [code(c.offer), number(c.base), number(c.head), signed(c.delta)]);
   const binding = (rules: string[]): string => (rules.length === 0 ? 'none' : rules.map((r) => code(r)).join(', '));
-  return `### Contact optimization (policy ${code(o.policy)})\n\nObjective ${number(Math.round(o.objective.base))} → ${number(Math.round(o.objective.head))} (upper bound ${number(Math.round(o.upperBound.base))} → ${number(Math.round(o.upperBound.head))}); unmet minimums ${o.unmetMinimums.base} → ${o.unmetMinimums.head}.\n\nBinding rules: base ${binding(o.binding.base)}; head ${binding(o.binding.head)}.\n\n${table(['offer', 'base', 'head', 'Δ'], rows)}${more(o.chosen.length, rows.length, 'offers')}\n`;
+  return `### Contact optimization (policy ${code(o.policy)})\n\nObjective ${number(Math.round(o.objective.base))} → ${number(Math.round(o.objective.head))} (upper bound ${number(Math.round(o.upperBound.base))} → ${number(Math.round(o.upperBound.head))}); unmet minimums ${o.unmetMinimums.base} → ${o.unmetMinimums.head}.\n\nBinding rules: base ${binding(o.binding.base)}; head ${binding(o.binding.head)}.\n\n${table(['offer', 'base', 'head', 'Δ'], rows)}${more(o.chosen.length, rows.length, 'offers')}\n${shadowPriceTable(o, caps)}`;
+}
+
+/** Which caps bind hardest and what one more unit buys, base against head, largest change first. */
+function shadowPriceTable(o: NonNullable<DiffReport['optimization']>, caps: Caps): string {
+  const shown = shownShadowPrices(o.shadowPrices);
+  if (shown.length === 0) return o.shadowPrices.length === 0 ? '' : `No capacity rule binds on either side.\n\n`;
+  const rows = shown.slice(0, caps.shifts).map((d) => {
+    const hardest = d.head?.hardestWindow ?? d.base?.hardestWindow ?? null;
+    return [
+      code(d.rule),
+      d.unit,
+      priceText(d.base?.price),
+      priceText(d.head?.price),
+      d.delta > 0 ? `+${priceText(d.delta)}` : d.delta < 0 ? `−${priceText(-d.delta)}` : '0',
+      hardest ? (hardest.from === hardest.to ? hardest.from : `${hardest.from}..${hardest.to}`) : '—',
+      cell(shadowPriceNotes(d).join('; ')),
+    ];
+  });
+  return `Shadow prices — what one more unit of each cap buys (objective per unit), largest change first:\n\n${table(['rule', 'per', 'one more unit buys (base)', 'one more unit buys (head)', 'Δ', 'binds hardest in', 'note'], rows)}${more(shown.length, rows.length, 'capacity rules')}\n`;
 }
 
 function footer(report: DiffReport, tier: MarkdownTier, options: MarkdownOptions): string {
