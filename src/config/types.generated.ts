@@ -51,6 +51,18 @@ export type AllowedValues = [string | number, ...(string | number)[]];
  */
 export type Ties = 'name' | 'rotate';
 /**
+ * An offer accepted in this session (an event with logAccept) is not offered again in it.
+ */
+export type SuppressAccepted = boolean;
+/**
+ * An offer rejected in this session (an event with logReject) is not offered again in it.
+ */
+export type SuppressRejected = boolean;
+/**
+ * At most this many offers are returned to one session in all; after that every point answers with its default string.
+ */
+export type MaximumOffersPerSession = number;
+/**
  * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
  */
 export type Name2 = string;
@@ -635,6 +647,7 @@ export interface ChannelSpec {
   audienceLevels: AudienceLevels;
   sessionAttributes?: SessionAttributes;
   ties?: Ties;
+  session?: SessionRules;
   categories?: EventCategories;
   zones: Zones;
   events?: Events;
@@ -668,6 +681,14 @@ export interface AttributeDeclaration {
  */
 export interface SessionAttributes {
   [k: string]: AttributeDeclaration;
+}
+/**
+ * In-session controls (docs/config-language.md#session-rules): offers accepted or rejected in a session are not offered again in it, and a cap on the offers one session is given in all.
+ */
+export interface SessionRules {
+  suppressAccepted?: SuppressAccepted;
+  suppressRejected?: SuppressRejected;
+  maxOffers?: MaximumOffersPerSession;
 }
 /**
  * An area of the touchpoint; treatment rules target zones.
