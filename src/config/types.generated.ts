@@ -541,6 +541,22 @@ export type Count2 = number;
  */
 export type AudienceId = string;
 /**
+ * Offers returned to the session so far, at every point.
+ */
+export type Offered = number;
+/**
+ * Offers accepted in the session.
+ *
+ * @maxItems 1000
+ */
+export type Accepted = Name2[];
+/**
+ * Offers rejected in the session.
+ *
+ * @maxItems 1000
+ */
+export type Rejected = Name2[];
+/**
  * Whose row it is; omitted = the case's member (rows of other members are ignored, as in a history file).
  */
 export type CustomerId = string | number;
@@ -983,6 +999,7 @@ export interface DecisionTestCase {
   audienceId?: AudienceId;
   profile?: Profile;
   session?: Session;
+  sessionActivity?: SessionActivity;
   history?: History1;
   expect: Expectations;
 }
@@ -997,6 +1014,14 @@ export interface Profile {
  */
 export interface Session {
   [k: string]: AttributeValue;
+}
+/**
+ * What the session has had before this decision, for the channel's session rules (docs/config-language.md#session-rules).
+ */
+export interface SessionActivity {
+  offered?: Offered;
+  accepted?: Accepted;
+  rejected?: Rejected;
 }
 /**
  * One contact, accept or reject, with the columns of a history file.
