@@ -152,7 +152,7 @@ export const decideCommand: CommandDefinition = {
       if (dedupe) request.givenEarlier = { ...given };
       // Several points are one visit: each sees the offers the earlier ones returned.
       // (The first point gets the activity as given, so the engine checks it as written.)
-      if (activity !== undefined) request.sessionActivity = (decided.length === 0 ? activity : { ...activity, offered }) as DecisionRequest['sessionActivity'] & object;
+      if (activity !== undefined) request.sessionActivity = (decided.length === 0 ? activity : { ...activity, offered });
 
       const decision = engine.decide(request);
       const inputErrors = decision.errors.filter((e) => e.code === 'input');
