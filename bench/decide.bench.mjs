@@ -14,7 +14,10 @@
 //            (docs/decisions.md#ties-and-top-priority, docs/config-language.md#suppression-windows-and-families):
 //            `ties: rotate` on the channel, every 25th rule `priority: top`, every offer
 //            in a family of 20 with afterReject {2, 30 days} and related, every other
-//            offer afterAccept {90 days}; cold and warm again ("all extensions").
+//            offer afterAccept {90 days}, session rules on the channel (suppressAccepted,
+//            suppressRejected, maxOffers 12) with each member's session activity (the
+//            offers of their accept and reject rows, 0..11 offers given before, so one
+//            member in six gets fewer than 3); cold and warm again ("all extensions").
 // Reference: in the same run, one bare CEL evaluation of a segment expression of the
 //            same bundle (the unit of work a decision is made of), timed the same way in
 //            bulk; each decision figure is printed as a multiple of it.
@@ -75,7 +78,7 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-function timeDecisions(engine, audience, caches, decisions = DECISIONS) {
+function timeDecisions(engine, audience, caches, decisions = DECISIONS, withActivity = false) {
   const DECISIONS = decisions;
   const samples = new Float64Array(DECISIONS);
   let offered = 0;
@@ -83,6 +86,7 @@ function timeDecisions(engine, audience, caches, decisions = DECISIONS) {
   for (let i = 0; i < DECISIONS; i++) {
     const member = audience[i % audience.length];
     const request = { channel: CHANNEL, interactionPoint: POINT, audience: { id: member.id, profile: member.profile }, session: member.session, history: member.history, at: AT, count: 3 };
+    if (withActivity) request.sessionActivity = member.sessionActivity;
     const t0 = process.hrtime.bigint();
     const decision = engine.decide(request, caches ? caches[i % audience.length] : undefined);
     samples[i] = Number(process.hrtime.bigint() - t0);
@@ -119,7 +123,11 @@ async function timeReference(bundle, audience) {
 /** The bundle with the extensions on (see the header); the body is changed in place of a new config, which only the engine reads. */
 function withExtensions(bundle) {
   const body = structuredClone(bundle.body);
-  for (const channel of body.channels) if (channel.name === CHANNEL) channel.ties = 'rotate';
+  for (const channel of body.channels) {
+    if (channel.name !== CHANNEL) continue;
+    channel.ties = 'rotate';
+    channel.session = { suppressAccepted: true, suppressRejected: true, maxOffers: 12 };
+  }
   body.rules.forEach((rule, i) => {
     if (i % 25 === 0) rule.priority = 'top';
   });
@@ -161,16 +169,20 @@ async function main() {
     for (let i = 0; i < MEMBERS; i++) engine.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, at: AT, count: 3 }, caches[i]);
     const warmRun = timeDecisions(engine, audience, caches);
 
-    // The same decisions with every extension on.
+    // The same decisions with every extension on; each member's session activity is derived
+    // from their history, so the plain members (and figures) are untouched.
+    audience.forEach((m, i) => {
+      m.sessionActivity = { offered: i % 12, accepted: m.history.filter((r) => r.event === 'accept').map((r) => r.offer), rejected: m.history.filter((r) => r.event === 'reject').map((r) => r.offer) };
+    });
     const extended = createEngine(withExtensions(bundle));
     const warmX = audience.map(() => extended.newSegmentCache());
-    for (let i = 0; i < 5000; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, session: audience[i % MEMBERS].session, history: audience[i % MEMBERS].history, at: AT, count: 3 }, i % 2 ? warmX[i % MEMBERS] : undefined);
+    for (let i = 0; i < 5000; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, session: audience[i % MEMBERS].session, history: audience[i % MEMBERS].history, sessionActivity: audience[i % MEMBERS].sessionActivity, at: AT, count: 3 }, i % 2 ? warmX[i % MEMBERS] : undefined);
     globalThis.gc?.();
-    const coldExtended = timeDecisions(extended, audience, null, COLD_DECISIONS);
+    const coldExtended = timeDecisions(extended, audience, null, COLD_DECISIONS, true);
     globalThis.gc?.();
     const cachesX = audience.map(() => extended.newSegmentCache());
-    for (let i = 0; i < MEMBERS; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, at: AT, count: 3 }, cachesX[i]);
-    const warmExtended = timeDecisions(extended, audience, cachesX);
+    for (let i = 0; i < MEMBERS; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, sessionActivity: audience[i].sessionActivity, at: AT, count: 3 }, cachesX[i]);
+    const warmExtended = timeDecisions(extended, audience, cachesX, DECISIONS, true);
 
     const verdict = (r) => (r.perSecond >= TARGET_PER_SECOND && r.p99 / 1e3 < TARGET_P99_MS ? 'ok' : 'OVER TARGET');
     for (const [name, r] of [

@@ -98,6 +98,14 @@ export interface BundleChannel extends BundleMetadata {
   events: BundleEvent[];
   /** `ties: rotate`; absent for the default (offer name ascending), so such bundles keep their bytes. */
   ties?: 'rotate';
+  /** Session rules (docs/config-language.md#session-rules); absent when the channel has none, keys only when set. */
+  session?: BundleSessionRules;
+}
+
+export interface BundleSessionRules {
+  suppressAccepted?: true;
+  suppressRejected?: true;
+  maxOffers?: number;
 }
 
 export interface BundleSuppression {

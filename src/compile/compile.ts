@@ -15,6 +15,7 @@ import type {
   BundleStrategy,
   BundleTreatmentRule,
   BundleSuppression,
+  BundleSessionRules,
 } from '../bundle/index.js';
 import { InternalError } from '../errors.js';
 import { ExpressionCompiler, toCelOffer } from '../expr/index.js';
@@ -59,7 +60,19 @@ function compileChannel(document: ConfigDocument<'Channel'>): BundleChannel {
   };
   // Written only when not the default: bundles of configs without it keep their bytes.
   if (spec.ties === 'rotate') channel.ties = 'rotate';
+  const session = compileSessionRules(spec.session);
+  if (session !== null) channel.session = session;
   return channel;
+}
+
+/** Session rules with only the keys that are set; null when none is, so such bundles keep their bytes. */
+function compileSessionRules(session: ConfigDocument<'Channel'>['spec']['session']): BundleSessionRules | null {
+  if (session === undefined) return null;
+  const rules: BundleSessionRules = {};
+  if (session.suppressAccepted === true) rules.suppressAccepted = true;
+  if (session.suppressRejected === true) rules.suppressRejected = true;
+  if (session.maxOffers !== undefined) rules.maxOffers = session.maxOffers;
+  return Object.keys(rules).length === 0 ? null : rules;
 }
 
 function compileOffer(document: ConfigDocument<'Offer'>): BundleOffer {

@@ -51,6 +51,18 @@ export type AllowedValues = [string | number, ...(string | number)[]];
  */
 export type Ties = 'name' | 'rotate';
 /**
+ * An offer accepted in this session (an event with logAccept) is not offered again in it.
+ */
+export type SuppressAccepted = boolean;
+/**
+ * An offer rejected in this session (an event with logReject) is not offered again in it.
+ */
+export type SuppressRejected = boolean;
+/**
+ * At most this many offers are returned to one session in all; after that every point answers with its default string.
+ */
+export type MaximumOffersPerSession = number;
+/**
  * Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters. Unique per kind.
  */
 export type Name2 = string;
@@ -529,6 +541,22 @@ export type Count2 = number;
  */
 export type AudienceId = string;
 /**
+ * Offers returned to the session so far, at every point.
+ */
+export type Offered = number;
+/**
+ * Offers accepted in the session.
+ *
+ * @maxItems 1000
+ */
+export type Accepted = Name2[];
+/**
+ * Offers rejected in the session.
+ *
+ * @maxItems 1000
+ */
+export type Rejected = Name2[];
+/**
  * Whose row it is; omitted = the case's member (rows of other members are ignored, as in a history file).
  */
 export type CustomerId = string | number;
@@ -635,6 +663,7 @@ export interface ChannelSpec {
   audienceLevels: AudienceLevels;
   sessionAttributes?: SessionAttributes;
   ties?: Ties;
+  session?: SessionRules;
   categories?: EventCategories;
   zones: Zones;
   events?: Events;
@@ -668,6 +697,14 @@ export interface AttributeDeclaration {
  */
 export interface SessionAttributes {
   [k: string]: AttributeDeclaration;
+}
+/**
+ * In-session controls (docs/config-language.md#session-rules): offers accepted or rejected in a session are not offered again in it, and a cap on the offers one session is given in all.
+ */
+export interface SessionRules {
+  suppressAccepted?: SuppressAccepted;
+  suppressRejected?: SuppressRejected;
+  maxOffers?: MaximumOffersPerSession;
 }
 /**
  * An area of the touchpoint; treatment rules target zones.
@@ -962,6 +999,7 @@ export interface DecisionTestCase {
   audienceId?: AudienceId;
   profile?: Profile;
   session?: Session;
+  sessionActivity?: SessionActivity;
   history?: History1;
   expect: Expectations;
 }
@@ -976,6 +1014,14 @@ export interface Profile {
  */
 export interface Session {
   [k: string]: AttributeValue;
+}
+/**
+ * What the session has had before this decision, for the channel's session rules (docs/config-language.md#session-rules).
+ */
+export interface SessionActivity {
+  offered?: Offered;
+  accepted?: Accepted;
+  rejected?: Rejected;
 }
 /**
  * One contact, accept or reject, with the columns of a history file.

@@ -38,6 +38,7 @@ export function casesOfTest(document: ConfigDocument<'DecisionTest'>): TestCase[
     if (spec.audienceLevel !== undefined) result.audienceLevel = spec.audienceLevel;
     if (testCase.count !== undefined) result.count = testCase.count;
     if (testCase.audienceId !== undefined) result.audienceId = testCase.audienceId;
+    if (testCase.sessionActivity !== undefined) result.sessionActivity = testCase.sessionActivity;
     cases.push(result);
   });
   return cases;

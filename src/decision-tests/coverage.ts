@@ -10,7 +10,17 @@ import type { Decision, ExplainOutcome, SegmentMembership } from '../engine/inde
 import type { CaseResult, TestCoverage } from './types.js';
 
 /** Outcomes of a rule that was a candidate for the member. */
-const candidateOutcomes: ReadonlySet<ExplainOutcome> = new Set<ExplainOutcome>(['chosen', 'control-group', 'lower-score-duplicate', 'suppressed', 'policy', 'rank']);
+const candidateOutcomes: ReadonlySet<ExplainOutcome> = new Set<ExplainOutcome>([
+  'chosen',
+  'control-group',
+  'lower-score-duplicate',
+  'suppressed',
+  'session-accepted',
+  'session-rejected',
+  'session-cap',
+  'policy',
+  'rank',
+]);
 
 const key = (channel: string, name: string): string => `${channel}\0${name}`;
 

@@ -1,7 +1,7 @@
 // The behaviour-test runner's data (docs/behaviour-tests.md): the cases it is given, read
 // from the validated DecisionTest documents with where each is written, and the results
 // it returns. Plain data, so every output format and tool reads the same thing.
-import type { ExplainEntry } from '../engine/index.js';
+import type { ExplainEntry, SessionActivity } from '../engine/index.js';
 import type { AttributeValues, DecisionTestExpectations, DecisionTestHistoryRow } from '../config/index.js';
 
 /** A place in a test file: relative to the repository root, 1-based. */
@@ -32,6 +32,8 @@ export interface TestCase extends TestLocation {
   audienceId?: string;
   profile: AttributeValues;
   session: AttributeValues;
+  /** What the session has had before, for the channel's session rules; omitted = a fresh session. */
+  sessionActivity?: SessionActivity;
   /** History rows as written (customerId and channel are filled in when the case is decided). */
   history: DecisionTestHistoryRow[];
   expect: DecisionTestExpectations;

@@ -140,6 +140,10 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       points: new Map(),
       realtimeRules: [],
       rotateTies: channel.ties === 'rotate',
+      session:
+        channel.session === undefined
+          ? null
+          : { suppressAccepted: channel.session.suppressAccepted === true, suppressRejected: channel.session.suppressRejected === true, maxOffers: channel.session.maxOffers ?? null },
     };
     const byZone = body.indexes.rulesByChannelZone[channel.name] ?? {};
     for (const point of Object.values(channel.interactionPoints)) {

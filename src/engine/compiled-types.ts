@@ -149,6 +149,14 @@ export interface CompiledChannel {
   realtimeRules: CompiledPolicyRule[];
   /** `ties: rotate`: equal scores ordered by tieKey (tie-order.ts), not by offer name. */
   rotateTies: boolean;
+  /** Session rules (docs/config-language.md#session-rules); null when the channel has none. */
+  session: CompiledSessionRules | null;
+}
+
+export interface CompiledSessionRules {
+  suppressAccepted: boolean;
+  suppressRejected: boolean;
+  maxOffers: number | null;
 }
 
 export interface CompiledBundle {

@@ -31,6 +31,7 @@ import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistor
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
+import { readSessionActivity, sessionDrop, type SessionGate } from './session-rules.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { TieOrder } from './tie-order.js';
 import { formatTreatmentCode } from './treatment-code.js';
@@ -249,6 +250,7 @@ class DecisionEngine implements Engine {
       errors.push(inputError('count', `count must be a whole number from 1 to ${MAX_COUNT}, got ${JSON.stringify(count)}`));
     }
     const givenEarlier = readGivenEarlier(raw['givenEarlier'], errors);
+    const session = readSessionActivity(raw['sessionActivity'], channel.session, channel.name, errors);
     const audience = raw['audience'];
     if (!isRecord(audience)) {
       errors.push(inputError('audience', 'audience must be an object with id and profile'));
@@ -305,7 +307,7 @@ class DecisionEngine implements Engine {
     const n = count as number;
     const plan = this.plans.get(point)!;
     const ranking = this.walkRanking(state, plan, segments === cache);
-    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier));
+    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
     const safe = inputsAreSafe(risk, state.cel.profile, state.cel.session);
     if (ranking.walkErrors!() > 0 || !safe) {
@@ -318,7 +320,7 @@ class DecisionEngine implements Engine {
       // itself (offers, control groups, errors) is the same as without explain.
       const explainState: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
       const log = new ExplainLog();
-      withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log, givenEarlier));
+      withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log, givenEarlier, session));
       decision.explain = log.entries;
     }
     return decision;
@@ -445,10 +447,32 @@ class DecisionEngine implements Engine {
   }
 
   /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: MemberHistory | null, ranking: Ranking, explain: ExplainLog | null, givenEarlier: ReadonlyMap<string, string> | null): Decision {
+  private run(
+    state: DecisionState,
+    point: CompiledPoint,
+    count: number,
+    history: MemberHistory | null,
+    ranking: Ranking,
+    explain: ExplainLog | null,
+    givenEarlier: ReadonlyMap<string, string> | null,
+    session: SessionGate | null,
+  ): Decision {
     const ruleName = (precedence: number): string => this.compiled.bundle.body.rules[precedence]!.name;
     const offers = this.compiled.offers;
-    const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    const pointLimit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    // The session's maxOffers caps the response too (docs/decisions.md#session-rules).
+    const limit = session === null ? pointLimit : Math.min(pointLimit, session.remaining);
+    // An offer past the limit: kept out by the session's cap when the point would have taken
+    // it (the offers chosen plus those the cap kept out are still below the point's limit),
+    // else ranked below the response.
+    let keptByCap = 0;
+    const explainOverLimit = (offer: string, rule: string, score: number, rank: number): void => {
+      if (!explain) return;
+      if (session !== null && chosen.length + keptByCap < pointLimit) {
+        keptByCap++;
+        explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
+      } else explain.add(offer, rule, 'rank', reasons.rank(rank, pointLimit), { score, rank });
+    };
     const rules = point.channel.realtimeRules;
     const chosen: ChosenContact[] = [];
     const chosenRank: number[] = [];
@@ -492,6 +516,13 @@ class DecisionEngine implements Engine {
           continue;
         }
       }
+      if (session !== null) {
+        const dropped = sessionDrop(session, offer.name);
+        if (dropped !== null) {
+          explain?.add(offer.name, rule, dropped, dropped === 'session-accepted' ? reasons.sessionAccepted(session.channel) : reasons.sessionRejected(session.channel), { score });
+          continue;
+        }
+      }
       const hit = history === null ? null : findSuppression(offer, history, state.atDay);
       if (hit !== null) {
         explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
@@ -499,7 +530,7 @@ class DecisionEngine implements Engine {
       }
       rank++;
       if (chosen.length >= limit) {
-        explain?.add(offer.name, rule, 'rank', reasons.rank(rank, limit), { score, rank });
+        explainOverLimit(offer.name, rule, score, rank);
         continue;
       }
       if (policyContext !== null) {
@@ -520,7 +551,7 @@ class DecisionEngine implements Engine {
         if (admitted) continue;
         const offer = offers[ranking.offers[at]!]!;
         if (chosen.length >= limit) {
-          explain?.add(offer.name, ruleName(ranking.rules[at]!), 'rank', reasons.rank(deferredRank, limit), { score: ranking.scores[at]!, rank: deferredRank });
+          explainOverLimit(offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
           continue;
         }
         const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);

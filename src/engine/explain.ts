@@ -40,6 +40,9 @@ export const reasons = {
   duplicate: (winner: string, winnerScore: number, score: number) =>
     winnerScore > score ? `rule '${winner}' gives this offer a higher score (${winnerScore} > ${score})` : `rule '${winner}' gives this offer the same score (${score}) and comes first`,
   givenEarlier: (point: string) => `given to interaction point '${point}' earlier in this batch (dedupe)`,
+  sessionAccepted: (channel: string) => `accepted earlier in this session (session suppressAccepted on channel '${channel}')`,
+  sessionRejected: (channel: string) => `rejected earlier in this session (session suppressRejected on channel '${channel}')`,
+  sessionCap: (rank: number, max: number, channel: string) => `ranked ${ordinal(rank)}, but the session has had its ${max} offer${max === 1 ? '' : 's'} (session maxOffers ${max} on channel '${channel}')`,
   topDuplicate: (winner: string) => `rule '${winner}' has priority top and gives this offer too`,
   chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
   rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${limit} offer${limit === 1 ? '' : 's'} ${limit === 1 ? 'is' : 'are'} returned`,

@@ -13,6 +13,7 @@ export type {
   ExplainEntry,
   ExplainOutcome,
   HistoryRow,
+  SessionActivity,
 } from './types.js';
 export type { SegmentCache } from './segment-cache.js';
 export { decodeTreatmentCode, digestPrefix, formatTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';

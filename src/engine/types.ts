@@ -92,6 +92,22 @@ export interface DecisionRequest {
    * given again here; the next offers in rank order take their place.
    */
   givenEarlier?: Record<string, string>;
+  /**
+   * What happened earlier in the member's session (docs/decisions.md#session-rules), read
+   * when the channel has session rules: offers accepted and rejected in it, and how many
+   * offers it has been given in all.
+   */
+  sessionActivity?: SessionActivity;
+}
+
+/** A session's activity so far, as the channel's session rules read it. */
+export interface SessionActivity {
+  /** Offers returned to this session so far, at every point (default 0). */
+  offered?: number;
+  /** Offers accepted in this session (events with logAccept). */
+  accepted?: readonly string[];
+  /** Offers rejected in this session (events with logReject). */
+  rejected?: readonly string[];
 }
 
 export interface ChosenOffer {
@@ -113,6 +129,9 @@ export type ExplainOutcome =
   | 'lower-score-duplicate'
   | 'suppressed'
   | 'given-earlier'
+  | 'session-accepted'
+  | 'session-rejected'
+  | 'session-cap'
   | 'policy'
   | 'rank'
   | 'expression-error';

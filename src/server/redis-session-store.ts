@@ -10,14 +10,16 @@
 // together:
 //   <prefix>session:{<id>}         hash: m (channel, level, member, created: JSON),
 //                                  u (last used, ms), v (version), q (code counter),
-//                                  p.<attr> / s.<attr> (profile / session attribute: JSON)
+//                                  p.<attr> / s.<attr> (profile / session attribute: JSON),
+//                                  n (offers returned), a.<offer> / r.<offer> (accepted /
+//                                  rejected in the session: the order of acceptance)
 //   <prefix>session:{<id>}:shown   hash: treatment code → shown offer (JSON)
 //   <prefix>session:{<id>}:order   sorted set: treatment code by when it was last shown
 //   <prefix>sessions               sorted set: session id by last use (the count, the limit)
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redactUrl } from './history-store.js';
-import { SessionStoreError, type CreateSessionResult, type NewSession, type Session, type SessionChange, type SessionLimits, type SessionStore, type ShownOffer } from './session-store.js';
+import { noActivity, SessionStoreError, type CreateSessionResult, type NewSession, type Session, type SessionChange, type SessionLimits, type SessionStore, type ShownOffer } from './session-store.js';
 
 /** Redis drops a key nobody touched for the TTL plus this (a margin for clocks that differ between servers). */
 const COLLECT_AFTER_TTL_MS = 60_000;
@@ -60,13 +62,21 @@ end
 redis.call('PEXPIRE', KEYS[1], ARGV[4]); redis.call('PEXPIRE', KEYS[2], ARGV[4]); redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return fields`,
   },
-  // KEYS: session. ARGV: field, value, … (attribute updates). Bumps the version.
+  // KEYS: session. ARGV: bump (1: bump the version), field, value, … (attribute updates,
+  // accepted / rejected offers; HSETNX keeps an offer's first place).
   offeropsUpdate: {
     numberOfKeys: 1,
     lua: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if #ARGV > 0 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
-redis.call('HINCRBY', KEYS[1], 'v', 1)
+for i = 2, #ARGV, 2 do
+  local field = ARGV[i]
+  if string.sub(field, 1, 2) == 'a.' or string.sub(field, 1, 2) == 'r.' then
+    redis.call('HSETNX', KEYS[1], field, redis.call('HINCRBY', KEYS[1], 'o', 1))
+  else
+    redis.call('HSET', KEYS[1], field, ARGV[i + 1])
+  end
+end
+if ARGV[1] == '1' then redis.call('HINCRBY', KEYS[1], 'v', 1) end
 return 1`,
   },
   // KEYS: session, shown, order. ARGV: max, collectMs, code, shown JSON, …
@@ -74,6 +84,7 @@ return 1`,
     numberOfKeys: 3,
     lua: `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'n', (#ARGV - 2) / 2)
 for i = 3, #ARGV, 2 do
   local seq = redis.call('HINCRBY', KEYS[1], 'q', 1)
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
@@ -175,7 +186,7 @@ export class RedisSessionStore implements SessionStore {
   async create(input: NewSession): Promise<CreateSessionResult> {
     const now = this.now();
     const id = input.id ?? randomUUID();
-    const session: Session = { ...input, id, createdAt: now, lastUsedAt: now, version: 0 };
+    const session: Session = { ...input, id, createdAt: now, lastUsedAt: now, version: 0, activity: noActivity() };
     const fields: string[] = ['m', JSON.stringify({ channel: input.channel, level: input.audienceLevel, member: input.audienceId, created: now }), 'u', String(now), 'v', '0'];
     for (const [name, value] of Object.entries(input.profile)) fields.push(`p.${name}`, JSON.stringify(value));
     for (const [name, value] of Object.entries(input.attributes)) fields.push(`s.${name}`, JSON.stringify(value));
@@ -191,6 +202,9 @@ export class RedisSessionStore implements SessionStore {
     type Meta = { channel: string; level: string; member: string; created: number };
     let meta = null as Meta | null;
     let version = 0;
+    let offered = 0;
+    const accepted: [string, number][] = [];
+    const rejected: [string, number][] = [];
     const profile: Record<string, unknown> = {};
     const attributes: Record<string, unknown> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -198,19 +212,27 @@ export class RedisSessionStore implements SessionStore {
       const value = fields[i + 1]!;
       if (name === 'm') meta = JSON.parse(value) as Meta;
       else if (name === 'v') version = Number(value);
+      else if (name === 'n') offered = Number(value);
+      else if (name.startsWith('a.')) accepted.push([name.slice(2), Number(value)]);
+      else if (name.startsWith('r.')) rejected.push([name.slice(2), Number(value)]);
       else if (name.startsWith('p.')) profile[name.slice(2)] = JSON.parse(value) as unknown;
       else if (name.startsWith('s.')) attributes[name.slice(2)] = JSON.parse(value) as unknown;
     }
     if (meta === null) return undefined;
-    return { id, channel: meta.channel, audienceLevel: meta.level, audienceId: meta.member, profile, attributes, createdAt: meta.created, lastUsedAt: now, version };
+    const inOrder = (offers: [string, number][]): string[] => offers.sort((x, y) => x[1] - y[1]).map(([offer]) => offer);
+    const activity = { offered, accepted: inOrder(accepted), rejected: inOrder(rejected) };
+    return { id, channel: meta.channel, audienceLevel: meta.level, audienceId: meta.member, profile, attributes, createdAt: meta.created, lastUsedAt: now, version, activity };
   }
 
   async update(id: string, change: SessionChange): Promise<void> {
     const fields: string[] = [];
     for (const [name, value] of Object.entries(change.profile ?? {})) fields.push(`p.${name}`, JSON.stringify(value));
     for (const [name, value] of Object.entries(change.attributes ?? {})) fields.push(`s.${name}`, JSON.stringify(value));
-    if (fields.length === 0 && !change.resegment) return;
-    await this.run('offeropsUpdate', this.keys(id)[0], ...fields);
+    const bump = fields.length > 0 || change.resegment;
+    for (const offer of change.accepted ?? []) fields.push(`a.${offer}`, '');
+    for (const offer of change.rejected ?? []) fields.push(`r.${offer}`, '');
+    if (fields.length === 0 && !bump) return;
+    await this.run('offeropsUpdate', this.keys(id)[0], bump ? '1' : '0', ...fields);
   }
 
   async remember(session: Session, shown: readonly (readonly [string, ShownOffer])[]): Promise<void> {

@@ -30,7 +30,19 @@ export interface Session {
    * valid for one version (segment-memos.ts).
    */
   version: number;
+  /** What the session's channel rules read (docs/runtime-api.md#session-rules): offers returned, accepted and rejected in the session. */
+  activity: SessionActivityState;
 }
+
+export interface SessionActivityState {
+  /** Offers returned to the session so far, at every point. */
+  offered: number;
+  /** Offers accepted / rejected in the session (events with logAccept / logReject), each once, in order. */
+  accepted: string[];
+  rejected: string[];
+}
+
+export const noActivity = (): SessionActivityState => ({ offered: 0, accepted: [], rejected: [] });
 
 export interface SessionLimits {
   /** Idle time after which a session expires, in ms. */
@@ -52,6 +64,9 @@ export interface SessionChange {
   attributes?: Record<string, unknown>;
   /** Drop memoised segment memberships (a `resegment` event, or any update). */
   resegment: boolean;
+  /** Offers the event accepted / rejected in the session (its logAccept / logReject rows). */
+  accepted?: readonly string[];
+  rejected?: readonly string[];
 }
 
 /** A session store that failed: the server maps it to 503 (the request may be retried). */
@@ -74,7 +89,10 @@ export interface SessionStore {
   use(id: string): Promise<Session | undefined>;
   /** Merges attribute updates and bumps the version; a session that ended meanwhile stays ended. */
   update(id: string, change: SessionChange): Promise<void>;
-  /** Remembers treatment codes returned in the session (at most maxShownPerSession, oldest dropped). */
+  /**
+   * Remembers treatment codes returned in the session (at most maxShownPerSession, oldest
+   * dropped) and counts every one of them in the session's `activity.offered`.
+   */
   remember(session: Session, shown: readonly (readonly [code: string, offer: ShownOffer])[]): Promise<void>;
   /** The offer a treatment code returned in this session was for. */
   shownCode(session: Session, code: string): Promise<ShownOffer | undefined>;
@@ -131,6 +149,7 @@ export class MemorySessionStore implements SessionStore {
       createdAt: now,
       lastUsedAt: now,
       version: 0,
+      activity: noActivity(),
       shown: new Map(),
     };
     this.sessions.set(id, session);
@@ -162,11 +181,17 @@ export class MemorySessionStore implements SessionStore {
     if (change.profile) session.profile = { ...session.profile, ...change.profile };
     if (change.attributes) session.attributes = { ...session.attributes, ...change.attributes };
     if (change.profile || change.attributes || change.resegment) session.version++;
+    // A new object, so a session read before this event keeps the activity it was read with.
+    if ((change.accepted?.length ?? 0) + (change.rejected?.length ?? 0) > 0) {
+      const add = (held: string[], offers: readonly string[] | undefined): string[] => [...held, ...(offers ?? []).filter((offer, i, all) => !held.includes(offer) && all.indexOf(offer) === i)];
+      session.activity = { offered: session.activity.offered, accepted: add(session.activity.accepted, change.accepted), rejected: add(session.activity.rejected, change.rejected) };
+    }
   }
 
   async remember(session: Session, shown: readonly (readonly [string, ShownOffer])[]): Promise<void> {
     const held = this.sessions.get(session.id);
     if (!held) return;
+    if (shown.length > 0) held.activity = { ...held.activity, offered: held.activity.offered + shown.length };
     for (const [code, offer] of shown) {
       if (held.shown.has(code)) held.shown.delete(code);
       held.shown.set(code, offer);

@@ -236,6 +236,9 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     // One segment memo per member, channel and bundle: a member's decisions at several
     // points are one visit, as a runtime session is (decisions are the same without it).
     const caches = sides.map(() => new Map<string, SegmentCache>());
+    // Offers the visit has returned so far per side and channel: a channel's session
+    // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
+    const offered = sides.map(() => new Map<string, number>());
     let memberChanged = false;
     for (let p = 0; p < options.points.length; p++) {
       const { channel, point } = options.points[p]!;
@@ -258,9 +261,12 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           history,
         };
         if (member.session !== undefined) request.session = member.session;
+        const given = offered[s]!.get(channel);
+        if (given !== undefined) request.sessionActivity = { offered: given };
         const started = now();
         const decision = side.engine.decide(request, cache);
         const micros = (now() - started) * 1000;
+        if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;
         tallyDecision(tally.sides[s]!, decision, band, micros);

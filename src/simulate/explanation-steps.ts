@@ -20,6 +20,11 @@ const stepOfOutcome: Record<ExplainOutcome, FunnelStep | 'chosen'> = {
   // Batch de-duplication: the offer went to an earlier point of the same batch.
   'given-earlier': 'duplicate',
   suppressed: 'suppression',
+  // Session rules: in-session suppression is suppression; the session's cap, like a
+  // point's, is how many offers are returned (docs/decisions.md#session-rules).
+  'session-accepted': 'suppression',
+  'session-rejected': 'suppression',
+  'session-cap': 'rank',
   policy: 'policy',
   rank: 'rank',
   chosen: 'chosen',
@@ -62,7 +67,7 @@ function entriesByPair(explain: readonly ExplainEntry[]): Map<string, ExplainEnt
   return map;
 }
 
-const scored = new Set<ExplainOutcome>(['lower-score-duplicate', 'given-earlier', 'suppressed', 'policy', 'rank', 'chosen']);
+const scored = new Set<ExplainOutcome>(['lower-score-duplicate', 'given-earlier', 'suppressed', 'session-accepted', 'session-rejected', 'session-cap', 'policy', 'rank', 'chosen']);
 
 function partingOfPair(base: ExplainEntry | undefined, head: ExplainEntry | undefined): PartingStep | null {
   const candidates: PartingStep[] = [];

@@ -19,7 +19,7 @@ import { SessionSegmentCache } from '../../src/engine/segment-cache.js';
 import { findSuppression } from '../../src/engine/suppression.js';
 import { formatTreatmentCode } from '../../src/engine/treatment-code.js';
 import { rotateHash } from '../../src/engine/tie-order.js';
-import type { ChosenOffer, DecisionError, DecisionRequest } from '../../src/engine/types.js';
+import type { ChosenOffer, DecisionError, DecisionRequest, SessionActivity } from '../../src/engine/types.js';
 
 export interface ReferenceDecision {
   offers: ChosenOffer[];
@@ -74,7 +74,7 @@ export class ReferenceEngine {
       const segment = compiled.segmentByName.get(name);
       return segment !== undefined && this.member(state, segment, memo);
     };
-    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo, request.givenEarlier ?? {}));
+    return withSegmentLookup(lookup, () => this.run(state, point, request.count, history, memo, request.givenEarlier ?? {}, request.sessionActivity ?? {}));
   }
 
   /** Membership, evaluated afresh (inSegment() through the same lookup); failures are false and reported. */
@@ -94,7 +94,7 @@ export class ReferenceEngine {
     return value;
   }
 
-  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>, givenEarlier: Record<string, string>): ReferenceDecision {
+  private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>, givenEarlier: Record<string, string>, activity: SessionActivity): ReferenceDecision {
     const compiled = this.compiled;
     const pairs: ScoredPair[] = [];
     // Steps 3–5: every rule, every offer, in precedence order (errors in that order too).
@@ -167,7 +167,13 @@ export class ReferenceEngine {
     };
 
     // Steps 6–7.
-    const limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    let limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
+    // Session rules: the session's remaining offers cap the response; offers accepted or
+    // rejected in the session are left out when the channel says so.
+    const sessionRules = point.channel.session;
+    if (sessionRules?.maxOffers != null) limit = Math.min(limit, Math.max(0, sessionRules.maxOffers - (activity.offered ?? 0)));
+    const leftOut = (name: string): boolean =>
+      sessionRules !== null && ((sessionRules.suppressAccepted && (activity.accepted ?? []).includes(name)) || (sessionRules.suppressRejected && (activity.rejected ?? []).includes(name)));
     const rules = point.channel.realtimeRules;
     const chosen: ChosenContact[] = [];
     const chosenAt: number[] = [];
@@ -179,6 +185,7 @@ export class ReferenceEngine {
       const offer = compiled.offers[e.offer]!;
       // Batch dedupe: an offer given to an earlier point of the batch is not given again.
       if (Object.prototype.hasOwnProperty.call(givenEarlier, offer.name)) continue;
+      if (leftOut(offer.name)) continue;
       if (findSuppression(offer, history, state.atDay) !== null) continue;
       if (rules.length > 0) {
         const violation = findPolicyViolation(rules, offer, e.score, context);

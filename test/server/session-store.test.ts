@@ -104,6 +104,23 @@ describe.each(factories)('session store contract: $name', (factory) => {
     expect(await first.use('a')).toBeUndefined();
   });
 
+  it('keeps the session activity the session rules read: offers returned, accepted and rejected, on every server', async () => {
+    const { first, other } = await stores();
+    const created = await first.create(member('c-1', 'a'));
+    if (!created.ok) throw new Error('not created');
+    expect(created.session.activity).toEqual({ offered: 0, accepted: [], rejected: [] });
+    await first.remember(created.session, [['code-1', shown('gold')], ['code-2', shown('silver')]]);
+    await other.remember(created.session, [['code-1', shown('gold')]]);
+    // Two events at once on two servers: both kept; an offer accepted twice is listed once, in its first place.
+    await Promise.all([first.update('a', { resegment: false, accepted: ['gold'] }), other.update('a', { resegment: false, rejected: ['silver'] })]);
+    await other.update('a', { resegment: false, accepted: ['bronze', 'gold'] });
+    const session = await first.use('a');
+    expect(session?.activity).toEqual({ offered: 3, accepted: ['gold', 'bronze'], rejected: ['silver'] });
+    // Accepts and rejects change no attribute: segment memos stay valid.
+    expect(session?.version).toBe(0);
+    expect((await other.use('a'))?.activity).toEqual({ offered: 3, accepted: ['gold', 'bronze'], rejected: ['silver'] });
+  });
+
   it('remembers treatment codes, the last maxShownPerSession of them, on every server', async () => {
     const { first, other } = await stores();
     const created = await first.create(member('c-1', 'a'));

@@ -95,6 +95,10 @@ export const decideCommand: CommandDefinition = {
       why: 'the hero and the tiles of one page, no offer twice on the page',
       command: `offerops decide --channel web --ip home-hero,home-tiles,accounts-banner --dedupe --count 3 --at 2026-11-25 --json --profile '{"customerId": "C-100231", "age": 31, "income": 62000.0, "tier": "plus"}'`,
     },
+    {
+      why: 'late in a visit: the session has had 10 of its 12 offers and dismissed the ISA (the channel\'s session rules apply)',
+      command: `offerops decide --channel web --ip home-tiles --count 3 --at 2026-11-25 --explain --session-activity '{"offered": 10, "rejected": ["cash-isa"]}' --profile '{"customerId": "C-100231", "age": 31, "income": 62000.0, "tier": "plus"}'`,
+    },
   ],
   configure: (command) => {
     command
@@ -106,6 +110,7 @@ export const decideCommand: CommandDefinition = {
       .option('--audience-id <id>', "audience id (default: the profile's id field)")
       .option('--audience-level <name>', "audience level (default: the channel's first)")
       .option('--session <json>', 'session attributes as JSON, or @FILE')
+      .option('--session-activity <json>', 'what the session has had so far, for the channel\'s session rules: {"offered": N, "accepted": [...], "rejected": [...]} as JSON, or @FILE')
       .option('--history <file>', 'contact/response history, CSV or NDJSON (docs/file-formats.md#history)')
       .option('--at <date>', 'decision day YYYY-MM-DD, UTC (default: today, as the runtime decides)')
       .option('--count <n>', 'offers wanted', '1')
@@ -118,6 +123,8 @@ export const decideCommand: CommandDefinition = {
     if (!isoDay.test(at)) throw new UserError(`--at must be a day YYYY-MM-DD, got '${at}'`);
     const profile = (await readJsonObject('--profile', options['profile'], io.cwd)) ?? {};
     const session = await readJsonObject('--session', options['session'], io.cwd);
+    const activity = await readJsonObject('--session-activity', options['sessionActivity'], io.cwd);
+    let offered = typeof activity?.['offered'] === 'number' ? activity['offered'] : 0;
     let history: HistoryRow[] | undefined;
     if (options['history'] !== undefined) {
       const file = optionText(options, 'history')!;
@@ -143,13 +150,18 @@ export const decideCommand: CommandDefinition = {
       if (session !== undefined) request.session = session;
       if (history !== undefined) request.history = history;
       if (dedupe) request.givenEarlier = { ...given };
+      // Several points are one visit: each sees the offers the earlier ones returned.
+      // (The first point gets the activity as given, so the engine checks it as written.)
+      if (activity !== undefined) request.sessionActivity = (decided.length === 0 ? activity : { ...activity, offered });
 
       const decision = engine.decide(request);
       const inputErrors = decision.errors.filter((e) => e.code === 'input');
       if (inputErrors.length > 0) {
         const flag: Record<string, string> = { interactionPoint: '--ip', channel: '--channel', audienceId: '--audience-id', audienceLevel: '--audience-level', at: '--at', count: '--count' };
-        throw new UserError(inputErrors.map((e) => `${e.field && flag[e.field] ? `${flag[e.field]}: ` : ''}${e.message}`).join('\n'));
+        const flagOf = (field: string | undefined): string | undefined => (field?.startsWith('sessionActivity') === true ? '--session-activity' : field === undefined ? undefined : flag[field]);
+        throw new UserError(inputErrors.map((e) => `${flagOf(e.field) !== undefined ? `${flagOf(e.field)}: ` : ''}${e.message}`).join('\n'));
       }
+      offered += decision.offers.length;
       for (const chosen of decision.offers) given[chosen.offer] ??= decision.interactionPoint;
       decided.push({ request, decision });
     }

@@ -54,6 +54,9 @@ export const eventRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
         ...(body.profile ? { profile: keepDeclared(body.profile, fields.profile) } : {}),
         ...(body.session ? { attributes: keepDeclared(body.session, fields.session) } : {}),
         resegment,
+        // Session rules read the offers accepted and rejected in the session (docs/runtime-api.md#session-rules).
+        ...(rows.some((row) => row.event === 'accept') ? { accepted: rows.filter((row) => row.event === 'accept').map((row) => row.offer) } : {}),
+        ...(rows.some((row) => row.event === 'reject') ? { rejected: rows.filter((row) => row.event === 'reject').map((row) => row.offer) } : {}),
       });
     } catch (error) {
       if (!(error instanceof SessionStoreError) || rows.length === 0) throw error;

@@ -51,6 +51,11 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
       explain: item.explain,
     };
     if (givenEarlier !== undefined) decisionRequest.givenEarlier = givenEarlier;
+    // The session's activity, with the offers of this request's earlier points counted
+    // (they are remembered after the request): the channel's session rules read it.
+    const { activity } = session;
+    const offered = activity.offered + shown.length;
+    if (offered > 0 || activity.accepted.length > 0 || activity.rejected.length > 0) decisionRequest.sessionActivity = { offered, accepted: activity.accepted, rejected: activity.rejected };
     const decision = engine.decide(decisionRequest, inputs.cache);
     countDecision(session.channel, decision.interactionPoint, decision.offers.length);
     const offers = decision.offers.map((chosen) => {
