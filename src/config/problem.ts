@@ -26,6 +26,7 @@ export const problemCodes = {
   'channel-mismatch': 'OO208',
   'empty-offer-list': 'OO209',
   'no-family': 'OO210',
+  'unknown-offer-attribute': 'OO220',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
   // Behaviour tests (DecisionTest documents, docs/behaviour-tests.md).

@@ -33,13 +33,27 @@ export type Name1 = string;
  */
 export type Identifier = string;
 /**
- * int, double, string, bool, date, or list (with items).
+ * The type of a profile or session attribute; expressions are type-checked against it.
  */
-export type Type = 'int' | 'double' | 'string' | 'bool' | 'date' | 'list';
+export type AttributeDeclaration = {
+  type: Type;
+  items?: ItemType;
+  values?: ValueType;
+  enum?: AllowedValues;
+  description?: Description;
+};
+/**
+ * int, double, string, bool, date, list (with items), or map (string keys, with values).
+ */
+export type Type = 'int' | 'double' | 'string' | 'bool' | 'date' | 'list' | 'map';
 /**
  * For type list: the type of each item.
  */
 export type ItemType = 'int' | 'double' | 'string' | 'bool' | 'date';
+/**
+ * For type map: the type of each value (keys are strings), e.g. double for model scores by offer name.
+ */
+export type ValueType = 'double' | 'int' | 'string' | 'bool';
 /**
  * The only values a profile may hold: for a string, int or double attribute its value, for a list each of its items.
  *
@@ -223,6 +237,7 @@ export type TreatmentRule = {
   effective?: Effective1;
   expires?: Expires1;
   enabled?: Enabled;
+  attributes?: OfferAttributes;
   priority?: Priority;
   controlGroup?: ControlGroup;
 };
@@ -270,6 +285,10 @@ export type Expires1 = string;
  * A disabled rule gives nothing.
  */
 export type Enabled = boolean;
+/**
+ * A Common Expression Language expression, type-checked against the declared attributes.
+ */
+export type CELExpression = string;
 /**
  * top: the rule's offers rank above every offer of rules without it (must-show messages: service, regulatory); normal: ranked by score.
  */
@@ -655,15 +674,6 @@ export interface ProfileAttributes {
   [k: string]: AttributeDeclaration;
 }
 /**
- * The type of a profile or session attribute; expressions are type-checked against it.
- */
-export interface AttributeDeclaration {
-  type: Type;
-  items?: ItemType;
-  enum?: AllowedValues;
-  description?: Description;
-}
-/**
  * Typed attributes of a session (e.g. device): expressions read these as session.<name>.
  */
 export interface SessionAttributes {
@@ -792,6 +802,12 @@ export interface Strategy {
 export interface StrategySpec {
   channel: Name9;
   rules: TreatmentRules;
+}
+/**
+ * Attribute name → CEL expression over profile, session, offer and now, evaluated per decision and returned in the offer's attributes instead of the offer's own value. Each must be an attribute every offer of the rule declares, and give its type.
+ */
+export interface OfferAttributes {
+  [k: string]: CELExpression;
 }
 /**
  * A holdout: this percentage of members (chosen by a stable hash) get nothing from the rule.

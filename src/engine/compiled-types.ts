@@ -3,6 +3,7 @@
 // day numbers and expressions into evaluators. Types only (and the load error), so every
 // module of the engine can name them without importing the code that builds them
 // (compile-bundle.ts).
+import type { CompiledRuleAttribute } from './rule-attributes.js';
 import type { AttributeDeclaration, Bundle, PolicyRuleType } from '../bundle/index.js';
 import type { Evaluator } from '../expr/index.js';
 import type { ExpressionReads } from './expression-reads.js';
@@ -38,6 +39,8 @@ export interface CompiledOffer {
   cost: number;
   /** The `offer` variable of eligibility and score expressions. */
   cel: Record<string, unknown>;
+  /** The offer's own attributes, as a decision returns them (the bundle's object). */
+  attributes: Record<string, string | number | boolean>;
   /** Suppressed after an accept: forever (afterAcceptDays null) or for afterAcceptDays days. */
   afterAccept: boolean;
   afterAcceptDays: number | null;
@@ -94,6 +97,8 @@ export interface CompiledRule {
   controlSeed: number;
   /** `priority: top`: the rule's offers rank above every offer of rules without it. */
   top: boolean;
+  /** The offer attributes the rule sets (rule-attributes.ts), by name; null when it sets none. */
+  attributes: CompiledRuleAttribute[] | null;
   place: string;
 }
 

@@ -105,7 +105,7 @@ export function planSample(body: BundleBody, channelName?: string, audienceLevel
 // ---------------------------------------------------------------------------
 // Values
 
-export type SampleValue = string | number | boolean | SampleValue[];
+export type SampleValue = string | number | boolean | SampleValue[] | { [key: string]: SampleValue };
 export type SampleRow = Record<string, SampleValue>;
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -154,8 +154,17 @@ function scalarValue(type: ScalarAttributeType, name: string, random: Random, at
   }
 }
 
-/** One value for a declared attribute, drawn from `random` (plausible ranges from the name; enums and lists honoured). */
-export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
+/**
+ * One value for a declared attribute, drawn from `random` (plausible ranges from the name;
+ * enums and lists honoured). A map gets a value for each of `mapKeys` (the offers the
+ * channel can give: a map attribute is most often model scores by offer name).
+ */
+export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number, mapKeys: readonly string[] = []): SampleValue {
+  if (declaration.type === 'map') {
+    const map: { [key: string]: SampleValue } = {};
+    for (const key of mapKeys) map[key] = scalarValue(declaration.values, name, random, atDay);
+    return map;
+  }
   if (declaration.type === 'list') {
     const items = new Set<string | number | boolean>();
     const count = random.int(0, 3);
@@ -193,10 +202,11 @@ export function customerId(plan: Pick<SamplePlan, 'idIsInt'>, index: number, cus
 /** The audience, one member at a time: the id field first, then the attributes by name. */
 export function* sampleAudience(plan: SamplePlan, options: AudienceOptions): Generator<SampleRow> {
   const atDay = dayOf(options.at);
+  const offerNames = plan.offers.map((offer) => offer.name);
   for (let index = 0; index < options.customers; index++) {
     const random = createRandom(options.seed, AUDIENCE_STREAM, index);
     const row: SampleRow = { [plan.idField]: customerId(plan, index, options.customers) };
-    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay);
+    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay, offerNames);
     yield row;
   }
 }
@@ -271,7 +281,8 @@ export function formatForFile(file: string): SampleFormat {
 
 function csvField(value: SampleValue | undefined): string {
   if (value === undefined) return '';
-  const text = Array.isArray(value) ? value.map(String).join('|') : String(value);
+  // A map goes into its cell as JSON text (docs/file-formats.md#csv-and-ndjson).
+  const text = Array.isArray(value) ? value.map(String).join('|') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
