@@ -93,8 +93,11 @@ export function planSample(body: BundleBody, channelName?: string, audienceLevel
     audienceLevel: level.name,
     idField: level.idField,
     idIsInt: level.attributes[level.idField]?.type === 'int',
+    // A map attribute (model scores by offer) comes from a team's own models, which a
+    // synthetic member has none of: sampled members leave it out, as a profile may
+    // (docs/decisions-log.md), and a sample of a config without maps is unchanged.
     attributes: Object.entries(level.attributes)
-      .filter(([attribute]) => attribute !== level.idField)
+      .filter(([attribute, declaration]) => attribute !== level.idField && declaration.type !== 'map')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     offers,
     contactChannels: contactChannels.size > 0 ? [...contactChannels].sort() : [name],
@@ -154,17 +157,9 @@ function scalarValue(type: ScalarAttributeType, name: string, random: Random, at
   }
 }
 
-/**
- * One value for a declared attribute, drawn from `random` (plausible ranges from the name;
- * enums and lists honoured). A map gets a value for each of `mapKeys` (the offers the
- * channel can give: a map attribute is most often model scores by offer name).
- */
-export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number, mapKeys: readonly string[] = []): SampleValue {
-  if (declaration.type === 'map') {
-    const map: { [key: string]: SampleValue } = {};
-    for (const key of mapKeys) map[key] = scalarValue(declaration.values, name, random, atDay);
-    return map;
-  }
+/** One value for a declared attribute, drawn from `random` (plausible ranges from the name; enums and lists honoured). */
+export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
+  if (declaration.type === 'map') return {}; // a session map: no keys to draw for
   if (declaration.type === 'list') {
     const items = new Set<string | number | boolean>();
     const count = random.int(0, 3);
@@ -202,11 +197,10 @@ export function customerId(plan: Pick<SamplePlan, 'idIsInt'>, index: number, cus
 /** The audience, one member at a time: the id field first, then the attributes by name. */
 export function* sampleAudience(plan: SamplePlan, options: AudienceOptions): Generator<SampleRow> {
   const atDay = dayOf(options.at);
-  const offerNames = plan.offers.map((offer) => offer.name);
   for (let index = 0; index < options.customers; index++) {
     const random = createRandom(options.seed, AUDIENCE_STREAM, index);
     const row: SampleRow = { [plan.idField]: customerId(plan, index, options.customers) };
-    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay, offerNames);
+    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay);
     yield row;
   }
 }
