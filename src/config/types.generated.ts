@@ -518,9 +518,16 @@ export type Name21 = string;
  */
 export type DecisionDay = string;
 /**
- * A value of the declared type; a list attribute takes a list of values.
+ * A value of the declared type; a list attribute takes a list of values, a map attribute a map of key → value.
  */
-export type AttributeValue = string | number | boolean | (string | number | boolean)[];
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | (string | number | boolean)[]
+  | {
+      [k: string]: string | number | boolean;
+    };
 /**
  * One decision each, with what it must give.
  *
@@ -1016,12 +1023,25 @@ export interface Expectations {
   defaultString?: DefaultString1;
   controlGroups?: ControlGroups;
   rules?: Rules1;
+  attributes?: OfferAttributes1;
 }
 /**
  * Offer → the treatment rule that gives it: each offer is returned, through that rule.
  */
 export interface Rules1 {
   [k: string]: Name25;
+}
+/**
+ * Offer → attributes it must carry: each offer is returned, and each attribute listed has this value (as set by its rule, or the offer's own); attributes not listed are not checked.
+ */
+export interface OfferAttributes1 {
+  [k: string]: Attributes1;
+}
+/**
+ * Attribute name → the value it must have.
+ */
+export interface Attributes1 {
+  [k: string]: string | number | boolean;
 }
 
 export type ChannelDocument = Channel;
