@@ -3,7 +3,6 @@
 // day numbers and expressions into evaluators. Types only (and the load error), so every
 // module of the engine can name them without importing the code that builds them
 // (compile-bundle.ts).
-import type { CompiledRuleAttribute } from './rule-attributes.js';
 import type { AttributeDeclaration, Bundle, PolicyRuleType } from '../bundle/index.js';
 import type { Evaluator } from '../expr/index.js';
 import type { ExpressionReads } from './expression-reads.js';
@@ -99,6 +98,14 @@ export interface CompiledRule {
   top: boolean;
   /** The offer attributes the rule sets (rule-attributes.ts), by name; null when it sets none. */
   attributes: CompiledRuleAttribute[] | null;
+  place: string;
+}
+
+/** One `attributes.<name>` of a rule, compiled (rule-attributes.ts evaluates it). */
+export interface CompiledRuleAttribute {
+  name: string;
+  evaluate: Evaluator;
+  /** Where it is written, e.g. `strategy 'web' rule 'gold' attributes.discountPct`. */
   place: string;
 }
 

@@ -2,19 +2,10 @@
 // returns with an offer — the offer's own, with those the rule that gave the offer sets
 // evaluated for this member. Only the chosen offers' attributes are evaluated, once each,
 // so a config without rule attributes pays nothing but handing the offer's own object on.
-import type { Evaluator } from '../expr/index.js';
 import type { CompiledOffer, CompiledRule } from './compiled-types.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 
 export type OfferAttributeValue = string | number | boolean;
-
-/** One `attributes.<name>` of a rule, compiled. */
-export interface CompiledRuleAttribute {
-  name: string;
-  evaluate: Evaluator;
-  /** Where it is written, e.g. `strategy 'web' rule 'gold' attributes.discountPct`. */
-  place: string;
-}
 
 const FALLBACK = "the offer's own value is returned";
 
