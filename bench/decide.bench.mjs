@@ -17,7 +17,11 @@
 //            offer afterAccept {90 days}, session rules on the channel (suppressAccepted,
 //            suppressRejected, maxOffers 12) with each member's session activity (the
 //            offers of their accept and reject rows, 0..11 offers given before, so one
-//            member in six gets fewer than 3); cold and warm again ("all extensions").
+//            member in six gets fewer than 3); every offer a discountPct that every 10th
+//            rule sets per member (docs/decisions.md#offer-attributes), and every 100th
+//            single-offer rule scoring from a `map` profile attribute
+//            (`profile.modelScores[offer.name] * 100.0`, the members holding a score for
+//            each such offer); cold and warm again ("all extensions").
 // Reference: in the same run, one bare CEL evaluation of a segment expression of the
 //            same bundle (the unit of work a decision is made of), timed the same way in
 //            bulk; each decision figure is printed as a multiple of it.
@@ -136,7 +140,25 @@ function withExtensions(bundle) {
     offer.suppression = { ...offer.suppression, afterReject: { count: 2, days: 30 }, related: 'family' };
     if (i % 2 === 0) offer.suppression = { ...offer.suppression, afterAccept: true, afterAcceptDays: 90 };
   });
-  return { ...bundle, body };
+  const modelScored = withRuleAttributes(body);
+  return { bundle: { ...bundle, body }, modelScored };
+}
+
+/** Rule-set offer attributes and model scores from a map attribute (see the header); returns the offers scored from the map. */
+function withRuleAttributes(body) {
+  const level = body.channels.find((c) => c.name === CHANNEL).audienceLevels[0];
+  level.attributes = Object.fromEntries(Object.entries({ ...level.attributes, modelScores: { type: 'map', values: 'double', enum: null } }).sort(([a], [b]) => (a < b ? -1 : 1)));
+  for (const offer of body.offers) offer.attributes = { ...offer.attributes, discountPct: 10 };
+  const scored = new Set();
+  body.rules.forEach((rule, i) => {
+    if (rule.channel !== CHANNEL) return;
+    if (i % 10 === 0) rule.attributes = { discountPct: 'profile.tier == "gold" ? 20 : 10' };
+    if (i % 100 === 0 && rule.offer !== null) {
+      rule.scoreExpression = 'profile.modelScores[offer.name] * 100.0';
+      scored.add(rule.offer);
+    }
+  });
+  return [...scored].sort();
 }
 
 async function main() {
@@ -174,15 +196,18 @@ async function main() {
     audience.forEach((m, i) => {
       m.sessionActivity = { offered: i % 12, accepted: m.history.filter((r) => r.event === 'accept').map((r) => r.offer), rejected: m.history.filter((r) => r.event === 'reject').map((r) => r.offer) };
     });
-    const extended = createEngine(withExtensions(bundle));
-    const warmX = audience.map(() => extended.newSegmentCache());
-    for (let i = 0; i < 5000; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i % MEMBERS].id, profile: audience[i % MEMBERS].profile }, session: audience[i % MEMBERS].session, history: audience[i % MEMBERS].history, sessionActivity: audience[i % MEMBERS].sessionActivity, at: AT, count: 3 }, i % 2 ? warmX[i % MEMBERS] : undefined);
+    const { bundle: extendedBundle, modelScored } = withExtensions(bundle);
+    const extended = createEngine(extendedBundle);
+    const scoreRandom = seededRandom(SEED + 1);
+    const audienceX = audience.map((m) => ({ ...m, profile: { ...m.profile, modelScores: Object.fromEntries(modelScored.map((offer) => [offer, scoreRandom.next()])) } }));
+    const warmX = audienceX.map(() => extended.newSegmentCache());
+    for (let i = 0; i < 5000; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audienceX[i % MEMBERS].id, profile: audienceX[i % MEMBERS].profile }, session: audienceX[i % MEMBERS].session, history: audienceX[i % MEMBERS].history, sessionActivity: audienceX[i % MEMBERS].sessionActivity, at: AT, count: 3 }, i % 2 ? warmX[i % MEMBERS] : undefined);
     globalThis.gc?.();
-    const coldExtended = timeDecisions(extended, audience, null, COLD_DECISIONS, true);
+    const coldExtended = timeDecisions(extended, audienceX, null, COLD_DECISIONS, true);
     globalThis.gc?.();
-    const cachesX = audience.map(() => extended.newSegmentCache());
-    for (let i = 0; i < MEMBERS; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audience[i].id, profile: audience[i].profile }, session: audience[i].session, history: audience[i].history, sessionActivity: audience[i].sessionActivity, at: AT, count: 3 }, cachesX[i]);
-    const warmExtended = timeDecisions(extended, audience, cachesX, DECISIONS, true);
+    const cachesX = audienceX.map(() => extended.newSegmentCache());
+    for (let i = 0; i < MEMBERS; i++) extended.decide({ channel: CHANNEL, interactionPoint: POINT, audience: { id: audienceX[i].id, profile: audienceX[i].profile }, session: audienceX[i].session, history: audienceX[i].history, sessionActivity: audienceX[i].sessionActivity, at: AT, count: 3 }, cachesX[i]);
+    const warmExtended = timeDecisions(extended, audienceX, cachesX, DECISIONS, true);
 
     const verdict = (r) => (r.perSecond >= TARGET_PER_SECOND && r.p99 / 1e3 < TARGET_P99_MS ? 'ok' : 'OVER TARGET');
     for (const [name, r] of [

@@ -58,7 +58,11 @@ export type ScalarAttributeType = 'int' | 'double' | 'string' | 'bool' | 'date';
 
 export type AttributeDeclaration =
   | { type: ScalarAttributeType; enum: (string | number)[] | null }
-  | { type: 'list'; items: ScalarAttributeType; /** Allowed item values; null = any. */ enum: (string | number)[] | null };
+  | { type: 'list'; items: ScalarAttributeType; /** Allowed item values; null = any. */ enum: (string | number)[] | null }
+  /** String keys, values of one type (e.g. model scores by offer name): docs/config-language.md#map-attributes. */
+  | { type: 'map'; values: MapValueType; enum: null };
+
+export type MapValueType = 'double' | 'int' | 'string' | 'bool';
 
 export interface BundleAudienceLevel {
   name: string;
@@ -176,6 +180,12 @@ export interface BundleTreatmentRule {
   controlGroupPercent: number; // 0 = no control group
   /** `priority: top`; absent for the default. */
   priority?: 'top';
+  /**
+   * Offer attributes set per decision (docs/config-language.md#rule-set-offer-attributes):
+   * attribute name → CEL source, sorted by name; absent when the rule sets none, so such
+   * bundles keep their bytes.
+   */
+  attributes?: Record<string, string>;
 }
 
 export interface BundleIndexes {

@@ -110,7 +110,10 @@ export function declaredAttributes(attributes: Record<string, Generated.Attribut
   for (const name of Object.keys(attributes ?? {}).sort()) {
     const declaration = attributes![name]!;
     const allowed = declaration.enum ? [...declaration.enum] : null;
-    out[name] = declaration.type === 'list' ? { type: 'list', items: declaration.items ?? 'string', enum: allowed } : { type: declaration.type, enum: allowed };
+    if (declaration.type === 'list') out[name] = { type: 'list', items: declaration.items ?? 'string', enum: allowed };
+    // A map never has an enum (attributes.ts reports one); its key `values` is written only for maps, so other declarations keep their bytes.
+    else if (declaration.type === 'map') out[name] = { type: 'map', values: declaration.values ?? 'double', enum: null };
+    else out[name] = { type: declaration.type, enum: allowed };
   }
   return out;
 }

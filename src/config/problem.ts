@@ -27,6 +27,7 @@ export const problemCodes = {
   'empty-offer-list': 'OO209',
   'no-family': 'OO210',
   'session-rule-without-event': 'OO211',
+  'unknown-offer-attribute': 'OO220',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',
   // Behaviour tests (DecisionTest documents, docs/behaviour-tests.md).

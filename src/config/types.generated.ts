@@ -33,13 +33,27 @@ export type Name1 = string;
  */
 export type Identifier = string;
 /**
- * int, double, string, bool, date, or list (with items).
+ * The type of a profile or session attribute; expressions are type-checked against it.
  */
-export type Type = 'int' | 'double' | 'string' | 'bool' | 'date' | 'list';
+export type AttributeDeclaration = {
+  type: Type;
+  items?: ItemType;
+  values?: ValueType;
+  enum?: AllowedValues;
+  description?: Description;
+};
+/**
+ * int, double, string, bool, date, list (with items), or map (string keys, with values).
+ */
+export type Type = 'int' | 'double' | 'string' | 'bool' | 'date' | 'list' | 'map';
 /**
  * For type list: the type of each item.
  */
 export type ItemType = 'int' | 'double' | 'string' | 'bool' | 'date';
+/**
+ * For type map: the type of each value (keys are strings), e.g. double for model scores by offer name.
+ */
+export type ValueType = 'double' | 'int' | 'string' | 'bool';
 /**
  * The only values a profile may hold: for a string, int or double attribute its value, for a list each of its items.
  *
@@ -235,6 +249,7 @@ export type TreatmentRule = {
   effective?: Effective1;
   expires?: Expires1;
   enabled?: Enabled;
+  attributes?: OfferAttributes;
   priority?: Priority;
   controlGroup?: ControlGroup;
 };
@@ -282,6 +297,10 @@ export type Expires1 = string;
  * A disabled rule gives nothing.
  */
 export type Enabled = boolean;
+/**
+ * A Common Expression Language expression, type-checked against the declared attributes.
+ */
+export type CELExpression = string;
 /**
  * top: the rule's offers rank above every offer of rules without it (must-show messages: service, regulatory); normal: ranked by score.
  */
@@ -511,9 +530,16 @@ export type Name21 = string;
  */
 export type DecisionDay = string;
 /**
- * A value of the declared type; a list attribute takes a list of values.
+ * A value of the declared type; a list attribute takes a list of values, a map attribute a map of key → value.
  */
-export type AttributeValue = string | number | boolean | (string | number | boolean)[];
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | (string | number | boolean)[]
+  | {
+      [k: string]: string | number | boolean;
+    };
 /**
  * One decision each, with what it must give.
  *
@@ -684,15 +710,6 @@ export interface ProfileAttributes {
   [k: string]: AttributeDeclaration;
 }
 /**
- * The type of a profile or session attribute; expressions are type-checked against it.
- */
-export interface AttributeDeclaration {
-  type: Type;
-  items?: ItemType;
-  enum?: AllowedValues;
-  description?: Description;
-}
-/**
  * Typed attributes of a session (e.g. device): expressions read these as session.<name>.
  */
 export interface SessionAttributes {
@@ -829,6 +846,12 @@ export interface Strategy {
 export interface StrategySpec {
   channel: Name9;
   rules: TreatmentRules;
+}
+/**
+ * Attribute name → CEL expression over profile, session, offer and now, evaluated per decision and returned in the offer's attributes instead of the offer's own value. Each must be an attribute every offer of the rule declares, and give its type.
+ */
+export interface OfferAttributes {
+  [k: string]: CELExpression;
 }
 /**
  * A holdout: this percentage of members (chosen by a stable hash) get nothing from the rule.
@@ -1046,12 +1069,25 @@ export interface Expectations {
   defaultString?: DefaultString1;
   controlGroups?: ControlGroups;
   rules?: Rules1;
+  attributes?: OfferAttributes1;
 }
 /**
  * Offer → the treatment rule that gives it: each offer is returned, through that rule.
  */
 export interface Rules1 {
   [k: string]: Name25;
+}
+/**
+ * Offer → attributes it must carry: each offer is returned, and each attribute listed has this value (as set by its rule, or the offer's own); attributes not listed are not checked.
+ */
+export interface OfferAttributes1 {
+  [k: string]: Attributes1;
+}
+/**
+ * Attribute name → the value it must have.
+ */
+export interface Attributes1 {
+  [k: string]: string | number | boolean;
 }
 
 export type ChannelDocument = Channel;

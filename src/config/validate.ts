@@ -15,12 +15,13 @@ import { nameRules } from './rules/names.js';
 import { rangeRules } from './rules/ranges.js';
 import { reachabilityRules } from './rules/reachability.js';
 import { referenceRules } from './rules/references.js';
+import { ruleAttributeRules } from './rules/rule-attributes.js';
 import { segmentRules } from './rules/segments.js';
 import { sessionRuleChecks } from './rules/session-rules.js';
 import { suppressionRules } from './rules/suppression.js';
 
 /** In order: segment cycles need the dependencies the expression rule collects. */
-const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules, ...suppressionRules, ...sessionRuleChecks, ...decisionTestRules];
+const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules, ...suppressionRules, ...sessionRuleChecks, ...ruleAttributeRules, ...decisionTestRules];
 
 export interface ValidationResult {
   problems: Problem[];

@@ -77,6 +77,25 @@ export const expectationChecks: { [K in ExpectationName]-?: Check<K> } = {
     const got = Object.fromEntries(decision.offers.map((o) => [o.offer, o.rule]));
     return { got, message: wrong.join('; '), offers };
   },
+  attributes: (expected, decision) => {
+    const wrong: string[] = [];
+    const offers: string[] = [];
+    for (const [offer, attributes] of Object.entries(expected)) {
+      const chosen = decision.offers.find((o) => o.offer === offer);
+      if (chosen === undefined) {
+        offers.push(offer);
+        wrong.push(`'${offer}' is not returned (expected with attributes ${JSON.stringify(attributes)})`);
+        continue;
+      }
+      const differ = Object.entries(attributes).filter(([name, value]) => !Object.hasOwn(chosen.attributes, name) || chosen.attributes[name] !== value);
+      if (differ.length === 0) continue;
+      offers.push(offer);
+      wrong.push(`'${offer}' has ${differ.map(([name, value]) => `${name} ${Object.hasOwn(chosen.attributes, name) ? JSON.stringify(chosen.attributes[name]) : '(none)'}, not ${JSON.stringify(value)}`).join(', ')}`);
+    }
+    if (wrong.length === 0) return null;
+    const got = Object.fromEntries(decision.offers.map((o) => [o.offer, o.attributes]));
+    return { got, message: wrong.join('; '), offers };
+  },
 };
 
 /** The expectations in the order they are checked and reported. */

@@ -25,6 +25,7 @@ function removal(candidates: readonly string[]): string {
 }
 
 function describe(declaration: AttributeDeclaration): string {
+  if (declaration.type === 'map') return `map of ${declaration.values}`;
   return declaration.type === 'list' ? `list of ${declaration.items}` : declaration.type;
 }
 

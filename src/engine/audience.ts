@@ -61,6 +61,12 @@ function typeErrors(prefix: string, attributes: Record<string, AttributeDeclarat
     const declaration = attributes[field]!;
     const value = raw[field];
     if (value === null || value === undefined) continue;
+    if (declaration.type === 'map') {
+      const wrong = isPlainObject(value) ? Object.entries(value).find(([, item]) => !hasScalarType(declaration.values, item)) : undefined;
+      if (!isPlainObject(value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a map of string to ${declaration.values} (a JSON object), got ${describeJson(value)}`));
+      else if (wrong !== undefined) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${JSON.stringify(wrong[0])}] must be ${expectedJson[declaration.values]}, got ${describeJson(wrong[1])}`));
+      continue;
+    }
     if (declaration.type === 'list') {
       const bad = Array.isArray(value) ? value.findIndex((item) => !hasScalarType(declaration.items, item)) : -1;
       if (!Array.isArray(value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a list of ${declaration.items} (a JSON array), got ${describeJson(value)}`));

@@ -58,6 +58,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       expires: offer.expires,
       cost: offer.cost,
       cel: toCelOffer(offer),
+      attributes: offer.attributes,
       afterAccept: suppression.afterAccept,
       afterAcceptDays: suppression.afterAcceptDays ?? null,
       afterReject: suppression.afterReject ?? null,
@@ -112,6 +113,14 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
       top: rule.priority === 'top',
+      attributes:
+        rule.attributes === undefined
+          ? null
+          : Object.entries(rule.attributes).map(([name, source]) => ({
+              name,
+              evaluate: expressions.compile('offerAttribute', source, `${place} attributes.${name}`, rule.channel, level),
+              place: `${place} attributes.${name}`,
+            })),
       place,
     };
   });

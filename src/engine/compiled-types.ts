@@ -38,6 +38,8 @@ export interface CompiledOffer {
   cost: number;
   /** The `offer` variable of eligibility and score expressions. */
   cel: Record<string, unknown>;
+  /** The offer's own attributes, as a decision returns them (the bundle's object). */
+  attributes: Record<string, string | number | boolean>;
   /** Suppressed after an accept: forever (afterAcceptDays null) or for afterAcceptDays days. */
   afterAccept: boolean;
   afterAcceptDays: number | null;
@@ -94,6 +96,16 @@ export interface CompiledRule {
   controlSeed: number;
   /** `priority: top`: the rule's offers rank above every offer of rules without it. */
   top: boolean;
+  /** The offer attributes the rule sets (rule-attributes.ts), by name; null when it sets none. */
+  attributes: CompiledRuleAttribute[] | null;
+  place: string;
+}
+
+/** One `attributes.<name>` of a rule, compiled (rule-attributes.ts evaluates it). */
+export interface CompiledRuleAttribute {
+  name: string;
+  evaluate: Evaluator;
+  /** Where it is written, e.g. `strategy 'web' rule 'gold' attributes.discountPct`. */
   place: string;
 }
 

@@ -35,6 +35,7 @@ import { readSessionActivity, sessionDrop, type SessionGate } from './session-ru
 import { describeSuppression, findSuppression } from './suppression.js';
 import { TieOrder } from './tie-order.js';
 import { formatTreatmentCode } from './treatment-code.js';
+import { resolveAttributes } from './rule-attributes.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow, SegmentMembership } from './types.js';
 
 export { EngineLoadError } from './compiled-types.js';
@@ -127,6 +128,8 @@ class DecisionEngine implements Engine {
   /** Per interaction point: its zone's (rule, offer) pairs, prepared at load (pair-plan.ts). */
   private readonly plans: Map<CompiledPoint, ZonePlan>;
   private readonly walk: RankedWalk;
+  /** The compiled rules by precedence (the decision's `rule` of each offer gives its attributes). */
+  private readonly rulesByPrecedence: CompiledRule[] = [];
   private readonly decisionCache = new SessionSegmentCache();
   private lastAt = '';
   private lastNow = new Date(0);
@@ -143,7 +146,12 @@ class DecisionEngine implements Engine {
     this.walk = new RankedWalk(this.compiled);
     this.historyNeeds = historyNeedsOf(this.compiled);
     this.historyWindowDays = this.historyNeeds.windows[this.historyNeeds.windows.length - 1]!;
-    for (const channel of this.compiled.channels.values()) for (const point of channel.points.values()) this.walk.adopt(point.rules);
+    for (const channel of this.compiled.channels.values()) {
+      for (const point of channel.points.values()) {
+        this.walk.adopt(point.rules);
+        for (const rule of point.rules) this.rulesByPrecedence[rule.precedence] = rule;
+      }
+    }
   }
 
   newSegmentCache(): SegmentCache {
@@ -477,6 +485,7 @@ class DecisionEngine implements Engine {
     const chosen: ChosenContact[] = [];
     const chosenRank: number[] = [];
     const chosenRule: string[] = [];
+    const chosenRuleIndex: number[] = [];
     let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
     const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     const choose = (at: number): void => {
@@ -485,6 +494,7 @@ class DecisionEngine implements Engine {
       policyContext?.add(offer);
       chosenRank.push(at);
       chosenRule.push(ruleName(ranking.rules[at]!));
+      chosenRuleIndex.push(ranking.rules[at]!);
     };
     // A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
     // before lower-ranked offers fill the response; one choice may allow several, in rank order.
@@ -567,8 +577,10 @@ class DecisionEngine implements Engine {
       const k = order[i]!;
       const { offer, score } = chosen[k]!;
       const rule = chosenRule[k]!;
-      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name) };
-      explain?.add(offer.name, rule, 'chosen', reasons.chosen(i + 1, score), { score, rank: i + 1 });
+      const resolved = resolveAttributes(state, this.rulesByPrecedence[chosenRuleIndex[k]!]!, offer);
+      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name), attributes: resolved.attributes };
+      const reason = reasons.chosen(i + 1, score);
+      explain?.add(offer.name, rule, 'chosen', resolved.failures === null ? reason : `${reason}; ${resolved.failures.join('; ')}`, { score, rank: i + 1 });
     }
     const decision: Decision = {
       channel: point.channel.name,

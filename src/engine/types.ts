@@ -116,6 +116,12 @@ export interface ChosenOffer {
   rule: string;
   /** Ties an event to the offer shown: stable for (bundle, channel, point, rule, offer). */
   treatmentCode: string;
+  /**
+   * The offer's attributes as this decision gives them: its own, with those the rule sets
+   * evaluated for the member (docs/decisions.md#offer-attributes). Shared with the bundle
+   * when the rule sets none: read it, do not change it.
+   */
+  attributes: Readonly<Record<string, string | number | boolean>>;
 }
 
 export type ExplainOutcome =

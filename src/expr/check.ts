@@ -33,7 +33,7 @@ function rangeOf(error: unknown, source: string): ExpressionRange {
 /** Result types an expression of `kind` may have (an int score is fine where a double is expected). */
 function acceptsResult(kind: ExpressionKind, type: string): boolean {
   const expected = expectedResultType[kind];
-  if (type === expected || type === 'dyn') return true;
+  if (type === expected || type === 'dyn' || expected === 'dyn') return true;
   return expected === 'double' && (type === 'int' || type === 'uint');
 }
 

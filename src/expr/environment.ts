@@ -4,7 +4,7 @@
 // date → timestamp). Validation type-checks against these environments; the engine
 // and optimizer evaluate with them, so both agree by construction.
 import type { Environment } from '@marcbachmann/cel-js';
-import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
+import type { AttributeDeclaration, MapValueType, ScalarAttributeType } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
 import { SafeEnvironment } from './safe-environment.js';
 
@@ -13,13 +13,16 @@ export type ExpressionKind =
   | 'segment' // Segment.spec.expression: profile, session, now, inSegment()
   | 'eligibility' // Strategy rule eligibility: + offer
   | 'scoreExpression' // Strategy rule scoreExpression: + offer
+  | 'offerAttribute' // Strategy rule attributes.<name>: + offer; typed against the offer's own value
   | 'offerListWhere' // smart OfferList: offer
   | 'contactWhere'; // OptimizationPolicy interactionsWhere: contact
 
-export const expectedResultType: Record<ExpressionKind, 'bool' | 'double'> = {
+/** dyn: any result type here; the caller checks it (an offer attribute against the offer's own value). */
+export const expectedResultType: Record<ExpressionKind, 'bool' | 'double' | 'dyn'> = {
   segment: 'bool',
   eligibility: 'bool',
   scoreExpression: 'double',
+  offerAttribute: 'dyn',
   offerListWhere: 'bool',
   contactWhere: 'bool',
 };
@@ -35,7 +38,10 @@ const celScalar: Record<ScalarAttributeType, string> = {
 };
 
 export function celTypeOf(declaration: AttributeDeclaration): string {
-  return declaration.type === 'list' ? `list<${celScalar[declaration.items]}>` : celScalar[declaration.type];
+  if (declaration.type === 'list') return `list<${celScalar[declaration.items]}>`;
+  // `profile.modelScores[offer.name]` is then a double; a key the map lacks fails at run time.
+  if (declaration.type === 'map') return `map<string, ${celScalar[declaration.values]}>`;
+  return celScalar[declaration.type];
 }
 
 /** The typed shape of `profile`: the audience level's attributes plus its id field. */
@@ -104,7 +110,7 @@ function sessionSchema(attributes: Record<string, AttributeDeclaration>): Record
 export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape = {}): Environment {
   // No function a profile value reaches takes more than linear time (safe-environment.ts).
   let env: Environment = new SafeEnvironment({ limits: LIMITS });
-  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression') {
+  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerAttribute') {
     const profile = shape.profile ?? { idField: 'id', attributes: {} };
     env = registerObject(env, 'profile', profileSchema(profile));
     env = registerObject(env, 'session', sessionSchema(shape.session ?? {}));
@@ -112,7 +118,7 @@ export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape 
       .registerVariable('now', 'google.protobuf.Timestamp')
       .registerFunction('inSegment(string): bool', inSegment);
   }
-  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerListWhere') {
+  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerAttribute' || kind === 'offerListWhere') {
     env = env.registerVariable({ name: 'offer', schema: { ...offerSchema } });
   }
   if (kind === 'contactWhere') {
@@ -128,13 +134,13 @@ export function createEnvironment(kind: ExpressionKind, shape: EnvironmentShape 
  */
 export function typedVariables(kind: ExpressionKind, shape: EnvironmentShape = {}): Record<string, Record<string, string>> {
   const variables: Record<string, Record<string, string>> = {};
-  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression') {
+  if (kind === 'segment' || kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerAttribute') {
     const profile = profileSchema(shape.profile ?? { idField: 'id', attributes: {} });
     const session = sessionSchema(shape.session ?? {});
     if (Object.keys(profile).length > 0) variables['profile'] = profile;
     if (Object.keys(session).length > 0) variables['session'] = session;
   }
-  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerListWhere') variables['offer'] = { ...offerSchema };
+  if (kind === 'eligibility' || kind === 'scoreExpression' || kind === 'offerAttribute' || kind === 'offerListWhere') variables['offer'] = { ...offerSchema };
   return variables;
 }
 
@@ -188,6 +194,7 @@ export function convertAttribute(
   declaration: AttributeDeclaration,
   value: unknown,
 ): { ok: true; value: unknown } | { ok: false; expected: string } {
+  if (declaration.type === 'map') return convertMap(declaration.values, value);
   if (declaration.type === 'list') {
     let items: unknown = value;
     if (typeof value === 'string') items = value === '' ? [] : value.split('|');
@@ -206,6 +213,34 @@ export function convertAttribute(
   if (!converted.ok) return { ok: false, expected: declaration.type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${declaration.type}` };
   if (declaration.enum && !inEnum(declaration.enum, value)) return { ok: false, expected: `one of ${describeEnum(declaration.enum)}` };
   return converted;
+}
+
+/**
+ * A map attribute (docs/config-language.md#map-attributes): a JSON object of string keys to
+ * values of the declared type, or — in a CSV cell — that object as JSON text. The result
+ * is a fresh object with only own keys, so a key such as `__proto__` stays data.
+ */
+function convertMap(values: MapValueType, value: unknown): { ok: true; value: unknown } | { ok: false; expected: string } {
+  const expected = `a map of string to ${values} (a JSON object${values === 'double' ? ', e.g. {"gold-card": 0.8}' : ''})`;
+  let object: unknown = value;
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (text === '') return { ok: true, value: {} };
+    try {
+      object = JSON.parse(text);
+    } catch {
+      return { ok: false, expected };
+    }
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object) || object instanceof Date) return { ok: false, expected };
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(object as Record<string, unknown>)) {
+    // Values inside a map are JSON typed: "0.8" is not a double here (unlike a CSV cell of its own).
+    const converted = typeof item === 'string' && values !== 'string' ? { ok: false as const } : convertScalar(values, item);
+    if (!converted.ok) return { ok: false, expected: `${expected}; the value of key ${JSON.stringify(key)} is ${JSON.stringify(item) ?? String(item)}` };
+    Object.defineProperty(out, key, { value: converted.value, enumerable: true, writable: true, configurable: true });
+  }
+  return { ok: true, value: out };
 }
 
 /** An enum holds a value given as itself, or as its text (CSV input). */

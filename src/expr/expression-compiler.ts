@@ -32,7 +32,7 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
-const memberKinds: ReadonlySet<ExpressionKind> = new Set<ExpressionKind>(['segment', 'eligibility', 'scoreExpression']);
+const memberKinds: ReadonlySet<ExpressionKind> = new Set<ExpressionKind>(['segment', 'eligibility', 'scoreExpression', 'offerAttribute']);
 
 export class ExpressionCompiler {
   private readonly environments = new Map<string, Environment>();

@@ -4,9 +4,12 @@
 
 const name = { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', maxLength: 63 } as const;
 const scalar = { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] } as const;
-const attributeValue = { anyOf: [...scalar.anyOf, { type: 'array', maxItems: 100, items: scalar }] } as const;
+// A map attribute (e.g. model scores by offer name) holds one value per key: as many keys as a bundle may have offers in a request's reach.
+const attributeValue = {
+  anyOf: [...scalar.anyOf, { type: 'array', maxItems: 100, items: scalar }, { type: 'object', maxProperties: 1000, propertyNames: { maxLength: 128 }, additionalProperties: scalar }],
+} as const;
 
-/** Profile and session attributes: flat maps of scalars or lists of scalars. */
+/** Profile and session attributes: flat maps of scalars, lists of scalars, or string-keyed maps of scalars (map attributes). */
 const attributeMap = (description: string) =>
   ({ type: 'object', description, maxProperties: 100, propertyNames: { maxLength: 128 }, additionalProperties: attributeValue }) as const;
 
@@ -95,7 +98,11 @@ const chosenOffer = {
     treatmentCode: { type: 'string', description: 'Send it back with events about this offer' },
     displayName: { type: 'string' },
     // No per-value schema: fast-json-stringify would validate every value to pick an anyOf branch.
-    attributes: { type: 'object', description: "The offer's attributes (strings, numbers, booleans), e.g. its creative", additionalProperties: true },
+    attributes: {
+      type: 'object',
+      description: "The offer's attributes (strings, numbers, booleans), e.g. its creative: its own values, with those the rule that gave it sets evaluated for this member (docs/decisions.md#offer-attributes)",
+      additionalProperties: true,
+    },
   },
 } as const;
 

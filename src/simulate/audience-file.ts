@@ -99,6 +99,8 @@ export async function openAudienceFile(table: TableHandle, declarations: Audienc
         }
         for (const [name, declaration] of declared) {
           if (!isEmpty(profile[name]) && !check(line, name, declaration, profile[name], name)) throw new StopReading();
+          // A map arrives in a CSV cell as JSON text (docs/file-formats.md#csv-and-ndjson); the engine takes the object.
+          if (declaration.type === 'map' && typeof profile[name] === 'string') profile[name] = JSON.parse(profile[name]);
         }
         if (session !== undefined) {
           for (const [name, value] of Object.entries(session)) {

@@ -21,7 +21,7 @@ export const OTHER_BAND = '(other)';
 export function parseFairness(text: string, declaration: AttributeDeclaration | undefined): FairnessBands {
   const [attribute, cutText] = text.split(':', 2) as [string, string | undefined];
   if (!declaration) throw new UserError(`--fairness: '${attribute}' is not a declared audience attribute`);
-  if (declaration.type === 'list') throw new UserError(`--fairness: '${attribute}' is a list; choose a scalar attribute`);
+  if (declaration.type === 'list' || declaration.type === 'map') throw new UserError(`--fairness: '${attribute}' is a ${declaration.type}; choose a scalar attribute`);
   const numeric = declaration.type === 'int' || declaration.type === 'double';
   if (!numeric) {
     if (cutText !== undefined) throw new UserError(`--fairness: '${attribute}' is a ${declaration.type}, banded by value: cut points apply to numbers only`);

@@ -93,8 +93,11 @@ export function planSample(body: BundleBody, channelName?: string, audienceLevel
     audienceLevel: level.name,
     idField: level.idField,
     idIsInt: level.attributes[level.idField]?.type === 'int',
+    // A map attribute (model scores by offer) comes from a team's own models, which a
+    // synthetic member has none of: sampled members leave it out, as a profile may
+    // (docs/decisions-log.md), and a sample of a config without maps is unchanged.
     attributes: Object.entries(level.attributes)
-      .filter(([attribute]) => attribute !== level.idField)
+      .filter(([attribute, declaration]) => attribute !== level.idField && declaration.type !== 'map')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     offers,
     contactChannels: contactChannels.size > 0 ? [...contactChannels].sort() : [name],
@@ -105,7 +108,7 @@ export function planSample(body: BundleBody, channelName?: string, audienceLevel
 // ---------------------------------------------------------------------------
 // Values
 
-export type SampleValue = string | number | boolean | SampleValue[];
+export type SampleValue = string | number | boolean | SampleValue[] | { [key: string]: SampleValue };
 export type SampleRow = Record<string, SampleValue>;
 
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -156,6 +159,7 @@ function scalarValue(type: ScalarAttributeType, name: string, random: Random, at
 
 /** One value for a declared attribute, drawn from `random` (plausible ranges from the name; enums and lists honoured). */
 export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
+  if (declaration.type === 'map') return {}; // a session map: no keys to draw for
   if (declaration.type === 'list') {
     const items = new Set<string | number | boolean>();
     const count = random.int(0, 3);
@@ -275,7 +279,8 @@ export function formatForFile(file: string): SampleFormat {
 
 function csvField(value: SampleValue | undefined): string {
   if (value === undefined) return '';
-  const text = Array.isArray(value) ? value.map(String).join('|') : String(value);
+  // A map goes into its cell as JSON text (docs/file-formats.md#csv-and-ndjson).
+  const text = Array.isArray(value) ? value.map(String).join('|') : typeof value === 'object' ? JSON.stringify(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

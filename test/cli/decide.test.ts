@@ -47,7 +47,8 @@ describe('offerops decide', () => {
     const out = output(result.stdout);
     expect(Object.keys(out)).toEqual(['offers', 'controlGroups', 'errors']);
     expect(out.offers.map((o) => o.offer)).toEqual(['gold-card', 'once', 'savings-plus']);
-    expect(out.offers[0]).toEqual({ offer: 'gold-card', score: 80, rule: 'hv', treatmentCode: expect.stringMatching(/^[0-9a-f]{12}\.web\.home-sidebar\.hv\.gold-card$/) });
+    // every offer carries its attributes (docs/decisions.md#offer-attributes): this fixture's offer declares none
+    expect(out.offers[0]).toEqual({ offer: 'gold-card', score: 80, rule: 'hv', treatmentCode: expect.stringMatching(/^[0-9a-f]{12}\.web\.home-sidebar\.hv\.gold-card$/), attributes: {} });
     // the tier is missing, so the eligibility of 'odd' failed: reported, not fatal
     expect(out.errors[0]).toMatchObject({ code: 'expression-error' });
   });

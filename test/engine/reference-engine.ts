@@ -9,7 +9,7 @@ import type { Bundle } from '../../src/bundle/types.js';
 import { withSegmentLookup, toCelTimestamp } from '../../src/expr/environment.js';
 import { convertProfile, convertSession, resolveLevel, isDecisionError } from '../../src/engine/audience.js';
 import { compileBundle } from '../../src/engine/compile-bundle.js';
-import type { CompiledBundle, CompiledPoint, CompiledRule, CompiledSegment } from '../../src/engine/compiled-types.js';
+import type { CompiledBundle, CompiledOffer, CompiledPoint, CompiledRule, CompiledSegment } from '../../src/engine/compiled-types.js';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
 import { dayNumber } from '../../src/days.js';
 import { reportExpressionError, type DecisionState } from '../../src/engine/decision-state.js';
@@ -217,11 +217,37 @@ export class ReferenceEngine {
     const order = chosen.map((_, i) => i).sort((a, b) => chosenAt[a]! - chosenAt[b]!);
     const offers: ChosenOffer[] = order.map((i) => {
       const e = entries[chosenAt[i]!]!;
-      const name = compiled.offers[e.offer]!.name;
-      return { offer: name, score: e.score, rule: e.rule.name, treatmentCode: formatTreatmentCode(compiled.digestPrefix, point.channel.name, point.name, e.rule.name, name) };
+      const offer = compiled.offers[e.offer]!;
+      const name = offer.name;
+      return { offer: name, score: e.score, rule: e.rule.name, treatmentCode: formatTreatmentCode(compiled.digestPrefix, point.channel.name, point.name, e.rule.name, name), attributes: referenceAttributes(state, e.rule, offer) };
     });
     const decision: ReferenceDecision = { offers, controlGroups, errors: state.errors };
     if (offers.length === 0 && point.defaultString !== null) decision.defaultString = point.defaultString;
     return decision;
   }
+}
+
+/**
+ * Offer attributes as docs/decisions.md#offer-attributes states them, written plainly: the
+ * offer's own, each one the giving rule sets replaced by its value when that value has the
+ * own value's JSON type (a CEL int as a number), else the own value and an error.
+ */
+function referenceAttributes(state: DecisionState, rule: CompiledRule, offer: CompiledOffer): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = { ...offer.attributes };
+  for (const attribute of rule.attributes ?? []) {
+    const own = offer.attributes[attribute.name];
+    if (own === undefined) continue;
+    state.cel.offer = offer.cel;
+    try {
+      const raw = attribute.evaluate(state.cel);
+      const value = typeof raw === 'bigint' ? Number(raw) : raw;
+      if (typeof value !== typeof own || (typeof value === 'number' && !Number.isFinite(value))) throw new Error(`gave ${String(value)}`);
+      out[attribute.name] = value as string | number | boolean;
+    } catch (error) {
+      reportExpressionError(state, attribute.place, error, "the offer's own value is returned");
+    } finally {
+      state.cel.offer = null;
+    }
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ const decision: Decision = {
   channel: 'web',
   interactionPoint: 'home-hero',
   zone: 'home',
-  offers: [{ offer: 'gold-card', score: 80, rule: 'hv-gold', treatmentCode: 't1' }],
+  offers: [{ offer: 'gold-card', score: 80, rule: 'hv-gold', treatmentCode: 't1', attributes: {} }],
   controlGroups: ['young-travel'],
   errors: [],
 };

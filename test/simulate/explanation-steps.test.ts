@@ -6,7 +6,7 @@ import { emptiedStep, partingStep } from '../../src/simulate/explanation-steps.j
 
 const e = (offer: string, rule: string, outcome: ExplainEntry['outcome'], extra: Partial<ExplainEntry> = {}): ExplainEntry => ({ offer, rule, outcome, reason: `${outcome} reason`, ...extra });
 const decision = (explain: ExplainEntry[]) => ({
-  offers: explain.filter((x) => x.outcome === 'chosen').map((x) => ({ offer: x.offer, rule: x.rule, score: x.score ?? 0, treatmentCode: '' })),
+  offers: explain.filter((x) => x.outcome === 'chosen').map((x) => ({ offer: x.offer, rule: x.rule, score: x.score ?? 0, treatmentCode: '', attributes: {} })),
   controlGroups: [],
   explain,
 });

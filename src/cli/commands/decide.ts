@@ -2,7 +2,7 @@
 // audience member at one interaction point, from a bundle file (or the config compiled in
 // memory), with the member's history from a history file (docs/file-formats.md#history).
 // `--json` prints
-// `{offers:[{offer, score, rule, treatmentCode}], defaultString?, controlGroups, explain?, errors?}`;
+// `{offers:[{offer, score, rule, treatmentCode, attributes}], defaultString?, controlGroups, explain?, errors?}`;
 // with several points (`--ip a,b,c`, one decision each, in order, `--dedupe` keeping an
 // offer given to an earlier point from the later ones) an array of those, each with its
 // `interactionPoint`.

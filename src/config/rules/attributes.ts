@@ -19,6 +19,10 @@ function checkDeclarations(context: RuleContext, channel: ConfigDocument<'Channe
   for (const [name, declaration] of Object.entries(attributes ?? {})) {
     if (!declaration.enum) continue;
     const valueType = declaration.type === 'list' ? (declaration.items ?? 'string') : declaration.type;
+    if (declaration.type === 'map') {
+      context.error(channel, [...path, name, 'enum'], 'schema', `enum is for string, int and double values; map attribute '${name}' holds a value per key and takes no enum`, { key: true });
+      continue;
+    }
     const what = declaration.type === 'list' ? `the items of list attribute '${name}'` : `attribute '${name}'`;
     if (!enumTypes.has(valueType)) {
       context.error(channel, [...path, name, 'enum'], 'schema', `enum is for string, int and double values; ${what} ${declaration.type === 'list' ? 'are' : 'is'} ${valueType}`, { key: true });

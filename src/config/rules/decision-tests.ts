@@ -114,6 +114,7 @@ function expectedOffers(expect: Generated.Expectations): { name: string; path: P
   for (const field of ['offers', 'includes', 'excludes'] as const) (expect[field] ?? []).forEach((name, j) => out.push({ name, path: ['expect', field, j] }));
   if (expect.first !== undefined) out.push({ name: expect.first, path: ['expect', 'first'] });
   for (const name of Object.keys(expect.rules ?? {})) out.push({ name, path: ['expect', 'rules', name], key: true });
+  for (const name of Object.keys(expect.attributes ?? {})) out.push({ name, path: ['expect', 'attributes', name], key: true });
   return out;
 }
 

@@ -8,6 +8,7 @@ import { declaredAttributes, type ConfigDocument } from '../model.js';
 import { didYouMean } from '../problem.js';
 import type { PathSegment } from '../source.js';
 import type { Rule, RuleContext } from '../rule-context.js';
+import { checkRuleAttributeType } from './rule-attributes.js';
 
 /** Expressions are checked against the environments the engine compiles them with: one per (kind, channel, audience level). */
 function expressionCompiler(context: RuleContext): ExpressionCompiler {
@@ -31,6 +32,8 @@ interface ExpressionSite {
   level?: string;
   /** Segment that owns the expression (for dependency facts). */
   segment?: string;
+  /** A rule's offer attribute: its result type is checked against the offers' own values. */
+  attribute?: { strategy: ConfigDocument<'Strategy'>; rule: number; name: string };
 }
 
 function expressionSites(context: RuleContext): ExpressionSite[] {
@@ -52,6 +55,9 @@ function expressionSites(context: RuleContext): ExpressionSite[] {
         const source = rule[field];
         if (source !== undefined) sites.push({ document: strategy, path: ['spec', 'rules', i, field], source, kind: field, channel: strategy.spec.channel, level });
       }
+      for (const [name, source] of Object.entries(rule.attributes ?? {})) {
+        sites.push({ document: strategy, path: ['spec', 'rules', i, 'attributes', name], source, kind: 'offerAttribute', channel: strategy.spec.channel, level, attribute: { strategy, rule: i, name } });
+      }
     });
   }
   for (const policy of context.model.policies) {
@@ -69,9 +75,11 @@ const expressionsTypeCheck: Rule = (context) => {
     const result = checkExpression(env, site.kind, site.source);
     if (!result.ok) {
       const hint = typeErrorHint(result.message, site.source, result.range, environments.shape(site.channel, site.level));
-      context.error(site.document, site.path, result.code, `${site.kind === 'segment' ? 'segment expression' : site.path[site.path.length - 1]}: ${result.message}${hint}`, { range: result.range });
+      const label = site.kind === 'segment' ? 'segment expression' : site.kind === 'offerAttribute' ? `attributes.${site.path[site.path.length - 1]}` : site.path[site.path.length - 1];
+      context.error(site.document, site.path, result.code, `${label}: ${result.message}${hint}`, { range: result.range });
       continue;
     }
+    if (site.attribute !== undefined) checkRuleAttributeType(context, site.attribute.strategy, site.attribute.rule, site.attribute.name, result.type, { start: 0, end: site.source.length });
     if (site.kind !== 'offerListWhere' && site.kind !== 'contactWhere') {
       const shape = environments.shape(site.channel, site.level);
       for (const problem of findEnumLiteralProblems(result.ast, { profile: shape.profile?.attributes, session: shape.session })) {

@@ -246,5 +246,11 @@ function plainValue(converted: unknown, raw: unknown): unknown {
   if (typeof converted === 'bigint') return Number(converted);
   if (converted instanceof Date) return typeof raw === 'string' ? raw.trim() : converted.toISOString().slice(0, 10);
   if (Array.isArray(converted)) return converted.map((item) => plainValue(item, typeof item === 'string' ? item : undefined));
+  // A map attribute (JSON text in a CSV cell): its int values back to numbers, key by key.
+  if (typeof converted === 'object' && converted !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(converted)) Object.defineProperty(out, key, { value: plainValue(item, undefined), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
   return converted;
 }

@@ -62,7 +62,8 @@ export const offerRoutes: FastifyPluginAsync<{ runtime: ServerRuntime }> = async
       shown.push([chosen.treatmentCode, { offer: chosen.offer, interactionPoint: decision.interactionPoint, rule: chosen.rule }]);
       const offer = findOffer(engine, chosen.offer);
       if (!offer) return chosen;
-      return { offer: chosen.offer, score: chosen.score, rule: chosen.rule, treatmentCode: chosen.treatmentCode, displayName: offer.displayName, attributes: offer.attributes };
+      // The decision's attributes: the offer's own, with those its rule sets for this member.
+      return { offer: chosen.offer, score: chosen.score, rule: chosen.rule, treatmentCode: chosen.treatmentCode, displayName: offer.displayName, attributes: chosen.attributes };
     });
     const result: Omit<Decision, 'channel'> = { interactionPoint: decision.interactionPoint, zone: decision.zone, offers, controlGroups: decision.controlGroups, errors: decision.errors };
     if (decision.defaultString !== undefined) result.defaultString = decision.defaultString;
