@@ -15,7 +15,7 @@ import { createEngine, type Engine } from '../engine/index.js';
 import { UserError } from '../errors.js';
 import { tableFormatOf } from '../io/index.js';
 import { readAudience } from '../optimize/index.js';
-import { planSample, sampleAudience } from '../simulate/index.js';
+import { planSample, sampleAudience, sampleId } from '../simulate/index.js';
 import { compareAnswer, judgeReplay, type ReplayMeasurement } from './check.js';
 import type { Environment, TargetSpec } from './environment.js';
 import { describeTarget, type AudienceSource, type CheckLimits, type Plan, type PlanStep, type RecordDraft } from './plan.js';
@@ -292,7 +292,7 @@ async function loadMembers(audience: AudienceSource, bundle: Bundle, perChannel:
       let count = 0;
       for (const row of sampleAudience(plan, { customers: audience.customers, seed: audience.seed, at: audience.at })) {
         if (count++ >= perChannel) break;
-        members.push({ channel: channel.name, level: level.name, id: String(row[level.idField]), profile: row });
+        members.push({ channel: channel.name, level: level.name, id: sampleId(row, level.idField), profile: row });
       }
     } else {
       const file = path.resolve(root, audience.path);

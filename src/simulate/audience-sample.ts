@@ -11,7 +11,7 @@ import { canonicalJson, sha256Digest } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom } from '../seeded-random.js';
-import { attributeValue, customerId, planSample, sampleAudience, type SamplePlan } from './sample.js';
+import { attributeValue, customerId, planSample, sampleAudience, sampleId, type SamplePlan } from './sample.js';
 import type { AudienceMember, AudienceSource } from './types.js';
 
 /** The PRNG stream of sessions (sample.ts uses 1 for profiles and 2 for proposed contacts). */
@@ -118,7 +118,7 @@ export function* sampleMembers(shape: SampleShape, definition: SampleDefinition,
     const random = createRandom(seed, SESSION_STREAM, index);
     const session: Record<string, unknown> = {};
     for (const [name, declaration] of shape.sessionAttributes) session[name] = attributeValue(name, declaration, random, atDay);
-    yield { index, line: 0, id: String(row[shape.plan.idField]), profile: row, session };
+    yield { index, line: 0, id: sampleId(row, shape.plan.idField), profile: row, session };
     index++;
   }
 }

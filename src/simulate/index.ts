@@ -9,6 +9,7 @@ export {
   planSample,
   proposedColumns,
   sampleAudience,
+  sampleId,
   sampleProposedContacts,
   type AudienceOptions,
   type ProposableOffer,

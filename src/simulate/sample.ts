@@ -194,6 +194,13 @@ export function customerId(plan: Pick<SamplePlan, 'idIsInt'>, index: number, cus
   return plan.idIsInt ? index + 1 : `c${String(index + 1).padStart(Math.max(6, String(customers).length), '0')}`;
 }
 
+/** A sampled member's id as text: the id attribute is always a string or an int. */
+export function sampleId(row: SampleRow, idField: string): string {
+  const id = row[idField];
+  if (typeof id !== 'string' && typeof id !== 'number') throw new Error(`sampled member has no id in ${idField}`);
+  return String(id);
+}
+
 /**
  * The audience, one member at a time: the id field first, then the attributes by name.
  * Member `index` is drawn from its own stream, so any slice [from, to) comes out the same

@@ -52,7 +52,7 @@ function celOfferOf(offer: ConfigDocument<'Offer'>): Parameters<typeof toCelOffe
     displayName: offer.spec.displayName ?? offer.metadata.name,
     cost: offer.spec.cost ?? 0,
     labels: offer.metadata.labels ?? {},
-    attributes: (offer.spec.attributes ?? {}) as Record<string, OfferValue>,
+    attributes: offer.spec.attributes ?? {},
   };
 }
 
