@@ -217,16 +217,19 @@ export class LocalGit {
   /** Moves `branch` on `remote` to `commit` under its lease; a moved branch is a result, anything else exit 3. */
   async push(request: PushRequest): Promise<PushResult> {
     const ref = `refs/heads/${request.branch}`;
-    const args = ['push', '--quiet', '--no-verify'];
+    // --porcelain (not --quiet): a line per ref, so a ref the remote already held at this
+    // very commit shows as `=` ("[up to date]") in the push's own answer.
+    const args = ['push', '--porcelain', '--no-verify'];
     if (request.lease.kind === 'replace') args.push(`--force-with-lease=${ref}:${request.lease.expect ?? ''}`);
     args.push(request.remote, `${request.commit}:${ref}`);
-    // Another run may have pushed this very commit (same tree, parent, message and second:
-    // the same hash); git would call our push a success, and this run would record a
-    // promotion it did not make. It is a race lost to an identical result: say "moved".
-    const remoteTip = await this.remoteTip(request.remote, ref);
-    if (remoteTip === request.commit) return { ok: false, reason: 'moved', message: `${request.remote} ${ref} already holds ${request.commit.slice(0, 12)}, pushed by another run` };
     try {
-      await this.git.raw(args);
+      const out = await this.git.raw(args);
+      // Another run may have pushed this very commit (same tree, parent, message and second:
+      // the same hash); git calls our push a success, and this run would record a promotion
+      // it did not make. It is a race lost to an identical result: say "moved".
+      if (out.split('\n').some((line) => line.startsWith('=\t') && line.split('\t')[1]?.endsWith(`:${ref}`))) {
+        return { ok: false, reason: 'moved', message: `${request.remote} ${ref} already holds ${request.commit.slice(0, 12)}, pushed by another run` };
+      }
       return { ok: true };
     } catch (error) {
       const message = gitMessage(error);
@@ -236,16 +239,6 @@ export class LocalGit {
       // update ref)") before any lease is looked at. Nothing was written; reading again tells.
       if (/cannot lock ref|failed to lock|\(failed to update ref\)/i.test(message)) return { ok: false, reason: 'busy', message };
       throw new UserError(`git push to ${request.remote} failed: ${message}`, 3);
-    }
-  }
-
-  /** The remote's commit for `ref`, or null when it has none (or cannot say: the push will tell). */
-  private async remoteTip(remote: string, ref: string): Promise<string | null> {
-    try {
-      const out = await this.git.raw(['ls-remote', remote, ref]);
-      return out.split('\n').find((line) => line.endsWith(`\t${ref}`))?.split('\t')[0] ?? null;
-    } catch {
-      return null;
     }
   }
 

@@ -1,0 +1,72 @@
+// LocalGit.push against a real bare remote: what each outcome of a push is reported as.
+// The identical-commit case is the race two promotions in the same second run into (the
+// same tree, parent, message and time make the same hash): git calls the second push a
+// success, so the push's own porcelain answer (`=`, up to date) must turn it into "moved".
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalGit } from '../../src/gitops/scm/local.js';
+import { createDemo, type Demo } from './demo-repository.js';
+
+let demo: Demo;
+beforeEach(async () => {
+  demo = await createDemo();
+});
+afterEach(async () => {
+  await demo.cleanup();
+});
+
+/** A new commit on top of `parent` made with git itself (not the code under test). */
+function commitOn(parent: string, message: string): string {
+  const tree = demo.git(['rev-parse', `${parent}^{tree}`]);
+  return demo.git(['commit-tree', tree, '-p', parent, '-m', message]);
+}
+
+describe('LocalGit.push', () => {
+  it('moves the branch on a fast-forward and says ok', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    const next = commitOn(tip, 'next');
+    expect(await git.push({ remote: 'origin', commit: next, branch: 'main', lease: { kind: 'fast-forward', expect: tip } })).toEqual({ ok: true });
+    expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(next);
+  });
+
+  it('calls a push of the commit the remote already holds "moved", not a success', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    const next = commitOn(tip, 'same hash twice');
+    // The winning run pushes first (plain git); ours pushes the very same commit.
+    demo.git(['push', '--quiet', 'origin', `${next}:refs/heads/main`]);
+    const result = await git.push({ remote: 'origin', commit: next, branch: 'main', lease: { kind: 'fast-forward', expect: tip } });
+    expect(result).toMatchObject({ ok: false, reason: 'moved' });
+    expect(result.ok ? '' : result.message).toContain(`already holds ${next.slice(0, 12)}`);
+    expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(next);
+  });
+
+  it('an up-to-date answer for another ref is not read as ours', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    // refs/heads/main is held at `tip`; pushing `tip` to a new branch is a real push.
+    expect(await git.push({ remote: 'origin', commit: tip, branch: 'promote/main-copy', lease: { kind: 'fast-forward', expect: null } })).toEqual({ ok: true });
+    expect(demo.git(['rev-parse', 'refs/heads/promote/main-copy'], demo.remote)).toBe(tip);
+  });
+
+  it('says "moved" when the branch moved under a replace lease, and leaves the remote as it was', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    const theirs = commitOn(tip, 'theirs');
+    demo.git(['push', '--quiet', 'origin', `${theirs}:refs/heads/main`]);
+    const ours = commitOn(tip, 'ours');
+    const result = await git.push({ remote: 'origin', commit: ours, branch: 'main', lease: { kind: 'replace', expect: tip } });
+    expect(result).toMatchObject({ ok: false, reason: 'moved' });
+    expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(theirs);
+  });
+
+  it('says "moved" on a push that is not a fast-forward', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    const theirs = commitOn(tip, 'theirs');
+    demo.git(['push', '--quiet', 'origin', `${theirs}:refs/heads/main`]);
+    const ours = commitOn(tip, 'ours');
+    expect(await git.push({ remote: 'origin', commit: ours, branch: 'main', lease: { kind: 'fast-forward', expect: tip } })).toMatchObject({ ok: false, reason: 'moved' });
+    expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(theirs);
+  });
+});
