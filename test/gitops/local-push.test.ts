@@ -2,6 +2,8 @@
 // The identical-commit case is the race two promotions in the same second run into (the
 // same tree, parent, message and time make the same hash): git calls the second push a
 // success, so the push's own porcelain answer (`=`, up to date) must turn it into "moved".
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalGit } from '../../src/gitops/scm/local.js';
 import { createDemo, type Demo } from './demo-repository.js';
@@ -21,6 +23,18 @@ function commitOn(parent: string, message: string): string {
 }
 
 describe('LocalGit.push', () => {
+  it('says "busy" when the remote holds the branch\'s lock, with the remote\'s error first', async () => {
+    const git = await LocalGit.open(demo.work, demo.env);
+    const tip = demo.git(['rev-parse', 'HEAD']);
+    const lock = path.join(demo.remote, 'refs/heads/main.lock');
+    await writeFile(lock, '');
+    const result = await git.push({ remote: 'origin', commit: commitOn(tip, 'next'), branch: 'main', lease: { kind: 'fast-forward', expect: tip } });
+    await rm(lock);
+    expect(result).toMatchObject({ ok: false, reason: 'busy' });
+    expect((result.ok ? '' : result.message).split('\n')[0]).toMatch(/^error: cannot lock ref 'refs\/heads\/main'/);
+    expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(tip);
+  });
+
   it('moves the branch on a fast-forward and says ok', async () => {
     const git = await LocalGit.open(demo.work, demo.env);
     const tip = demo.git(['rev-parse', 'HEAD']);
@@ -57,6 +71,8 @@ describe('LocalGit.push', () => {
     const ours = commitOn(tip, 'ours');
     const result = await git.push({ remote: 'origin', commit: ours, branch: 'main', lease: { kind: 'replace', expect: tip } });
     expect(result).toMatchObject({ ok: false, reason: 'moved' });
+    // The first line is what the run prints: the ref and git's reason, not "To <remote>".
+    expect((result.ok ? '' : result.message).split('\n')[0]).toBe('refs/heads/main: [rejected] (stale info)');
     expect(demo.git(['rev-parse', 'refs/heads/main'], demo.remote)).toBe(theirs);
   });
 

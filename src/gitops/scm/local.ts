@@ -44,6 +44,26 @@ function gitMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).trim();
 }
 
+/**
+ * A refused push's answer, most telling line first: the remote's own error ("cannot lock
+ * ref …"), then each refused ref as "dst: [rejected] (stale info)" from the porcelain
+ * lines, then the rest; the "To <remote>" and "Done" framing is left out.
+ */
+function pushMessage(raw: string): string {
+  const remoteErrors: string[] = [];
+  const refused: string[] = [];
+  const rest: string[] = [];
+  for (const line of raw.split('\n')) {
+    const text = line.trim();
+    if (text === '' || text === 'Done' || text === 'remote:' || line.startsWith('To ')) continue;
+    const status = /^([!=*+ -])\t([^\t]*)\t(.*)$/.exec(line);
+    if (status) refused.push(`${status[2]!.split(':').pop()}: ${status[3]}`);
+    else if (text.startsWith('remote: error:')) remoteErrors.push(text.slice('remote: '.length));
+    else rest.push(text);
+  }
+  return [...remoteErrors, ...refused, ...rest].join('\n');
+}
+
 export class LocalGit {
   private constructor(
     readonly root: string,
@@ -232,7 +252,7 @@ export class LocalGit {
       }
       return { ok: true };
     } catch (error) {
-      const message = gitMessage(error);
+      const message = pushMessage(gitMessage(error));
       if (/stale info|\[rejected\]|non-fast-forward|fetch first|already exists/i.test(message)) return { ok: false, reason: 'moved', message };
       // Two pushes to one branch at the same moment: the remote holds the ref's lock for the
       // first and rejects the second ("cannot lock ref …", "[remote rejected] … (failed to
