@@ -44,6 +44,26 @@ function gitMessage(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).trim();
 }
 
+/**
+ * A refused push's answer, most telling line first: the remote's own error ("cannot lock
+ * ref …"), then each refused ref as "dst: [rejected] (stale info)" from the porcelain
+ * lines, then the rest; the "To <remote>" and "Done" framing is left out.
+ */
+function pushMessage(raw: string): string {
+  const remoteErrors: string[] = [];
+  const refused: string[] = [];
+  const rest: string[] = [];
+  for (const line of raw.split('\n')) {
+    const text = line.trim();
+    if (text === '' || text === 'Done' || text === 'remote:' || line.startsWith('To ')) continue;
+    const status = /^([!=*+ -])\t([^\t]*)\t(.*)$/.exec(line);
+    if (status) refused.push(`${status[2]!.split(':').pop()}: ${status[3]}`);
+    else if (text.startsWith('remote: error:')) remoteErrors.push(text.slice('remote: '.length));
+    else rest.push(text);
+  }
+  return [...remoteErrors, ...refused, ...rest].join('\n');
+}
+
 export class LocalGit {
   private constructor(
     readonly root: string,
@@ -217,35 +237,28 @@ export class LocalGit {
   /** Moves `branch` on `remote` to `commit` under its lease; a moved branch is a result, anything else exit 3. */
   async push(request: PushRequest): Promise<PushResult> {
     const ref = `refs/heads/${request.branch}`;
-    const args = ['push', '--quiet', '--no-verify'];
+    // --porcelain (not --quiet): a line per ref, so a ref the remote already held at this
+    // very commit shows as `=` ("[up to date]") in the push's own answer.
+    const args = ['push', '--porcelain', '--no-verify'];
     if (request.lease.kind === 'replace') args.push(`--force-with-lease=${ref}:${request.lease.expect ?? ''}`);
     args.push(request.remote, `${request.commit}:${ref}`);
-    // Another run may have pushed this very commit (same tree, parent, message and second:
-    // the same hash); git would call our push a success, and this run would record a
-    // promotion it did not make. It is a race lost to an identical result: say "moved".
-    const remoteTip = await this.remoteTip(request.remote, ref);
-    if (remoteTip === request.commit) return { ok: false, reason: 'moved', message: `${request.remote} ${ref} already holds ${request.commit.slice(0, 12)}, pushed by another run` };
     try {
-      await this.git.raw(args);
+      const out = await this.git.raw(args);
+      // Another run may have pushed this very commit (same tree, parent, message and second:
+      // the same hash); git calls our push a success, and this run would record a promotion
+      // it did not make. It is a race lost to an identical result: say "moved".
+      if (out.split('\n').some((line) => line.startsWith('=\t') && line.split('\t')[1]?.endsWith(`:${ref}`))) {
+        return { ok: false, reason: 'moved', message: `${request.remote} ${ref} already holds ${request.commit.slice(0, 12)}, pushed by another run` };
+      }
       return { ok: true };
     } catch (error) {
-      const message = gitMessage(error);
+      const message = pushMessage(gitMessage(error));
       if (/stale info|\[rejected\]|non-fast-forward|fetch first|already exists/i.test(message)) return { ok: false, reason: 'moved', message };
       // Two pushes to one branch at the same moment: the remote holds the ref's lock for the
       // first and rejects the second ("cannot lock ref …", "[remote rejected] … (failed to
       // update ref)") before any lease is looked at. Nothing was written; reading again tells.
       if (/cannot lock ref|failed to lock|\(failed to update ref\)/i.test(message)) return { ok: false, reason: 'busy', message };
       throw new UserError(`git push to ${request.remote} failed: ${message}`, 3);
-    }
-  }
-
-  /** The remote's commit for `ref`, or null when it has none (or cannot say: the push will tell). */
-  private async remoteTip(remote: string, ref: string): Promise<string | null> {
-    try {
-      const out = await this.git.raw(['ls-remote', remote, ref]);
-      return out.split('\n').find((line) => line.endsWith(`\t${ref}`))?.split('\t')[0] ?? null;
-    } catch {
-      return null;
     }
   }
 
