@@ -79,41 +79,41 @@ export function addMinimum(draft: CustomerDraft, minimum: CustomerMinimum): void
   draft.mins.push(minimum);
 }
 
-/** A growing Int32Array (doubling), trimmed to its length by `finish`. */
-class IntColumn {
-  data = new Int32Array(1024);
+type TypedColumn = Int32Array | Float64Array;
+
+/** A growing typed array (doubling), trimmed to its length by `finish`. */
+class GrowingColumn<T extends TypedColumn> {
+  private data: T;
   length = 0;
+  constructor(private readonly make: (size: number) => T) {
+    this.data = make(1024);
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = value;
   }
-  finish(): Int32Array {
-    const out = this.data.slice(0, this.length);
-    this.data = new Int32Array(0);
+  finish(): T {
+    const out = this.data.slice(0, this.length) as T;
+    this.data = this.make(0);
     return out;
   }
 }
 
-/** A growing Float64Array, for limits and needs (counts, but kept exact whatever they are). */
-class FloatColumn {
-  data = new Float64Array(1024);
-  length = 0;
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
+/** Ints: offsets, rule and window indexes. */
+class IntColumn extends GrowingColumn<Int32Array> {
+  constructor() {
+    super((size) => new Int32Array(size));
   }
-  finish(): Float64Array {
-    const out = this.data.slice(0, this.length);
-    this.data = new Float64Array(0);
-    return out;
+}
+
+/** Doubles: limits and needs (counts, but kept exact whatever they are). */
+class FloatColumn extends GrowingColumn<Float64Array> {
+  constructor() {
+    super((size) => new Float64Array(size));
   }
 }
 
