@@ -61,6 +61,24 @@ export function coupledCustomers(model: Model): Uint8Array {
   return coupled;
 }
 
+/**
+ * The Lagrangian dual at fixed `prices`: every customer's best with the capacity
+ * coefficients priced in (or its subproblem bound), plus Σ price × capacity. An upper
+ * bound on the objective for any prices ≥ 0; at zero prices, each customer's own optimum.
+ */
+export function dualBound(model: Model, prices: Prices, nodeLimit: number): number {
+  const reduced = new Float64Array(model.n);
+  reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
+  const sink = new Uint8Array(model.n);
+  const scratch = new SubproblemScratch();
+  let total = 0;
+  for (const cm of model.customers) total += solveCustomer(cm, reduced, model.forbidden, sink, scratch, { penalty: 0, nodeLimit }).bound;
+  model.parts.forEach((part, p) => {
+    for (let w = 0; w < part.rhs.length; w++) total += prices[p]![w]! * part.rhs[w]!;
+  });
+  return total;
+}
+
 export function searchPrices(model: Model, options: PriceSearchOptions): PriceSearch {
   const parts = model.parts;
   const prices = options.start ?? zeroPrices(model);

@@ -3,14 +3,13 @@
 // Lagrangian relaxation, per-customer subproblems, repair and greedy fill — checks every
 // hard rule once more and reports objective, bound and gap.
 import { linearBound, solveExact } from './exact.js';
-import { coupledCustomers, searchPrices, zeroPrices, type Prices } from './lagrangian.js';
+import { coupledCustomers, dualBound, searchPrices, zeroPrices, type Prices } from './lagrangian.js';
 import { buildModel, type Model } from './model.js';
 import { columnsOfContacts, isColumns, takeRows } from './proposed-columns.js';
 import { selectByPrices } from './repair.js';
 import { buildReport } from './report.js';
 import { customerShard, exportPrices, importPrices, scaleCapacities } from './shard.js';
 import { exactShadowPrices, lagrangianShadowPrices } from './shadow-prices.js';
-import { SubproblemScratch, solveCustomer } from './subproblem.js';
 import type { AnyOptimizeProblem, OptimizeOptions, OptimizeResult } from './types.js';
 import { verifySelection } from './verify.js';
 
@@ -98,7 +97,11 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
       iterations = search.iterations;
       upperBound = search.bound;
     }
-    if (!Number.isFinite(upperBound)) upperBound = relaxationBound(model);
+    // A shard on given prices searches none: its bound is the dual at those prices (on its
+    // share of every capacity), or each customer's own optimum when that is lower.
+    if (fixedPrices && model.parts.length > 0) upperBound = dualBound(model, prices, NODE_LIMIT);
+    // With capacity rules left unpriced this is still an upper bound (they only remove options).
+    if (!Number.isFinite(upperBound) || fixedPrices) upperBound = Math.min(upperBound, dualBound(model, zeroPrices(model), NODE_LIMIT));
     chosen = selectByPrices(
       model,
       prices,
@@ -156,12 +159,3 @@ function selectionHolds(model: Model, chosen: Uint8Array): boolean {
   }
 }
 
-/** Without capacity rules, each customer's own optimum (or its bound) sums to the bound. */
-function relaxationBound(model: Model): number {
-  const scratch = new SubproblemScratch();
-  const sink = new Uint8Array(model.n);
-  let total = 0;
-  for (const cm of model.customers) total += solveCustomer(cm, model.score, model.forbidden, sink, scratch, { penalty: 0, nodeLimit: NODE_LIMIT }).bound;
-  // With capacity rules left unpriced this is still an upper bound (they only remove options).
-  return total;
-}

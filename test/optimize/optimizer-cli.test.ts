@@ -139,7 +139,12 @@ describe('offerops optimize', () => {
       const shard = await runCli(['optimize', ...common, '--proposed', 'proposed.csv', '--shard', `${i}/${count}`, '--prices', 'prices.json', '--out', `${shards}/part-${i}.csv`, '--report', `shard-${count}-${i}.json`], { cwd: dir });
       expect(shard.stderr).toMatch(/optimized/);
       expect(shard.code).toBe(0);
-      expect(report(`shard-${count}-${i}.json`).shard).toEqual({ index: i, count });
+      const part = report(`shard-${count}-${i}.json`);
+      expect(part.shard).toEqual({ index: i, count });
+      // Its bound is the dual at the given prices on its share: an upper bound, and a
+      // close one (each customer's own optimum, the bound without prices, is far looser).
+      expect(part.upperBound).toBeGreaterThanOrEqual(part.objective - 1e-6);
+      expect(part.gap).toBeLessThan(0.05);
     }
     expect(readdirSync(path.join(dir, shards)).sort()).toEqual(parts.map((i) => `part-${i}.csv`));
     // Every customer is in exactly one shard.
