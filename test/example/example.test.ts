@@ -83,7 +83,7 @@ describe('the example organisation (config/)', () => {
   it('declares every attribute type, with enums, on the web customer profile', () => {
     const web = bundle.body.channels.find((c) => c.name === 'web')!;
     const attributes = Object.values(web.audienceLevels[0]!.attributes);
-    expect(new Set(attributes.map((a) => a.type))).toEqual(new Set(['int', 'double', 'string', 'bool', 'date', 'list']));
+    expect(new Set(attributes.map((a) => a.type))).toEqual(new Set(['int', 'double', 'string', 'bool', 'date', 'list', 'map']));
     expect(attributes.some((a) => a.type !== 'list' && a.enum !== null)).toBe(true);
   });
 
