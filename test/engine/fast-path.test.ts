@@ -35,7 +35,7 @@ function vocabulary(bundle: Bundle): string[] {
   return [...words];
 }
 
-function randomValue(declaration: AttributeDeclaration, random: Random, words: string[], keys: string[]): unknown {
+function randomValue(declaration: AttributeDeclaration, random: Random, words: string[], offers: string[]): unknown {
   const scalar = (type: string, values?: readonly unknown[]): unknown => {
     if (values && values.length > 0) return random.pick([...values]);
     switch (type) {
@@ -52,9 +52,9 @@ function randomValue(declaration: AttributeDeclaration, random: Random, words: s
     }
   };
   if (declaration.type === 'map') {
-    // Model scores and the like: a few of the bundle's offer names, each with a value.
+    // Keyed by offer name, as a rule reads it (profile.modelScores[offer.name]); some offers missing.
     const out: Record<string, unknown> = {};
-    for (let i = random.int(0, 3); i > 0; i--) out[random.pick(keys)] = scalar(declaration.values);
+    for (const offer of offers) if (random.chance(0.8)) out[offer] = scalar(declaration.values);
     return out;
   }
   if (declaration.type === 'list') {

@@ -109,7 +109,8 @@ const expressionsTypeCheck: Rule = (context) => {
           site.document,
           site.path,
           'channel-mismatch',
-          `inSegment: segment '${reference.name}' is on channel '${target.spec.channel}' (audience level '${targetLevel}'), not on '${site.channel}' (audience level '${site.level}')`,
+          // A rule without a segment has no audience level of its own: say only the channel.
+          `inSegment: segment '${reference.name}' is on channel '${target.spec.channel}' (audience level '${targetLevel}'), not on '${site.channel}'${site.level === undefined ? '' : ` (audience level '${site.level}')`}`,
           { range: reference.range },
         );
         continue;

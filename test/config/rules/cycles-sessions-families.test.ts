@@ -1,0 +1,117 @@
+// Three small cross-document rules, as the user reads them: inSegment cycles (OO203,
+// docs/config-language.md#segment), session rules without their event (OO211,
+// docs/config-language.md#session-rules) and a suppression family the offer is not in
+// (OO210, docs/config-language.md#suppression-windows-and-families).
+import { describe, expect, it } from 'vitest';
+import { linesWith, valueAt } from './in-memory.js';
+
+const segment = (name: string, expression: string) => `apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  expression: '${expression}'\n`;
+
+describe('inSegment cycles', () => {
+  it('reports a segment that uses itself', () => {
+    const text = segment('selfish', 'inSegment("selfish")');
+    expect(linesWith({ 'x.yaml': text })).toEqual([`${valueAt('x.yaml', text, "expression: 'inSegment")} error OO203 segment 'selfish' depends on itself through inSegment: selfish → selfish`]);
+  });
+
+  it('reports every segment of a cycle once, each path starting from it, and not the segments that only lead into it', () => {
+    const files = {
+      'a.yaml': segment('a', 'inSegment("b")'),
+      'b.yaml': segment('b', 'inSegment("c") && profile.age > 1'),
+      'c.yaml': segment('c', 'inSegment("a") || inSegment("adults")'),
+      'd.yaml': segment('d', 'inSegment("a")'),
+    };
+    const at = (file: keyof typeof files) => valueAt(file, files[file], "expression: '");
+    expect(linesWith(files)).toEqual([
+      `${at('a.yaml')} error OO203 segment 'a' depends on itself through inSegment: a → b → c → a`,
+      `${at('b.yaml')} error OO203 segment 'b' depends on itself through inSegment: b → c → a → b`,
+      `${at('c.yaml')} error OO203 segment 'c' depends on itself through inSegment: c → a → b → c`,
+    ]);
+  });
+
+  it('reports two separate cycles each, and none for a chain without one', () => {
+    const files = {
+      'a.yaml': segment('a', 'inSegment("b")'),
+      'b.yaml': segment('b', 'inSegment("a")'),
+      'p.yaml': segment('p', 'inSegment("q")'),
+      'q.yaml': segment('q', 'inSegment("p")'),
+      'x.yaml': segment('x', 'inSegment("y")'),
+      'y.yaml': segment('y', 'inSegment("adults")'),
+    };
+    expect(linesWith(files).map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      "error OO203 segment 'a' depends on itself through inSegment: a → b → a",
+      "error OO203 segment 'b' depends on itself through inSegment: b → a → b",
+      "error OO203 segment 'p' depends on itself through inSegment: p → q → p",
+      "error OO203 segment 'q' depends on itself through inSegment: q → p → q",
+    ]);
+    expect(linesWith({ 'x.yaml': files['x.yaml'], 'y.yaml': files['y.yaml'] })).toEqual([]);
+  });
+});
+
+/** The base channel with a session block and its events replaced. */
+function channel(session: string, events: string): string {
+  return `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: web }
+spec:
+  audienceLevels:
+    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
+  session: ${session}
+  zones:
+    - name: home
+      interactionPoints:
+        - { name: home-hero }
+  events: ${events}
+`;
+}
+
+// The base segment and strategy read profile.age on channel web; this channel keeps both valid.
+describe('session rules without their event', () => {
+  const accept = '[ { name: click, actions: [logAccept] } ]';
+  const reject = '[ { name: dismiss, actions: [logReject] } ]';
+  const both = '[ { name: click, actions: [logAccept] }, { name: dismiss, actions: [logReject, resegment] } ]';
+
+  it('warns, at the setting, when suppressAccepted has no event that logs an accept', () => {
+    const text = channel('{ suppressAccepted: true }', reject);
+    expect(linesWith({ 'channel.yaml': text })).toEqual([
+      `${valueAt('channel.yaml', text, 'suppressAccepted: true')} warning OO211 channel 'web' sets session.suppressAccepted, but none of its events has the action logAccept, so no offer is ever accepted in a session (add logAccept to the event your touchpoint posts)`,
+    ]);
+  });
+
+  it('warns, at the setting, when suppressRejected has no event that logs a reject', () => {
+    const text = channel('{ suppressRejected: true }', accept);
+    expect(linesWith({ 'channel.yaml': text })).toEqual([
+      `${valueAt('channel.yaml', text, 'suppressRejected: true')} warning OO211 channel 'web' sets session.suppressRejected, but none of its events has the action logReject, so no offer is ever rejected in a session (add logReject to the event your touchpoint posts)`,
+    ]);
+  });
+
+  it('warns for both settings of a channel without events', () => {
+    const text = channel('{ suppressAccepted: true, suppressRejected: true }', '[]');
+    expect(linesWith({ 'channel.yaml': text }).map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
+      `${valueAt('channel.yaml', text, 'suppressAccepted: true')} warning OO211`,
+      `${valueAt('channel.yaml', text, 'suppressRejected: true')} warning OO211`,
+    ]);
+  });
+
+  it('is quiet when an event has the action, when the setting is false, and without a session block', () => {
+    expect(linesWith({ 'channel.yaml': channel('{ suppressAccepted: true, suppressRejected: true }', both) })).toEqual([]);
+    expect(linesWith({ 'channel.yaml': channel('{ suppressAccepted: false, suppressRejected: false, maxOffers: 3 }', '[]') })).toEqual([]);
+    expect(linesWith({ 'channel.yaml': channel('{ maxOffers: 3 }', '[]') })).toEqual([]);
+  });
+});
+
+describe('a suppression family the offer is not in', () => {
+  const offer = (attributes: string) =>
+    `apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: fam }\nspec:\n  ${attributes}\n  suppression:\n    afterReject: { count: 1, days: 7 }\n    related: { attribute: family }\n`;
+
+  it('warns, at the attribute name, when the offer does not set the attribute itself', () => {
+    const text = offer('attributes: { other: x }');
+    expect(linesWith({ 'x.yaml': text })).toEqual([
+      `${valueAt('x.yaml', text, 'attribute: family')} warning OO210 offer 'fam' counts the history of offers with the same 'family', but has no attribute 'family' itself: only its own history counts (add attributes.family)`,
+    ]);
+    expect(linesWith({ 'x.yaml': offer('displayName: Fam') })).toHaveLength(1);
+  });
+
+  it('is quiet when the offer sets the attribute, whatever its value', () => {
+    for (const value of ['cards', '0', 'false', '""']) expect(linesWith({ 'x.yaml': offer(`attributes: { family: ${value} }`) })).toEqual([]);
+  });
+});

@@ -1,0 +1,97 @@
+// Expressions where they are written (docs/config-language.md#types-and-expressions): each
+// kind of site labels its problems the way the user finds it (segment expression, eligibility,
+// where), enum literals a value can never equal are reported, and inSegment() names a
+// segment of the same channel and audience level.
+import { describe, expect, it } from 'vitest';
+import { linesWith, valueAt } from './in-memory.js';
+
+const kiosk = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: kiosk }
+spec:
+  audienceLevels: [ { name: visitor, idField: visitorId } ]
+  zones: [ { name: lobby, interactionPoints: [ { name: screen } ] } ]
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: kiosk-visitors }
+spec: { channel: kiosk, expression: 'true' }
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: kiosk-rules }
+spec: { channel: kiosk, rules: [ { name: k, offer: gold-card, score: 1 } ] }
+`;
+const strategy = (...rules: string[]) => `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ex }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}\n`).join('')}`;
+
+describe('labels by site', () => {
+  it('labels a segment expression, an offer list where and a rule field by what the user wrote', () => {
+    const segment = "apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: bad }\nspec: { channel: web, expression: 'profile.age == 1.5' }\n";
+    const list = "apiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: bad-list }\nspec: { where: 'offer.cost == 1' }\n";
+    const rules = strategy("{ name: s, offer: gold-card, scoreExpression: 'profile.income + 1' }", "{ name: e, offer: gold-card, score: 1, eligibility: 'profile.age' }");
+    expect(linesWith({ 's.yaml': segment, 'l.yaml': list, 'x.yaml': rules }).map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      'error OO301 where: no such overload: double == int; CEL never mixes int and double: write 1 as 1.0, or convert with double(…)',
+      'error OO301 segment expression: no such overload: int == double; CEL never mixes int and double: convert one side with double(…) or int(…)',
+      expect.stringMatching(/^error OO301 scoreExpression: no such overload: double \+ int; CEL never mixes int and double: write 1 as 1\.0/),
+      expect.stringMatching(/^error OO301 eligibility: /),
+    ]);
+  });
+});
+
+describe('enum literals', () => {
+  it('reports a profile or session value outside the enum, where the literal is', () => {
+    const text = strategy(`{ name: a, offer: gold-card, score: 1, eligibility: 'profile.tier == "platnum"' }`, `{ name: b, offer: gold-card, score: 1, eligibility: 'session.device == "mobil"' }`);
+    expect(linesWith({ 'x.yaml': text })).toEqual([
+      `${valueAt('x.yaml', text, `'profile.tier == "platnum"'`, '"platnum"')} error OO301 profile.tier is never "platnum": its enum allows "bronze", "silver", "gold"`,
+      `${valueAt('x.yaml', text, `'session.device == "mobil"'`, '"mobil"')} error OO301 session.device is never "mobil": its enum allows "desktop", "mobile"; did you mean 'mobile'?`,
+    ]);
+    expect(linesWith({ 'x.yaml': strategy(`{ name: a, offer: gold-card, score: 1, eligibility: 'profile.tier == "gold" && session.device != "mobile"' }`) })).toEqual([]);
+  });
+});
+
+describe('inSegment', () => {
+  it("reports a segment of another channel, naming the rule segment's audience level", () => {
+    const text = strategy(`{ name: c, segment: adults, offer: gold-card, score: 1, eligibility: 'inSegment("kiosk-visitors")' }`);
+    expect(linesWith({ 'kiosk.yaml': kiosk, 'x.yaml': text })).toEqual([
+      `${valueAt('x.yaml', text, `'inSegment("kiosk-visitors")'`, '"kiosk-visitors"')} error OO208 inSegment: segment 'kiosk-visitors' is on channel 'kiosk' (audience level 'visitor'), not on 'web' (audience level 'customer')`,
+    ]);
+  });
+
+  it('reports a segment of another channel from a rule without a segment, without an unknown audience level', () => {
+    const text = strategy(`{ name: c, offer: gold-card, score: 1, eligibility: 'inSegment("kiosk-visitors")' }`);
+    expect(linesWith({ 'kiosk.yaml': kiosk, 'x.yaml': text })).toEqual([
+      `${valueAt('x.yaml', text, `'inSegment("kiosk-visitors")'`, '"kiosk-visitors"')} error OO208 inSegment: segment 'kiosk-visitors' is on channel 'kiosk' (audience level 'visitor'), not on 'web'`,
+    ]);
+  });
+
+  it('reports a segment of another audience level of the same channel', () => {
+    const channel = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: web }
+spec:
+  audienceLevels:
+    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
+    - { name: household, idField: householdId }
+  zones: [ { name: home, interactionPoints: [ { name: home-hero } ] } ]
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: households }
+spec: { channel: web, audienceLevel: household, expression: 'true' }
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: uses-households }
+spec: { channel: web, expression: 'inSegment("households")' }
+`;
+    expect(linesWith({ 'channel.yaml': channel }).map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      "error OO208 inSegment: segment 'households' is on channel 'web' (audience level 'household'), not on 'web' (audience level 'customer')",
+    ]);
+  });
+
+  it('is quiet about a segment whose own schema problems are reported', () => {
+    const broken = 'apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: broken }\nspec: { channel: web }\n';
+    const text = strategy(`{ name: c, offer: gold-card, score: 1, eligibility: 'inSegment("broken")' }`);
+    expect(linesWith({ 'b.yaml': broken, 'x.yaml': text }).map((l) => l.replace(/^\S+ /, ''))).toEqual(["error OO101 missing required field 'expression' in 'spec'"]);
+  });
+});
