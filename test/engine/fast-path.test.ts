@@ -35,7 +35,7 @@ function vocabulary(bundle: Bundle): string[] {
   return [...words];
 }
 
-function randomValue(declaration: AttributeDeclaration, random: Random, words: string[]): unknown {
+function randomValue(declaration: AttributeDeclaration, random: Random, words: string[], offers: readonly string[]): unknown {
   const scalar = (type: string, values?: readonly unknown[]): unknown => {
     if (values && values.length > 0) return random.pick([...values]);
     switch (type) {
@@ -51,6 +51,12 @@ function randomValue(declaration: AttributeDeclaration, random: Random, words: s
         return random.chance(0.7) ? random.pick(words) : `x${random.int(0, 9)}`;
     }
   };
+  if (declaration.type === 'map') {
+    // Model scores keyed by offer name: some offers scored, others not (a key the map lacks fails at run time).
+    const out: Record<string, unknown> = {};
+    for (const offer of offers) if (random.chance(0.6)) out[offer] = declaration.values === 'double' ? random.round(random.next(), 3) : scalar(declaration.values);
+    return out;
+  }
   if (declaration.type === 'list') {
     const out: unknown[] = [];
     for (let i = random.int(0, 3); i > 0; i--) out.push(scalar(declaration.items, declaration.enum ?? undefined));
@@ -77,10 +83,10 @@ function requestsFor(bundle: Bundle, seed: number, members: number): { request: 
     for (const [name, declaration] of Object.entries(level.attributes)) {
       // Now and then an attribute is missing: expressions reading it fail at run time.
       if (random.chance(0.04)) continue;
-      profile[name] = randomValue(declaration, random, words);
+      profile[name] = randomValue(declaration, random, words, offers);
     }
     const session: Record<string, unknown> = {};
-    for (const [name, declaration] of Object.entries(channel.sessionAttributes)) if (!random.chance(0.05)) session[name] = randomValue(declaration, random, words);
+    for (const [name, declaration] of Object.entries(channel.sessionAttributes)) if (!random.chance(0.05)) session[name] = randomValue(declaration, random, words, offers);
     const at = random.pick(DAYS);
     const history: HistoryRow[] = [];
     for (let k = random.int(0, 8); k > 0; k--) {
