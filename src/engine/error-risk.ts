@@ -42,6 +42,15 @@ export interface ZoneRisk {
   rules: RuleRisk[];
   /** The rules that may fail whatever the member (precedence order). */
   alwaysRules: CompiledRule[];
+  /**
+   * Per attribute: the indexes into `rules` of the rules that are not `always` and read it
+   * (ascending), so a member missing one attribute finds its rules at risk without
+   * looking at every rule of the zone.
+   */
+  byProfile: Map<string, number[]>;
+  bySession: Map<string, number[]>;
+  /** The indexes into `rules` of `alwaysRules`. */
+  alwaysAt: number[];
 }
 
 export interface RuleRisk {
@@ -286,7 +295,7 @@ function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: Co
  */
 export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>, always = false): ZoneRisk {
   // The zone's risk is the union of its rules' (what one pass over all of them would find).
-  const risk: ZoneRisk = { always, profile: [], session: [], rules: [], alwaysRules: [] };
+  const risk: ZoneRisk = { always, profile: [], session: [], rules: [], alwaysRules: [], byProfile: new Map(), bySession: new Map(), alwaysAt: [] };
   const profile = new Set<string>();
   const session = new Set<string>();
   for (const rule of rules) {
@@ -296,15 +305,22 @@ export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rul
     for (const name of one.profile) profile.add(name);
     for (const name of one.session) session.add(name);
     if (!one.always && one.profile.length === 0 && one.session.length === 0) continue;
+    const at = risk.rules.length;
     risk.rules.push({ rule, ...one });
-    if (one.always) risk.alwaysRules.push(rule);
+    if (one.always) {
+      risk.alwaysRules.push(rule);
+      risk.alwaysAt.push(at);
+      continue;
+    }
+    for (const name of one.profile) appendIndex(risk.byProfile, name, at);
+    for (const name of one.session) appendIndex(risk.bySession, name, at);
   }
   risk.profile = [...profile];
   risk.session = [...session];
   return risk;
 }
 
-function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): Omit<ZoneRisk, 'rules' | 'alwaysRules'> {
+function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): Omit<RuleRisk, 'rule'> {
   const level = channel.levels.find((l) => l.name === levelName);
   const risk = { always: false, profile: [] as string[], session: [] as string[] };
   if (level === undefined) return { ...risk, always: true };
@@ -357,30 +373,34 @@ export function inputsAreSafe(risk: ZoneRisk, profile: Record<string, unknown>, 
   return true;
 }
 
+function appendIndex(index: Map<string, number[]>, name: string, at: number): void {
+  const list = index.get(name);
+  if (list === undefined) index.set(name, [at]);
+  else if (list[list.length - 1] !== at) list.push(at);
+}
+
 /**
  * The rules of the zone that may fail for this member (precedence order): those that may
  * fail whatever the member, and those reading an attribute that is absent or out of bounds.
+ * A member with every attribute present costs one look at each attribute the zone reads;
+ * one missing some costs the rules that read those, not every rule of the zone.
  */
 export function rulesAtRisk(risk: ZoneRisk, profile: Record<string, unknown>, session: Record<string, unknown>): CompiledRule[] {
-  let rules: CompiledRule[] | null = null;
-  for (let i = 0; i < risk.rules.length; i++) {
-    const one = risk.rules[i]!;
-    if (one.always) {
-      rules?.push(one.rule);
-      continue;
-    }
-    let safe = true;
-    for (const name of one.profile) if (!safeValue(profile[name])) safe = false;
-    for (const name of one.session) if (!safeValue(session[name])) safe = false;
-    if (safe) continue;
-    if (rules === null) {
-      // The first rule at risk for this member alone: the always-rules before it, then it.
-      rules = [];
-      for (let j = 0; j < i; j++) if (risk.rules[j]!.always) rules.push(risk.rules[j]!.rule);
-    }
-    rules.push(one.rule);
+  let unsafe: number[][] | null = null;
+  for (const name of risk.profile) if (!safeValue(profile[name])) (unsafe ??= []).push(risk.byProfile.get(name) ?? []);
+  for (const name of risk.session) if (!safeValue(session[name])) (unsafe ??= []).push(risk.bySession.get(name) ?? []);
+  if (unsafe === null) return risk.alwaysRules;
+  const at: number[] = risk.alwaysAt.slice();
+  for (const list of unsafe) for (const index of list) at.push(index);
+  at.sort((a, b) => a - b);
+  const rules: CompiledRule[] = [];
+  let previous = -1;
+  for (const index of at) {
+    if (index === previous) continue;
+    previous = index;
+    rules.push(risk.rules[index]!.rule);
   }
-  return rules ?? risk.alwaysRules;
+  return rules;
 }
 
 function safeValue(value: unknown): boolean {
