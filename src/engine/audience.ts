@@ -53,6 +53,12 @@ function describeJson(value: unknown): string {
   return String(value);
 }
 
+/** The first key of a map whose value is not of the declared type, or null. */
+function wrongMapKey(values: ScalarAttributeType, map: Record<string, unknown>): string | null {
+  for (const key of Object.keys(map)) if (!hasScalarType(values, map[key])) return key;
+  return null;
+}
+
 /** Declared fields whose JSON type is not the declared one: never coerced (see the header). */
 function typeErrors(prefix: string, attributes: Record<string, AttributeDeclaration>, raw: Record<string, unknown>): DecisionError[] {
   const errors: DecisionError[] = [];
@@ -62,9 +68,12 @@ function typeErrors(prefix: string, attributes: Record<string, AttributeDeclarat
     const value = raw[field];
     if (value === null || value === undefined) continue;
     if (declaration.type === 'map') {
-      const wrong = isPlainObject(value) ? Object.entries(value).find(([, item]) => !hasScalarType(declaration.values, item)) : undefined;
-      if (!isPlainObject(value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a map of string to ${declaration.values} (a JSON object), got ${describeJson(value)}`));
-      else if (wrong !== undefined) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${JSON.stringify(wrong[0])}] must be ${expectedJson[declaration.values]}, got ${describeJson(wrong[1])}`));
+      if (!isPlainObject(value)) {
+        errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a map of string to ${declaration.values} (a JSON object), got ${describeJson(value)}`));
+        continue;
+      }
+      const wrong = wrongMapKey(declaration.values, value);
+      if (wrong !== null) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${JSON.stringify(wrong)}] must be ${expectedJson[declaration.values]}, got ${describeJson(value[wrong])}`));
       continue;
     }
     if (declaration.type === 'list') {

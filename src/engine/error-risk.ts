@@ -13,7 +13,10 @@
 //   (cel-js's timestamp arithmetic does not fail), and an offer-only part of a rule's
 //   expression — `int(…)`, `double(…)`, `string(…)` of offer fields, `offer.labels.x` —
 //   that gave a value of its type for every offer of the rule when evaluated at load (it
-//   reads nothing else, so it gives the same values in every decision);
+//   reads nothing else, so it gives the same values in every decision); `has()` of a
+//   declared profile or session field (absent or present, it does not fail); and a map
+//   attribute's entry by `offer.name` or a string literal, which fails only when the
+//   member's map lacks it, so each such entry is checked like an attribute (MapKey);
 // - anything else (other int arithmetic, indexes, map keys, macros, conversions) may
 //   fail, and so may an offer-only expression that already failed for some offer at load.
 // Per (zone, audience level) this gives the attributes to look at and whether the zone
@@ -38,10 +41,23 @@ export interface ZoneRisk {
   /** Attributes whose absence (or out-of-bounds value) makes a failure possible. */
   profile: string[];
   session: string[];
+  /** Map entries whose absence (or out-of-bounds value) makes a failure possible. */
+  keys: MapKey[];
   /** The same per rule, for the zone's rules that may fail at all (precedence order). */
   rules: RuleRisk[];
   /** The rules that may fail whatever the member (precedence order). */
   alwaysRules: CompiledRule[];
+  /**
+   * Per attribute: the indexes into `rules` of the rules that are not `always` and read it
+   * (ascending), so a member missing one attribute finds its rules at risk without
+   * looking at every rule of the zone.
+   */
+  byProfile: Map<string, number[]>;
+  bySession: Map<string, number[]>;
+  /** The same per map entry (keyed by mapKeyId). */
+  byKey: Map<string, number[]>;
+  /** The indexes into `rules` of `alwaysRules`. */
+  alwaysAt: number[];
 }
 
 export interface RuleRisk {
@@ -49,6 +65,22 @@ export interface RuleRisk {
   always: boolean;
   profile: string[];
   session: string[];
+  keys: MapKey[];
+}
+
+/**
+ * An entry of a map attribute an expression indexes (`profile.modelScores[offer.name]`, or a
+ * string literal key): the index fails when the member's map lacks the key, and a score from
+ * it is bounded only when the value is, so the entry is checked like an attribute.
+ */
+export interface MapKey {
+  variable: 'profile' | 'session';
+  field: string;
+  key: string;
+}
+
+function mapKeyId(key: MapKey): string {
+  return `${key.variable}\0${key.field}\0${key.key}`;
 }
 
 interface AstNode {
@@ -88,7 +120,9 @@ interface Scope {
   profile: Record<string, AttributeDeclaration>;
   session: Record<string, AttributeDeclaration>;
   idField: string;
-  reads: { profile: Set<string>; session: Set<string>; segments: Set<string> };
+  reads: { profile: Set<string>; session: Set<string>; segments: Set<string>; keys: Map<string, MapKey> };
+  /** The names of the offers of the rule analysed (an index by `offer.name` reads one entry per offer); null for a segment. */
+  offerNames: readonly string[] | null;
   /** The values of an offer-only part of the expression for each of the rule's offers (null: unknown). */
   offerTerm: ((node: AstNode) => unknown[] | null) | null;
 }
@@ -113,24 +147,28 @@ function identifiers(node: unknown, into: Set<string>): Set<string> {
 }
 
 /** `int(…)`, `double(…)`, `string(…)` of an expression reading only `offer`, or `offer.labels.x`: its type is fixed and its value depends on the offer alone. */
-function offerTermKind(node: AstNode): 'int' | 'double' | 'string' | null {
+function offerTermKind(node: AstNode): 'int' | 'double' | 'string' | 'bool' | null {
   const args = node.args;
   if (!Array.isArray(args)) return null;
   if (node.op === '.') {
     const left: unknown = args[0];
     return isNode(left) && left.op === '.' && Array.isArray(left.args) && isNode(left.args[0]) && left.args[0].op === 'id' && left.args[0].args === 'offer' && left.args[1] === 'labels' && typeof args[1] === 'string' ? 'string' : null;
   }
-  if (node.op !== 'call' || typeof args[0] !== 'string' || !CONVERSIONS.has(args[0]) || !Array.isArray(args[1]) || args[1].length !== 1) return null;
+  if (node.op !== 'call' || typeof args[0] !== 'string' || !Array.isArray(args[1]) || args[1].length !== 1) return null;
+  const kind = CONVERSIONS.has(args[0]) ? (args[0] as 'int' | 'double' | 'string') : args[0] === 'has' ? 'bool' : null;
+  if (kind === null) return null;
   const ids = identifiers(args[1], new Set());
-  return ids.size === 1 && ids.has('offer') ? (args[0] as 'int' | 'double' | 'string') : null;
+  return ids.size === 1 && ids.has('offer') ? kind : null;
 }
 
 /** An offer-only part is total when it gave a value of its type for every offer of the rule at load. */
-function offerTermAnalysis(kind: 'int' | 'double' | 'string', values: unknown[] | null): Analysis {
+function offerTermAnalysis(kind: 'int' | 'double' | 'string' | 'bool', values: unknown[] | null): Analysis {
   if (values === null) return PARTIAL;
   let magnitude = 0;
   for (const value of values) {
-    if (kind === 'string') {
+    if (kind === 'bool') {
+      if (typeof value !== 'boolean') return PARTIAL;
+    } else if (kind === 'string') {
       if (typeof value !== 'string') return PARTIAL;
     } else if (kind === 'int') {
       if (typeof value !== 'bigint') return PARTIAL;
@@ -140,7 +178,7 @@ function offerTermAnalysis(kind: 'int' | 'double' | 'string', values: unknown[] 
       magnitude = Number.isFinite(value) ? Math.max(magnitude, Math.abs(value)) : Infinity;
     }
   }
-  return kind === 'string' ? { total: true, kind: 'other', magnitude: Infinity } : { total: true, kind, magnitude };
+  return kind === 'string' || kind === 'bool' ? { total: true, kind: 'other', magnitude: Infinity } : { total: true, kind, magnitude };
 }
 
 function declaredKind(declaration: AttributeDeclaration | undefined): NumberKind {
@@ -182,6 +220,8 @@ function analyseNode(node: unknown, scope: Scope): Analysis {
       const kind = declaredKind(declared);
       return { total: true, kind, magnitude: kind === 'double' || kind === 'int' ? MAGNITUDE : Infinity };
     }
+    case '[]':
+      return mapIndex(args, scope);
     case '!_': {
       const inner = analyse(args, scope);
       return inner.total ? { total: true, kind: 'other', magnitude: Infinity } : PARTIAL;
@@ -245,6 +285,7 @@ function analyseNode(node: unknown, scope: Scope): Analysis {
         scope.reads.segments.add(literal);
         return { total: true, kind: 'other', magnitude: Infinity };
       }
+      if (name === 'has') return presence(params, scope);
       if (params.length !== 1) return PARTIAL;
       const inner = analyse(params[0], scope);
       if (!inner.total) return PARTIAL;
@@ -268,6 +309,44 @@ function analyseNode(node: unknown, scope: Scope): Analysis {
   }
 }
 
+/** `has(profile.x)` / `has(session.x)` of a declared field: absent or present, it does not fail on a well-typed input, and reads nothing that must be there. */
+function presence(params: unknown[], scope: Scope): Analysis {
+  const target = params[0];
+  if (params.length !== 1 || !isNode(target) || target.op !== '.' || !Array.isArray(target.args)) return PARTIAL;
+  const [left, field] = target.args as [unknown, unknown];
+  if (!isNode(left) || left.op !== 'id' || typeof field !== 'string') return PARTIAL;
+  const declarations = left.args === 'profile' ? scope.profile : left.args === 'session' ? scope.session : null;
+  if (declarations === null || !Object.prototype.hasOwnProperty.call(declarations, field)) return PARTIAL;
+  return { total: true, kind: 'other', magnitude: Infinity };
+}
+
+/**
+ * `profile.m[offer.name]` or `profile.m["key"]` on a declared map attribute: fails only when
+ * the member's map lacks the entry, so it is total once the entries it reads are checked like
+ * attributes (present, and a number within the bounds). Any other index may fail.
+ */
+function mapIndex(args: unknown, scope: Scope): Analysis {
+  if (!Array.isArray(args) || args.length !== 2) return PARTIAL;
+  const [map, key] = args as [unknown, unknown];
+  if (!isNode(map) || map.op !== '.' || !Array.isArray(map.args) || !isNode(map.args[0]) || map.args[0].op !== 'id' || typeof map.args[1] !== 'string') return PARTIAL;
+  const variable = map.args[0].args;
+  if (variable !== 'profile' && variable !== 'session') return PARTIAL;
+  const field = map.args[1];
+  const declarations = variable === 'profile' ? scope.profile : scope.session;
+  const declared = Object.prototype.hasOwnProperty.call(declarations, field) ? declarations[field] : undefined;
+  if (declared === undefined || declared.type !== 'map') return PARTIAL;
+  let keys: readonly string[];
+  if (isNode(key) && key.op === 'value' && typeof key.args === 'string') keys = [key.args];
+  else if (isNode(key) && key.op === '.' && Array.isArray(key.args) && isNode(key.args[0]) && key.args[0].op === 'id' && key.args[0].args === 'offer' && key.args[1] === 'name' && scope.offerNames !== null) keys = scope.offerNames;
+  else return PARTIAL;
+  for (const name of keys) {
+    const entry: MapKey = { variable, field, key: name };
+    scope.reads.keys.set(mapKeyId(entry), entry);
+  }
+  const kind = declared.values === 'double' ? 'double' : declared.values === 'int' ? 'int' : 'other';
+  return { total: true, kind, magnitude: kind === 'other' ? Infinity : MAGNITUDE };
+}
+
 /** Cannot fail on present, bounded inputs? Scores must also stay finite. Adds what it reads to the scope. */
 function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: CompiledRule | null = null): boolean {
   const ast = (evaluator as unknown as { ast?: unknown }).ast;
@@ -286,33 +365,45 @@ function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: Co
  */
 export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>, always = false): ZoneRisk {
   // The zone's risk is the union of its rules' (what one pass over all of them would find).
-  const risk: ZoneRisk = { always, profile: [], session: [], rules: [], alwaysRules: [] };
+  const risk: ZoneRisk = { always, profile: [], session: [], keys: [], rules: [], alwaysRules: [], byProfile: new Map(), bySession: new Map(), byKey: new Map(), alwaysAt: [] };
   const profile = new Set<string>();
   const session = new Set<string>();
+  const keys = new Map<string, MapKey>();
   for (const rule of rules) {
     const one = analyseRules(compiled, channel, [rule], levelName, loadFailures);
     if (always) one.always = true;
     if (one.always) risk.always = true;
     for (const name of one.profile) profile.add(name);
     for (const name of one.session) session.add(name);
-    if (!one.always && one.profile.length === 0 && one.session.length === 0) continue;
+    for (const key of one.keys) keys.set(mapKeyId(key), key);
+    if (!one.always && one.profile.length === 0 && one.session.length === 0 && one.keys.length === 0) continue;
+    const at = risk.rules.length;
     risk.rules.push({ rule, ...one });
-    if (one.always) risk.alwaysRules.push(rule);
+    if (one.always) {
+      risk.alwaysRules.push(rule);
+      risk.alwaysAt.push(at);
+      continue;
+    }
+    for (const name of one.profile) appendIndex(risk.byProfile, name, at);
+    for (const name of one.session) appendIndex(risk.bySession, name, at);
+    for (const key of one.keys) appendIndex(risk.byKey, mapKeyId(key), at);
   }
   risk.profile = [...profile];
   risk.session = [...session];
+  risk.keys = [...keys.values()];
   return risk;
 }
 
-function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): Omit<ZoneRisk, 'rules' | 'alwaysRules'> {
+function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>): Omit<RuleRisk, 'rule'> {
   const level = channel.levels.find((l) => l.name === levelName);
-  const risk = { always: false, profile: [] as string[], session: [] as string[] };
+  const risk = { always: false, profile: [] as string[], session: [] as string[], keys: [] as MapKey[] };
   if (level === undefined) return { ...risk, always: true };
   const scope: Scope = {
     profile: level.attributes,
     session: channel.sessionAttributes,
     idField: level.idField,
-    reads: { profile: new Set(), session: new Set(), segments: new Set() },
+    reads: { profile: new Set(), session: new Set(), segments: new Set(), keys: new Map() },
+    offerNames: null,
     offerTerm: null,
   };
   const segmentsSeen = new Set<CompiledSegment>();
@@ -335,9 +426,11 @@ function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules:
       visitSegment(rule.segment);
     }
     if (loadFailures.has(rule)) risk.always = true;
+    scope.offerNames = rule.offers.map((offer) => offer.name);
     // Offer-only expressions were evaluated at load; the rest are analysed.
     if (rule.eligibility !== null && rule.eligibilityReads?.member && !cannotFail(rule.eligibility, scope, false, rule)) risk.always = true;
     if (rule.scoreExpression !== null && rule.scoreReads?.member && !cannotFail(rule.scoreExpression, scope, true, rule)) risk.always = true;
+    scope.offerNames = null;
   }
   // inSegment() inside eligibility and scores.
   for (const name of [...scope.reads.segments]) {
@@ -346,6 +439,7 @@ function analyseRules(compiled: CompiledBundle, channel: CompiledChannel, rules:
   }
   risk.profile = [...scope.reads.profile];
   risk.session = [...scope.reads.session];
+  risk.keys = [...scope.reads.keys.values()];
   return risk;
 }
 
@@ -354,33 +448,46 @@ export function inputsAreSafe(risk: ZoneRisk, profile: Record<string, unknown>, 
   if (risk.always) return false;
   for (const name of risk.profile) if (!safeValue(profile[name])) return false;
   for (const name of risk.session) if (!safeValue(session[name])) return false;
+  for (const key of risk.keys) if (!safeEntry(key, profile, session)) return false;
   return true;
+}
+
+/** Does the member's map hold the entry, with a value in bounds? */
+function safeEntry(key: MapKey, profile: Record<string, unknown>, session: Record<string, unknown>): boolean {
+  const map = (key.variable === 'profile' ? profile : session)[key.field];
+  if (typeof map !== 'object' || map === null || !Object.prototype.hasOwnProperty.call(map, key.key)) return false;
+  return safeValue((map as Record<string, unknown>)[key.key]);
+}
+
+function appendIndex(index: Map<string, number[]>, name: string, at: number): void {
+  const list = index.get(name);
+  if (list === undefined) index.set(name, [at]);
+  else if (list[list.length - 1] !== at) list.push(at);
 }
 
 /**
  * The rules of the zone that may fail for this member (precedence order): those that may
  * fail whatever the member, and those reading an attribute that is absent or out of bounds.
+ * A member with every attribute present costs one look at each attribute the zone reads;
+ * one missing some costs the rules that read those, not every rule of the zone.
  */
 export function rulesAtRisk(risk: ZoneRisk, profile: Record<string, unknown>, session: Record<string, unknown>): CompiledRule[] {
-  let rules: CompiledRule[] | null = null;
-  for (let i = 0; i < risk.rules.length; i++) {
-    const one = risk.rules[i]!;
-    if (one.always) {
-      rules?.push(one.rule);
-      continue;
-    }
-    let safe = true;
-    for (const name of one.profile) if (!safeValue(profile[name])) safe = false;
-    for (const name of one.session) if (!safeValue(session[name])) safe = false;
-    if (safe) continue;
-    if (rules === null) {
-      // The first rule at risk for this member alone: the always-rules before it, then it.
-      rules = [];
-      for (let j = 0; j < i; j++) if (risk.rules[j]!.always) rules.push(risk.rules[j]!.rule);
-    }
-    rules.push(one.rule);
+  let unsafe: number[][] | null = null;
+  for (const name of risk.profile) if (!safeValue(profile[name])) (unsafe ??= []).push(risk.byProfile.get(name) ?? []);
+  for (const name of risk.session) if (!safeValue(session[name])) (unsafe ??= []).push(risk.bySession.get(name) ?? []);
+  for (const key of risk.keys) if (!safeEntry(key, profile, session)) (unsafe ??= []).push(risk.byKey.get(mapKeyId(key)) ?? []);
+  if (unsafe === null) return risk.alwaysRules;
+  const at: number[] = risk.alwaysAt.slice();
+  for (const list of unsafe) for (const index of list) at.push(index);
+  at.sort((a, b) => a - b);
+  const rules: CompiledRule[] = [];
+  let previous = -1;
+  for (const index of at) {
+    if (index === previous) continue;
+    previous = index;
+    rules.push(risk.rules[index]!.rule);
   }
-  return rules ?? risk.alwaysRules;
+  return rules;
 }
 
 function safeValue(value: unknown): boolean {

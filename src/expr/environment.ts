@@ -233,12 +233,22 @@ function convertMap(values: MapValueType, value: unknown): { ok: true; value: un
     }
   }
   if (typeof object !== 'object' || object === null || Array.isArray(object) || object instanceof Date) return { ok: false, expected };
+  const entries = object as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(object as Record<string, unknown>)) {
+  for (const key of Object.keys(entries)) {
+    const item = entries[key];
     // Values inside a map are JSON typed: "0.8" is not a double here (unlike a CSV cell of its own).
-    const converted = typeof item === 'string' && values !== 'string' ? { ok: false as const } : convertScalar(values, item);
-    if (!converted.ok) return { ok: false, expected: `${expected}; the value of key ${JSON.stringify(key)} is ${JSON.stringify(item) ?? String(item)}` };
-    Object.defineProperty(out, key, { value: converted.value, enumerable: true, writable: true, configurable: true });
+    let converted: unknown;
+    if (values === 'double' && typeof item === 'number' && Number.isFinite(item)) converted = item;
+    else if ((values === 'string' && typeof item === 'string') || (values === 'bool' && typeof item === 'boolean')) converted = item;
+    else {
+      const general = typeof item === 'string' && values !== 'string' ? { ok: false as const } : convertScalar(values, item);
+      if (!general.ok) return { ok: false, expected: `${expected}; the value of key ${JSON.stringify(key)} is ${JSON.stringify(item) ?? String(item)}` };
+      converted = general.value;
+    }
+    // An assignment would call Object.prototype's __proto__ setter; that one key is defined as data.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: converted, enumerable: true, writable: true, configurable: true });
+    else out[key] = converted;
   }
   return { ok: true, value: out };
 }

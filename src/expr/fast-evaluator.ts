@@ -54,8 +54,11 @@ export interface AstNode {
   end?: number;
 }
 
-/** `dyn`: a value of a `map<string, dyn>` variable (`contact.x`), only ever compared with `<` `<=` `>` `>=`. */
-type Kind = 'int' | 'double' | 'string' | 'bool' | 'timestamp' | 'list' | 'dyn';
+/**
+ * `dyn`: a value of a `map<string, dyn>` variable (`contact.x`), only ever compared with `<` `<=` `>` `>=`.
+ * `map`: a declared `map<string, V>` attribute (its `item` is V), only ever indexed (`m[key]`) or searched (`key in m`).
+ */
+type Kind = 'int' | 'double' | 'string' | 'bool' | 'timestamp' | 'list' | 'map' | 'dyn';
 
 interface Typed {
   kind: Kind;
@@ -91,6 +94,11 @@ function kindOfType(type: string): { kind: Kind; item?: Kind } | null {
     case 'list<string>':
     case 'list<bool>':
       return { kind: 'list', item: type.slice(5, -1) as Kind };
+    case 'map<string, int>':
+    case 'map<string, double>':
+    case 'map<string, string>':
+    case 'map<string, bool>':
+      return { kind: 'map', item: type.slice(12, -1) as Kind };
     default:
       return null;
   }
@@ -129,6 +137,8 @@ function matches(kind: Kind, value: unknown): boolean {
       return typeof value === 'object' && value !== null && value.constructor === Date;
     case 'list':
       return Array.isArray(value) && value.constructor === Array;
+    case 'map':
+      return plainObject(value) !== null;
     case 'dyn':
       return false;
   }
@@ -292,7 +302,7 @@ function comparison(options: FastOptions, node: AstNode): Typed {
 // A comparison with a `dyn` operand: cel-js picks the overload by the run-time types, and
 // every ordering overload it has is the JS operator; other type pairs are UNSURE (cel-js throws).
 function dynamicComparison(node: AstNode, left: Typed, right: Typed): Typed {
-  if (left.kind === 'list' || right.kind === 'list' || left.kind === 'timestamp' || right.kind === 'timestamp') return unsupported();
+  if (left.kind === 'list' || right.kind === 'list' || left.kind === 'map' || right.kind === 'map' || left.kind === 'timestamp' || right.kind === 'timestamp') return unsupported();
   const l = left.run;
   const r = right.run;
   const lk = left.kind;
@@ -315,7 +325,7 @@ function dynamicComparison(node: AstNode, left: Typed, right: Typed): Typed {
 
 function equality(options: FastOptions, node: AstNode): Typed {
   const [left, right] = pair(options, node);
-  if (left.kind !== right.kind || left.kind === 'list' || left.kind === 'timestamp' || left.kind === 'dyn') return unsupported();
+  if (left.kind !== right.kind || left.kind === 'list' || left.kind === 'map' || left.kind === 'timestamp' || left.kind === 'dyn') return unsupported();
   const l = left.run;
   const r = right.run;
   const negate = node.op === '!=';
@@ -333,6 +343,7 @@ function equality(options: FastOptions, node: AstNode): Typed {
 
 function membership(options: FastOptions, node: AstNode): Typed {
   const [needle, haystack] = pair(options, node);
+  if (haystack.kind === 'map') return mapMembership(needle, haystack);
   if (haystack.kind !== 'list' || haystack.item !== needle.kind) return unsupported();
   const n = needle.run;
   const h = haystack.run;
@@ -350,6 +361,77 @@ function membership(options: FastOptions, node: AstNode): Typed {
         if (element === value) return true;
       }
       return false;
+    },
+  };
+}
+
+/** `key in m` on a declared map: cel-js's mapIncludes on a plain object (an own key whose value is not undefined). */
+function mapMembership(needle: Typed, haystack: Typed): Typed {
+  if (needle.kind !== 'string') return unsupported();
+  const n = needle.run;
+  const h = haystack.run;
+  return {
+    kind: 'bool',
+    run: (context) => {
+      const key = n(context);
+      if (key === UNSURE) return UNSURE;
+      const map = h(context);
+      if (map === UNSURE) return UNSURE;
+      const object = map as Record<string, unknown>;
+      return hasOwn.call(object, key as string) ? object[key as string] !== undefined : false;
+    },
+  };
+}
+
+/** `m[key]` on a declared map: the entry when the map has it with a value of the declared type; else cel-js (which fails: no such key, or the wrong type). */
+function mapIndex(options: FastOptions, node: AstNode): Typed {
+  const [map, key] = pair(options, node);
+  if (map.kind !== 'map' || map.item === undefined || key.kind !== 'string') return unsupported();
+  const m = map.run;
+  const k = key.run;
+  const item = map.item;
+  return {
+    kind: item,
+    run: (context) => {
+      const object = m(context);
+      if (object === UNSURE) return UNSURE;
+      const name = k(context);
+      if (name === UNSURE) return UNSURE;
+      const entries = object as Record<string, unknown>;
+      if (!hasOwn.call(entries, name as string)) return UNSURE;
+      const value = entries[name as string];
+      return matches(item, value) ? value : UNSURE;
+    },
+  };
+}
+
+/**
+ * `has(profile.x)` / `has(session.x)` on a declared field: false when the member lacks it,
+ * true when it holds a value of the declared type; anything else (a value of another type,
+ * which cel-js refuses, or a name an object inherits) goes to cel-js.
+ */
+function presence(options: FastOptions, params: unknown[]): Typed {
+  const target = params[0];
+  if (params.length !== 1 || !isNode(target) || target.op !== '.' || !Array.isArray(target.args)) return unsupported();
+  const [left, field] = target.args as [unknown, unknown];
+  if (!isNode(left) || left.op !== 'id' || typeof left.args !== 'string' || typeof field !== 'string') return unsupported();
+  const variable = left.args;
+  if (options.dynamicMaps.includes(variable)) return unsupported();
+  const fields = options.variables[variable];
+  if (fields === undefined || !hasOwn.call(fields, field)) return unsupported();
+  const type = kindOfType(fields[field]!);
+  if (type === null) return unsupported();
+  const kind = type.kind;
+  return {
+    kind: 'bool',
+    run: (context) => {
+      if (!hasOwn.call(context, variable)) return UNSURE;
+      const object = plainObject(context[variable]);
+      if (object === null) return UNSURE;
+      if (!hasOwn.call(object, field)) return field in object ? UNSURE : false;
+      const value = object[field];
+      if (value === undefined) return false;
+      return matches(kind, value) ? true : UNSURE;
     },
   };
 }
@@ -411,7 +493,7 @@ function timestampShift(options: FastOptions, node: AstNode): Typed | null {
   };
 }
 
-const CONVERSIONS: Readonly<Record<string, Kind>> = { int: 'int', double: 'double', string: 'string' };
+const CONVERSIONS: Readonly<Record<string, Kind>> = { int: 'int', double: 'double', string: 'string', has: 'bool' };
 
 /** Does the AST read the identifier `offer` and nothing else (no other variable, no inSegment, no macro variable)? */
 function readsOfferOnly(node: unknown): boolean {
@@ -430,7 +512,7 @@ function readsOfferOnly(node: unknown): boolean {
   return visit(node) && offer;
 }
 
-/** `int(…)`, `double(…)`, `string(…)` of an offer-only expression: cel-js's value, once per offer object. */
+/** `int(…)`, `double(…)`, `string(…)` or `has(…)` of an offer-only expression: cel-js's value, once per offer object. */
 function offerConversion(options: FastOptions, node: AstNode, name: string, params: unknown[]): Typed | null {
   const kind = hasOwn.call(CONVERSIONS, name) ? CONVERSIONS[name]! : null;
   if (kind === null || options.offerPart === undefined || params.length !== 1 || !readsOfferOnly(params[0])) return null;
@@ -466,6 +548,7 @@ function arithmetic(options: FastOptions, node: AstNode): Typed {
   const shifted = timestampShift(options, node);
   if (shifted !== null) return shifted;
   const [left, right] = pair(options, node);
+  if (left.kind === 'int' && right.kind === 'int' && node.op !== '/') return intArithmetic(node, left, right);
   if (left.kind !== 'double' || right.kind !== 'double') return unsupported();
   const l = left.run;
   const r = right.run;
@@ -479,6 +562,24 @@ function arithmetic(options: FastOptions, node: AstNode): Typed {
       const b = r(context);
       if (b === UNSURE) return UNSURE;
       return op(a as number, b as number);
+    },
+  };
+}
+
+/** int `+`, `-`, `*`: BigInt arithmetic, as cel-js's overloads; a result outside int64 (cel-js: integer overflow) goes to cel-js. */
+function intArithmetic(node: AstNode, left: Typed, right: Typed): Typed {
+  const l = left.run;
+  const r = right.run;
+  const op: (a: bigint, b: bigint) => bigint = node.op === '+' ? (a, b) => a + b : node.op === '-' ? (a, b) => a - b : (a, b) => a * b;
+  return {
+    kind: 'int',
+    run: (context) => {
+      const a = l(context);
+      if (a === UNSURE) return UNSURE;
+      const b = r(context);
+      if (b === UNSURE) return UNSURE;
+      const result = op(a as bigint, b as bigint);
+      return result < INT64_MIN || result > INT64_MAX ? UNSURE : result;
     },
   };
 }
@@ -516,6 +617,7 @@ function call(options: FastOptions, node: AstNode): Typed {
   if ((name === 'timestamp' || name === 'duration') && params.length === 1 && isNode(params[0]) && params[0].op === 'value') return constantOf(options, node);
   const converted = offerConversion(options, node, name, params);
   if (converted !== null) return converted;
+  if (name === 'has') return presence(options, params);
   if (params.length !== 1) return unsupported();
   const arg = build(options, params[0]);
   const run = arg.run;
@@ -584,6 +686,8 @@ function build(options: FastOptions, node: unknown): Typed {
       return unsupported();
     case '.':
       return fieldOf(options, node);
+    case '[]':
+      return mapIndex(options, node);
     case '!_': {
       const operand = bool(options, node.args);
       return {
@@ -631,7 +735,7 @@ function build(options: FastOptions, node: unknown): Typed {
       const condition = bool(options, args[0]);
       const yes = build(options, args[1]);
       const no = build(options, args[2]);
-      if (yes.kind !== no.kind || yes.kind === 'list' || yes.kind === 'dyn') return unsupported();
+      if (yes.kind !== no.kind || yes.kind === 'list' || yes.kind === 'map' || yes.kind === 'dyn') return unsupported();
       const y = yes.run;
       const n = no.run;
       return {
@@ -664,7 +768,7 @@ export function buildFastEvaluator(ast: unknown, options: FastOptions): FastEval
     if (error instanceof Unsupported) return null;
     throw error;
   }
-  if (typed.kind === 'list' || typed.kind === 'dyn') return null;
+  if (typed.kind === 'list' || typed.kind === 'map' || typed.kind === 'dyn') return null;
   const run = typed.run;
   return (context) => (plainObject(context) !== null ? run(context) : UNSURE);
 }

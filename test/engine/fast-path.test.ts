@@ -35,7 +35,7 @@ function vocabulary(bundle: Bundle): string[] {
   return [...words];
 }
 
-function randomValue(declaration: AttributeDeclaration, random: Random, words: string[], offers: string[]): unknown {
+function randomValue(declaration: AttributeDeclaration, random: Random, words: string[], offers: readonly string[]): unknown {
   const scalar = (type: string, values?: readonly unknown[]): unknown => {
     if (values && values.length > 0) return random.pick([...values]);
     switch (type) {
@@ -52,9 +52,9 @@ function randomValue(declaration: AttributeDeclaration, random: Random, words: s
     }
   };
   if (declaration.type === 'map') {
-    // Keyed by offer name, as a rule reads it (profile.modelScores[offer.name]); some offers missing.
+    // Model scores keyed by offer name: some offers scored, others not (a key the map lacks fails at run time).
     const out: Record<string, unknown> = {};
-    for (const offer of offers) if (random.chance(0.8)) out[offer] = scalar(declaration.values);
+    for (const offer of offers) if (random.chance(0.6)) out[offer] = declaration.values === 'double' ? random.round(random.next(), 3) : scalar(declaration.values);
     return out;
   }
   if (declaration.type === 'list') {

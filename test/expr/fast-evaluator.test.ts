@@ -110,7 +110,18 @@ function hostileScalar(type: string, random: Random): unknown {
   }
 }
 
+/** Keys of the map attributes in the contexts: the offer names of the bundle under test (map scores are keyed by offer), and one no offer has. */
+let mapKeys: string[] = ['none'];
+
+function hostileMap(values: string, random: Random): unknown {
+  if (random.chance(0.1)) return random.pick([null, 'gold', [], new Map([[mapKeys[0]!, 0.5]]), Object.assign(Object.create(null) as object, { [mapKeys[0]!]: 0.5 }), 0.5]);
+  const map: Record<string, unknown> = {};
+  for (const key of mapKeys) if (random.chance(0.5)) map[key] = hostileScalar(values, random);
+  return map;
+}
+
 function hostileValue(declaration: AttributeDeclaration, random: Random): unknown {
+  if (declaration.type === 'map') return hostileMap(declaration.values, random);
   if (declaration.type !== 'list') return hostileScalar(declaration.type, random);
   if (random.chance(0.1)) return random.pick([new Set(['vip']), 'vip', null]);
   const list: unknown[] = [];
@@ -132,6 +143,12 @@ function randomRecord(attributes: Record<string, AttributeDeclaration>, random: 
     const plain: Record<string, unknown> = {};
     for (const [name, declaration] of Object.entries(attributes)) {
       if (random.chance(0.1)) continue;
+      if (declaration.type === 'map') {
+        const map: Record<string, unknown> = {};
+        for (const key of mapKeys) if (random.chance(0.6)) map[key] = declaration.values === 'double' ? random.next() : declaration.values === 'int' ? random.int(-5, 5) : declaration.values === 'bool' ? random.chance(0.5) : random.pick(WORDS);
+        plain[name] = map;
+        continue;
+      }
       const v = hostileScalar(declaration.type === 'list' ? declaration.items : declaration.type, random);
       plain[name] = declaration.type === 'list' ? (random.chance(0.5) ? [] : [random.pick(WORDS)]) : typeof v === 'bigint' ? Number(v) : v instanceof Date ? (Number.isNaN(v.getTime()) ? "not-a-date" : v.toISOString().slice(0, 10)) : v;
     }
@@ -224,6 +241,7 @@ describe('fast CEL evaluator, differential against cel-js', () => {
     let covered = 0;
     let total = 0;
     for (const [, bundle] of await bundles()) {
+      mapKeys = [...bundle.body.offers.map((o) => o.name), 'no-such-offer'];
       const cases = casesOf(bundle);
       for (const { expression, shape } of cases) {
         total++;
@@ -251,6 +269,8 @@ const customer: EnvironmentShape = {
       joined: { type: 'date', enum: null },
       tags: { type: 'list', items: 'string' },
       scores: { type: 'list', items: 'int' },
+      modelScores: { type: 'map', values: 'double', enum: null },
+      visits: { type: 'map', values: 'int', enum: null },
     } as unknown as Record<string, AttributeDeclaration>,
   },
   session: { device: { type: 'string', enum: null } } as unknown as Record<string, AttributeDeclaration>,
@@ -267,7 +287,7 @@ function both(kind: ExpressionKind, source: string, context: Record<string, unkn
   return { fast, cel };
 }
 
-const member = { profile: { id: 'c1', age: 40n, income: 50000, tier: 'gold', optIn: true, joined: new Date(Date.UTC(2020, 0, 1)), tags: ['vip'], scores: [1n, 2n] }, session: { device: 'mobile' }, now: new Date(Date.UTC(2026, 6, 15)) };
+const member = { profile: { id: 'c1', age: 40n, income: 50000, tier: 'gold', optIn: true, joined: new Date(Date.UTC(2020, 0, 1)), tags: ['vip'], scores: [1n, 2n], modelScores: { 'gold-card': 0.8, isa: 0.25 }, visits: { web: 3n } }, session: { device: 'mobile' }, now: new Date(Date.UTC(2026, 6, 15)) };
 
 describe('fast CEL evaluator, operators', () => {
   it('compares ints, doubles, mixed int/double, strings and timestamps as cel-js does', () => {
@@ -395,8 +415,75 @@ describe('fast CEL evaluator, operators', () => {
     expect(compile('contactWhere', 'contact.channel == "web"').fast).toBeNull();
   });
 
+  it('indexes a declared map and looks keys up in it, and delegates a missing key or a value of the wrong type', () => {
+    const offer = (name: string): Record<string, unknown> => toCelOffer({ name, displayName: name, cost: 4, labels: {}, attributes: {} });
+    expect(both('scoreExpression', 'profile.modelScores[offer.name] * 100.0', { ...member, offer: offer('gold-card') }).fast).toBe(80);
+    expect(both('scoreExpression', 'profile.modelScores["isa"] + 1.0', member).fast).toBe(1.25);
+    expect(both('segment', 'profile.visits["web"] >= 3', member).fast).toBe(true);
+    const missing = both('scoreExpression', 'profile.modelScores[offer.name] * 100.0', { ...member, offer: offer('mortgage') });
+    expect(missing.fast).toBe(UNSURE);
+    expect(missing.cel).toEqual({ error: expect.stringContaining('No such key: mortgage') });
+    const wrongType = both('scoreExpression', 'profile.modelScores["isa"] * 2.0', { ...member, profile: { ...member.profile, modelScores: { isa: '0.5' } } });
+    expect(wrongType.fast).toBe(UNSURE);
+    expect(wrongType.cel).toHaveProperty('error');
+    // `key in map`: an own key with a value; not a key the object inherits.
+    expect(both('eligibility', 'offer.name in profile.modelScores', { ...member, offer: offer('isa') }).fast).toBe(true);
+    expect(both('eligibility', 'offer.name in profile.modelScores', { ...member, offer: offer('mortgage') }).fast).toBe(false);
+    expect(both('eligibility', 'offer.name in profile.modelScores', { ...member, offer: offer('toString') }).fast).toBe(false);
+    expect(both('eligibility', 'offer.name in profile.modelScores', { ...member, offer: offer('isa'), profile: { ...member.profile, modelScores: { isa: undefined } } }).fast).toBe(false);
+    // A map that is not a plain object (a Map, no prototype) goes to cel-js.
+    for (const modelScores of [new Map([['isa', 0.25]]), Object.assign(Object.create(null) as object, { isa: 0.25 })]) {
+      expect(both('eligibility', '"isa" in profile.modelScores', { ...member, profile: { ...member.profile, modelScores } }).fast).toBe(UNSURE);
+    }
+    // The map itself is never compared or returned by the fast path.
+    expect(compile('segment', 'profile.modelScores == profile.modelScores', customer).fast).toBeNull();
+  });
+
+  it('answers has() of a declared field: false when absent, true when of its type, cel-js otherwise', () => {
+    const without = (field: string): typeof member => {
+      const profile: Record<string, unknown> = { ...member.profile };
+      delete profile[field];
+      return { ...member, profile } as typeof member;
+    };
+    expect(both('segment', 'has(profile.modelScores) && "isa" in profile.modelScores', member).fast).toBe(true);
+    expect(both('segment', 'has(profile.modelScores) && "isa" in profile.modelScores', without('modelScores')).fast).toBe(false);
+    expect(both('segment', 'has(profile.age)', member).fast).toBe(true);
+    expect(both('segment', '!has(profile.age)', without('age')).fast).toBe(true);
+    expect(both('segment', 'has(session.device)', { ...member, session: {} }).fast).toBe(false);
+    expect(both('segment', 'has(profile.tags)', member).fast).toBe(true);
+    // A value of another type: cel-js refuses it, with its own message.
+    const wrong = both('segment', 'has(profile.age)', { ...member, profile: { ...member.profile, age: 40 } });
+    expect(wrong.fast).toBe(UNSURE);
+    expect(wrong.cel).toHaveProperty('error');
+    expect(both('segment', 'has(profile.age)', { ...member, profile: Object.create({ age: 40n }) as object }).fast).toBe(UNSURE);
+  });
+
+  it('answers has() of an offer-only field once per offer', () => {
+    const offer = (attributes: Record<string, unknown>): Record<string, unknown> => toCelOffer({ name: 'o1', displayName: 'O', cost: 4, labels: {}, attributes } as never);
+    const plain = { ...member, offer: offer({}) };
+    expect(both('eligibility', '!has(offer.attributes.appOnly) && profile.optIn', plain).fast).toBe(true);
+    expect(both('eligibility', '!has(offer.attributes.appOnly) && profile.optIn', plain).fast).toBe(true);
+    expect(both('eligibility', '!has(offer.attributes.appOnly) && profile.optIn', { ...member, offer: offer({ appOnly: true }) }).fast).toBe(false);
+  });
+
+  it('adds, subtracts and multiplies ints up to the int64 limit, and delegates an overflow', () => {
+    const one = { ...member, profile: { ...member.profile, age: 1n } };
+    expect(both('scoreExpression', '40.0 + double(profile.age - 700) / 10.0', one).fast).toBe(40 - 69.9);
+    expect(both('segment', 'profile.age * 3 + 1 == 4', one).fast).toBe(true);
+    // 9223372036854775807 is the largest int64: one below it, it, and one past it.
+    expect(both('segment', 'profile.age + 9223372036854775805 > 0', one).fast).toBe(true);
+    expect(both('segment', 'profile.age + 9223372036854775806 > 0', one).fast).toBe(true);
+    const past = both('segment', 'profile.age + 9223372036854775807 > 0', one);
+    expect(past.fast).toBe(UNSURE);
+    expect(past.cel).toEqual({ error: expect.stringContaining('overflow') });
+    const below = both('segment', 'profile.age - 9223372036854775807 - 3 < 0', { ...member, profile: { ...member.profile, age: 0n } });
+    expect(below.fast).toBe(UNSURE);
+    expect(below.cel).toEqual({ error: expect.stringContaining('overflow') });
+    expect(both('segment', 'profile.age - 9223372036854775807 - 1 < 0', { ...member, profile: { ...member.profile, age: 0n } }).fast).toBe(true);
+  });
+
   it('leaves expressions outside the subset to cel-js', () => {
-    for (const source of ['profile.age + 1 > 3', 'profile.tags.exists(t, t == "vip")', 'profile.joined < now - duration(session.device)', 'has(profile.age)', '[] == []']) {
+    for (const source of ['profile.age / 2 > 3', 'profile.age % 2 == 0', 'profile.tags.exists(t, t == "vip")', 'profile.joined < now - duration(session.device)', 'has(profile.modelScores.isa)', 'size(profile.tier) > 3', '[] == []']) {
       expect(compile('segment', source, customer).fast, source).toBeNull();
     }
   });
