@@ -29,7 +29,7 @@ async function compileAt(dir: string): Promise<Bundle> {
 
 /** String literals of the bundle's expressions: values a random profile should sometimes hit. */
 function vocabulary(bundle: Bundle): string[] {
-  const words = new Set<string>(['vip', 'student', 'checking', 'savings']);
+  const words = new Set<string>(['vip', 'student', 'checking', 'savings', ...bundle.body.offers.slice(0, 8).map((o) => o.name)]);
   const sources = [...bundle.body.segments.map((s) => s.expression), ...bundle.body.rules.flatMap((r) => [r.eligibility ?? '', r.scoreExpression ?? ''])];
   for (const source of sources) for (const match of source.matchAll(/"([^"]*)"/g)) words.add(match[1]!);
   return [...words];
@@ -51,6 +51,12 @@ function randomValue(declaration: AttributeDeclaration, random: Random, words: s
         return random.chance(0.7) ? random.pick(words) : `x${random.int(0, 9)}`;
     }
   };
+  if (declaration.type === 'map') {
+    // Model scores and the like: a few keys (offer names among them, so map reads hit) to values of the declared type.
+    const out: Record<string, unknown> = {};
+    for (let i = random.int(0, 3); i > 0; i--) out[random.pick(words)] = scalar(declaration.values);
+    return out;
+  }
   if (declaration.type === 'list') {
     const out: unknown[] = [];
     for (let i = random.int(0, 3); i > 0; i--) out.push(scalar(declaration.items, declaration.enum ?? undefined));
