@@ -146,14 +146,17 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
 
 /**
  * A picking rule's scored offers (positions in its list, in list order) → the pick
- * (docs/decisions.md#list-picking): offers the member cannot get are explained as the
- * response would explain them, the rest ordered by the pick; the first `count` go on the
- * board, the others are explained as `not-picked`.
+ * (docs/decisions.md#list-picking): ordered by the pick, the first `count` the member can
+ * get go on the board; offers the member cannot get are explained as the response would
+ * explain them, the rest as `not-picked`.
  */
 function pickFromList(state: DecisionState, rule: CompiledRule, positions: number[], scores: number[], output: CandidateOutput): void {
   const { board, explain } = output;
   const gate = state.pickGate ?? null;
-  let kept = 0;
+  orderForPick(state, rule, positions, scores);
+  const count = rule.pick!.count;
+  const available: number[] = [];
+  const availableScores: number[] = [];
   for (let i = 0; i < positions.length; i++) {
     const offer = rule.offers[positions[i]!]!;
     const unavailable = gate === null ? null : gate(offer);
@@ -161,18 +164,15 @@ function pickFromList(state: DecisionState, rule: CompiledRule, positions: numbe
       explain?.add(offer.name, rule.name, unavailable.outcome, unavailable.reason, { score: scores[i]! });
       continue;
     }
-    positions[kept] = positions[i]!;
-    scores[kept++] = scores[i]!;
+    available.push(positions[i]!);
+    availableScores.push(scores[i]!);
   }
-  positions.length = kept;
-  scores.length = kept;
-  orderForPick(state, rule, positions, scores);
-  const count = Math.min(rule.pick!.count, kept);
-  for (let i = 0; i < kept; i++) {
-    const offer = rule.offers[positions[i]!]!;
+  const picked = available.slice(0, count);
+  for (let i = 0; i < available.length; i++) {
+    const offer = rule.offers[available[i]!]!;
     if (i < count) {
-      board.propose(offer.index, scores[i]!, rule);
-      output.scored?.push({ offer: offer.index, rule, score: scores[i]! });
-    } else explain?.add(offer.name, rule.name, 'not-picked', notPickedReason(state, rule, i + 1, kept, positions.slice(0, count)), { score: scores[i]! });
+      board.propose(offer.index, availableScores[i]!, rule);
+      output.scored?.push({ offer: offer.index, rule, score: availableScores[i]! });
+    } else explain?.add(offer.name, rule.name, 'not-picked', notPickedReason(state, rule, i + 1, available.length, picked), { score: availableScores[i]! });
   }
 }

@@ -10,15 +10,17 @@
 //           tie order (offer name, or the `ties: rotate` key of tie-order.ts);
 //   newest  the offer's `effective` day, latest first, offers without one last; equal days
 //           in the channel's tie order;
-//   rotate  the list's own order, read as a circle from a start that moves one offer a day:
+//   rotate  the candidates (the list's offers the rule gives the member on the day: live,
+//           eligible, scored) in list order, read as a circle from a start that moves one
+//           offer a day:
 //             h     = murmur3 fmix32(FNV-1a 32-bit over the UTF-8 bytes of  audienceId 0x00 rule)
 //             start = (h + D) mod N
-//           D the decision day as days since 1970-01-01, N the number of offers in the list;
-//           offer i of the list comes (i − start) mod N-th. With every offer available and
-//           count 1 a member sees each offer of the list once every N days, in list order,
-//           from a starting place of their own; an offer they cannot get passes its turn
-//           to the next in the circle.
-// This module holds the orders and the gate; the ranked walk (ranked-walk.ts), the
+//           D the decision day as days since 1970-01-01, N the number of candidates;
+//           candidate i comes (i − start) mod N-th. With count 1 a member sees each
+//           candidate once every N days, in list order, from a starting place of their
+//           own; an offer they cannot get passes its turn to the next in the circle.
+// The pick is the first `count` offers in that order that the member can get. This module
+// holds the orders and the gate; the ranked walk (ranked-walk.ts), the
 // exhaustive pass (candidate-rules.ts) and, independently, the tests' reference engine
 // apply them.
 import { mix32 } from '../seeded-random.js';
@@ -64,18 +66,18 @@ export function pickGate(givenEarlier: ReadonlyMap<string, string> | null, sessi
 
 /**
  * Orders a picking rule's candidates as its `by` says, in place: `positions` are places in
- * the rule's list (rule.offers), `scores` the rule's score for each; the first `count`
- * after ordering are the pick.
+ * the rule's list (rule.offers), ascending, `scores` the rule's score for each. The pick is
+ * then the first `count` of them the member can get.
  */
 export function orderForPick(state: DecisionState, rule: CompiledRule, positions: number[], scores: number[]): void {
   const by = rule.pick!.by;
   const size = positions.length;
+  if (size < 2) return;
   const order = Array.from({ length: size }, (_, i) => i);
   if (by === 'rotate') {
-    const n = rule.offers.length;
-    const start = rotationStart(state.audienceId, rule.name, state.atDay, n);
-    const turn = (i: number): number => (positions[i]! - start + n) % n;
-    order.sort((a, b) => turn(a) - turn(b));
+    // The circle is the candidates in list order: candidate i takes its turn (i − start) mod n-th.
+    const start = rotationStart(state.audienceId, rule.name, state.atDay, size);
+    for (let i = 0; i < size; i++) order[i] = (start + i) % size;
   } else {
     const rotateTies = state.channel.rotateTies;
     const tie = (i: number): number => {
@@ -146,14 +148,16 @@ export function pickedOffers(state: DecisionState, rule: CompiledRule): number[]
         continue;
       }
     }
-    if (gate !== null && gate(offer) !== null) continue;
     positions.push(i);
     scores.push(score);
   }
   cel.offer = null;
   orderForPick(state, rule, positions, scores);
-  const picked = Math.min(rule.pick!.count, positions.length);
-  const out = new Array<number>(picked);
-  for (let i = 0; i < picked; i++) out[i] = offers[positions[i]!]!.index;
+  const count = rule.pick!.count;
+  const out: number[] = [];
+  for (let i = 0; i < positions.length && out.length < count; i++) {
+    const offer = offers[positions[i]!]!;
+    if (gate === null || gate(offer) === null) out.push(offer.index);
+  }
   return out;
 }

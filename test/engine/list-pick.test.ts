@@ -207,6 +207,18 @@ describe('pick by rotate', () => {
     expect(pickOn('c1', day, { history: rejectFixed })).toEqual(['isa-junior']);
   });
 
+  it('rotates through the offers the rule gives on the day: a circle of the live ones', () => {
+    // Before 2026-04-01 only isa-fixed and isa-junior are live: they alternate day by day.
+    const live = ['isa-fixed', 'isa-junior'];
+    const seen: string[] = [];
+    for (let d = 0; d < 6; d++) {
+      const at = dayAfter('2026-03-10', d);
+      seen.push(pickOn('c3', at)[0]!);
+      expect(seen[d]).toBe(live[documentedStart('c3', 'isa-rotation', at, 2)]);
+      if (d > 0) expect(seen[d]).not.toBe(seen[d - 1]);
+    }
+  });
+
   it('gives count consecutive offers of the circle', async () => {
     const two = await pickEngine('{ name: isa-rotation, offerList: isas, score: 50, pick: { count: 2, by: rotate } }');
     for (let d = 0; d < 4; d++) {

@@ -147,7 +147,7 @@ export class ReferenceEngine {
         rulePairs.push({ score, offer, rule, heldOut });
       }
       // A list pick: of the offers the member can get, only `count` in the pick's order (a held-out member gets nothing from the rule anyway).
-      pairs.push(...(rule.pick === null || heldOut ? rulePairs : referencePick(state, rule, rulePairs.filter((pair) => !cannotGet(compiled.offers[pair.offer]!)))));
+      pairs.push(...(rule.pick === null || heldOut ? rulePairs : referencePick(state, rule, rulePairs).filter((pair) => !cannotGet(compiled.offers[pair.offer]!)).slice(0, rule.pick.count)));
     }
     state.cel.offer = null;
     // Top rules first; equal scores by offer name, or by the member's rotate key of the day.
@@ -245,24 +245,25 @@ function fnvThenMix(text: string): number {
 }
 
 /**
- * docs/decisions.md#list-picking, written plainly: sort the rule's available pairs by the
- * pick's order and keep the first `count`.
+ * docs/decisions.md#list-picking, written plainly: the rule's scored pairs (in list order)
+ * in the pick's order; the caller keeps the first `count` the member can get.
  */
 function referencePick(state: DecisionState, rule: CompiledRule, available: ScoredPair[]): ScoredPair[] {
-  const { count, by } = rule.pick!;
+  const { by } = rule.pick!;
   const offers = state.compiled.offers;
   const place = (pair: ScoredPair): number => rule.offers.findIndex((offer) => offer.index === pair.offer);
   const tie = (pair: ScoredPair): number => (state.channel.rotateTies ? rotateHash(state.audienceId, offers[pair.offer]!.name, state.at) * 2 ** 21 + pair.offer : pair.offer);
   let sorted: ScoredPair[];
   if (by === 'rotate') {
-    const n = rule.offers.length;
+    const circle = available.slice().sort((a, b) => place(a) - place(b));
+    const n = circle.length;
     const start = (((fnvThenMix(`${state.audienceId}\u0000${rule.name}`) + state.atDay) % n) + n) % n;
-    sorted = available.slice().sort((a, b) => ((place(a) - start + n) % n) - ((place(b) - start + n) % n));
+    sorted = circle.map((_, i) => circle[(start + i) % n]!);
   } else {
     const key = (pair: ScoredPair): number => (by === 'score' ? pair.score : offers[pair.offer]!.effective === null ? -Infinity : dayNumber(offers[pair.offer]!.effective!));
     sorted = available.slice().sort((a, b) => (key(a) === key(b) ? tie(a) - tie(b) : key(b) > key(a) ? 1 : -1));
   }
-  return sorted.slice(0, count);
+  return sorted;
 }
 
 /**

@@ -83,7 +83,7 @@ describe('the example organisation (config/)', () => {
   it('declares every attribute type, with enums, on the web customer profile', () => {
     const web = bundle.body.channels.find((c) => c.name === 'web')!;
     const attributes = Object.values(web.audienceLevels[0]!.attributes);
-    expect(new Set(attributes.map((a) => a.type))).toEqual(new Set(['int', 'double', 'string', 'bool', 'date', 'list']));
+    expect(new Set(attributes.map((a) => a.type))).toEqual(new Set(['int', 'double', 'string', 'bool', 'date', 'list', 'map']));
     expect(attributes.some((a) => a.type !== 'list' && a.enum !== null)).toBe(true);
   });
 
@@ -152,6 +152,7 @@ describe('the example organisation (config/)', () => {
     ['an expiry date', (r) => r.expires !== null],
     ['enabled: false', (r) => !r.enabled],
     ['a control group', (r) => r.controlGroupPercent > 0],
+    ['a list pick', (r) => r.pick !== undefined && r.offerList !== null],
   ])('shows a treatment rule with %s', (_feature, has) => {
     expect(rules().some(has)).toBe(true);
   });
