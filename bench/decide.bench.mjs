@@ -21,7 +21,9 @@
 //            rule sets per member (docs/decisions.md#offer-attributes), and every 100th
 //            single-offer rule scoring from a `map` profile attribute
 //            (`profile.modelScores[offer.name] * 100.0`, the members holding a score for
-//            each such offer); cold and warm again ("all extensions").
+//            each such offer); every 5th offer-list rule of the channel (with 3 offers or
+//            more) picking 2 of its list, by score, rotate and newest in turn
+//            (docs/decisions.md#list-picking); cold and warm again ("all extensions").
 // Reference: in the same run, one bare CEL evaluation of a segment expression of the
 //            same bundle (the unit of work a decision is made of), timed the same way in
 //            bulk; each decision figure is printed as a multiple of it.
@@ -135,6 +137,13 @@ function withExtensions(bundle) {
   body.rules.forEach((rule, i) => {
     if (i % 25 === 0) rule.priority = 'top';
   });
+  // List picks: every 5th offer-list rule of the channel gives 2 of its list, by score, rotate and newest in turn.
+  let lists = 0;
+  for (const rule of body.rules) {
+    if (rule.channel !== CHANNEL || rule.offerList === null || rule.offers.length < 3) continue;
+    if (lists % 5 === 0) rule.pick = { count: 2, by: ['score', 'rotate', 'newest'][(lists / 5) % 3] };
+    lists++;
+  }
   body.offers.forEach((offer, i) => {
     offer.attributes = { ...offer.attributes, family: `f${i % 20}` };
     offer.suppression = { ...offer.suppression, afterReject: { count: 2, days: 30 }, related: 'family' };

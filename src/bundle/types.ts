@@ -180,12 +180,22 @@ export interface BundleTreatmentRule {
   controlGroupPercent: number; // 0 = no control group
   /** `priority: top`; absent for the default. */
   priority?: 'top';
+  /** List picking (docs/config-language.md#list-picking); absent when the rule does not pick, so such bundles keep their bytes. */
+  pick?: BundlePick;
   /**
    * Offer attributes set per decision (docs/config-language.md#rule-set-offer-attributes):
    * attribute name → CEL source, sorted by name; absent when the rule sets none, so such
    * bundles keep their bytes.
    */
   attributes?: Record<string, string>;
+}
+
+export type PickOrder = 'score' | 'rotate' | 'newest';
+
+/** `pick: {count, by}` of a rule with an offer list. */
+export interface BundlePick {
+  count: number;
+  by: PickOrder;
 }
 
 export interface BundleIndexes {

@@ -238,6 +238,9 @@ export function compileModel(model: ConfigModel, facts: ExpressionFacts): Compil
         controlGroupPercent: rule.controlGroup?.percent ?? 0,
       };
       if (rule.priority === 'top') compiled.priority = 'top';
+      if (rule.pick !== undefined && rule.offerList !== undefined) {
+        compiled.pick = { count: rule.pick.count, by: rule.pick.by };
+      }
       const attributes = Object.keys(rule.attributes ?? {}).sort();
       if (attributes.length > 0) compiled.attributes = Object.fromEntries(attributes.map((name) => [name, rule.attributes![name]!]));
       rules.push(compiled);

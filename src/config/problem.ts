@@ -27,6 +27,8 @@ export const problemCodes = {
   'empty-offer-list': 'OO209',
   'no-family': 'OO210',
   'session-rule-without-event': 'OO211',
+  'pick-without-list': 'OO212',
+  'pick-takes-whole-list': 'OO213',
   'unknown-offer-attribute': 'OO220',
   'expression-syntax': 'OO300',
   'expression-type': 'OO301',

@@ -250,6 +250,7 @@ export type TreatmentRule = {
   expires?: Expires1;
   enabled?: Enabled;
   attributes?: OfferAttributes;
+  pick?: ListPick;
   priority?: Priority;
   controlGroup?: ControlGroup;
 };
@@ -301,6 +302,14 @@ export type Enabled = boolean;
  * A Common Expression Language expression, type-checked against the declared attributes.
  */
 export type CELExpression = string;
+/**
+ * How many of the list's offers the rule gives, 1 or more.
+ */
+export type PickCount = number;
+/**
+ * How the offers are chosen: score, rotate or newest.
+ */
+export type PickOrder = 'score' | 'rotate' | 'newest';
 /**
  * top: the rule's offers rank above every offer of rules without it (must-show messages: service, regulatory); normal: ranked by score.
  */
@@ -852,6 +861,13 @@ export interface StrategySpec {
  */
 export interface OfferAttributes {
   [k: string]: CELExpression;
+}
+/**
+ * List picking, for a rule with offerList: only count of the list's offers come from this rule, chosen among those live on the day that the member can get (not suppressed, not left out by the session or an earlier point of a batch): by score (the rule's score per offer, highest first), rotate (the list's order, starting at a place that moves one offer a day, per member) or newest (latest effective date first).
+ */
+export interface ListPick {
+  count: PickCount;
+  by: PickOrder;
 }
 /**
  * A holdout: this percentage of members (chosen by a stable hash) get nothing from the rule.

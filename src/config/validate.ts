@@ -11,6 +11,7 @@ import { attributeRules } from './rules/attributes.js';
 import { dateRules } from './rules/dates.js';
 import { decisionTestRules } from './rules/decision-tests.js';
 import { expressionRules } from './rules/expressions.js';
+import { listPickRules } from './rules/list-pick.js';
 import { nameRules } from './rules/names.js';
 import { rangeRules } from './rules/ranges.js';
 import { reachabilityRules } from './rules/reachability.js';
@@ -21,7 +22,7 @@ import { sessionRuleChecks } from './rules/session-rules.js';
 import { suppressionRules } from './rules/suppression.js';
 
 /** In order: segment cycles need the dependencies the expression rule collects. */
-const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules, ...suppressionRules, ...sessionRuleChecks, ...ruleAttributeRules, ...decisionTestRules];
+const rules: Rule[] = [...attributeRules, ...nameRules, ...referenceRules, ...expressionRules, ...segmentRules, ...dateRules, ...rangeRules, ...reachabilityRules, ...suppressionRules, ...sessionRuleChecks, ...listPickRules, ...ruleAttributeRules, ...decisionTestRules];
 
 export interface ValidationResult {
   problems: Problem[];

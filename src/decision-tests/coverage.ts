@@ -13,6 +13,7 @@ import type { CaseResult, TestCoverage } from './types.js';
 const candidateOutcomes: ReadonlySet<ExplainOutcome> = new Set<ExplainOutcome>([
   'chosen',
   'control-group',
+  'not-picked',
   'lower-score-duplicate',
   'suppressed',
   'session-accepted',

@@ -4,7 +4,8 @@
 //   its offers inside their own effective..expires → eligibility per offer (it sees
 //   `offer`; one that never reads `offer` is evaluated once per rule) → the rule is a candidate when at least one offer is eligible →
 //   control group (the member then gets nothing from the rule, and the assignment is
-//   recorded) → score (scoreExpression, else score) → the offer board.
+//   recorded) → score (scoreExpression, else score) → a list pick (list-pick.ts), for a rule
+//   with one → the offer board.
 // This is the exhaustive pass over every rule of the zone: the engine runs it for an
 // explanation and for the errors of a decision that may have met an expression failure
 // (engine.ts); ordinary decisions produce the same ranking lazily (ranked-walk.ts), and
@@ -15,6 +16,7 @@ import type { CompiledPoint, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { reasons, type ExplainLog } from './explain.js';
+import { notPickedReason, orderForPick } from './list-pick.js';
 import { isMember, segmentFailure, segmentMismatch } from './segments.js';
 
 /** A (rule, offer) that got a score; kept only when explaining, to name the duplicates. */
@@ -104,6 +106,9 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
         continue;
       }
     }
+    // A picking rule's scored offers wait for the pick (list-pick.ts).
+    const pickPositions: number[] | null = rule.pick === null ? null : [];
+    const pickScores: number[] | null = rule.pick === null ? null : [];
     // A scoreExpression that never reads `offer` is evaluated once for the rule.
     let ruleScore = rule.scoreExpression === null ? rule.score : Number.NaN;
     let scoreFailure: string | null = null;
@@ -126,9 +131,48 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
         explain?.add(state.compiled.offers[index]!.name, rule.name, 'expression-error', reasons.scoreFailed(rule, scoreFailure));
         continue;
       }
+      if (pickPositions !== null) {
+        pickPositions.push(rule.offers.indexOf(state.compiled.offers[index]!));
+        pickScores!.push(score);
+        continue;
+      }
       board.propose(index, score, rule);
       output.scored?.push({ offer: index, rule, score });
     }
+    if (pickPositions !== null) pickFromList(state, rule, pickPositions, pickScores!, output);
   }
   cel.offer = null;
+}
+
+/**
+ * A picking rule's scored offers (positions in its list, in list order) → the pick
+ * (docs/decisions.md#list-picking): ordered by the pick, the first `count` the member can
+ * get go on the board; offers the member cannot get are explained as the response would
+ * explain them, the rest as `not-picked`.
+ */
+function pickFromList(state: DecisionState, rule: CompiledRule, positions: number[], scores: number[], output: CandidateOutput): void {
+  const { board, explain } = output;
+  const gate = state.pickGate ?? null;
+  orderForPick(state, rule, positions, scores);
+  const count = rule.pick!.count;
+  const available: number[] = [];
+  const availableScores: number[] = [];
+  for (let i = 0; i < positions.length; i++) {
+    const offer = rule.offers[positions[i]!]!;
+    const unavailable = gate === null ? null : gate(offer);
+    if (unavailable !== null) {
+      explain?.add(offer.name, rule.name, unavailable.outcome, unavailable.reason, { score: scores[i]! });
+      continue;
+    }
+    available.push(positions[i]!);
+    availableScores.push(scores[i]!);
+  }
+  const picked = available.slice(0, count);
+  for (let i = 0; i < available.length; i++) {
+    const offer = rule.offers[available[i]!]!;
+    if (i < count) {
+      board.propose(offer.index, availableScores[i]!, rule);
+      output.scored?.push({ offer: offer.index, rule, score: availableScores[i]! });
+    } else explain?.add(offer.name, rule.name, 'not-picked', notPickedReason(state, rule, i + 1, available.length, picked), { score: availableScores[i]! });
+  }
 }

@@ -113,6 +113,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
       controlThreshold: controlGroupThreshold(rule.controlGroupPercent),
       controlSeed: controlGroupSeed(rule.channel, rule.name),
       top: rule.priority === 'top',
+      pick: rule.pick === undefined ? null : { count: rule.pick.count, by: rule.pick.by },
       attributes:
         rule.attributes === undefined
           ? null

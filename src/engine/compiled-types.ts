@@ -96,6 +96,8 @@ export interface CompiledRule {
   controlSeed: number;
   /** `priority: top`: the rule's offers rank above every offer of rules without it. */
   top: boolean;
+  /** List picking (list-pick.ts): only `count` of the list's offers come from the rule; null when it does not pick. */
+  pick: { count: number; by: 'score' | 'rotate' | 'newest' } | null;
   /** The offer attributes the rule sets (rule-attributes.ts), by name; null when it sets none. */
   attributes: CompiledRuleAttribute[] | null;
   place: string;

@@ -3,9 +3,9 @@
 // decision and passed to each step, so the steps stay plain functions. MemberState is
 // the part segment membership and the per-customer rules read, which the optimizer
 // builds for each customer of its audience too.
-import type { CompiledBundle, CompiledChannel, CompiledLevel } from './compiled-types.js';
+import type { CompiledBundle, CompiledChannel, CompiledLevel, CompiledOffer } from './compiled-types.js';
 import type { CapturedError, SegmentMemo, SessionSegmentCache } from './segment-cache.js';
-import type { DecisionError } from './types.js';
+import type { DecisionError, ExplainOutcome } from './types.js';
 
 export interface CelContext extends Record<string, unknown> {
   profile: Record<string, unknown>;
@@ -31,6 +31,15 @@ export interface MemberState {
   captured?: CapturedError[];
 }
 
+/** Why the member cannot get an offer in this decision (the outcome an explanation gives it). */
+export interface Unavailable {
+  outcome: Extract<ExplainOutcome, 'given-earlier' | 'session-accepted' | 'session-rejected' | 'suppressed'>;
+  reason: string;
+}
+
+/** What a list pick skips for this decision (list-pick.ts): the offers the member cannot get. */
+export type PickGate = (offer: CompiledOffer) => Unavailable | null;
+
 export interface DecisionState extends MemberState {
   compiled: CompiledBundle;
   channel: CompiledChannel;
@@ -40,6 +49,8 @@ export interface DecisionState extends MemberState {
   at: string;
   atDay: number;
   segments: SessionSegmentCache;
+  /** What a list pick skips for this decision (list-pick.ts); absent when the zone has no picking rule. */
+  pickGate?: PickGate;
 }
 
 export type { CapturedError } from './segment-cache.js';

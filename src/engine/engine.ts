@@ -23,6 +23,7 @@ import { compileBundle } from './compile-bundle.js';
 import type { CompiledBundle, CompiledPoint, CompiledRule, OfferScope } from './compiled-types.js';
 import { inputsAreSafe, rulesAtRisk } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
+import { pickGate } from './list-pick.js';
 import { RankedWalk } from './ranked-walk.js';
 import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
@@ -314,7 +315,10 @@ class DecisionEngine implements Engine {
     };
     const n = count as number;
     const plan = this.plans.get(point)!;
-    const ranking = this.walkRanking(state, plan, segments === cache);
+    // A list pick skips what the member cannot get, so such a zone's ranking is not memoised
+    // for the session: history, session activity and the batch change between decisions.
+    if (plan.picks) state.pickGate = pickGate(givenEarlier, session, history, atDay);
+    const ranking = this.walkRanking(state, plan, segments === cache && !plan.picks);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
     const safe = inputsAreSafe(risk, state.cel.profile, state.cel.session);

@@ -64,6 +64,8 @@ export interface ZonePlan {
   loadFailures: Set<CompiledRule>;
   /** Per audience level: when a decision may meet an expression failure (error-risk.ts). */
   risks: Map<string, ZoneRisk>;
+  /** A rule of the zone picks from its list (list-pick.ts): the ranking then depends on the member's history and session too. */
+  picks: boolean;
 }
 
 interface Pair {
@@ -135,7 +137,13 @@ export function buildZonePlan(rules: readonly CompiledRule[]): ZonePlan {
     rules.filter((rule) => !rule.top),
     0,
   );
-  return { streams: [...top.streams, ...rest.streams], dynamicPairs: top.dynamicPairs + rest.dynamicPairs, loadFailures: new Set([...top.loadFailures, ...rest.loadFailures]), risks: new Map() };
+  return {
+    streams: [...top.streams, ...rest.streams],
+    dynamicPairs: top.dynamicPairs + rest.dynamicPairs,
+    loadFailures: new Set([...top.loadFailures, ...rest.loadFailures]),
+    risks: new Map(),
+    picks: top.picks || rest.picks,
+  };
 }
 
 function buildTier(rules: readonly CompiledRule[], tier: number): ZonePlan {
@@ -193,7 +201,7 @@ function buildTier(rules: readonly CompiledRule[], tier: number): ZonePlan {
     dynamicPairs += pairs.length;
   }
   if (eager.length > 0) streams.push(stream(EAGER, tier, eager.sort(byOffer), null, 1));
-  return { streams, dynamicPairs, loadFailures, risks: new Map() };
+  return { streams, dynamicPairs, loadFailures, risks: new Map(), picks: rules.some((rule) => rule.enabled && rule.pick !== null) };
 }
 
 /** One plan per (channel, zone), shared by the zone's interaction points. */

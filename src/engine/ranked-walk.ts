@@ -13,6 +13,7 @@
 //   the race (a small heap) under that score;
 //   the member is in the rule's control group → the rule is recorded in controlGroups
 //   (once) and the pair gives nothing (a lower pair may still give the offer);
+//   a rule with `pick` that did not pick the offer for this member → skipped (list-pick.ts);
 //   otherwise → the offer's entry: the highest score over its rules, ties to the rule
 //   first in precedence, exactly as an exhaustive arbitration would pick it.
 // Everything the walk evaluates is memoised for the decision (segments in the session's
@@ -29,6 +30,7 @@ import type { CompiledBundle, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';
+import { pickedOffers } from './list-pick.js';
 import { isMember } from './segments.js';
 import { TieOrder } from './tie-order.js';
 import type { DecisionError } from './types.js';
@@ -67,6 +69,10 @@ export class RankedWalk {
   private readonly ruleStamp: Int32Array;
   private readonly ruleEligible: Int8Array;
   private readonly controlStamp: Int32Array;
+  /** List picking: 1 for a rule with `pick`; its pick for this decision once computed (pickStamp). */
+  private readonly pickRule: Uint8Array;
+  private readonly pickStamp: Int32Array;
+  private readonly picks: number[][];
   private generation = 0;
   private heapScore = new Float64Array(16);
   private heapOffer = new Int32Array(16);
@@ -95,6 +101,9 @@ export class RankedWalk {
     this.ruleStamp = new Int32Array(ruleCount);
     this.ruleEligible = new Int8Array(ruleCount);
     this.controlStamp = new Int32Array(ruleCount);
+    this.pickRule = new Uint8Array(ruleCount);
+    this.pickStamp = new Int32Array(ruleCount);
+    this.picks = new Array<number[]>(ruleCount);
     this.ruleTier = new Int8Array(ruleCount);
     this.ties = new TieOrder(compiled.offers.map((offer) => offer.name));
   }
@@ -105,6 +114,7 @@ export class RankedWalk {
       this.rules[rule.precedence] = rule;
       this.eligibility[rule.precedence] = eligibilityMode(rule);
       this.ruleTier[rule.precedence] = rule.top ? 1 : 0;
+      this.pickRule[rule.precedence] = rule.pick === null ? 0 : 1;
     }
   }
 
@@ -114,6 +124,7 @@ export class RankedWalk {
       this.offerStamp.fill(0);
       this.ruleStamp.fill(0);
       this.controlStamp.fill(0);
+      this.pickStamp.fill(0);
       this.generation = 1;
     }
     this.state = state;
@@ -192,7 +203,7 @@ export class RankedWalk {
         const p = this.heapRule[0]!;
         this.heapPop();
         if (this.offerStamp[o] === this.generation) continue;
-        if (this.heldOut(p)) continue;
+        if (this.heldOut(p) || this.leftOutByPick(p, o)) continue;
         return this.emit(o, score, p);
       }
       if (best === -1) return false;
@@ -211,7 +222,7 @@ export class RankedWalk {
         }
         continue;
       }
-      if (this.heldOut(bestRule)) continue;
+      if (this.heldOut(bestRule) || this.leftOutByPick(bestRule, bestOffer)) continue;
       return this.emit(bestOffer, bestScore, bestRule);
     }
   }
@@ -234,6 +245,20 @@ export class RankedWalk {
       this.controlGroups.push(rule.name);
     }
     return true;
+  }
+
+  /**
+   * A pair of a picking rule whose offer is not in the rule's pick for this member
+   * (list-pick.ts; docs/decisions.md#list-picking): the pick is made the first time one of
+   * the rule's pairs is reached, after its segment and control group were checked.
+   */
+  private leftOutByPick(precedence: number, offer: number): boolean {
+    if (this.pickRule[precedence] === 0) return false;
+    if (this.pickStamp[precedence] !== this.generation) {
+      this.pickStamp[precedence] = this.generation;
+      this.picks[precedence] = pickedOffers(this.state!, this.rules[precedence]!);
+    }
+    return !this.picks[precedence]!.includes(offer);
   }
 
   /** The rule's segment and eligibility for this pair (docs/decisions.md#the-steps, step 3); dates are checked by the caller. */
@@ -416,7 +441,7 @@ export class RankedWalk {
         const p = this.heapRule[0]!;
         this.heapPop();
         if (this.offerStamp[o] === this.generation) continue;
-        if (this.heldOut(p)) continue;
+        if (this.heldOut(p) || this.leftOutByPick(p, o)) continue;
         return this.emit(o, score, p);
       }
       if (best === -1) return false;

@@ -132,6 +132,7 @@ export type ExplainOutcome =
   | 'not-eligible'
   | 'control-group'
   | 'offer-not-effective'
+  | 'not-picked'
   | 'lower-score-duplicate'
   | 'suppressed'
   | 'given-earlier'

@@ -5,7 +5,7 @@
 import type { Decision, ExplainEntry, ExplainOutcome } from '../engine/index.js';
 
 /** The steps of a decision that remove candidates, in the order the engine applies them. */
-export const funnelSteps = ['disabled', 'dates', 'segment', 'eligibility', 'error', 'holdout', 'duplicate', 'suppression', 'policy', 'rank'] as const;
+export const funnelSteps = ['disabled', 'dates', 'segment', 'eligibility', 'error', 'holdout', 'pick', 'duplicate', 'suppression', 'policy', 'rank'] as const;
 export type FunnelStep = (typeof funnelSteps)[number];
 
 const stepOfOutcome: Record<ExplainOutcome, FunnelStep | 'chosen'> = {
@@ -16,6 +16,8 @@ const stepOfOutcome: Record<ExplainOutcome, FunnelStep | 'chosen'> = {
   'not-eligible': 'eligibility',
   'expression-error': 'error',
   'control-group': 'holdout',
+  // List picking: the rule gave other offers of its list (docs/decisions.md#list-picking).
+  'not-picked': 'pick',
   'lower-score-duplicate': 'duplicate',
   // Batch de-duplication: the offer went to an earlier point of the same batch.
   'given-earlier': 'duplicate',
@@ -50,7 +52,7 @@ export function emptiedStep(explain: readonly ExplainEntry[]): EmptyStep {
 }
 
 /** Where two decisions of one member part: a funnel step, `rules` (a rule or offer is on one side only) or `score`. */
-export const partingSteps = ['rules', 'disabled', 'dates', 'segment', 'eligibility', 'error', 'holdout', 'score', 'duplicate', 'suppression', 'policy', 'rank'] as const;
+export const partingSteps = ['rules', 'disabled', 'dates', 'segment', 'eligibility', 'error', 'holdout', 'score', 'pick', 'duplicate', 'suppression', 'policy', 'rank'] as const;
 export type PartingStep = (typeof partingSteps)[number];
 
 export interface Parting {
@@ -67,7 +69,7 @@ function entriesByPair(explain: readonly ExplainEntry[]): Map<string, ExplainEnt
   return map;
 }
 
-const scored = new Set<ExplainOutcome>(['lower-score-duplicate', 'given-earlier', 'suppressed', 'session-accepted', 'session-rejected', 'session-cap', 'policy', 'rank', 'chosen']);
+const scored = new Set<ExplainOutcome>(['not-picked', 'lower-score-duplicate', 'given-earlier', 'suppressed', 'session-accepted', 'session-rejected', 'session-cap', 'policy', 'rank', 'chosen']);
 
 function partingOfPair(base: ExplainEntry | undefined, head: ExplainEntry | undefined): PartingStep | null {
   const candidates: PartingStep[] = [];
@@ -107,6 +109,8 @@ function sentence(step: PartingStep, base: ExplainEntry | undefined, head: Expla
       return `${headLost ? 'now' : 'no longer'}: ${lost?.reason ?? 'an expression fails'}${pair}`;
     case 'holdout':
       return `${headLost ? 'now' : 'no longer'} in the control group of rule ${code(any.rule)} (offer ${code(any.offer)})`;
+    case 'pick':
+      return headLost ? `rule ${code(any.rule)} now picks other offers of its list: ${head?.reason ?? ''}` : `rule ${code(any.rule)} now picks ${code(any.offer)} (was: ${base?.reason ?? ''})`;
     case 'score':
       return `rule ${code(any.rule)} now scores ${code(any.offer)} ${head?.score ?? '?'} (was ${base?.score ?? '?'})`;
     case 'duplicate':

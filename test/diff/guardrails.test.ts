@@ -6,7 +6,7 @@ import { checkGuardrails, parseGuardrail, parseGuardrails } from '../../src/diff
 import { UserError } from '../../src/errors.js';
 
 function point(over: Partial<BehaviourPoint> = {}): BehaviourPoint {
-  const funnel = { candidates: 0, removed: { disabled: 0, dates: 0, segment: 0, eligibility: 0, error: 0, holdout: 0, duplicate: 0, suppression: 0, policy: 0, rank: 0 }, chosen: 0 };
+  const funnel = { candidates: 0, removed: { disabled: 0, dates: 0, segment: 0, eligibility: 0, error: 0, holdout: 0, pick: 0, duplicate: 0, suppression: 0, policy: 0, rank: 0 }, chosen: 0 };
   return {
     channel: 'web',
     point: 'home-hero',

@@ -29,7 +29,7 @@ async function compileAt(dir: string): Promise<Bundle> {
 
 /** String literals of the bundle's expressions: values a random profile should sometimes hit. */
 function vocabulary(bundle: Bundle): string[] {
-  const words = new Set<string>(['vip', 'student', 'checking', 'savings']);
+  const words = new Set<string>(['vip', 'student', 'checking', 'savings', ...bundle.body.offers.slice(0, 8).map((o) => o.name)]);
   const sources = [...bundle.body.segments.map((s) => s.expression), ...bundle.body.rules.flatMap((r) => [r.eligibility ?? '', r.scoreExpression ?? ''])];
   for (const source of sources) for (const match of source.matchAll(/"([^"]*)"/g)) words.add(match[1]!);
   return [...words];

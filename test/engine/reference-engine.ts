@@ -97,6 +97,12 @@ export class ReferenceEngine {
   private run(state: DecisionState, point: CompiledPoint, count: number, history: ReturnType<typeof readMemberHistory>, memo: Map<CompiledSegment, boolean>, givenEarlier: Record<string, string>, activity: SessionActivity): ReferenceDecision {
     const compiled = this.compiled;
     const pairs: ScoredPair[] = [];
+    // Session rules: offers accepted or rejected in the session are left out when the channel says so.
+    const sessionRules = point.channel.session;
+    const leftOut = (name: string): boolean =>
+      sessionRules !== null && ((sessionRules.suppressAccepted && (activity.accepted ?? []).includes(name)) || (sessionRules.suppressRejected && (activity.rejected ?? []).includes(name)));
+    // What the member cannot get in this response: a list pick passes over these.
+    const cannotGet = (offer: CompiledOffer): boolean => Object.prototype.hasOwnProperty.call(givenEarlier, offer.name) || leftOut(offer.name) || findSuppression(offer, history, state.atDay) !== null;
     // Steps 3–5: every rule, every offer, in precedence order (errors in that order too).
     for (const rule of point.rules) {
       if (!rule.enabled || state.atDay < rule.effectiveDay || state.atDay > rule.expiresDay) continue;
@@ -123,6 +129,7 @@ export class ReferenceEngine {
       }
       if (eligible.length === 0) continue;
       const heldOut = rule.controlThreshold > 0 && controlGroupBucket(rule.channel, rule.name, state.audienceId) < rule.controlThreshold;
+      const rulePairs: ScoredPair[] = [];
       for (const offer of eligible) {
         let score = rule.score;
         if (rule.scoreExpression !== null) {
@@ -137,8 +144,10 @@ export class ReferenceEngine {
             continue;
           }
         }
-        pairs.push({ score, offer, rule, heldOut });
+        rulePairs.push({ score, offer, rule, heldOut });
       }
+      // A list pick: of the offers the member can get, only `count` in the pick's order (a held-out member gets nothing from the rule anyway).
+      pairs.push(...(rule.pick === null || heldOut ? rulePairs : referencePick(state, rule, rulePairs).filter((pair) => !cannotGet(compiled.offers[pair.offer]!)).slice(0, rule.pick.count)));
     }
     state.cel.offer = null;
     // Top rules first; equal scores by offer name, or by the member's rotate key of the day.
@@ -168,12 +177,8 @@ export class ReferenceEngine {
 
     // Steps 6–7.
     let limit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
-    // Session rules: the session's remaining offers cap the response; offers accepted or
-    // rejected in the session are left out when the channel says so.
-    const sessionRules = point.channel.session;
+    // Session rules: the session's remaining offers cap the response.
     if (sessionRules?.maxOffers != null) limit = Math.min(limit, Math.max(0, sessionRules.maxOffers - (activity.offered ?? 0)));
-    const leftOut = (name: string): boolean =>
-      sessionRules !== null && ((sessionRules.suppressAccepted && (activity.accepted ?? []).includes(name)) || (sessionRules.suppressRejected && (activity.rejected ?? []).includes(name)));
     const rules = point.channel.realtimeRules;
     const chosen: ChosenContact[] = [];
     const chosenAt: number[] = [];
@@ -225,6 +230,40 @@ export class ReferenceEngine {
     if (offers.length === 0 && point.defaultString !== null) decision.defaultString = point.defaultString;
     return decision;
   }
+}
+
+/** FNV-1a 32-bit over UTF-8 bytes, then murmur3's fmix32, written out as docs/decisions.md#list-picking gives it. */
+function fnvThenMix(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * docs/decisions.md#list-picking, written plainly: the rule's scored pairs (in list order)
+ * in the pick's order; the caller keeps the first `count` the member can get.
+ */
+function referencePick(state: DecisionState, rule: CompiledRule, available: ScoredPair[]): ScoredPair[] {
+  const { by } = rule.pick!;
+  const offers = state.compiled.offers;
+  const place = (pair: ScoredPair): number => rule.offers.findIndex((offer) => offer.index === pair.offer);
+  const tie = (pair: ScoredPair): number => (state.channel.rotateTies ? rotateHash(state.audienceId, offers[pair.offer]!.name, state.at) * 2 ** 21 + pair.offer : pair.offer);
+  let sorted: ScoredPair[];
+  if (by === 'rotate') {
+    const circle = available.slice().sort((a, b) => place(a) - place(b));
+    const n = circle.length;
+    const start = (((fnvThenMix(`${state.audienceId}\u0000${rule.name}`) + state.atDay) % n) + n) % n;
+    sorted = circle.map((_, i) => circle[(start + i) % n]!);
+  } else {
+    const key = (pair: ScoredPair): number => (by === 'score' ? pair.score : offers[pair.offer]!.effective === null ? -Infinity : dayNumber(offers[pair.offer]!.effective!));
+    sorted = available.slice().sort((a, b) => (key(a) === key(b) ? tie(a) - tie(b) : key(b) > key(a) ? 1 : -1));
+  }
+  return sorted;
 }
 
 /**

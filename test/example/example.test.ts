@@ -152,6 +152,7 @@ describe('the example organisation (config/)', () => {
     ['an expiry date', (r) => r.expires !== null],
     ['enabled: false', (r) => !r.enabled],
     ['a control group', (r) => r.controlGroupPercent > 0],
+    ['a list pick', (r) => r.pick !== undefined && r.offerList !== null],
   ])('shows a treatment rule with %s', (_feature, has) => {
     expect(rules().some(has)).toBe(true);
   });

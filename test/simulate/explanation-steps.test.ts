@@ -60,6 +60,15 @@ describe('partingStep', () => {
     );
   });
 
+  it('sees a list pick that now leaves the offer out, or now gives it', () => {
+    const chosen = decision([e('isa', 'r', 'chosen', { score: 50 })]);
+    const left = decision([e('isa', 'r', 'not-picked', { score: 50, reason: "rule 'r' picks 1 of offer list 'isas' by rotate: …" })]);
+    expect(partingStep(chosen, left)).toEqual({ step: 'pick', why: "rule `r` now picks other offers of its list: rule 'r' picks 1 of offer list 'isas' by rotate: …" });
+    expect(partingStep(left, chosen).why).toBe("rule `r` now picks `isa` (was: rule 'r' picks 1 of offer list 'isas' by rotate: …)");
+    expect(emptiedStep([e('isa', 'r', 'not-picked'), e('lisa', 'r', 'suppressed')])).toBe('suppression');
+    expect(emptiedStep([e('isa', 'r', 'not-picked'), e('lisa', 'r', 'control-group')])).toBe('pick');
+  });
+
   it('falls back to the order when the same offers come back reordered with the same scores', () => {
     const a = decision([e('x', 'r1', 'chosen', { score: 50 }), e('y', 'r2', 'chosen', { score: 50 })]);
     const b = { ...a, offers: [...a.offers].reverse() };

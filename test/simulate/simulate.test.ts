@@ -48,7 +48,7 @@ describe('simulateAudience', () => {
   it('counts the candidates each step of the funnel removed', () => {
     expect(hero!.funnel).toEqual({
       candidates: 16,
-      removed: { disabled: 0, dates: 2, segment: 5, eligibility: 1, error: 0, holdout: 2, duplicate: 0, suppression: 1, policy: 0, rank: 1 },
+      removed: { disabled: 0, dates: 2, segment: 5, eligibility: 1, error: 0, holdout: 2, pick: 0, duplicate: 0, suppression: 1, policy: 0, rank: 1 },
       chosen: 4,
     });
   });
