@@ -13,6 +13,9 @@ describe('parseBundle on deeply nested input', () => {
     expect(nestingDepth(1, 10)).toBe(0);
     expect(nestingDepth({ a: [1, { b: [] }] }, 10)).toBe(4);
     expect(nestingDepth(JSON.parse('['.repeat(200_000) + ']'.repeat(200_000)), 10)).toBe(11);
+    // The deepest branch is walked before a shallower one: the depth is the maximum, not the last seen.
+    expect(nestingDepth([[], [[]]], 10)).toBe(3);
+    expect(nestingDepth({ deep: { a: { b: 1 } }, shallow: 1, flat: [] }, 10)).toBe(3);
   });
 
   it('refuses a value nested one level beyond the limit, and checks the digest of one at the limit', () => {

@@ -23,6 +23,10 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ n: 1.5e-7, m: 100, z: -0, u: undefined, t: true, f: null })).toBe('{"f":null,"m":100,"n":1.5e-7,"t":true,"z":0}');
   });
 
+  it('writes booleans, null, strings and arrays as JSON does', () => {
+    expect(canonicalJson([true, false, null, 'a"b', [], {}])).toBe('[true,false,null,"a\\"b",[],{}]');
+  });
+
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(new TypeError('canonical JSON cannot hold NaN'));
     expect(() => canonicalJson({ x: 1n })).toThrow(new TypeError('canonical JSON cannot hold a bigint'));
