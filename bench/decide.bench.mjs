@@ -33,52 +33,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { AT, CHANNEL, MEMBERS, POINT, SCALE, SEED, members, sessionActivityOf, withExtensions } from './decide-workload.mjs';
 import { seededRandom, writeLargeConfig } from './generate/large-config.mjs';
 
-const SEED = 20260101;
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 50000);
-const MEMBERS = 2000;
 const COLD_DECISIONS = Number(process.env.BENCH_COLD_DECISIONS ?? DECISIONS);
 const TARGET_PER_SECOND = 50000;
 const TARGET_P99_MS = 1;
-const CHANNEL = 'web';
-const POINT = 'home-sidebar';
-const AT = '2026-07-15';
 const dist = new URL('../dist/', import.meta.url);
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-function members(bundle, random) {
-  const offers = bundle.body.offers.map((o) => o.name);
-  const tiers = ['bronze', 'silver', 'gold', 'platinum'];
-  const regions = ['north', 'south', 'east', 'west', 'central'];
-  const out = [];
-  for (let i = 0; i < MEMBERS; i++) {
-    const id = `cust-${String(i).padStart(6, '0')}`;
-    const profile = {
-      customerId: id,
-      age: random.int(18, 85),
-      income: random.int(10, 250) * 1000,
-      balance: random.round(random.next() * 50000),
-      creditScore: random.int(300, 850),
-      tier: random.pick(tiers),
-      region: random.pick(regions),
-      tags: random.chance(0.5) ? ['vip'] : [],
-      products: random.chance(0.5) ? ['checking', 'savings'] : ['checking'],
-      joined: `20${random.int(10, 25)}-0${random.int(1, 9)}-1${random.int(0, 9)}`,
-      optIn: random.chance(0.7),
-      lastPurchaseDays: random.int(0, 400),
-    };
-    const history = [];
-    const rows = random.int(0, 6);
-    for (let k = 0; k < rows; k++) {
-      history.push({ customerId: id, offer: random.pick(offers), channel: random.pick(['web', 'email']), date: `2026-07-0${random.int(1, 9)}`, event: random.pick(['contact', 'contact', 'accept', 'reject']) });
-    }
-    out.push({ id, profile, session: { device: random.pick(['desktop', 'mobile', 'app']), visits: random.int(1, 20) }, history });
-  }
-  return out;
-}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -126,50 +90,6 @@ async function timeReference(bundle, audience) {
   return { ns, expression: segment.expression, hits };
 }
 
-/** The bundle with the extensions on (see the header); the body is changed in place of a new config, which only the engine reads. */
-function withExtensions(bundle) {
-  const body = structuredClone(bundle.body);
-  for (const channel of body.channels) {
-    if (channel.name !== CHANNEL) continue;
-    channel.ties = 'rotate';
-    channel.session = { suppressAccepted: true, suppressRejected: true, maxOffers: 12 };
-  }
-  body.rules.forEach((rule, i) => {
-    if (i % 25 === 0) rule.priority = 'top';
-  });
-  // List picks: every 5th offer-list rule of the channel gives 2 of its list, by score, rotate and newest in turn.
-  let lists = 0;
-  for (const rule of body.rules) {
-    if (rule.channel !== CHANNEL || rule.offerList === null || rule.offers.length < 3) continue;
-    if (lists % 5 === 0) rule.pick = { count: 2, by: ['score', 'rotate', 'newest'][(lists / 5) % 3] };
-    lists++;
-  }
-  body.offers.forEach((offer, i) => {
-    offer.attributes = { ...offer.attributes, family: `f${i % 20}` };
-    offer.suppression = { ...offer.suppression, afterReject: { count: 2, days: 30 }, related: 'family' };
-    if (i % 2 === 0) offer.suppression = { ...offer.suppression, afterAccept: true, afterAcceptDays: 90 };
-  });
-  const modelScored = withRuleAttributes(body);
-  return { bundle: { ...bundle, body }, modelScored };
-}
-
-/** Rule-set offer attributes and model scores from a map attribute (see the header); returns the offers scored from the map. */
-function withRuleAttributes(body) {
-  const level = body.channels.find((c) => c.name === CHANNEL).audienceLevels[0];
-  level.attributes = Object.fromEntries(Object.entries({ ...level.attributes, modelScores: { type: 'map', values: 'double', enum: null } }).sort(([a], [b]) => (a < b ? -1 : 1)));
-  for (const offer of body.offers) offer.attributes = { ...offer.attributes, discountPct: 10 };
-  const scored = new Set();
-  body.rules.forEach((rule, i) => {
-    if (rule.channel !== CHANNEL) return;
-    if (i % 10 === 0) rule.attributes = { discountPct: 'profile.tier == "gold" ? 20 : 10' };
-    if (i % 100 === 0 && rule.offer !== null) {
-      rule.scoreExpression = 'profile.modelScores[offer.name] * 100.0';
-      scored.add(rule.offer);
-    }
-  });
-  return [...scored].sort();
-}
-
 async function main() {
   const { compileDirectory } = await import(new URL('compile/compile-directory.js', dist).href);
   const { createEngine } = await import(new URL('engine/engine.js', dist).href);
@@ -203,7 +123,7 @@ async function main() {
     // The same decisions with every extension on; each member's session activity is derived
     // from their history, so the plain members (and figures) are untouched.
     audience.forEach((m, i) => {
-      m.sessionActivity = { offered: i % 12, accepted: m.history.filter((r) => r.event === 'accept').map((r) => r.offer), rejected: m.history.filter((r) => r.event === 'reject').map((r) => r.offer) };
+      m.sessionActivity = sessionActivityOf(m, i);
     });
     const { bundle: extendedBundle, modelScored } = withExtensions(bundle);
     const extended = createEngine(extendedBundle);
