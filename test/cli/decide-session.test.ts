@@ -41,8 +41,9 @@ describe('decide --session-activity', () => {
 
   it('leaves out what the session accepted or rejected; the next in rank take their places', async () => {
     const result = await decide('home-tiles', '{"accepted": ["black-friday-cashback"], "rejected": ["first-time-buyer-mortgage"]}');
-    // Without them: the 95 and 85 offers, then the 55-point cards by name, then the savings list at 40 by name.
-    expect((JSON.parse(result.stdout) as Out).offers.map((o) => o.offer)).toEqual(['balance-transfer-card', 'cashback-card', 'cash-isa']);
+    // Without them: the 95 and 85 offers, then the 55-point cards by name, then the savings
+    // product the list's daily rotation picks for this member on the day (pick: 1 by rotate).
+    expect((JSON.parse(result.stdout) as Out).offers.map((o) => o.offer)).toEqual(['balance-transfer-card', 'cashback-card', 'easy-access-saver']);
   });
 
   it.each([
