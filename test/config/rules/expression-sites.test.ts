@@ -3,25 +3,8 @@
 // where), enum literals a value can never equal are reported, and inSegment() names a
 // segment of the same channel and audience level.
 import { describe, expect, it } from 'vitest';
-import { linesWith, valueAt } from './in-memory.js';
+import { kiosk, linesWith, valueAt } from './in-memory.js';
 
-const kiosk = `apiVersion: offerops/v1
-kind: Channel
-metadata: { name: kiosk }
-spec:
-  audienceLevels: [ { name: visitor, idField: visitorId } ]
-  zones: [ { name: lobby, interactionPoints: [ { name: screen } ] } ]
----
-apiVersion: offerops/v1
-kind: Segment
-metadata: { name: kiosk-visitors }
-spec: { channel: kiosk, expression: 'true' }
----
-apiVersion: offerops/v1
-kind: Strategy
-metadata: { name: kiosk-rules }
-spec: { channel: kiosk, rules: [ { name: k, offer: gold-card, score: 1 } ] }
-`;
 const strategy = (...rules: string[]) => `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ex }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}\n`).join('')}`;
 
 describe('labels by site', () => {

@@ -34,3 +34,23 @@ export function valueAt(file: string, text: string, needle: string, target?: str
   const before = text.slice(0, index + within).split('\n');
   return `config/${file}:${before.length}:${before[before.length - 1]!.length + 1}`;
 }
+
+/** A second channel (kiosk, audience level visitor) with a segment and a rule of its own: for references across channels. */
+export const kiosk = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: kiosk }
+spec:
+  audienceLevels: [ { name: visitor, idField: visitorId } ]
+  categories: [ promo ]
+  zones: [ { name: lobby, interactionPoints: [ { name: screen } ] } ]
+---
+apiVersion: offerops/v1
+kind: Segment
+metadata: { name: kiosk-visitors }
+spec: { channel: kiosk, expression: 'true' }
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: kiosk-rules }
+spec: { channel: kiosk, rules: [ { name: k, offer: gold-card, score: 1 } ] }
+`;

@@ -4,26 +4,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { linesWith, valueAt } from './in-memory.js';
+import { kiosk, linesWith, valueAt } from './in-memory.js';
 
-const kiosk = `apiVersion: offerops/v1
-kind: Channel
-metadata: { name: kiosk }
-spec:
-  audienceLevels: [ { name: visitor, idField: visitorId } ]
-  categories: [ promo ]
-  zones: [ { name: lobby, interactionPoints: [ { name: screen } ] } ]
----
-apiVersion: offerops/v1
-kind: Segment
-metadata: { name: kiosk-visitors }
-spec: { channel: kiosk, expression: 'true' }
----
-apiVersion: offerops/v1
-kind: Strategy
-metadata: { name: kiosk-rules }
-spec: { channel: kiosk, rules: [ { name: k, offer: gold-card, score: 1 } ] }
-`;
 const strip = (lines: string[]) => lines.map((l) => l.replace(/^\S+ /, ''));
 
 describe('unknown references', () => {
