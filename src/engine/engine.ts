@@ -68,6 +68,8 @@ interface WalkMemo {
   walkErrors: number;
   /** The exhaustive pass's errors, once computed. */
   sweep: DecisionError[] | null;
+  /** Whether every attribute the zone reads is present and in bounds (error-risk.ts), once computed: it depends only on the inputs the memo was made for. */
+  safe: boolean | null;
 }
 
 /** The most offers one request may ask for (a guard against absurd input, not a product limit). */
@@ -321,7 +323,7 @@ class DecisionEngine implements Engine {
     const ranking = this.walkRanking(state, plan, segments === cache && !plan.picks);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
-    const safe = inputsAreSafe(risk, state.cel.profile, state.cel.session);
+    const safe = (ranking.memo!.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
     if (ranking.walkErrors!() > 0 || !safe) {
       // Only the rules that may fail for this member's inputs can add an error (error-risk.ts);
       // a walk failure the analysis did not foresee gets the pass over every rule.
@@ -350,7 +352,7 @@ class DecisionEngine implements Engine {
     const walks = state.segments.walks;
     let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
     if (memo === undefined) {
-      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null };
+      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null, safe: null };
       if (memoise) walks.set(plan, memo);
     }
     const m = memo;
@@ -581,10 +583,15 @@ class DecisionEngine implements Engine {
       const k = order[i]!;
       const { offer, score } = chosen[k]!;
       const rule = chosenRule[k]!;
-      const resolved = resolveAttributes(state, this.rulesByPrecedence[chosenRuleIndex[k]!]!, offer);
-      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name), attributes: resolved.attributes };
-      const reason = reasons.chosen(i + 1, score);
-      explain?.add(offer.name, rule, 'chosen', resolved.failures === null ? reason : `${reason}; ${resolved.failures.join('; ')}`, { score, rank: i + 1 });
+      const givenBy = this.rulesByPrecedence[chosenRuleIndex[k]!]!;
+      // A rule without attributes hands the offer's own on, with nothing to evaluate or explain.
+      const resolved = givenBy.attributes === null ? null : resolveAttributes(state, givenBy, offer);
+      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name), attributes: resolved === null ? offer.attributes : resolved.attributes };
+      if (explain !== null) {
+        // The reason is formatted only when an explanation is asked for (a score as text costs more than the rest of this loop).
+        const reason = reasons.chosen(i + 1, score);
+        explain.add(offer.name, rule, 'chosen', resolved?.failures == null ? reason : `${reason}; ${resolved.failures.join('; ')}`, { score, rank: i + 1 });
+      }
     }
     const decision: Decision = {
       channel: point.channel.name,

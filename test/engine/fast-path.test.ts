@@ -206,6 +206,22 @@ describe('what the fast path must keep from the exhaustive definition', () => {
     expect(engine.decide({ ...base, count: 3 }).controlGroups).toEqual(['low-holdout']);
   });
 
+  it('judges the inputs again when a session cache gets another profile: errors come and go with the attribute', async () => {
+    const engine = createEngine(await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offer: savings-plus, score: 1, eligibility: 'profile.income > 10.0' }"])));
+    const request = (profile: Record<string, unknown>): DecisionRequest => ({ interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40, ...profile } }, at: '2026-05-01', count: 1 });
+    const cache = engine.newSegmentCache();
+    const failure = [expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'low' eligibility" })];
+    // The same inputs twice (memoised), then new ones: each answer is the one without a cache.
+    // With count 1 the failing rule is never reached by the walk: only the judgement of the
+    // inputs sends the decision to look for its errors.
+    for (const profile of [{ income: 50 }, { income: 50 }, {}, {}, { income: 5 }, {}]) {
+      const alone = engine.decide(request(profile));
+      expect(alone.errors, JSON.stringify(profile)).toEqual('income' in profile ? [] : failure);
+      const cached = engine.decide(request(profile), cache);
+      expect({ offers: cached.offers, errors: cached.errors }, JSON.stringify(profile)).toEqual({ offers: alone.offers, errors: alone.errors });
+    }
+  });
+
   it('reports the run-time failures of every rule of the zone, also of rules ranked below the response', async () => {
     const engine = createEngine(await compileFixture(strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offer: savings-plus, score: 1, eligibility: 'profile.income > 10.0' }"])));
     const decision = engine.decide({ interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 1 });
