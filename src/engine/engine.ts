@@ -490,8 +490,7 @@ class DecisionEngine implements Engine {
     const rules = point.channel.realtimeRules;
     const chosen: ChosenContact[] = [];
     const chosenRank: number[] = [];
-    const chosenRule: string[] = [];
-    const chosenRuleIndex: number[] = [];
+    const chosenRule: number[] = []; // by precedence
     let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
     const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     const choose = (at: number): void => {
@@ -499,8 +498,7 @@ class DecisionEngine implements Engine {
       chosen.push({ offer, score: ranking.scores[at]! });
       policyContext?.add(offer);
       chosenRank.push(at);
-      chosenRule.push(ruleName(ranking.rules[at]!));
-      chosenRuleIndex.push(ranking.rules[at]!);
+      chosenRule.push(ranking.rules[at]!);
     };
     // A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
     // before lower-ranked offers fill the response; one choice may allow several, in rank order.
@@ -582,8 +580,8 @@ class DecisionEngine implements Engine {
     for (let i = 0; i < order.length; i++) {
       const k = order[i]!;
       const { offer, score } = chosen[k]!;
-      const rule = chosenRule[k]!;
-      const givenBy = this.rulesByPrecedence[chosenRuleIndex[k]!]!;
+      const givenBy = this.rulesByPrecedence[chosenRule[k]!]!;
+      const rule = givenBy.name;
       // A rule without attributes hands the offer's own on, with nothing to evaluate or explain.
       const resolved = givenBy.attributes === null ? null : resolveAttributes(state, givenBy, offer);
       result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name), attributes: resolved === null ? offer.attributes : resolved.attributes };
