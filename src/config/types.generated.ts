@@ -1039,6 +1039,7 @@ export interface DecisionTestCase {
   profile?: Profile;
   session?: Session;
   sessionActivity?: SessionActivity;
+  givenEarlier?: GivenEarlier;
   history?: History1;
   expect: Expectations;
 }
@@ -1061,6 +1062,12 @@ export interface SessionActivity {
   offered?: Offered;
   accepted?: Accepted;
   rejected?: Rejected;
+}
+/**
+ * Offers that earlier interaction points of the same batch were given, offer name → the point it went to: with batch dedupe (docs/decisions.md#batch-de-duplication) the decision treats them as unavailable and explains them as given-earlier.
+ */
+export interface GivenEarlier {
+  [k: string]: Name2;
 }
 /**
  * One contact, accept or reject, with the columns of a history file.

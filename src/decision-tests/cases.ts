@@ -39,6 +39,7 @@ export function casesOfTest(document: ConfigDocument<'DecisionTest'>): TestCase[
     if (testCase.count !== undefined) result.count = testCase.count;
     if (testCase.audienceId !== undefined) result.audienceId = testCase.audienceId;
     if (testCase.sessionActivity !== undefined) result.sessionActivity = testCase.sessionActivity;
+    if (testCase.givenEarlier !== undefined) result.givenEarlier = { ...testCase.givenEarlier };
     cases.push(result);
   });
   return cases;

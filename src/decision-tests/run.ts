@@ -65,6 +65,7 @@ function requestOf(engine: Engine, testCase: TestCase, explain: boolean, cache: 
   if (testCase.channel !== undefined) request.channel = testCase.channel;
   if (testCase.audienceLevel !== undefined) request.audience.level = testCase.audienceLevel;
   if (testCase.sessionActivity !== undefined) request.sessionActivity = testCase.sessionActivity;
+  if (testCase.givenEarlier !== undefined) request.givenEarlier = testCase.givenEarlier;
   return { request, channel: channelName };
 }
 

@@ -34,6 +34,8 @@ export interface TestCase extends TestLocation {
   session: AttributeValues;
   /** What the session has had before, for the channel's session rules; omitted = a fresh session. */
   sessionActivity?: SessionActivity;
+  /** Offers earlier points of the same batch were given (offer → point), for batch dedupe; omitted = none. */
+  givenEarlier?: Record<string, string>;
   /** History rows as written (customerId and channel are filled in when the case is decided). */
   history: DecisionTestHistoryRow[];
   expect: DecisionTestExpectations;

@@ -191,6 +191,35 @@ describe('the inputs of a case', () => {
     ]);
   });
 
+  it('passes givenEarlier on: an offer an earlier point of the batch was given makes way for the next one', async () => {
+    // home-sidebar ranks gold-card 80, platinum-card 50 (credit list), loyalty-card 35.
+    const loaded = await loadTests({
+      ...config,
+      'tests/batch.yaml': decisionTest(
+        'batch',
+        `    - { name: alone, point: home-sidebar, ${profile}, count: 2, expect: { offers: [gold-card, platinum-card] } }
+    - { name: after the hero got gold, point: home-sidebar, ${profile}, count: 2, givenEarlier: { gold-card: home-hero }, expect: { offers: [platinum-card, loyalty-card] } }
+    - { name: wrongly expecting gold, point: home-sidebar, ${profile}, count: 2, givenEarlier: { gold-card: home-hero }, expect: { first: gold-card } }
+`,
+        'at: 2026-05-01',
+      ),
+    });
+    expect(loaded.problems).toEqual([]);
+    const results = runDecisionTests(loaded.engine!, loaded.cases).results;
+    expect(results.map((r) => [r.name, r.status])).toEqual([
+      ['alone', 'passed'],
+      ['after the hero got gold', 'passed'],
+      ['wrongly expecting gold', 'failed'],
+    ]);
+    // The failure's explanation names the point the offer went to (its credit-list entry is the lower duplicate).
+    const why = results[2]!.failures[0]!.why.filter((e) => e.offer === 'gold-card');
+    expect(why.map((e) => [e.rule, e.outcome])).toEqual([
+      ['credit', 'lower-score-duplicate'],
+      ['hv-gold', 'given-earlier'],
+    ]);
+    expect(why[1]!.reason).toContain("'home-hero'");
+  });
+
   it("reads history rows as a history file's, the member's id and the case's channel filled in", async () => {
     const loaded = await loadTests({
       ...config,

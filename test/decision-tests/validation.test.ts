@@ -36,6 +36,27 @@ describe('DecisionTest validation', () => {
     expect(loaded.problems.map((p) => [p.code, p.line, p.message])).toEqual([['OO501', 7, "interaction point 'home-hero' is on channels 'app', 'web': name the channel with spec.channel"]]);
   });
 
+  it('names an unknown offer and an unknown point of givenEarlier where they are written, all at once', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: ok, point: home-hero, profile: { customerId: c1 }, givenEarlier: { gold-card: home-sidebar }, expect: { count: 1 } }
+    - name: typos
+      point: home-hero
+      profile: { customerId: c1 }
+      givenEarlier: { gold-crad: home-sidebar, savings-plus: home-sidebr }
+      expect: { count: 1 }
+`,
+        'channel: web\n  at: 2026-05-01',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['OO201', 12, 23, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
+      ['OO201', 12, 62, "interaction point 'home-sidebr' is not defined on channel 'web'; did you mean 'home-sidebar'?"],
+    ]);
+  });
+
   it("reports a problem in the test's base profile once, however many cases use it", async () => {
     const loaded = await loadTests({
       'strategy.yaml': rules,

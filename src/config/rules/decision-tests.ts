@@ -151,6 +151,11 @@ const testReferencesExist: Rule = (context) => {
           context.error(test, casePath(i, ...offer.path), 'unknown-reference', `offer '${offer.name}' is not defined${didYouMean(offer.name, context.offers.keys())}`, { key: offer.key ?? false });
         }
       }
+      for (const offer of Object.keys(testCase.givenEarlier ?? {})) {
+        if (!context.offers.has(offer) && !context.isInvalid('Offer', offer)) {
+          context.error(test, casePath(i, 'givenEarlier', offer), 'unknown-reference', `offer '${offer}' is not defined${didYouMean(offer, context.offers.keys())}`, { key: true });
+        }
+      }
       (testCase.history ?? []).forEach((row, j) => {
         if (!context.offers.has(row.offer) && !context.isInvalid('Offer', row.offer)) {
           context.error(test, casePath(i, 'history', j, 'offer'), 'unknown-reference', `offer '${row.offer}' is not defined${didYouMean(row.offer, context.offers.keys())}`);
@@ -163,6 +168,10 @@ const testReferencesExist: Rule = (context) => {
         if (!rules.has(name)) context.error(test, casePath(i, ...path), 'unknown-reference', `treatment rule '${name}' is not defined on channel '${channelName}'${didYouMean(name, rules.keys())}`);
       };
       (testCase.expect.controlGroups ?? []).forEach((name, j) => checkRule(name, ['expect', 'controlGroups', j]));
+      const points = new Set(scope.channel.spec.zones.flatMap((z) => z.interactionPoints.map((p) => p.name)));
+      for (const [offer, point] of Object.entries(testCase.givenEarlier ?? {})) {
+        if (!points.has(point)) context.error(test, casePath(i, 'givenEarlier', offer), 'unknown-reference', `interaction point '${point}' is not defined on channel '${channelName}'${didYouMean(point, points)}`);
+      }
       for (const [offer, rule] of Object.entries(testCase.expect.rules ?? {})) checkRule(rule, ['expect', 'rules', offer]);
     });
   }
