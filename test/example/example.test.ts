@@ -306,7 +306,7 @@ describe('the decision tour of the guide', () => {
     }
     const tiles = decide({ interactionPoint: 'home-tiles', explain: true }, vulnerable);
     expect(tiles.explain?.find((e) => e.offer === 'first-time-buyer-mortgage')?.policyRule).toBe('no-lending-to-vulnerable-live');
-    expect(picks(decide({ interactionPoint: 'accounts-banner' }, vulnerable))).toEqual([['debt-advice', 100, 'accounts-money-guidance']]);
+    expect(picks(decide({ interactionPoint: 'accounts-banner' }, vulnerable))).toEqual([['debt-advice', 10, 'accounts-money-guidance']]);
   });
 });
 
