@@ -8,8 +8,12 @@
 // changed members of each point (the examples), a second decision with `explain: true`,
 // whose entries give the funnel, segment sizes, the step that left a member with no offer
 // and the step at which two decisions part.
+//
+// In a diff, a point whose decision inputs are the same in both bundles (the engine's
+// pointDecisionDigest) is decided once per member, with the base, and that decision, its
+// latency and its explanation count for both sides (docs/simulation-and-diff.md#zones-decided-once).
 import type { BundleBody } from '../bundle/index.js';
-import type { Engine, SegmentCache } from '../engine/index.js';
+import { pointDecisionDigest, type Engine, type SegmentCache } from '../engine/index.js';
 import type { Decision, DecisionRequest, ExplainEntry } from '../engine/index.js';
 import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
 import { bandOf, numericBandLabels } from './fairness.js';
@@ -127,6 +131,8 @@ export interface PreparedSide {
   maxOffers: (number | null)[];
   /** channel → rule → the rule's segment (null when it has none). */
   ruleSegment: Map<string, Map<string, string | null>>;
+  /** Per point of the options: the digest of what a decision there reads from the bundle (null when the point is not in it). */
+  decisionDigests: (string | null)[];
 }
 
 export function prepareSide(engine: Engine, options: SimulationOptions): PreparedSide {
@@ -145,7 +151,8 @@ export function prepareSide(engine: Engine, options: SimulationOptions): Prepare
     if (!rules) ruleSegment.set(rule.channel, (rules = new Map<string, string | null>()));
     rules.set(rule.name, rule.segment);
   }
-  return { engine, present, maxOffers, ruleSegment };
+  const decisionDigests = options.points.map(({ channel, point }) => pointDecisionDigest(body, channel, point));
+  return { engine, present, maxOffers, ruleSegment, decisionDigests };
 }
 
 function sameOffers(a: Decision | null, b: Decision | null): boolean {
@@ -227,6 +234,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const points: PointTally[] = options.points.map(() => ({ sides: sides.map(() => emptySide()), change: sides.length === 2 ? emptyChange() : null }));
   const labels = options.fairness?.kind === 'numeric' ? numericBandLabels(options.fairness) : null;
   let changedMembers = 0;
+  // Points whose decisions cannot differ between base and head: decided once (see the header).
+  const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests[p] !== null && sides[0]!.decisionDigests[p] === sides[1]!.decisionDigests[p]);
   const decisions: (Decision | null)[] = sides.map(() => null);
   const requests: (DecisionRequest | null)[] = sides.map(() => null);
   for (const member of batch.members) {
@@ -243,11 +252,22 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     for (let p = 0; p < options.points.length; p++) {
       const { channel, point } = options.points[p]!;
       const tally = points[p]!;
+      // The visit's offers so far are an input too (the session's maxOffers): the same on both sides unless an earlier point changed.
+      const once = decidedOnce[p]! && offered[0]!.get(channel) === offered[1]!.get(channel);
+      let micros = 0;
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s]!;
         if (!side.present[p]) {
           decisions[s] = null;
           requests[s] = null;
+          continue;
+        }
+        if (once && s === 1) {
+          const decision = decisions[0]!;
+          if (decision.offers.length > 0) offered[1]!.set(channel, (offered[1]!.get(channel) ?? 0) + decision.offers.length);
+          decisions[1] = decision;
+          requests[1] = requests[0]!;
+          tallyDecision(tally.sides[1]!, decision, band, micros);
           continue;
         }
         let cache = caches[s]!.get(channel);
@@ -265,7 +285,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         if (given !== undefined) request.sessionActivity = { offered: given };
         const started = now();
         const decision = side.engine.decide(request, cache);
-        const micros = (now() - started) * 1000;
+        micros = (now() - started) * 1000;
         if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;
@@ -289,8 +309,12 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           explanations.push([]);
           continue;
         }
-        const cache = caches[s]!.get(channel)!;
-        const explain = sides[s]!.engine.decide({ ...request, explain: true }, cache).explain ?? [];
+        let explain: ExplainEntry[];
+        if (once && s === 1) explain = explanations[0]!;
+        else {
+          const cache = caches[s]!.get(channel)!;
+          explain = sides[s]!.engine.decide({ ...request, explain: true }, cache).explain ?? [];
+        }
         explanations.push(explain);
         if (explained) tallyExplanation(tally.sides[s]!, sides[s]!, channel, decisions[s]!, explain);
       }
