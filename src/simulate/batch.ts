@@ -238,13 +238,20 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests[p] !== null && sides[0]!.decisionDigests[p] === sides[1]!.decisionDigests[p]);
   const decisions: (Decision | null)[] = sides.map(() => null);
   const requests: (DecisionRequest | null)[] = sides.map(() => null);
+  // One segment memo per channel and bundle, reused member after member (the engine starts it
+  // afresh for another member); the head's borrows what the base's computed for the same
+  // member where both bundles define it alike (Engine.newSegmentCache).
+  let caches = sides.map(() => new Map<string, SegmentCache>());
+  let previousId: string | null = null;
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
     const band = options.fairness === null ? null : bandOf(options.fairness, member.profile[options.fairness.attribute], labels);
     const history = batch.history[member.id] ?? [];
-    // One segment memo per member, channel and bundle: a member's decisions at several
-    // points are one visit, as a runtime session is (decisions are the same without it).
-    const caches = sides.map(() => new Map<string, SegmentCache>());
+    // A member's decisions at several points are one visit, as a runtime session is
+    // (decisions are the same without it). The same id twice in a row (a file may repeat
+    // a member) gets memos of its own: a memo kept for one id would outlive its profile.
+    if (member.id === previousId) caches = sides.map(() => new Map<string, SegmentCache>());
+    previousId = member.id;
     // Offers the visit has returned so far per side and channel: a channel's session
     // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
     const offered = sides.map(() => new Map<string, number>());
@@ -271,7 +278,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           continue;
         }
         let cache = caches[s]!.get(channel);
-        if (!cache) caches[s]!.set(channel, (cache = side.engine.newSegmentCache()));
+        if (!cache) caches[s]!.set(channel, (cache = s === 0 ? side.engine.newSegmentCache() : side.engine.newSegmentCache(caches[0]!.get(channel))));
         const request: DecisionRequest = {
           channel,
           interactionPoint: point,
