@@ -131,8 +131,11 @@ export interface PreparedSide {
   maxOffers: (number | null)[];
   /** channel → rule → the rule's segment (null when it has none). */
   ruleSegment: Map<string, Map<string, string | null>>;
-  /** Per point of the options: the digest of what a decision there reads from the bundle (null when the point is not in it). */
-  decisionDigests: (string | null)[];
+  /**
+   * Per point of the options: the digest of what a decision there reads from the bundle (null
+   * when the point is not in it); worked out by the first batch of a diff (a simulation needs none).
+   */
+  decisionDigests: (string | null)[] | null;
 }
 
 export function prepareSide(engine: Engine, options: SimulationOptions): PreparedSide {
@@ -151,8 +154,7 @@ export function prepareSide(engine: Engine, options: SimulationOptions): Prepare
     if (!rules) ruleSegment.set(rule.channel, (rules = new Map<string, string | null>()));
     rules.set(rule.name, rule.segment);
   }
-  const decisionDigests = options.points.map(({ channel, point }) => pointDecisionDigest(body, channel, point));
-  return { engine, present, maxOffers, ruleSegment, decisionDigests };
+  return { engine, present, maxOffers, ruleSegment, decisionDigests: null };
 }
 
 function sameOffers(a: Decision | null, b: Decision | null): boolean {
@@ -235,7 +237,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const labels = options.fairness?.kind === 'numeric' ? numericBandLabels(options.fairness) : null;
   let changedMembers = 0;
   // Points whose decisions cannot differ between base and head: decided once (see the header).
-  const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests[p] !== null && sides[0]!.decisionDigests[p] === sides[1]!.decisionDigests[p]);
+  if (sides.length === 2) for (const side of sides) side.decisionDigests ??= options.points.map(({ channel, point }) => pointDecisionDigest(side.engine.bundle.body, channel, point));
+  const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests![p] != null && sides[0]!.decisionDigests![p] === sides[1]!.decisionDigests![p]);
   const decisions: (Decision | null)[] = sides.map(() => null);
   const requests: (DecisionRequest | null)[] = sides.map(() => null);
   // One segment memo per channel and bundle, reused member after member (the engine starts it

@@ -82,7 +82,7 @@ function tally(head: Bundle, shortcut: boolean, members = 300): Run {
   });
   const headCalls = new Map<string, number>();
   const sides: PreparedSide[] = [prepareSide(createEngine(base), options), prepareSide(counting(createEngine(head), headCalls), options)];
-  if (!shortcut) for (const side of sides) side.decisionDigests = side.decisionDigests.map(() => null);
+  if (!shortcut) for (const side of sides) side.decisionDigests = points.map(() => null);
   const total = emptyTally(points.length, 2);
   for (const batch of batchesOf(audience, history)) mergeTally(total, runBatch(sides, batch, options, () => performance.now()), options.examplesPerPoint);
   return { tally: total, headCalls };
