@@ -30,6 +30,7 @@ import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
+import { inputsId } from './peer-memo.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { readSessionActivity, sessionDrop, type SessionGate } from './session-rules.js';
@@ -72,6 +73,78 @@ interface WalkMemo {
   safe: boolean | null;
 }
 
+/**
+ * A zone's lazy ranking for one decision (engine.walkRanking): entries come from the memo,
+ * and past its end from the walk, which starts on the first entry the memo lacks. A class
+ * rather than an object literal with a getter: one is made for every decision.
+ */
+class LazyRanking implements Ranking {
+  readonly offers: number[];
+  readonly scores: number[];
+  readonly rules: number[];
+  private walking = false;
+  private produced = 0;
+  /** The last entry asked for and found; -1 with `ended` when the ranking ran out. */
+  private last = -1;
+  private ended = false;
+
+  constructor(
+    private readonly walk: RankedWalk,
+    private readonly state: DecisionState,
+    private readonly plan: ZonePlan,
+    readonly memo: WalkMemo,
+  ) {
+    this.offers = memo.offers;
+    this.scores = memo.scores;
+    this.rules = memo.rules;
+  }
+
+  get controlGroups(): string[] {
+    const m = this.memo;
+    return this.ended || this.last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[this.last]);
+  }
+
+  walkErrors(): number {
+    return this.memo.walkErrors;
+  }
+
+  has(at: number): boolean {
+    const m = this.memo;
+    if (at < m.offers.length) {
+      this.last = at;
+      return true;
+    }
+    if (m.exhausted) {
+      this.ended = true;
+      return false;
+    }
+    const walk = this.walk;
+    if (!this.walking) {
+      walk.begin(this.state, this.plan);
+      this.walking = true;
+      m.controlGroups = walk.controlGroups;
+    }
+    while (this.produced <= at) {
+      if (!walk.next()) {
+        m.exhausted = true;
+        m.walkErrors = walk.errors.length;
+        this.ended = true;
+        return false;
+      }
+      if (this.produced >= m.offers.length) {
+        m.offers.push(walk.offer);
+        m.scores.push(walk.score);
+        m.rules.push(walk.rule);
+        m.controlAfter.push(walk.controlGroups.length);
+      }
+      this.produced++;
+    }
+    m.walkErrors = walk.errors.length;
+    this.last = at;
+    return true;
+  }
+}
+
 /** The most offers one request may ask for (a guard against absurd input, not a product limit). */
 export const MAX_COUNT = 1000;
 
@@ -80,8 +153,15 @@ export interface Engine {
   readonly digest: string;
   /** Pure: same inputs → same decision. Never throws for bad data: input errors come back in decision.errors with code 'input' and field, and then offers is []. */
   decide(request: DecisionRequest, cache?: SegmentCache): Decision;
-  /** Per-session memo of segment membership; the caller drops it on a `resegment` event. */
-  newSegmentCache(): SegmentCache;
+  /**
+   * Per-session memo of segment membership; the caller drops it on a `resegment` event. With
+   * `peer`, another engine's memo of the same member's visit, decided with the same requests
+   * just before (a diff's base), the memo takes from it what both bundles declare and define
+   * alike — the converted profile and session, twin segments' membership — instead of
+   * evaluating it again; decisions are the same with or without a peer
+   * (docs/simulation-and-diff.md#what-base-and-head-share).
+   */
+  newSegmentCache(peer?: SegmentCache): SegmentCache;
   /**
    * Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field,
    * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
@@ -157,8 +237,8 @@ class DecisionEngine implements Engine {
     }
   }
 
-  newSegmentCache(): SegmentCache {
-    return new SessionSegmentCache();
+  newSegmentCache(peer?: SegmentCache): SegmentCache {
+    return new SessionSegmentCache(peer !== undefined && isSegmentCache(peer) ? peer : null);
   }
 
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null {
@@ -292,9 +372,14 @@ class DecisionEngine implements Engine {
       // New inputs: the memoised rankings (eligibility, scores) were computed from the old
       // ones. Segment membership stays cached until a resegment event (docs/decisions.md#segment-membership-and-the-session-cache).
       if (segments.converted) segments.walks.clear();
-      const profile = convertProfile(level, rawProfile, audienceId);
-      const session = convertSession(channel, rawSession);
-      segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors]);
+      const inputs = inputsId(channel, level);
+      const peer = segments.peerInputs(rawProfile, rawSession, inputs);
+      if (peer !== null) segments.setInputs(rawProfile, rawSession, peer.profile, peer.session, peer.inputErrors, inputs);
+      else {
+        const profile = convertProfile(level, rawProfile, audienceId);
+        const session = convertSession(channel, rawSession);
+        segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors], inputs);
+      }
     }
     if (segments.inputErrors.length > 0) return failed(raw, point, [...segments.inputErrors]);
     const history =
@@ -348,61 +433,13 @@ class DecisionEngine implements Engine {
    * entries come out the same) and extends the memo.
    */
   private walkRanking(state: DecisionState, plan: ZonePlan, memoise: boolean): Ranking {
-    const walk = this.walk;
     const walks = state.segments.walks;
     let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
     if (memo === undefined) {
       memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null, safe: null };
       if (memoise) walks.set(plan, memo);
     }
-    const m = memo;
-    let walking = false;
-    let produced = 0;
-    let last = -1; // the last entry asked for and found; -1 with `ended` when the ranking ran out
-    let ended = false;
-    return {
-      offers: m.offers,
-      scores: m.scores,
-      rules: m.rules,
-      get controlGroups() {
-        return ended || last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[last]);
-      },
-      walkErrors: () => m.walkErrors,
-      memo: m,
-      has(at: number): boolean {
-        if (at < m.offers.length) {
-          last = at;
-          return true;
-        }
-        if (m.exhausted) {
-          ended = true;
-          return false;
-        }
-        if (!walking) {
-          walk.begin(state, plan);
-          walking = true;
-          m.controlGroups = walk.controlGroups;
-        }
-        while (produced <= at) {
-          if (!walk.next()) {
-            m.exhausted = true;
-            m.walkErrors = walk.errors.length;
-            ended = true;
-            return false;
-          }
-          if (produced >= m.offers.length) {
-            m.offers.push(walk.offer);
-            m.scores.push(walk.score);
-            m.rules.push(walk.rule);
-            m.controlAfter.push(walk.controlGroups.length);
-          }
-          produced++;
-        }
-        m.walkErrors = walk.errors.length;
-        last = at;
-        return true;
-      },
-    };
+    return new LazyRanking(this.walk, state, plan, memo);
   }
 
   /**

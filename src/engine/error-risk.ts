@@ -465,6 +465,18 @@ function appendIndex(index: Map<string, number[]>, name: string, at: number): vo
   else if (list[list.length - 1] !== at) list.push(at);
 }
 
+// byKey's lists in the order of a zone's `keys`, listed once per zone: a decision then
+// finds them without building each entry's id string and hashing it again.
+const keyRulesByRisk = new WeakMap<ZoneRisk, number[][]>();
+function keyRulesOf(risk: ZoneRisk): number[][] {
+  let lists = keyRulesByRisk.get(risk);
+  if (lists === undefined || lists.length !== risk.keys.length) {
+    lists = risk.keys.map((key) => risk.byKey.get(mapKeyId(key)) ?? []);
+    keyRulesByRisk.set(risk, lists);
+  }
+  return lists;
+}
+
 /**
  * The rules of the zone that may fail for this member (precedence order): those that may
  * fail whatever the member, and those reading an attribute that is absent or out of bounds.
@@ -475,7 +487,10 @@ export function rulesAtRisk(risk: ZoneRisk, profile: Record<string, unknown>, se
   let unsafe: number[][] | null = null;
   for (const name of risk.profile) if (!safeValue(profile[name])) (unsafe ??= []).push(risk.byProfile.get(name) ?? []);
   for (const name of risk.session) if (!safeValue(session[name])) (unsafe ??= []).push(risk.bySession.get(name) ?? []);
-  for (const key of risk.keys) if (!safeEntry(key, profile, session)) (unsafe ??= []).push(risk.byKey.get(mapKeyId(key)) ?? []);
+  if (risk.keys.length > 0) {
+    const keyRules = keyRulesOf(risk);
+    for (let k = 0; k < risk.keys.length; k++) if (!safeEntry(risk.keys[k]!, profile, session)) (unsafe ??= []).push(keyRules[k]!);
+  }
   if (unsafe === null) return risk.alwaysRules;
   const at: number[] = risk.alwaysAt.slice();
   for (const list of unsafe) for (const index of list) at.push(index);

@@ -3,6 +3,7 @@
 // what its evaluation reported. SegmentMemo is all the membership rules need
 // (segments.ts); SessionSegmentCache adds what the engine keeps per session beside it.
 import type { CompiledBundle } from './compiled-types.js';
+import { segmentTwins } from './peer-memo.js';
 import type { DecisionError } from './types.js';
 
 /** Per-session memo of segment membership; opaque to callers. */
@@ -25,6 +26,15 @@ export class SegmentMemo {
   failures: (string | undefined)[] = [];
   /** Failures of other segments reported while this one was evaluated (through inSegment), reported again on every use of the memo. */
   nested: (CapturedError[] | undefined)[] = [];
+
+  /**
+   * A state for segment `index` known without evaluating it (a peer's, see SessionSegmentCache),
+   * recorded in this memo; 0 when there is none and the segment must be evaluated.
+   */
+  borrow(index: number): number {
+    void index;
+    return 0;
+  }
 
   /** Forgets every state: the next member starts afresh. */
   clear(segmentCount: number): void {
@@ -51,6 +61,22 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
   inputErrors: DecisionError[] = [];
   /** Per zone plan: the lazy ranking produced so far (engine.ts), which depends only on the member, the session and the day. */
   walks = new Map<object, unknown>();
+  /** What the conversion read (peer-memo.ts inputsId), -1 before any. */
+  inputsId = -1;
+  /** Whether the segment states may predate the current inputs (new inputs without a resegment keep them). */
+  inputsChanged = false;
+  /**
+   * Another engine's memo of the same member's visit (Engine.newSegmentCache(peer)), and per
+   * segment of this memo's bundle the index of its twin there (peer-memo.ts), or -1.
+   */
+  readonly peer: SessionSegmentCache | null;
+  private twins: Int32Array | null = null;
+  private twinsOf: CompiledBundle | null = null;
+
+  constructor(peer: SessionSegmentCache | null = null) {
+    super();
+    this.peer = peer;
+  }
 
   /** Makes the memo fit this decision's engine, member and day. */
   prepare(owner: CompiledBundle, audienceId: string, level: string, at: string): void {
@@ -60,8 +86,39 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
     this.audienceId = audienceId;
     this.level = level;
     this.at = at;
+    this.inputsChanged = false;
     this.clear(owner.segments.length);
     if (this.walks.size > 0) this.walks = new Map();
+  }
+
+  /**
+   * The peer's inputs, when it holds the conversion of these same inputs with the same
+   * declarations for this member (then this memo takes them rather than converting again).
+   */
+  peerInputs(rawProfile: unknown, rawSession: unknown, inputsId: number): SessionSegmentCache | null {
+    const peer = this.peer;
+    if (peer === null || !peer.converted || peer.inputsId !== inputsId || peer.rawProfile !== rawProfile || peer.rawSession !== rawSession) return null;
+    return peer.audienceId === this.audienceId && peer.level === this.level ? peer : null;
+  }
+
+  /** A twin segment's state in the peer's memo of this member, day and inputs (docs/simulation-and-diff.md#what-base-and-head-share). */
+  override borrow(index: number): number {
+    const peer = this.peer;
+    if (peer === null || peer.owner === null || this.owner === null) return 0;
+    if (peer.inputsChanged || !this.converted || peer.at !== this.at || this.peerInputs(this.rawProfile, this.rawSession, this.inputsId) === null) return 0;
+    if (this.twinsOf !== peer.owner) {
+      this.twins = segmentTwins(this.owner, peer.owner);
+      this.twinsOf = peer.owner;
+    }
+    const twin = this.twins![index]!;
+    if (twin < 0) return 0;
+    const state = peer.states[twin] ?? 0;
+    if (state === 0 || state === EVALUATING) return 0;
+    this.states[index] = state;
+    if (state === FAILED) this.failures[index] = peer.failures[twin];
+    const nested = peer.nested[twin];
+    if (nested !== undefined) this.nested[index] = nested;
+    return state;
   }
 
   /** Forgets everything (a decision without a session reuses one cache this way). */
@@ -70,7 +127,10 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
     this.converted = false;
   }
 
-  setInputs(rawProfile: unknown, rawSession: unknown, profile: Record<string, unknown>, session: Record<string, unknown>, errors: DecisionError[]): void {
+  setInputs(rawProfile: unknown, rawSession: unknown, profile: Record<string, unknown>, session: Record<string, unknown>, errors: DecisionError[], inputsId = -1): void {
+    // Segment states evaluated with the inputs before stay (until a resegment): they may not be these inputs'.
+    if (this.converted && this.states.some((state) => state !== 0)) this.inputsChanged = true;
+    this.inputsId = inputsId;
     this.converted = true;
     this.rawProfile = rawProfile;
     this.rawSession = rawSession;

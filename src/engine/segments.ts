@@ -43,7 +43,8 @@ export function segmentMismatch(state: MemberState, segment: CompiledSegment): s
 /** Is the member in the segment? Evaluates at most once per memo; failures count as false. */
 export function isMember(state: MemberState, segment: CompiledSegment): boolean {
   const cache = state.segments;
-  const known = cache.states[segment.index]!;
+  let known = cache.states[segment.index]!;
+  if (known === 0) known = cache.borrow(segment.index);
   if (known !== 0 && known !== EVALUATING) {
     // The memo answers as the evaluation did, failures included.
     const nested = cache.nested[segment.index];

@@ -8,8 +8,12 @@
 // changed members of each point (the examples), a second decision with `explain: true`,
 // whose entries give the funnel, segment sizes, the step that left a member with no offer
 // and the step at which two decisions part.
+//
+// In a diff, a point whose decision inputs are the same in both bundles (the engine's
+// pointDecisionDigest) is decided once per member, with the base, and that decision, its
+// latency and its explanation count for both sides (docs/simulation-and-diff.md#zones-decided-once).
 import type { BundleBody } from '../bundle/index.js';
-import type { Engine, SegmentCache } from '../engine/index.js';
+import { pointDecisionDigest, type Engine, type SegmentCache } from '../engine/index.js';
 import type { Decision, DecisionRequest, ExplainEntry } from '../engine/index.js';
 import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
 import { bandOf, numericBandLabels } from './fairness.js';
@@ -127,6 +131,11 @@ export interface PreparedSide {
   maxOffers: (number | null)[];
   /** channel → rule → the rule's segment (null when it has none). */
   ruleSegment: Map<string, Map<string, string | null>>;
+  /**
+   * Per point of the options: the digest of what a decision there reads from the bundle (null
+   * when the point is not in it); worked out by the first batch of a diff (a simulation needs none).
+   */
+  decisionDigests: (string | null)[] | null;
 }
 
 export function prepareSide(engine: Engine, options: SimulationOptions): PreparedSide {
@@ -145,7 +154,7 @@ export function prepareSide(engine: Engine, options: SimulationOptions): Prepare
     if (!rules) ruleSegment.set(rule.channel, (rules = new Map<string, string | null>()));
     rules.set(rule.name, rule.segment);
   }
-  return { engine, present, maxOffers, ruleSegment };
+  return { engine, present, maxOffers, ruleSegment, decisionDigests: null };
 }
 
 function sameOffers(a: Decision | null, b: Decision | null): boolean {
@@ -227,15 +236,25 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const points: PointTally[] = options.points.map(() => ({ sides: sides.map(() => emptySide()), change: sides.length === 2 ? emptyChange() : null }));
   const labels = options.fairness?.kind === 'numeric' ? numericBandLabels(options.fairness) : null;
   let changedMembers = 0;
+  // Points whose decisions cannot differ between base and head: decided once (see the header).
+  if (sides.length === 2) for (const side of sides) side.decisionDigests ??= options.points.map(({ channel, point }) => pointDecisionDigest(side.engine.bundle.body, channel, point));
+  const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests![p] != null && sides[0]!.decisionDigests![p] === sides[1]!.decisionDigests![p]);
   const decisions: (Decision | null)[] = sides.map(() => null);
   const requests: (DecisionRequest | null)[] = sides.map(() => null);
+  // One segment memo per channel and bundle, reused member after member (the engine starts it
+  // afresh for another member); the head's borrows what the base's computed for the same
+  // member where both bundles define it alike (Engine.newSegmentCache).
+  let caches = sides.map(() => new Map<string, SegmentCache>());
+  let previousId: string | null = null;
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
     const band = options.fairness === null ? null : bandOf(options.fairness, member.profile[options.fairness.attribute], labels);
     const history = batch.history[member.id] ?? [];
-    // One segment memo per member, channel and bundle: a member's decisions at several
-    // points are one visit, as a runtime session is (decisions are the same without it).
-    const caches = sides.map(() => new Map<string, SegmentCache>());
+    // A member's decisions at several points are one visit, as a runtime session is
+    // (decisions are the same without it). The same id twice in a row (a file may repeat
+    // a member) gets memos of its own: a memo kept for one id would outlive its profile.
+    if (member.id === previousId) caches = sides.map(() => new Map<string, SegmentCache>());
+    previousId = member.id;
     // Offers the visit has returned so far per side and channel: a channel's session
     // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
     const offered = sides.map(() => new Map<string, number>());
@@ -243,6 +262,9 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     for (let p = 0; p < options.points.length; p++) {
       const { channel, point } = options.points[p]!;
       const tally = points[p]!;
+      // The visit's offers so far are an input too (the session's maxOffers): the same on both sides unless an earlier point changed.
+      const once = decidedOnce[p]! && offered[0]!.get(channel) === offered[1]!.get(channel);
+      let micros = 0;
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s]!;
         if (!side.present[p]) {
@@ -250,8 +272,16 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           requests[s] = null;
           continue;
         }
+        if (once && s === 1) {
+          const decision = decisions[0]!;
+          if (decision.offers.length > 0) offered[1]!.set(channel, (offered[1]!.get(channel) ?? 0) + decision.offers.length);
+          decisions[1] = decision;
+          requests[1] = requests[0]!;
+          tallyDecision(tally.sides[1]!, decision, band, micros);
+          continue;
+        }
         let cache = caches[s]!.get(channel);
-        if (!cache) caches[s]!.set(channel, (cache = side.engine.newSegmentCache()));
+        if (!cache) caches[s]!.set(channel, (cache = s === 0 ? side.engine.newSegmentCache() : side.engine.newSegmentCache(caches[0]!.get(channel))));
         const request: DecisionRequest = {
           channel,
           interactionPoint: point,
@@ -265,7 +295,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         if (given !== undefined) request.sessionActivity = { offered: given };
         const started = now();
         const decision = side.engine.decide(request, cache);
-        const micros = (now() - started) * 1000;
+        micros = (now() - started) * 1000;
         if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;
@@ -289,8 +319,12 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           explanations.push([]);
           continue;
         }
-        const cache = caches[s]!.get(channel)!;
-        const explain = sides[s]!.engine.decide({ ...request, explain: true }, cache).explain ?? [];
+        let explain: ExplainEntry[];
+        if (once && s === 1) explain = explanations[0]!;
+        else {
+          const cache = caches[s]!.get(channel)!;
+          explain = sides[s]!.engine.decide({ ...request, explain: true }, cache).explain ?? [];
+        }
         explanations.push(explain);
         if (explained) tallyExplanation(tally.sides[s]!, sides[s]!, channel, decisions[s]!, explain);
       }
