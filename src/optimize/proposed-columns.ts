@@ -196,28 +196,35 @@ export function rowPackage(table: ProposedColumns, row: number): string {
 
 /** A column's typed value for one row (undefined when the row has none). */
 export function rowValue(table: ProposedColumns, row: number, name: string): string | number | undefined {
+  return columnReader(table, name)(row);
+}
+
+/** Reads one column's typed value row by row: the column is looked up once, not per row. */
+export function columnReader(table: ProposedColumns, name: string): (row: number) => string | number | undefined {
   switch (name) {
     case 'customerId':
-      return table.customerIds[table.customer[row]!];
+      return (row) => table.customerIds[table.customer[row]!];
     case 'offer':
-      return table.offerNames[table.offer[row]!];
+      return (row) => table.offerNames[table.offer[row]!];
     case 'channel':
-      return table.channelNames[table.channel[row]!];
+      return (row) => table.channelNames[table.channel[row]!];
     case 'date':
-      return rowDate(table, row);
+      return (row) => rowDate(table, row);
     case 'score':
-      return table.score[row];
+      return (row) => table.score[row];
     case 'cost':
-      return table.cost[row];
+      return (row) => table.cost[row];
     case 'package':
-      return rowPackage(table, row);
+      return (row) => rowPackage(table, row);
   }
   const column = table.extra.find((c) => c.name === name);
-  if (!column) return undefined;
-  const text = column.text[row]!;
-  if (text !== -1) return column.texts[text];
-  const value = column.number[row]!;
-  return Number.isNaN(value) ? undefined : value;
+  if (!column) return () => undefined;
+  return (row) => {
+    const text = column.text[row]!;
+    if (text !== -1) return column.texts[text];
+    const value = column.number[row]!;
+    return Number.isNaN(value) ? undefined : value;
+  };
 }
 
 /** Every column of one row, typed: what `contact` is in an interactionsWhere expression. */
