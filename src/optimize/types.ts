@@ -74,6 +74,12 @@ export interface OptimizeOptions {
   shard?: { index: number; count: number };
   /** Capacity prices to start from (or, with `shard`, to use as they are). */
   prices?: CapacityPrices;
+  /**
+   * Empty the problem's `history` and `audience` lists once the model holds what it needs
+   * of them (default false), so a caller that read them only for this run does not keep
+   * their rows in memory for its whole length (docs/optimization.md#memory).
+   */
+  releaseInputs?: boolean;
 }
 
 /** One rule's line in the report. */
