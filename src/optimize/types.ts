@@ -20,8 +20,10 @@ export interface ProposedContact {
 /** A column beyond the standard ones: a number per row (NaN when none) or a text id (-1 when none). */
 export interface ExtraColumn {
   name: string;
-  number: Float64Array;
-  text: Int32Array;
+  /** Per row: the value when it is a number, else NaN; null when no row has a number. */
+  number: Float64Array | null;
+  /** Per row: the index in `texts` when the value is text, else -1; null when no row has text. */
+  text: Int32Array | null;
   texts: string[];
 }
 
