@@ -81,24 +81,43 @@ export function addMinimum(draft: CustomerDraft, minimum: CustomerMinimum): void
 
 type TypedColumn = Int32Array | Float64Array;
 
-/** A growing typed array (doubling), trimmed to its length by `finish`. */
+/** Values a column grows by at a time. */
+const CHUNK = 1 << 16;
+
+/**
+ * A growing typed array held as fixed-size chunks, joined into one exact array by
+ * `finish`. Doubling one array would hold up to twice the values while the model is
+ * built, and three times while it is trimmed; chunks hold the values once, plus one
+ * chunk (docs/optimization.md#memory).
+ */
 class GrowingColumn<T extends TypedColumn> {
-  private data: T;
+  private chunks: T[] = [];
+  private current: T;
+  private fill = 0;
   length = 0;
   constructor(private readonly make: (size: number) => T) {
-    this.data = make(1024);
+    this.current = make(CHUNK);
   }
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
+    if (this.fill === CHUNK) {
+      this.chunks.push(this.current);
+      this.current = this.make(CHUNK);
+      this.fill = 0;
     }
-    this.data[this.length++] = value;
+    this.current[this.fill++] = value;
+    this.length++;
   }
   finish(): T {
-    const out = this.data.slice(0, this.length) as T;
-    this.data = this.make(0);
+    const out = this.make(this.length);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    out.set(this.current.subarray(0, this.fill), at);
+    this.chunks = [];
+    this.current = this.make(0);
+    this.fill = 0;
     return out;
   }
 }

@@ -41,7 +41,9 @@ export interface HistoryContacts {
 }
 
 export interface Model {
-  problem: AnyOptimizeProblem;
+  /** The bundle and the policy's name (the rows are `table`; history and audience are read
+   *  into `history` and `memberships`, so the problem's own lists may be let go). */
+  problem: Pick<AnyOptimizeProblem, 'bundle' | 'policy'>;
   /** The proposed rows as columns (row ids are the model's). */
   table: ProposedColumns;
   rules: BundlePolicyRule[];

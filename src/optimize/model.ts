@@ -21,6 +21,7 @@ import {
 import { bundleShapes, ExpressionCompiler } from '../expr/index.js';
 import { CustomerModel, CustomerStoreBuilder, emptyCustomerDraft, type CustomerStore } from './customer-model.js';
 import { columnsOfContacts, isColumns, rowFields, rowPackage } from './proposed-columns.js';
+import { InternalError } from '../errors.js';
 import { OptimizeInputError } from './input-error.js';
 import type { BuildContext, CustomerBuildContext, HistoryContacts, Model } from './model-types.js';
 import { ruleHandlers } from './rules/registry.js';
@@ -94,9 +95,6 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   const tableChannel = Int32Array.from(table.channelNames, (name) => intern(channelIds, name));
   const customerOf = new Int32Array(table.customerIds.length).fill(-1);
   const absDay = table.day;
-  const offer = new Int32Array(n);
-  const channel = new Int32Array(n);
-  const customer = new Int32Array(n);
   const score = table.score;
   let d0 = Infinity;
   let d1 = -Infinity;
@@ -105,21 +103,22 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     const o = offerOf[table.offer[i]!]!;
     if (o === -1 || o >= bundleOffers) throw new OptimizeInputError('proposed', i, 'offer', `offer '${table.offerNames[table.offer[i]!]}' is not an offer of the bundle`);
     if (!Number.isFinite(score[i]!)) throw new OptimizeInputError('proposed', i, 'score', `'score' must be a number, got ${JSON.stringify(score[i])}`);
-    offer[i] = o;
-    channel[i] = tableChannel[table.channel[i]!]!;
     const local = table.customer[i]!;
-    let c = customerOf[local]!;
-    if (c === -1) {
+    if (customerOf[local] === -1) {
       const id = table.customerIds[local]!;
-      c = customerIds.length;
-      customerIndex.set(id, c);
+      customerOf[local] = customerIds.length;
+      customerIndex.set(id, customerIds.length);
       customerIds.push(id);
-      customerOf[local] = c;
     }
-    customer[i] = c;
     if (d < d0) d0 = d;
     if (d > d1) d1 = d;
   }
+  // The model's ids are the table's when the table numbers them the same way (a table read
+  // from a file interns customers and channels in order of first appearance too): its
+  // columns are then used as they are, not copied (docs/optimization.md#memory).
+  const offer = mappedColumn(table.offer, offerOf);
+  const channel = mappedColumn(table.channel, tableChannel);
+  const customer = mappedColumn(table.customer, customerOf);
   if (n === 0) d0 = d1 = problem.at ? dayNumber(problem.at) : 0;
   if (horizon && n > 0) {
     d0 = Math.min(d0, horizon.d0);
@@ -182,7 +181,7 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   };
 
   const model: Model = {
-    problem,
+    problem: { bundle: problem.bundle, policy: problem.policy },
     table,
     rules,
     n,
@@ -207,7 +206,8 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     removedUpFront: new Int32Array(rules.length),
     customerStore: null as unknown as CustomerStore, // set once every customer is built
     customers: [],
-    rowCustomerModel: new Int32Array(n).fill(-1),
+    // Customer models are numbered as the customers are (below): the same column.
+    rowCustomerModel: customer,
     rowLocal: new Int32Array(n).fill(-1),
     parts: [],
     rowPartStart: new Int32Array(n + 1),
@@ -272,7 +272,6 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   historyOrder.sort((a, b) => history.customer[a]! - history.customer[b]! || history.day[a]! - history.day[b]!);
   const perCustomer = rules.map((rule, index) => ({ rule, index })).filter(({ rule }) => ruleHandlers[rule.type].customer !== undefined);
   const store = new CustomerStoreBuilder();
-  const modelCustomer: number[] = [];
   let hp = 0;
   for (let start = 0; start < n; ) {
     const c = customer[order[start]!]!;
@@ -292,15 +291,15 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     };
     for (const { rule, index } of perCustomer) ruleHandlers[rule.type].customer!(rule as never, index, context);
     const id = store.append(draft, customerHistory);
-    modelCustomer.push(c);
-    for (let local = 0; local < rows.length; local++) {
-      model.rowCustomerModel[rows[local]!] = id;
-      model.rowLocal[rows[local]!] = local;
-    }
+    // Customers with proposed rows are numbered 0, 1, … before any history-only customer,
+    // and are visited in that order: model id and customer index agree, which is what lets
+    // rowCustomerModel be the customer column itself.
+    if (id !== c) throw new InternalError(`customer model ${id} is customer ${c}: the customers are not numbered in row order`);
+    for (let local = 0; local < rows.length; local++) model.rowLocal[rows[local]!] = local;
     start = end;
   }
   model.customerStore = store.finish();
-  model.customers = modelCustomer.map((c, id) => new CustomerModel(model.customerStore, id, c));
+  model.customers = Array.from({ length: model.customerStore.first.length - 1 }, (_, id) => new CustomerModel(model.customerStore, id, id));
 
   // 3. Global rules: capacity constraints that couple customers.
   rules.forEach((rule, index) => {
@@ -309,6 +308,16 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   });
   indexParts(model);
   return model;
+}
+
+/** `column` with every id mapped through `to`; the column itself when `to` maps every id to itself. */
+function mappedColumn(column: Int32Array, to: Int32Array): Int32Array {
+  let same = true;
+  for (let id = 0; id < to.length && same; id++) same = to[id] === id;
+  if (same) return column;
+  const out = new Int32Array(column.length);
+  for (let i = 0; i < column.length; i++) out[i] = to[column[i]!]!;
+  return out;
 }
 
 function indexParts(model: Model): void {

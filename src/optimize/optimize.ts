@@ -57,6 +57,12 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
   // A shard takes a little more than its share; the merge run trims the excess.
   const share = options.shard ? Math.min(1, 1.15 / options.shard.count) : 1;
   const model = buildModel(work, { ...(horizon ? { horizon } : {}), capacityShare: share });
+  if (options.releaseInputs) {
+    for (const given of [problem, work]) {
+      given.history = [];
+      given.audience = [];
+    }
+  }
   progress(1, 1, 'model');
   if (options.shard) scaleCapacities(model, share);
   const candidates = countCandidates(model);

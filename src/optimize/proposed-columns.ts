@@ -41,6 +41,7 @@ function grow<T extends Int32Array | Float64Array>(array: T, size: number, fill:
 
 interface ExtraBuilder {
   name: string;
+  hasNumber: boolean;
   number: Float64Array;
   text: Int32Array;
   texts: Interner;
@@ -91,13 +92,15 @@ export class ProposedColumnsBuilder {
     this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
     for (const [name, value] of extra) {
       const column = this.extra.get(name) ?? this.addExtra(name);
-      if (typeof value === 'number') column.number[row] = value;
-      else column.text[row] = column.texts.id(value);
+      if (typeof value === 'number') {
+        column.number[row] = value;
+        column.hasNumber = true;
+      } else column.text[row] = column.texts.id(value);
     }
   }
 
   private addExtra(name: string): ExtraBuilder {
-    const column: ExtraBuilder = { name, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
+    const column: ExtraBuilder = { name, hasNumber: false, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
     this.extra.set(name, column);
     return column;
   }
@@ -134,7 +137,13 @@ export class ProposedColumnsBuilder {
       cost: this.cost.slice(0, n),
       packageNames: this.packages.names,
       pkg: this.pkg.slice(0, n),
-      extra: [...this.extra.values()].map((c) => ({ name: c.name, number: c.number.slice(0, n), text: c.text.slice(0, n), texts: c.texts.names })),
+      // A column of numbers only keeps no text ids, and a column of text no numbers.
+      extra: [...this.extra.values()].map((c) => ({
+        name: c.name,
+        number: c.hasNumber ? c.number.slice(0, n) : null,
+        text: c.texts.names.length > 0 ? c.text.slice(0, n) : null,
+        texts: c.texts.names,
+      })),
     };
     // The builder's own arrays are let go (it is done; the copies above are the table).
     this.extra.clear();
@@ -180,7 +189,7 @@ export function takeRows(table: ProposedColumns, keep: readonly number[]): Propo
     score: pick64(table.score),
     cost: pick64(table.cost),
     pkg: pick32(table.pkg),
-    extra: table.extra.map((c) => ({ ...c, number: pick64(c.number), text: pick32(c.text) })),
+    extra: table.extra.map((c) => ({ ...c, number: c.number && pick64(c.number), text: c.text && pick32(c.text) })),
   };
 }
 
@@ -196,37 +205,45 @@ export function rowPackage(table: ProposedColumns, row: number): string {
 
 /** A column's typed value for one row (undefined when the row has none). */
 export function rowValue(table: ProposedColumns, row: number, name: string): string | number | undefined {
+  return columnReader(table, name)(row);
+}
+
+/** Reads one column's typed value row by row: the column is looked up once, not per row. */
+export function columnReader(table: ProposedColumns, name: string): (row: number) => string | number | undefined {
   switch (name) {
     case 'customerId':
-      return table.customerIds[table.customer[row]!];
+      return (row) => table.customerIds[table.customer[row]!];
     case 'offer':
-      return table.offerNames[table.offer[row]!];
+      return (row) => table.offerNames[table.offer[row]!];
     case 'channel':
-      return table.channelNames[table.channel[row]!];
+      return (row) => table.channelNames[table.channel[row]!];
     case 'date':
-      return rowDate(table, row);
+      return (row) => rowDate(table, row);
     case 'score':
-      return table.score[row];
+      return (row) => table.score[row];
     case 'cost':
-      return table.cost[row];
+      return (row) => table.cost[row];
     case 'package':
-      return rowPackage(table, row);
+      return (row) => rowPackage(table, row);
   }
   const column = table.extra.find((c) => c.name === name);
-  if (!column) return undefined;
-  const text = column.text[row]!;
-  if (text !== -1) return column.texts[text];
-  const value = column.number[row]!;
-  return Number.isNaN(value) ? undefined : value;
+  if (!column) return () => undefined;
+  return (row) => {
+    const text = column.text ? column.text[row]! : -1;
+    if (text !== -1) return column.texts[text];
+    const value = column.number ? column.number[row]! : NaN;
+    return Number.isNaN(value) ? undefined : value;
+  };
 }
 
 /** Every column of one row, typed: what `contact` is in an interactionsWhere expression. */
 export function rowFields(table: ProposedColumns, row: number): Record<string, string | number> {
   const fields: Record<string, string | number> = {};
   for (const column of table.extra) {
-    const text = column.text[row]!;
+    const text = column.text ? column.text[row]! : -1;
+    const value = column.number ? column.number[row]! : NaN;
     if (text !== -1) fields[column.name] = column.texts[text]!;
-    else if (!Number.isNaN(column.number[row]!)) fields[column.name] = column.number[row]!;
+    else if (!Number.isNaN(value)) fields[column.name] = value;
   }
   fields['customerId'] = table.customerIds[table.customer[row]!]!;
   fields['offer'] = table.offerNames[table.offer[row]!]!;

@@ -20,8 +20,10 @@ export interface ProposedContact {
 /** A column beyond the standard ones: a number per row (NaN when none) or a text id (-1 when none). */
 export interface ExtraColumn {
   name: string;
-  number: Float64Array;
-  text: Int32Array;
+  /** Per row: the value when it is a number, else NaN; null when no row has a number. */
+  number: Float64Array | null;
+  /** Per row: the index in `texts` when the value is text, else -1; null when no row has text. */
+  text: Int32Array | null;
   texts: string[];
 }
 
@@ -74,6 +76,12 @@ export interface OptimizeOptions {
   shard?: { index: number; count: number };
   /** Capacity prices to start from (or, with `shard`, to use as they are). */
   prices?: CapacityPrices;
+  /**
+   * Empty the problem's `history` and `audience` lists once the model holds what it needs
+   * of them (default false), so a caller that read them only for this run does not keep
+   * their rows in memory for its whole length (docs/optimization.md#memory).
+   */
+  releaseInputs?: boolean;
 }
 
 /** One rule's line in the report. */

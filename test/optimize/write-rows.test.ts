@@ -39,4 +39,25 @@ describe('writeChosenRows', () => {
     expect(written).toHaveLength(rows);
     expect(JSON.parse(written[rows - 1]!)).toEqual({ customerId: `c${rows - 1}`, offer: `offer-${(rows - 1) % 7}`, channel: 'email', date: '2026-03-01', score: '99.5' });
   });
+
+  // Re-serialized rows are written in batches of 4,096 (so a large output is not held in
+  // memory): every chosen row comes out once and in order either side of a batch's end.
+  it.each([4095, 4096, 4097, 8193])('writes %i chosen rows re-serialized, each once and in order', async (count) => {
+    const input = path.join(dir, `batch-${count}.csv`);
+    const lines = ['customerId,offer,score'];
+    for (let i = 0; i < 2 * count + 3; i++) lines.push(`c${i},offer-${i % 5},${i}`);
+    writeFileSync(input, lines.join('\n') + '\n');
+    const chosen = Array.from({ length: count }, (_, i) => 2 * i + 1);
+    const table = { file: input, displayName: `batch-${count}.csv`, format: 'csv' as const };
+    const ndjson = path.join(dir, `batch-${count}.ndjson`);
+    expect(await writeChosenRows([{ table, rows: chosen, columns: ['customerId', 'offer', 'score'] }], 'ndjson', ndjson)).toBe(count);
+    expect(readFileSync(ndjson, 'utf8')).toBe(chosen.map((i) => JSON.stringify({ customerId: `c${i}`, offer: `offer-${i % 5}`, score: String(i) }) + '\n').join(''));
+    // NDJSON in, CSV out: the CSV is written by csv-stringify, not copied.
+    const source = path.join(dir, `batch-${count}.in.ndjson`);
+    writeFileSync(source, lines.slice(1).map((line) => { const [customerId, offer, score] = line.split(','); return JSON.stringify({ customerId, offer, score: Number(score) }); }).join('\n') + '\n');
+    const csv = path.join(dir, `batch-${count}.out.csv`);
+    const fromNdjson = { file: source, displayName: `batch-${count}.in.ndjson`, format: 'ndjson' as const };
+    expect(await writeChosenRows([{ table: fromNdjson, rows: chosen, columns: ['customerId', 'offer', 'score'] }], 'csv', csv)).toBe(count);
+    expect(readFileSync(csv, 'utf8')).toBe(['customerId,offer,score', ...chosen.map((i) => `c${i},offer-${i % 5},${i}`)].join('\n') + '\n');
+  });
 });

@@ -142,9 +142,17 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   for (const file of proposedFiles) tables.push(await readProposedColumns(file, offers, builder, (rows) => progress.update('read', rows, 0, rows)));
   const proposed = builder.finish();
   progress.update('read', proposed.length, 0, proposed.length);
-  const history = typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [];
   const { attributes, idField } = audienceAttributes(bundle, policy);
-  const audience = typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [];
+  // History and audience live only in the problem, which the optimizer empties once its
+  // model holds them (releaseInputs): on large runs their rows are not kept to the end.
+  const problem = {
+    bundle,
+    policy,
+    proposed,
+    history: typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [],
+    audience: typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [],
+    ...(at ? { at } : {}),
+  };
 
   let prices: CapacityPrices | undefined;
   if (typeof options['prices'] === 'string') {
@@ -164,10 +172,7 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   const onProgress = (done: number, total: number, phase: string): void => progress.update(phase, done, total, proposed.length);
   let result;
   try {
-    result = await optimizeContacts(
-      { bundle, policy, proposed, history, audience, ...(at ? { at } : {}) },
-      { exact, seed, onProgress, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) },
-    );
+    result = await optimizeContacts(problem, { exact, seed, onProgress, releaseInputs: true, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) });
   } catch (error) {
     progress.finish();
     if (error instanceof OptimizeInputError && error.input === 'proposed' && error.rowIndex >= 0) {

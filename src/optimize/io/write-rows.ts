@@ -10,6 +10,9 @@ import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
 
+/** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
+const FLUSH_ROWS = 4096;
+
 export interface ChosenRows {
   table: TableHandle;
   /** Data-row indexes (0-based, in file order) to copy, ascending. */
@@ -76,13 +79,18 @@ export async function writeChosenRows(
           await emit(text);
         }
       };
+      // Written every FLUSH_ROWS chosen rows: holding every chosen row of a ten-million-row
+      // input as an object until the end would cost more than the optimizer's whole model.
       await readTable(input.table, new IssueCollector(), ({ values }) => {
         step();
+        let flushing: Promise<void> | undefined;
         if (next < wanted.length && wanted[next] === index) {
           rows.push(values);
           next++;
+          if (rows.length >= FLUSH_ROWS) flushing = flush();
         }
         index++;
+        return flushing;
       });
       await flush();
       written += next;

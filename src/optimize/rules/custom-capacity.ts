@@ -4,7 +4,7 @@
 // Σ(min − v) ≤ 0; an empty window satisfies them); `sum`'s max is hard, its min a minimum.
 import type { BundlePolicyRule } from '../../bundle/index.js';
 import { OptimizeInputError } from '../input-error.js';
-import { rowValue } from '../proposed-columns.js';
+import { columnReader } from '../proposed-columns.js';
 import type { GlobalPart } from '../model-types.js';
 import { maximumWindows, minimumWindows } from '../windows.js';
 import { makePart, scopedRows } from './offer-capacity.js';
@@ -16,10 +16,12 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
   global: (rule, index, build) => {
     const { model } = build;
     // Every scoped row needs the field, including rows other rules removed.
-    const values = new Map<number, number>();
+    // Every row in scope must have a number (removed rows too: the input is wrong either
+    // way); the values are read again for the scoped rows rather than held in a map.
+    const valueOf = columnReader(model.table, rule.field);
     for (let row = 0; row < model.n; row++) {
       if (!build.rowInScope(row, rule.offers, rule, true)) continue;
-      const value = rowValue(model.table, row, rule.field);
+      const value = valueOf(row);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new OptimizeInputError(
           'proposed',
@@ -28,10 +30,9 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
           `rule '${rule.name}' sums column '${rule.field}', which ${value === undefined || value === '' ? 'is missing' : `is not a number (${JSON.stringify(value)})`}`,
         );
       }
-      values.set(row, value);
     }
     const rows = scopedRows(build, rule, rule.offers);
-    const v = rows.map((row) => values.get(row)!);
+    const v = Float64Array.from(rows, (row) => valueOf(row) as number);
     const period = rule.periodDays;
     const parts: GlobalPart[] = [];
     const push = (part: GlobalPart | null): void => {
