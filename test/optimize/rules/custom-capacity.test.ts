@@ -33,6 +33,8 @@ describe('customCapacity reads its column on scoped rows only', () => {
     ['missing', {}, "which is missing"],
     ['empty', { risk: '' }, 'which is missing'],
     ['a word', { risk: 'high' }, 'which is not a number ("high")'],
+    ['infinite', { risk: Number.POSITIVE_INFINITY }, 'which is not a number (Infinity)'],
+    ['minus infinity', { risk: Number.NEGATIVE_INFINITY }, 'which is not a number (-Infinity)'],
   ])('refuses a value that is %s, saying so', async (_what, extra, message) => {
     const rows = [proposed('c1', 'alpha', '2026-05-10', { score: 5, extra: { risk: 0.5 } }), proposed('c2', 'alpha', '2026-05-10', { score: 3, extra })];
     await expect(solve([sumOfRisk], rows)).rejects.toThrow(`proposed row 2, column 'risk': rule 'rule-0' sums column 'risk', ${message}`);
