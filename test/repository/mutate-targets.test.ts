@@ -119,7 +119,7 @@ describe('the configs read the target from the environment', () => {
       incrementalFile: 'reports/mutation/config-rules-list-pick/incremental.json',
       jsonReporter: { fileName: 'reports/mutation/config-rules-list-pick/mutation.json' },
       htmlReporter: { fileName: 'reports/mutation/config-rules-list-pick/mutation.html' },
-      vitest: { configFile: 'vitest.mutate.config.ts' },
+      vitest: { configFile: 'vitest.mutate.config.ts', related: false },
     });
   });
 
