@@ -117,3 +117,17 @@ spec: { offers: [gold-card] }
     expect(at('{ rules: { gold-card: listed } }')).toEqual([]);
   });
 });
+
+describe('a treatment rule name defined twice on a channel', () => {
+  // Strategy 'zz' is read first (a.yaml) but 'aa' comes first by name: the duplicate error
+  // calls aa's rule the first definition, and an expectation refers to that one too.
+  const strategyDoc = (name: string, zone: string) =>
+    `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  rules:\n    - { name: dup, zone: ${zone}, offer: gold-card, score: 5, controlGroup: { percent: 10 } }\n`;
+
+  it('is read, for expectations, as the definition the duplicate error names first', () => {
+    const files = { 'a.yaml': strategyDoc('zz', 'checkout'), 'b.yaml': strategyDoc('aa', 'home'), 't.yaml': testDoc(onWeb, '{ name: c, point: home-hero, expect: { controlGroups: [dup] } }') };
+    expect(messages(files)).toEqual([
+      "error OO202 treatment rule 'dup' is already defined for channel 'web' (in strategy 'aa'); rule names are unique within a channel",
+    ]);
+  });
+});
