@@ -29,6 +29,13 @@ describe('customCapacity reads its column on scoped rows only', () => {
     await expect(solve([exclude, sumOfRisk], rows)).rejects.toThrow(/row 2, column 'risk'.*rule 'rule-1' sums column 'risk', which is missing/);
   });
 
+  it("reads it only on rows of the rule's segment, and counts only those", async () => {
+    // 'rich' is in segment rich; c1 is not in the audience, so in no segment.
+    const rows = [proposed('rich', 'alpha', '2026-05-10', { score: 5, extra: { risk: 0.75 } }), proposed('rich', 'alpha', '2026-05-11', { score: 4, extra: { risk: 0.5 } }), proposed('c1', 'alpha', '2026-05-10', { score: 3 })];
+    const result = await solve([{ ...sumOfRisk, segment: 'rich' }], rows);
+    expect(result.chosen).toEqual([0, 2]);
+  });
+
   it.each([
     ['missing', {}, "which is missing"],
     ['empty', { risk: '' }, 'which is missing'],
