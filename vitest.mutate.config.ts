@@ -1,12 +1,16 @@
-// The tests mutation testing runs (stryker.config.mjs): the suites of the mutated folders
-// and the ones that exercise them end to end, without real processes, servers or the
-// at-scale runs, which cover none of that code more than the suites here do.
+// The tests mutation testing runs (stryker.config.mjs): for one target folder or file
+// (OFFEROPS_MUTATE_TARGET, set by scripts/mutate.mjs) the tests paired with its folder in
+// scripts/mutate-targets.mjs; without a target, those of every folder. No real
+// processes, servers or at-scale runs: they cover none of that code more than these do.
 import { defineConfig } from 'vitest/config';
+import { allFolders, mutateTarget, targetVariable } from './scripts/mutate-targets.mjs';
+
+const target = mutateTarget(process.env[targetVariable]) ?? allFolders;
 
 export default defineConfig({
   test: {
-    include: ['test/{engine,optimize,bundle,config,compile,kernel,example}/**/*.test.ts'],
-    exclude: ['test/optimize/at-scale.test.ts'],
+    include: target.tests,
+    exclude: target.exclude,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -71,7 +71,7 @@ export function toPolicyRule(bundle: BundleBody, input: RuleInput, index: number
         exceptions: (input.exceptions ?? []).map((e) => ({ from: e.from!, to: e.to!, min: e.min ?? 0, max: e.max ?? null })),
       };
     case 'customCapacity':
-      return { ...common, type: input.type, offers: scopeOf(bundle, input.offers), aggregate: input.aggregate, field: input.field, min: input.min ?? 0, max: input.max ?? null };
+      return { ...common, type: input.type, offers: scopeOf(bundle, input.offers), aggregate: input.aggregate, field: input.field, min: input.min ?? null, max: input.max ?? null };
     case 'customerOfferCount':
       return { ...common, type: input.type, offers: scopeOf(bundle, input.offers), min: input.min ?? 0, max: input.max ?? null };
     case 'maxPackages':

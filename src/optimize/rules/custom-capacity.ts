@@ -23,11 +23,12 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
       if (!build.rowInScope(row, rule.offers, rule, true)) continue;
       const value = valueOf(row);
       if (typeof value !== 'number' || !Number.isFinite(value)) {
+        // An infinite number is named as it is (JSON.stringify would write null).
         throw new OptimizeInputError(
           'proposed',
           row,
           rule.field,
-          `rule '${rule.name}' sums column '${rule.field}', which ${value === undefined || value === '' ? 'is missing' : `is not a number (${JSON.stringify(value)})`}`,
+          `rule '${rule.name}' sums column '${rule.field}', which ${value === undefined || value === '' ? 'is missing' : `is not a number (${typeof value === 'number' ? String(value) : JSON.stringify(value)})`}`,
         );
       }
     }
