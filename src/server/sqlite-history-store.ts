@@ -49,9 +49,11 @@ export class SqliteHistoryStore implements HistoryStore {
   async open(): Promise<void> {
     try {
       const db = new Database(this.file);
+      // The busy timeout first: switching to WAL takes a lock, and a second process opening
+      // the file at the same moment (serve --workers) must wait for it, not fail at once.
+      db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
       // Several processes may open the file at once (serve --workers): the schema and the
       // one-time build of the aggregates happen in one write transaction.
       db.transaction(() => {
