@@ -54,8 +54,8 @@ export interface ZoneRisk {
    */
   byProfile: Map<string, number[]>;
   bySession: Map<string, number[]>;
-  /** The same per map entry (keyed by mapKeyId). */
-  byKey: Map<string, number[]>;
+  /** The same per map entry, in the order of `keys` (a decision finds them without building the entry's id). */
+  byKey: number[][];
   /** The indexes into `rules` of `alwaysRules`. */
   alwaysAt: number[];
 }
@@ -365,7 +365,8 @@ function cannotFail(evaluator: Evaluator, scope: Scope, score: boolean, rule: Co
  */
 export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rules: readonly CompiledRule[], levelName: string, loadFailures: ReadonlySet<CompiledRule>, always = false): ZoneRisk {
   // The zone's risk is the union of its rules' (what one pass over all of them would find).
-  const risk: ZoneRisk = { always, profile: [], session: [], keys: [], rules: [], alwaysRules: [], byProfile: new Map(), bySession: new Map(), byKey: new Map(), alwaysAt: [] };
+  const risk: ZoneRisk = { always, profile: [], session: [], keys: [], rules: [], alwaysRules: [], byProfile: new Map(), bySession: new Map(), byKey: [], alwaysAt: [] };
+  const byKey = new Map<string, number[]>();
   const profile = new Set<string>();
   const session = new Set<string>();
   const keys = new Map<string, MapKey>();
@@ -386,11 +387,12 @@ export function zoneRisk(compiled: CompiledBundle, channel: CompiledChannel, rul
     }
     for (const name of one.profile) appendIndex(risk.byProfile, name, at);
     for (const name of one.session) appendIndex(risk.bySession, name, at);
-    for (const key of one.keys) appendIndex(risk.byKey, mapKeyId(key), at);
+    for (const key of one.keys) appendIndex(byKey, mapKeyId(key), at);
   }
   risk.profile = [...profile];
   risk.session = [...session];
   risk.keys = [...keys.values()];
+  risk.byKey = risk.keys.map((key) => byKey.get(mapKeyId(key)) ?? []);
   return risk;
 }
 
@@ -465,18 +467,6 @@ function appendIndex(index: Map<string, number[]>, name: string, at: number): vo
   else if (list[list.length - 1] !== at) list.push(at);
 }
 
-// byKey's lists in the order of a zone's `keys`, listed once per zone: a decision then
-// finds them without building each entry's id string and hashing it again.
-const keyRulesByRisk = new WeakMap<ZoneRisk, number[][]>();
-function keyRulesOf(risk: ZoneRisk): number[][] {
-  let lists = keyRulesByRisk.get(risk);
-  if (lists === undefined || lists.length !== risk.keys.length) {
-    lists = risk.keys.map((key) => risk.byKey.get(mapKeyId(key)) ?? []);
-    keyRulesByRisk.set(risk, lists);
-  }
-  return lists;
-}
-
 /**
  * The rules of the zone that may fail for this member (precedence order): those that may
  * fail whatever the member, and those reading an attribute that is absent or out of bounds.
@@ -487,10 +477,7 @@ export function rulesAtRisk(risk: ZoneRisk, profile: Record<string, unknown>, se
   let unsafe: number[][] | null = null;
   for (const name of risk.profile) if (!safeValue(profile[name])) (unsafe ??= []).push(risk.byProfile.get(name) ?? []);
   for (const name of risk.session) if (!safeValue(session[name])) (unsafe ??= []).push(risk.bySession.get(name) ?? []);
-  if (risk.keys.length > 0) {
-    const keyRules = keyRulesOf(risk);
-    for (let k = 0; k < risk.keys.length; k++) if (!safeEntry(risk.keys[k]!, profile, session)) (unsafe ??= []).push(keyRules[k]!);
-  }
+  for (let k = 0; k < risk.keys.length; k++) if (!safeEntry(risk.keys[k]!, profile, session)) (unsafe ??= []).push(risk.byKey[k]!);
   if (unsafe === null) return risk.alwaysRules;
   const at: number[] = risk.alwaysAt.slice();
   for (const list of unsafe) for (const index of list) at.push(index);

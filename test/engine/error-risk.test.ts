@@ -140,7 +140,7 @@ describe('rulesAtRisk', () => {
       alwaysRules: [b],
       byProfile: new Map([['age', [0]]]),
       bySession: new Map([['device', [2]]]),
-      byKey: new Map(),
+      byKey: [],
       alwaysAt: [1],
     };
     expect(rulesAtRisk(risk, { age: MAGNITUDE }, { device: 'app' })).toEqual([b]);
@@ -163,7 +163,7 @@ describe('rulesAtRisk', () => {
       alwaysRules: [],
       byProfile: new Map(),
       bySession: new Map(),
-      byKey: new Map([['profile\0modelScores\0isa', [0]]]),
+      byKey: [[0]],
       alwaysAt: [],
     };
     for (const value of [0.5, MAGNITUDE - 1, MAGNITUDE, -MAGNITUDE]) {
