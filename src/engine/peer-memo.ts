@@ -11,6 +11,7 @@
 // decision, it only saves evaluating what the peer already evaluated.
 import { canonicalJson } from '../bundle/index.js';
 import type { CompiledBundle, CompiledChannel, CompiledLevel } from './compiled-types.js';
+import { segmentsNamedIn } from './zone-digest.js';
 
 // Declarations as canonical JSON, interned: equal declarations get the same number, so a
 // memo compares one number per decision, never two JSON texts.
@@ -29,16 +30,6 @@ export function inputsId(channel: CompiledChannel, level: CompiledLevel): number
     byChannel.set(channel, id);
   }
   return id;
-}
-
-const IN_SEGMENT = /inSegment\s*\(\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\)/g;
-
-/** The segments an expression names in inSegment calls; null when a call's argument is not a literal name. */
-function namedSegments(expression: string): string[] | null {
-  if (!expression.includes('inSegment')) return [];
-  const names: string[] = [];
-  for (const match of expression.matchAll(IN_SEGMENT)) names.push(match[1] ?? match[2] ?? '');
-  return expression.split('inSegment').length - 1 === names.length ? names : null;
 }
 
 const twinsByPeer = new WeakMap<CompiledBundle, WeakMap<CompiledBundle, Int32Array>>();
@@ -76,7 +67,7 @@ export function segmentTwins(own: CompiledBundle, peer: CompiledBundle): Int32Ar
       declarations(own, mine.channel, mine.audienceLevel) !== null &&
       declarations(own, mine.channel, mine.audienceLevel) === declarations(peer, theirs.channel, theirs.audienceLevel);
     if (twin) {
-      const named = namedSegments(mine.expression);
+      const named = segmentsNamedIn(mine.expression);
       if (named === null) twin = false;
       else {
         for (const name of new Set([...named, ...mine.dependsOn])) {

@@ -34,9 +34,11 @@ const IN_SEGMENT = /inSegment\s*\(\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\)/g;
 
 /**
  * The segment names an expression calls `inSegment` with; null when one call's argument
- * is not a plain literal (then any segment may be read).
+ * is not a plain literal (then any segment may be read). Read from the expression's text, so
+ * a bundle the validator never saw is judged conservatively: a name in a string literal
+ * counts as read.
  */
-function segmentsNamedIn(expression: string | null): string[] | null {
+export function segmentsNamedIn(expression: string | null): string[] | null {
   if (expression === null || !expression.includes('inSegment')) return [];
   const names: string[] = [];
   for (const match of expression.matchAll(IN_SEGMENT)) names.push(match[1] ?? match[2] ?? '');
