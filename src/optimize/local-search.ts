@@ -11,6 +11,7 @@ import { createRandom } from '../seeded-random.js';
 import { minimumCount } from './customer-model.js';
 import { RoomMaker } from './make-room.js';
 import type { Model } from './model-types.js';
+import { sortRowsByKey } from './row-order.js';
 import { EPS, REFILL_WINDOW_LIMIT, SelectionJournal, type LocalSearchSelection } from './selection-journal.js';
 
 export type { LocalSearchSelection } from './selection-journal.js';
@@ -51,8 +52,13 @@ interface Way {
   score: number;
 }
 
-export function improveSelection(model: Model, selection: LocalSearchSelection, options: LocalSearchOptions): LocalSearchResult {
-  const search = new LocalSearch(model, selection, options.work);
+/**
+ * Improves the selection in place. `keys`, when given, is a buffer of one number per row
+ * the search may overwrite (the caller's reduced scores once they are no longer needed),
+ * so a run holds no second one.
+ */
+export function improveSelection(model: Model, selection: LocalSearchSelection, options: LocalSearchOptions, keys?: Float64Array): LocalSearchResult {
+  const search = new LocalSearch(model, selection, options.work, keys ?? new Float64Array(model.n));
   return search.run(options);
 }
 
@@ -61,14 +67,25 @@ class LocalSearch {
   private readonly room: RoomMaker;
   private moves = 0;
   private rounds = 0;
+  /** The candidate list being worked through (rows, `listLength` of them): a pass's lists
+   *  and a rebuild's order are made one after the other, so they share one buffer sized
+   *  once, rather than an array (and a map of sort keys) per round. */
+  private readonly list: Int32Array;
+  private listLength = 0;
+  /** Per row: a listed flag (to list a row once), cleared after each list is made. */
+  private readonly listed: Uint8Array;
 
   constructor(
     private readonly model: Model,
     selection: LocalSearchSelection,
     private readonly budget: number,
+    /** Per row: the jittered sort key of a rebuild. */
+    private readonly keys: Float64Array,
   ) {
     this.j = new SelectionJournal(model, selection);
     this.room = new RoomMaker(this.j);
+    this.list = new Int32Array(model.n);
+    this.listed = new Uint8Array(model.n);
   }
 
   private get exhausted(): boolean {
@@ -110,11 +127,17 @@ class LocalSearch {
   }
 
   private descend(passes: number): void {
+    const { list } = this;
     for (let pass = 0; pass < passes && !this.exhausted; pass++) {
       let improved = false;
-      if (this.j.shortfall > EPS) for (const row of this.minimumCandidates()) if (!this.exhausted && this.tryMove(row)) improved = true;
-      for (const row of this.dropCandidates()) if (!this.exhausted && this.tryDrop(row)) improved = true;
-      for (const row of this.scoreCandidates()) if (!this.exhausted && this.tryMove(row)) improved = true;
+      if (this.j.shortfall > EPS) {
+        this.listMinimumCandidates();
+        for (let k = 0; k < this.listLength; k++) if (!this.exhausted && this.tryMove(list[k]!)) improved = true;
+      }
+      this.listDropCandidates();
+      for (let k = 0; k < this.listLength; k++) if (!this.exhausted && this.tryDrop(list[k]!)) improved = true;
+      this.listScoreCandidates();
+      for (let k = 0; k < this.listLength; k++) if (!this.exhausted && this.tryMove(list[k]!)) improved = true;
       if (!improved) break;
     }
   }
@@ -141,33 +164,45 @@ class LocalSearch {
 
   /** Rebuilds after a ruin: minimum rows first, then every row by a jittered score. */
   private recreate(random: () => number): void {
-    const { model } = this;
+    const { model, list, keys } = this;
     const { chosen } = this.j;
-    if (this.j.shortfall > EPS) for (const row of this.minimumCandidates()) this.room.addIfBetter(row);
-    const rows: number[] = [];
-    for (let row = 0; row < model.n; row++) if (!chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) rows.push(row);
+    if (this.j.shortfall > EPS) {
+      this.listMinimumCandidates();
+      for (let k = 0; k < this.listLength; k++) this.room.addIfBetter(list[k]!);
+    }
+    let length = 0;
+    for (let row = 0; row < model.n; row++) if (!chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) list[length++] = row;
     // Half the rounds put rows below an average's bound first: they make room for others.
     const lowFirst = random() < 0.5;
-    const key = new Map(rows.map((row) => [row, model.score[row]! * (0.6 + 0.8 * random()) + (lowFirst && this.j.lowersMixedPart(row) ? 1e15 : 0)]));
-    rows.sort((a, b) => key.get(b)! - key.get(a)! || a - b);
-    for (const row of rows) this.room.addIfBetter(row);
+    for (let k = 0; k < length; k++) {
+      const row = list[k]!;
+      keys[row] = model.score[row]! * (0.6 + 0.8 * random()) + (lowFirst && this.j.lowersMixedPart(row) ? 1e15 : 0);
+    }
+    sortRowsByKey(list, length, keys);
+    this.listLength = length;
+    for (let k = 0; k < length; k++) this.room.addIfBetter(list[k]!);
     this.j.spent += model.n;
   }
 
   // ---- candidates -------------------------------------------------------------------
 
-  /** Unchosen rows that count toward an unmet minimum, best score first. */
-  private minimumCandidates(): number[] {
-    const { model } = this;
+  /** Lists the unchosen rows that count toward an unmet minimum, best score first. */
+  private listMinimumCandidates(): void {
+    const { model, list, listed } = this;
     const { chosen, state } = this.j;
-    const out = new Set<number>();
+    let length = 0;
+    const add = (row: number): void => {
+      if (listed[row]) return;
+      listed[row] = 1;
+      list[length++] = row;
+    };
     model.parts.forEach((part, p) => {
       for (let w = 0; w < part.minFrom.length; w++) {
         if (state.minActivity[p]![w]! >= part.minNeed[w]! - EPS) continue;
         const start = this.j.partDayStart[p]!;
         for (let j = start[part.minFrom[w]!]!; j < start[part.minTo[w]! + 1]!; j++) {
           const row = part.rows[j]!;
-          if (!chosen[row] && part.coef[j]! > 0 && model.forbidden[row] === -1) out.add(row);
+          if (!chosen[row] && part.coef[j]! > 0 && model.forbidden[row] === -1) add(row);
         }
         this.j.spent += start[part.minTo[w]! + 1]! - start[part.minFrom[w]!]!;
       }
@@ -177,28 +212,32 @@ class LocalSearch {
         if (cm.minShortfall(m, minimumCount(cm, chosen, m)) === 0) continue;
         for (const local of cm.minRows(m)) {
           const row = cm.rows[local]!;
-          if (!chosen[row] && model.forbidden[row] === -1) out.add(row);
+          if (!chosen[row] && model.forbidden[row] === -1) add(row);
         }
       }
     }
-    return [...out].sort((a, b) => model.score[b]! - model.score[a]! || a - b);
+    for (let k = 0; k < length; k++) listed[list[k]!] = 0;
+    sortRowsByKey(list, length, model.score);
+    this.listLength = length;
   }
 
-  /** Chosen rows that score nothing: dropping them may pay. */
-  private dropCandidates(): number[] {
-    const out: number[] = [];
-    for (let row = 0; row < this.model.n; row++) if (this.j.chosen[row] && this.model.score[row]! <= 0) out.push(row);
-    return out;
+  /** Lists the chosen rows that score nothing: dropping them may pay. */
+  private listDropCandidates(): void {
+    const { model, list } = this;
+    let length = 0;
+    for (let row = 0; row < model.n; row++) if (this.j.chosen[row] && model.score[row]! <= 0) list[length++] = row;
+    this.listLength = length;
   }
 
-  /** Unchosen positive rows, best score first. */
-  private scoreCandidates(): number[] {
-    const { model } = this;
+  /** Lists the unchosen positive rows, best score first. */
+  private listScoreCandidates(): void {
+    const { model, list } = this;
     const { chosen } = this.j;
-    const out: number[] = [];
-    for (let row = 0; row < model.n; row++) if (!chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) out.push(row);
+    let length = 0;
+    for (let row = 0; row < model.n; row++) if (!chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) list[length++] = row;
     this.j.spent += model.n;
-    return out.sort((a, b) => model.score[b]! - model.score[a]! || a - b);
+    sortRowsByKey(list, length, model.score);
+    this.listLength = length;
   }
 
   // ---- moves ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { canAddLocal, minimumCount, requirementsMet } from './customer-model.js'
 import { reducedScores, type Prices } from './lagrangian.js';
 import { improveSelection, type LocalSearchOptions } from './local-search.js';
 import type { Model } from './model.js';
+import { sortRowsByKey } from './row-order.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
 
 export interface Selection {
@@ -47,7 +48,8 @@ export function selectByPrices(
   progress(list.length, list.length, 'repair');
   if (search) {
     progress(0, 1, 'search');
-    improveSelection(model, selection, search);
+    // The reduced scores are spent: their buffer becomes the search's sort keys.
+    improveSelection(model, selection, search, reduced);
     progress(1, 1, 'search');
   }
   return selection;
@@ -179,13 +181,15 @@ export function fillMinimums(model: Model, selection: Selection): void {
 /** Greedy fill: every unchosen positive row in order (reduced score when priced, else
  *  score), added when all rules allow. */
 export function fillGreedy(model: Model, selection: Selection, customers?: readonly number[], order: Float64Array = model.score): void {
-  const rows: number[] = [];
+  const rows = new Int32Array(model.n);
+  let length = 0;
   const list = customers ?? model.customers.map((_, c) => c);
-  for (const c of list) for (const row of model.customers[c]!.rows) if (!selection.chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) rows.push(row);
-  rows.sort((a, b) => order[b]! - order[a]! || a - b);
-  for (const row of rows) tryAdd(model, selection, row, true);
+  for (const c of list) for (const row of model.customers[c]!.rows) if (!selection.chosen[row] && model.forbidden[row] === -1 && model.score[row]! > 0) rows[length++] = row;
+  sortRowsByKey(rows, length, order);
+  for (let k = 0; k < length; k++) tryAdd(model, selection, rows[k]!, true);
   // A row that needed an A row added later in the pass gets a second chance.
-  for (const row of rows) {
+  for (let k = 0; k < length; k++) {
+    const row = rows[k]!;
     if (selection.chosen[row]) continue;
     const cm = model.customers[model.rowCustomerModel[row]!]!;
     if (cm.hasRequirements(model.rowLocal[row]!)) tryAdd(model, selection, row, true);
