@@ -1,9 +1,10 @@
 // Writing the chosen rows to a file waits for the file to drain many times on a large
 // output; each wait must leave no listener behind (the 1M-row run printed
 // MaxListenersExceededWarning when the 'error' listener of every wait stayed attached).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeChosenRows } from '../../src/optimize/io/write-rows.js';
 
@@ -60,4 +61,64 @@ describe('writeChosenRows', () => {
     expect(await writeChosenRows([{ table: fromNdjson, rows: chosen, columns: ['customerId', 'offer', 'score'] }], 'csv', csv)).toBe(count);
     expect(readFileSync(csv, 'utf8')).toBe(['customerId,offer,score', ...chosen.map((i) => `c${i},offer-${i % 5},${i}`)].join('\n') + '\n');
   });
+
+  // CSV to CSV copies the chosen lines as bytes. The lines are those node:readline gives
+  // (LF, CR LF or a lone CR end a line; blank lines are not rows), the header is written
+  // once without a byte-order mark, and bytes that are not UTF-8 come out as reading them
+  // as text gives. Reads are 1 MiB blocks: line endings and characters cut by a block's
+  // end (at 2^20 − 1, 2^20 and 2^20 + 1) are joined.
+  const block = 1 << 20;
+  const filler = (length: number): string => 'x'.repeat(length);
+  const cases: [string, Buffer][] = [
+    ['CR LF endings, blank lines, a lone CR and no final newline', Buffer.from('\uFEFFcustomerId,score\r\n\r\nc0,1\r\nc1,2\rc2,3\n\nc3,4\r\n\r\nc4,5')],
+    ['blank lines before the header', Buffer.from(' \n\t\ncustomerId,score\nc0,1\nc1,2\n')],
+    ['bytes that are not UTF-8', Buffer.concat([Buffer.from('customerId,score\nc0,'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from('\nc1,\u00e9\u20ac\n')])],
+    ...[-1, 0, 1].map((shift): [string, Buffer] => {
+      const head = `customerId,score\nc0,${filler(block - 20 + shift)}`;
+      return [`a CR LF at byte ${block + shift} (blocks of ${block})`, Buffer.from(`${head}\r\nc1,2\r\nc2,\u20ac\u20ac\r\n`)];
+    }),
+    ...[-1, 0, 1].map((shift): [string, Buffer] => [`a three-byte character from byte ${block - 2 + shift}`, Buffer.from(`customerId,score\nc0,${filler(block - 22 + shift)}\u20ac\u20ac\u20ac\nc1,2\nc2,3\n`)]),
+    ['a line longer than a block', Buffer.from(`customerId,score\nc0,${filler(3 * block)}\nc1,2\n`)],
+  ];
+
+  it.each(cases)('copies chosen lines byte for byte: %s', async (_, bytes) => {
+    const input = path.join(dir, 'copy.csv');
+    writeFileSync(input, bytes);
+    // The lines as node:readline reads them: the reference.
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: createReadStream(input, { encoding: 'utf8' }), crlfDelay: Infinity })) lines.push(line);
+    const header = lines.findIndex((l) => l.trim() !== '');
+    const rows = lines.slice(header + 1).filter((l) => l !== '');
+    for (const chosen of [rows.map((_, i) => i), rows.map((_, i) => i).filter((i) => i % 2 === 1)]) {
+      const out = path.join(dir, 'copy.out.csv');
+      const table = { file: input, displayName: 'copy.csv', format: 'csv' as const };
+      expect(await writeChosenRows([{ table, rows: chosen, columns: ['customerId', 'score'] }], 'csv', out)).toBe(chosen.length);
+      const expected = [lines[header]!.replace(/^\uFEFF/, ''), ...chosen.map((i) => rows[i]!)].join('\n') + '\n';
+      expect(readFileSync(out).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+      // The same lines written to a stream instead of a file.
+      let text = '';
+      await writeChosenRows([{ table, rows: chosen, columns: ['customerId', 'score'] }], 'csv', null, (t) => void (text += t));
+      expect(text).toBe(expected);
+    }
+  });
+
+  it('writes the header once for several inputs, and the chosen lines of each in turn', async () => {
+    const a = path.join(dir, 'a.csv');
+    const b = path.join(dir, 'b.csv');
+    writeFileSync(a, 'customerId,score\na0,1\na1,2\n');
+    writeFileSync(b, 'customerId,score\r\nb0,3\r\nb1,4');
+    const out = path.join(dir, 'ab.csv');
+    const table = (file: string) => ({ file, displayName: path.basename(file), format: 'csv' as const });
+    const written = await writeChosenRows(
+      [
+        { table: table(a), rows: [1], columns: ['customerId', 'score'] },
+        { table: table(b), rows: [0, 1], columns: ['customerId', 'score'] },
+      ],
+      'csv',
+      out,
+    );
+    expect(written).toBe(3);
+    expect(readFileSync(out, 'utf8')).toBe('customerId,score\na1,2\nb0,3\nb1,4\n');
+  });
 });
+

@@ -3,15 +3,17 @@
 // copied with their values as read, in the input's column order; CSV through
 // csv-stringify, NDJSON as one object a line. Written to a temporary file and renamed, so a failed run never
 // leaves half an output behind.
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { rename, rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
 
 /** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
 const FLUSH_ROWS = 4096;
+/** Bytes of copied lines gathered before they are written. */
+const COPY_BLOCK = 1 << 20;
 
 export interface ChosenRows {
   table: TableHandle;
@@ -121,41 +123,108 @@ async function copyLines(
 ): Promise<number> {
   let written = 0;
   let headerDone = false;
+  // The chosen lines are gathered as bytes and leave in blocks of about COPY_BLOCK bytes;
+  // a block handed to the file is not reused (the stream may still hold it).
+  let block = Buffer.allocUnsafe(COPY_BLOCK);
+  let filled = 0;
+  const flush = async (): Promise<void> => {
+    if (filled === 0) return;
+    const bytes = block.subarray(0, filled);
+    block = Buffer.allocUnsafe(COPY_BLOCK);
+    filled = 0;
+    if (sink) {
+      if (sink.errored) throw sink.errored;
+      if (!sink.write(bytes)) await once(sink, 'drain');
+    } else await emit(bytes.toString('utf8'));
+  };
+  const append = async (bytes: Buffer): Promise<void> => {
+    if (filled + bytes.length + 1 > block.length) {
+      await flush();
+      if (bytes.length + 1 > block.length) block = Buffer.allocUnsafe(bytes.length + 1);
+    }
+    filled += bytes.copy(block, filled);
+    block[filled++] = 0x0a;
+  };
   try {
     for (const input of inputs) {
-      const lines = createInterface({ input: createReadStream(input.table.file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
       let index = -1;
       let next = 0;
-      let chunk = '';
-      for await (const raw of lines) {
+      const onLine = async (line: Buffer): Promise<void> => {
         if (index === -1) {
-          if (raw.trim() === '') continue;
-          if (!headerDone) chunk += raw.replace(/^\uFEFF/, '') + '\n';
+          // The header: the first line that is not blank (the few lines before it as text).
+          const raw = line.toString('utf8');
+          if (raw.trim() === '') return;
+          if (!headerDone) await append(Buffer.from(raw.replace(/^\uFEFF/, ''), 'utf8'));
           headerDone = true;
           index = 0;
-          continue;
+          return;
         }
-        if (raw === '') continue; // blank lines are not rows
+        if (line.length === 0) return; // blank lines are not rows
         step();
         if (next < input.rows.length && input.rows[next] === index) {
-          chunk += raw + '\n';
+          // Bytes that are not UTF-8 leave as the text reading them gives (U+FFFD), as a
+          // line read as text would.
+          await append(isUtf8(line) ? line : Buffer.from(line.toString('utf8'), 'utf8'));
           next++;
-          if (chunk.length > 1 << 20) {
-            await emit(chunk);
-            chunk = '';
-          }
         }
         index++;
-      }
-      await emit(chunk);
+      };
+      await forEachLine(input.table.file, onLine);
       written += next;
     }
+    await flush();
     await commitOutput(sink, temporary, out);
   } catch (error) {
     await abandonOutput(sink, temporary);
     throw error;
   }
   return written;
+}
+
+/**
+ * Calls `onLine` with every line of the file as bytes, without its line ending: a line
+ * ends at LF, CR LF or a CR alone (as node:readline splits lines), and a last line without
+ * an ending counts. No text is decoded, so copying ten million lines makes no string each.
+ */
+async function forEachLine(file: string, onLine: (line: Buffer) => Promise<void>): Promise<void> {
+  let carry: Buffer | null = null;
+  // The previous block ended in CR: a LF starting this block belongs to it.
+  let afterCR = false;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
+    let at = 0;
+    if (afterCR && bytes.length > 0 && bytes[0] === 0x0a) at = 1;
+    afterCR = false;
+    let cr = -2; // where the next CR is, once looked up (-1: none left)
+    while (at < bytes.length) {
+      const lf = bytes.indexOf(0x0a, at);
+      if (cr !== -1 && cr < at) cr = bytes.indexOf(0x0d, at);
+      let end: number;
+      let resume: number;
+      if (cr !== -1 && (lf === -1 || cr < lf)) {
+        end = cr;
+        if (cr + 1 < bytes.length) resume = bytes[cr + 1] === 0x0a ? cr + 2 : cr + 1;
+        else {
+          resume = cr + 1;
+          afterCR = true;
+        }
+      } else if (lf !== -1) {
+        end = lf;
+        resume = lf + 1;
+      } else {
+        carry = carry ? Buffer.concat([carry, bytes.subarray(at)]) : Buffer.from(bytes.subarray(at));
+        break;
+      }
+      const line = bytes.subarray(at, end);
+      if (carry) {
+        const whole = Buffer.concat([carry, line]);
+        carry = null;
+        await onLine(whole);
+      } else await onLine(line);
+      at = resume;
+    }
+  }
+  if (carry && carry.length > 0) await onLine(carry);
 }
 
 type Sink = ReturnType<typeof createWriteStream> | null;
