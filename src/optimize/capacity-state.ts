@@ -47,7 +47,7 @@ export class CapacityState {
     const d = model.day[row]!;
     for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
       const p = model.rowPart[e]!;
-      const c = sign * model.rowPartCoef[e]!;
+      const c = sign * model.parts[p]!.coef[model.rowPartEntry[e]!]!;
       const hard = this.hardByDay[p]!;
       const act = this.activity[p]!;
       for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) act[hard.list[k]!]! += c;
@@ -83,9 +83,9 @@ export class CapacityState {
   /** Would the row's entry `e` (its coefficient in one part), added on day `d`, push a hard window of that part over its bound? */
   private entryBreaksHardWindow(e: number, d: number): boolean {
     const { model } = this;
-    const c = model.rowPartCoef[e]!;
-    if (c <= 0) return false;
     const p = model.rowPart[e]!;
+    const c = model.parts[p]!.coef[model.rowPartEntry[e]!]!;
+    if (c <= 0) return false;
     const rhs = model.parts[p]!.rhs;
     const hard = this.hardByDay[p]!;
     const act = this.activity[p]!;
@@ -101,8 +101,8 @@ export class CapacityState {
     const { model } = this;
     const d = model.day[row]!;
     for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-      if (model.rowPartCoef[e]! <= 0) continue;
       const p = model.rowPart[e]!;
+      if (model.parts[p]!.coef[model.rowPartEntry[e]!]! <= 0) continue;
       const hard = this.hardByDay[p]!;
       for (let k = hard.start[d]!; k < hard.start[d + 1]!; k++) {
         const w = hard.list[k]!;

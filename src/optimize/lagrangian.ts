@@ -29,7 +29,10 @@ export function reducedScores(model: Model, prices: Prices, byDay: DayIndex[], o
   for (let row = 0; row < model.n; row++) {
     let r = model.score[row]!;
     const d = model.day[row]!;
-    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) r -= model.rowPartCoef[e]! * dayPrice[model.rowPart[e]!]![d]!;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      const p = model.rowPart[e]!;
+      r -= model.parts[p]!.coef[model.rowPartEntry[e]!]! * dayPrice[p]![d]!;
+    }
     out[row] = r;
   }
 }

@@ -346,9 +346,9 @@ class LocalSearch {
       const row = -entry - 1;
       const d = model.day[row]!;
       for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-        if (model.rowPartCoef[e]! <= 0) continue;
         const p = model.rowPart[e]!;
         const part = model.parts[p]!;
+        if (part.coef[model.rowPartEntry[e]!]! <= 0) continue;
         const mins = state.minByDay[p]!;
         for (let i = mins.start[d]!; i < mins.start[d + 1]!; i++) {
           const w = mins.list[i]!;

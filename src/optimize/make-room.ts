@@ -105,10 +105,10 @@ export class RoomMaker {
     this.j.flip(row, 1);
     this.j.journal.push(row + 1);
     for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-      const coef = model.rowPartCoef[e]!;
-      if (coef <= 0) continue;
       const p = model.rowPart[e]!;
       const part = model.parts[p]!;
+      const coef = part.coef[model.rowPartEntry[e]!]!;
+      if (coef <= 0) continue;
       const hard = this.j.state.hardByDay[p]!;
       const activity = this.j.state.activity[p]!;
       const d = model.day[row]!;

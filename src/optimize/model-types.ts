@@ -80,10 +80,11 @@ export interface Model {
   rowCustomerModel: Int32Array;
   rowLocal: Int32Array;
   parts: GlobalPart[];
-  /** Per row: the global parts it is in, with coefficients (CSR). */
+  /** Per row: the global parts it is in (CSR), and per entry its position in the part's
+   *  `rows` and `coef` (the coefficient is stored once, in the part). */
   rowPartStart: Int32Array;
   rowPart: Int32Array;
-  rowPartCoef: Float64Array;
+  rowPartEntry: Int32Array;
   /** Offer masks by scope, cached. */
   offerMask: (scope: BundleOfferScope) => Uint8Array;
 }

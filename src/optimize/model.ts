@@ -212,7 +212,7 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     parts: [],
     rowPartStart: new Int32Array(n + 1),
     rowPart: new Int32Array(0),
-    rowPartCoef: new Float64Array(0),
+    rowPartEntry: new Int32Array(0),
     offerMask,
   };
 
@@ -326,13 +326,13 @@ function indexParts(model: Model): void {
   for (let i = 0; i < model.n; i++) counts[i + 1]! += counts[i]!;
   const fill = counts.slice(0, model.n);
   model.rowPart = new Int32Array(counts[model.n]!);
-  model.rowPartCoef = new Float64Array(counts[model.n]!);
+  model.rowPartEntry = new Int32Array(counts[model.n]!);
   model.parts.forEach((part, p) => {
     for (let j = 0; j < part.rows.length; j++) {
       const r = part.rows[j]!;
       const at = fill[r]!++;
       model.rowPart[at] = p;
-      model.rowPartCoef[at] = part.coef[j]!;
+      model.rowPartEntry[at] = j;
     }
   });
   model.rowPartStart = counts;

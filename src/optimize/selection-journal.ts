@@ -198,7 +198,10 @@ export class SelectionJournal {
   }
   lowersMixedPart(row: number): boolean {
     const { model } = this;
-    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) if (this.mixedPart[model.rowPart[e]!] && model.rowPartCoef[e]! < 0) return true;
+    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
+      const p = model.rowPart[e]!;
+      if (this.mixedPart[p] && model.parts[p]!.coef[model.rowPartEntry[e]!]! < 0) return true;
+    }
     return false;
   }
   touchesMixedPart(row: number): boolean {

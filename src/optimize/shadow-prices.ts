@@ -116,7 +116,8 @@ export function lagrangianShadowPrices(model: Model, chosen: Uint8Array, prices:
     for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
       const p = model.rowPart[e]!;
       const index = byDay[p]!;
-      for (let k = index.start[d]!; k < index.start[d + 1]!; k++) r -= model.rowPartCoef[e]! * prices[p]![index.list[k]!]!;
+      const coef = model.parts[p]!.coef[model.rowPartEntry[e]!]!;
+      for (let k = index.start[d]!; k < index.start[d + 1]!; k++) r -= coef * prices[p]![index.list[k]!]!;
     }
     return r;
   };
