@@ -19,6 +19,7 @@ import {
   readProposedColumns,
   writeChosenRows,
   type CapacityPrices,
+  type ColumnarOptimizeProblem,
   type OptimizeReport,
   type ProposedFile,
 } from '../../optimize/index.js';
@@ -145,14 +146,17 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   const { attributes, idField } = audienceAttributes(bundle, policy);
   // History and audience live only in the problem, which the optimizer empties once its
   // model holds them (releaseInputs): on large runs their rows are not kept to the end.
-  const problem = {
+  // The problem is put together in a function of its own: a list awaited in this function
+  // would stay referenced from its frame for the whole run, emptied problem or not.
+  const readProblem = async (): Promise<ColumnarOptimizeProblem> => ({
     bundle,
     policy,
     proposed,
     history: typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [],
     audience: typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [],
     ...(at ? { at } : {}),
-  };
+  });
+  const problem = await readProblem();
 
   let prices: CapacityPrices | undefined;
   if (typeof options['prices'] === 'string') {
