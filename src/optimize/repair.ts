@@ -108,11 +108,16 @@ export function tryAdd(model: Model, selection: Selection, row: number, mustPay:
 /** Drops contacts from over-full windows, lowest reduced score first, until all hold. */
 export function repairCapacity(model: Model, selection: Selection, reduced: Float64Array): void {
   const { chosen, state } = selection;
+  // Buffers sized once for every pass: the candidates in the order found, and (per
+  // position) the negated removal key and the order to remove them in.
+  const seen = new Uint8Array(model.n);
+  let candidates: Int32Array = new Int32Array(0);
+  let negatedKey: Float64Array = new Float64Array(0);
+  let order: Int32Array = new Int32Array(0);
   for (let pass = 0; pass < 50; pass++) {
     const violations = state.violations();
     if (violations.length === 0) return;
-    const candidates: number[] = [];
-    const seen = new Uint8Array(model.n);
+    let count = 0;
     for (const { part, window } of violations) {
       const p = model.parts[part]!;
       for (let j = 0; j < p.rows.length; j++) {
@@ -120,13 +125,27 @@ export function repairCapacity(model: Model, selection: Selection, reduced: Floa
         const d = model.day[row]!;
         if (chosen[row] && !seen[row] && p.coef[j]! > 0 && d >= p.from[window]! && d <= p.to[window]!) {
           seen[row] = 1;
-          candidates.push(row);
+          if (count === candidates.length) {
+            candidates = grown(candidates, model.n);
+            negatedKey = new Float64Array(candidates.length);
+            order = new Int32Array(candidates.length);
+          }
+          candidates[count++] = row;
         }
       }
     }
-    const keys = new Map(candidates.map((row) => [row, removalKey(model, chosen, reduced, row)]));
-    candidates.sort((a, b) => keys.get(a)! - keys.get(b)!);
-    for (const row of candidates) if (chosen[row] && state.inViolatedWindow(row)) removeRow(model, selection, row);
+    // Lowest key first, and in the order found among equal keys (a stable sort): best
+    // negated key first, ties by position.
+    for (let k = 0; k < count; k++) {
+      seen[candidates[k]!] = 0;
+      negatedKey[k] = -removalKey(model, chosen, reduced, candidates[k]!);
+      order[k] = k;
+    }
+    sortRowsByKey(order, count, negatedKey);
+    for (let k = 0; k < count; k++) {
+      const row = candidates[order[k]!]!;
+      if (chosen[row] && state.inViolatedWindow(row)) removeRow(model, selection, row);
+    }
   }
   if (state.violations().length > 0) {
     // Last resort, never expected: drop every positive contributor to a violated window.
@@ -135,6 +154,13 @@ export function repairCapacity(model: Model, selection: Selection, reduced: Floa
       for (let j = 0; j < p.rows.length; j++) if (p.coef[j]! > 0) removeRow(model, selection, p.rows[j]!);
     }
   }
+}
+
+/** `list` in a buffer twice as long (at most `limit`), its values kept. */
+function grown(list: Int32Array, limit: number): Int32Array {
+  const next = new Int32Array(Math.min(limit, Math.max(1024, 2 * list.length)));
+  next.set(list);
+  return next;
 }
 
 // Keep contacts a customer minimum needs: they go last.
