@@ -67,9 +67,18 @@ interface WalkMemo {
   controlGroups: string[];
   exhausted: boolean;
   walkErrors: number;
+}
+
+/**
+ * A zone's error pass for one member, kept in the session's SegmentCache beside the ranking
+ * but apart from it: the errors and the attribute check depend only on the member, the
+ * session and the day, so they are memoised in zones with a list pick too, whose ranking
+ * also depends on the history and the visit.
+ */
+interface SweepMemo {
   /** The exhaustive pass's errors, once computed. */
-  sweep: DecisionError[] | null;
-  /** Whether every attribute the zone reads is present and in bounds (error-risk.ts), once computed: it depends only on the inputs the memo was made for. */
+  errors: DecisionError[] | null;
+  /** Whether every attribute the zone reads is present and in bounds (error-risk.ts), once computed. */
   safe: boolean | null;
 }
 
@@ -371,7 +380,7 @@ class DecisionEngine implements Engine {
     if (!segments.converted || segments.rawProfile !== rawProfile || segments.rawSession !== rawSession) {
       // New inputs: the memoised rankings (eligibility, scores) were computed from the old
       // ones. Segment membership stays cached until a resegment event (docs/decisions.md#segment-membership-and-the-session-cache).
-      if (segments.converted) segments.walks.clear();
+      if (segments.converted) segments.forgetRankings();
       const inputs = inputsId(channel, level);
       const peer = segments.peerInputs(rawProfile, rawSession, inputs);
       if (peer !== null) segments.setInputs(rawProfile, rawSession, peer.profile, peer.session, peer.inputErrors, inputs);
@@ -405,19 +414,21 @@ class DecisionEngine implements Engine {
     // A list pick skips what the member cannot get, so such a zone's ranking is not memoised
     // for the session: history, session activity and the batch change between decisions.
     if (plan.picks) state.pickGate = pickGate(givenEarlier, session, history, atDay);
-    const ranking = this.walkRanking(state, plan, segments === cache && !plan.picks);
+    const memoise = segments === cache;
+    const ranking = this.walkRanking(state, plan, memoise && !plan.picks);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
-    const safe = (ranking.memo!.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
+    const sweep = this.sweepMemo(segments, plan, memoise);
+    const safe = (sweep.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
     if (ranking.walkErrors!() > 0 || !safe) {
       // Only the rules that may fail for this member's inputs can add an error (error-risk.ts);
       // a walk failure the analysis did not foresee gets the pass over every rule.
-      decision.errors = this.sweepErrors(state, point, ranking.memo!, safe ? point.rules : rulesAtRisk(risk, state.cel.profile, state.cel.session));
+      decision.errors = this.sweepErrors(state, point, sweep, () => (safe ? point.rules : rulesAtRisk(risk, state.cel.profile, state.cel.session)));
     }
     if (raw['explain'] === true) {
       // The explanation comes from an exhaustive pass over every rule of the zone; the decision
       // itself (offers, control groups, errors) is the same as without explain.
-      const explainState: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+      const explainState = passState(state);
       const log = new ExplainLog();
       withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log, givenEarlier, session));
       decision.explain = log.entries;
@@ -436,10 +447,18 @@ class DecisionEngine implements Engine {
     const walks = state.segments.walks;
     let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
     if (memo === undefined) {
-      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null, safe: null };
+      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
       if (memoise) walks.set(plan, memo);
     }
     return new LazyRanking(this.walk, state, plan, memo);
+  }
+
+  /** The zone's error-pass memo for the member (kept in the session's memo when `memoise`). */
+  private sweepMemo(segments: SessionSegmentCache, plan: ZonePlan, memoise: boolean): SweepMemo {
+    if (!memoise) return { errors: null, safe: null };
+    let memo = segments.sweeps.get(plan) as SweepMemo | undefined;
+    if (memo === undefined) segments.sweeps.set(plan, (memo = { errors: null, safe: null }));
+    return memo;
   }
 
   /**
@@ -448,18 +467,19 @@ class DecisionEngine implements Engine {
    * steps 2–5, in precedence order: the errors every rule of the zone would give), then those
    * of suppression and policies, so `errors` never depends on how far the walk went.
    */
-  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo, rules: readonly CompiledRule[]): DecisionError[] {
-    if (memo.sweep === null) {
-      if (rules.length === 0) memo.sweep = [];
+  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: SweepMemo, rulesToSweep: () => readonly CompiledRule[]): DecisionError[] {
+    if (memo.errors === null) {
+      const rules = rulesToSweep();
+      if (rules.length === 0) memo.errors = [];
       else {
-        const sweep: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+        const sweep = passState(state);
         const board = this.board;
         board.begin();
         withSegmentLookup(segmentLookup(sweep), () => collectCandidates(sweep, point, this.eligible, { board, controlGroups: [], explain: null, scored: null }, rules));
-        memo.sweep = sweep.errors;
+        memo.errors = sweep.errors;
       }
     }
-    const errors = memo.sweep.slice();
+    const errors = memo.errors.slice();
     if (state.errors.length === 0) return errors;
     const seen = new Set(errors.map((e) => `${e.place ?? ''}\0${e.message}`));
     for (const error of state.errors) if (!seen.has(`${error.place ?? ''}\0${error.message}`)) errors.push(error);
@@ -651,6 +671,31 @@ class DecisionEngine implements Engine {
       policyRule: policyRule.name,
     });
   }
+}
+
+/**
+ * The state of an exhaustive pass beside the decision (the error sweep, the explanation):
+ * the same member, inputs and memo, with errors of its own. Built field by field rather
+ * than spread: a spread of the state costs more than the one-rule sweep it serves.
+ */
+function passState(state: DecisionState): DecisionState {
+  const cel = state.cel;
+  const pass: DecisionState = {
+    compiled: state.compiled,
+    channel: state.channel,
+    level: state.level,
+    audienceId: state.audienceId,
+    at: state.at,
+    atDay: state.atDay,
+    cel: { profile: cel.profile, session: cel.session, now: cel.now, offer: null },
+    segments: state.segments,
+    errors: [],
+    reported: null,
+    captureDepth: 0,
+    captured: [],
+  };
+  if (state.pickGate !== undefined) pass.pickGate = state.pickGate;
+  return pass;
 }
 
 /**
