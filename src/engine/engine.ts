@@ -20,7 +20,7 @@ import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
 import { compileBundle } from './compile-bundle.js';
-import type { CompiledBundle, CompiledPoint, CompiledRule, OfferScope } from './compiled-types.js';
+import type { CompiledBundle, CompiledPoint, CompiledPolicyRule, CompiledRule, OfferScope } from './compiled-types.js';
 import { inputsAreSafe, rulesAtRisk } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { pickGate } from './list-pick.js';
@@ -29,7 +29,7 @@ import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
-import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type PolicyViolation } from './realtime-policy.js';
 import { inputsId } from './peer-memo.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
@@ -517,7 +517,12 @@ class DecisionEngine implements Engine {
     };
   }
 
-  /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
+  /**
+   * Steps 6–7: suppression and realtime policies in rank order, up to the count. The offers
+   * chosen are kept as places in the ranking, and the rare paths (explanations, deferred B
+   * offers) are methods: an ordinary decision allocates no closure and no object per offer
+   * until its response.
+   */
   private run(
     state: DecisionState,
     point: CompiledPoint,
@@ -528,50 +533,16 @@ class DecisionEngine implements Engine {
     givenEarlier: ReadonlyMap<string, string> | null,
     session: SessionGate | null,
   ): Decision {
-    const ruleName = (precedence: number): string => this.compiled.bundle.body.rules[precedence]!.name;
     const offers = this.compiled.offers;
     const pointLimit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
     // The session's maxOffers caps the response too (docs/decisions.md#session-rules).
     const limit = session === null ? pointLimit : Math.min(pointLimit, session.remaining);
-    // An offer past the limit: kept out by the session's cap when the point would have taken
-    // it (the offers chosen plus those the cap kept out are still below the point's limit),
-    // else ranked below the response.
-    let keptByCap = 0;
-    const explainOverLimit = (offer: string, rule: string, score: number, rank: number): void => {
-      if (!explain) return;
-      if (session !== null && chosen.length + keptByCap < pointLimit) {
-        keptByCap++;
-        explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
-      } else explain.add(offer, rule, 'rank', reasons.rank(rank, pointLimit), { score, rank });
-    };
+    const over: OverLimit = { keptByCap: 0, pointLimit };
     const rules = point.channel.realtimeRules;
-    const chosen: ChosenContact[] = [];
-    const chosenRank: number[] = [];
-    const chosenRule: number[] = []; // by precedence
-    let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
+    /** The places in the ranking of the offers chosen, in the order they were chosen. */
+    const chosen: number[] = [];
+    let deferred: Deferred[] | null = null;
     const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
-    const choose = (at: number): void => {
-      const offer = offers[ranking.offers[at]!]!;
-      chosen.push({ offer, score: ranking.scores[at]! });
-      policyContext?.add(offer);
-      chosenRank.push(at);
-      chosenRule.push(ranking.rules[at]!);
-    };
-    // A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
-    // before lower-ranked offers fill the response; one choice may allow several, in rank order.
-    const admitDeferred = (): void => {
-      if (deferred === null || policyContext === null) return;
-      for (let admitted = true; admitted; ) {
-        admitted = false;
-        for (const entry of deferred) {
-          if (entry.chosen || chosen.length >= limit) continue;
-          if (findPolicyViolation(rules, offers[ranking.offers[entry.at]!]!, ranking.scores[entry.at]!, policyContext) !== null) continue;
-          entry.chosen = true;
-          choose(entry.at);
-          admitted = true;
-        }
-      }
-    };
     let rank = 0; // among offers not suppressed, 1-based
     for (let at = 0; ; at++) {
       // Without an explanation nothing past the count matters (and the lazy ranking stops there).
@@ -579,29 +550,28 @@ class DecisionEngine implements Engine {
       if (!ranking.has(at)) break;
       const offer = offers[ranking.offers[at]!]!;
       const score = ranking.scores[at]!;
-      const rule = ruleName(ranking.rules[at]!);
       if (givenEarlier !== null) {
         const earlierPoint = givenEarlier.get(offer.name);
         if (earlierPoint !== undefined) {
-          explain?.add(offer.name, rule, 'given-earlier', reasons.givenEarlier(earlierPoint), { score });
+          explain?.add(offer.name, this.ruleName(ranking.rules[at]!), 'given-earlier', reasons.givenEarlier(earlierPoint), { score });
           continue;
         }
       }
       if (session !== null) {
         const dropped = sessionDrop(session, offer.name);
         if (dropped !== null) {
-          explain?.add(offer.name, rule, dropped, dropped === 'session-accepted' ? reasons.sessionAccepted(session.channel) : reasons.sessionRejected(session.channel), { score });
+          explain?.add(offer.name, this.ruleName(ranking.rules[at]!), dropped, dropped === 'session-accepted' ? reasons.sessionAccepted(session.channel) : reasons.sessionRejected(session.channel), { score });
           continue;
         }
       }
       const hit = history === null ? null : findSuppression(offer, history, state.atDay);
       if (hit !== null) {
-        explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
+        explain?.add(offer.name, this.ruleName(ranking.rules[at]!), 'suppressed', describeSuppression(hit), { score });
         continue;
       }
       rank++;
       if (chosen.length >= limit) {
-        explainOverLimit(offer.name, rule, score, rank);
+        if (explain !== null) explainOverLimit(explain, session, chosen.length, over, offer.name, this.ruleName(ranking.rules[at]!), score, rank);
         continue;
       }
       if (policyContext !== null) {
@@ -609,35 +579,39 @@ class DecisionEngine implements Engine {
         if (violation !== null) {
           // A B offer of bOnlyWithA ranked above its A offer gets a second chance once the A offer is in.
           if (isDeferrable(violation)) (deferred ??= []).push({ at, rank, violation, chosen: false });
-          else this.explainPolicy(explain, offer.name, rule, score, violation, rank);
+          else this.explainPolicy(explain, offer.name, this.ruleName(ranking.rules[at]!), score, violation, rank);
           if (!explain && blocksEveryOffer(violation)) break;
           continue;
         }
       }
-      choose(at);
-      admitDeferred();
+      chosen.push(at);
+      policyContext?.add(offer);
+      if (deferred !== null) this.admitDeferred(deferred, chosen, limit, ranking, rules, policyContext!);
     }
     if (deferred !== null && policyContext !== null) {
       for (const { at, rank: deferredRank, violation, chosen: admitted } of deferred) {
         if (admitted) continue;
         const offer = offers[ranking.offers[at]!]!;
         if (chosen.length >= limit) {
-          explainOverLimit(offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
+          if (explain !== null) explainOverLimit(explain, session, chosen.length, over, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
           continue;
         }
         const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);
-        if (again === null) choose(at);
-        else this.explainPolicy(explain, offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
+        if (again === null) {
+          chosen.push(at);
+          policyContext.add(offer);
+        } else this.explainPolicy(explain, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
       }
+      // The response lists its offers in rank order, whenever they were admitted.
+      chosen.sort((a, b) => a - b);
     }
 
-    const order = chosen.map((_, i) => i);
-    if (deferred !== null) order.sort((a, b) => chosenRank[a]! - chosenRank[b]!);
     const result = new Array<ChosenOffer>(chosen.length);
-    for (let i = 0; i < order.length; i++) {
-      const k = order[i]!;
-      const { offer, score } = chosen[k]!;
-      const givenBy = this.rulesByPrecedence[chosenRule[k]!]!;
+    for (let i = 0; i < chosen.length; i++) {
+      const at = chosen[i]!;
+      const offer = offers[ranking.offers[at]!]!;
+      const score = ranking.scores[at]!;
+      const givenBy = this.rulesByPrecedence[ranking.rules[at]!]!;
       const rule = givenBy.name;
       // A rule without attributes hands the offer's own on, with nothing to evaluate or explain.
       const resolved = givenBy.attributes === null ? null : resolveAttributes(state, givenBy, offer);
@@ -661,6 +635,30 @@ class DecisionEngine implements Engine {
     return decision;
   }
 
+  private ruleName(precedence: number): string {
+    return this.rulesByPrecedence[precedence]!.name;
+  }
+
+  /**
+   * A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
+   * before lower-ranked offers fill the response; one choice may allow several, in rank order.
+   */
+  private admitDeferred(deferred: Deferred[], chosen: number[], limit: number, ranking: Ranking, rules: readonly CompiledPolicyRule[], policyContext: PolicyContext): void {
+    const offers = this.compiled.offers;
+    for (let admitted = true; admitted; ) {
+      admitted = false;
+      for (const entry of deferred) {
+        if (entry.chosen || chosen.length >= limit) continue;
+        const offer = offers[ranking.offers[entry.at]!]!;
+        if (findPolicyViolation(rules, offer, ranking.scores[entry.at]!, policyContext) !== null) continue;
+        entry.chosen = true;
+        chosen.push(entry.at);
+        policyContext.add(offer);
+        admitted = true;
+      }
+    }
+  }
+
   private explainPolicy(explain: ExplainLog | null, offer: string, rule: string, score: number, violation: PolicyViolation, rank: number): void {
     if (!explain) return;
     const policyRule = violation.rule;
@@ -671,6 +669,32 @@ class DecisionEngine implements Engine {
       policyRule: policyRule.name,
     });
   }
+}
+
+/** A B offer of bOnlyWithA waiting for its A offer (engine.run): its place in the ranking and its rank. */
+interface Deferred {
+  at: number;
+  rank: number;
+  violation: PolicyViolation;
+  chosen: boolean;
+}
+
+/** What explaining the offers past the limit counts (engine.run). */
+interface OverLimit {
+  keptByCap: number;
+  readonly pointLimit: number;
+}
+
+/**
+ * An offer past the limit: kept out by the session's cap when the point would have taken it
+ * (the offers chosen plus those the cap kept out are still below the point's limit), else
+ * ranked below the response.
+ */
+function explainOverLimit(explain: ExplainLog, session: SessionGate | null, chosen: number, over: OverLimit, offer: string, rule: string, score: number, rank: number): void {
+  if (session !== null && chosen + over.keptByCap < over.pointLimit) {
+    over.keptByCap++;
+    explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
+  } else explain.add(offer, rule, 'rank', reasons.rank(rank, over.pointLimit), { score, rank });
 }
 
 /**
