@@ -264,6 +264,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     // Offers the visit has returned so far per side and channel: a channel's session
     // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
     const offered = sides.map(() => new Map<string, number>());
+    // One audience object for all of the member's requests (the engine only reads it).
+    const audience = { id: member.id, profile: member.profile };
     let memberChanged = false;
     for (let p = 0; p < options.points.length; p++) {
       const { channel, point } = options.points[p]!;
@@ -291,7 +293,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         const request: DecisionRequest = {
           channel,
           interactionPoint: point,
-          audience: { id: member.id, profile: member.profile },
+          audience,
           at: options.at,
           count: options.count ?? side.maxOffers[p] ?? 1,
           history,
