@@ -225,6 +225,7 @@ class DecisionEngine implements Engine {
   private readonly decisionCache = new SessionSegmentCache();
   private lastAt = '';
   private lastNow = new Date(0);
+  private readonly lastPackage = { audienceId: '', channel: '', at: '', value: defaultPackage('', '', '') };
 
   constructor(bundle: Bundle) {
     this.compiled = compileBundle(bundle);
@@ -542,7 +543,7 @@ class DecisionEngine implements Engine {
     /** The places in the ranking of the offers chosen, in the order they were chosen. */
     const chosen: number[] = [];
     let deferred: Deferred[] | null = null;
-    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
+    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, this.responsePackage(state.audienceId, point.channel.name, state.at));
     let rank = 0; // among offers not suppressed, 1-based
     for (let at = 0; ; at++) {
       // Without an explanation nothing past the count matters (and the lazy ranking stops there).
@@ -633,6 +634,18 @@ class DecisionEngine implements Engine {
     if (result.length === 0 && point.defaultString !== null) decision.defaultString = point.defaultString;
     if (explain) decision.explain = explain.entries;
     return decision;
+  }
+
+  /** The package of a response (member-history.ts defaultPackage), kept while the member, channel and day stay the same: one string for a visit's decisions. */
+  private responsePackage(audienceId: string, channel: string, at: string): string {
+    const last = this.lastPackage;
+    if (last.audienceId !== audienceId || last.channel !== channel || last.at !== at) {
+      last.audienceId = audienceId;
+      last.channel = channel;
+      last.at = at;
+      last.value = defaultPackage(audienceId, channel, at);
+    }
+    return last.value;
   }
 
   private ruleName(precedence: number): string {
