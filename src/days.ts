@@ -50,7 +50,28 @@ export function boundDay(iso: string | null, fallback: number): number {
   return iso === null ? fallback : dayNumber(iso);
 }
 
-/** The ISO `YYYY-MM-DD` text of a day number (years 0 to 9999). */
+/** Days from 0000-03-01 to 1970-01-01 in the proleptic Gregorian calendar. */
+const DAYS_TO_EPOCH_FROM_MARCH_0 = 719_468;
+const DAYS_PER_400_YEARS = 146_097;
+
+const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+/**
+ * The ISO `YYYY-MM-DD` text of a day number (years 0 to 9999). Computed from the number
+ * (the civil-from-days conversion, years counted from March so the leap day comes last)
+ * rather than through a Date and its ISO string: a sampled audience formats a few dates
+ * per member. Anything outside those years, or not a whole day, goes through Date as before.
+ */
 export function isoDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  if (!Number.isInteger(day) || day < -719_528 || day > 2_932_896) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + DAYS_TO_EPOCH_FROM_MARCH_0;
+  const era = Math.floor(z / DAYS_PER_400_YEARS);
+  const dayOfEra = z - era * DAYS_PER_400_YEARS;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const dayOfMonth = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return String(year).padStart(4, '0') + '-' + pad2(month) + '-' + pad2(dayOfMonth);
 }

@@ -20,7 +20,7 @@ import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
 import { compileBundle } from './compile-bundle.js';
-import type { CompiledBundle, CompiledPoint, CompiledRule, OfferScope } from './compiled-types.js';
+import type { CompiledBundle, CompiledPoint, CompiledPolicyRule, CompiledRule, OfferScope } from './compiled-types.js';
 import { inputsAreSafe, rulesAtRisk } from './error-risk.js';
 import { buildZonePlans, type ZonePlan } from './pair-plan.js';
 import { pickGate } from './list-pick.js';
@@ -29,7 +29,7 @@ import { dayNumber } from '../days.js';
 import type { DecisionState } from './decision-state.js';
 import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
-import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type ChosenContact, type PolicyViolation } from './realtime-policy.js';
+import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type PolicyViolation } from './realtime-policy.js';
 import { inputsId } from './peer-memo.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
@@ -67,9 +67,18 @@ interface WalkMemo {
   controlGroups: string[];
   exhausted: boolean;
   walkErrors: number;
+}
+
+/**
+ * A zone's error pass for one member, kept in the session's SegmentCache beside the ranking
+ * but apart from it: the errors and the attribute check depend only on the member, the
+ * session and the day, so they are memoised in zones with a list pick too, whose ranking
+ * also depends on the history and the visit.
+ */
+interface SweepMemo {
   /** The exhaustive pass's errors, once computed. */
-  sweep: DecisionError[] | null;
-  /** Whether every attribute the zone reads is present and in bounds (error-risk.ts), once computed: it depends only on the inputs the memo was made for. */
+  errors: DecisionError[] | null;
+  /** Whether every attribute the zone reads is present and in bounds (error-risk.ts), once computed. */
   safe: boolean | null;
 }
 
@@ -216,6 +225,7 @@ class DecisionEngine implements Engine {
   private readonly decisionCache = new SessionSegmentCache();
   private lastAt = '';
   private lastNow = new Date(0);
+  private readonly lastPackage = { audienceId: '', channel: '', at: '', value: defaultPackage('', '', '') };
 
   constructor(bundle: Bundle) {
     this.compiled = compileBundle(bundle);
@@ -371,7 +381,7 @@ class DecisionEngine implements Engine {
     if (!segments.converted || segments.rawProfile !== rawProfile || segments.rawSession !== rawSession) {
       // New inputs: the memoised rankings (eligibility, scores) were computed from the old
       // ones. Segment membership stays cached until a resegment event (docs/decisions.md#segment-membership-and-the-session-cache).
-      if (segments.converted) segments.walks.clear();
+      if (segments.converted) segments.forgetRankings();
       const inputs = inputsId(channel, level);
       const peer = segments.peerInputs(rawProfile, rawSession, inputs);
       if (peer !== null) segments.setInputs(rawProfile, rawSession, peer.profile, peer.session, peer.inputErrors, inputs);
@@ -405,19 +415,21 @@ class DecisionEngine implements Engine {
     // A list pick skips what the member cannot get, so such a zone's ranking is not memoised
     // for the session: history, session activity and the batch change between decisions.
     if (plan.picks) state.pickGate = pickGate(givenEarlier, session, history, atDay);
-    const ranking = this.walkRanking(state, plan, segments === cache && !plan.picks);
+    const memoise = segments === cache;
+    const ranking = this.walkRanking(state, plan, memoise && !plan.picks);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
-    const safe = (ranking.memo!.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
+    const sweep = this.sweepMemo(segments, plan, memoise);
+    const safe = (sweep.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
     if (ranking.walkErrors!() > 0 || !safe) {
       // Only the rules that may fail for this member's inputs can add an error (error-risk.ts);
       // a walk failure the analysis did not foresee gets the pass over every rule.
-      decision.errors = this.sweepErrors(state, point, ranking.memo!, safe ? point.rules : rulesAtRisk(risk, state.cel.profile, state.cel.session));
+      decision.errors = this.sweepErrors(state, point, sweep, () => (safe ? point.rules : rulesAtRisk(risk, state.cel.profile, state.cel.session)));
     }
     if (raw['explain'] === true) {
       // The explanation comes from an exhaustive pass over every rule of the zone; the decision
       // itself (offers, control groups, errors) is the same as without explain.
-      const explainState: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+      const explainState = passState(state);
       const log = new ExplainLog();
       withSegmentLookup(segmentLookup(explainState), () => this.run(explainState, point, n, history, this.exhaustiveRanking(explainState, point, log), log, givenEarlier, session));
       decision.explain = log.entries;
@@ -436,10 +448,18 @@ class DecisionEngine implements Engine {
     const walks = state.segments.walks;
     let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
     if (memo === undefined) {
-      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0, sweep: null, safe: null };
+      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
       if (memoise) walks.set(plan, memo);
     }
     return new LazyRanking(this.walk, state, plan, memo);
+  }
+
+  /** The zone's error-pass memo for the member (kept in the session's memo when `memoise`). */
+  private sweepMemo(segments: SessionSegmentCache, plan: ZonePlan, memoise: boolean): SweepMemo {
+    if (!memoise) return { errors: null, safe: null };
+    let memo = segments.sweeps.get(plan) as SweepMemo | undefined;
+    if (memo === undefined) segments.sweeps.set(plan, (memo = { errors: null, safe: null }));
+    return memo;
   }
 
   /**
@@ -448,18 +468,19 @@ class DecisionEngine implements Engine {
    * steps 2–5, in precedence order: the errors every rule of the zone would give), then those
    * of suppression and policies, so `errors` never depends on how far the walk went.
    */
-  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: WalkMemo, rules: readonly CompiledRule[]): DecisionError[] {
-    if (memo.sweep === null) {
-      if (rules.length === 0) memo.sweep = [];
+  private sweepErrors(state: DecisionState, point: CompiledPoint, memo: SweepMemo, rulesToSweep: () => readonly CompiledRule[]): DecisionError[] {
+    if (memo.errors === null) {
+      const rules = rulesToSweep();
+      if (rules.length === 0) memo.errors = [];
       else {
-        const sweep: DecisionState = { ...state, cel: { ...state.cel, offer: null }, errors: [], reported: null, captureDepth: 0, captured: [] };
+        const sweep = passState(state);
         const board = this.board;
         board.begin();
         withSegmentLookup(segmentLookup(sweep), () => collectCandidates(sweep, point, this.eligible, { board, controlGroups: [], explain: null, scored: null }, rules));
-        memo.sweep = sweep.errors;
+        memo.errors = sweep.errors;
       }
     }
-    const errors = memo.sweep.slice();
+    const errors = memo.errors.slice();
     if (state.errors.length === 0) return errors;
     const seen = new Set(errors.map((e) => `${e.place ?? ''}\0${e.message}`));
     for (const error of state.errors) if (!seen.has(`${error.place ?? ''}\0${error.message}`)) errors.push(error);
@@ -497,7 +518,12 @@ class DecisionEngine implements Engine {
     };
   }
 
-  /** Steps 6–7: suppression and realtime policies in rank order, up to the count. */
+  /**
+   * Steps 6–7: suppression and realtime policies in rank order, up to the count. The offers
+   * chosen are kept as places in the ranking, and the rare paths (explanations, deferred B
+   * offers) are methods: an ordinary decision allocates no closure and no object per offer
+   * until its response.
+   */
   private run(
     state: DecisionState,
     point: CompiledPoint,
@@ -508,50 +534,16 @@ class DecisionEngine implements Engine {
     givenEarlier: ReadonlyMap<string, string> | null,
     session: SessionGate | null,
   ): Decision {
-    const ruleName = (precedence: number): string => this.compiled.bundle.body.rules[precedence]!.name;
     const offers = this.compiled.offers;
     const pointLimit = point.maxOffers === null ? count : Math.min(count, point.maxOffers);
     // The session's maxOffers caps the response too (docs/decisions.md#session-rules).
     const limit = session === null ? pointLimit : Math.min(pointLimit, session.remaining);
-    // An offer past the limit: kept out by the session's cap when the point would have taken
-    // it (the offers chosen plus those the cap kept out are still below the point's limit),
-    // else ranked below the response.
-    let keptByCap = 0;
-    const explainOverLimit = (offer: string, rule: string, score: number, rank: number): void => {
-      if (!explain) return;
-      if (session !== null && chosen.length + keptByCap < pointLimit) {
-        keptByCap++;
-        explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
-      } else explain.add(offer, rule, 'rank', reasons.rank(rank, pointLimit), { score, rank });
-    };
+    const over: OverLimit = { keptByCap: 0, pointLimit };
     const rules = point.channel.realtimeRules;
-    const chosen: ChosenContact[] = [];
-    const chosenRank: number[] = [];
-    const chosenRule: number[] = []; // by precedence
-    let deferred: { at: number; rank: number; violation: PolicyViolation; chosen: boolean }[] | null = null;
-    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
-    const choose = (at: number): void => {
-      const offer = offers[ranking.offers[at]!]!;
-      chosen.push({ offer, score: ranking.scores[at]! });
-      policyContext?.add(offer);
-      chosenRank.push(at);
-      chosenRule.push(ranking.rules[at]!);
-    };
-    // A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
-    // before lower-ranked offers fill the response; one choice may allow several, in rank order.
-    const admitDeferred = (): void => {
-      if (deferred === null || policyContext === null) return;
-      for (let admitted = true; admitted; ) {
-        admitted = false;
-        for (const entry of deferred) {
-          if (entry.chosen || chosen.length >= limit) continue;
-          if (findPolicyViolation(rules, offers[ranking.offers[entry.at]!]!, ranking.scores[entry.at]!, policyContext) !== null) continue;
-          entry.chosen = true;
-          choose(entry.at);
-          admitted = true;
-        }
-      }
-    };
+    /** The places in the ranking of the offers chosen, in the order they were chosen. */
+    const chosen: number[] = [];
+    let deferred: Deferred[] | null = null;
+    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, this.responsePackage(state.audienceId, point.channel.name, state.at));
     let rank = 0; // among offers not suppressed, 1-based
     for (let at = 0; ; at++) {
       // Without an explanation nothing past the count matters (and the lazy ranking stops there).
@@ -559,29 +551,28 @@ class DecisionEngine implements Engine {
       if (!ranking.has(at)) break;
       const offer = offers[ranking.offers[at]!]!;
       const score = ranking.scores[at]!;
-      const rule = ruleName(ranking.rules[at]!);
       if (givenEarlier !== null) {
         const earlierPoint = givenEarlier.get(offer.name);
         if (earlierPoint !== undefined) {
-          explain?.add(offer.name, rule, 'given-earlier', reasons.givenEarlier(earlierPoint), { score });
+          explain?.add(offer.name, this.ruleName(ranking.rules[at]!), 'given-earlier', reasons.givenEarlier(earlierPoint), { score });
           continue;
         }
       }
       if (session !== null) {
         const dropped = sessionDrop(session, offer.name);
         if (dropped !== null) {
-          explain?.add(offer.name, rule, dropped, dropped === 'session-accepted' ? reasons.sessionAccepted(session.channel) : reasons.sessionRejected(session.channel), { score });
+          explain?.add(offer.name, this.ruleName(ranking.rules[at]!), dropped, dropped === 'session-accepted' ? reasons.sessionAccepted(session.channel) : reasons.sessionRejected(session.channel), { score });
           continue;
         }
       }
       const hit = history === null ? null : findSuppression(offer, history, state.atDay);
       if (hit !== null) {
-        explain?.add(offer.name, rule, 'suppressed', describeSuppression(hit), { score });
+        explain?.add(offer.name, this.ruleName(ranking.rules[at]!), 'suppressed', describeSuppression(hit), { score });
         continue;
       }
       rank++;
       if (chosen.length >= limit) {
-        explainOverLimit(offer.name, rule, score, rank);
+        if (explain !== null) explainOverLimit(explain, session, chosen.length, over, offer.name, this.ruleName(ranking.rules[at]!), score, rank);
         continue;
       }
       if (policyContext !== null) {
@@ -589,35 +580,39 @@ class DecisionEngine implements Engine {
         if (violation !== null) {
           // A B offer of bOnlyWithA ranked above its A offer gets a second chance once the A offer is in.
           if (isDeferrable(violation)) (deferred ??= []).push({ at, rank, violation, chosen: false });
-          else this.explainPolicy(explain, offer.name, rule, score, violation, rank);
+          else this.explainPolicy(explain, offer.name, this.ruleName(ranking.rules[at]!), score, violation, rank);
           if (!explain && blocksEveryOffer(violation)) break;
           continue;
         }
       }
-      choose(at);
-      admitDeferred();
+      chosen.push(at);
+      policyContext?.add(offer);
+      if (deferred !== null) this.admitDeferred(deferred, chosen, limit, ranking, rules, policyContext!);
     }
     if (deferred !== null && policyContext !== null) {
       for (const { at, rank: deferredRank, violation, chosen: admitted } of deferred) {
         if (admitted) continue;
         const offer = offers[ranking.offers[at]!]!;
         if (chosen.length >= limit) {
-          explainOverLimit(offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
+          if (explain !== null) explainOverLimit(explain, session, chosen.length, over, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
           continue;
         }
         const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);
-        if (again === null) choose(at);
-        else this.explainPolicy(explain, offer.name, ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
+        if (again === null) {
+          chosen.push(at);
+          policyContext.add(offer);
+        } else this.explainPolicy(explain, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
       }
+      // The response lists its offers in rank order, whenever they were admitted.
+      chosen.sort((a, b) => a - b);
     }
 
-    const order = chosen.map((_, i) => i);
-    if (deferred !== null) order.sort((a, b) => chosenRank[a]! - chosenRank[b]!);
     const result = new Array<ChosenOffer>(chosen.length);
-    for (let i = 0; i < order.length; i++) {
-      const k = order[i]!;
-      const { offer, score } = chosen[k]!;
-      const givenBy = this.rulesByPrecedence[chosenRule[k]!]!;
+    for (let i = 0; i < chosen.length; i++) {
+      const at = chosen[i]!;
+      const offer = offers[ranking.offers[at]!]!;
+      const score = ranking.scores[at]!;
+      const givenBy = this.rulesByPrecedence[ranking.rules[at]!]!;
       const rule = givenBy.name;
       // A rule without attributes hands the offer's own on, with nothing to evaluate or explain.
       const resolved = givenBy.attributes === null ? null : resolveAttributes(state, givenBy, offer);
@@ -641,6 +636,42 @@ class DecisionEngine implements Engine {
     return decision;
   }
 
+  /** The package of a response (member-history.ts defaultPackage), kept while the member, channel and day stay the same: one string for a visit's decisions. */
+  private responsePackage(audienceId: string, channel: string, at: string): string {
+    const last = this.lastPackage;
+    if (last.audienceId !== audienceId || last.channel !== channel || last.at !== at) {
+      last.audienceId = audienceId;
+      last.channel = channel;
+      last.at = at;
+      last.value = defaultPackage(audienceId, channel, at);
+    }
+    return last.value;
+  }
+
+  private ruleName(precedence: number): string {
+    return this.rulesByPrecedence[precedence]!.name;
+  }
+
+  /**
+   * A deferred B offer (bOnlyWithA) takes its place as soon as a choice makes it allowed,
+   * before lower-ranked offers fill the response; one choice may allow several, in rank order.
+   */
+  private admitDeferred(deferred: Deferred[], chosen: number[], limit: number, ranking: Ranking, rules: readonly CompiledPolicyRule[], policyContext: PolicyContext): void {
+    const offers = this.compiled.offers;
+    for (let admitted = true; admitted; ) {
+      admitted = false;
+      for (const entry of deferred) {
+        if (entry.chosen || chosen.length >= limit) continue;
+        const offer = offers[ranking.offers[entry.at]!]!;
+        if (findPolicyViolation(rules, offer, ranking.scores[entry.at]!, policyContext) !== null) continue;
+        entry.chosen = true;
+        chosen.push(entry.at);
+        policyContext.add(offer);
+        admitted = true;
+      }
+    }
+  }
+
   private explainPolicy(explain: ExplainLog | null, offer: string, rule: string, score: number, violation: PolicyViolation, rank: number): void {
     if (!explain) return;
     const policyRule = violation.rule;
@@ -651,6 +682,57 @@ class DecisionEngine implements Engine {
       policyRule: policyRule.name,
     });
   }
+}
+
+/** A B offer of bOnlyWithA waiting for its A offer (engine.run): its place in the ranking and its rank. */
+interface Deferred {
+  at: number;
+  rank: number;
+  violation: PolicyViolation;
+  chosen: boolean;
+}
+
+/** What explaining the offers past the limit counts (engine.run). */
+interface OverLimit {
+  keptByCap: number;
+  readonly pointLimit: number;
+}
+
+/**
+ * An offer past the limit: kept out by the session's cap when the point would have taken it
+ * (the offers chosen plus those the cap kept out are still below the point's limit), else
+ * ranked below the response.
+ */
+function explainOverLimit(explain: ExplainLog, session: SessionGate | null, chosen: number, over: OverLimit, offer: string, rule: string, score: number, rank: number): void {
+  if (session !== null && chosen + over.keptByCap < over.pointLimit) {
+    over.keptByCap++;
+    explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
+  } else explain.add(offer, rule, 'rank', reasons.rank(rank, over.pointLimit), { score, rank });
+}
+
+/**
+ * The state of an exhaustive pass beside the decision (the error sweep, the explanation):
+ * the same member, inputs and memo, with errors of its own. Built field by field rather
+ * than spread: a spread of the state costs more than the one-rule sweep it serves.
+ */
+function passState(state: DecisionState): DecisionState {
+  const cel = state.cel;
+  const pass: DecisionState = {
+    compiled: state.compiled,
+    channel: state.channel,
+    level: state.level,
+    audienceId: state.audienceId,
+    at: state.at,
+    atDay: state.atDay,
+    cel: { profile: cel.profile, session: cel.session, now: cel.now, offer: null },
+    segments: state.segments,
+    errors: [],
+    reported: null,
+    captureDepth: 0,
+    captured: [],
+  };
+  if (state.pickGate !== undefined) pass.pickGate = state.pickGate;
+  return pass;
 }
 
 /**

@@ -60,6 +60,8 @@ export interface ZonePlan {
   streams: PairStream[];
   /** Pairs of SPLIT and EAGER streams: the most exact scores one decision may hold at once. */
   dynamicPairs: number;
+  /** With `ties: rotate`, runs of STATIC scores and whole MEMBER streams wait in the heap too: the most pairs it may hold then. */
+  rotatingHeapPairs: number;
   /** Rules whose offer-only eligibility or score failed at load for some offer. */
   loadFailures: Set<CompiledRule>;
   /** Per audience level: when a decision may meet an expression failure (error-risk.ts). */
@@ -140,6 +142,7 @@ export function buildZonePlan(rules: readonly CompiledRule[]): ZonePlan {
   return {
     streams: [...top.streams, ...rest.streams],
     dynamicPairs: top.dynamicPairs + rest.dynamicPairs,
+    rotatingHeapPairs: top.rotatingHeapPairs + rest.rotatingHeapPairs,
     loadFailures: new Set([...top.loadFailures, ...rest.loadFailures]),
     risks: new Map(),
     picks: top.picks || rest.picks,
@@ -201,7 +204,9 @@ function buildTier(rules: readonly CompiledRule[], tier: number): ZonePlan {
     dynamicPairs += pairs.length;
   }
   if (eager.length > 0) streams.push(stream(EAGER, tier, eager.sort(byOffer), null, 1));
-  return { streams, dynamicPairs, loadFailures, risks: new Map(), picks: rules.some((rule) => rule.enabled && rule.pick !== null) };
+  let rotatingHeapPairs = dynamicPairs;
+  for (const s of streams) if (s.kind === STATIC || s.kind === MEMBER) rotatingHeapPairs += s.size;
+  return { streams, dynamicPairs, rotatingHeapPairs, loadFailures, risks: new Map(), picks: rules.some((rule) => rule.enabled && rule.pick !== null) };
 }
 
 /** One plan per (channel, zone), shared by the zone's interaction points. */

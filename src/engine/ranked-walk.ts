@@ -135,14 +135,18 @@ export class RankedWalk {
       this.memberState = new Uint8Array(n);
       this.memberValue = new Float64Array(n);
     }
-    this.cursors.fill(0, 0, n);
-    this.memberState.fill(UNKNOWN, 0, n);
-    this.memberFailure.length = 0;
+    // A loop rather than fill(): a zone has a handful of streams, and fill's call costs more.
+    const cursors = this.cursors;
+    const memberState = this.memberState;
+    for (let i = 0; i < n; i++) {
+      cursors[i] = 0;
+      memberState[i] = UNKNOWN;
+    }
+    if (this.memberFailure.length > 0) this.memberFailure.length = 0;
     this.rotate = state.channel.rotateTies;
     if (this.rotate) this.ties.begin(state.audienceId, state.at);
     // With rotate, a run of equal static scores waits in the heap too.
-    let heapNeeds = plan.dynamicPairs;
-    if (this.rotate) for (const s of plan.streams) if (s.kind === STATIC || s.kind === MEMBER) heapNeeds += s.size;
+    const heapNeeds = this.rotate ? plan.rotatingHeapPairs : plan.dynamicPairs;
     if (this.heapScore.length < heapNeeds) {
       const size = Math.max(heapNeeds, this.heapScore.length * 2);
       this.heapScore = new Float64Array(size);
@@ -152,8 +156,10 @@ export class RankedWalk {
       this.heapTie = new Float64Array(size);
     }
     this.heapSize = 0;
+    // A new list of control groups: the session memo keeps the one before (engine.ts). Only
+    // the walk itself holds its errors, so an empty list is kept.
     this.controlGroups = [];
-    this.errors = [];
+    if (this.errors.length > 0) this.errors = [];
   }
 
   /** Produces the next entry of the ranking (offer, score, rule); false when there is none. */

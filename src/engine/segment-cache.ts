@@ -61,6 +61,8 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
   inputErrors: DecisionError[] = [];
   /** Per zone plan: the lazy ranking produced so far (engine.ts), which depends only on the member, the session and the day. */
   walks = new Map<object, unknown>();
+  /** Per zone plan: the zone's error pass (engine.ts), which depends only on the member, the session and the day, in zones with a list pick too. */
+  sweeps = new Map<object, unknown>();
   /** What the conversion read (peer-memo.ts inputsId), -1 before any. */
   inputsId = -1;
   /** Whether the segment states may predate the current inputs (new inputs without a resegment keep them). */
@@ -88,7 +90,13 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
     this.at = at;
     this.inputsChanged = false;
     this.clear(owner.segments.length);
+    this.forgetRankings();
+  }
+
+  /** Forgets what was worked out from the member's inputs (rankings, error passes); segment states stay. */
+  forgetRankings(): void {
     if (this.walks.size > 0) this.walks = new Map();
+    if (this.sweeps.size > 0) this.sweeps = new Map();
   }
 
   /**

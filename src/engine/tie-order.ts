@@ -22,7 +22,11 @@ export function rotateHash(audienceId: string, offer: string, day: string): numb
   return mix32(fnv1aUpdate(h, day)) >>> 0;
 }
 
-/** Per-decision tie keys (lower first), computed for an offer the first time it is compared. */
+/**
+ * Tie keys (lower first), computed for an offer the first time it is compared, and kept
+ * while the member and the day stay the same: a member's decisions at the points of a
+ * channel, one after another, compute each offer's hash once.
+ */
 export class TieOrder {
   private readonly keys: Float64Array;
   private readonly stamp: Int32Array;
@@ -36,6 +40,8 @@ export class TieOrder {
   }
 
   begin(audienceId: string, day: string): void {
+    // The keys depend only on the member and the day.
+    if (this.generation !== 0 && audienceId === this.audienceId && day === this.day) return;
     this.generation++;
     if (this.generation === 0x7fffffff) {
       this.stamp.fill(0);

@@ -120,6 +120,12 @@ export function emptyChange(): ChangeTally {
 
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
 
+/** add(map, key) for the per-decision tallies: a string key, one more (a call the engine inlines, without the default argument). */
+function count(map: Map<string, number>, key: string): void {
+  const n = map.get(key);
+  map.set(key, n === undefined ? 1 : n + 1);
+}
+
 /** Batches in which any changed member may become an example (later, only explained ones). */
 export const EXAMPLE_BATCHES = 8;
 
@@ -178,10 +184,10 @@ function tallyDecision(side: SideTally, decision: Decision, band: string | null,
     counts[0]!++;
     while (counts.length <= rank + 1) counts.push(0);
     counts[rank + 1]!++;
-    add(side.ruleHits, chosen.rule);
+    count(side.ruleHits, chosen.rule);
     side.score += chosen.score;
   }
-  for (const rule of decision.controlGroups) add(side.holdouts, rule);
+  for (const rule of decision.controlGroups) count(side.holdouts, rule);
   let input = false;
   let expression = false;
   for (const error of decision.errors) {
@@ -193,8 +199,8 @@ function tallyDecision(side: SideTally, decision: Decision, band: string | null,
   if (band !== null) {
     let byOffer = side.fairness.get(band);
     if (!byOffer) side.fairness.set(band, (byOffer = new Map<string, number>()));
-    add(byOffer, '');
-    for (const chosen of offers) add(byOffer, chosen.offer);
+    count(byOffer, '');
+    for (const chosen of offers) count(byOffer, chosen.offer);
   }
 }
 
@@ -258,6 +264,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     // Offers the visit has returned so far per side and channel: a channel's session
     // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
     const offered = sides.map(() => new Map<string, number>());
+    // One audience object for all of the member's requests (the engine only reads it).
+    const audience = { id: member.id, profile: member.profile };
     let memberChanged = false;
     for (let p = 0; p < options.points.length; p++) {
       const { channel, point } = options.points[p]!;
@@ -285,7 +293,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         const request: DecisionRequest = {
           channel,
           interactionPoint: point,
-          audience: { id: member.id, profile: member.profile },
+          audience,
           at: options.at,
           count: options.count ?? side.maxOffers[p] ?? 1,
           history,

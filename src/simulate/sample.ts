@@ -9,7 +9,7 @@
 // a million rows never need to be held in memory at once. Formatting (NDJSON / CSV)
 // lives here too, as lazily produced text chunks; writing them is the caller's IO.
 import type { AttributeDeclaration, BundleBody, ScalarAttributeType } from '../bundle/index.js';
-import { parseIsoDate } from '../days.js';
+import { isoDay, parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom, type Random } from '../seeded-random.js';
 
@@ -50,10 +50,6 @@ function dayOf(iso: string): number {
   const date = parseIsoDate(iso);
   if (!date) throw new UserError(`not a date: '${iso}' (expected YYYY-MM-DD)`);
   return date.getTime() / MS_PER_DAY;
-}
-
-function isoOf(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /**
@@ -138,8 +134,8 @@ function doubleValue(name: string, random: Random): number {
 
 function dateValue(name: string, random: Random, atDay: number): string {
   // Birth dates 18..90 years before `at`; any other date within the 10 years up to `at`.
-  if (/birth|dob/i.test(name)) return isoOf(atDay - random.int(18 * 365, 90 * 365));
-  return isoOf(atDay - random.int(0, 10 * 365));
+  if (/birth|dob/i.test(name)) return isoDay(atDay - random.int(18 * 365, 90 * 365));
+  return isoDay(atDay - random.int(0, 10 * 365));
 }
 
 function scalarValue(type: ScalarAttributeType, name: string, random: Random, atDay: number): SampleValue {
@@ -244,12 +240,12 @@ export function* sampleProposedContacts(plan: SamplePlan, options: ProposedOptio
     .map((offer) => ({ offer, from: Math.max(firstDay, offer.firstDay ?? firstDay), to: Math.min(lastDay, offer.lastDay ?? lastDay) }))
     .filter((o) => o.from <= o.to);
   if (live.length === 0) {
-    throw new UserError(`no offer of channel '${plan.channel}' is live between ${isoOf(firstDay)} and ${isoOf(lastDay)}: there is nothing to propose`);
+    throw new UserError(`no offer of channel '${plan.channel}' is live between ${isoDay(firstDay)} and ${isoDay(lastDay)}: there is nothing to propose`);
   }
   const dates = new Map<number, string>();
   const iso = (day: number): string => {
     let text = dates.get(day);
-    if (text === undefined) dates.set(day, (text = isoOf(day)));
+    if (text === undefined) dates.set(day, (text = isoDay(day)));
     return text;
   };
   const k = options.offersPerCustomer;

@@ -44,3 +44,32 @@ describe('map entries read by offer name', () => {
     expect(engine.decide(req, cache).errors).toEqual(expected.errors);
   });
 });
+
+describe('the error pass in a zone with a list pick, memoised for the member', () => {
+  // A picking rule makes the zone's ranking depend on the visit, so only the error pass is
+  // kept in the session memo: it must follow the member's inputs, never outlive them.
+  const pickRules = [...rules, "{ name: pick-one, offerList: credit-offers, score: 10, pick: { count: 1, by: score } }"];
+
+  it('reports the errors of the inputs at hand at both points of the zone, as the inputs change and back', async () => {
+    const bundle = await compileFixture(`${mapChannel}\n---\n${offersYaml}\n---\n${strategy('scores', pickRules)}`, { base: false });
+    const engine = createEngine(bundle);
+    const reference = new ReferenceEngine(bundle);
+    const cache = engine.newSegmentCache();
+    const visits: [Record<string, number> | undefined, number][] = [
+      [{ 'platinum-card': 0.2 }, 1],
+      [{ 'gold-card': 0.1, 'platinum-card': 0.2 }, 0],
+      [undefined, 1],
+      [{ 'gold-card': 0.1, 'platinum-card': 0.2 }, 0],
+    ];
+    for (const [modelScores, expectedErrors] of visits) {
+      const profile = member(modelScores);
+      for (const interactionPoint of ['home-hero', 'home-sidebar']) {
+        const req = request({ interactionPoint, count: 1 }, profile);
+        const decision = engine.decide(req, cache);
+        expect(decision.errors).toHaveLength(expectedErrors);
+        const expected = reference.decide(req);
+        expect({ offers: decision.offers, controlGroups: decision.controlGroups, errors: decision.errors }).toEqual(expected);
+      }
+    }
+  });
+});

@@ -21,6 +21,25 @@ describe('day numbers', () => {
     expect(parseIsoDate('0024-02-29')?.getUTCFullYear()).toBe(24);
   });
 
+  it('formats the days of years 0 to 9999 as Date does, and the days just outside through Date', () => {
+    const viaDate = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
+    const first = dayNumber('0000-01-01');
+    const last = dayNumber('9999-12-31');
+    expect([first, last]).toEqual([-719_528, 2_932_896]);
+    // Every day of the first and last four years and of 1600–2400 (leap centuries), and every 97th day between.
+    const days: number[] = [];
+    for (let day = first - 1; day <= first + 4 * 366; day++) days.push(day);
+    for (let day = dayNumber('1600-01-01'); day <= dayNumber('2400-12-31'); day++) days.push(day);
+    for (let day = last - 4 * 366; day <= last + 1; day++) days.push(day);
+    for (let day = first; day <= last; day += 97) days.push(day);
+    for (const day of days) {
+      const iso = isoDay(day);
+      if (iso !== viaDate(day)) expect([day, iso]).toEqual([day, viaDate(day)]);
+    }
+    expect([isoDay(first - 1), isoDay(first), isoDay(last), isoDay(last + 1)]).toEqual(['-000001-12-31'.slice(0, 10), '0000-01-01', '9999-12-31', '+010000-01-01'.slice(0, 10)]);
+    expect(isoDay(0.5)).toBe('1970-01-01');
+  });
+
   it('round-trips through isoDay', () => {
     for (const iso of ['1970-01-01', '2000-02-29', '2026-12-31', '9999-12-31', '0001-01-01']) expect(isoDay(dayNumber(iso))).toBe(iso);
   });
