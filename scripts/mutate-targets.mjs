@@ -22,7 +22,8 @@ export const mutateFolders = [
   { folder: 'src/bundle', tests: ['test/bundle/**/*.test.ts', 'test/compile/**/*.test.ts'], exclude: [] },
   {
     folder: 'src/config/rules',
-    tests: ['test/config/**/*.test.ts'],
+    // The behaviour tests' references and inputs are checked here too (decision-tests.ts).
+    tests: ['test/config/**/*.test.ts', 'test/decision-tests/validation.test.ts'],
     // The YAML reader and the schema validators: seconds a case, before any rule runs.
     exclude: ['test/config/fast-yaml.test.ts', 'test/config/schema-validators.test.ts'],
   },

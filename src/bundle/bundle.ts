@@ -33,7 +33,9 @@ const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
  * "request body"). Checks: JSON, envelope shape, known format, digest = sha256(body).
  */
 export function parseBundle(text: string, source: string): Bundle {
-  if (text.length > MAX_BUNDLE_BYTES) throw new BundleError(`bundle is larger than ${MAX_BUNDLE_BYTES} bytes`, source);
+  // Bytes as UTF-8, as the file holds them: a string's length counts UTF-16 code units,
+  // at most a third of the bytes of the same text, so only a long text is measured.
+  if (text.length > MAX_BUNDLE_BYTES || (text.length > MAX_BUNDLE_BYTES / 3 && Buffer.byteLength(text, 'utf8') > MAX_BUNDLE_BYTES)) throw new BundleError(`bundle is larger than ${MAX_BUNDLE_BYTES} bytes`, source);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -16,7 +16,7 @@ function serialize(value: unknown): string {
       return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot hold ${value}`);
-      return Object.is(value, -0) ? '0' : JSON.stringify(value);
+      return JSON.stringify(value); // -0 too: JSON.stringify writes it as 0
     case 'object': {
       if (Array.isArray(value)) return '[' + value.map(serialize).join(',') + ']';
       const entries = Object.keys(value)

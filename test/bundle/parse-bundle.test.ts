@@ -51,6 +51,19 @@ describe('parseBundle', () => {
     expect(refusal('x'.repeat(limit)).message).toMatch(/^b\.json: not valid JSON/);
   });
 
+  it('measures the limit in UTF-8 bytes, not in characters', () => {
+    const limit = 256 * 1024 * 1024;
+    const twoByte = 'é'.repeat(limit / 2 - 1);
+    expect(Buffer.byteLength(twoByte + 'x', 'utf8')).toBe(limit - 1);
+    expect(refusal(twoByte + 'x').message).toMatch(/^b\.json: not valid JSON/);
+    expect(refusal(twoByte + 'é').message).toMatch(/^b\.json: not valid JSON/);
+    expect(refusal(twoByte + 'éx').message).toBe(`b.json: bundle is larger than ${limit} bytes`);
+    // Three bytes a character: just over a third of the limit in characters is too large.
+    const third = Math.floor(limit / 3);
+    expect(refusal('€'.repeat(third)).message).toMatch(/^b\.json: not valid JSON/);
+    expect(refusal('€'.repeat(third + 1)).message).toBe(`b.json: bundle is larger than ${limit} bytes`);
+  });
+
   it.each(['null', '[]', '[{"formatVersion":1}]', '3', '"bundle"', 'true', 'false', '0'])('refuses %s, which is not an object', (text) => {
     expect(refusal(text).message).toBe('b.json: a bundle is a JSON object with formatVersion, digest and body');
   });

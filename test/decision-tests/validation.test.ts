@@ -57,6 +57,27 @@ describe('DecisionTest validation', () => {
     ]);
   });
 
+  it('names an unknown offer of sessionActivity where it is written, accepted and rejected alike', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: ok, point: home-hero, profile: { customerId: c1 }, sessionActivity: { offered: 2, accepted: [gold-card], rejected: [savings-plus] }, expect: { count: 1 } }
+    - name: typos
+      point: home-hero
+      profile: { customerId: c1 }
+      sessionActivity: { accepted: [gold-card, gold-crad], rejected: [savngs-plus] }
+      expect: { count: 1 }
+`,
+        'channel: web\n  at: 2026-05-01',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['OO201', 12, 48, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
+      ['OO201', 12, 71, "offer 'savngs-plus' is not defined; did you mean 'savings-plus'?"],
+    ]);
+  });
+
   it("reports a problem in the test's base profile once, however many cases use it", async () => {
     const loaded = await loadTests({
       'strategy.yaml': rules,

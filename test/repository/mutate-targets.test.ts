@@ -32,7 +32,7 @@ describe('mutate targets', () => {
   it('mutates one file with the tests of its folder, and keeps its results apart from the folder run', () => {
     const target = mutateTarget('./src/config/rules/names.ts', repo)!;
     expect(target.mutate).toEqual(['src/config/rules/names.ts']);
-    expect(target.tests).toEqual(['test/config/**/*.test.ts']);
+    expect(target.tests).toEqual(['test/config/**/*.test.ts', 'test/decision-tests/validation.test.ts']);
     expect(target.incrementalFile).toBe('reports/mutation/config-rules-names/incremental.json');
     expect(target.incrementalFile).not.toBe(mutateTarget('src/config/rules', repo)!.incrementalFile);
   });

@@ -156,6 +156,13 @@ const testReferencesExist: Rule = (context) => {
           context.error(test, casePath(i, 'givenEarlier', offer), 'unknown-reference', `offer '${offer}' is not defined${didYouMean(offer, context.offers.keys())}`, { key: true });
         }
       }
+      for (const field of ['accepted', 'rejected'] as const) {
+        (testCase.sessionActivity?.[field] ?? []).forEach((offer, j) => {
+          if (!context.offers.has(offer) && !context.isInvalid('Offer', offer)) {
+            context.error(test, casePath(i, 'sessionActivity', field, j), 'unknown-reference', `offer '${offer}' is not defined${didYouMean(offer, context.offers.keys())}`);
+          }
+        });
+      }
       (testCase.history ?? []).forEach((row, j) => {
         if (!context.offers.has(row.offer) && !context.isInvalid('Offer', row.offer)) {
           context.error(test, casePath(i, 'history', j, 'offer'), 'unknown-reference', `offer '${row.offer}' is not defined${didYouMean(row.offer, context.offers.keys())}`);
