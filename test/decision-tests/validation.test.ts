@@ -126,6 +126,51 @@ describe('DecisionTest validation', () => {
     expect(undeclared.problems.map((p) => [p.code, p.message])).toEqual([['OO201', "audience level 'househld' is not declared on channel 'web'; did you mean 'household'?"]]);
   });
 
+  it('names an unknown offer of a history row and an unknown treatment rule with the closest names', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - name: typos
+      point: home-hero
+      profile: { customerId: c1 }
+      history: [{ offer: gold-crad, date: 2026-04-30 }]
+      expect: { rules: { savings-plus: al }, controlGroups: [alll] }
+`,
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.message])).toEqual([
+      ['OO201', 11, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
+      ['OO201', 12, "treatment rule 'al' is not defined on channel 'web'; did you mean 'all'?"],
+      ['OO201', 12, "treatment rule 'alll' is not defined on channel 'web'; did you mean 'all'?"],
+    ]);
+  });
+
+  it('says nothing more of an offer whose own document is invalid: its schema problem is the one to fix', async () => {
+    const broken = `apiVersion: offerops/v1
+kind: Offer
+metadata: { name: broken-card }
+spec: { displayName: 7, cost: cheap }
+`;
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'broken.yaml': broken,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - name: names the broken offer everywhere
+      point: home-hero
+      profile: { customerId: c1 }
+      givenEarlier: { broken-card: home-sidebar }
+      sessionActivity: { accepted: [broken-card] }
+      history: [{ offer: broken-card, date: 2026-04-30 }]
+      expect: { excludes: [broken-card] }
+`,
+      ),
+    });
+    expect(loaded.problems.length).toBeGreaterThan(0);
+    expect(loaded.problems.every((p) => p.file.endsWith('broken.yaml'))).toBe(true);
+  });
+
   it("reports a problem in the test's base profile once, however many cases use it", async () => {
     const loaded = await loadTests({
       'strategy.yaml': rules,
