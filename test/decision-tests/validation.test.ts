@@ -186,6 +186,23 @@ spec: { displayName: 7, cost: cheap }
     expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([['OO501', 7, 35, 'profile.age must be a value of type int, got "old"']]);
   });
 
+  it("checks the test's base session once against the channel's session attributes", async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: one, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }
+    - { name: two, point: home-sidebar, profile: { customerId: c1 }, expect: { count: 1 } }
+`,
+        'channel: web\n  at: 2026-05-01\n  session: { device: tablet, devise: app }',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['OO501', 7, 22, 'session.device must be one of "desktop", "mobile", "app", got "tablet"'],
+      ['OO501', 7, 30, "session attribute 'devise' is not declared on channel 'web': a decision would ignore it; did you mean 'device'?"],
+    ]);
+  });
+
   it('suggests the declared attribute for a misspelt one, and says a decision would ignore it', async () => {
     const loaded = await loadTests({
       'strategy.yaml': rules,
