@@ -78,6 +78,99 @@ describe('DecisionTest validation', () => {
     ]);
   });
 
+  it('names an unknown offer in first, and in the keys of rules and attributes, at the name itself', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - name: typos
+      point: home-hero
+      profile: { customerId: c1 }
+      expect: { first: gold-crad, rules: { savngs-plus: all }, attributes: { platnum-card: { x: 1 } } }
+`,
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['OO201', 11, 24, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
+      ['OO201', 11, 44, "offer 'savngs-plus' is not defined; did you mean 'savings-plus'?"],
+      ['OO201', 11, 78, "offer 'platnum-card' is not defined; did you mean 'platinum-card'?"],
+    ]);
+  });
+
+  it('says a point is not on the named channel even when another channel has it, and not on any channel when none has it', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'app.yaml': secondChannel,
+      'tests/named.yaml': decisionTest('named', `    - { name: elsewhere, point: app-only, profile: { customerId: c1 }, expect: { count: 1 } }\n`),
+      'tests/unnamed.yaml': decisionTest('unnamed', `    - { name: nowhere, point: home-heros, profile: { customerId: c1 }, expect: { count: 1 } }\n`, 'at: 2026-05-01'),
+    });
+    expect(loaded.problems.map((p) => [p.file.split('/').pop(), p.code, p.message])).toEqual([
+      ['named.yaml', 'OO201', "interaction point 'app-only' is not defined on channel 'web'"],
+      ['unnamed.yaml', 'OO201', "interaction point 'home-heros' is not defined on any channel; did you mean 'home-hero'?"],
+    ]);
+  });
+
+  it("checks a case's profile against the audience level the test names, and reports an undeclared level once", async () => {
+    const household = (profile: string) =>
+      decisionTest('h', `    - { name: one, point: home-hero, profile: ${profile}, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, profile: ${profile}, expect: { count: 1 } }\n`, 'channel: web\n  at: 2026-05-01\n  audienceLevel: household');
+    expect((await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': household('{ householdId: h1, size: 3 }') })).problems).toEqual([]);
+    const wrongType = await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': household('{ householdId: h1, size: big }') });
+    expect(wrongType.problems.map((p) => [p.code, p.message])).toEqual([
+      ['OO501', 'profile.size must be a value of type int, got "big"'],
+      ['OO501', 'profile.size must be a value of type int, got "big"'],
+    ]);
+    const undeclared = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest('h', `    - { name: one, point: home-hero, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, expect: { count: 1 } }\n`, 'channel: web\n  at: 2026-05-01\n  audienceLevel: househld'),
+    });
+    expect(undeclared.problems.map((p) => [p.code, p.message])).toEqual([['OO201', "audience level 'househld' is not declared on channel 'web'; did you mean 'household'?"]]);
+  });
+
+  it('names an unknown offer of a history row and an unknown treatment rule with the closest names', async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - name: typos
+      point: home-hero
+      profile: { customerId: c1 }
+      history: [{ offer: gold-crad, date: 2026-04-30 }]
+      expect: { rules: { savings-plus: al }, controlGroups: [alll] }
+`,
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.message])).toEqual([
+      ['OO201', 11, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
+      ['OO201', 12, "treatment rule 'al' is not defined on channel 'web'; did you mean 'all'?"],
+      ['OO201', 12, "treatment rule 'alll' is not defined on channel 'web'; did you mean 'all'?"],
+    ]);
+  });
+
+  it('says nothing more of an offer whose own document is invalid: its schema problem is the one to fix', async () => {
+    const broken = `apiVersion: offerops/v1
+kind: Offer
+metadata: { name: broken-card }
+spec: { displayName: 7, cost: cheap }
+`;
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'broken.yaml': broken,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - name: names the broken offer everywhere
+      point: home-hero
+      profile: { customerId: c1 }
+      givenEarlier: { broken-card: home-sidebar }
+      sessionActivity: { accepted: [broken-card] }
+      history: [{ offer: broken-card, date: 2026-04-30 }]
+      expect: { excludes: [broken-card] }
+`,
+      ),
+    });
+    expect(loaded.problems.length).toBeGreaterThan(0);
+    expect(loaded.problems.every((p) => p.file.endsWith('broken.yaml'))).toBe(true);
+  });
+
   it("reports a problem in the test's base profile once, however many cases use it", async () => {
     const loaded = await loadTests({
       'strategy.yaml': rules,
@@ -91,6 +184,23 @@ describe('DecisionTest validation', () => {
       ),
     });
     expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([['OO501', 7, 35, 'profile.age must be a value of type int, got "old"']]);
+  });
+
+  it("checks the test's base session once against the channel's session attributes", async () => {
+    const loaded = await loadTests({
+      'strategy.yaml': rules,
+      'tests/t.yaml': decisionTest(
+        't',
+        `    - { name: one, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }
+    - { name: two, point: home-sidebar, profile: { customerId: c1 }, expect: { count: 1 } }
+`,
+        'channel: web\n  at: 2026-05-01\n  session: { device: tablet, devise: app }',
+      ),
+    });
+    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+      ['OO501', 7, 22, 'session.device must be one of "desktop", "mobile", "app", got "tablet"'],
+      ['OO501', 7, 30, "session attribute 'devise' is not declared on channel 'web': a decision would ignore it; did you mean 'device'?"],
+    ]);
   });
 
   it('suggests the declared attribute for a misspelt one, and says a decision would ignore it', async () => {
