@@ -157,11 +157,55 @@ export interface IntLists {
   items: Int32Array;
 }
 
+/**
+ * Per-position lists that few customers have any of (conflicts, requirements): a start per
+ * position would cost 4 bytes a row for nothing. `at[model]` is -1 when none of the
+ * customer's rows has a list; otherwise the customer's `k` rows have their `k + 1` starts
+ * at `start[at[model]] ..` (list of local row `i`: `items[start[at + i] .. start[at + i + 1])`).
+ */
+export interface SparseRowLists {
+  at: Int32Array;
+  start: Int32Array;
+  items: Int32Array;
+}
+
+/** Sparse per-position lists while they are built, one customer at a time. */
+class SparseRowListsColumn {
+  private readonly at = new IntColumn();
+  private readonly start = new IntColumn();
+  readonly items = new IntColumn();
+  /** Appends one customer's rows' lists (`lists[i]` for local row `i`; all may be empty). */
+  append(lists: readonly (readonly number[])[]): void {
+    if (lists.every((list) => list.length === 0)) {
+      this.at.push(-1);
+      return;
+    }
+    this.at.push(this.start.length);
+    this.start.push(this.items.length);
+    for (const list of lists) {
+      for (const v of list) this.items.push(v);
+      this.start.push(this.items.length);
+    }
+  }
+  finish(): SparseRowLists {
+    return { at: this.at.finish(), start: this.start.finish(), items: this.items.finish() };
+  }
+}
+
 const EMPTY = new Int32Array(0);
 
 function listOf(lists: IntLists, i: number): Int32Array {
   const a = lists.start[i]!;
   const b = lists.start[i + 1]!;
+  return a === b ? EMPTY : lists.items.subarray(a, b);
+}
+
+/** The list of local row `i` of customer model `id`. */
+function sparseListOf(lists: SparseRowLists, id: number, i: number): Int32Array {
+  const at = lists.at[id]!;
+  if (at === -1) return EMPTY;
+  const a = lists.start[at + i]!;
+  const b = lists.start[at + i + 1]!;
   return a === b ? EMPTY : lists.items.subarray(a, b);
 }
 
@@ -185,10 +229,10 @@ export interface CustomerStore {
   pkgRows: IntLists;
   rowPkgCaps: IntLists;
   /** Per position: local rows it conflicts with; `conflictRule` is parallel to the items. */
-  conflicts: IntLists;
+  conflicts: SparseRowLists;
   conflictRule: Int32Array;
   /** Per position: global requirement ids; per requirement its candidate local rows and rule. */
-  rowRequirements: IntLists;
+  rowRequirements: SparseRowLists;
   requirementRows: IntLists;
   requirementRule: Int32Array;
   /** Minimums (ids global): rule, need, rows (local), and windows (first day, last day, need). */
@@ -264,19 +308,21 @@ export class CustomerModel {
     return listOf(this.store.rowPkgCaps, this.pos + i);
   }
   conflictsOf(i: number): Int32Array {
-    return listOf(this.store.conflicts, this.pos + i);
+    return sparseListOf(this.store.conflicts, this.id, i);
   }
   /** The rule of the `j`-th conflict of row `i`. */
   conflictRule(i: number, j: number): number {
-    return this.store.conflictRule[this.store.conflicts.start[this.pos + i]! + j]!;
+    const conflicts = this.store.conflicts;
+    return this.store.conflictRule[conflicts.start[conflicts.at[this.id]! + i]! + j]!;
   }
   /** Requirement ids of row `i` (each: at least one of `requirementRows(q)` chosen with it). */
   requirementsOf(i: number): Int32Array {
-    return listOf(this.store.rowRequirements, this.pos + i);
+    return sparseListOf(this.store.rowRequirements, this.id, i);
   }
   hasRequirements(i: number): boolean {
-    const start = this.store.rowRequirements.start;
-    return start[this.pos + i + 1]! > start[this.pos + i]!;
+    const { at, start } = this.store.rowRequirements;
+    const base = at[this.id]!;
+    return base !== -1 && start[base + i + 1]! > start[base + i]!;
   }
   requirementRows(q: number): Int32Array {
     return listOf(this.store.requirementRows, q);
@@ -350,9 +396,9 @@ export class CustomerStoreBuilder {
   private readonly pkgRule = new IntColumn();
   private readonly pkgRows = new ListsColumn();
   private readonly rowPkgCaps = new ListsColumn();
-  private readonly conflicts = new ListsColumn();
+  private readonly conflicts = new SparseRowListsColumn();
   private readonly conflictRule = new IntColumn();
-  private readonly rowRequirements = new ListsColumn();
+  private readonly rowRequirements = new SparseRowListsColumn();
   private readonly requirementRows = new ListsColumn();
   private readonly requirementRule = new IntColumn();
   private readonly minFirst = new IntColumn();
@@ -413,28 +459,18 @@ export class CustomerStoreBuilder {
     this.pkgFirst.push(this.pkgLimit.length);
     perRow(this.rowPkgCaps, draft.pkgCaps);
 
-    for (let i = 0; i < k; i++) {
-      const list = draft.conflicts[i]!;
-      const rules = draft.conflictRule[i]!;
-      for (let j = 0; j < list.length; j++) {
-        this.conflicts.items.push(list[j]!);
-        this.conflictRule.push(rules[j]!);
-      }
-      this.conflicts.close();
-    }
+    this.conflicts.append(draft.conflicts);
+    for (const rules of draft.conflictRule) for (const rule of rules) this.conflictRule.push(rule);
 
     const base = this.requirementRule.length;
-    const byRow: number[][] = Array.from({ length: k }, () => []);
+    const byRow: number[][] = draft.requirements.length === 0 ? [] : Array.from({ length: k }, () => []);
     draft.requirements.forEach((q, id) => {
       this.requirementRule.push(q.rule);
       for (const a of q.candidates) this.requirementRows.items.push(a);
       this.requirementRows.close();
       byRow[q.row]!.push(base + id);
     });
-    for (const list of byRow) {
-      for (const id of list) this.rowRequirements.items.push(id);
-      this.rowRequirements.close();
-    }
+    this.rowRequirements.append(byRow);
 
     for (const minimum of draft.mins) {
       this.minRule.push(minimum.rule);
