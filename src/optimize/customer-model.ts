@@ -31,7 +31,8 @@ export interface CustomerDraft {
   caps: { rule: number; rows: number[]; limit: number }[];
   pkgOf: number[];
   pkgCaps: { rule: number; rows: number[]; limit: number }[];
-  /** Per row: the rows it cannot be chosen with, and the rule of each pair. */
+  /** Per row: the rows it cannot be chosen with, and the rule of each pair (empty until the
+   *  customer's first conflict: most customers have none). */
   conflicts: number[][];
   conflictRule: number[][];
   /** Requirements: row `row` may be chosen only with one of `candidates`. */
@@ -47,8 +48,8 @@ export function emptyCustomerDraft(customer: number, rows: number[]): CustomerDr
     caps: [],
     pkgOf: new Array<number>(k).fill(0),
     pkgCaps: [],
-    conflicts: Array.from({ length: k }, () => []),
-    conflictRule: Array.from({ length: k }, () => []),
+    conflicts: [],
+    conflictRule: [],
     requirements: [],
     mins: [],
   };
@@ -63,7 +64,12 @@ export function addPackageCap(draft: CustomerDraft, rule: number, rows: number[]
 }
 
 export function addConflict(draft: CustomerDraft, rule: number, a: number, b: number): void {
-  if (a === b || draft.conflicts[a]!.includes(b)) return;
+  if (a === b) return;
+  if (draft.conflicts.length === 0) {
+    draft.conflicts = Array.from({ length: draft.rows.length }, () => []);
+    draft.conflictRule = Array.from({ length: draft.rows.length }, () => []);
+  }
+  if (draft.conflicts[a]!.includes(b)) return;
   draft.conflicts[a]!.push(b);
   draft.conflictRule[a]!.push(rule);
   draft.conflicts[b]!.push(a);
@@ -250,34 +256,46 @@ export interface CustomerStore {
   history: IntLists;
 }
 
-/** One customer's view of the store; local ids (rows, caps, minimums) count from 0. */
+/** One customer's view of the store; local ids (rows, caps, minimums) count from 0. A view
+ *  holds only its rows and id (one per customer: ten million rows mean a million views);
+ *  where it starts in the store is read from the store when asked. */
 export class CustomerModel {
   readonly rows: Int32Array;
-  /** Where the customer starts in the store: its first position, cap, package cap and minimum
-   *  (the per-customer solver reads the store directly in its innermost loops). */
-  readonly pos: number;
-  readonly capBase: number;
-  readonly pkgBase: number;
-  readonly minBase: number;
-  readonly capCount: number;
-  readonly pkgCapCount: number;
-  readonly minCount: number;
 
   constructor(
     readonly store: CustomerStore,
-    /** Model id (index in model.customers). */
+    /** Model id (index in model.customers), which is also the customer index. */
     readonly id: number,
-    /** Customer index. */
-    readonly customer: number,
   ) {
-    this.pos = store.first[id]!;
-    this.rows = store.rowAt.subarray(this.pos, store.first[id + 1]);
-    this.capBase = store.capFirst[id]!;
-    this.capCount = store.capFirst[id + 1]! - this.capBase;
-    this.pkgBase = store.pkgFirst[id]!;
-    this.pkgCapCount = store.pkgFirst[id + 1]! - this.pkgBase;
-    this.minBase = store.minFirst[id]!;
-    this.minCount = store.minFirst[id + 1]! - this.minBase;
+    this.rows = store.rowAt.subarray(store.first[id], store.first[id + 1]);
+  }
+
+  /** Customer index: the model id (customers with rows are numbered first, in row order). */
+  get customer(): number {
+    return this.id;
+  }
+  /** Where the customer starts in the store: its first position, cap, package cap and minimum
+   *  (the per-customer solver reads the store directly in its innermost loops). */
+  get pos(): number {
+    return this.store.first[this.id]!;
+  }
+  get capBase(): number {
+    return this.store.capFirst[this.id]!;
+  }
+  get pkgBase(): number {
+    return this.store.pkgFirst[this.id]!;
+  }
+  get minBase(): number {
+    return this.store.minFirst[this.id]!;
+  }
+  get capCount(): number {
+    return this.store.capFirst[this.id + 1]! - this.store.capFirst[this.id]!;
+  }
+  get pkgCapCount(): number {
+    return this.store.pkgFirst[this.id + 1]! - this.store.pkgFirst[this.id]!;
+  }
+  get minCount(): number {
+    return this.store.minFirst[this.id + 1]! - this.store.minFirst[this.id]!;
   }
 
   pkgOf(i: number): number {
@@ -412,6 +430,17 @@ export class CustomerStoreBuilder {
   private readonly rowMins = new ListsColumn();
   private readonly history = new ListsColumn();
   private customers = 0;
+  private starts = new Int32Array(64);
+  private ids = new Int32Array(256);
+
+  private scratchStarts(size: number): Int32Array {
+    if (this.starts.length < size) this.starts = new Int32Array(Math.max(size, this.starts.length * 2));
+    return this.starts;
+  }
+  private scratchIds(size: number): Int32Array {
+    if (this.ids.length < size) this.ids = new Int32Array(Math.max(size, this.ids.length * 2));
+    return this.ids;
+  }
 
   constructor() {
     this.first.push(0);
@@ -431,14 +460,20 @@ export class CustomerStoreBuilder {
     this.first.push(this.rowAt.length);
 
     // Per-row lists are built by walking the per-customer items once per kind, in the
-    // order the handlers added them (the solver's order of checks depends on it).
+    // order the handlers added them (the solver's order of checks depends on it): counted
+    // per row first, then filled into the builder's scratch, without a list per row.
     const perRow = (lists: ListsColumn, items: readonly { rows: readonly number[] }[]): void => {
-      const byRow: number[][] = Array.from({ length: k }, () => []);
+      const at = this.scratchStarts(k + 1);
+      at.fill(0, 0, k + 1);
+      for (const item of items) for (const r of item.rows) at[r + 1]!++;
+      for (let i = 0; i < k; i++) at[i + 1]! += at[i]!;
+      const ids = this.scratchIds(at[k]!);
       items.forEach((item, id) => {
-        for (const r of item.rows) byRow[r]!.push(id);
+        for (const r of item.rows) ids[at[r]!++] = id;
       });
-      for (const list of byRow) {
-        for (const id of list) lists.items.push(id);
+      // at[i] is now the end of row i's list (and the start of row i + 1's).
+      for (let i = 0, e = 0; i < k; i++) {
+        for (; e < at[i]!; e++) lists.items.push(ids[e]!);
         lists.close();
       }
     };

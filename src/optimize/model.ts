@@ -306,7 +306,7 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     start = end;
   }
   model.customerStore = store.finish();
-  model.customers = Array.from({ length: model.customerStore.first.length - 1 }, (_, id) => new CustomerModel(model.customerStore, id, id));
+  model.customers = Array.from({ length: model.customerStore.first.length - 1 }, (_, id) => new CustomerModel(model.customerStore, id));
 
   // 3. Global rules: capacity constraints that couple customers.
   rules.forEach((rule, index) => {
