@@ -31,7 +31,8 @@ export interface CustomerDraft {
   caps: { rule: number; rows: number[]; limit: number }[];
   pkgOf: number[];
   pkgCaps: { rule: number; rows: number[]; limit: number }[];
-  /** Per row: the rows it cannot be chosen with, and the rule of each pair. */
+  /** Per row: the rows it cannot be chosen with, and the rule of each pair (empty until the
+   *  customer's first conflict: most customers have none). */
   conflicts: number[][];
   conflictRule: number[][];
   /** Requirements: row `row` may be chosen only with one of `candidates`. */
@@ -47,8 +48,8 @@ export function emptyCustomerDraft(customer: number, rows: number[]): CustomerDr
     caps: [],
     pkgOf: new Array<number>(k).fill(0),
     pkgCaps: [],
-    conflicts: Array.from({ length: k }, () => []),
-    conflictRule: Array.from({ length: k }, () => []),
+    conflicts: [],
+    conflictRule: [],
     requirements: [],
     mins: [],
   };
@@ -63,7 +64,12 @@ export function addPackageCap(draft: CustomerDraft, rule: number, rows: number[]
 }
 
 export function addConflict(draft: CustomerDraft, rule: number, a: number, b: number): void {
-  if (a === b || draft.conflicts[a]!.includes(b)) return;
+  if (a === b) return;
+  if (draft.conflicts.length === 0) {
+    draft.conflicts = Array.from({ length: draft.rows.length }, () => []);
+    draft.conflictRule = Array.from({ length: draft.rows.length }, () => []);
+  }
+  if (draft.conflicts[a]!.includes(b)) return;
   draft.conflicts[a]!.push(b);
   draft.conflictRule[a]!.push(rule);
   draft.conflicts[b]!.push(a);
@@ -157,11 +163,55 @@ export interface IntLists {
   items: Int32Array;
 }
 
+/**
+ * Per-position lists that few customers have any of (conflicts, requirements): a start per
+ * position would cost 4 bytes a row for nothing. `at[model]` is -1 when none of the
+ * customer's rows has a list; otherwise the customer's `k` rows have their `k + 1` starts
+ * at `start[at[model]] ..` (list of local row `i`: `items[start[at + i] .. start[at + i + 1])`).
+ */
+export interface SparseRowLists {
+  at: Int32Array;
+  start: Int32Array;
+  items: Int32Array;
+}
+
+/** Sparse per-position lists while they are built, one customer at a time. */
+class SparseRowListsColumn {
+  private readonly at = new IntColumn();
+  private readonly start = new IntColumn();
+  readonly items = new IntColumn();
+  /** Appends one customer's rows' lists (`lists[i]` for local row `i`; all may be empty). */
+  append(lists: readonly (readonly number[])[]): void {
+    if (lists.every((list) => list.length === 0)) {
+      this.at.push(-1);
+      return;
+    }
+    this.at.push(this.start.length);
+    this.start.push(this.items.length);
+    for (const list of lists) {
+      for (const v of list) this.items.push(v);
+      this.start.push(this.items.length);
+    }
+  }
+  finish(): SparseRowLists {
+    return { at: this.at.finish(), start: this.start.finish(), items: this.items.finish() };
+  }
+}
+
 const EMPTY = new Int32Array(0);
 
 function listOf(lists: IntLists, i: number): Int32Array {
   const a = lists.start[i]!;
   const b = lists.start[i + 1]!;
+  return a === b ? EMPTY : lists.items.subarray(a, b);
+}
+
+/** The list of local row `i` of customer model `id`. */
+function sparseListOf(lists: SparseRowLists, id: number, i: number): Int32Array {
+  const at = lists.at[id]!;
+  if (at === -1) return EMPTY;
+  const a = lists.start[at + i]!;
+  const b = lists.start[at + i + 1]!;
   return a === b ? EMPTY : lists.items.subarray(a, b);
 }
 
@@ -185,10 +235,10 @@ export interface CustomerStore {
   pkgRows: IntLists;
   rowPkgCaps: IntLists;
   /** Per position: local rows it conflicts with; `conflictRule` is parallel to the items. */
-  conflicts: IntLists;
+  conflicts: SparseRowLists;
   conflictRule: Int32Array;
   /** Per position: global requirement ids; per requirement its candidate local rows and rule. */
-  rowRequirements: IntLists;
+  rowRequirements: SparseRowLists;
   requirementRows: IntLists;
   requirementRule: Int32Array;
   /** Minimums (ids global): rule, need, rows (local), and windows (first day, last day, need). */
@@ -206,34 +256,46 @@ export interface CustomerStore {
   history: IntLists;
 }
 
-/** One customer's view of the store; local ids (rows, caps, minimums) count from 0. */
+/** One customer's view of the store; local ids (rows, caps, minimums) count from 0. A view
+ *  holds only its rows and id (one per customer: ten million rows mean a million views);
+ *  where it starts in the store is read from the store when asked. */
 export class CustomerModel {
   readonly rows: Int32Array;
-  /** Where the customer starts in the store: its first position, cap, package cap and minimum
-   *  (the per-customer solver reads the store directly in its innermost loops). */
-  readonly pos: number;
-  readonly capBase: number;
-  readonly pkgBase: number;
-  readonly minBase: number;
-  readonly capCount: number;
-  readonly pkgCapCount: number;
-  readonly minCount: number;
 
   constructor(
     readonly store: CustomerStore,
-    /** Model id (index in model.customers). */
+    /** Model id (index in model.customers), which is also the customer index. */
     readonly id: number,
-    /** Customer index. */
-    readonly customer: number,
   ) {
-    this.pos = store.first[id]!;
-    this.rows = store.rowAt.subarray(this.pos, store.first[id + 1]);
-    this.capBase = store.capFirst[id]!;
-    this.capCount = store.capFirst[id + 1]! - this.capBase;
-    this.pkgBase = store.pkgFirst[id]!;
-    this.pkgCapCount = store.pkgFirst[id + 1]! - this.pkgBase;
-    this.minBase = store.minFirst[id]!;
-    this.minCount = store.minFirst[id + 1]! - this.minBase;
+    this.rows = store.rowAt.subarray(store.first[id], store.first[id + 1]);
+  }
+
+  /** Customer index: the model id (customers with rows are numbered first, in row order). */
+  get customer(): number {
+    return this.id;
+  }
+  /** Where the customer starts in the store: its first position, cap, package cap and minimum
+   *  (the per-customer solver reads the store directly in its innermost loops). */
+  get pos(): number {
+    return this.store.first[this.id]!;
+  }
+  get capBase(): number {
+    return this.store.capFirst[this.id]!;
+  }
+  get pkgBase(): number {
+    return this.store.pkgFirst[this.id]!;
+  }
+  get minBase(): number {
+    return this.store.minFirst[this.id]!;
+  }
+  get capCount(): number {
+    return this.store.capFirst[this.id + 1]! - this.store.capFirst[this.id]!;
+  }
+  get pkgCapCount(): number {
+    return this.store.pkgFirst[this.id + 1]! - this.store.pkgFirst[this.id]!;
+  }
+  get minCount(): number {
+    return this.store.minFirst[this.id + 1]! - this.store.minFirst[this.id]!;
   }
 
   pkgOf(i: number): number {
@@ -264,19 +326,21 @@ export class CustomerModel {
     return listOf(this.store.rowPkgCaps, this.pos + i);
   }
   conflictsOf(i: number): Int32Array {
-    return listOf(this.store.conflicts, this.pos + i);
+    return sparseListOf(this.store.conflicts, this.id, i);
   }
   /** The rule of the `j`-th conflict of row `i`. */
   conflictRule(i: number, j: number): number {
-    return this.store.conflictRule[this.store.conflicts.start[this.pos + i]! + j]!;
+    const conflicts = this.store.conflicts;
+    return this.store.conflictRule[conflicts.start[conflicts.at[this.id]! + i]! + j]!;
   }
   /** Requirement ids of row `i` (each: at least one of `requirementRows(q)` chosen with it). */
   requirementsOf(i: number): Int32Array {
-    return listOf(this.store.rowRequirements, this.pos + i);
+    return sparseListOf(this.store.rowRequirements, this.id, i);
   }
   hasRequirements(i: number): boolean {
-    const start = this.store.rowRequirements.start;
-    return start[this.pos + i + 1]! > start[this.pos + i]!;
+    const { at, start } = this.store.rowRequirements;
+    const base = at[this.id]!;
+    return base !== -1 && start[base + i + 1]! > start[base + i]!;
   }
   requirementRows(q: number): Int32Array {
     return listOf(this.store.requirementRows, q);
@@ -350,9 +414,9 @@ export class CustomerStoreBuilder {
   private readonly pkgRule = new IntColumn();
   private readonly pkgRows = new ListsColumn();
   private readonly rowPkgCaps = new ListsColumn();
-  private readonly conflicts = new ListsColumn();
+  private readonly conflicts = new SparseRowListsColumn();
   private readonly conflictRule = new IntColumn();
-  private readonly rowRequirements = new ListsColumn();
+  private readonly rowRequirements = new SparseRowListsColumn();
   private readonly requirementRows = new ListsColumn();
   private readonly requirementRule = new IntColumn();
   private readonly minFirst = new IntColumn();
@@ -366,6 +430,17 @@ export class CustomerStoreBuilder {
   private readonly rowMins = new ListsColumn();
   private readonly history = new ListsColumn();
   private customers = 0;
+  private starts = new Int32Array(64);
+  private ids = new Int32Array(256);
+
+  private scratchStarts(size: number): Int32Array {
+    if (this.starts.length < size) this.starts = new Int32Array(Math.max(size, this.starts.length * 2));
+    return this.starts;
+  }
+  private scratchIds(size: number): Int32Array {
+    if (this.ids.length < size) this.ids = new Int32Array(Math.max(size, this.ids.length * 2));
+    return this.ids;
+  }
 
   constructor() {
     this.first.push(0);
@@ -385,14 +460,20 @@ export class CustomerStoreBuilder {
     this.first.push(this.rowAt.length);
 
     // Per-row lists are built by walking the per-customer items once per kind, in the
-    // order the handlers added them (the solver's order of checks depends on it).
+    // order the handlers added them (the solver's order of checks depends on it): counted
+    // per row first, then filled into the builder's scratch, without a list per row.
     const perRow = (lists: ListsColumn, items: readonly { rows: readonly number[] }[]): void => {
-      const byRow: number[][] = Array.from({ length: k }, () => []);
+      const at = this.scratchStarts(k + 1);
+      at.fill(0, 0, k + 1);
+      for (const item of items) for (const r of item.rows) at[r + 1]!++;
+      for (let i = 0; i < k; i++) at[i + 1]! += at[i]!;
+      const ids = this.scratchIds(at[k]!);
       items.forEach((item, id) => {
-        for (const r of item.rows) byRow[r]!.push(id);
+        for (const r of item.rows) ids[at[r]!++] = id;
       });
-      for (const list of byRow) {
-        for (const id of list) lists.items.push(id);
+      // at[i] is now the end of row i's list (and the start of row i + 1's).
+      for (let i = 0, e = 0; i < k; i++) {
+        for (; e < at[i]!; e++) lists.items.push(ids[e]!);
         lists.close();
       }
     };
@@ -413,28 +494,18 @@ export class CustomerStoreBuilder {
     this.pkgFirst.push(this.pkgLimit.length);
     perRow(this.rowPkgCaps, draft.pkgCaps);
 
-    for (let i = 0; i < k; i++) {
-      const list = draft.conflicts[i]!;
-      const rules = draft.conflictRule[i]!;
-      for (let j = 0; j < list.length; j++) {
-        this.conflicts.items.push(list[j]!);
-        this.conflictRule.push(rules[j]!);
-      }
-      this.conflicts.close();
-    }
+    this.conflicts.append(draft.conflicts);
+    for (const rules of draft.conflictRule) for (const rule of rules) this.conflictRule.push(rule);
 
     const base = this.requirementRule.length;
-    const byRow: number[][] = Array.from({ length: k }, () => []);
+    const byRow: number[][] = draft.requirements.length === 0 ? [] : Array.from({ length: k }, () => []);
     draft.requirements.forEach((q, id) => {
       this.requirementRule.push(q.rule);
       for (const a of q.candidates) this.requirementRows.items.push(a);
       this.requirementRows.close();
       byRow[q.row]!.push(base + id);
     });
-    for (const list of byRow) {
-      for (const id of list) this.rowRequirements.items.push(id);
-      this.rowRequirements.close();
-    }
+    this.rowRequirements.append(byRow);
 
     for (const minimum of draft.mins) {
       this.minRule.push(minimum.rule);

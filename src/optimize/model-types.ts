@@ -37,7 +37,12 @@ export interface HistoryContacts {
   offer: Int32Array;
   channel: Int32Array;
   day: Int32Array;
-  package: string[];
+  /** Per contact: its package as an id in `packageNames`, or -1 for the default package, which
+   *  is named from the customer, channel and date when it is read (history-contacts.ts). */
+  pkg: Int32Array;
+  packageNames: string[];
+  /** Channel names by the model's channel id. */
+  channelNames: string[];
 }
 
 export interface Model {

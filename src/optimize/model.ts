@@ -10,7 +10,6 @@ import {
   checkCustomerRule,
   compileCustomerRule,
   compileSegments,
-  defaultPackage,
   EngineLoadError,
   isCustomerRule,
   type CompiledPolicyRule,
@@ -135,8 +134,14 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     offer: new Int32Array(contacts.length),
     channel: new Int32Array(contacts.length),
     day: new Int32Array(contacts.length),
-    package: new Array<string>(contacts.length),
+    pkg: new Int32Array(contacts.length),
+    packageNames: [],
+    channelNames: [],
   };
+  // Named packages are interned; a contact without one has the default package (customer,
+  // channel, date), named only when a rule reads it: a string per contact would cost more
+  // than the contact's ids together (docs/optimization.md#memory).
+  const packageIds = new Map<string, number>();
   let hi = 0;
   for (let i = 0; i < problem.history.length; i++) {
     const r = problem.history[i]!;
@@ -153,9 +158,11 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     history.offer[hi] = intern(offerIds, r.offer);
     history.channel[hi] = intern(channelIds, r.channel);
     history.day[hi] = d;
-    history.package[hi] = r.package ? r.package : defaultPackage(r.customerId, r.channel, r.date);
+    history.pkg[hi] = r.package ? intern(packageIds, r.package) : -1;
     hi++;
   }
+  history.packageNames = [...packageIds.keys()];
+  history.channelNames = [...channelIds.keys()];
 
   const at = problem.at ?? (n > 0 ? isoDay(d0) : '1970-01-01');
   if (problem.at !== undefined && Number.isNaN(dayNumber(problem.at))) throw new OptimizeInputError('policy', -1, null, `'at' must be a calendar date YYYY-MM-DD, got ${JSON.stringify(problem.at)}`);
@@ -299,7 +306,7 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     start = end;
   }
   model.customerStore = store.finish();
-  model.customers = Array.from({ length: model.customerStore.first.length - 1 }, (_, id) => new CustomerModel(model.customerStore, id, id));
+  model.customers = Array.from({ length: model.customerStore.first.length - 1 }, (_, id) => new CustomerModel(model.customerStore, id));
 
   // 3. Global rules: capacity constraints that couple customers.
   rules.forEach((rule, index) => {

@@ -78,6 +78,9 @@ export function solveCustomer(
   const { rowCaps, rowPkgCaps, conflicts, rowMins, rowRequirements, requirementRows, capLimit, pkgLimit, pkgOf } = store;
   const capBase = model.capBase;
   const pkgBase = model.pkgBase;
+  // Where the customer's rows' conflict and requirement starts are (-1: it has none).
+  const conflictAt = conflicts.at[model.id]!;
+  const requirementAt = rowRequirements.at[model.id]!;
   // Candidates: rows that can help — positive ones, the A rows a positive row needs,
   // and, when minimums count, the rows of a minimum.
   let packages = 0;
@@ -102,7 +105,7 @@ export function solveCustomer(
   for (let i = 0; i < k; i++) {
     if (!wanted[i] || !model.hasRequirements(i)) continue;
     hasRequirements = true;
-    for (let e = rowRequirements.start[pos + i]!; e < rowRequirements.start[pos + i + 1]!; e++) {
+    for (let e = rowRequirements.start[requirementAt + i]!; e < rowRequirements.start[requirementAt + i + 1]!; e++) {
       const q = rowRequirements.items[e]!;
       for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) {
         const a = requirementRows.items[f]!;
@@ -144,7 +147,7 @@ export function solveCustomer(
   const add = (i: number, delta: 1 | -1): void => {
     chosen[i] = delta === 1 ? 1 : 0;
     const at = pos + i;
-    for (let e = conflicts.start[at]!; e < conflicts.start[at + 1]!; e++) conflictUse[conflicts.items[e]!]! += delta;
+    if (conflictAt !== -1) for (let e = conflicts.start[conflictAt + i]!; e < conflicts.start[conflictAt + i + 1]!; e++) conflictUse[conflicts.items[e]!]! += delta;
     for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) capUse[rowCaps.items[e]!]! += delta;
     const p = pkgOf[at]!;
     for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
@@ -160,10 +163,11 @@ export function solveCustomer(
     return total;
   };
   const requirementsHold = (): boolean => {
+    if (requirementAt === -1) return true;
     for (let j = 0; j < m; j++) {
       const i = candidates[j]!;
       if (!chosen[i]) continue;
-      for (let e = rowRequirements.start[pos + i]!; e < rowRequirements.start[pos + i + 1]!; e++) {
+      for (let e = rowRequirements.start[requirementAt + i]!; e < rowRequirements.start[requirementAt + i + 1]!; e++) {
         const q = rowRequirements.items[e]!;
         let ok = false;
         for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) if (chosen[requirementRows.items[f]!]) ok = true;

@@ -8,6 +8,7 @@ import { checkCustomerRule, type CompiledSegment, type CustomerContact, type Cus
 import { InternalError } from '../errors.js';
 import { CapacityState } from './capacity-state.js';
 import { customerFeasible } from './customer-model.js';
+import { historyPackage } from './history-contacts.js';
 import type { Model } from './model-types.js';
 import { rowFields, rowPackage } from './proposed-columns.js';
 
@@ -61,7 +62,7 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     const rows = Array.from(cm.rows).filter((row) => chosen[row] === 1);
     if (rows.length === 0) return;
     customer = cm.customer;
-    history = Array.from(cm.history(), (h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: model.history.package[h]!, count: 1 }));
+    history = Array.from(cm.history(), (h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: historyPackage(model, h), count: 1 }));
     picked = rows.map((row) => ({ offer: model.offer[row]!, day: model.absDay[row]!, channel: channelNames[model.channel[row]!]!, package: rowPackage(model.table, row), count: 1 }));
     picked.forEach((candidate, i) => {
       candidateRow = rows[i]!;

@@ -125,6 +125,20 @@ describe.each(paths)('optimizer rules (exact: %s)', (exact) => {
     expect(await chosenBy(problemOf([rule.maxPackages(1, { periodDays: 3 })], rows, { history: atMax }), exact)).toEqual([0, 1]);
   });
 
+  it('gives a history contact without a package the default one of its customer, channel and date under maxPackages', async () => {
+    // The rows' packages are the default ones (customer|channel|date), as a decision names them.
+    const rows = [
+      contact('c1', 'a', '2026-01-02', 5), // same customer, channel and date as the history contact: its package
+      contact('c1', 'b', '2026-01-03', 4), // another date: another package
+      contact('c1', 'c', '2026-01-02', 3, { channel: 'sms' }), // another channel: another package
+    ];
+    const history = [past('c1', 'd', '2026-01-02')];
+    expect(await chosenBy(problemOf([rule.maxPackages(1, { periodDays: 3 })], rows, { history }), exact)).toEqual([0]);
+    // A named history package is its own, whatever the customer, channel and date.
+    const named = [past('c1', 'd', '2026-01-02', { package: 'c1|email|2026-01-03' })];
+    expect(await chosenBy(problemOf([rule.maxPackages(1, { periodDays: 3 })], rows, { history: named }), exact)).toEqual([1]);
+  });
+
   it('limits the same offer per customer with maxDuplicateOffers', async () => {
     const rows = [contact('c1', 'a', '2026-01-01', 5), contact('c1', 'a', '2026-01-03', 4), contact('c1', 'b', '2026-01-03', 1), contact('c1', 'a', '2026-01-20', 2)];
     expect(await chosenBy(problemOf([rule.maxDuplicateOffers(1, { periodDays: 10 })], rows), exact)).toEqual([0, 2, 3]);

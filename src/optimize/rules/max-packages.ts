@@ -5,6 +5,7 @@
 // — unless history alone is over max there, which leaves no room for any contact.
 import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addPackageCap } from '../customer-model.js';
+import { historyPackage } from '../history-contacts.js';
 import { rowPackage } from '../proposed-columns.js';
 import type { RuleHandler } from './rule-handler.js';
 
@@ -31,7 +32,7 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
     const hist = history
       .filter((h) => build.historyInScope(h, null, rule, false))
       .map((h) => {
-        const name = model.history.package[h]!;
+        const name = historyPackage(model, h);
         let id = ids.get(name);
         if (id === undefined) ids.set(name, (id = ids.size));
         return { day: model.history.day[h]!, pkg: id };
