@@ -3,7 +3,8 @@
 // Workers run batches in parallel; results are merged in batch order (merge.ts), so the
 // output is the same whatever the number of workers.
 //
-// Per member and point: one plain decision per bundle, timed (the latency figures); for
+// Per member and point: one plain decision per bundle, timed for a sample of the members
+// (isTimed: the latency figures); for
 // members the options mark as explained (index % explainStride === 0) and for the first
 // changed members of each point (the examples), a second decision with `explain: true`,
 // whose entries give the funnel, segment sizes, the step that left a member with no offer
@@ -119,6 +120,19 @@ export function emptyChange(): ChangeTally {
 }
 
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
+
+/**
+ * Members whose decisions are timed (docs/simulation-and-diff.md#latency): every one of the
+ * first TIMED_MEMBERS by index, then every TIMED_STRIDE-th. Reading the clock twice a
+ * decision cost several percent of a large diff; its quantiles need far fewer samples.
+ */
+export const TIMED_MEMBERS = 1000;
+export const TIMED_STRIDE = 8;
+
+/** Whether the member at `index` (its place in the audience) has its decisions timed. */
+export function isTimed(index: number): boolean {
+  return index < TIMED_MEMBERS || index % TIMED_STRIDE === 0;
+}
 
 /** Batches in which any changed member may become an example (later, only explained ones). */
 export const EXAMPLE_BATCHES = 8;
@@ -246,9 +260,10 @@ interface SideIndex {
   rules: NameIndex;
 }
 
+/** Counts one decision; `micros` is its latency, or negative when it was not timed. */
 function tallyDecision(side: SideTally, counts: SideCounts, decision: Decision, band: number, micros: number): void {
   side.members++;
-  recordLatency(side.latency, micros);
+  if (micros >= 0) recordLatency(side.latency, micros);
   const offers = decision.offers;
   if (offers.length > 0) side.filled++;
   else side.noOffer++;
@@ -355,6 +370,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   let previousId: string | null = null;
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
+    const timed = isTimed(member.index);
     const band = options.fairness === null ? -1 : bands.of(bandOf(options.fairness, member.profile[options.fairness.attribute], labels));
     const history = batch.history[member.id] ?? [];
     // A member's decisions at several points are one visit, as a runtime session is
@@ -373,7 +389,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
       const tally = points[p]!;
       // The visit's offers so far are an input too (the session's maxOffers): the same on both sides unless an earlier point changed.
       const once = decidedOnce[p]! && offered[0]!.get(channel) === offered[1]!.get(channel);
-      let micros = 0;
+      let micros = -1;
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s]!;
         if (!side.present[p]) {
@@ -402,9 +418,12 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         if (member.session !== undefined) request.session = member.session;
         const given = offered[s]!.get(channel);
         if (given !== undefined) request.sessionActivity = { offered: given };
-        const started = now();
-        const decision = side.engine.decide(request, cache);
-        micros = (now() - started) * 1000;
+        let decision: Decision;
+        if (timed) {
+          const started = now();
+          decision = side.engine.decide(request, cache);
+          micros = (now() - started) * 1000;
+        } else decision = side.engine.decide(request, cache);
         if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;

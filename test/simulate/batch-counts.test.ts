@@ -10,7 +10,7 @@ import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
 import { sampleMembers, sampleShape } from '../../src/simulate/audience-sample.js';
-import { prepareSide, runBatch, type BatchTally, type PreparedSide } from '../../src/simulate/batch.js';
+import { isTimed, prepareSide, runBatch, TIMED_MEMBERS, TIMED_STRIDE, type BatchTally, type PreparedSide } from '../../src/simulate/batch.js';
 import { bandOf, numericBandLabels } from '../../src/simulate/fairness.js';
 import { allPoints } from '../../src/simulate/points.js';
 import { batchesOf } from '../../src/simulate/simulate.js';
@@ -106,5 +106,34 @@ describe('a batch counting its decisions by number', () => {
     });
     expect(decisions).toBe(seen[0]!.length + seen[1]!.length);
     expect(decisions).toBe(members * points.length * 2);
+  });
+});
+
+describe('the members whose decisions are timed', () => {
+  it('are the first 1,000 by index, then every 8th', () => {
+    expect([TIMED_MEMBERS, TIMED_STRIDE]).toEqual([1000, 8]);
+    expect([998, 999, 1000, 1001, 1007, 1008, 1009, 1015, 1016, 1017].filter(isTimed)).toEqual([998, 999, 1000, 1008, 1016]);
+    expect(isTimed(0)).toBe(true);
+  });
+
+  it('are timed each decision with two clock reads, and only they count in the latency figures', () => {
+    const points = allPoints([head.body, base.body]);
+    const options: SimulationOptions = { at: AT, points, count: null, explainStride: 1_000_000_007, fairness: null, examplesPerPoint: 0 };
+    const shape = sampleShape([head.body, base.body], [...new Set(points.map((p) => p.channel))]);
+    const indexes = [998, 999, 1000, 1001, 1007, 1008, 1009, 1016];
+    const members = [...sampleMembers(shape, { customers: indexes.length, seed: 9, at: AT })].map((member, i) => ({ ...member, index: indexes[i]! }));
+    const sides: PreparedSide[] = [prepareSide(createEngine(base), options), prepareSide(createEngine(head), options)];
+    for (const side of sides) side.decisionDigests = points.map(() => null);
+    let reads = 0;
+    const tally = runBatch(sides, { index: 20, members, history: {} }, options, () => ++reads);
+    const timedMembers = indexes.filter(isTimed).length;
+    expect(timedMembers).toBe(5);
+    for (const point of tally.points) {
+      for (const side of point.sides) {
+        expect(side.members).toBe(indexes.length);
+        expect([...side.latency.values()].reduce((a, b) => a + b, 0)).toBe(timedMembers);
+      }
+    }
+    expect(reads).toBe(2 * timedMembers * points.length * 2);
   });
 });
