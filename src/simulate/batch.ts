@@ -3,7 +3,8 @@
 // Workers run batches in parallel; results are merged in batch order (merge.ts), so the
 // output is the same whatever the number of workers.
 //
-// Per member and point: one plain decision per bundle, timed (the latency figures); for
+// Per member and point: one plain decision per bundle, timed for a sample of the members
+// (isTimed: the latency figures); for
 // members the options mark as explained (index % explainStride === 0) and for the first
 // changed members of each point (the examples), a second decision with `explain: true`,
 // whose entries give the funnel, segment sizes, the step that left a member with no offer
@@ -120,10 +121,17 @@ export function emptyChange(): ChangeTally {
 
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
 
-/** add(map, key) for the per-decision tallies: a string key, one more (a call the engine inlines, without the default argument). */
-function count(map: Map<string, number>, key: string): void {
-  const n = map.get(key);
-  map.set(key, n === undefined ? 1 : n + 1);
+/**
+ * Members whose decisions are timed (docs/simulation-and-diff.md#latency): every one of the
+ * first TIMED_MEMBERS by index, then every TIMED_STRIDE-th. Reading the clock twice a
+ * decision cost several percent of a large diff; its quantiles need far fewer samples.
+ */
+export const TIMED_MEMBERS = 1000;
+export const TIMED_STRIDE = 8;
+
+/** Whether the member at `index` (its place in the audience) has its decisions timed. */
+export function isTimed(index: number): boolean {
+  return index < TIMED_MEMBERS || index % TIMED_STRIDE === 0;
 }
 
 /** Batches in which any changed member may become an example (later, only explained ones). */
@@ -142,6 +150,8 @@ export interface PreparedSide {
    * when the point is not in it); worked out by the first batch of a diff (a simulation needs none).
    */
   decisionDigests: (string | null)[] | null;
+  /** Numbers for the bundle's offers and rules, to count decisions by (SideCounts). */
+  index: SideIndex;
 }
 
 export function prepareSide(engine: Engine, options: SimulationOptions): PreparedSide {
@@ -160,7 +170,8 @@ export function prepareSide(engine: Engine, options: SimulationOptions): Prepare
     if (!rules) ruleSegment.set(rule.channel, (rules = new Map<string, string | null>()));
     rules.set(rule.name, rule.segment);
   }
-  return { engine, present, maxOffers, ruleSegment, decisionDigests: null };
+  const index = { offers: new NameIndex(body.offers.map((offer) => offer.name)), rules: new NameIndex(body.rules.map((rule) => rule.name)) };
+  return { engine, present, maxOffers, ruleSegment, decisionDigests: null, index };
 }
 
 function sameOffers(a: Decision | null, b: Decision | null): boolean {
@@ -171,23 +182,118 @@ function sameOffers(a: Decision | null, b: Decision | null): boolean {
   return true;
 }
 
-function tallyDecision(side: SideTally, decision: Decision, band: string | null, micros: number): void {
+/**
+ * A name → a small number, for counting in arrays rather than string-keyed maps; every
+ * offer and rule of the bundle is known up front, anything else gets the next number.
+ */
+class NameIndex {
+  readonly numbers = new Map<string, number>();
+  readonly names: string[] = [];
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) this.of(name);
+  }
+
+  of(name: string): number {
+    let n = this.numbers.get(name);
+    if (n === undefined) {
+      this.numbers.set(name, (n = this.names.length));
+      this.names.push(name);
+    }
+    return n;
+  }
+}
+
+/** Counts by number, remembering the order in which each number was first counted (the order of the map it becomes). */
+class OrderedCounts {
+  readonly counts: number[];
+  readonly order: number[] = [];
+
+  constructor(size: number) {
+    this.counts = new Array<number>(size).fill(0);
+  }
+
+  add(n: number): void {
+    const was = this.counts[n];
+    if (was === undefined || was === 0) {
+      this.counts[n] = 1;
+      this.order.push(n);
+    } else this.counts[n] = was + 1;
+  }
+
+  /** Adds the counts into `into`, keyed by name, in first-counted order. */
+  addTo(into: Map<string, number>, names: readonly string[]): void {
+    for (const n of this.order) into.set(names[n]!, (into.get(names[n]!) ?? 0) + this.counts[n]!);
+  }
+}
+
+/** One fairness band's counts at one side and point: its members, and the members whose list holds each offer. */
+interface BandCounts {
+  members: number;
+  offers: OrderedCounts;
+}
+
+/**
+ * The per-decision counts of one side at one point during a batch, by offer and rule number:
+ * what would otherwise be counted into the side's string-keyed maps, written into them, in
+ * the same order, when the batch ends (writeCounts).
+ */
+class SideCounts {
+  /** By offer number: [impressions, rank 1, rank 2, …]. */
+  readonly offers: (number[] | undefined)[] = [];
+  readonly offerOrder: number[] = [];
+  readonly ruleHits: OrderedCounts;
+  readonly holdouts: OrderedCounts;
+  /** By band number (the batch's), and the order in which bands were first seen. */
+  readonly bands: (BandCounts | undefined)[] = [];
+  readonly bandOrder: number[] = [];
+
+  constructor(readonly index: SideIndex) {
+    this.ruleHits = new OrderedCounts(index.rules.names.length);
+    this.holdouts = new OrderedCounts(index.rules.names.length);
+  }
+}
+
+/** Offer and rule numbers of one bundle. */
+interface SideIndex {
+  offers: NameIndex;
+  rules: NameIndex;
+}
+
+/** Counts one decision; `micros` is its latency, or negative when it was not timed. */
+function tallyDecision(side: SideTally, counts: SideCounts, decision: Decision, band: number, micros: number): void {
   side.members++;
-  recordLatency(side.latency, micros);
+  if (micros >= 0) recordLatency(side.latency, micros);
   const offers = decision.offers;
   if (offers.length > 0) side.filled++;
   else side.noOffer++;
+  const { offers: offerNumbers, rules: ruleNumbers } = counts.index;
+  let bandCounts: BandCounts | undefined;
+  if (band >= 0) {
+    bandCounts = counts.bands[band];
+    if (bandCounts === undefined) {
+      counts.bands[band] = bandCounts = { members: 0, offers: new OrderedCounts(offerNumbers.names.length) };
+      counts.bandOrder.push(band);
+    }
+    bandCounts.members++;
+  }
   for (let rank = 0; rank < offers.length; rank++) {
     const chosen = offers[rank]!;
-    let counts = side.offers.get(chosen.offer);
-    if (!counts) side.offers.set(chosen.offer, (counts = [0]));
-    counts[0]!++;
-    while (counts.length <= rank + 1) counts.push(0);
-    counts[rank + 1]!++;
-    count(side.ruleHits, chosen.rule);
+    const offer = offerNumbers.of(chosen.offer);
+    let ranks = counts.offers[offer];
+    if (ranks === undefined) {
+      counts.offers[offer] = ranks = [0];
+      counts.offerOrder.push(offer);
+    }
+    ranks[0]!++;
+    while (ranks.length <= rank + 1) ranks.push(0);
+    ranks[rank + 1]!++;
+    counts.ruleHits.add(ruleNumbers.of(chosen.rule));
     side.score += chosen.score;
+    if (bandCounts !== undefined) bandCounts.offers.add(offer);
   }
-  for (const rule of decision.controlGroups) count(side.holdouts, rule);
+  const holdouts = decision.controlGroups;
+  for (let i = 0; i < holdouts.length; i++) counts.holdouts.add(ruleNumbers.of(holdouts[i]!));
   let input = false;
   let expression = false;
   for (const error of decision.errors) {
@@ -196,11 +302,19 @@ function tallyDecision(side: SideTally, decision: Decision, band: string | null,
   }
   if (input) side.inputErrors++;
   if (expression) side.expressionErrors++;
-  if (band !== null) {
-    let byOffer = side.fairness.get(band);
-    if (!byOffer) side.fairness.set(band, (byOffer = new Map<string, number>()));
-    count(byOffer, '');
-    for (const chosen of offers) count(byOffer, chosen.offer);
+}
+
+/** Writes a batch's counts into its side's (empty) tally: the same maps, in the same order, as counting into them directly. */
+function writeCounts(side: SideTally, counts: SideCounts, bandNames: readonly string[]): void {
+  const { offers, rules } = counts.index;
+  for (const offer of counts.offerOrder) side.offers.set(offers.names[offer]!, counts.offers[offer]!);
+  counts.ruleHits.addTo(side.ruleHits, rules.names);
+  counts.holdouts.addTo(side.holdouts, rules.names);
+  for (const band of counts.bandOrder) {
+    const bandCounts = counts.bands[band]!;
+    const byOffer = new Map<string, number>([['', bandCounts.members]]);
+    bandCounts.offers.addTo(byOffer, offers.names);
+    side.fairness.set(bandNames[band]!, byOffer);
   }
 }
 
@@ -240,7 +354,9 @@ function exampleDecision(decision: Decision | null, explain: ExplainEntry[]): Ex
  */
 export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: SimulationOptions, now: () => number): BatchTally {
   const points: PointTally[] = options.points.map(() => ({ sides: sides.map(() => emptySide()), change: sides.length === 2 ? emptyChange() : null }));
+  const counts = options.points.map(() => sides.map((side) => new SideCounts(side.index)));
   const labels = options.fairness?.kind === 'numeric' ? numericBandLabels(options.fairness) : null;
+  const bands = new NameIndex([]);
   let changedMembers = 0;
   // Points whose decisions cannot differ between base and head: decided once (see the header).
   if (sides.length === 2) for (const side of sides) side.decisionDigests ??= options.points.map(({ channel, point }) => pointDecisionDigest(side.engine.bundle.body, channel, point));
@@ -254,7 +370,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   let previousId: string | null = null;
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
-    const band = options.fairness === null ? null : bandOf(options.fairness, member.profile[options.fairness.attribute], labels);
+    const timed = isTimed(member.index);
+    const band = options.fairness === null ? -1 : bands.of(bandOf(options.fairness, member.profile[options.fairness.attribute], labels));
     const history = batch.history[member.id] ?? [];
     // A member's decisions at several points are one visit, as a runtime session is
     // (decisions are the same without it). The same id twice in a row (a file may repeat
@@ -272,7 +389,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
       const tally = points[p]!;
       // The visit's offers so far are an input too (the session's maxOffers): the same on both sides unless an earlier point changed.
       const once = decidedOnce[p]! && offered[0]!.get(channel) === offered[1]!.get(channel);
-      let micros = 0;
+      let micros = -1;
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s]!;
         if (!side.present[p]) {
@@ -285,7 +402,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           if (decision.offers.length > 0) offered[1]!.set(channel, (offered[1]!.get(channel) ?? 0) + decision.offers.length);
           decisions[1] = decision;
           requests[1] = requests[0]!;
-          tallyDecision(tally.sides[1]!, decision, band, micros);
+          tallyDecision(tally.sides[1]!, counts[p]![1]!, decision, band, micros);
           continue;
         }
         let cache = caches[s]!.get(channel);
@@ -301,13 +418,16 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         if (member.session !== undefined) request.session = member.session;
         const given = offered[s]!.get(channel);
         if (given !== undefined) request.sessionActivity = { offered: given };
-        const started = now();
-        const decision = side.engine.decide(request, cache);
-        micros = (now() - started) * 1000;
+        let decision: Decision;
+        if (timed) {
+          const started = now();
+          decision = side.engine.decide(request, cache);
+          micros = (now() - started) * 1000;
+        } else decision = side.engine.decide(request, cache);
         if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;
-        tallyDecision(tally.sides[s]!, decision, band, micros);
+        tallyDecision(tally.sides[s]!, counts[p]![s]!, decision, band, micros);
       }
       const change = tally.change;
       const changed = change !== null && !sameOffers(decisions[0]!, decisions[1]!);
@@ -362,6 +482,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     }
     if (memberChanged) changedMembers++;
   }
+  for (let p = 0; p < points.length; p++) for (let s = 0; s < sides.length; s++) writeCounts(points[p]!.sides[s]!, counts[p]![s]!, bands.names);
   return { index: batch.index, members: batch.members.length, changedMembers, points };
 }
 
