@@ -20,6 +20,12 @@ spec:
   rules: [{ name: app-all, offer: gold-card, score: 10 }]
 `;
 
+/** The problems of one test file on channel web (or `spec`) holding `cases`, as [code, line, column, message]. */
+async function problemsOf(cases: string, spec?: string): Promise<[string, number, number, string][]> {
+  const loaded = await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': decisionTest('t', cases, spec) });
+  return loaded.problems.map((p) => [p.code, p.line, p.column, p.message]);
+}
+
 describe('DecisionTest validation', () => {
   it('asks for spec.channel when a point name is on several channels, and resolves a unique one alone', async () => {
     const loaded = await loadTests({
@@ -37,10 +43,8 @@ describe('DecisionTest validation', () => {
   });
 
   it('names an unknown offer and an unknown point of givenEarlier where they are written, all at once', async () => {
-    const loaded = await loadTests({
-      'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest(
-        't',
+    expect(
+      await problemsOf(
         `    - { name: ok, point: home-hero, profile: { customerId: c1 }, givenEarlier: { gold-card: home-sidebar }, expect: { count: 1 } }
     - name: typos
       point: home-hero
@@ -48,20 +52,16 @@ describe('DecisionTest validation', () => {
       givenEarlier: { gold-crad: home-sidebar, savings-plus: home-sidebr }
       expect: { count: 1 }
 `,
-        'channel: web\n  at: 2026-05-01',
       ),
-    });
-    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+    ).toEqual([
       ['OO201', 12, 23, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
       ['OO201', 12, 62, "interaction point 'home-sidebr' is not defined on channel 'web'; did you mean 'home-sidebar'?"],
     ]);
   });
 
   it('names an unknown offer of sessionActivity where it is written, accepted and rejected alike', async () => {
-    const loaded = await loadTests({
-      'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest(
-        't',
+    expect(
+      await problemsOf(
         `    - { name: ok, point: home-hero, profile: { customerId: c1 }, sessionActivity: { offered: 2, accepted: [gold-card], rejected: [savings-plus] }, expect: { count: 1 } }
     - name: typos
       point: home-hero
@@ -69,28 +69,23 @@ describe('DecisionTest validation', () => {
       sessionActivity: { accepted: [gold-card, gold-crad], rejected: [savngs-plus] }
       expect: { count: 1 }
 `,
-        'channel: web\n  at: 2026-05-01',
       ),
-    });
-    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+    ).toEqual([
       ['OO201', 12, 48, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
       ['OO201', 12, 71, "offer 'savngs-plus' is not defined; did you mean 'savings-plus'?"],
     ]);
   });
 
   it('names an unknown offer in first, and in the keys of rules and attributes, at the name itself', async () => {
-    const loaded = await loadTests({
-      'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest(
-        't',
+    expect(
+      await problemsOf(
         `    - name: typos
       point: home-hero
       profile: { customerId: c1 }
       expect: { first: gold-crad, rules: { savngs-plus: all }, attributes: { platnum-card: { x: 1 } } }
 `,
       ),
-    });
-    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+    ).toEqual([
       ['OO201', 11, 24, "offer 'gold-crad' is not defined; did you mean 'gold-card'?"],
       ['OO201', 11, 44, "offer 'savngs-plus' is not defined; did you mean 'savings-plus'?"],
       ['OO201', 11, 78, "offer 'platnum-card' is not defined; did you mean 'platinum-card'?"],
@@ -112,7 +107,11 @@ describe('DecisionTest validation', () => {
 
   it("checks a case's profile against the audience level the test names, and reports an undeclared level once", async () => {
     const household = (profile: string) =>
-      decisionTest('h', `    - { name: one, point: home-hero, profile: ${profile}, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, profile: ${profile}, expect: { count: 1 } }\n`, 'channel: web\n  at: 2026-05-01\n  audienceLevel: household');
+      decisionTest(
+        'h',
+        `    - { name: one, point: home-hero, profile: ${profile}, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, profile: ${profile}, expect: { count: 1 } }\n`,
+        'channel: web\n  at: 2026-05-01\n  audienceLevel: household',
+      );
     expect((await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': household('{ householdId: h1, size: 3 }') })).problems).toEqual([]);
     const wrongType = await loadTests({ 'strategy.yaml': rules, 'tests/t.yaml': household('{ householdId: h1, size: big }') });
     expect(wrongType.problems.map((p) => [p.code, p.message])).toEqual([
@@ -121,7 +120,11 @@ describe('DecisionTest validation', () => {
     ]);
     const undeclared = await loadTests({
       'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest('h', `    - { name: one, point: home-hero, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, expect: { count: 1 } }\n`, 'channel: web\n  at: 2026-05-01\n  audienceLevel: househld'),
+      'tests/t.yaml': decisionTest(
+        'h',
+        `    - { name: one, point: home-hero, expect: { count: 1 } }\n    - { name: two, point: home-sidebar, expect: { count: 1 } }\n`,
+        'channel: web\n  at: 2026-05-01\n  audienceLevel: househld',
+      ),
     });
     expect(undeclared.problems.map((p) => [p.code, p.message])).toEqual([['OO201', "audience level 'househld' is not declared on channel 'web'; did you mean 'household'?"]]);
   });
@@ -172,32 +175,26 @@ spec: { displayName: 7, cost: cheap }
   });
 
   it("reports a problem in the test's base profile once, however many cases use it", async () => {
-    const loaded = await loadTests({
-      'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest(
-        't',
+    expect(
+      await problemsOf(
         `    - { name: one, point: home-hero, expect: { count: 1 } }
     - { name: two, point: home-sidebar, expect: { count: 1 } }
     - { name: three, point: checkout-upsell, expect: { count: 1 } }
 `,
         'channel: web\n  at: 2026-05-01\n  profile: { customerId: c1, age: old }',
       ),
-    });
-    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([['OO501', 7, 35, 'profile.age must be a value of type int, got "old"']]);
+    ).toEqual([['OO501', 7, 35, 'profile.age must be a value of type int, got "old"']]);
   });
 
   it("checks the test's base session once against the channel's session attributes", async () => {
-    const loaded = await loadTests({
-      'strategy.yaml': rules,
-      'tests/t.yaml': decisionTest(
-        't',
+    expect(
+      await problemsOf(
         `    - { name: one, point: home-hero, profile: { customerId: c1 }, expect: { count: 1 } }
     - { name: two, point: home-sidebar, profile: { customerId: c1 }, expect: { count: 1 } }
 `,
         'channel: web\n  at: 2026-05-01\n  session: { device: tablet, devise: app }',
       ),
-    });
-    expect(loaded.problems.map((p) => [p.code, p.line, p.column, p.message])).toEqual([
+    ).toEqual([
       ['OO501', 7, 22, 'session.device must be one of "desktop", "mobile", "app", got "tablet"'],
       ['OO501', 7, 30, "session attribute 'devise' is not declared on channel 'web': a decision would ignore it; did you mean 'device'?"],
     ]);
@@ -227,7 +224,7 @@ spec: { displayName: 7, cost: cheap }
     });
     expect(loaded.problems.map((p) => [p.line, p.message])).toEqual([
       [10, "case 'not an id' has no member id: give audienceId, or customerId in the profile"],
-      [10, 'profile.customerId is the member\'s id: a string or a number, got [1]'],
+      [10, "profile.customerId is the member's id: a string or a number, got [1]"],
     ]);
   });
 
