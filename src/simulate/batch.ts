@@ -397,34 +397,33 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           requests[s] = null;
           continue;
         }
-        if (once && s === 1) {
-          const decision = decisions[0]!;
-          if (decision.offers.length > 0) offered[1]!.set(channel, (offered[1]!.get(channel) ?? 0) + decision.offers.length);
-          decisions[1] = decision;
-          requests[1] = requests[0]!;
-          tallyDecision(tally.sides[1]!, counts[p]![1]!, decision, band, micros);
-          continue;
-        }
-        let cache = caches[s]!.get(channel);
-        if (!cache) caches[s]!.set(channel, (cache = s === 0 ? side.engine.newSegmentCache() : side.engine.newSegmentCache(caches[0]!.get(channel))));
-        const request: DecisionRequest = {
-          channel,
-          interactionPoint: point,
-          audience,
-          at: options.at,
-          count: options.count ?? side.maxOffers[p] ?? 1,
-          history,
-        };
-        if (member.session !== undefined) request.session = member.session;
-        const given = offered[s]!.get(channel);
-        if (given !== undefined) request.sessionActivity = { offered: given };
         let decision: Decision;
-        if (timed) {
-          const started = now();
-          decision = side.engine.decide(request, cache);
-          micros = (now() - started) * 1000;
-        } else decision = side.engine.decide(request, cache);
-        if (decision.offers.length > 0) offered[s]!.set(channel, (given ?? 0) + decision.offers.length);
+        let request: DecisionRequest;
+        if (once && s === 1) {
+          // The same inputs to the same decision logic: the base's decision is the head's.
+          decision = decisions[0]!;
+          request = requests[0]!;
+        } else {
+          let cache = caches[s]!.get(channel);
+          if (!cache) caches[s]!.set(channel, (cache = s === 0 ? side.engine.newSegmentCache() : side.engine.newSegmentCache(caches[0]!.get(channel))));
+          request = {
+            channel,
+            interactionPoint: point,
+            audience,
+            at: options.at,
+            count: options.count ?? side.maxOffers[p] ?? 1,
+            history,
+          };
+          if (member.session !== undefined) request.session = member.session;
+          const given = offered[s]!.get(channel);
+          if (given !== undefined) request.sessionActivity = { offered: given };
+          if (timed) {
+            const started = now();
+            decision = side.engine.decide(request, cache);
+            micros = (now() - started) * 1000;
+          } else decision = side.engine.decide(request, cache);
+        }
+        if (decision.offers.length > 0) offered[s]!.set(channel, (offered[s]!.get(channel) ?? 0) + decision.offers.length);
         decisions[s] = decision;
         requests[s] = request;
         tallyDecision(tally.sides[s]!, counts[p]![s]!, decision, band, micros);
