@@ -10,7 +10,8 @@
 // (CSV files) are converted by their readers, at their line and column, before they
 // reach the engine.
 import type { AttributeDeclaration, ScalarAttributeType } from '../bundle/index.js';
-import { toCelRecord } from '../expr/index.js';
+import { canonicalJson } from '../bundle/index.js';
+import { convertAttribute, toCelRecord, type ConversionError } from '../expr/index.js';
 import type { CompiledChannel, CompiledLevel } from './compiled-types.js';
 import type { DecisionError } from './types.js';
 
@@ -59,30 +60,29 @@ function wrongMapKey(values: ScalarAttributeType, map: Record<string, unknown>):
   return null;
 }
 
-/** Declared fields whose JSON type is not the declared one: never coerced (see the header). */
+/** The error of one declared field whose JSON type is not the declared one, or null (never coerced: see the header). */
+function fieldTypeError(prefix: string, field: string, declaration: AttributeDeclaration, value: unknown): DecisionError | null {
+  if (value === null || value === undefined) return null;
+  if (declaration.type === 'map') {
+    if (!isPlainObject(value)) return inputError(`${prefix}.${field}`, `${prefix}.${field} must be a map of string to ${declaration.values} (a JSON object), got ${describeJson(value)}`);
+    const wrong = wrongMapKey(declaration.values, value);
+    return wrong === null ? null : inputError(`${prefix}.${field}`, `${prefix}.${field}[${JSON.stringify(wrong)}] must be ${expectedJson[declaration.values]}, got ${describeJson(value[wrong])}`);
+  }
+  if (declaration.type === 'list') {
+    if (!Array.isArray(value)) return inputError(`${prefix}.${field}`, `${prefix}.${field} must be a list of ${declaration.items} (a JSON array), got ${describeJson(value)}`);
+    const bad = value.findIndex((item) => !hasScalarType(declaration.items, item));
+    return bad < 0 ? null : inputError(`${prefix}.${field}`, `${prefix}.${field}[${bad}] must be ${expectedJson[declaration.items]}, got ${describeJson(value[bad])}`);
+  }
+  return hasScalarType(declaration.type, value) ? null : inputError(`${prefix}.${field}`, `${prefix}.${field} must be ${expectedJson[declaration.type]}, got ${describeJson(value)}`);
+}
+
+/** Declared fields whose JSON type is not the declared one, in the input's order. */
 function typeErrors(prefix: string, attributes: Record<string, AttributeDeclaration>, raw: Record<string, unknown>): DecisionError[] {
   const errors: DecisionError[] = [];
   for (const field of Object.keys(raw)) {
     if (!Object.prototype.hasOwnProperty.call(attributes, field)) continue;
-    const declaration = attributes[field]!;
-    const value = raw[field];
-    if (value === null || value === undefined) continue;
-    if (declaration.type === 'map') {
-      if (!isPlainObject(value)) {
-        errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a map of string to ${declaration.values} (a JSON object), got ${describeJson(value)}`));
-        continue;
-      }
-      const wrong = wrongMapKey(declaration.values, value);
-      if (wrong !== null) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${JSON.stringify(wrong)}] must be ${expectedJson[declaration.values]}, got ${describeJson(value[wrong])}`));
-      continue;
-    }
-    if (declaration.type === 'list') {
-      const bad = Array.isArray(value) ? value.findIndex((item) => !hasScalarType(declaration.items, item)) : -1;
-      if (!Array.isArray(value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be a list of ${declaration.items} (a JSON array), got ${describeJson(value)}`));
-      else if (bad >= 0) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field}[${bad}] must be ${expectedJson[declaration.items]}, got ${describeJson(value[bad])}`));
-      continue;
-    }
-    if (!hasScalarType(declaration.type, value)) errors.push(inputError(`${prefix}.${field}`, `${prefix}.${field} must be ${expectedJson[declaration.type]}, got ${describeJson(value)}`));
+    const error = fieldTypeError(prefix, field, attributes[field]!, raw[field]);
+    if (error !== null) errors.push(error);
   }
   return errors;
 }
@@ -92,6 +92,82 @@ function fieldError(prefix: string, error: { field: string; message: string }): 
   const quoted = `'${error.field}'`;
   const rest = error.message.startsWith(quoted) ? error.message.slice(quoted.length) : `: ${error.message}`;
   return inputError(`${prefix}.${error.field}`, `${prefix}.${error.field}${rest}`);
+}
+
+/**
+ * One member's profile attributes as converted so far, shared by the session memos of the
+ * member's visit to several channels (Engine.newSegmentCache's `sibling`): an attribute
+ * that two channels' audience levels declare alike converts the member's value alike, so
+ * it is converted once for the visit. It holds one profile object at a time (the same
+ * object, unchanged, as for the session memo itself), and only attributes that converted
+ * without a problem: any problem sends the profile through the full conversion, which
+ * reports it as without the memo.
+ */
+export class ProfileMemo {
+  raw: object | null = null;
+  generation = 0;
+  /** By attribute declaration number (attributeNumbers): the generation the value belongs to, and the value (ABSENT when the profile has none). */
+  readonly stamps: number[] = [];
+  readonly values: unknown[] = [];
+}
+
+const ABSENT = Symbol('absent');
+
+// A number per distinct (field, declaration): equal declarations on two channels (or two
+// bundles) get the same number. Declarations are a loaded bundle's, so they are numbered once.
+const declarationNumbers = new Map<string, number>();
+const numbersOf = new WeakMap<Record<string, AttributeDeclaration>, { entries: [string, AttributeDeclaration][]; numbers: Int32Array }>();
+
+function attributeNumbers(attributes: Record<string, AttributeDeclaration>): { entries: [string, AttributeDeclaration][]; numbers: Int32Array } {
+  let known = numbersOf.get(attributes);
+  if (known === undefined) {
+    const entries = Object.entries(attributes);
+    const numbers = Int32Array.from(entries, ([field, declaration]) => {
+      const text = canonicalJson({ field, declaration });
+      let n = declarationNumbers.get(text);
+      if (n === undefined) declarationNumbers.set(text, (n = declarationNumbers.size));
+      return n;
+    });
+    numbersOf.set(attributes, (known = { entries, numbers }));
+  }
+  return known;
+}
+
+/** The profile as toCelRecord converts it, taking and keeping attributes in `memo`; null when any attribute has a problem. */
+function convertThroughMemo(level: CompiledLevel, raw: Record<string, unknown>, memo: ProfileMemo): Record<string, unknown> | null {
+  if (memo.raw !== raw) {
+    memo.raw = raw;
+    memo.generation++;
+  }
+  const { entries, numbers } = attributeNumbers(level.attributes);
+  const { stamps, values, generation } = memo;
+  const value: Record<string, unknown> = {};
+  for (let i = 0; i < entries.length; i++) {
+    const [field, declaration] = entries[i]!;
+    const n = numbers[i]!;
+    let converted: unknown;
+    if (stamps[n] === generation) converted = values[n];
+    else {
+      converted = ABSENT;
+      const input = Object.prototype.hasOwnProperty.call(raw, field) ? raw[field] : undefined;
+      if (input !== null && input !== undefined) {
+        if (fieldTypeError('profile', field, declaration, input) !== null) return null;
+        const result = convertAttribute(declaration, input);
+        if (!result.ok) return null;
+        converted = result.value;
+      }
+      stamps[n] = generation;
+      values[n] = converted;
+    }
+    if (converted !== ABSENT) value[field] = converted;
+  }
+  const idField = level.idField;
+  if (!(idField in level.attributes) && Object.prototype.hasOwnProperty.call(raw, idField)) {
+    const id = raw[idField];
+    if (typeof id !== 'string' && typeof id !== 'number') return null;
+    value[idField] = String(id);
+  }
+  return value;
 }
 
 /** The audience level a request names, or the channel's first. */
@@ -106,12 +182,17 @@ export function resolveLevel(channel: CompiledChannel, level: unknown): Compiled
 }
 
 /** The profile as CEL sees it, with the id field set to the audience id. */
-export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: string | null): { value: Record<string, unknown>; errors: DecisionError[] } {
+export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: string | null, memo?: ProfileMemo): { value: Record<string, unknown>; errors: DecisionError[] } {
   if (raw === undefined || raw === null) raw = {};
   if (!isPlainObject(raw)) return { value: {}, errors: [inputError('profile', `profile must be a JSON object, got ${JSON.stringify(raw)}`)] };
-  const wrongTypes = typeErrors('profile', level.attributes, raw);
-  if (wrongTypes.length > 0) return { value: {}, errors: wrongTypes };
-  const converted = toCelRecord(level.attributes, raw, level.idField);
+  const shared = memo === undefined ? null : convertThroughMemo(level, raw, memo);
+  let converted: { value: Record<string, unknown>; errors: ConversionError[] };
+  if (shared !== null) converted = { value: shared, errors: [] };
+  else {
+    const wrongTypes = typeErrors('profile', level.attributes, raw);
+    if (wrongTypes.length > 0) return { value: {}, errors: wrongTypes };
+    converted = toCelRecord(level.attributes, raw, level.idField);
+  }
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
     const given = converted.value[level.idField];

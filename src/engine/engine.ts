@@ -168,9 +168,12 @@ export interface Engine {
    * just before (a diff's base), the memo takes from it what both bundles declare and define
    * alike — the converted profile and session, twin segments' membership — instead of
    * evaluating it again; decisions are the same with or without a peer
-   * (docs/simulation-and-diff.md#what-base-and-head-share).
+   * (docs/simulation-and-diff.md#what-base-and-head-share). With `sibling`, this engine's memo
+   * of the same member's visit on another channel, the two share the member's converted
+   * profile attributes: an attribute both channels declare alike is converted once. The
+   * member's profile must be the same object, unchanged, in the decisions that share it.
    */
-  newSegmentCache(peer?: SegmentCache): SegmentCache;
+  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache): SegmentCache;
   /**
    * Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field,
    * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
@@ -247,8 +250,8 @@ class DecisionEngine implements Engine {
     }
   }
 
-  newSegmentCache(peer?: SegmentCache): SegmentCache {
-    return new SessionSegmentCache(peer !== undefined && isSegmentCache(peer) ? peer : null);
+  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache): SegmentCache {
+    return new SessionSegmentCache(peer !== undefined && isSegmentCache(peer) ? peer : null, sibling !== undefined && isSegmentCache(sibling) ? sibling : null);
   }
 
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null {
@@ -386,7 +389,8 @@ class DecisionEngine implements Engine {
       const peer = segments.peerInputs(rawProfile, rawSession, inputs);
       if (peer !== null) segments.setInputs(rawProfile, rawSession, peer.profile, peer.session, peer.inputErrors, inputs);
       else {
-        const profile = convertProfile(level, rawProfile, audienceId);
+        // A session memo's sibling (another channel of the visit) may have converted these attributes already.
+        const profile = convertProfile(level, rawProfile, audienceId, segments === cache ? segments.profileMemo : undefined);
         const session = convertSession(channel, rawSession);
         segments.setInputs(rawProfile, rawSession, profile.value, session.value, [...profile.errors, ...session.errors], inputs);
       }

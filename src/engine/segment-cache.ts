@@ -2,6 +2,7 @@
 // segment's state (not evaluated yet, member, not a member, failed, being evaluated) and
 // what its evaluation reported. SegmentMemo is all the membership rules need
 // (segments.ts); SessionSegmentCache adds what the engine keeps per session beside it.
+import { ProfileMemo } from './audience.js';
 import type { CompiledBundle } from './compiled-types.js';
 import { segmentTwins } from './peer-memo.js';
 import type { DecisionError } from './types.js';
@@ -75,9 +76,13 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
   private twins: Int32Array | null = null;
   private twinsOf: CompiledBundle | null = null;
 
-  constructor(peer: SessionSegmentCache | null = null) {
+  /** The member's converted profile attributes, shared with the memos of the same visit's other channels (audience.ts). */
+  readonly profileMemo: ProfileMemo;
+
+  constructor(peer: SessionSegmentCache | null = null, sibling: SessionSegmentCache | null = null) {
     super();
     this.peer = peer;
+    this.profileMemo = sibling?.profileMemo ?? new ProfileMemo();
   }
 
   /** Makes the memo fit this decision's engine, member and day. */

@@ -15,7 +15,7 @@
 // latency and its explanation count for both sides (docs/simulation-and-diff.md#zones-decided-once).
 import type { BundleBody } from '../bundle/index.js';
 import { pointDecisionDigest, type Engine, type SegmentCache } from '../engine/index.js';
-import type { Decision, DecisionRequest, ExplainEntry } from '../engine/index.js';
+import type { Decision, DecisionRequest, ExplainEntry, HistoryRow } from '../engine/index.js';
 import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
 import { bandOf, numericBandLabels } from './fairness.js';
 import { recordLatency, type LatencyHistogram } from './latency.js';
@@ -117,6 +117,11 @@ export function emptySide(): SideTally {
 
 export function emptyChange(): ChangeTally {
   return { changed: 0, explainedChanged: 0, reasons: new Map(), examples: [] };
+}
+
+function hasAny(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) return true;
+  return false;
 }
 
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
@@ -368,11 +373,14 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   // member where both bundles define it alike (Engine.newSegmentCache).
   let caches = sides.map(() => new Map<string, SegmentCache>());
   let previousId: string | null = null;
+  // Looked up by id for every member: a Map, and none at all when no member has history.
+  const histories = hasAny(batch.history) ? new Map(Object.entries(batch.history)) : null;
+  const noHistory: HistoryRow[] = [];
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
     const timed = isTimed(member.index);
     const band = options.fairness === null ? -1 : bands.of(bandOf(options.fairness, member.profile[options.fairness.attribute], labels));
-    const history = batch.history[member.id] ?? [];
+    const history = histories?.get(member.id) ?? noHistory;
     // A member's decisions at several points are one visit, as a runtime session is
     // (decisions are the same without it). The same id twice in a row (a file may repeat
     // a member) gets memos of its own: a memo kept for one id would outlive its profile.
@@ -405,7 +413,11 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           request = requests[0]!;
         } else {
           let cache = caches[s]!.get(channel);
-          if (!cache) caches[s]!.set(channel, (cache = s === 0 ? side.engine.newSegmentCache() : side.engine.newSegmentCache(caches[0]!.get(channel))));
+          if (!cache) {
+            // The same side's memo of another channel is a sibling: the visit's converted profile attributes are shared.
+            const sibling = caches[s]!.values().next().value;
+            caches[s]!.set(channel, (cache = side.engine.newSegmentCache(s === 0 ? undefined : caches[0]!.get(channel), sibling)));
+          }
           request = {
             channel,
             interactionPoint: point,
