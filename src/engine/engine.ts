@@ -228,6 +228,8 @@ class DecisionEngine implements Engine {
   private readonly decisionCache = new SessionSegmentCache();
   private lastAt = '';
   private lastNow = new Date(0);
+  private lastDayText = '';
+  private lastDay = Number.NaN;
   private readonly lastPackage = { audienceId: '', channel: '', at: '', value: defaultPackage('', '', '') };
 
   constructor(bundle: Bundle) {
@@ -330,6 +332,15 @@ class DecisionEngine implements Engine {
     return { point: named[0]! };
   }
 
+  /** The day number of a decision's `at` (the same day, decision after decision, is parsed once). */
+  private dayOf(at: string): number {
+    if (at !== this.lastDayText) {
+      this.lastDay = dayNumber(at);
+      this.lastDayText = at;
+    }
+    return this.lastDay;
+  }
+
   private now(at: string): Date {
     if (at !== this.lastAt) {
       this.lastNow = toCelTimestamp(at);
@@ -347,7 +358,7 @@ class DecisionEngine implements Engine {
     const errors: DecisionError[] = [];
 
     const at = raw['at'];
-    const atDay = typeof at === 'string' ? dayNumber(at) : Number.NaN;
+    const atDay = typeof at === 'string' ? this.dayOf(at) : Number.NaN;
     if (Number.isNaN(atDay)) errors.push(inputError('at', `at must be a YYYY-MM-DD day, got ${JSON.stringify(at)}`));
     const count = raw['count'];
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
