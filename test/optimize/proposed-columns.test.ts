@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './random-instances.js';
 import { tableFormatOf, type TableHandle } from '../../src/io/table-reader.js';
-import { isDecimalText, readProposed, readProposedColumns, typedField } from '../../src/optimize/io/read-inputs.js';
+import { decimalValue, isDecimalText, readProposed, readProposedColumns, typedField } from '../../src/optimize/io/read-inputs.js';
 import { columnsOfContacts, ProposedColumnsBuilder, rowFields, rowPackage, rowValue, takeRows } from '../../src/optimize/proposed-columns.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offerops-opt-columns-'));
@@ -169,5 +169,20 @@ describe('proposed contacts as columns', () => {
       expect(isDecimalText(text), JSON.stringify(text)).toBe(pattern.test(text));
     }
     expect([typedField(' 2.5 '), typedField('2.5x'), typedField('  ')]).toEqual([2.5, '2.5x', '  ']);
+  });
+
+  it('converts a decimal text to exactly the number Number gives (15 digits and 16, signs, -0, exponents)', () => {
+    const reference = (text: string): number => (isDecimalText(text) ? Number(text) : NaN);
+    const named = ['0', '-0', '+0', '-0.0', '9.46', '0.1', '0.3', '123456789012345', '1234567890123456', '12345678901234.5', '1234567890123.45', '999999999999999.9', '.000000000000001', '0.0000000000000001', '1e3', '1e999', '-1e-999', '5.', '-.5', '', '-', '1e', 'x1'];
+    for (const text of named) expect(Object.is(decimalValue(text), reference(text)), JSON.stringify(text)).toBe(true);
+    const random = seededRandom(11);
+    for (let i = 0; i < 200_000; i++) {
+      const digits = Array.from({ length: 1 + Math.floor(random() * 17) }, () => Math.floor(random() * 10)).join('');
+      const point = Math.floor(random() * (digits.length + 2)) - 1; // -1: no point
+      let text = point < 0 ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`;
+      if (random() < 0.3) text = (random() < 0.5 ? '-' : '+') + text;
+      if (random() < 0.05) text += `e${Math.floor(random() * 40) - 20}`;
+      expect(Object.is(decimalValue(text), reference(text)), JSON.stringify(text)).toBe(true);
+    }
   });
 });

@@ -49,12 +49,50 @@ export function isDecimalText(text: string): boolean {
   return i === text.length;
 }
 
+// Powers of ten that are exact doubles (up to 10^22).
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * The number a decimal text stands for (Number(text)), or NaN when isDecimalText says it is
+ * none. A text of at most 15 digits and no exponent — what a score or a cost usually is —
+ * is computed as its digits over a power of ten: both are exact doubles, so the one
+ * division rounds exactly as the conversion of the text does. Anything else goes to Number.
+ */
+export function decimalValue(text: string): number {
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (c === 43 || c === 45) c = text.charCodeAt(++i);
+  let digits = 0;
+  let mantissa = 0;
+  for (; isDigit(c); c = text.charCodeAt(++i)) {
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+  }
+  let fraction = 0;
+  if (c === 46) {
+    c = text.charCodeAt(++i);
+    for (; isDigit(c); c = text.charCodeAt(++i)) {
+      mantissa = mantissa * 10 + (c - 48);
+      fraction++;
+    }
+  }
+  if (digits + fraction === 0) return Number.NaN;
+  if (i === text.length && digits + fraction <= 15) {
+    const value = fraction === 0 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[fraction]!;
+    return negative ? -value : value;
+  }
+  return isDecimalText(text) ? Number(text) : Number.NaN;
+}
+
 /** A CSV cell as a typed field: a number where it parses as one, else the text. */
 export function typedField(value: unknown): string | number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string') {
     const t = value.trim();
-    return t !== '' && isDecimalText(t) ? Number(t) : value;
+    if (t === '') return value;
+    const n = decimalValue(t);
+    return Number.isNaN(n) ? value : n;
   }
   if (typeof value === 'boolean') return String(value);
   return null;
@@ -248,7 +286,7 @@ function numberCell(record: readonly string[], at: number, column: string, line:
     if (fallback === null) issues.add(line, raw === undefined ? null : column, `'${column}' is required${raw === undefined ? ' (no such column)' : ' and is empty'}`);
     return fallback;
   }
-  const n = isDecimalText(t) ? Number(t) : NaN;
+  const n = decimalValue(t);
   if (!Number.isFinite(n)) {
     issues.add(line, column, `'${column}' must be a number, got ${JSON.stringify(raw)}`);
     return null;
@@ -319,7 +357,8 @@ async function readProposedCsv(table: TableHandle, offers: ReadonlySet<string>, 
       for (let i = 0; i < extraAt.length; i++) {
         const value = record[extraAt[i]!]!;
         const t = value.trim();
-        extraValues[i] = t !== '' && isDecimalText(t) ? Number(t) : value;
+        const n = t === '' ? Number.NaN : decimalValue(t);
+        extraValues[i] = Number.isNaN(n) ? value : n;
       }
       const index = builder.length - first;
       lines = withLine(lines, index, line);
