@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse, CsvError } from 'csv-parse';
-import { UserError } from '../errors.js';
+import { InternalError, UserError } from '../errors.js';
 
 /** The longest record (CSV) or line (NDJSON) read, in characters: a larger one is an input
  *  error at its line, not an out-of-memory crash (a proposed contact is a few hundred). */
@@ -164,9 +164,28 @@ function openText(table: TableHandle): Readable {
   return table.text !== undefined ? Readable.from([table.text]) : createReadStream(table.file, { encoding: 'utf8' });
 }
 
-/** The table's content as a stream of bytes (what the CSV parser reads fastest). */
-function openBytes(table: TableHandle): Readable {
-  return table.text !== undefined ? Readable.from([Buffer.from(table.text, 'utf8')]) : createReadStream(table.file, { highWaterMark: 1 << 20 });
+/** Bytes read at a time from a CSV file (and the piece size of a table held in memory). */
+const CSV_CHUNK_BYTES = 1 << 20;
+
+/** The table's content as chunks of bytes of at most `size` bytes each, and a way to let the file go early. */
+function openByteChunks(table: TableHandle, size: number): { chunks: AsyncIterator<Buffer>; close: () => void } {
+  if (table.text !== undefined) {
+    const bytes = Buffer.from(table.text, 'utf8');
+    let at = 0;
+    return {
+      chunks: {
+        next: () => {
+          if (at >= bytes.length) return Promise.resolve({ done: true, value: undefined });
+          const chunk = bytes.subarray(at, at + size);
+          at += size;
+          return Promise.resolve({ done: false, value: chunk });
+        },
+      },
+      close: () => undefined,
+    };
+  }
+  const stream = createReadStream(table.file, { highWaterMark: size });
+  return { chunks: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, close: () => void stream.destroy() };
 }
 
 /**
@@ -182,13 +201,64 @@ export async function readTable(
   onRow: (row: TableRow) => void | Promise<void>,
   onHeader?: (columns: string[]) => void,
 ): Promise<string[]> {
+  if (table.format === 'ndjson') return withReadErrors(table, () => readNdjson(table, issues, onRow, onHeader));
+  let header: readonly string[] = [];
+  return readTableRecords(
+    table,
+    issues,
+    (record, line) => {
+      const values: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
+      return onRow({ line, values });
+    },
+    (columns) => {
+      header = columns;
+      onHeader?.(columns);
+    },
+  );
+}
+
+/** A CSV data record: its fields as read (as many as the header has) and the line it starts on. */
+export type CsvRecordSink = (fields: string[], line: number) => void | Promise<void>;
+
+export interface CsvReadOptions {
+  /** Bytes read at a time (at most MAX_RECORD_CHARS). */
+  chunkBytes?: number;
+  /** Every record through csv-parse, none through the unquoted-text path (what that path is checked against). */
+  parserOnly?: boolean;
+}
+
+/**
+ * Reads a CSV table record by record (docs/optimization.md#reading-csv): the header once
+ * (to `onHeader`), then each data record as its array of strings with its line. Records
+ * are handed out synchronously, a chunk of the file at a time; reading waits only when
+ * `onRecord` returns a promise. The checks and problems are readTable's (which is built
+ * on this): ragged rows, header names, CSV syntax, MAX_ISSUES.
+ *
+ * Field strings may share memory with the text of the chunk they were cut from: a
+ * consumer that keeps a few long values out of many rows should keep copies.
+ */
+export async function readTableRecords(
+  table: TableHandle,
+  issues: IssueCollector,
+  onRecord: CsvRecordSink,
+  onHeader?: (columns: string[]) => void,
+  options: CsvReadOptions = {},
+): Promise<string[]> {
+  if (table.format !== 'csv') throw new InternalError(`readTableRecords reads CSV tables, not ${table.format}`);
+  const chunkBytes = Math.min(options.chunkBytes ?? CSV_CHUNK_BYTES, MAX_RECORD_CHARS);
+  return withReadErrors(table, () => readCsv(table, issues, new CsvRecords(issues, onRecord, onHeader), chunkBytes, options.parserOnly === true));
+}
+
+/** Runs a read, turning a missing or unreadable file into the table's one problem. */
+async function withReadErrors(table: TableHandle, read: () => Promise<string[]>): Promise<string[]> {
   try {
     // A stream error does not travel through pipe(): check the file first.
     if (table.text === undefined) {
       const info = await stat(table.file);
       if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
-    return table.format === 'csv' ? await readCsv(table, issues, onRow, onHeader) : await readNdjson(table, issues, onRow, onHeader);
+    return await read();
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -199,26 +269,175 @@ export async function readTable(
   }
 }
 
-async function readCsv(
-  table: TableHandle,
-  issues: IssueCollector,
-  onRow: (row: TableRow) => void | Promise<void>,
-  onHeader?: (columns: string[]) => void,
-): Promise<string[]> {
+/** What both CSV paths do with a record: blank lines skipped, the header checked, ragged rows reported, the rest handed on. */
+class CsvRecords {
+  header: string[] | null = null;
+  /** Lines read so far (a record takes one line plus the line breaks inside its quoted fields). */
+  line = 0;
+  /** Set once the issues are full after a data record: the read stops there. */
+  stopped = false;
+
+  constructor(
+    private readonly issues: IssueCollector,
+    private readonly onRecord: CsvRecordSink,
+    private readonly onHeader: ((columns: string[]) => void) | undefined,
+  ) {}
+
+  /** One record starting at line `start`; a promise when the consumer asked to be waited for. */
+  take(record: string[], start: number): void | Promise<void> {
+    if (record.length === 1 && record[0] === '') return; // a blank line
+    const header = this.header;
+    if (header === null) {
+      this.readHeader(record, start);
+      return;
+    }
+    if (record.length !== header.length) {
+      this.issues.add(start, null, `the row has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`);
+      this.stopped = this.issues.full;
+      return;
+    }
+    const pending = this.onRecord(record, start);
+    if (pending !== undefined) return pending.then(() => void (this.stopped = this.issues.full));
+    this.stopped = this.issues.full;
+  }
+
+  private readHeader(record: string[], start: number): void {
+    const header = record.map((name) => name.trim());
+    this.header = header;
+    const seen = new Set<string>();
+    for (const name of header) {
+      if (name === '') this.issues.add(start, null, 'the header has an empty column name');
+      else if (seen.has(name)) this.issues.add(start, name, `the header names column '${name}' twice`);
+      else if (forbiddenKeys.has(name)) this.issues.add(start, name, forbiddenKeyMessage(name));
+      seen.add(name);
+    }
+    this.onHeader?.(header);
+  }
+}
+
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * CSV in two gears (docs/optimization.md#reading-csv). While the bytes hold no double
+ * quote and no carriage return, CSV is exactly lines of comma-separated fields, split
+ * here directly. At the first chunk with a quote or a CR (or a BOM at the start, or a line
+ * longer than MAX_RECORD_CHARS bytes), the rest of the file from the start of the
+ * current line goes to csv-parse, the parser of record, set up as it would be at that
+ * line: same records, same line numbers, same errors as csv-parse reading it all.
+ */
+async function readCsv(table: TableHandle, issues: IssueCollector, records: CsvRecords, chunkBytes: number, parserOnly: boolean): Promise<string[]> {
+  const { chunks, close } = openByteChunks(table, chunkBytes);
+  try {
+    const rest = parserOnly ? { head: Buffer.alloc(0) } : await readUnquoted(chunks, records);
+    if (rest !== null && !records.stopped) await readQuoted(table, issues, records, rest.head, chunks);
+  } finally {
+    close();
+  }
+  if (records.header === null) issues.add(1, null, 'the file is empty: a CSV file starts with a header line');
+  return records.header ?? [];
+}
+
+/**
+ * The unquoted gear: whole lines split at commas. Returns null when the file is done (or
+ * the read stopped), or the bytes from the start of the current line when csv-parse must
+ * take over (the remaining chunks follow them).
+ */
+async function readUnquoted(chunks: AsyncIterator<Buffer>, records: CsvRecords): Promise<{ head: Buffer } | null> {
+  let pending: Buffer | null = null; // the current line's bytes so far
+  for (let first = true; ; first = false) {
+    const next = await chunks.next();
+    if (next.done === true) break;
+    const chunk = next.value;
+    // A BOM (or any text starting with its first byte) is csv-parse's to handle, from the start.
+    if ((first && chunk.length > 0 && chunk[0] === 0xef) || chunk.indexOf(QUOTE) !== -1 || chunk.indexOf(CR) !== -1) {
+      return { head: pending === null ? chunk : Buffer.concat([pending, chunk]) };
+    }
+    const last = chunk.lastIndexOf(LF);
+    if (last === -1) {
+      pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      if (pending.length > MAX_RECORD_CHARS) return { head: pending };
+      continue;
+    }
+    // Lines that end in this chunk; only the first can be longer than a chunk.
+    if (pending !== null && pending.length + chunk.indexOf(LF) > MAX_RECORD_CHARS) return { head: Buffer.concat([pending, chunk]) };
+    const block = pending === null ? chunk.subarray(0, last + 1) : Buffer.concat([pending, chunk.subarray(0, last + 1)]);
+    pending = last + 1 < chunk.length ? chunk.subarray(last + 1) : null;
+    const pendingWait = takeLines(block.toString('utf8'), records);
+    if (pendingWait !== undefined) await pendingWait;
+    if (records.stopped) return null;
+  }
+  // The last line, when the file does not end with a line break.
+  if (pending !== null) {
+    if (pending.length > MAX_RECORD_CHARS) return { head: pending };
+    const wait = takeLines(pending.toString('utf8') + '\n', records);
+    if (wait !== undefined) await wait;
+  }
+  return null;
+}
+
+/**
+ * Splits text made of whole lines (each ending in a line break) into records. Records go
+ * out synchronously; when the consumer returns a promise, the lines after it wait for it.
+ */
+function takeLines(text: string, records: CsvRecords, from = 0): Promise<void> | undefined {
+  for (let start = from; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const record: string[] = [];
+    for (let field = start; ; ) {
+      const comma = text.indexOf(',', field);
+      if (comma === -1 || comma > end) {
+        record.push(text.slice(field, end));
+        break;
+      }
+      record.push(text.slice(field, comma));
+      field = comma + 1;
+    }
+    records.line++;
+    const wait = records.take(record, records.line);
+    start = end + 1;
+    if (records.stopped) return undefined;
+    if (wait !== undefined) {
+      const resume = start;
+      return wait.then(() => (records.stopped ? undefined : takeLines(text, records, resume)));
+    }
+  }
+  return undefined;
+}
+
+/** The quoted gear: csv-parse from `head` (the start of a line) to the end of the file. */
+async function readQuoted(table: TableHandle, issues: IssueCollector, records: CsvRecords, head: Buffer, chunks: AsyncIterator<Buffer>): Promise<void> {
+  const linesBefore = records.line;
+  const common = { relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS };
+  // From the start of the file, csv-parse as it always is. From a later line, csv-parse as
+  // it would be there: the BOM is behind it and the record delimiter was found to be LF
+  // (the lines before held no CR), and its line count (in its messages) goes on.
+  const parser = parse(linesBefore === 0 ? { bom: true, ...common } : { bom: false, record_delimiter: '\n', ...common });
+  if (linesBefore > 0) (parser as unknown as { info: { lines: number } }).info.lines = linesBefore + 1;
+  async function* remaining(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done === true) return;
+      yield next.value;
+    }
+  }
   // Lines are counted here rather than with csv-parse's `info` (which halves its speed):
   // a record takes one line plus the line breaks inside its quoted fields; a blank line
   // comes through as one empty field.
-  const parser = openBytes(table).pipe(parse({ bom: true, relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS }));
-  let header: string[] | null = null;
-  let line = 0;
+  const source = Readable.from(remaining());
+  // A read failing after the records stopped must not go unheard (an error with no listener).
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
-      line++;
-      const start = line;
+      records.line++;
+      const start = records.line;
       for (let i = 0; i < record.length; i++) {
         const field = record[i]!;
         if (field.length > 0 && field.indexOf('\n') !== -1) {
-          line += field.split('\n').length - 1;
+          records.line += field.split('\n').length - 1;
           table.multiline = true;
         } else if (field.length > 0 && field.indexOf('\r') !== -1) {
           // A bare CR inside quotes is no line for csv-parse but is one for a line reader:
@@ -226,38 +445,16 @@ async function readCsv(
           table.multiline = true;
         }
       }
-      if (record.length === 1 && record[0] === '') continue;
-      if (header === null) {
-        header = record.map((name) => name.trim());
-        const seen = new Set<string>();
-        for (const name of header) {
-          if (name === '') issues.add(start, null, 'the header has an empty column name');
-          else if (seen.has(name)) issues.add(start, name, `the header names column '${name}' twice`);
-          else if (forbiddenKeys.has(name)) issues.add(start, name, forbiddenKeyMessage(name));
-          seen.add(name);
-        }
-        onHeader?.(header);
-        continue;
-      }
-      if (record.length !== header.length) {
-        issues.add(start, null, `the row has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`);
-        if (issues.full) break;
-        continue;
-      }
-      const values: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
-      const pending = onRow({ line: start, values });
-      if (pending !== undefined) await pending;
-      if (issues.full) break;
+      const wait = records.take(record, start);
+      if (wait !== undefined) await wait;
+      if (records.stopped) break;
     }
   } catch (error) {
     if (error instanceof CsvError) {
       const e = error as CsvError & { lines?: number };
-      issues.add(e.lines ?? line + 1, null, `not valid CSV: ${error.message.replace(/^[A-Za-z ]+: /, '')}`);
+      issues.add(e.lines ?? records.line + 1, null, `not valid CSV: ${error.message.replace(/^[A-Za-z ]+: /, '')}`);
     } else throw error;
   }
-  if (header === null) issues.add(1, null, 'the file is empty: a CSV file starts with a header line');
-  return header ?? [];
 }
 
 async function readNdjson(

@@ -18,6 +18,16 @@ export function isColumns(proposed: readonly ProposedContact[] | ProposedColumns
 /** The columns every row has; any other column is an ExtraColumn. */
 export const STANDARD_COLUMNS: ReadonlySet<string> = new Set(['customerId', 'offer', 'channel', 'date', 'score', 'cost', 'package']);
 
+/**
+ * A string of its own: a name cut out of a larger text (a chunk of a CSV file) would keep
+ * that whole text alive for as long as the name is kept. V8 shares memory with the text
+ * from 13 characters on; putting a character in front makes a new string, whose slice
+ * shares only that copy.
+ */
+function ownCopy(name: string): string {
+  return name.length < 13 ? name : (' ' + name).slice(1);
+}
+
 class Interner {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -25,8 +35,9 @@ class Interner {
     let id = this.ids.get(name);
     if (id === undefined) {
       id = this.names.length;
-      this.ids.set(name, id);
-      this.names.push(name);
+      const own = ownCopy(name);
+      this.ids.set(own, id);
+      this.names.push(own);
     }
     return id;
   }
@@ -63,6 +74,11 @@ export class ProposedColumnsBuilder {
   private cost: Float64Array;
   private pkg: Int32Array;
   private readonly extra = new Map<string, ExtraBuilder>();
+  /** The extra columns in the order they were created (addRow's slots). */
+  private readonly extraSlots: ExtraBuilder[] = [];
+  // Rows come grouped by customer: the last one's id saves most lookups.
+  private lastCustomer = '';
+  private lastCustomerId = -1;
 
   constructor(expectedRows = 1024) {
     this.capacity = Math.max(16, expectedRows);
@@ -99,9 +115,45 @@ export class ProposedColumnsBuilder {
     }
   }
 
+  /**
+   * The slot of extra column `name` for addRow, the column created now when it is new:
+   * resolve the slots of a file's columns when its first row is added (add creates a
+   * column at the first value it gets), in the order add would see them.
+   */
+  extraSlot(name: string): number {
+    const column = this.extra.get(name) ?? this.addExtra(name);
+    return this.extraSlots.indexOf(column);
+  }
+
+  /** One row whose extra values (typed, none missing) go to the columns at `slots` (from extraSlot). */
+  addRow(customerId: string, offer: string, channel: string, day: number, score: number, cost: number, pkg: string | null, slots: readonly number[], values: readonly (string | number)[]): void {
+    if (this.size === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
+    const row = this.size++;
+    if (customerId !== this.lastCustomer || this.lastCustomerId === -1) {
+      this.lastCustomerId = this.customers.id(customerId);
+      this.lastCustomer = this.customers.names[this.lastCustomerId]!;
+    }
+    this.customer[row] = this.lastCustomerId;
+    this.offer[row] = this.offers.id(offer);
+    this.channel[row] = this.channels.id(channel);
+    this.day[row] = day;
+    this.score[row] = score;
+    this.cost[row] = cost;
+    this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
+    for (let i = 0; i < slots.length; i++) {
+      const column = this.extraSlots[slots[i]!]!;
+      const value = values[i]!;
+      if (typeof value === 'number') {
+        column.number[row] = value;
+        column.hasNumber = true;
+      } else column.text[row] = column.texts.id(value);
+    }
+  }
+
   private addExtra(name: string): ExtraBuilder {
-    const column: ExtraBuilder = { name, hasNumber: false, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
-    this.extra.set(name, column);
+    const column: ExtraBuilder = { name: ownCopy(name), hasNumber: false, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
+    this.extra.set(column.name, column);
+    this.extraSlots.push(column);
     return column;
   }
 
@@ -147,6 +199,9 @@ export class ProposedColumnsBuilder {
     };
     // The builder's own arrays are let go (it is done; the copies above are the table).
     this.extra.clear();
+    this.extraSlots.length = 0;
+    this.lastCustomer = '';
+    this.lastCustomerId = -1;
     this.capacity = 0;
     this.size = 0;
     this.customer = this.offer = this.channel = this.day = this.pkg = new Int32Array(0);
