@@ -8,6 +8,7 @@ export {
   IssueCollector,
   MAX_ISSUES,
   MAX_RECORD_CHARS,
+  ownString,
   readTable,
   readTableRecords,
   tableFormatOf,

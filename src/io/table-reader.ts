@@ -208,7 +208,8 @@ export async function readTable(
     issues,
     (record, line) => {
       const values: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i++) values[header[i]!] = record[i];
+      // Row objects may be kept (history rows are): their values must not keep the chunk's text alive.
+      for (let i = 0; i < header.length; i++) values[header[i]!] = ownString(record[i]!);
       return onRow({ line, values });
     },
     (columns) => {
@@ -216,6 +217,16 @@ export async function readTable(
       onHeader?.(columns);
     },
   );
+}
+
+/**
+ * A string of its own: a field cut out of a larger text (a chunk of a CSV file) would keep
+ * that whole text alive for as long as the field is kept. V8 shares memory with the text
+ * from 13 characters on; putting a character in front makes a new string, whose slice
+ * shares only that copy.
+ */
+export function ownString(text: string): string {
+  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /** A CSV data record: its fields as read (as many as the header has) and the line it starts on. */

@@ -6,6 +6,7 @@
 // rebuilt for one row at a time when a rule asks for it.
 import { dayNumber, isoDay } from '../days.js';
 import { defaultPackage } from '../engine/index.js';
+import { ownString } from '../io/index.js';
 import { OptimizeInputError } from './input-error.js';
 import type { ProposedColumns, ProposedContact } from './types.js';
 
@@ -18,16 +19,6 @@ export function isColumns(proposed: readonly ProposedContact[] | ProposedColumns
 /** The columns every row has; any other column is an ExtraColumn. */
 export const STANDARD_COLUMNS: ReadonlySet<string> = new Set(['customerId', 'offer', 'channel', 'date', 'score', 'cost', 'package']);
 
-/**
- * A string of its own: a name cut out of a larger text (a chunk of a CSV file) would keep
- * that whole text alive for as long as the name is kept. V8 shares memory with the text
- * from 13 characters on; putting a character in front makes a new string, whose slice
- * shares only that copy.
- */
-function ownCopy(name: string): string {
-  return name.length < 13 ? name : (' ' + name).slice(1);
-}
-
 class Interner {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -35,7 +26,7 @@ class Interner {
     let id = this.ids.get(name);
     if (id === undefined) {
       id = this.names.length;
-      const own = ownCopy(name);
+      const own = ownString(name);
       this.ids.set(own, id);
       this.names.push(own);
     }
@@ -151,7 +142,7 @@ export class ProposedColumnsBuilder {
   }
 
   private addExtra(name: string): ExtraBuilder {
-    const column: ExtraBuilder = { name: ownCopy(name), hasNumber: false, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
+    const column: ExtraBuilder = { name: ownString(name), hasNumber: false, number: new Float64Array(this.capacity).fill(NaN), text: new Int32Array(this.capacity).fill(-1), texts: new Interner() };
     this.extra.set(column.name, column);
     this.extraSlots.push(column);
     return column;
