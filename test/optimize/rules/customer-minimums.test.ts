@@ -59,6 +59,17 @@ describe.each(['never', 'auto'] as const)('customerOfferCount minimum over windo
   });
 });
 
+describe.each(['never', 'auto'] as const)('customerOfferCount minimum over windows holding different rows (exact: %s)', (exact) => {
+  it('counts in each window only the rows on its days, and reports the window that holds none', async () => {
+    // Horizon days 0..3, periodDays 2: windows [0,1], [1,2], [2,3]. c1 has a row on day 0
+    // and one on day 3, each the only row of its first or last window; [1,2] holds none.
+    const rows = [proposed('c1', 'alpha', day(0), { score: -1 }), proposed('c1', 'alpha', day(3), { score: -2 })];
+    const result = await optimizeContacts(makeProblem(bundle, { audience, rules: [{ ...minTwo, min: 1 }], proposed: rows }), { exact, seed: 1 });
+    expect(result.chosen).toEqual([0, 1]);
+    expect(result.report.unmetMinimums).toEqual([{ rule: 'rule-0', type: 'customerOfferCount', window: { from: day(1), to: day(2) }, customerId: 'c1', required: 1, achieved: 0, shortfall: 1 }]);
+  });
+});
+
 describe('customerOfferCount minimum in the model', () => {
   // The heuristic fills a minimum up to its need (repair.ts): one minimum per set of rows,
   // needing the largest of its windows' needs, with every window kept for the shortfall.
