@@ -31,6 +31,16 @@ describe.each(['never', 'auto'] as const)('maxPackages windows (exact: %s)', (ex
     expect(result.chosen).toEqual(chosen);
   });
 
+  it('limits each window on its own: one package on day 0 and one on day 10', async () => {
+    const rows = [
+      proposed('c1', 'alpha', day(0), { score: 5, package: 'p1' }),
+      proposed('c1', 'beta', day(0), { score: 4, package: 'p2' }),
+      proposed('c1', 'alpha', day(10), { score: 3, package: 'p3' }),
+      proposed('c1', 'beta', day(10), { score: 2, package: 'p4' }),
+    ];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: rows })).chosen).toEqual([0, 2]);
+  });
+
   it('without periodDays does not count history packages', async () => {
     for (const offset of [-1, 0, 1]) {
       expect((await solve({ rules: [{ type: 'maxPackages', max: 1 }], proposed: [row], history: [otherPackage(offset)] })).chosen).toEqual([0]);
