@@ -28,3 +28,15 @@ describe.each(['never', 'auto'] as const)('offerCapacity windows at the start of
     expect(result.chosen).toEqual(chosen);
   });
 });
+
+describe.each(['never', 'auto'] as const)('offerCapacity windows history fills inside the horizon (exact: %s)', (exact) => {
+  it('removes the contacts of those windows only, not those before or after them', async () => {
+    // periodDays 3, max 1: history on day 6 fills every window holding day 6 ([4,6], [5,7],
+    // [6,8]); history on day -1 fills [-2,0]. The contacts on days 0 and 5 are removed,
+    // the one on day 2 is in no filled window.
+    const spread = [proposed('c1', 'alpha', day(0), { score: 5 }), proposed('c2', 'alpha', day(2), { score: 4 }), proposed('c3', 'alpha', day(5), { score: 3 })];
+    const result = await optimizeContacts(makeProblem(bundle, { rules: [{ ...rule, max: 1 }], proposed: spread, history: [past('c9', 'alpha', day(6)), past('c8', 'alpha', day(-1))] }), { exact, seed: 1 });
+    expect(result.chosen).toEqual([1]);
+    expect(result.report.rules[0]).toMatchObject({ removed: 2 });
+  });
+});
