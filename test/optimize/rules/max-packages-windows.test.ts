@@ -1,0 +1,49 @@
+// maxPackages windows (docs/optimization-semantics.md#windows, #the-ten-rules): a
+// history package counts in every window [s, s+N−1] that holds it and the row, before
+// or after the row (N−1 days apart, not N); without periodDays only chosen contacts count.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { BundleBody } from '../../../src/bundle/types.js';
+import { loadOptimizer, type OptimizeResult } from '../contract.js';
+import { loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
+
+const optimizeContacts = await loadOptimizer();
+let bundle: BundleBody;
+beforeAll(async () => {
+  bundle = await loadBaseBundle();
+});
+const D = '2026-05-10';
+const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+// The row's package is c1|email|day 0; the history contact's is another (sms).
+const row = proposed('c1', 'alpha', day(0), { score: 5 });
+const otherPackage = (offset: number) => past('c1', 'beta', day(offset), { channel: 'sms' });
+
+describe.each(['never', 'auto'] as const)('maxPackages windows (exact: %s)', (exact) => {
+  const solve = (input: ProblemInput): Promise<OptimizeResult> => optimizeContacts(makeProblem(bundle, input), { exact, seed: 1 });
+
+  it.each([
+    [-3, [0]],
+    [-2, []],
+    [0, []],
+    [2, []],
+    [3, [0]],
+  ])('with periodDays 3, a history package on day %i leaves room for the row on day 0: %j', async (offset, chosen) => {
+    const result = await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: [row], history: [otherPackage(offset)] });
+    expect(result.chosen).toEqual(chosen);
+  });
+
+  it('limits each window on its own: one package on day 0 and one on day 10', async () => {
+    const rows = [
+      proposed('c1', 'alpha', day(0), { score: 5, package: 'p1' }),
+      proposed('c1', 'beta', day(0), { score: 4, package: 'p2' }),
+      proposed('c1', 'alpha', day(10), { score: 3, package: 'p3' }),
+      proposed('c1', 'beta', day(10), { score: 2, package: 'p4' }),
+    ];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: rows })).chosen).toEqual([0, 2]);
+  });
+
+  it('without periodDays does not count history packages', async () => {
+    for (const offset of [-1, 0, 1]) {
+      expect((await solve({ rules: [{ type: 'maxPackages', max: 1 }], proposed: [row], history: [otherPackage(offset)] })).chosen).toEqual([0]);
+    }
+  });
+});
