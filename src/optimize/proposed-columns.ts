@@ -49,6 +49,14 @@ interface ExtraBuilder {
   texts: Interner;
 }
 
+/** An extra column's typed value for one row. */
+function setExtra(column: ExtraBuilder, row: number, value: string | number): void {
+  if (typeof value === 'number') {
+    column.number[row] = value;
+    column.hasNumber = true;
+  } else column.text[row] = column.texts.id(value);
+}
+
 /** Appends rows one at a time (from one or several files) and hands out the finished columns. */
 export class ProposedColumnsBuilder {
   private size = 0;
@@ -88,22 +96,8 @@ export class ProposedColumnsBuilder {
 
   /** One row; `package` null is the default package. `extra` values are already typed (numbers where they parse). */
   add(customerId: string, offer: string, channel: string, day: number, score: number, cost: number, pkg: string | null, extra: Iterable<[string, string | number]>): void {
-    if (this.size === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
-    const row = this.size++;
-    this.customer[row] = this.customers.id(customerId);
-    this.offer[row] = this.offers.id(offer);
-    this.channel[row] = this.channels.id(channel);
-    this.day[row] = day;
-    this.score[row] = score;
-    this.cost[row] = cost;
-    this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
-    for (const [name, value] of extra) {
-      const column = this.extra.get(name) ?? this.addExtra(name);
-      if (typeof value === 'number') {
-        column.number[row] = value;
-        column.hasNumber = true;
-      } else column.text[row] = column.texts.id(value);
-    }
+    const row = this.addStandard(customerId, offer, channel, day, score, cost, pkg);
+    for (const [name, value] of extra) setExtra(this.extra.get(name) ?? this.addExtra(name), row, value);
   }
 
   /**
@@ -118,6 +112,12 @@ export class ProposedColumnsBuilder {
 
   /** One row whose extra values (typed, none missing) go to the columns at `slots` (from extraSlot). */
   addRow(customerId: string, offer: string, channel: string, day: number, score: number, cost: number, pkg: string | null, slots: readonly number[], values: readonly (string | number)[]): void {
+    const row = this.addStandard(customerId, offer, channel, day, score, cost, pkg);
+    for (let i = 0; i < slots.length; i++) setExtra(this.extraSlots[slots[i]!]!, row, values[i]!);
+  }
+
+  /** A new row with its standard columns set; its number. */
+  private addStandard(customerId: string, offer: string, channel: string, day: number, score: number, cost: number, pkg: string | null): number {
     if (this.size === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
     const row = this.size++;
     if (customerId !== this.lastCustomer || this.lastCustomerId === -1) {
@@ -131,14 +131,7 @@ export class ProposedColumnsBuilder {
     this.score[row] = score;
     this.cost[row] = cost;
     this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
-    for (let i = 0; i < slots.length; i++) {
-      const column = this.extraSlots[slots[i]!]!;
-      const value = values[i]!;
-      if (typeof value === 'number') {
-        column.number[row] = value;
-        column.hasNumber = true;
-      } else column.text[row] = column.texts.id(value);
-    }
+    return row;
   }
 
   private addExtra(name: string): ExtraBuilder {

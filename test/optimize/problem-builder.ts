@@ -25,6 +25,11 @@ export function loadBaseBundle(): Promise<BundleBody> {
   return base;
 }
 
+/** The day `offset` days after `from` (both YYYY-MM-DD). */
+export function dayAfter(from: string, offset: number): string {
+  return new Date(Date.parse(`${from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** `'alpha'` = one offer, `{list: 'loans'}` = a list, undefined = every offer. */
 export type ScopeInput = string | { list: string } | undefined;
 

@@ -8,7 +8,7 @@ import type { BundleBody } from '../../src/bundle/types.js';
 import { checkFeasibility, formatViolations } from './checker.js';
 import { loadOptimizer, type OptimizeProblem } from './contract.js';
 import { solveExact } from './exact-mip.js';
-import { loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from './problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from './problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
 
@@ -22,7 +22,7 @@ interface EdgeCase {
 }
 
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 const audience = [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] }), member('poor', { income: 1000, tier: 'gold', age: 22, tags: ['vip'] })];
 
 const cases: EdgeCase[] = [

@@ -3,19 +3,15 @@
 // or only a max has no other bound (no implicit minimum of 0 for negative values);
 // without periodDays a count rule counts chosen contacts only; history inside a minimum's
 // window counts toward it, on the window's first and last day and not a day outside.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer, type OptimizeResult } from '../contract.js';
-import { loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const solve = (input: ProblemInput): Promise<OptimizeResult> => optimizeContacts(makeProblem(bundle, input), { exact: 'auto', seed: 1 });
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 
 describe('customCapacity', () => {
   it("meets sum's min with low-scored rows, and reports the shortfall it cannot meet", async () => {

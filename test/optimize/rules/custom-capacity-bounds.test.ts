@@ -2,16 +2,12 @@
 // #beyond-one-machine-shards): a rule with a max only has no minimum to report or
 // price; each bound is priced in its own unit, and its windows are named in the prices
 // file by what they bound (a sum, an average's max, an average's min).
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer } from '../contract.js';
 import { loadBaseBundle, makeProblem, proposed, type RuleInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
 // Two risky rows and a safe one on one day: each bound below binds there.
 const rows = [

@@ -2,20 +2,16 @@
 // (docs/optimization-semantics.md#windows): each window keeps its own need, history in it
 // subtracted, so the rows must meet the largest need among those windows, whichever of
 // them comes first; a need the rows cannot meet is reported per window.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { dayNumber } from '../../../src/days.js';
 import { buildModel } from '../../../src/optimize/model.js';
 import { loadOptimizer, type OptimizeResult } from '../contract.js';
-import { loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 
 // Horizon days 0..2 (c2's beta rows; c2 is not in the rule's segment, c1 is). With periodDays 2 the
 // minimum has the windows [0,1] and [1,2]; c1's alpha rows are all on day 1, so both

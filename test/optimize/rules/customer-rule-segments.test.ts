@@ -1,16 +1,12 @@
 // A per-customer rule with a segment applies to the segment's members only
 // (docs/optimization-semantics.md#the-ten-rules): the same contacts that break it for a
 // member are all chosen for a customer outside the segment.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer } from '../contract.js';
 import { loadBaseBundle, makeProblem, member, proposed, type RuleInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
 const audience = [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] }), member('poor', { income: 1000, tier: 'gold', age: 22, tags: ['vip'] })];
 // Each customer: alpha and beta on one day (two packages: email and sms), alpha twice.

@@ -1,16 +1,12 @@
 // The row filters (docs/optimization-semantics.md#the-ten-rules): customersIn and
 // interactionsWhere remove rows before optimization, and the report counts each row a
 // rule removed, once (docs/optimization.md#decisions-where-the-specification-is-silent).
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer } from '../contract.js';
 import { loadBaseBundle, makeProblem, member, proposed, type RuleInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
 const audience = [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] }), member('poor', { income: 1000, tier: 'gold', age: 22, tags: ['vip'] })];
 // Every offer in scope: poor is gold; rich is not; stranger is not in the audience.

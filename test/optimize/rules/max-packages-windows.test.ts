@@ -1,18 +1,14 @@
 // maxPackages windows (docs/optimization-semantics.md#windows, #the-ten-rules): a
 // history package counts in every window [s, s+N−1] that holds it and the row, before
 // or after the row (N−1 days apart, not N); without periodDays only chosen contacts count.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer, type OptimizeResult } from '../contract.js';
-import { loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 // The row's package is c1|email|day 0; the history contact's is another (sms).
 const row = proposed('c1', 'alpha', day(0), { score: 5 });
 const otherPackage = (offset: number) => past('c1', 'beta', day(offset), { channel: 'sms' });

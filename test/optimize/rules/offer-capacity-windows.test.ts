@@ -2,18 +2,14 @@
 // a window starting before the first proposed day holds that day's contacts and the
 // history before it, so it can leave less room than the longer window over the horizon
 // that contains it; history N−1 days before the first day counts there, N days before not.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer } from '../contract.js';
-import { loadBaseBundle, makeProblem, past, proposed } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, past, proposed } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 const rule = { type: 'offerCapacity', offers: 'alpha', max: 2, periodDays: 3 } as const;
 // Two contacts on day 0 and one on day 2: [0,2] allows two of the three.
 const rows = [proposed('c1', 'alpha', day(0), { score: 5 }), proposed('c2', 'alpha', day(0), { score: 4 }), proposed('c3', 'alpha', day(2), { score: 3 })];

@@ -3,19 +3,15 @@
 // maxDuplicateOffers counts history of the same offer only; a contact in both scopes of
 // a pair rule is not a pair with itself; an avg window at the horizon's edge holds only
 // the rows it covers; a shard keeps its share of a count or sum capacity.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { checkFeasibility } from '../checker.js';
 import { loadOptimizer, type OptimizeOptions, type OptimizeResult } from '../contract.js';
-import { loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, member, past, proposed, type ProblemInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
-const day = (offset: number): string => new Date(Date.parse(`${D}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number): string => dayAfter(D, offset);
 const audience = [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] }), member('poor', { income: 1000, tier: 'gold', age: 22, tags: ['vip'] })];
 
 describe.each(['never', 'auto'] as const)('rule scopes (exact: %s)', (exact) => {

@@ -1,16 +1,12 @@
 // What the sequence rules report (docs/optimization.md#decisions-where-the-specification-is-silent):
 // `removed` counts each contact a rule keeps out once — a B with no A before it under
 // bOnlyWithA, an A whose B is in history under neverAWithB — and nothing else.
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { BundleBody } from '../../../src/bundle/types.js';
+import { describe, expect, it } from 'vitest';
 import { loadOptimizer } from '../contract.js';
 import { loadBaseBundle, makeProblem, past, proposed, type RuleInput } from '../problem-builder.js';
 
 const optimizeContacts = await loadOptimizer();
-let bundle: BundleBody;
-beforeAll(async () => {
-  bundle = await loadBaseBundle();
-});
+const bundle = await loadBaseBundle();
 const D = '2026-05-10';
 
 const history = [past('c1', 'beta', '2026-01-01')];
