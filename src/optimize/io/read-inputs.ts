@@ -106,10 +106,15 @@ function text(values: Record<string, unknown>, column: string): string | undefin
   return undefined;
 }
 
+/** A required value that is missing: its column absent from the file (`absent`) or its cell empty. */
+function addMissing(issues: IssueCollector, line: number, column: string, absent: boolean): void {
+  issues.add(line, absent ? null : column, `'${column}' is required${absent ? ' (no such column)' : ' and is empty'}`);
+}
+
 function requireText(values: Record<string, unknown>, column: string, line: number, issues: IssueCollector): string | null {
   const v = text(values, column);
   if (v === undefined || v === '') {
-    issues.add(line, values[column] === undefined ? null : column, `'${column}' is required${values[column] === undefined ? ' (no such column)' : ' and is empty'}`);
+    addMissing(issues, line, column, values[column] === undefined);
     return null;
   }
   return v;
@@ -128,10 +133,10 @@ function requireDate(values: Record<string, unknown>, line: number, issues: Issu
 function optionalNumber(values: Record<string, unknown>, column: string, line: number, issues: IssueCollector, fallback: number | null): number | null {
   const raw = values[column];
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
-    if (fallback === null) issues.add(line, raw === undefined ? null : column, `'${column}' is required${raw === undefined ? ' (no such column)' : ' and is empty'}`);
+    if (fallback === null) addMissing(issues, line, column, raw === undefined);
     return fallback;
   }
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && isDecimalText(raw.trim()) ? Number(raw.trim()) : NaN;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? decimalValue(raw.trim()) : NaN;
   if (!Number.isFinite(n)) {
     issues.add(line, column, `'${column}' must be a number, got ${JSON.stringify(raw)}`);
     return null;
@@ -274,7 +279,7 @@ function proposedLayout(header: readonly string[]): ProposedLayout {
 function requiredCell(record: readonly string[], at: number, column: string, line: number, issues: IssueCollector): string | null {
   const v = at < 0 ? '' : record[at]!.trim();
   if (v !== '') return v;
-  issues.add(line, at < 0 ? null : column, `'${column}' is required${at < 0 ? ' (no such column)' : ' and is empty'}`);
+  addMissing(issues, line, column, at < 0);
   return null;
 }
 
@@ -283,7 +288,7 @@ function numberCell(record: readonly string[], at: number, column: string, line:
   const raw = at < 0 ? undefined : record[at]!;
   const t = raw === undefined ? '' : raw.trim();
   if (t === '') {
-    if (fallback === null) issues.add(line, raw === undefined ? null : column, `'${column}' is required${raw === undefined ? ' (no such column)' : ' and is empty'}`);
+    if (fallback === null) addMissing(issues, line, column, raw === undefined);
     return fallback;
   }
   const n = decimalValue(t);
