@@ -119,11 +119,6 @@ export function emptyChange(): ChangeTally {
   return { changed: 0, explainedChanged: 0, reasons: new Map(), examples: [] };
 }
 
-function hasAny(record: Record<string, unknown>): boolean {
-  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) return true;
-  return false;
-}
-
 const add = <K>(map: Map<K, number>, key: K, n = 1): void => void map.set(key, (map.get(key) ?? 0) + n);
 
 /**
@@ -374,7 +369,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   let caches = sides.map(() => new Map<string, SegmentCache>());
   let previousId: string | null = null;
   // Looked up by id for every member: a Map, and none at all when no member has history.
-  const histories = hasAny(batch.history) ? new Map(Object.entries(batch.history)) : null;
+  const entries = Object.entries(batch.history);
+  const histories = entries.length > 0 ? new Map(entries) : null;
   const noHistory: HistoryRow[] = [];
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
