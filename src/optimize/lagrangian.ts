@@ -14,8 +14,8 @@ export function zeroPrices(model: Model): Prices {
   return model.parts.map((p) => new Float64Array(p.rhs.length));
 }
 
-/** Reduced scores for every row under the prices. */
-export function reducedScores(model: Model, prices: Prices, byDay: DayIndex[], out: Float64Array): void {
+/** Reduced scores under the prices: of every row, or of `rows` only (the others are left as they are). */
+export function reducedScores(model: Model, prices: Prices, byDay: DayIndex[], out: Float64Array, rows?: Int32Array): void {
   const dayPrice = model.parts.map((_, p) => {
     const price = new Float64Array(model.h);
     const index = byDay[p]!;
@@ -26,12 +26,16 @@ export function reducedScores(model: Model, prices: Prices, byDay: DayIndex[], o
     }
     return price;
   });
-  for (let row = 0; row < model.n; row++) {
-    let r = model.score[row]!;
-    const d = model.day[row]!;
-    for (let e = model.rowPartStart[row]!; e < model.rowPartStart[row + 1]!; e++) {
-      const p = model.rowPart[e]!;
-      r -= model.parts[p]!.coef[model.rowPartEntry[e]!]! * dayPrice[p]![d]!;
+  const coef = model.parts.map((part) => part.coef);
+  const { score, day, rowPartStart, rowPart, rowPartEntry } = model;
+  const count = rows ? rows.length : model.n;
+  for (let i = 0; i < count; i++) {
+    const row = rows ? rows[i]! : i;
+    let r = score[row]!;
+    const d = day[row]!;
+    for (let e = rowPartStart[row]!; e < rowPartStart[row + 1]!; e++) {
+      const p = rowPart[e]!;
+      r -= coef[p]![rowPartEntry[e]!]! * dayPrice[p]![d]!;
     }
     out[row] = r;
   }
@@ -130,10 +134,15 @@ export function searchPrices(model: Model, options: PriceSearchOptions): PriceSe
       for (const row of part.rows) if (inSample[row]) k++;
       return part.rows.length === 0 ? 1 : k / part.rows.length;
     });
+    // A sample pass reads only its customers' rows: their reduced scores are the only ones
+    // computed, and each window sums only their entries (the others are never chosen).
+    const sampleRows = full ? undefined : rowsOf(model, customers);
+    const entries = parts.map((part) => (full ? { rows: part.rows, coef: part.coef } : entriesOf(part.rows, part.coef, inSample)));
     for (let t = 0; t < steps; t++) {
-      reducedScores(model, prices, byDay, reduced);
+      reducedScores(model, prices, byDay, reduced, sampleRows);
       let sum = fixedBound;
-      chosen.fill(0);
+      if (sampleRows) for (let i = 0; i < sampleRows.length; i++) chosen[sampleRows[i]!] = 0;
+      else chosen.fill(0);
       for (const c of customers) sum += solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty: 0, nodeLimit: options.nodeLimit }).bound;
       if (full) {
         let dual = sum;
@@ -143,7 +152,7 @@ export function searchPrices(model: Model, options: PriceSearchOptions): PriceSe
         if (dual < bound) bound = dual;
       }
       parts.forEach((part, p) => {
-        const activity = windowSums(model, part.rows, part.coef, chosen, part.from, part.to);
+        const activity = windowSums(model, entries[p]!.rows, entries[p]!.coef, chosen, part.from, part.to);
         const price = prices[p]!;
         const delta = step[p]!;
         const signs = lastSign[p]!;
@@ -186,6 +195,34 @@ export function windowSums(model: Model, rows: Int32Array, coef: Float64Array, f
   const out = new Float64Array(from.length);
   for (let w = 0; w < from.length; w++) out[w] = prefix[to[w]! + 1]! - prefix[from[w]!]!;
   return out;
+}
+
+/** The rows of `customers`. */
+function rowsOf(model: Model, customers: number[]): Int32Array {
+  let count = 0;
+  for (const c of customers) count += model.customers[c]!.rows.length;
+  const out = new Int32Array(count);
+  let at = 0;
+  for (const c of customers) {
+    out.set(model.customers[c]!.rows, at);
+    at += model.customers[c]!.rows.length;
+  }
+  return out;
+}
+
+/** A part's entries (rows and coefficients) whose row is flagged. */
+function entriesOf(rows: Int32Array, coef: Float64Array, flags: Uint8Array): { rows: Int32Array; coef: Float64Array } {
+  let count = 0;
+  for (let j = 0; j < rows.length; j++) if (flags[rows[j]!]) count++;
+  const outRows = new Int32Array(count);
+  const outCoef = new Float64Array(count);
+  let at = 0;
+  for (let j = 0; j < rows.length; j++) {
+    if (!flags[rows[j]!]) continue;
+    outRows[at] = rows[j]!;
+    outCoef[at++] = coef[j]!;
+  }
+  return { rows: outRows, coef: outCoef };
 }
 
 /** A seeded sample of customers (xorshift), reproducible for a given seed. */
