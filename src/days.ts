@@ -56,6 +56,12 @@ const DAYS_PER_400_YEARS = 146_097;
 
 const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
 
+// The last text of each day number modulo the size (a day number is never NaN here, so a
+// slot that was never written matches no day).
+const ISO_MEMO_SIZE = 1024;
+const isoMemoDay = new Float64Array(ISO_MEMO_SIZE).fill(Number.NaN);
+const isoMemoText: string[] = new Array<string>(ISO_MEMO_SIZE).fill('');
+
 /**
  * The ISO `YYYY-MM-DD` text of a day number (years 0 to 9999). Computed from the number
  * (the civil-from-days conversion, years counted from March so the leap day comes last)
@@ -64,6 +70,17 @@ const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
  */
 export function isoDay(day: number): string {
   if (!Number.isInteger(day) || day < -719_528 || day > 2_932_896) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  // The optimizer names the date of each of millions of contacts, over a few weeks of days.
+  const slot = day & (ISO_MEMO_SIZE - 1);
+  if (isoMemoDay[slot] === day) return isoMemoText[slot]!;
+  const text = civilText(day);
+  isoMemoDay[slot] = day;
+  isoMemoText[slot] = text;
+  return text;
+}
+
+/** `isoDay` of a whole day number in years 0 to 9999, computed. */
+function civilText(day: number): string {
   const z = day + DAYS_TO_EPOCH_FROM_MARCH_0;
   const era = Math.floor(z / DAYS_PER_400_YEARS);
   const dayOfEra = z - era * DAYS_PER_400_YEARS;

@@ -40,6 +40,14 @@ describe('day numbers', () => {
     expect(isoDay(0.5)).toBe('1970-01-01');
   });
 
+  it('names days that share a memo slot each by its own text, asked in any order', () => {
+    const viaDate = (day: number): string => new Date(day * 86_400_000).toISOString().slice(0, 10);
+    // The memo holds 1,024 days by day number modulo 1,024: these share slots, negative days too.
+    const base = dayNumber('2026-03-01');
+    const days = [base, base + 1024, base - 1024, base, base + 1023, base + 1025, base + 1, -1, 1023, -1025, 0, -1, 1023, -0];
+    for (let round = 0; round < 3; round++) for (const day of days) expect([day, isoDay(day)]).toEqual([day, viaDate(day)]);
+  });
+
   it('round-trips through isoDay', () => {
     for (const iso of ['1970-01-01', '2000-02-29', '2026-12-31', '9999-12-31', '0001-01-01']) expect(isoDay(dayNumber(iso))).toBe(iso);
   });
