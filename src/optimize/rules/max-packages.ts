@@ -4,39 +4,69 @@
 // it, so a row whose package history already counts there adds nothing to that window
 // — unless history alone is over max there, which leaves no room for any contact.
 import type { BundlePolicyRule } from '../../bundle/index.js';
-import { addPackageCap } from '../customer-model.js';
+import { addPackageCap, type CustomerDraft } from '../customer-model.js';
 import { historyPackage } from '../history-contacts.js';
+import type { Model } from '../model-types.js';
 import { rowPackage } from '../proposed-columns.js';
 import type { RuleHandler } from './rule-handler.js';
 
 type MaxPackages = Extract<BundlePolicyRule, { type: 'maxPackages' }>;
+
+/**
+ * Numbers the customer's packages (proposed ones first, then history-only ones, in order
+ * of first appearance): `pkgOf` of every row, and the id of each history contact. A
+ * contact without a package has the default one, named from customer, channel and date:
+ * it is keyed by channel and day instead of its name, unless a named package of the
+ * customer could be such a name (then every package is keyed by its name).
+ */
+function numberPackages(model: Model, draft: CustomerDraft, history: number[]): number[] {
+  const { table } = model;
+  const hist = model.history;
+  const prefix = model.customerIds[draft.customer]! + '|';
+  let byName = false;
+  for (const row of draft.rows) {
+    const id = table.pkg[row]!;
+    if (id !== -1 && table.packageNames[id]!.startsWith(prefix)) byName = true;
+  }
+  for (const h of history) {
+    const id = hist.pkg[h]!;
+    if (id !== -1 && hist.packageNames[id]!.startsWith(prefix)) byName = true;
+  }
+  const ids = new Map<string | number, number>();
+  const idOf = (key: string | number): number => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  // Channel ids are the model's (proposed rows and history share them); days of years 0
+  // to 9999 (what dates can be) are 3.7 million apart at most, under 2^22.
+  const defaultKey = (channel: number, day: number): number => channel * 4_194_304 + (day + 719_528);
+  for (let local = 0; local < draft.rows.length; local++) {
+    const row = draft.rows[local]!;
+    const id = table.pkg[row]!;
+    draft.pkgOf[local] = idOf(byName ? rowPackage(table, row) : id !== -1 ? table.packageNames[id]! : defaultKey(model.channel[row]!, model.absDay[row]!));
+  }
+  return history.map((h) => {
+    const id = hist.pkg[h]!;
+    return idOf(byName ? historyPackage(model, h) : id !== -1 ? hist.packageNames[id]! : defaultKey(hist.channel[h]!, hist.day[h]!));
+  });
+}
 
 export const maxPackagesHandler: RuleHandler<MaxPackages> = {
   customer: (rule, index, context) => {
     const { build, customerModel, history } = context;
     if (!build.inSegment(rule.segment, customerModel.customer)) return;
     const { model } = build;
-    // Package ids per customer: proposed packages first, then history-only ones.
-    const ids = new Map<string, number>();
-    customerModel.rows.forEach((row, local) => {
-      const name = rowPackage(model.table, row);
-      let id = ids.get(name);
-      if (id === undefined) ids.set(name, (id = ids.size));
-      customerModel.pkgOf[local] = id;
-    });
+    const historyPkg = numberPackages(model, customerModel, history);
     const locals: number[] = [];
     customerModel.rows.forEach((row, local) => {
       if (build.rowInScope(row, null, rule, false)) locals.push(local);
     });
     if (locals.length === 0) return;
-    const hist = history
-      .filter((h) => build.historyInScope(h, null, rule, false))
-      .map((h) => {
-        const name = historyPackage(model, h);
-        let id = ids.get(name);
-        if (id === undefined) ids.set(name, (id = ids.size));
-        return { day: model.history.day[h]!, pkg: id };
-      });
+    const hist: { day: number; pkg: number }[] = [];
+    history.forEach((h, j) => {
+      if (build.historyInScope(h, null, rule, false)) hist.push({ day: model.history.day[h]!, pkg: historyPkg[j]! });
+    });
     const days = locals.map((l) => model.absDay[customerModel.rows[l]!]!);
     const period = rule.periodDays;
     const starts: number[] = [];

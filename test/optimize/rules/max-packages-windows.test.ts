@@ -37,6 +37,21 @@ describe.each(['never', 'auto'] as const)('maxPackages windows (exact: %s)', (ex
     expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: rows })).chosen).toEqual([0, 2]);
   });
 
+  it('counts a named package that is another contact\'s default package name as that package', async () => {
+    // Row 0 has no package: its package is c1|email|<day 0>, which row 1 names.
+    const rows = [proposed('c1', 'alpha', day(0), { score: 5 }), proposed('c1', 'beta', day(1), { score: 4, package: `c1|email|${day(0)}` }), proposed('c1', 'gamma', day(1), { score: 3, package: 'p3' })];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: rows })).chosen).toEqual([0, 1]);
+    // A history contact without a package, sms on day 1, is package c1|sms|<day 1>: a row naming it joins it.
+    const joining = [proposed('c1', 'alpha', day(1), { score: 5, package: `c1|sms|${day(1)}` }), proposed('c1', 'beta', day(1), { score: 4, package: 'p2' })];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: joining, history: [past('c1', 'gamma', day(1), { channel: 'sms' })] })).chosen).toEqual([0]);
+    // A history contact naming the row's default package c1|email|<day 0>: the row joins it.
+    const named = [proposed('c1', 'alpha', day(0), { score: 5 }), proposed('c1', 'beta', day(0), { score: 4, package: 'p2' })];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: named, history: [past('c1', 'gamma', day(0), { channel: 'sms', package: `c1|email|${day(0)}` })] })).chosen).toEqual([0]);
+    // Another customer's default package name is not this customer's package.
+    const foreign = [proposed('c1', 'alpha', day(0), { score: 5 }), proposed('c1', 'beta', day(0), { score: 4, package: `c2|email|${day(0)}` })];
+    expect((await solve({ rules: [{ type: 'maxPackages', max: 1, periodDays: 3 }], proposed: foreign })).chosen).toEqual([0]);
+  });
+
   it('without periodDays does not count history packages', async () => {
     for (const offset of [-1, 0, 1]) {
       expect((await solve({ rules: [{ type: 'maxPackages', max: 1 }], proposed: [row], history: [otherPackage(offset)] })).chosen).toEqual([0]);
