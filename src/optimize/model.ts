@@ -226,9 +226,18 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   const lastMark = new Int32Array(n).fill(-1);
   const inSegment = (segment: string | null, c: number): boolean => segment === null || (memberships.get(segment)?.[c] ?? 0) === 1;
   const channelOf = (name: string | null): number => (name === null ? -1 : channelIds.get(name) ?? -2);
-  // One proposed row as a candidate contact of the shared per-customer checks (reused).
-  const candidate: CustomerContact = { offer: 0, day: 0, channel: '', package: '', count: 1 };
+  // One proposed row as a candidate contact of the shared per-customer checks (reused). Its
+  // package is named only when a check reads it: the row filters never do.
   let candidateRow = 0;
+  const candidate: CustomerContact = {
+    offer: 0,
+    day: 0,
+    channel: '',
+    get package() {
+      return rowPackage(table, candidateRow);
+    },
+    count: 1,
+  };
   const rowContext: CustomerRuleContext = {
     history: [],
     packages: [],
@@ -246,7 +255,6 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
       candidate.offer = offer[row]!;
       candidate.day = absDay[row]!;
       candidate.channel = table.channelNames[table.channel[row]!]!;
-      candidate.package = rowPackage(table, row);
       candidateRow = row;
       return checkCustomerRule(compiled, candidate, rowContext);
     },
