@@ -52,6 +52,19 @@ function numberPackages(model: Model, draft: CustomerDraft, history: number[]): 
   });
 }
 
+// A mark per package id, reused by every customer: a window's packages are those marked
+// with its number (no Set per window). Cleared for each customer, whose windows are few.
+let marks = new Int32Array(64);
+let lastMark = 0;
+
+/** The marks of a customer's `ids` package ids, all cleared. */
+function packageMarks(ids: number): Int32Array {
+  if (marks.length < ids) marks = new Int32Array(2 * ids);
+  else marks.fill(0, 0, ids);
+  lastMark = 0;
+  return marks;
+}
+
 export const maxPackagesHandler: RuleHandler<MaxPackages> = {
   customer: (rule, index, context) => {
     const { build, customerModel, history } = context;
@@ -69,44 +82,77 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
     });
     const days = locals.map((l) => model.absDay[customerModel.rows[l]!]!);
     const period = rule.periodDays;
-    const starts: number[] = [];
-    if (period === null) starts.push(days[0]!);
+    let starts: ArrayLike<number>;
+    if (period === null) starts = [days[0]!];
     else {
-      for (const u of days) starts.push(u - period + 1, u + 1);
-      for (const h of hist) starts.push(h.day - period + 1, h.day + 1);
-      starts.sort((a, b) => a - b);
+      // The row set and the history in a window change only at these starts.
+      const sorted = new Float64Array(2 * (days.length + hist.length));
+      let at = 0;
+      for (const u of days) {
+        sorted[at++] = u - period + 1;
+        sorted[at++] = u + 1;
+      }
+      for (const h of hist) {
+        sorted[at++] = h.day - period + 1;
+        sorted[at++] = h.day + 1;
+      }
+      starts = sorted.sort();
     }
     const first = period === null ? -Infinity : days[0]! - period + 1;
     const last = days[days.length - 1]!;
+    const pkgOf = customerModel.pkgOf;
+    const marks = packageMarks(pkgOf.length + history.length); // every package id of the customer
     const seen = new Set<string>();
     let previous = NaN;
-    for (const raw of starts) {
-      const s = Math.max(raw, first);
+    // Window starts only grow: the window's rows are locals[lo..hi], both ends moving forward.
+    let lo = 0;
+    let hi = -1;
+    for (let i = 0; i < starts.length; i++) {
+      const s = Math.max(starts[i]!, first);
       if (s > last || s === previous) continue;
       previous = s;
       const e = period === null ? Infinity : s + period - 1;
-      const inWindow = period === null ? locals : locals.filter((_, j) => days[j]! >= s && days[j]! <= e);
-      if (inWindow.length === 0) continue;
-      const historyPackages = new Set<number>();
-      if (period !== null) for (const h of hist) if (h.day >= s && h.day <= e) historyPackages.add(h.pkg);
-      const counting = inWindow.filter((l) => !historyPackages.has(customerModel.pkgOf[l]!));
-      const room = rule.max - historyPackages.size;
+      while (lo < days.length && days[lo]! < s) lo++;
+      if (hi < lo - 1) hi = lo - 1;
+      while (hi + 1 < days.length && days[hi + 1]! <= e) hi++;
+      if (hi < lo) continue;
+      // History packages in the window, then the distinct packages of the rows that count.
+      const inHistory = ++lastMark;
+      const counted = ++lastMark;
+      let historyPackages = 0;
+      if (period !== null)
+        for (const h of hist)
+          if (h.day >= s && h.day <= e && marks[h.pkg] !== inHistory) {
+            marks[h.pkg] = inHistory;
+            historyPackages++;
+          }
+      let distinct = 0;
+      for (let j = lo; j <= hi; j++) {
+        const pkg = pkgOf[locals[j]!]!;
+        if (marks[pkg] === inHistory) continue;
+        if (marks[pkg] !== counted) {
+          marks[pkg] = counted;
+          distinct++;
+        }
+      }
+      const room = rule.max - historyPackages;
       if (room < 0) {
         // History alone is over max: any chosen contact here would be in a broken window.
-        for (const l of inWindow) context.forbidLocal(l, index);
+        for (let j = lo; j <= hi; j++) context.forbidLocal(locals[j]!, index);
         continue;
       }
       if (room === 0) {
         // History at max: only contacts joining a package already in the window fit.
-        for (const l of counting) context.forbidLocal(l, index);
+        for (let j = lo; j <= hi; j++) if (marks[pkgOf[locals[j]!]!] !== inHistory) context.forbidLocal(locals[j]!, index);
         continue;
       }
-      const distinct = new Set(counting.map((l) => customerModel.pkgOf[l]!));
-      if (distinct.size <= room) continue;
-      const key = `${counting.join(',')}/${room}`;
+      if (distinct <= room) continue;
+      const rows: number[] = [];
+      for (let j = lo; j <= hi; j++) if (marks[pkgOf[locals[j]!]!] !== inHistory) rows.push(locals[j]!);
+      const key = `${rows.join(',')}/${room}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      addPackageCap(customerModel, index, counting, room);
+      addPackageCap(customerModel, index, rows, room);
     }
   },
 };
