@@ -90,23 +90,21 @@ export function customerMaximumWindows(
   const k = rowDays.length;
   if (k === 0) return [];
   if (period === null) return [{ lo: 0, hi: k - 1, room: max, start: rowDays[0]! }];
-  // The row set and the history count only change at these window starts.
-  const starts: number[] = [];
-  for (const u of rowDays) starts.push(u - period + 1, u + 1);
-  for (const h of historyDays) starts.push(h - period + 1, h + 1);
-  starts.sort((a, b) => a - b);
+  const count = windowStarts(rowDays, historyDays, period);
   const first = rowDays[0]! - period + 1;
   const lastStart = rowDays[k - 1]!;
   const best = new Map<number, { lo: number; hi: number; room: number; start: number }>();
   let previous = NaN;
-  for (const raw of starts) {
-    const s = Math.max(raw, first);
+  // Starts only grow: the window's rows are rowDays[lo..hi], both ends moving forward (the
+  // rows before lo are before the window's end too, so hi catches up to lo − 1 on its own).
+  let lo = 0;
+  let hi = -1;
+  for (let i = 0; i < count; i++) {
+    const s = Math.max(startScratch[i]!, first);
     if (s > lastStart || s === previous) continue;
     previous = s;
     const e = s + period - 1;
-    let lo = 0;
     while (lo < k && rowDays[lo]! < s) lo++;
-    let hi = lo - 1;
     while (hi + 1 < k && rowDays[hi + 1]! <= e) hi++;
     if (hi < lo) continue;
     let history = 0;
@@ -119,4 +117,46 @@ export function customerMaximumWindows(
   // A window whose rows are a subset of another's with no less room adds nothing.
   const all = [...best.values()];
   return all.filter((w) => !all.some((o) => o !== w && o.lo <= w.lo && o.hi >= w.hi && o.room <= w.room && (o.lo !== w.lo || o.hi !== w.hi)));
+}
+
+// The window starts of one customer, sorted, in a buffer every call reuses (a customer's
+// starts are a few dozen; a fresh array and a comparator sort for each of a million
+// customers cost more than the windows themselves).
+let startScratch = new Float64Array(64);
+
+/**
+ * Fills `startScratch` with the starts where the rows or history of a window of `period`
+ * days change (each day's first window and the one just after its last), sorted; returns
+ * how many. Read them before the next call.
+ */
+export function windowStarts(rowDays: ArrayLike<number>, historyDays: ArrayLike<number>, period: number): number {
+  const count = 2 * (rowDays.length + historyDays.length);
+  if (startScratch.length < count) startScratch = new Float64Array(2 * count);
+  const starts = startScratch;
+  let at = 0;
+  for (let i = 0; i < rowDays.length; i++) {
+    starts[at++] = rowDays[i]! - period + 1;
+    starts[at++] = rowDays[i]! + 1;
+  }
+  for (let i = 0; i < historyDays.length; i++) {
+    starts[at++] = historyDays[i]! - period + 1;
+    starts[at++] = historyDays[i]! + 1;
+  }
+  if (count > 64) starts.subarray(0, count).sort();
+  else
+    for (let i = 1; i < count; i++) {
+      const value = starts[i]!;
+      let j = i - 1;
+      while (j >= 0 && starts[j]! > value) {
+        starts[j + 1] = starts[j]!;
+        j--;
+      }
+      starts[j + 1] = value;
+    }
+  return count;
+}
+
+/** The i-th start of the last `windowStarts` call. */
+export function windowStart(i: number): number {
+  return startScratch[i]!;
 }

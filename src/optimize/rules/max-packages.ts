@@ -7,6 +7,7 @@ import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addPackageCap, type CustomerDraft } from '../customer-model.js';
 import { historyPackage } from '../history-contacts.js';
 import type { Model } from '../model-types.js';
+import { windowStart, windowStarts } from '../windows.js';
 import { rowPackage } from '../proposed-columns.js';
 import type { RuleHandler } from './rule-handler.js';
 
@@ -76,54 +77,43 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
       if (build.rowInScope(row, null, rule, false)) locals.push(local);
     });
     if (locals.length === 0) return;
-    const hist: { day: number; pkg: number }[] = [];
+    const histDay: number[] = [];
+    const histPkg: number[] = [];
     history.forEach((h, j) => {
-      if (build.historyInScope(h, null, rule, false)) hist.push({ day: model.history.day[h]!, pkg: historyPkg[j]! });
+      if (!build.historyInScope(h, null, rule, false)) return;
+      histDay.push(model.history.day[h]!);
+      histPkg.push(historyPkg[j]!);
     });
     const days = locals.map((l) => model.absDay[customerModel.rows[l]!]!);
     const period = rule.periodDays;
-    let starts: ArrayLike<number>;
-    if (period === null) starts = [days[0]!];
-    else {
-      // The row set and the history in a window change only at these starts.
-      const sorted = new Float64Array(2 * (days.length + hist.length));
-      let at = 0;
-      for (const u of days) {
-        sorted[at++] = u - period + 1;
-        sorted[at++] = u + 1;
-      }
-      for (const h of hist) {
-        sorted[at++] = h.day - period + 1;
-        sorted[at++] = h.day + 1;
-      }
-      starts = sorted.sort();
-    }
+    // The row set and the history in a window change only at these starts.
+    const startCount = period === null ? 1 : windowStarts(days, histDay, period);
     const first = period === null ? -Infinity : days[0]! - period + 1;
     const last = days[days.length - 1]!;
     const pkgOf = customerModel.pkgOf;
     const marks = packageMarks(pkgOf.length + history.length); // every package id of the customer
     const seen = new Set<string>();
     let previous = NaN;
-    // Window starts only grow: the window's rows are locals[lo..hi], both ends moving forward.
+    // Window starts only grow: the window's rows are locals[lo..hi], both ends moving forward
+    // (the rows before lo are before the window's end too, so hi catches up on its own).
     let lo = 0;
     let hi = -1;
-    for (let i = 0; i < starts.length; i++) {
-      const s = Math.max(starts[i]!, first);
+    for (let i = 0; i < startCount; i++) {
+      const s = period === null ? days[0]! : Math.max(windowStart(i), first);
       if (s > last || s === previous) continue;
       previous = s;
       const e = period === null ? Infinity : s + period - 1;
       while (lo < days.length && days[lo]! < s) lo++;
-      if (hi < lo - 1) hi = lo - 1;
-      while (hi + 1 < days.length && days[hi + 1]! <= e) hi++;
+        while (hi + 1 < days.length && days[hi + 1]! <= e) hi++;
       if (hi < lo) continue;
       // History packages in the window, then the distinct packages of the rows that count.
       const inHistory = ++lastMark;
       const counted = ++lastMark;
       let historyPackages = 0;
       if (period !== null)
-        for (const h of hist)
-          if (h.day >= s && h.day <= e && marks[h.pkg] !== inHistory) {
-            marks[h.pkg] = inHistory;
+        for (let j = 0; j < histDay.length; j++)
+          if (histDay[j]! >= s && histDay[j]! <= e && marks[histPkg[j]!] !== inHistory) {
+            marks[histPkg[j]!] = inHistory;
             historyPackages++;
           }
       let distinct = 0;
