@@ -216,8 +216,17 @@ export function columnsOfContacts(contacts: readonly ProposedContact[]): Propose
 /** The rows at `keep` (ascending), as a table of their own. */
 export function takeRows(table: ProposedColumns, keep: readonly number[]): ProposedColumns {
   const n = keep.length;
-  const pick32 = (source: Int32Array): Int32Array => Int32Array.from(keep, (row) => source[row]!);
-  const pick64 = (source: Float64Array): Float64Array => Float64Array.from(keep, (row) => source[row]!);
+  // Loops: `from` with a mapping function calls it per row (seconds at ten million rows).
+  const pick32 = (source: Int32Array): Int32Array => {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = source[keep[i]!]!;
+    return out;
+  };
+  const pick64 = (source: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = source[keep[i]!]!;
+    return out;
+  };
   return {
     ...table,
     length: n,

@@ -33,7 +33,10 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
       }
     }
     const rows = scopedRows(build, rule, rule.offers);
-    const v = Float64Array.from(rows, (row) => valueOf(row) as number);
+    // Typed arrays filled by loops: `Float64Array.from` with a mapping function, or a typed
+    // array's `map`, calls a function per row (seconds at ten million rows).
+    const v = new Float64Array(rows.length);
+    for (let j = 0; j < rows.length; j++) v[j] = valueOf(rows[j]!) as number;
     const period = rule.periodDays;
     const parts: GlobalPart[] = [];
     const push = (part: GlobalPart | null): void => {
@@ -46,14 +49,22 @@ export const customCapacityHandler: RuleHandler<CustomCapacity> = {
     } else {
       if (rule.max !== null) {
         const hard = maximumWindows(period, model.d0, model.d1, () => 0, null);
-        push(makePart(build, index, 'avgMax', rows, v.map((x) => x - rule.max!), hard, []));
+        const max = rule.max;
+        push(makePart(build, index, 'avgMax', rows, mapped(v, (x) => x - max), hard, []));
       }
       if (rule.min !== null) {
         const min = rule.min;
         const hard = maximumWindows(period, model.d0, model.d1, () => 0, null);
-        push(makePart(build, index, 'avgMin', rows, v.map((x) => min - x), hard, []));
+        push(makePart(build, index, 'avgMin', rows, mapped(v, (x) => min - x), hard, []));
       }
     }
     return parts;
   },
 };
+
+/** `values` with `f` applied to each, in a new array (a loop the compiler can inline `f` into). */
+function mapped(values: Float64Array, f: (x: number) => number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) out[j] = f(values[j]!);
+  return out;
+}

@@ -56,15 +56,17 @@ export function makePart(
 ): GlobalPart | null {
   const { model } = build;
   const positive = new Float64Array(model.h + 1);
-  rows.forEach((row, j) => {
-    if (coef[j]! > 0) positive[model.day[row]! + 1]! += coef[j]!;
-  });
+  let negative = false;
+  for (let j = 0; j < rows.length; j++) {
+    if (coef[j]! > 0) positive[model.day[rows[j]!]! + 1]! += coef[j]!;
+    else if (coef[j]! < 0) negative = true;
+  }
   for (let d = 1; d <= model.h; d++) positive[d]! += positive[d - 1]!;
   // A shard's windows hold its share of the capacity (shard.ts scales them once built).
   const share = kind === 'count' || kind === 'sum' ? model.capacityShare : 1;
   let binding = hard.filter((w) => positive[w.to + 1]! - positive[w.from]! > w.bound * share + 1e-9);
   // With no negative coefficient, a window inside another with no less room adds nothing.
-  if (coef.every((c) => c >= 0)) {
+  if (!negative) {
     binding = binding.filter(
       (w) => !binding.some((o) => o !== w && o.from <= w.from && o.to >= w.to && o.bound <= w.bound && (o.from !== w.from || o.to !== w.to || o.start < w.start)),
     );
