@@ -292,7 +292,8 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     const c = customer[order[start]!]!;
     let end = start;
     while (end < n && customer[order[end]!] === c) end++;
-    const rows = Array.from(order.subarray(start, end));
+    const rows: number[] = [];
+    for (let at = start; at < end; at++) rows.push(order[at]!);
     while (hp < hi && history.customer[historyOrder[hp]!]! < c) hp++;
     const customerHistory: number[] = [];
     let hq = hp;

@@ -191,7 +191,7 @@ export function solveCustomer(
       const value = useMins ? current - penalty * shortfall() : current;
       if (value > bestValue) {
         bestValue = value;
-        best.set(chosen.subarray(0, k));
+        for (let x = 0; x < k; x++) best[x] = chosen[x]!;
       }
       return;
     }

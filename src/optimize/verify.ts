@@ -59,7 +59,8 @@ function verifyCustomerRules(model: Model, chosen: Uint8Array): void {
     offerName: (o) => problem.bundle.offers[o]?.name ?? '',
   };
   model.customers.forEach((cm) => {
-    const rows = Array.from(cm.rows).filter((row) => chosen[row] === 1);
+    const rows: number[] = [];
+    for (let i = 0; i < cm.rows.length; i++) if (chosen[cm.rows[i]!] === 1) rows.push(cm.rows[i]!);
     if (rows.length === 0) return;
     customer = cm.customer;
     history = Array.from(cm.history(), (h) => ({ offer: model.history.offer[h]!, day: model.history.day[h]!, channel: channelNames[model.history.channel[h]!]!, package: historyPackage(model, h), count: 1 }));
