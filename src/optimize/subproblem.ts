@@ -26,6 +26,7 @@ export class SubproblemScratch {
   candidates = new Int32Array(64);
   reduced = new Float64Array(64);
   suffix = new Float64Array(65);
+  readonly search = new BranchAndBound();
 
   prepare(k: number, caps: number, pkgCells: number, pkgCaps: number, mins: number): void {
     if (this.capUse.length < caps) this.capUse = new Int32Array(caps * 2);
@@ -48,6 +49,137 @@ export class SubproblemScratch {
     this.chosen.fill(0, 0, k);
     this.best.fill(0, 0, k);
     this.minCount.fill(0, 0, mins);
+  }
+}
+
+/**
+ * The depth-first branch and bound over one customer's candidates (include first, in
+ * reduced-score order). One per scratch, its state set for each customer: functions
+ * made afresh for each of millions of customers would be garbage to collect.
+ */
+class BranchAndBound {
+  private model!: CustomerModel;
+  private store!: CustomerModel['store'];
+  private nodeLimit = 0;
+  private useMins = false;
+  private penalty = 0;
+  private packages = 0;
+  private m = 0;
+  private k = 0;
+  private hasRequirements = false;
+  private pos = 0;
+  private capBase = 0;
+  private pkgBase = 0;
+  private conflictAt = -1;
+  private requirementAt = -1;
+  private scratch!: SubproblemScratch;
+  private nodes = 0;
+  bestValue = -Infinity;
+  complete = true;
+
+  start(model: CustomerModel, nodeLimit: number, useMins: boolean, penalty: number, packages: number, m: number, hasRequirements: boolean, scratch: SubproblemScratch): void {
+    this.model = model;
+    this.store = model.store;
+    this.nodeLimit = nodeLimit;
+    this.useMins = useMins;
+    this.penalty = penalty;
+    this.packages = packages;
+    this.m = m;
+    this.k = model.rows.length;
+    this.hasRequirements = hasRequirements;
+    this.pos = model.pos;
+    this.capBase = model.capBase;
+    this.pkgBase = model.pkgBase;
+    this.conflictAt = model.store.conflicts.at[model.id]!;
+    this.requirementAt = model.store.rowRequirements.at[model.id]!;
+    this.scratch = scratch;
+    this.nodes = 0;
+    this.bestValue = -Infinity;
+    this.complete = true;
+  }
+
+  private canAdd(i: number): boolean {
+    const { rowCaps, rowPkgCaps, capLimit, pkgLimit, pkgOf } = this.store;
+    const { capUse, pkgCount, pkgDistinct, conflictUse } = this.scratch;
+    if (conflictUse[i]! > 0) return false;
+    const at = this.pos + i;
+    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) {
+      const c = rowCaps.items[e]!;
+      if (capUse[c]! >= capLimit[this.capBase + c]!) return false;
+    }
+    const p = pkgOf[at]!;
+    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
+      const c = rowPkgCaps.items[e]!;
+      if (pkgCount[c * this.packages + p] === 0 && pkgDistinct[c]! >= pkgLimit[this.pkgBase + c]!) return false;
+    }
+    return true;
+  }
+
+  private add(i: number, delta: 1 | -1): void {
+    const { rowCaps, rowPkgCaps, conflicts, rowMins, pkgOf } = this.store;
+    const { capUse, pkgCount, pkgDistinct, conflictUse, chosen, minCount } = this.scratch;
+    chosen[i] = delta === 1 ? 1 : 0;
+    const at = this.pos + i;
+    const conflictAt = this.conflictAt;
+    if (conflictAt !== -1) for (let e = conflicts.start[conflictAt + i]!; e < conflicts.start[conflictAt + i + 1]!; e++) conflictUse[conflicts.items[e]!]! += delta;
+    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) capUse[rowCaps.items[e]!]! += delta;
+    const p = pkgOf[at]!;
+    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
+      const c = rowPkgCaps.items[e]!;
+      const cell = c * this.packages + p;
+      if (delta === 1 ? pkgCount[cell]!++ === 0 : --pkgCount[cell]! === 0) pkgDistinct[c]! += delta;
+    }
+    if (this.useMins) for (let e = rowMins.start[at]!; e < rowMins.start[at + 1]!; e++) minCount[rowMins.items[e]!]! += delta;
+  }
+
+  private shortfall(): number {
+    const minCount = this.scratch.minCount;
+    let total = 0;
+    for (let mm = 0; mm < this.model.minCount; mm++) total += this.model.minShortfall(mm, minCount[mm]!);
+    return total;
+  }
+
+  private requirementsHold(): boolean {
+    const requirementAt = this.requirementAt;
+    if (requirementAt === -1) return true;
+    const { rowRequirements, requirementRows } = this.store;
+    const { candidates, chosen } = this.scratch;
+    for (let j = 0; j < this.m; j++) {
+      const i = candidates[j]!;
+      if (!chosen[i]) continue;
+      for (let e = rowRequirements.start[requirementAt + i]!; e < rowRequirements.start[requirementAt + i + 1]!; e++) {
+        const q = rowRequirements.items[e]!;
+        let ok = false;
+        for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) if (chosen[requirementRows.items[f]!]) ok = true;
+        if (!ok) return false;
+      }
+    }
+    return true;
+  }
+
+  dive(j: number, current: number): void {
+    if (++this.nodes > this.nodeLimit) {
+      this.complete = false;
+      return;
+    }
+    const { suffix, candidates, chosen, best } = this.scratch;
+    if (current + suffix[j]! <= this.bestValue + 1e-12) return;
+    if (j === this.m) {
+      if (this.hasRequirements && !this.requirementsHold()) return;
+      const value = this.useMins ? current - this.penalty * this.shortfall() : current;
+      if (value > this.bestValue) {
+        this.bestValue = value;
+        for (let x = 0; x < this.k; x++) best[x] = chosen[x]!;
+      }
+      return;
+    }
+    const i = candidates[j]!;
+    if (this.canAdd(i)) {
+      this.add(i, 1);
+      this.dive(j + 1, current + this.scratch.reduced[j]!);
+      this.add(i, -1);
+    }
+    this.dive(j + 1, current);
   }
 }
 
@@ -75,11 +207,8 @@ export function solveCustomer(
   const useMins = penalty > 0 && model.minCount > 0;
   const store = model.store;
   const pos = model.pos;
-  const { rowCaps, rowPkgCaps, conflicts, rowMins, rowRequirements, requirementRows, capLimit, pkgLimit, pkgOf } = store;
-  const capBase = model.capBase;
-  const pkgBase = model.pkgBase;
-  // Where the customer's rows' conflict and requirement starts are (-1: it has none).
-  const conflictAt = conflicts.at[model.id]!;
+  const { rowRequirements, requirementRows, pkgOf } = store;
+  // Where the customer's rows' requirement starts are (-1: it has none).
   const requirementAt = rowRequirements.at[model.id]!;
   // Candidates: rows that can help — positive ones, the A rows a positive row needs,
   // and, when minimums count, the rows of a minimum.
@@ -87,7 +216,7 @@ export function solveCustomer(
   for (let i = 0; i < k; i++) if (pkgOf[pos + i]! + 1 > packages) packages = pkgOf[pos + i]! + 1;
   const pkgCaps = model.pkgCapCount;
   scratch.prepare(k, model.capCount, pkgCaps * packages, pkgCaps, model.minCount);
-  const { capUse, pkgCount, pkgDistinct, conflictUse, chosen, best, minCount, wanted, candidates, suffix } = scratch;
+  const { best, wanted, candidates, suffix } = scratch;
   const r = scratch.reduced;
   wanted.fill(0, 0, k);
   let any = false;
@@ -130,80 +259,11 @@ export function solveCustomer(
   suffix[m] = 0;
   for (let j = m - 1; j >= 0; j--) suffix[j] = suffix[j + 1]! + Math.max(0, r[j]!);
 
-  const canAdd = (i: number): boolean => {
-    if (conflictUse[i]! > 0) return false;
-    const at = pos + i;
-    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) {
-      const c = rowCaps.items[e]!;
-      if (capUse[c]! >= capLimit[capBase + c]!) return false;
-    }
-    const p = pkgOf[at]!;
-    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
-      const c = rowPkgCaps.items[e]!;
-      if (pkgCount[c * packages + p] === 0 && pkgDistinct[c]! >= pkgLimit[pkgBase + c]!) return false;
-    }
-    return true;
-  };
-  const add = (i: number, delta: 1 | -1): void => {
-    chosen[i] = delta === 1 ? 1 : 0;
-    const at = pos + i;
-    if (conflictAt !== -1) for (let e = conflicts.start[conflictAt + i]!; e < conflicts.start[conflictAt + i + 1]!; e++) conflictUse[conflicts.items[e]!]! += delta;
-    for (let e = rowCaps.start[at]!; e < rowCaps.start[at + 1]!; e++) capUse[rowCaps.items[e]!]! += delta;
-    const p = pkgOf[at]!;
-    for (let e = rowPkgCaps.start[at]!; e < rowPkgCaps.start[at + 1]!; e++) {
-      const c = rowPkgCaps.items[e]!;
-      const cell = c * packages + p;
-      if (delta === 1 ? pkgCount[cell]!++ === 0 : --pkgCount[cell]! === 0) pkgDistinct[c]! += delta;
-    }
-    if (useMins) for (let e = rowMins.start[at]!; e < rowMins.start[at + 1]!; e++) minCount[rowMins.items[e]!]! += delta;
-  };
-  const shortfall = (): number => {
-    let total = 0;
-    for (let mm = 0; mm < model.minCount; mm++) total += model.minShortfall(mm, minCount[mm]!);
-    return total;
-  };
-  const requirementsHold = (): boolean => {
-    if (requirementAt === -1) return true;
-    for (let j = 0; j < m; j++) {
-      const i = candidates[j]!;
-      if (!chosen[i]) continue;
-      for (let e = rowRequirements.start[requirementAt + i]!; e < rowRequirements.start[requirementAt + i + 1]!; e++) {
-        const q = rowRequirements.items[e]!;
-        let ok = false;
-        for (let f = requirementRows.start[q]!; f < requirementRows.start[q + 1]!; f++) if (chosen[requirementRows.items[f]!]) ok = true;
-        if (!ok) return false;
-      }
-    }
-    return true;
-  };
-
-  let bestValue = -Infinity;
-  let nodes = 0;
-  let complete = true;
-  const dive = (j: number, current: number): void => {
-    if (++nodes > options.nodeLimit) {
-      complete = false;
-      return;
-    }
-    if (current + suffix[j]! <= bestValue + 1e-12) return;
-    if (j === m) {
-      if (hasRequirements && !requirementsHold()) return;
-      const value = useMins ? current - penalty * shortfall() : current;
-      if (value > bestValue) {
-        bestValue = value;
-        for (let x = 0; x < k; x++) best[x] = chosen[x]!;
-      }
-      return;
-    }
-    const i = candidates[j]!;
-    if (canAdd(i)) {
-      add(i, 1);
-      dive(j + 1, current + r[j]!);
-      add(i, -1);
-    }
-    dive(j + 1, current);
-  };
-  dive(0, 0);
+  const search = scratch.search;
+  search.start(model, options.nodeLimit, useMins, penalty, packages, m, hasRequirements, scratch);
+  search.dive(0, 0);
+  let bestValue = search.bestValue;
+  const complete = search.complete;
   if (bestValue === -Infinity) {
     // Node limit hit before any leaf: take nothing (always feasible).
     bestValue = useMins ? -penalty * model.emptyShortfall() : 0;
