@@ -16,6 +16,8 @@ describe.each(['never', 'auto'] as const)('a contact two rules keep out counts f
   it.each<[string, RuleInput]>([
     ['customerOfferCount', { type: 'customerOfferCount', offers: 'alpha', max: 1, periodDays: 3 }],
     ['maxDuplicateOffers', { type: 'maxDuplicateOffers', offers: 'alpha', max: 1, periodDays: 3 }],
+    // The history contact's package (rich|email|day −1) is not the row's (rich|email|day 0).
+    ['maxPackages', { type: 'maxPackages', max: 1, periodDays: 3 }],
   ])('customersIn and a full %s window', async (_type, countRule) => {
     // History on day −1 fills every 3-day window holding day 0 ([−2,0], [−1,1]).
     const problem = makeProblem(bundle, {
