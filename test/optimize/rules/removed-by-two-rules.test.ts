@@ -52,4 +52,14 @@ describe.each(['never', 'auto'] as const)('a contact two rules keep out counts f
     expect(result.chosen).toEqual(rows.length === 1 ? [] : [1]);
     expect(result.report.rules.map((r) => r.removed)).toEqual([1, 0]);
   });
+
+  it('counts a B whose only A customersIn removes for bOnlyWithA, and for a third rule that removes it too', async () => {
+    // The alpha row (A) is excluded; the beta row (B) then has no A, and history fills its
+    // customerOfferCount window.
+    const rules: RuleInput[] = [excludeRich, { type: 'bOnlyWithA', a: 'alpha', b: 'beta' }, { type: 'customerOfferCount', offers: 'beta', max: 1, periodDays: 3 }];
+    const rows = [alphaRow, proposed('rich', 'beta', day(0), { score: 1 })];
+    const result = await optimizeContacts(makeProblem(bundle, { rules, proposed: rows, history: [past('rich', 'beta', day(-1))], audience: [rich] }), { exact, seed: 1 });
+    expect(result.chosen).toEqual([]);
+    expect(result.report.rules.map((r) => r.removed)).toEqual([1, 1, 1]);
+  });
 });
