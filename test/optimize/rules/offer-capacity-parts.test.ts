@@ -4,7 +4,7 @@
 // last day, or neither; a window inside another with less room is kept.
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/optimize/model.js';
-import { dayAfter, loadBaseBundle, makeProblem, proposed, type RuleInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, member, proposed, type RuleInput } from '../problem-builder.js';
 
 const bundle = await loadBaseBundle();
 const D = '2026-05-10';
@@ -12,8 +12,8 @@ const day = (offset: number): string => dayAfter(D, offset);
 // Horizon days 0..4, two alpha contacts a day: every window holds more than its max.
 const rows = [0, 1, 2, 3, 4].flatMap((d) => [proposed('c1', 'alpha', day(d)), proposed('c2', 'alpha', day(d))]);
 
-function windowsOf(rule: RuleInput) {
-  const model = buildModel(makeProblem(bundle, { rules: [rule], proposed: rows }));
+function windowsOf(rule: RuleInput, proposedRows = rows) {
+  const model = buildModel(makeProblem(bundle, { rules: [rule], proposed: proposedRows }));
   expect(model.parts).toHaveLength(1);
   const part = model.parts[0]!;
   return Array.from(part.from, (from, w) => [from, part.to[w], part.rhs[w]]);
@@ -40,5 +40,44 @@ describe('offerCapacity windows in the model', () => {
       [1, 3, 2],
       [2, 4, 2],
     ]);
+  });
+
+  it('keeps no window that its rows cannot break: a window holding exactly max contacts', () => {
+    const oneADay = [0, 1, 2, 3, 4].map((d) => proposed('c1', 'alpha', day(d)));
+    expect(buildModel(makeProblem(bundle, { rules: [{ type: 'offerCapacity', offers: 'alpha', max: 3, periodDays: 3 }], proposed: oneADay })).parts).toEqual([]);
+    expect(windowsOf({ type: 'offerCapacity', offers: 'alpha', max: 2, periodDays: 3 }, oneADay)).toEqual([
+      [0, 2, 2],
+      [1, 3, 2],
+      [2, 4, 2],
+    ]);
+  });
+
+  it('drops the windows inside others for a sum whose values include 0 as for a count', () => {
+    const valued = rows.map((r, i) => proposed(r.customerId, 'alpha', r.date, { extra: { v: i === 3 ? 0 : 1 } }));
+    expect(windowsOf({ type: 'customCapacity', offers: 'alpha', aggregate: 'sum', field: 'v', max: 1, periodDays: 3 }, valued)).toEqual([
+      [0, 2, 1],
+      [1, 3, 1],
+      [2, 4, 1],
+    ]);
+  });
+
+  it('holds the scoped rows no rule removed, by day and then row', () => {
+    // Rows out of day order; rich's alpha row is excluded by customersIn, the beta row is out of scope.
+    const mixed = [
+      proposed('c1', 'alpha', day(2)),
+      proposed('rich', 'alpha', day(0)),
+      proposed('c2', 'alpha', day(0)),
+      proposed('c3', 'beta', day(1)),
+      proposed('c4', 'alpha', day(1)),
+      proposed('c5', 'alpha', day(0)),
+      proposed('c6', 'alpha', day(2)),
+    ];
+    const rules: RuleInput[] = [
+      { type: 'customersIn', mode: 'exclude', segment: 'rich', offers: 'alpha' },
+      { type: 'offerCapacity', offers: 'alpha', max: 1, periodDays: 1 },
+    ];
+    const model = buildModel(makeProblem(bundle, { rules, proposed: mixed, audience: [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] })] }));
+    expect(model.parts).toHaveLength(1);
+    expect(Array.from(model.parts[0]!.rows)).toEqual([2, 5, 4, 0, 6]);
   });
 });
