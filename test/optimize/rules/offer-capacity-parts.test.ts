@@ -3,8 +3,9 @@
 // room adds nothing, so it is dropped — whether it shares the other's first day, its
 // last day, or neither; a window inside another with less room is kept.
 import { describe, expect, it } from 'vitest';
+import { dayNumber } from '../../../src/days.js';
 import { buildModel } from '../../../src/optimize/model.js';
-import { dayAfter, loadBaseBundle, makeProblem, member, proposed, type RuleInput } from '../problem-builder.js';
+import { dayAfter, loadBaseBundle, makeProblem, member, past, proposed, type RuleInput } from '../problem-builder.js';
 
 const bundle = await loadBaseBundle();
 const D = '2026-05-10';
@@ -16,7 +17,8 @@ function windowsOf(rule: RuleInput, proposedRows = rows) {
   const model = buildModel(makeProblem(bundle, { rules: [rule], proposed: proposedRows }));
   expect(model.parts).toHaveLength(1);
   const part = model.parts[0]!;
-  return Array.from(part.from, (from, w) => [from, part.to[w], part.rhs[w]]);
+  // [first day, last day, bound, first calendar day of the window], days from day 0.
+  return Array.from(part.from, (from, w) => [from, part.to[w], part.rhs[w], part.start[w]! - dayNumber(D)]);
 }
 
 describe('offerCapacity windows in the model', () => {
@@ -24,9 +26,9 @@ describe('offerCapacity windows in the model', () => {
     // [−2,0] and [−1,1] are cut to 0..0 and 0..1 (inside 0..2, same first day), [3,5]
     // and [4,6] to 3..4 and 4..4 (inside 2..4, same last day); 0..1 is inside 0..2 too.
     expect(windowsOf({ type: 'offerCapacity', offers: 'alpha', max: 1, periodDays: 3 })).toEqual([
-      [0, 2, 1],
-      [1, 3, 1],
-      [2, 4, 1],
+      [0, 2, 1, 0],
+      [1, 3, 1, 1],
+      [2, 4, 1, 2],
     ]);
   });
 
@@ -35,10 +37,10 @@ describe('offerCapacity windows in the model', () => {
     // allows 1 and stays; 0..0 is inside it with no less room and goes.
     const rule: RuleInput = { type: 'offerCapacity', offers: 'alpha', max: 1, periodDays: 3, exceptions: [{ from: day(0), to: day(4), max: 2 }] };
     expect(windowsOf(rule)).toEqual([
-      [0, 1, 1],
-      [0, 2, 2],
-      [1, 3, 2],
-      [2, 4, 2],
+      [0, 1, 1, -1],
+      [0, 2, 2, 0],
+      [1, 3, 2, 1],
+      [2, 4, 2, 2],
     ]);
   });
 
@@ -46,18 +48,18 @@ describe('offerCapacity windows in the model', () => {
     const oneADay = [0, 1, 2, 3, 4].map((d) => proposed('c1', 'alpha', day(d)));
     expect(buildModel(makeProblem(bundle, { rules: [{ type: 'offerCapacity', offers: 'alpha', max: 3, periodDays: 3 }], proposed: oneADay })).parts).toEqual([]);
     expect(windowsOf({ type: 'offerCapacity', offers: 'alpha', max: 2, periodDays: 3 }, oneADay)).toEqual([
-      [0, 2, 2],
-      [1, 3, 2],
-      [2, 4, 2],
+      [0, 2, 2, 0],
+      [1, 3, 2, 1],
+      [2, 4, 2, 2],
     ]);
   });
 
   it('drops the windows inside others for a sum whose values include 0 as for a count', () => {
     const valued = rows.map((r, i) => proposed(r.customerId, 'alpha', r.date, { extra: { v: i === 3 ? 0 : 1 } }));
     expect(windowsOf({ type: 'customCapacity', offers: 'alpha', aggregate: 'sum', field: 'v', max: 1, periodDays: 3 }, valued)).toEqual([
-      [0, 2, 1],
-      [1, 3, 1],
-      [2, 4, 1],
+      [0, 2, 1, 0],
+      [1, 3, 1, 1],
+      [2, 4, 1, 2],
     ]);
   });
 
@@ -79,5 +81,20 @@ describe('offerCapacity windows in the model', () => {
     const model = buildModel(makeProblem(bundle, { rules, proposed: mixed, audience: [member('rich', { income: 90000, tier: 'bronze', age: 45, tags: [] })] }));
     expect(model.parts).toHaveLength(1);
     expect(Array.from(model.parts[0]!.rows)).toEqual([2, 5, 4, 0, 6]);
+  });
+
+  it('lists the minimum windows inside the horizon with what they still need after history', () => {
+    // periodDays 2 over days 0..4: windows starting on days 0..3. History on day 1 meets
+    // [0,1] and [1,2]; the others still need 1.
+    const model = buildModel(makeProblem(bundle, { rules: [{ type: 'offerCapacity', offers: 'alpha', min: 1, periodDays: 2 }], proposed: rows, history: [past('c9', 'alpha', day(1))] }));
+    expect(model.parts).toHaveLength(1);
+    const part = model.parts[0]!;
+    expect([Array.from(part.minFrom), Array.from(part.minTo), Array.from(part.minNeed), Array.from(part.minStart, (s) => s - dayNumber(D))]).toEqual([
+      [2, 3],
+      [3, 4],
+      [1, 1],
+      [2, 3],
+    ]);
+    expect(Array.from(part.from)).toEqual([]);
   });
 });
