@@ -100,12 +100,13 @@ export const offerCapacityHandler: RuleHandler<OfferCapacity> = {
       history = historyCounter(days, model.d0 - period + 1, model.d1 + period - 1);
     }
     const hard = maximumWindows(period, model.d0, model.d1, maxAt, history);
-    // Windows history already fills leave no room: their rows are removed up front.
+    // Windows history already fills leave no room: their rows are removed up front, and
+    // counted for this rule even when another rule removed them first (docs/optimization.md#the-report).
     for (const w of hard) {
       if (w.bound > 0) continue;
       for (let row = 0; row < model.n; row++) {
         const d = model.day[row]!;
-        if (d >= w.from && d <= w.to && model.forbidden[row] === -1 && build.rowInScope(row, rule.offers, rule, true)) build.forbid(row, index);
+        if (d >= w.from && d <= w.to && build.rowInScope(row, rule.offers, rule, true)) build.forbid(row, index);
       }
     }
     const rows = scopedRows(build, rule, rule.offers);

@@ -66,6 +66,18 @@ describe.each(['never', 'auto'] as const)('customerOfferCount minimum over windo
   });
 });
 
+describe.each(['never', 'auto'] as const)('customerOfferCount minimum over windows whose rows read alike (exact: %s)', (exact) => {
+  it('keeps apart consecutive windows holding rows 1 and 2, then row 12 of the customer', async () => {
+    // periodDays 1: day 0 holds c1's alpha rows 1 and 2, day 1 its alpha row 12 (rows 0
+    // and 3..11 are beta, outside the scope). Each day needs one alpha contact.
+    const beta = (n: number) => Array.from({ length: n }, () => proposed('c1', 'beta', day(0), { score: 1 }));
+    const rows = [...beta(1), proposed('c1', 'alpha', day(0), { score: -1 }), proposed('c1', 'alpha', day(0), { score: -2 }), ...beta(9), proposed('c1', 'alpha', day(1), { score: -1 })];
+    const result = await optimizeContacts(makeProblem(bundle, { rules: [{ type: 'customerOfferCount', offers: 'alpha', min: 1, periodDays: 1 }], proposed: rows }), { exact, seed: 1 });
+    expect(result.chosen).toEqual([0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(result.report.unmetMinimums).toEqual([]);
+  });
+});
+
 describe('customerOfferCount minimum in the model', () => {
   // The heuristic fills a minimum up to its need (repair.ts): one minimum per set of rows,
   // needing the largest of its windows' needs, with every window kept for the shortfall.

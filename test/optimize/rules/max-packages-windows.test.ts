@@ -2,6 +2,7 @@
 // history package counts in every window [s, s+N−1] that holds it and the row, before
 // or after the row (N−1 days apart, not N); without periodDays only chosen contacts count.
 import { describe, expect, it } from 'vitest';
+import { checkFeasibility } from '../checker.js';
 import { loadOptimizer, type OptimizeResult } from '../contract.js';
 import { dayAfter, loadBaseBundle, makeProblem, past, proposed, type ProblemInput } from '../problem-builder.js';
 
@@ -56,5 +57,18 @@ describe.each(['never', 'auto'] as const)('maxPackages windows (exact: %s)', (ex
     for (const offset of [-1, 0, 1]) {
       expect((await solve({ rules: [{ type: 'maxPackages', max: 1 }], proposed: [row], history: [otherPackage(offset)] })).chosen).toEqual([0]);
     }
+  });
+
+  it('keeps apart two windows whose contacts read alike: rows 1, 2, 3 and rows 1, 23', async () => {
+    // periodDays 2, max 2. Day −1: row 0 (package q). Day 0: rows 1 (x), 2 and 3 (p).
+    // Day 1: rows 4..22 (p) and 23 (y). History: q on day −1, p on day 1. Window
+    // [−1,0] has q: rows 1..3 may open one package; [0,1] has p: rows 1 and 23 may
+    // open one. Best: every row but 1 (score 32), not rows 1 and 23 together.
+    const c1 = (d: number, pkg: string, score: number) => proposed('c1', 'alpha', day(d), { score, package: pkg });
+    const rows = [c1(-1, 'q', 1), c1(0, 'x', 10), c1(0, 'p', 1), c1(0, 'p', 1), ...Array.from({ length: 19 }, () => c1(1, 'p', 1)), c1(1, 'y', 10)];
+    const problem = makeProblem(bundle, { rules: [{ type: 'maxPackages', max: 2, periodDays: 2 }], proposed: rows, history: [past('c1', 'beta', day(-1), { package: 'q' }), past('c1', 'beta', day(1), { package: 'p' })] });
+    const result = await optimizeContacts(problem, { exact, seed: 1 });
+    expect(checkFeasibility(problem, result.chosen).violations).toEqual([]);
+    expect(result.chosen).toEqual(rows.map((_, i) => i).filter((i) => i !== 1));
   });
 });
