@@ -90,10 +90,42 @@ export function customerMaximumWindows(
   const k = rowDays.length;
   if (k === 0) return [];
   if (period === null) return [{ lo: 0, hi: k - 1, room: max, start: rowDays[0]! }];
+  const best = new Map<number, { lo: number; hi: number; room: number; start: number }>();
+  forEachCustomerWindow(rowDays, historyDays, period, (s, e, lo, hi) => {
+    let history = 0;
+    for (const h of historyDays) if (h >= s && h <= e) history++;
+    const room = max - history;
+    const key = lo * k + hi;
+    const known = best.get(key);
+    if (!known || room < known.room) best.set(key, { lo, hi, room, start: s });
+  });
+  // A window whose rows are a subset of another's with no less room adds nothing.
+  const all = [...best.values()];
+  return all.filter((w) => !all.some((o) => o !== w && o.lo <= w.lo && o.hi >= w.hi && o.room <= w.room && (o.lo !== w.lo || o.hi !== w.hi)));
+}
+
+/**
+ * Calls `visit` for every window of a customer whose rows (`rowDays`, sorted by day) or
+ * history can differ from the window before: each distinct start `s` from the first row's
+ * first window to the last row's day, with its last day `e` and the rows it holds,
+ * rowDays[lo..hi] (windows holding none are skipped). Without a period, the one window
+ * from the first row on. `visit` must not start another walk (the starts are shared).
+ */
+export function forEachCustomerWindow(
+  rowDays: ArrayLike<number>,
+  historyDays: ArrayLike<number>,
+  period: number | null,
+  visit: (s: number, e: number, lo: number, hi: number) => void,
+): void {
+  const k = rowDays.length;
+  if (k === 0) return;
+  if (period === null) {
+    visit(rowDays[0]!, Infinity, 0, k - 1);
+    return;
+  }
   const count = windowStarts(rowDays, historyDays, period);
   const first = rowDays[0]! - period + 1;
-  const lastStart = rowDays[k - 1]!;
-  const best = new Map<number, { lo: number; hi: number; room: number; start: number }>();
+  const last = rowDays[k - 1]!;
   let previous = NaN;
   // Starts only grow: the window's rows are rowDays[lo..hi], both ends moving forward (the
   // rows before lo are before the window's end too, so hi catches up to lo − 1 on its own).
@@ -101,22 +133,13 @@ export function customerMaximumWindows(
   let hi = -1;
   for (let i = 0; i < count; i++) {
     const s = Math.max(startScratch[i]!, first);
-    if (s > lastStart || s === previous) continue;
+    if (s > last || s === previous) continue;
     previous = s;
     const e = s + period - 1;
     while (lo < k && rowDays[lo]! < s) lo++;
     while (hi + 1 < k && rowDays[hi + 1]! <= e) hi++;
-    if (hi < lo) continue;
-    let history = 0;
-    for (const h of historyDays) if (h >= s && h <= e) history++;
-    const room = max - history;
-    const key = lo * k + hi;
-    const known = best.get(key);
-    if (!known || room < known.room) best.set(key, { lo, hi, room, start: s });
+    if (hi >= lo) visit(s, e, lo, hi);
   }
-  // A window whose rows are a subset of another's with no less room adds nothing.
-  const all = [...best.values()];
-  return all.filter((w) => !all.some((o) => o !== w && o.lo <= w.lo && o.hi >= w.hi && o.room <= w.room && (o.lo !== w.lo || o.hi !== w.hi)));
 }
 
 // The window starts of one customer, sorted, in a buffer every call reuses (a customer's

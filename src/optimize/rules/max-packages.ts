@@ -7,7 +7,7 @@ import type { BundlePolicyRule } from '../../bundle/index.js';
 import { addPackageCap, type CustomerDraft } from '../customer-model.js';
 import { historyPackage } from '../history-contacts.js';
 import type { Model } from '../model-types.js';
-import { windowStart, windowStarts } from '../windows.js';
+import { forEachCustomerWindow } from '../windows.js';
 import { rowPackage } from '../proposed-columns.js';
 import type { RuleHandler } from './rule-handler.js';
 
@@ -86,26 +86,10 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
     });
     const days = locals.map((l) => model.absDay[customerModel.rows[l]!]!);
     const period = rule.periodDays;
-    // The row set and the history in a window change only at these starts.
-    const startCount = period === null ? 1 : windowStarts(days, histDay, period);
-    const first = period === null ? -Infinity : days[0]! - period + 1;
-    const last = days[days.length - 1]!;
     const pkgOf = customerModel.pkgOf;
     const marks = packageMarks(pkgOf.length + history.length); // every package id of the customer
     const seen = new Set<string>();
-    let previous = NaN;
-    // Window starts only grow: the window's rows are locals[lo..hi], both ends moving forward
-    // (the rows before lo are before the window's end too, so hi catches up on its own).
-    let lo = 0;
-    let hi = -1;
-    for (let i = 0; i < startCount; i++) {
-      const s = period === null ? days[0]! : Math.max(windowStart(i), first);
-      if (s > last || s === previous) continue;
-      previous = s;
-      const e = period === null ? Infinity : s + period - 1;
-      while (lo < days.length && days[lo]! < s) lo++;
-        while (hi + 1 < days.length && days[hi + 1]! <= e) hi++;
-      if (hi < lo) continue;
+    forEachCustomerWindow(days, histDay, period, (s, e, lo, hi) => {
       // History packages in the window, then the distinct packages of the rows that count.
       const inHistory = ++lastMark;
       const counted = ++lastMark;
@@ -129,20 +113,20 @@ export const maxPackagesHandler: RuleHandler<MaxPackages> = {
       if (room < 0) {
         // History alone is over max: any chosen contact here would be in a broken window.
         for (let j = lo; j <= hi; j++) context.forbidLocal(locals[j]!, index);
-        continue;
+        return;
       }
       if (room === 0) {
         // History at max: only contacts joining a package already in the window fit.
         for (let j = lo; j <= hi; j++) if (marks[pkgOf[locals[j]!]!] !== inHistory) context.forbidLocal(locals[j]!, index);
-        continue;
+        return;
       }
-      if (distinct <= room) continue;
+      if (distinct <= room) return;
       const rows: number[] = [];
       for (let j = lo; j <= hi; j++) if (marks[pkgOf[locals[j]!]!] !== inHistory) rows.push(locals[j]!);
       const key = `${rows.join(',')}/${room}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
       addPackageCap(customerModel, index, rows, room);
-    }
+    });
   },
 };
