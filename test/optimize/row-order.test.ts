@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortRowsByKey } from '../../src/optimize/row-order.js';
+import { RADIX_MIN, comparisonSortRowsByKey, radixSortRowsByKey, sortRowsByKey } from '../../src/optimize/row-order.js';
 import { createRandom } from '../../src/seeded-random.js';
 
 /** The order the optimizer's comparator sorts give: larger key first, then ascending row. */
@@ -41,7 +41,7 @@ describe('sortRowsByKey', () => {
     const key = Float64Array.from({ length: 2_000 }, () => Math.floor(random() * 50));
     const rows = shuffled(2_000, random);
     const buffer = Int32Array.from(rows);
-    sortRowsByKey(buffer, rows.length, key, depthLimit);
+    comparisonSortRowsByKey(buffer, rows.length, key, depthLimit);
     expect(Array.from(buffer)).toEqual(reference(rows, key));
   });
 
@@ -53,5 +53,41 @@ describe('sortRowsByKey', () => {
       sortRowsByKey(buffer, n, key);
       expect(Array.from(buffer)).toEqual(reference(rows, key));
     }
+  });
+
+  // Lists of RADIX_MIN rows and more are sorted by radix on the keys' 64 bits.
+  it.each([RADIX_MIN - 1, RADIX_MIN, RADIX_MIN + 1])('gives the same order on either side of the radix threshold (%i rows)', (length) => {
+    const random = createRandom(length).next;
+    for (const distinctKeys of [3, 1_000_000]) {
+      const key = Float64Array.from({ length }, () => (Math.floor(random() * distinctKeys) - distinctKeys / 2) * 0.37);
+      const rows = shuffled(length, random);
+      const buffer = Int32Array.from(rows);
+      sortRowsByKey(buffer, length, key);
+      expect(Array.from(buffer)).toEqual(reference(rows, key));
+    }
+  });
+
+  it('sorts by radix any key a float holds: signs, zeros of either sign, tiny, huge and equal keys', () => {
+    const special = [0, -0, 1, -1, 5e-324, -5e-324, 2.2250738585072014e-308, 1e-300, -1e-300, 0.1, -0.1, 1e12 + 0.5, -1e12, 1e15, -1e15, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53, 83.31, 83.31];
+    const random = createRandom(11).next;
+    const n = 5_000;
+    const key = Float64Array.from({ length: n }, (_, i) => (i < special.length ? special[i]! : special[Math.floor(random() * special.length)]! * (random() < 0.5 ? 1 : 1 + random())));
+    for (const rows of [shuffled(n, random), Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => n - 1 - i)]) {
+      const buffer = Int32Array.from(rows);
+      radixSortRowsByKey(buffer, n, key);
+      expect(Array.from(buffer)).toEqual(reference(rows, key));
+    }
+  });
+
+  it('sorts by radix rows whose ids need both 16-bit digits, only the first `length` of the buffer', () => {
+    const random = createRandom(5).next;
+    const ids = Array.from({ length: 3_000 }, (_, i) => i * 70_001 + 3);
+    const key = new Float64Array(ids[ids.length - 1]! + 1);
+    for (const id of ids) key[id] = Math.floor(random() * 20);
+    const rows = shuffled(ids.length, random).map((i) => ids[i]!);
+    const buffer = Int32Array.from([...rows, -7, -9]);
+    radixSortRowsByKey(buffer, rows.length, key);
+    expect(Array.from(buffer.subarray(0, rows.length))).toEqual(reference(rows, key));
+    expect(Array.from(buffer.subarray(rows.length))).toEqual([-7, -9]);
   });
 });
