@@ -175,13 +175,14 @@ function removalKey(model: Model, chosen: Uint8Array, reduced: Float64Array, row
 export function fillMinimums(model: Model, selection: Selection): void {
   const { chosen, state } = selection;
   model.parts.forEach((part, p) => {
-    if (part.minFrom.length === 0) return;
-    // Counts fill with the best scores; sums with the largest values first.
-    const order = Array.from(part.rows.keys()).sort((a, b) =>
-      part.kind === 'sum' ? part.coef[b]! - part.coef[a]! || model.score[part.rows[b]!]! - model.score[part.rows[a]!]! : model.score[part.rows[b]!]! - model.score[part.rows[a]!]!,
-    );
+    // Counts fill with the best scores; sums with the largest values first. Sorted only
+    // when a window falls short: the part may hold every row of the input.
+    let order: number[] | null = null;
     for (let w = 0; w < part.minFrom.length; w++) {
       if (state.minActivity[p]![w]! >= part.minNeed[w]! - 1e-9) continue;
+      order ??= Array.from(part.rows.keys()).sort((a, b) =>
+        part.kind === 'sum' ? part.coef[b]! - part.coef[a]! || model.score[part.rows[b]!]! - model.score[part.rows[a]!]! : model.score[part.rows[b]!]! - model.score[part.rows[a]!]!,
+      );
       for (const j of order) {
         if (state.minActivity[p]![w]! >= part.minNeed[w]! - 1e-9) break;
         const row = part.rows[j]!;
