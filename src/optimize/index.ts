@@ -21,6 +21,6 @@ export type {
 export { OptimizeInputError } from './input-error.js';
 export { readAudience, readProposed, readProposedColumns, typedField, type ProposedFile, type ProposedTable } from './io/read-inputs.js';
 export { ProposedColumnsBuilder, type ProposedColumns } from './proposed-columns.js';
-export { writeChosenRows, type ChosenRows } from './io/write-rows.js';
+export { stageChosenRows, writeChosenRows, type ChosenRows, type StagedRows } from './io/write-rows.js';
 export { customerShard, parseShard } from './shard.js';
 export { checkSelection, type SelectionCheck } from './check-selection.js';

@@ -126,6 +126,9 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
     }
   }
 
+  const picked: number[] = [];
+  for (let row = 0; row < model.n; row++) if (chosen[row]) picked.push(original ? original[row]! : row);
+  options.onChosen?.(picked);
   verifySelection(model, chosen);
   // What one more unit of each capacity buys: measured by re-solving on the exact path,
   // read off the final prices otherwise (and when the re-solves fail).
@@ -138,8 +141,6 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
   shadowPrices ??= lagrangianShadowPrices(model, chosen, prices);
   const report = buildReport({ model, chosen, upperBound, boundMethod, method, iterations, startedAt, now: performance.now(), shadowPrices });
   if (options.shard) report.shard = { ...options.shard };
-  const picked: number[] = [];
-  for (let row = 0; row < model.n; row++) if (chosen[row]) picked.push(original ? original[row]! : row);
   return { chosen: picked, report, prices: exportPrices(model, prices) };
 }
 

@@ -82,6 +82,13 @@ export interface OptimizeOptions {
    * their rows in memory for its whole length (docs/optimization.md#memory).
    */
   releaseInputs?: boolean;
+  /**
+   * Called with the chosen rows (input indexes, ascending, as the result's `chosen`) once
+   * the selection is final, before the last check of every hard rule and the report: a
+   * caller may start writing them meanwhile, but must not let anyone read them before
+   * optimizeContacts resolves — when the check fails, it rejects (docs/optimization.md#the-output).
+   */
+  onChosen?: (chosen: readonly number[]) => void;
 }
 
 /** One rule's line in the report. */

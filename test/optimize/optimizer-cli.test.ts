@@ -70,6 +70,8 @@ describe('offerops optimize', () => {
     expect(r.rules.map((x) => x.name)).toEqual(['a-cap', 'per-customer', 'no-b-for-young', 'budget']);
     expect(r.upperBound).toBeGreaterThanOrEqual(r.objective);
     for (const row of out.slice(1)) expect(lines).toContain(row);
+    // Written on a second thread to a staging file, then renamed: nothing else is left.
+    expect(readdirSync(dir).filter((f) => f.startsWith('out.csv'))).toEqual(['out.csv']);
   });
 
   it('refuses an output whose folder cannot be created before optimizing, exit 2', async () => {

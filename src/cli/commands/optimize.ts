@@ -17,11 +17,14 @@ import {
   ProposedColumnsBuilder,
   readAudience,
   readProposedColumns,
+  stageChosenRows,
   writeChosenRows,
+  type ChosenRows,
   type CapacityPrices,
   type ColumnarOptimizeProblem,
   type OptimizeReport,
   type ProposedFile,
+  type StagedRows,
 } from '../../optimize/index.js';
 import { readBundleInput } from '../bundle-input.js';
 import { createProgress } from '../optimize-progress.js';
@@ -173,11 +176,34 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   }
   const shard = typeof options['shard'] === 'string' ? parseShard(options['shard']) : undefined;
 
+  const out = typeof options['out'] === 'string' ? path.resolve(io.cwd, options['out']) : null;
+  if (!out && context.common.json) throw new UserError('with --json the report goes to stdout: give --out FILE for the chosen rows', 2);
+  const format = out ? tableFormatOf(out) : proposedFiles[0]!.format;
+  // Rows out: per input file, the chosen data-row indexes.
+  const chosenPerFile = (chosen: readonly number[]): ChosenRows[] => {
+    const perFile: number[][] = tables.map(() => []);
+    let t = 0;
+    let offset = 0;
+    for (const index of chosen) {
+      while (index >= offset + tables[t]!.rows) offset += tables[t++]!.rows;
+      perFile[t]!.push(index - offset);
+    }
+    return tables.map((table, i) => ({ table: proposedFiles[i]!, rows: perFile[i]!, columns: table.columns }));
+  };
+  // The writer's progress is shown once its phase has begun (the optimizer's phases go first).
+  let writing = false;
+  const onWritten = (rows: number): void => void (writing && progress.update('write', rows, proposed.length, proposed.length));
+  // A file output is written on a second thread while the optimizer checks its selection
+  // and builds the report; it is renamed into place only once the check has passed.
+  let staged: StagedRows | null = null;
+  const onChosen = out ? (chosen: readonly number[]): void => void (staged = stageChosenRows(chosenPerFile(chosen), format, out, onWritten)) : undefined;
+
   const onProgress = (done: number, total: number, phase: string): void => progress.update(phase, done, total, proposed.length);
   let result;
   try {
-    result = await optimizeContacts(problem, { exact, seed, onProgress, releaseInputs: true, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) });
+    result = await optimizeContacts(problem, { exact, seed, onProgress, onChosen, releaseInputs: true, ...(shard ? { shard } : {}), ...(prices ? { prices } : {}) });
   } catch (error) {
+    await (staged as StagedRows | null)?.abandon();
     progress.finish();
     if (error instanceof OptimizeInputError && error.input === 'proposed' && error.rowIndex >= 0) {
       // Map the row back to its file and line.
@@ -189,25 +215,11 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
     throw error;
   }
 
-  // Rows out: per input file, the chosen data-row indexes.
-  const perFile: number[][] = tables.map(() => []);
-  let t = 0;
-  let offset = 0;
-  for (const index of result.chosen) {
-    while (index >= offset + tables[t]!.rows) offset += tables[t++]!.rows;
-    perFile[t]!.push(index - offset);
-  }
-  const out = typeof options['out'] === 'string' ? path.resolve(io.cwd, options['out']) : null;
-  if (!out && context.common.json) throw new UserError('with --json the report goes to stdout: give --out FILE for the chosen rows', 2);
-  const format = out ? tableFormatOf(out) : proposedFiles[0]!.format;
-  await writeChosenRows(
-    tables.map((table, i) => ({ table: proposedFiles[i]!, rows: perFile[i]!, columns: table.columns })),
-    format,
-    out,
-    io.stdout,
-    io.stdoutReady,
-    (rows) => progress.update('write', rows, proposed.length, proposed.length),
-  );
+  progress.update('write', 0, proposed.length, proposed.length);
+  writing = true;
+  const written = staged as StagedRows | null;
+  if (written) await written.commit();
+  else await writeChosenRows(chosenPerFile(result.chosen), format, out, io.stdout, io.stdoutReady, onWritten);
   progress.update('write', proposed.length, proposed.length, proposed.length);
   progress.finish();
 

@@ -5,10 +5,13 @@
 // leaves half an output behind.
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
+import type { WriterMessage } from './write-rows-worker.js';
 
 /** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
 const FLUSH_ROWS = 4096;
@@ -18,7 +21,7 @@ const COPY_BLOCK = 1 << 20;
 export interface ChosenRows {
   table: TableHandle;
   /** Data-row indexes (0-based, in file order) to copy, ascending. */
-  rows: readonly number[];
+  rows: ArrayLike<number>;
   columns: readonly string[];
 }
 
@@ -111,6 +114,71 @@ export async function writeChosenRows(
     throw error;
   }
   return written;
+}
+
+/** Chosen rows being written on another thread; nobody sees them until `commit`. */
+export interface StagedRows {
+  /** Waits for the writing to end and renames the output into place; resolves to the rows written. */
+  commit(): Promise<number>;
+  /** Stops the writing and removes what was written. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Starts writing the chosen rows to `out` on a worker thread, so that this thread can go
+ * on (the optimizer checks its selection meanwhile): the output is staged beside `out`
+ * and only renamed into place by `commit`. Null when `out` is a device or a pipe (written
+ * directly: no staging), or when no built worker is at hand (running from the TypeScript
+ * sources): write with writeChosenRows then.
+ */
+export function stageChosenRows(inputs: readonly ChosenRows[], format: TableFormat, out: string, onRows?: (rows: number) => void): StagedRows | null {
+  const url = writerUrl();
+  if (url === null || isDeviceOrPipe(out)) return null;
+  const staged = `${out}.staged-${process.pid}`;
+  const worker = new Worker(url, { workerData: { inputs: inputs.map((i) => ({ ...i, rows: Int32Array.from(i.rows) })), format, staged } });
+  const ended = new Promise<number>((resolve, reject) => {
+    worker.on('message', (message: WriterMessage) => {
+      if ('rows' in message) onRows?.(message.rows);
+      else if ('written' in message) resolve(message.written);
+      else {
+        const { name, message: text, code } = message.failed;
+        reject(Object.assign(new Error(text), { name, ...(code === undefined ? {} : { code }) }));
+      }
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the output writer stopped with exit code ${code}`)));
+  });
+  // A failure is reported by commit; until then it must not count as unhandled.
+  ended.catch(() => undefined);
+  const discard = async (): Promise<void> => {
+    await Promise.all([rm(staged, { force: true }), rm(`${staged}.tmp-${process.pid}`, { force: true })]);
+  };
+  return {
+    async commit() {
+      try {
+        const written = await ended;
+        await rename(staged, out);
+        return written;
+      } catch (error) {
+        await discard();
+        throw error;
+      } finally {
+        void worker.terminate();
+      }
+    },
+    async abandon() {
+      await worker.terminate();
+      await discard();
+    },
+  };
+}
+
+function writerUrl(): URL | null {
+  const here = new URL('./write-rows-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
+  const built = new URL('../../../dist/optimize/io/write-rows-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : null;
 }
 
 async function copyLines(
