@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { parseBundle } from '../dist/bundle/bundle.js';
 import { greedyContacts } from '../dist/optimize/greedy.js';
 import { readHistory } from '../dist/io/history.js';
-import { readAudience, readProposedColumns } from '../dist/optimize/io/read-inputs.js';
+import { readAudience } from '../dist/optimize/io/read-inputs.js';
+import { readProposedColumns } from '../dist/optimize/io/read-proposed.js';
 import { ProposedColumnsBuilder } from '../dist/optimize/proposed-columns.js';
 import { generateOptimizeData } from './generate/optimize-data.mjs';
 

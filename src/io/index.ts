@@ -14,6 +14,7 @@ export {
   tableFormatOf,
   TableInputError,
   throwIssues,
+  type CsvByteRange,
   type CsvReadOptions,
   type CsvRecordSink,
   type InputIssue,

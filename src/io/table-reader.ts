@@ -167,8 +167,8 @@ function openText(table: TableHandle): Readable {
 /** Bytes read at a time from a CSV file (and the piece size of a table held in memory). */
 const CSV_CHUNK_BYTES = 1 << 20;
 
-/** The table's content as chunks of bytes of at most `size` bytes each, and a way to let the file go early. */
-function openByteChunks(table: TableHandle, size: number): { chunks: AsyncIterator<Buffer>; close: () => void } {
+/** The table's content as chunks of bytes of at most `size` bytes each (of the file's bytes `range` only, when given), and a way to let the file go early. */
+function openByteChunks(table: TableHandle, size: number, range?: CsvByteRange): { chunks: AsyncIterator<Buffer>; close: () => void } {
   if (table.text !== undefined) {
     const bytes = Buffer.from(table.text, 'utf8');
     let at = 0;
@@ -184,7 +184,7 @@ function openByteChunks(table: TableHandle, size: number): { chunks: AsyncIterat
       close: () => undefined,
     };
   }
-  const stream = createReadStream(table.file, { highWaterMark: size });
+  const stream = createReadStream(table.file, { highWaterMark: size, ...(range ? { start: range.start, ...(range.end === undefined ? {} : { end: range.end - 1 }) } : {}) });
   return { chunks: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, close: () => void stream.destroy() };
 }
 
@@ -237,6 +237,20 @@ export interface CsvReadOptions {
   chunkBytes?: number;
   /** Every record through csv-parse, none through the unquoted-text path (what that path is checked against). */
   parserOnly?: boolean;
+  /**
+   * Only these bytes of the file, which start at the start of a line. From a later start
+   * than 0, `header` is the file's header (read and checked by whoever read the start):
+   * it goes to `onHeader` before the first record, and lines are counted from the range's
+   * start (its first line is line 1).
+   */
+  range?: CsvByteRange;
+  header?: readonly string[];
+}
+
+/** Bytes `start` (inclusive) to `end` (exclusive; the end of the file when left out). */
+export interface CsvByteRange {
+  start: number;
+  end?: number;
 }
 
 /**
@@ -258,7 +272,9 @@ export async function readTableRecords(
 ): Promise<string[]> {
   if (table.format !== 'csv') throw new InternalError(`readTableRecords reads CSV tables, not ${table.format}`);
   const chunkBytes = Math.min(options.chunkBytes ?? CSV_CHUNK_BYTES, MAX_RECORD_CHARS);
-  return withReadErrors(table, () => readCsv(table, issues, new CsvRecords(issues, onRecord, onHeader), chunkBytes, options.parserOnly === true));
+  const records = new CsvRecords(issues, onRecord, onHeader);
+  if (options.header !== undefined) records.continueWith(options.header);
+  return withReadErrors(table, () => readCsv(table, issues, records, chunkBytes, options.parserOnly === true, options.range));
 }
 
 /** Runs a read, turning a missing or unreadable file into the table's one problem. */
@@ -293,6 +309,12 @@ class CsvRecords {
     private readonly onRecord: CsvRecordSink,
     private readonly onHeader: ((columns: string[]) => void) | undefined,
   ) {}
+
+  /** Reads on past a header read elsewhere (a later byte range of the file). */
+  continueWith(header: readonly string[]): void {
+    this.header = [...header];
+    this.onHeader?.(this.header);
+  }
 
   /** One record starting at line `start`; a promise when the consumer asked to be waited for. */
   take(record: string[], start: number): void | Promise<void> {
@@ -338,11 +360,11 @@ const LF = 0x0a;
  * current line goes to csv-parse, the parser of record, set up as it would be at that
  * line: same records, same line numbers, same errors as csv-parse reading it all.
  */
-async function readCsv(table: TableHandle, issues: IssueCollector, records: CsvRecords, chunkBytes: number, parserOnly: boolean): Promise<string[]> {
-  const { chunks, close } = openByteChunks(table, chunkBytes);
+async function readCsv(table: TableHandle, issues: IssueCollector, records: CsvRecords, chunkBytes: number, parserOnly: boolean, range?: CsvByteRange): Promise<string[]> {
+  const { chunks, close } = openByteChunks(table, chunkBytes, range);
   try {
-    const rest = parserOnly ? { head: Buffer.alloc(0) } : await readUnquoted(chunks, records);
-    if (rest !== null && !records.stopped) await readQuoted(table, issues, records, rest.head, chunks);
+    const rest = parserOnly ? { head: Buffer.alloc(0) } : await readUnquoted(chunks, records, (range?.start ?? 0) === 0);
+    if (rest !== null && !records.stopped) await readQuoted(table, issues, records, rest.head, chunks, (range?.start ?? 0) === 0);
   } finally {
     close();
   }
@@ -355,9 +377,9 @@ async function readCsv(table: TableHandle, issues: IssueCollector, records: CsvR
  * the read stopped), or the bytes from the start of the current line when csv-parse must
  * take over (the remaining chunks follow them).
  */
-async function readUnquoted(chunks: AsyncIterator<Buffer>, records: CsvRecords): Promise<{ head: Buffer } | null> {
+async function readUnquoted(chunks: AsyncIterator<Buffer>, records: CsvRecords, fileStart: boolean): Promise<{ head: Buffer } | null> {
   let pending: Buffer | null = null; // the current line's bytes so far
-  for (let first = true; ; first = false) {
+  for (let first = fileStart; ; first = false) {
     const next = await chunks.next();
     if (next.done === true) break;
     const chunk = next.value;
@@ -418,14 +440,16 @@ function takeLines(text: string, records: CsvRecords, from = 0): Promise<void> |
 }
 
 /** The quoted gear: csv-parse from `head` (the start of a line) to the end of the file. */
-async function readQuoted(table: TableHandle, issues: IssueCollector, records: CsvRecords, head: Buffer, chunks: AsyncIterator<Buffer>): Promise<void> {
+async function readQuoted(table: TableHandle, issues: IssueCollector, records: CsvRecords, head: Buffer, chunks: AsyncIterator<Buffer>, fileStart: boolean): Promise<void> {
   const linesBefore = records.line;
   const common = { relax_column_count: true, trim: false, max_record_size: MAX_RECORD_CHARS };
-  // From the start of the file, csv-parse as it always is. From a later line, csv-parse as
-  // it would be there: the BOM is behind it and the record delimiter was found to be LF
-  // (the lines before held no CR), and its line count (in its messages) goes on.
-  const parser = parse(linesBefore === 0 ? { bom: true, ...common } : { bom: false, record_delimiter: '\n', ...common });
-  if (linesBefore > 0) (parser as unknown as { info: { lines: number } }).info.lines = linesBefore + 1;
+  // From the start of the file, csv-parse as it always is. From a later line (or a byte
+  // range after lines that held no CR), csv-parse as it would be there: the BOM is behind
+  // it and the record delimiter was found to be LF, and its line count (in its messages)
+  // goes on.
+  const later = linesBefore > 0 || !fileStart;
+  const parser = parse(later ? { bom: false, record_delimiter: '\n', ...common } : { bom: true, ...common });
+  if (later) (parser as unknown as { info: { lines: number } }).info.lines = linesBefore + 1;
   async function* remaining(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     for (;;) {

@@ -19,7 +19,8 @@ export type {
   UnmetMinimum,
 } from './types.js';
 export { OptimizeInputError } from './input-error.js';
-export { readAudience, readProposed, readProposedColumns, typedField, type ProposedFile, type ProposedTable } from './io/read-inputs.js';
+export { readAudience, readProposed, typedField, type ProposedFile, type ProposedTable } from './io/read-inputs.js';
+export { readProposedColumns, TWO_HALVES_MIN_BYTES, type ReadProposedOptions } from './io/read-proposed.js';
 export { ProposedColumnsBuilder, type ProposedColumns } from './proposed-columns.js';
 export { stageChosenRows, writeChosenRows, type ChosenRows, type StagedRows } from './io/write-rows.js';
 export { customerShard, parseShard } from './shard.js';

@@ -61,10 +61,10 @@ function setExtra(column: ExtraBuilder, row: number, value: string | number): vo
 export class ProposedColumnsBuilder {
   private size = 0;
   private capacity: number;
-  private readonly customers = new Interner();
-  private readonly offers = new Interner();
-  private readonly channels = new Interner();
-  private readonly packages = new Interner();
+  private customers = new Interner();
+  private offers = new Interner();
+  private channels = new Interner();
+  private packages = new Interner();
   private customer: Int32Array;
   private offer: Int32Array;
   private channel: Int32Array;
@@ -132,6 +132,63 @@ export class ProposedColumnsBuilder {
     this.cost[row] = cost;
     this.pkg[row] = pkg === null ? -1 : this.packages.id(pkg);
     return row;
+  }
+
+  /** Back to empty, as new (names forgotten too). */
+  clear(): void {
+    this.finish();
+    this.customers = new Interner();
+    this.offers = new Interner();
+    this.channels = new Interner();
+    this.packages = new Interner();
+    this.capacity = 16;
+    this.resize(16);
+  }
+
+  /**
+   * Appends finished columns (a later part of the same input, read on its own): names are
+   * numbered as if its rows had been added here one by one, so the result is the table
+   * one builder would have made of both parts.
+   */
+  append(columns: ProposedColumns): void {
+    const n = columns.length;
+    if (this.size + n > this.capacity) this.resize(this.size + n);
+    const at = this.size;
+    const ids = (interner: Interner, names: readonly string[]): Int32Array => {
+      const map = new Int32Array(names.length);
+      for (let i = 0; i < names.length; i++) map[i] = interner.id(names[i]!);
+      return map;
+    };
+    const customers = ids(this.customers, columns.customerIds);
+    const offers = ids(this.offers, columns.offerNames);
+    const channels = ids(this.channels, columns.channelNames);
+    const packages = ids(this.packages, columns.packageNames);
+    for (let i = 0; i < n; i++) {
+      this.customer[at + i] = customers[columns.customer[i]!]!;
+      this.offer[at + i] = offers[columns.offer[i]!]!;
+      this.channel[at + i] = channels[columns.channel[i]!]!;
+      const pkg = columns.pkg[i]!;
+      this.pkg[at + i] = pkg === -1 ? -1 : packages[pkg]!;
+    }
+    this.day.set(columns.day, at);
+    this.score.set(columns.score, at);
+    this.cost.set(columns.cost, at);
+    for (const extra of columns.extra) {
+      const column = this.extra.get(extra.name) ?? this.addExtra(extra.name);
+      if (extra.number !== null) {
+        column.number.set(extra.number, at);
+        column.hasNumber = true;
+      }
+      if (extra.text !== null) {
+        const texts = ids(column.texts, extra.texts);
+        for (let i = 0; i < n; i++) {
+          const text = extra.text[i]!;
+          if (text !== -1) column.text[at + i] = texts[text]!;
+        }
+      }
+    }
+    this.size += n;
+    this.lastCustomerId = -1;
   }
 
   private addExtra(name: string): ExtraBuilder {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './random-instances.js';
 import { tableFormatOf, type TableHandle } from '../../src/io/table-reader.js';
-import { decimalValue, isDecimalText, readProposed, readProposedColumns, typedField } from '../../src/optimize/io/read-inputs.js';
+import { decimalValue, isDecimalText, readProposed, typedField } from '../../src/optimize/io/read-inputs.js';
+import { readProposedColumns } from '../../src/optimize/io/read-proposed.js';
 import { columnsOfContacts, ProposedColumnsBuilder, rowFields, rowPackage, rowValue, takeRows } from '../../src/optimize/proposed-columns.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offerops-opt-columns-'));

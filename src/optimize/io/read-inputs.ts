@@ -8,7 +8,7 @@ import { defaultPackage } from '../../engine/index.js';
 import { convertAttribute } from '../../expr/index.js';
 import { STANDARD_COLUMNS, type ProposedColumnsBuilder } from '../proposed-columns.js';
 import type { AudienceMember, ProposedContact } from '../types.js';
-import { IssueCollector, readTable, readTableRecords, throwIssues, type TableHandle } from '../../io/index.js';
+import { IssueCollector, readTable, readTableRecords, throwIssues, type CsvReadOptions, type TableHandle } from '../../io/index.js';
 
 export interface ProposedTable {
   rows: ProposedContact[];
@@ -229,14 +229,15 @@ export interface ProposedFile {
   lines: Int32Array;
   /** Column names in input order. */
   columns: string[];
+  /** 2 when the file was read in two halves at once (read-proposed.ts). */
+  threads?: 1 | 2;
 }
 
 /**
- * Proposed contacts into columns (docs/optimization.md#memory): the same checks and
- * messages as readProposed, but no object is kept per row — several files (the shard
- * outputs of a merge) append to one builder.
+ * Proposed contacts into columns on this thread (readProposedColumns in
+ * read-proposed.ts may read a large CSV file in two halves, one on a worker thread).
  */
-export async function readProposedColumns(
+export async function readProposedColumnsHere(
   table: TableHandle,
   offers: ReadonlySet<string>,
   builder: ProposedColumnsBuilder,
@@ -318,7 +319,7 @@ function isDefaultPackage(pkg: string, customerId: string, channel: string, date
  * same checks, messages and columns as for row objects, without an object, a regex or a
  * date parse per row.
  */
-async function readProposedCsv(table: TableHandle, offers: ReadonlySet<string>, builder: ProposedColumnsBuilder, onRows?: (rows: number) => void): Promise<ProposedFile> {
+export async function readProposedCsv(table: TableHandle, offers: ReadonlySet<string>, builder: ProposedColumnsBuilder, onRows?: (rows: number) => void, part: CsvReadOptions = {}): Promise<ProposedFile> {
   const issues = new IssueCollector();
   const first = builder.length;
   let lines = new Int32Array(1024);
@@ -374,6 +375,7 @@ async function readProposedCsv(table: TableHandle, offers: ReadonlySet<string>, 
       headerMissing = proposedHeaderMissing(table, header, issues);
       layout = proposedLayout(header);
     },
+    part,
   );
   if (issues.issues.length > 0) await throwIssues(table, issues.issues, columns);
   const rows = builder.length - first;
