@@ -21,6 +21,19 @@ export function indexByDay(h: number, from: Int32Array, to: Int32Array): DayInde
   return { start, list };
 }
 
+/**
+ * Per capacity part, where each day's rows start in its row list (the rows are in day
+ * order): the rows of days d..e are `rows[start[d] .. start[e + 1])`.
+ */
+export function partDayStarts(model: Model): Int32Array[] {
+  return model.parts.map((part) => {
+    const start = new Int32Array(model.h + 1);
+    for (let j = 0; j < part.rows.length; j++) start[model.day[part.rows[j]!]! + 1]!++;
+    for (let d = 0; d < model.h; d++) start[d + 1]! += start[d]!;
+    return start;
+  });
+}
+
 export class CapacityState {
   readonly hardByDay: DayIndex[];
   readonly minByDay: DayIndex[];

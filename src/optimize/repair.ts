@@ -2,7 +2,7 @@
 // on reduced scores (minimums weighted lexicographically), then a repair that drops the
 // lowest-value contacts from over-full capacity windows, a fill toward unmet minimums,
 // and a greedy fill in score order while every rule still holds.
-import { CapacityState, indexByDay } from './capacity-state.js';
+import { CapacityState, indexByDay, partDayStarts } from './capacity-state.js';
 import { canAddLocal, minimumCount, requirementsMet } from './customer-model.js';
 import { reducedScores, type Prices } from './lagrangian.js';
 import { improveSelection, type LocalSearchOptions } from './local-search.js';
@@ -114,16 +114,20 @@ export function repairCapacity(model: Model, selection: Selection, reduced: Floa
   let candidates: Int32Array = new Int32Array(0);
   let negatedKey: Float64Array = new Float64Array(0);
   let order: Int32Array = new Int32Array(0);
+  let dayStarts: Int32Array[] | null = null;
   for (let pass = 0; pass < 50; pass++) {
     const violations = state.violations();
     if (violations.length === 0) return;
+    // A window's rows, in the order of its part's rows (which are in day order).
+    dayStarts ??= partDayStarts(model);
     let count = 0;
     for (const { part, window } of violations) {
       const p = model.parts[part]!;
-      for (let j = 0; j < p.rows.length; j++) {
+      const start = dayStarts[part]!;
+      const end = start[Math.min(model.h, Math.max(0, p.to[window]! + 1))]!;
+      for (let j = start[Math.min(model.h, Math.max(0, p.from[window]!))]!; j < end; j++) {
         const row = p.rows[j]!;
-        const d = model.day[row]!;
-        if (chosen[row] && !seen[row] && p.coef[j]! > 0 && d >= p.from[window]! && d <= p.to[window]!) {
+        if (chosen[row] && !seen[row] && p.coef[j]! > 0) {
           seen[row] = 1;
           if (count === candidates.length) {
             candidates = grown(candidates, model.n);

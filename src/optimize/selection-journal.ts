@@ -5,7 +5,7 @@
 // what a move touched (for its refill). Moves (make-room.ts) and the search driver
 // (local-search.ts) change the selection only through it, so between moves it always
 // keeps every hard rule.
-import type { CapacityState } from './capacity-state.js';
+import { partDayStarts, type CapacityState } from './capacity-state.js';
 import { canAddLocal, minimumCount } from './customer-model.js';
 import type { Model } from './model-types.js';
 
@@ -59,12 +59,7 @@ export class SelectionJournal {
     for (let row = 0; row < model.n; row++) if (this.chosen[row]) this.score += model.score[row]!;
     for (const cm of model.customers) for (let m = 0; m < cm.minCount; m++) this.customerShortfall += cm.minShortfall(m, minimumCount(cm, this.chosen, m));
     this.mixedPart = Uint8Array.from(model.parts, (part) => (part.coef.some((c) => c < 0) && part.coef.some((c) => c > 0) ? 1 : 0));
-    this.partDayStart = model.parts.map((part) => {
-      const start = new Int32Array(model.h + 1);
-      for (let j = 0; j < part.rows.length; j++) start[model.day[part.rows[j]!]! + 1]!++;
-      for (let d = 0; d < model.h; d++) start[d + 1]! += start[d]!;
-      return start;
-    });
+    this.partDayStart = partDayStarts(model);
   }
 
   /** Total shortfall below every minimum, capacity and per customer. */
