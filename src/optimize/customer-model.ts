@@ -113,8 +113,10 @@ class GrowingColumn<T extends TypedColumn> {
     this.current[this.fill++] = value;
     this.length++;
   }
+  /** The values in one array, on shared memory: the solver threads read the store as it is (solve-pool.ts). */
   finish(): T {
-    const out = this.make(this.length);
+    const Typed = this.current.constructor as new (buffer: SharedArrayBuffer) => T;
+    const out = new Typed(new SharedArrayBuffer(this.length * this.current.BYTES_PER_ELEMENT));
     let at = 0;
     for (const chunk of this.chunks) {
       out.set(chunk, at);

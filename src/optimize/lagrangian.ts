@@ -6,6 +6,7 @@
 // bound (the Lagrangian dual: Σ subproblem bounds + Σ price × capacity).
 import { indexByDay, type DayIndex } from './capacity-state.js';
 import type { Model } from './model.js';
+import type { SolvePool } from './solve-pool.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
 
 export type Prices = Float64Array[];
@@ -57,6 +58,8 @@ export interface PriceSearchOptions {
   start?: Prices;
   nodeLimit: number;
   onIteration?: (done: number, total: number) => void;
+  /** Solve the customers on two threads (solve-pool.ts). */
+  pool?: SolvePool | null;
 }
 
 /** Customers whose rows touch a capacity window (the others never change with prices). */
@@ -73,13 +76,16 @@ export function coupledCustomers(model: Model): Uint8Array {
  * coefficients priced in (or its subproblem bound), plus Σ price × capacity. An upper
  * bound on the objective for any prices ≥ 0; at zero prices, each customer's own optimum.
  */
-export function dualBound(model: Model, prices: Prices, nodeLimit: number): number {
-  const reduced = new Float64Array(model.n);
+export function dualBound(model: Model, prices: Prices, nodeLimit: number, pool: SolvePool | null = null): number {
+  const reduced = pool ? pool.reduced : new Float64Array(model.n);
   reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
-  const sink = new Uint8Array(model.n);
-  const scratch = new SubproblemScratch();
   let total = 0;
-  for (const cm of model.customers) total += solveCustomer(cm, reduced, model.forbidden, sink, scratch, { penalty: 0, nodeLimit }).bound;
+  if (pool) total = pool.solve(null, 0, nodeLimit);
+  else {
+    const sink = new Uint8Array(model.n);
+    const scratch = new SubproblemScratch();
+    for (const cm of model.customers) total += solveCustomer(cm, reduced, model.forbidden, sink, scratch, { penalty: 0, nodeLimit }).bound;
+  }
   model.parts.forEach((part, p) => {
     for (let w = 0; w < part.rhs.length; w++) total += prices[p]![w]! * part.rhs[w]!;
   });
@@ -91,8 +97,9 @@ export function searchPrices(model: Model, options: PriceSearchOptions): PriceSe
   const prices = options.start ?? zeroPrices(model);
   if (parts.length === 0) return { prices, bound: Infinity, iterations: 0 };
   const byDay = parts.map((p) => indexByDay(model.h, p.from, p.to));
-  const reduced = new Float64Array(model.n);
-  const chosen = new Uint8Array(model.n);
+  const pool = options.pool ?? null;
+  const reduced = pool ? pool.reduced : new Float64Array(model.n);
+  const chosen = pool ? pool.chosen : new Uint8Array(model.n);
   const scratch = new SubproblemScratch();
   const coupled = coupledCustomers(model);
   const all = model.customers.map((_, c) => c).filter((c) => coupled[c]);
@@ -143,7 +150,8 @@ export function searchPrices(model: Model, options: PriceSearchOptions): PriceSe
       let sum = fixedBound;
       if (sampleRows) for (let i = 0; i < sampleRows.length; i++) chosen[sampleRows[i]!] = 0;
       else chosen.fill(0);
-      for (const c of customers) sum += solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty: 0, nodeLimit: options.nodeLimit }).bound;
+      if (pool) sum = pool.solve(customers, 0, options.nodeLimit, sum);
+      else for (const c of customers) sum += solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty: 0, nodeLimit: options.nodeLimit }).bound;
       if (full) {
         let dual = sum;
         parts.forEach((part, p) => {

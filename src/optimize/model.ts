@@ -209,7 +209,8 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
     memberships,
     history,
     customerRules,
-    forbidden: new Int32Array(n).fill(-1),
+    // On shared memory: the solver threads read it (solve-pool.ts).
+    forbidden: new Int32Array(new SharedArrayBuffer(4 * n)).fill(-1),
     removedUpFront: new Int32Array(rules.length),
     customerStore: null as unknown as CustomerStore, // set once every customer is built
     customers: [],

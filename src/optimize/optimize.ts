@@ -7,6 +7,7 @@ import { coupledCustomers, dualBound, searchPrices, zeroPrices, type Prices } fr
 import { buildModel, type Model } from './model.js';
 import { columnsOfContacts, isColumns, takeRows } from './proposed-columns.js';
 import { selectByPrices } from './repair.js';
+import { SolvePool } from './solve-pool.js';
 import { buildReport } from './report.js';
 import { customerShard, exportPrices, importPrices, scaleCapacities } from './shard.js';
 import { exactShadowPrices, lagrangianShadowPrices } from './shadow-prices.js';
@@ -86,44 +87,52 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
     progress(1, 1, 'exact');
   }
 
-  if (!chosen) {
-    const fixedPrices = Boolean(options.shard && options.prices);
-    if (model.parts.length > 0 && !fixedPrices) {
-      const many = coupledCustomers(model).reduce((a, b) => a + b, 0);
-      const search = searchPrices(model, {
-        sampleIterations: many > 20_000 ? 60 : 0,
-        fullIterations: many > 20_000 ? 4 : 60,
-        sampleShare: many > 20_000 ? Math.max(0.05, 10_000 / many) : 1,
-        seed,
-        ...(options.prices ? { start: prices } : {}),
-        nodeLimit: NODE_LIMIT,
-        onIteration: (done, total) => progress(done, total, 'prices'),
-      });
-      prices = search.prices;
-      iterations = search.iterations;
-      upperBound = search.bound;
-    }
-    // A shard on given prices searches none: its bound is the dual at those prices (on its
-    // share of every capacity), or each customer's own optimum when that is lower.
-    if (fixedPrices && model.parts.length > 0) upperBound = dualBound(model, prices, NODE_LIMIT);
-    // With capacity rules left unpriced this is still an upper bound (they only remove options).
-    if (!Number.isFinite(upperBound) || fixedPrices) upperBound = Math.min(upperBound, dualBound(model, zeroPrices(model), NODE_LIMIT));
-    chosen = selectByPrices(
-      model,
-      prices,
-      NODE_LIMIT,
-      { work: SEARCH_WORK_PER_ROW * model.n + SEARCH_WORK_BASE, passes: SEARCH_PASSES, rounds: SEARCH_ROUNDS, seed },
-      progress,
-    ).chosen;
-    if (candidates <= LP_MAX_ROWS && model.parts.length > 0) {
-      progress(0, 1, 'bound');
-      const lp = await linearBound(model, 60).catch(() => null);
-      if (lp !== null && lp < upperBound) {
-        upperBound = lp;
-        boundMethod = 'lp';
+  // Large models solve their customers on two threads; the choice is the same.
+  const pool = chosen ? null : SolvePool.create(model, options.threads);
+  try {
+    if (!chosen) {
+      const fixedPrices = Boolean(options.shard && options.prices);
+      if (model.parts.length > 0 && !fixedPrices) {
+        const many = coupledCustomers(model).reduce((a, b) => a + b, 0);
+        const search = searchPrices(model, {
+          sampleIterations: many > 20_000 ? 60 : 0,
+          fullIterations: many > 20_000 ? 4 : 60,
+          sampleShare: many > 20_000 ? Math.max(0.05, 10_000 / many) : 1,
+          seed,
+          ...(options.prices ? { start: prices } : {}),
+          nodeLimit: NODE_LIMIT,
+          onIteration: (done, total) => progress(done, total, 'prices'),
+          pool,
+        });
+        prices = search.prices;
+        iterations = search.iterations;
+        upperBound = search.bound;
       }
-      progress(1, 1, 'bound');
+      // A shard on given prices searches none: its bound is the dual at those prices (on its
+      // share of every capacity), or each customer's own optimum when that is lower.
+      if (fixedPrices && model.parts.length > 0) upperBound = dualBound(model, prices, NODE_LIMIT, pool);
+      // With capacity rules left unpriced this is still an upper bound (they only remove options).
+      if (!Number.isFinite(upperBound) || fixedPrices) upperBound = Math.min(upperBound, dualBound(model, zeroPrices(model), NODE_LIMIT, pool));
+      chosen = selectByPrices(
+        model,
+        prices,
+        NODE_LIMIT,
+        { work: SEARCH_WORK_PER_ROW * model.n + SEARCH_WORK_BASE, passes: SEARCH_PASSES, rounds: SEARCH_ROUNDS, seed },
+        progress,
+        pool,
+      ).chosen;
+      if (candidates <= LP_MAX_ROWS && model.parts.length > 0) {
+        progress(0, 1, 'bound');
+        const lp = await linearBound(model, 60).catch(() => null);
+        if (lp !== null && lp < upperBound) {
+          upperBound = lp;
+          boundMethod = 'lp';
+        }
+        progress(1, 1, 'bound');
+      }
     }
+  } finally {
+    pool?.close();
   }
 
   const picked: number[] = [];

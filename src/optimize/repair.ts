@@ -8,6 +8,7 @@ import { reducedScores, type Prices } from './lagrangian.js';
 import { improveSelection, type LocalSearchOptions } from './local-search.js';
 import type { Model } from './model.js';
 import { sortRowsByKey } from './row-order.js';
+import type { SolvePool } from './solve-pool.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
 
 export interface Selection {
@@ -28,17 +29,24 @@ export function selectByPrices(
   nodeLimit: number,
   search?: LocalSearchOptions,
   progress: (done: number, total: number, phase: string) => void = () => undefined,
+  /** Solve the customers on two threads (solve-pool.ts); the selection's flags are then the pool's. */
+  pool: SolvePool | null = null,
 ): Selection {
-  const reduced = new Float64Array(model.n);
+  const reduced = pool ? pool.reduced : new Float64Array(model.n);
   reducedScores(model, prices, model.parts.map((p) => indexByDay(model.h, p.from, p.to)), reduced);
-  const chosen = new Uint8Array(model.n);
-  const scratch = new SubproblemScratch();
+  const chosen = pool ? pool.chosen : new Uint8Array(model.n);
   const penalty = minimumPenalty(model);
   const list = model.customers.map((_, c) => c);
   progress(0, list.length, 'repair');
-  for (const c of list) {
-    solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
-    if ((c & 0x3fff) === 0x3fff) progress(c + 1, list.length, 'repair');
+  if (pool) {
+    chosen.fill(0);
+    pool.solve(null, penalty, nodeLimit, 0, (done) => progress(done, list.length, 'repair'));
+  } else {
+    const scratch = new SubproblemScratch();
+    for (const c of list) {
+      solveCustomer(model.customers[c]!, reduced, model.forbidden, chosen, scratch, { penalty, nodeLimit });
+      if ((c & 0x3fff) === 0x3fff) progress(c + 1, list.length, 'repair');
+    }
   }
   const state = new CapacityState(model, chosen);
   const selection = { chosen, state };
