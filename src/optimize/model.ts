@@ -171,19 +171,21 @@ export function buildModel(problem: AnyOptimizeProblem, shard: ShardBuild = {}):
   const wanted = segments.filter((s) => segmentNames.has(s.name));
   const memberships = evaluateMemberships(problem.bundle, segments, wanted, problem.audience, customerIndex, customerIds.length, at);
 
-  const maskCache = new WeakMap<BundleOfferScope, Uint8Array>();
+  // A policy has a few scopes, asked for once per row and rule: found by identity in a
+  // short list, which is cheaper than a hash lookup.
+  const maskScopes: BundleOfferScope[] = [];
+  const masks: Uint8Array[] = [];
   const offerMask = (scope: BundleOfferScope): Uint8Array => {
-    let mask = maskCache.get(scope);
-    if (!mask) {
-      mask = new Uint8Array(offerIds.size);
-      if (scope.offers === null) mask.fill(1);
-      else
-        for (const name of scope.offers) {
-          const id = offerIds.get(name);
-          if (id !== undefined) mask[id] = 1;
-        }
-      maskCache.set(scope, mask);
-    }
+    for (let i = 0; i < maskScopes.length; i++) if (maskScopes[i] === scope) return masks[i]!;
+    const mask = new Uint8Array(offerIds.size);
+    if (scope.offers === null) mask.fill(1);
+    else
+      for (const name of scope.offers) {
+        const id = offerIds.get(name);
+        if (id !== undefined) mask[id] = 1;
+      }
+    maskScopes.push(scope);
+    masks.push(mask);
     return mask;
   };
 

@@ -7,10 +7,9 @@
 // the pool owns (reduced scores, chosen flags, bounds): nothing is copied per pass. The
 // bounds are summed here in customer order afterwards, so a run gives the same choice and
 // the same bound, to the last bit, on one thread or two.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
+import { builtWorkerUrl } from '../worker-url.js';
 import { CustomerModel, type CustomerStore } from './customer-model.js';
 import type { Model } from './model-types.js';
 import { SubproblemScratch, solveCustomer } from './subproblem.js';
@@ -106,7 +105,7 @@ export class SolvePool {
    */
   static create(model: Model, threads?: number): SolvePool | null {
     if (threads === 1 || (threads === undefined && model.n < SOLVE_POOL_MIN_ROWS) || model.customers.length === 0) return null;
-    const url = workerUrl();
+    const url = builtWorkerUrl(import.meta.url, 'optimize', 'solve-worker.js');
     if (url === null) return null;
     if (!(model.forbidden.buffer instanceof SharedArrayBuffer) || !(model.customerStore.rowAt.buffer instanceof SharedArrayBuffer)) return null;
     return new SolvePool(model, url);
@@ -183,10 +182,3 @@ export function serveSolveJobs(data: SolveWorkerData): void {
   }
 }
 
-function workerUrl(): URL | null {
-  const here = new URL('./solve-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
-  const built = new URL('../../dist/optimize/solve-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
-}

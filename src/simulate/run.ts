@@ -10,6 +10,7 @@ import type { Bundle } from '../bundle/index.js';
 import { createEngine } from '../engine/index.js';
 import type { HistoryRow } from '../engine/index.js';
 import { InternalError } from '../errors.js';
+import { builtWorkerUrl } from '../worker-url.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
 import type { HistoryByMember } from './simulate.js';
 import { isSampleSource, sampleMemberId } from './audience-sample.js';
@@ -39,11 +40,8 @@ export function workersBuiltIn(): boolean {
 }
 
 function workerUrl(): URL {
-  const here = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
-  const built = new URL('../../dist/simulate/worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return built;
+  const url = builtWorkerUrl(import.meta.url, 'simulate', 'worker.js');
+  if (url !== null) return url;
   throw new InternalError('the simulation worker (dist/simulate/worker.js) is missing: run `npm run build`, or use --workers 0');
 }
 

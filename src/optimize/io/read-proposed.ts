@@ -4,11 +4,10 @@
 // the same order, same lines. Whenever that could differ (quotes or carriage returns
 // before the middle, a problem anywhere), the file is read again on this thread, so the
 // result and every message are those of the one reading.
-import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TableHandle } from '../../io/index.js';
+import { builtWorkerUrl } from '../../worker-url.js';
 import { ProposedColumnsBuilder } from '../proposed-columns.js';
 import type { ProposedColumns } from '../types.js';
 import { readProposedColumnsHere, readProposedCsv, type ProposedFile } from './read-inputs.js';
@@ -43,7 +42,7 @@ export async function readProposedColumns(
 
 async function readInHalves(table: TableHandle, offers: ReadonlySet<string>, builder: ProposedColumnsBuilder, onRows: ((rows: number) => void) | undefined, minBytes: number): Promise<ProposedFile | null> {
   if (table.format !== 'csv' || table.text !== undefined) return null;
-  const url = workerUrl();
+  const url = builtWorkerUrl(import.meta.url, 'optimize/io', 'read-proposed-worker.js');
   if (url === null) return null;
   let size: number;
   try {
@@ -157,10 +156,3 @@ async function plainLines(file: string, end: number): Promise<number | null> {
   }
 }
 
-function workerUrl(): URL | null {
-  const here = new URL('./read-proposed-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
-  const built = new URL('../../../dist/optimize/io/read-proposed-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
-}

@@ -2,10 +2,7 @@
 // staging file it is given and says how many it wrote, or why it could not.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TableFormat } from '../../io/index.js';
-import { writeChosenRows, type ChosenRows } from './write-rows.js';
-
-/** What the worker posts: progress, the rows written, or the failure. */
-export type WriterMessage = { rows: number } | { written: number } | { failed: { name: string; message: string; code?: string } };
+import { writeChosenRows, type ChosenRows, type WriterMessage } from './write-rows.js';
 
 const { inputs, format, staged } = workerData as { inputs: ChosenRows[]; format: TableFormat; staged: string };
 const post = (message: WriterMessage): void => parentPort!.postMessage(message);

@@ -5,13 +5,12 @@
 // leaves half an output behind.
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
-import type { WriterMessage } from './write-rows-worker.js';
+import { builtWorkerUrl } from '../../worker-url.js';
 
 /** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
 const FLUSH_ROWS = 4096;
@@ -116,6 +115,9 @@ export async function writeChosenRows(
   return written;
 }
 
+/** What the writer's worker thread (write-rows-worker.ts) posts: progress, the rows written, or the failure. */
+export type WriterMessage = { rows: number } | { written: number } | { failed: { name: string; message: string; code?: string } };
+
 /** Chosen rows being written on another thread; nobody sees them until `commit`. */
 export interface StagedRows {
   /** Waits for the writing to end and renames the output into place; resolves to the rows written. */
@@ -132,7 +134,7 @@ export interface StagedRows {
  * sources): write with writeChosenRows then.
  */
 export function stageChosenRows(inputs: readonly ChosenRows[], format: TableFormat, out: string, onRows?: (rows: number) => void): StagedRows | null {
-  const url = writerUrl();
+  const url = builtWorkerUrl(import.meta.url, 'optimize/io', 'write-rows-worker.js');
   if (url === null || isDeviceOrPipe(out)) return null;
   const staged = `${out}.staged-${process.pid}`;
   const worker = new Worker(url, { workerData: { inputs: inputs.map((i) => ({ ...i, rows: Int32Array.from(i.rows) })), format, staged } });
@@ -173,13 +175,6 @@ export function stageChosenRows(inputs: readonly ChosenRows[], format: TableForm
   };
 }
 
-function writerUrl(): URL | null {
-  const here = new URL('./write-rows-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(here))) return here;
-  // Running from the TypeScript sources (the test runner): the compiled worker in dist/.
-  const built = new URL('../../../dist/optimize/io/write-rows-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
-}
 
 async function copyLines(
   inputs: readonly ChosenRows[],
