@@ -121,4 +121,36 @@ describe('readProposedColumns in two halves', () => {
     expect(read.threads).toBeUndefined();
     expect(read.rows).toBe(50);
   });
+
+  it.each([0, 1 << 20])('runs the other work once, while the second half is read or after the one reading (from %i bytes on)', async (from) => {
+    const t = table(`meanwhile-${from}.csv`, [HEADER, ...dataLines(2_000)].join('\n') + '\n');
+    let runs = 0;
+    const read = await readProposedColumns({ ...t }, offers, new ProposedColumnsBuilder(), undefined, { twoHalvesFromBytes: from, meanwhile: async () => void runs++, meanwhileBytes: 20_000 });
+    expect(runs).toBe(1);
+    expect(read.threads).toBe(from === 0 ? 2 : undefined);
+    expect(read.rows).toBe(2_000);
+  });
+
+  it('makes its own half smaller by the other work, and still reads what one reading reads', async () => {
+    const t = table('uneven.csv', [HEADER, ...dataLines(3_000)].join('\n') + '\n');
+    const a = new ProposedColumnsBuilder();
+    const read = await readProposedColumns({ ...t }, offers, a, undefined, { twoHalvesFromBytes: 0, meanwhile: async () => undefined, meanwhileBytes: 60_000 });
+    const b = new ProposedColumnsBuilder();
+    const one = await readProposedColumnsHere({ ...t }, offers, b);
+    expect(read.threads).toBe(2);
+    expect(a.finish()).toEqual(b.finish());
+    expect(Array.from(read.lines)).toEqual(Array.from(one.lines));
+  });
+
+  it.each([0, 1 << 20])('reports the other work failing after a clean file, and a problem in the file before it (from %i bytes on)', async (from) => {
+    const clean = table(`clean-${from}.csv`, [HEADER, ...dataLines(2_000)].join('\n') + '\n');
+    const failing = async (): Promise<void> => {
+      throw new Error('history.csv:3:1: bad history');
+    };
+    await expect(readProposedColumns({ ...clean }, offers, new ProposedColumnsBuilder(), undefined, { twoHalvesFromBytes: from, meanwhile: failing })).rejects.toThrow('bad history');
+    const lines = dataLines(2_000);
+    lines[1_900] = lines[1_900]!.replace(/,2026-03-\d\d,/, ',2026-02-30,');
+    const bad = table(`bad-and-failing-${from}.csv`, [HEADER, ...lines].join('\n') + '\n');
+    await expect(readProposedColumns({ ...bad }, offers, new ProposedColumnsBuilder(), undefined, { twoHalvesFromBytes: from, meanwhile: failing })).rejects.toThrow(/bad-and-failing-\d+\.csv:1902:\d+: 'date' must be a calendar date/);
+  });
 });

@@ -5,7 +5,7 @@
 // `--merge DIR` optimizes the union of shard outputs (repairing capacity across shards).
 // Exit 1 with --strict when a minimum is unmet.
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AttributeDeclaration, BundleBody } from '../../bundle/index.js';
 import { UserError } from '../../errors.js';
@@ -142,24 +142,31 @@ async function runOptimize(options: Record<string, unknown>, context: CommandCon
   // The rows are read into columns; the output is a second pass over the same files.
   const builder = new ProposedColumnsBuilder();
   const tables: ProposedFile[] = [];
+  const { attributes, idField } = audienceAttributes(bundle, policy);
+  // History and audience are read by this thread while a worker reads the second half of
+  // a large proposed file (readProposedColumns' `meanwhile`). They live only in the
+  // problem, which the optimizer empties once its model holds them (releaseInputs): on
+  // large runs their rows are not kept to the end, so `others` lets go of them as soon as
+  // the problem holds them.
+  const historyFile = typeof options['history'] === 'string' ? handle(options['history'], io.cwd, root) : null;
+  const audienceFile = typeof options['audience'] === 'string' ? handle(options['audience'], io.cwd, root) : null;
+  const others: Pick<ColumnarOptimizeProblem, 'history' | 'audience'> = { history: [], audience: [] };
+  const readOthers = async (): Promise<void> => {
+    if (historyFile) others.history = await readHistory(historyFile);
+    if (audienceFile) others.audience = await readAudience(audienceFile, attributes, idField);
+  };
+  let othersBytes = 0;
+  for (const f of [historyFile, audienceFile]) if (f) othersBytes += await stat(f.file).then((s) => s.size, () => 0);
   progress.update('read', 0, 0, 0);
-  for (const file of proposedFiles) tables.push(await readProposedColumns(file, offers, builder, (rows) => progress.update('read', rows, 0, rows)));
+  for (const [i, file] of proposedFiles.entries()) {
+    const last = i === proposedFiles.length - 1 ? { meanwhile: readOthers, meanwhileBytes: othersBytes } : {};
+    tables.push(await readProposedColumns(file, offers, builder, (rows) => progress.update('read', rows, 0, rows), last));
+  }
   const proposed = builder.finish();
   progress.update('read', proposed.length, 0, proposed.length);
-  const { attributes, idField } = audienceAttributes(bundle, policy);
-  // History and audience live only in the problem, which the optimizer empties once its
-  // model holds them (releaseInputs): on large runs their rows are not kept to the end.
-  // The problem is put together in a function of its own: a list awaited in this function
-  // would stay referenced from its frame for the whole run, emptied problem or not.
-  const readProblem = async (): Promise<ColumnarOptimizeProblem> => ({
-    bundle,
-    policy,
-    proposed,
-    history: typeof options['history'] === 'string' ? await readHistory(handle(options['history'], io.cwd, root)) : [],
-    audience: typeof options['audience'] === 'string' ? await readAudience(handle(options['audience'], io.cwd, root), attributes, idField) : [],
-    ...(at ? { at } : {}),
-  });
-  const problem = await readProblem();
+  const problem: ColumnarOptimizeProblem = { bundle, policy, proposed, history: others.history, audience: others.audience, ...(at ? { at } : {}) };
+  others.history = [];
+  others.audience = [];
 
   let prices: CapacityPrices | undefined;
   if (typeof options['prices'] === 'string') {

@@ -21,6 +21,14 @@ export type HalfMessage = { rows: number } | { columns: ProposedColumns; lines: 
 export interface ReadProposedOptions {
   /** Read a CSV file from this many bytes on in two halves (default TWO_HALVES_MIN_BYTES). */
   twoHalvesFromBytes?: number;
+  /**
+   * Other work for this thread (reading the history and the audience), run once in any
+   * case: while the worker reads the second half, or after the file when it is read on
+   * this thread. A problem in the proposed file is still the one reported first.
+   */
+  meanwhile?: () => Promise<void>;
+  /** About how many bytes `meanwhile` reads: this thread's half is made that much smaller. */
+  meanwhileBytes?: number;
 }
 
 /**
@@ -36,11 +44,33 @@ export async function readProposedColumns(
   onRows?: (rows: number) => void,
   options: ReadProposedOptions = {},
 ): Promise<ProposedFile> {
-  const halves = await readInHalves(table, offers, builder, onRows, options.twoHalvesFromBytes ?? TWO_HALVES_MIN_BYTES);
-  return halves ?? readProposedColumnsHere(table, offers, builder, onRows);
+  let ran = false;
+  let failure: { error: unknown } | null = null;
+  const meanwhile = async (): Promise<void> => {
+    if (ran || !options.meanwhile) return;
+    ran = true;
+    try {
+      await options.meanwhile();
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  const halves = await readInHalves(table, offers, builder, onRows, options.twoHalvesFromBytes ?? TWO_HALVES_MIN_BYTES, meanwhile, options.meanwhileBytes ?? 0);
+  const read = halves ?? (await readProposedColumnsHere(table, offers, builder, onRows));
+  await meanwhile();
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return read;
 }
 
-async function readInHalves(table: TableHandle, offers: ReadonlySet<string>, builder: ProposedColumnsBuilder, onRows: ((rows: number) => void) | undefined, minBytes: number): Promise<ProposedFile | null> {
+async function readInHalves(
+  table: TableHandle,
+  offers: ReadonlySet<string>,
+  builder: ProposedColumnsBuilder,
+  onRows: ((rows: number) => void) | undefined,
+  minBytes: number,
+  meanwhile: () => Promise<void>,
+  meanwhileBytes: number,
+): Promise<ProposedFile | null> {
   if (table.format !== 'csv' || table.text !== undefined) return null;
   const url = builtWorkerUrl(import.meta.url, 'optimize/io', 'read-proposed-worker.js');
   if (url === null) return null;
@@ -51,7 +81,9 @@ async function readInHalves(table: TableHandle, offers: ReadonlySet<string>, bui
     return null; // the one reading says what is wrong with the file
   }
   if (size < minBytes) return null;
-  const split = await lineStartAfter(table.file, Math.floor(size / 2));
+  // This thread's part is smaller by half the other work it has to do meanwhile.
+  const share = Math.max(0.1, 0.5 - meanwhileBytes / (2 * size));
+  const split = await lineStartAfter(table.file, Math.floor(size * share));
   if (split === null || split >= size) return null;
 
   // The first half must read as lines of plain fields: then the second starts at a
@@ -89,6 +121,7 @@ async function readInHalves(table: TableHandle, offers: ReadonlySet<string>, bui
     } catch {
       return null;
     }
+    await meanwhile();
     const rest = await second;
     if (rest === null) return null;
     if (own) builder.append(own.finish());
