@@ -59,6 +59,24 @@ describe.each(['never', 'auto'] as const)('maxPackages windows (exact: %s)', (ex
     }
   });
 
+  // The handler numbers every package of a customer (its rows' and its history's) and
+  // marks them in a buffer of 64 that grows when a customer has more: a history package
+  // numbered 63 fits it, one numbered 64 or 65 needs it grown. A customer with one row
+  // comes first, so a buffer sized for it alone would be too small for the next.
+  it.each([62, 63, 64])('counts a history package once when the customer has %i other packages before it', async (others) => {
+    const rows = [
+      proposed('c0', 'alpha', day(0), { score: 1 }),
+      // Out of the rule's scope (sms) but numbered: packages 0..others−1.
+      ...Array.from({ length: others }, (_, i) => proposed('c1', 'beta', day(0), { channel: 'sms', score: 1, package: `s${i}` })),
+      proposed('c1', 'alpha', day(0), { score: 5, package: 'x' }),
+    ];
+    // Two history contacts of one package h (numbered others + 1): one package, so room for x.
+    const history = [past('c1', 'gamma', day(-1), { package: 'h' }), past('c1', 'gamma', day(0), { package: 'h' })];
+    const problem = makeProblem(bundle, { rules: [{ type: 'maxPackages', max: 2, periodDays: 3, channel: 'email' }], proposed: rows, history });
+    const result = await optimizeContacts(problem, { exact, seed: 1 });
+    expect(result.chosen).toEqual(rows.map((_, i) => i));
+  });
+
   it('keeps apart two windows whose contacts read alike: rows 1, 2, 3 and rows 1, 23', async () => {
     // periodDays 2, max 2. Day −1: row 0 (package q). Day 0: rows 1 (x), 2 and 3 (p).
     // Day 1: rows 4..22 (p) and 23 (y). History: q on day −1, p on day 1. Window
