@@ -4,7 +4,9 @@
 // rule type and on one with enough customers for both threads to take many chunks.
 import { describe, expect, it } from 'vitest';
 import { optimizeContacts } from '../../src/optimize/index.js';
-import { SOLVE_CHUNK } from '../../src/optimize/solve-pool.js';
+import { buildModel } from '../../src/optimize/model.js';
+import { SOLVE_CHUNK, SolvePool } from '../../src/optimize/solve-pool.js';
+import { SubproblemScratch, solveCustomer } from '../../src/optimize/subproblem.js';
 import type { OptimizeResult } from '../../src/optimize/types.js';
 import { contact, past, problemOf, rule } from './optimizer-fixtures.js';
 import { loadBaseBundle } from './problem-builder.js';
@@ -54,4 +56,30 @@ describe('solving customers on two threads', () => {
     expect(one.report.rules.find((r) => r.name === 'a-cap')!.binds).toBe(true);
     same(await optimizeContacts(make(), { exact: 'never', seed: 1, threads: 2 }), one);
   }, 120_000);
+
+  it('starts its worker (the compiled one, from the sources) and solves as one thread does, bound by bound', async () => {
+    const bundle = await loadBaseBundle();
+    const model = buildModel(randomInstance(bundle, { seed: 5, ruleTypes: ALL_RULE_TYPES, size: 'small' }).problem, { capacityShare: 1 });
+    const pool = SolvePool.create(model, 2);
+    expect(pool).not.toBeNull();
+    try {
+      pool!.reduced.set(model.score);
+      const total = pool!.solve(null, 0, 4000, 1.5);
+      const chosen = new Uint8Array(model.n);
+      const scratch = new SubproblemScratch();
+      let sum = 1.5;
+      model.customers.forEach((cm, c) => {
+        const bound = solveCustomer(cm, model.score, model.forbidden, chosen, scratch, { penalty: 0, nodeLimit: 4000 }).bound;
+        expect(pool!.bounds[c]).toBe(bound);
+        sum += bound;
+      });
+      expect(total).toBe(sum);
+      expect(Array.from(pool!.chosen)).toEqual(Array.from(chosen));
+      // Below the size where two threads pay, and when asked for one, there is no pool.
+      expect(SolvePool.create(model)).toBeNull();
+      expect(SolvePool.create(model, 1)).toBeNull();
+    } finally {
+      pool!.close();
+    }
+  });
 });
