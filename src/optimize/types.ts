@@ -86,7 +86,7 @@ export interface OptimizeOptions {
    * Called with the chosen rows (input indexes, ascending, as the result's `chosen`) once
    * the selection is final, before the last check of every hard rule and the report: a
    * caller may start writing them meanwhile, but must not let anyone read them before
-   * optimizeContacts resolves — when the check fails, it rejects (docs/optimization.md#the-output).
+   * optimizeContacts resolves — when the check fails, it rejects (docs/optimization.md#running-it).
    */
   onChosen?: (chosen: readonly number[]) => void;
   /**
