@@ -112,8 +112,8 @@ export class SolvePool {
   }
 
   /**
-   * Solves `customers` (every customer when null) on reduced scores `this.reduced` (or
-   * `scores`), writing their rows' flags in `this.chosen` and their bounds in
+   * Solves `customers` (every customer when null) on the reduced scores in
+   * `this.reduced`, writing their rows' flags in `this.chosen` and their bounds in
    * `this.bounds`; returns `start` plus the bounds, added in customer order (as one thread
    * adding them up as it goes would).
    */
