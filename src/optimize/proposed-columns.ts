@@ -134,15 +134,17 @@ export class ProposedColumnsBuilder {
     return row;
   }
 
-  /** Back to empty, as new (names forgotten too). */
+  /** Back to empty, as new (names forgotten too); the arrays are kept for the rows to come. */
   clear(): void {
-    this.finish();
+    this.size = 0;
     this.customers = new Interner();
     this.offers = new Interner();
     this.channels = new Interner();
     this.packages = new Interner();
-    this.capacity = 16;
-    this.resize(16);
+    this.extra.clear();
+    this.extraSlots.length = 0;
+    this.lastCustomer = '';
+    this.lastCustomerId = -1;
   }
 
   /**

@@ -187,3 +187,17 @@ describe('proposed contacts as columns', () => {
     }
   });
 });
+
+describe('ProposedColumnsBuilder.clear', () => {
+  it('forgets every row and name: what is added after it is what a new builder makes of it', () => {
+    const used = new ProposedColumnsBuilder(16);
+    for (let i = 0; i < 40; i++) used.add(`old${i}`, 'b', 'sms', 20_000 + i, i, 0, i % 3 ? null : `p${i}`, [['risk', i / 10], ['tag', `t${i}`]]);
+    used.clear();
+    const fresh = new ProposedColumnsBuilder(16);
+    for (const builder of [used, fresh]) {
+      for (let i = 0; i < 25; i++) builder.add(`c${i % 7}`, i % 2 ? 'a' : 'c', 'email', 20_100 + (i % 5), i * 1.5, 1, i % 4 ? null : 'pk', i % 3 ? [['risk', i]] : []);
+    }
+    expect(used.finish()).toEqual(fresh.finish());
+  });
+});
+
