@@ -21,7 +21,7 @@ export { controlGroupBucket, controlGroupThreshold } from './control-group.js';
 export { EngineLoadError } from './compiled-types.js';
 export type { CompiledBundle, CompiledOffer, CompiledPolicyRule, CompiledSegment, OfferScope, RealtimeRuleType } from './compiled-types.js';
 export { compileBundle } from './compile-bundle.js';
-export { pointDecisionDigest } from './zone-digest.js';
+export { pointDecisionDigest, pointDecisionDigests } from './zone-digest.js';
 
 // The shared reading of the bundle (docs/architecture.md#one-reading-of-the-bundle).
 export { compileSegments, isMember, memberSegmentLookup, segmentFailure } from './segments.js';

@@ -25,7 +25,7 @@
 // The bundle's own digest is left out: it appears in treatment codes only, which a diff's
 // tallies do not count (its examples come from points whose decisions differ).
 import { canonicalJson, sha256Digest } from '../bundle/index.js';
-import type { BundleBody, BundleOffer, BundleSegment, BundleTreatmentRule } from '../bundle/index.js';
+import type { BundleBody, BundleChannel, BundleInteractionPoint, BundleOffer, BundleOfferList, BundleOptimizationPolicy, BundleSegment, BundleTreatmentRule } from '../bundle/index.js';
 
 /** Version of the key's layout: a change to what goes in changes every digest. */
 const ZONE_DIGEST_VERSION = 1;
@@ -68,8 +68,26 @@ function omit<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit
   return copy as Omit<T, K>;
 }
 
-/** The digest of what a decision at `channel`/`point` reads from `body`; null when the bundle has no such point. */
-export function pointDecisionDigest(body: BundleBody, channelName: string, pointName: string): string | null {
+/** A segment the rules name that the bundle lacks (that inSegment fails): read too. */
+interface MissingSegment {
+  name: string;
+  missing: true;
+}
+
+/** What a decision at one point reads, as the bundle's own objects (the parts left out of each are left out when it is written). */
+interface ZoneParts {
+  apiVersion: string;
+  channel: BundleChannel;
+  point: BundleInteractionPoint;
+  rules: BundleTreatmentRule[];
+  offers: BundleOffer[];
+  offerLists: BundleOfferList[];
+  segments: (BundleSegment | MissingSegment)[];
+  policies: BundleOptimizationPolicy[];
+  responseReach: number;
+}
+
+function zoneParts(body: BundleBody, channelName: string, pointName: string, reach: number): ZoneParts | null {
   const channel = body.channels.find((c) => c.name === channelName);
   const point = channel !== undefined && Object.prototype.hasOwnProperty.call(channel.interactionPoints, pointName) ? channel.interactionPoints[pointName]! : undefined;
   if (channel === undefined || point === undefined) return null;
@@ -118,17 +136,15 @@ export function pointDecisionDigest(body: BundleBody, channelName: string, point
   }
 
   const segmentByName = new Map(body.segments.map((segment) => [segment.name, segment]));
-  // A segment's evaluationOrder is left out: the engine does not read it, and segments added elsewhere shift it.
-  const segments = new Map<string, Omit<BundleSegment, 'evaluationOrder'> | { name: string; missing: true }>();
+  const segments = new Map<string, BundleSegment | MissingSegment>();
   const visit = (name: string): void => {
     if (segments.has(name)) return;
     const segment = segmentByName.get(name);
     if (segment === undefined) {
-      // A name the bundle lacks is read too (that inSegment fails).
       segments.set(name, { name, missing: true });
       return;
     }
-    segments.set(name, omit(segment, 'evaluationOrder'));
+    segments.set(name, segment);
     for (const dependency of segment.dependsOn) visit(dependency);
     const named = segmentsNamedIn(segment.expression);
     if (named === null) everySegment = true;
@@ -137,20 +153,87 @@ export function pointDecisionDigest(body: BundleBody, channelName: string, point
   for (const name of segmentNames) visit(name);
   if (everySegment) for (const segment of body.segments) visit(segment.name);
 
-  return sha256Digest(
-    canonicalJson({
-      version: ZONE_DIGEST_VERSION,
-      apiVersion: body.apiVersion,
-      // The channel without its points and zones: the point is below, the others are not read.
-      channel: omit(channel, 'interactionPoints', 'zones'),
-      point,
-      // A rule's precedence number is left out (rules elsewhere shift it); the order here is kept.
-      rules: rules.map((rule) => omit(rule, 'precedence')),
-      offers: byName(offers.values()),
-      offerLists: byName(body.offerLists.filter((list) => lists.has(list.name))),
-      segments: byName(segments.values()),
-      policies: byName(policies),
-      responseReach: responseReach(body.offers),
-    }),
+  return {
+    apiVersion: body.apiVersion,
+    channel,
+    point,
+    rules,
+    offers: byName(offers.values()),
+    offerLists: byName(body.offerLists.filter((list) => lists.has(list.name))),
+    segments: byName(segments.values()),
+    policies: byName(policies),
+    responseReach: reach,
+  };
+}
+
+// What each part leaves out: a rule's precedence number (rules elsewhere shift it; the order
+// here is kept), a segment's evaluationOrder (the engine does not read it, and segments added
+// elsewhere shift it), the channel's points and zones (the point is in the key, the others are not read).
+const ruleKey = (rule: BundleTreatmentRule): object => omit(rule, 'precedence');
+const segmentKey = (segment: BundleSegment | MissingSegment): object => ('missing' in segment ? segment : omit(segment, 'evaluationOrder'));
+const channelKey = (channel: BundleChannel): object => omit(channel, 'interactionPoints', 'zones');
+
+/** The key a point's digest is taken of: a plain object, whose canonical JSON zoneText writes piece by piece. */
+export function pointDecisionKey(body: BundleBody, channelName: string, pointName: string): object | null {
+  const parts = zoneParts(body, channelName, pointName, responseReach(body.offers));
+  if (parts === null) return null;
+  return {
+    version: ZONE_DIGEST_VERSION,
+    apiVersion: parts.apiVersion,
+    channel: channelKey(parts.channel),
+    point: parts.point,
+    rules: parts.rules.map(ruleKey),
+    offers: parts.offers,
+    offerLists: parts.offerLists,
+    segments: parts.segments.map(segmentKey),
+    policies: parts.policies,
+    responseReach: parts.responseReach,
+  };
+}
+
+/** A part's canonical text, of what `key` keeps of it. */
+type PartText = <T extends object>(part: T, key: (part: T) => object) => string;
+
+/**
+ * The canonical JSON of pointDecisionKey, the same bytes, written from each part's own
+ * canonical text: a part the points share (an offer, when realtime policies bring in the
+ * whole catalogue) is written once for all of them.
+ */
+function zoneText(parts: ZoneParts, text: PartText): string {
+  const list = <T extends object>(items: readonly T[], key: (part: T) => object): string => '[' + items.map((item) => text(item, key)).join(',') + ']';
+  const same = (part: object): object => part;
+  // Keys in canonical (code unit) order.
+  return (
+    '{"apiVersion":' + canonicalJson(parts.apiVersion) +
+    ',"channel":' + text(parts.channel, channelKey) +
+    ',"offerLists":' + list(parts.offerLists, same) +
+    ',"offers":' + list(parts.offers, same) +
+    ',"point":' + text(parts.point, same) +
+    ',"policies":' + list(parts.policies, same) +
+    ',"responseReach":' + canonicalJson(parts.responseReach) +
+    ',"rules":' + list(parts.rules, ruleKey) +
+    ',"segments":' + list(parts.segments, segmentKey) +
+    ',"version":' + canonicalJson(ZONE_DIGEST_VERSION) +
+    '}'
   );
+}
+
+/** The digest of what a decision at `channel`/`point` reads from `body`; null when the bundle has no such point. */
+export function pointDecisionDigest(body: BundleBody, channelName: string, pointName: string): string | null {
+  return pointDecisionDigests(body, [{ channel: channelName, point: pointName }])[0]!;
+}
+
+/** pointDecisionDigest for each of `points`, each part of the body written once for all of them. */
+export function pointDecisionDigests(body: BundleBody, points: readonly { channel: string; point: string }[]): (string | null)[] {
+  const reach = responseReach(body.offers);
+  const texts = new Map<object, string>();
+  const text: PartText = (part, key) => {
+    let written = texts.get(part);
+    if (written === undefined) texts.set(part, (written = canonicalJson(key(part))));
+    return written;
+  };
+  return points.map(({ channel, point }) => {
+    const parts = zoneParts(body, channel, point, reach);
+    return parts === null ? null : sha256Digest(zoneText(parts, text));
+  });
 }

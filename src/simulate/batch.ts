@@ -11,10 +11,10 @@
 // and the step at which two decisions part.
 //
 // In a diff, a point whose decision inputs are the same in both bundles (the engine's
-// pointDecisionDigest) is decided once per member, with the base, and that decision, its
+// pointDecisionDigests) is decided once per member, with the base, and that decision, its
 // latency and its explanation count for both sides (docs/simulation-and-diff.md#zones-decided-once).
 import type { BundleBody } from '../bundle/index.js';
-import { pointDecisionDigest, type Engine, type SegmentCache } from '../engine/index.js';
+import { pointDecisionDigests, type Engine, type SegmentCache } from '../engine/index.js';
 import type { Decision, DecisionRequest, ExplainEntry, HistoryRow } from '../engine/index.js';
 import { emptiedStep, funnelSteps, partingStep, stepOf, type EmptyStep, type PartingStep } from './explanation-steps.js';
 import { bandOf, numericBandLabels } from './fairness.js';
@@ -359,7 +359,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const bands = new NameIndex([]);
   let changedMembers = 0;
   // Points whose decisions cannot differ between base and head: decided once (see the header).
-  if (sides.length === 2) for (const side of sides) side.decisionDigests ??= options.points.map(({ channel, point }) => pointDecisionDigest(side.engine.bundle.body, channel, point));
+  if (sides.length === 2) for (const side of sides) side.decisionDigests ??= pointDecisionDigests(side.engine.bundle.body, options.points);
   const decidedOnce = options.points.map((_, p) => sides.length === 2 && sides[0]!.decisionDigests![p] != null && sides[0]!.decisionDigests![p] === sides[1]!.decisionDigests![p]);
   const decisions: (Decision | null)[] = sides.map(() => null);
   const requests: (DecisionRequest | null)[] = sides.map(() => null);

@@ -10,7 +10,8 @@ import type { Bundle, BundleBody } from '../../src/bundle/types.js';
 import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { DecisionRequest, HistoryRow } from '../../src/engine/types.js';
-import { pointDecisionDigest } from '../../src/engine/zone-digest.js';
+import { canonicalJson, sha256Digest } from '../../src/bundle/canonical.js';
+import { pointDecisionDigest, pointDecisionDigests, pointDecisionKey } from '../../src/engine/zone-digest.js';
 import { sampleMembers, sampleShape } from '../../src/simulate/audience-sample.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally, type PreparedSide } from '../../src/simulate/batch.js';
 import { allPoints } from '../../src/simulate/points.js';
@@ -122,6 +123,28 @@ describe('points decided once in a diff', () => {
     expect(pointDecisionDigest(base.body, 'web', 'no-such-point')).toBeNull();
     expect(pointDecisionDigest(base.body, 'no-such-channel', 'home-hero')).toBeNull();
     expect(differing(createBundle(structuredClone(base.body)))).toEqual([]);
+  });
+
+  it('writes the key piece by piece as its canonical JSON: every point, with and without realtime policies, with a segment the bundle lacks', () => {
+    const withoutPolicies = changed((body) => {
+      body.policies = body.policies.filter((policy) => !policy.realtime);
+    });
+    const missingSegment = changed((body) => {
+      body.segments = body.segments.filter((segment) => segment.name !== 'students');
+    });
+    const unknownInSegment = changed((body) => {
+      body.segments[0]!.expression = 'inSegment(profile.segmentName)';
+    });
+    for (const bundle of [base, withoutPolicies, missingSegment, unknownInSegment]) {
+      const points = [...allPoints([bundle.body]), { channel: 'web', point: 'no-such-point' }];
+      const expected = points.map(({ channel, point }) => {
+        const key = pointDecisionKey(bundle.body, channel, point);
+        return key === null ? null : sha256Digest(canonicalJson(key));
+      });
+      expect(pointDecisionDigests(bundle.body, points)).toEqual(expected);
+      expect(points.map(({ channel, point }) => pointDecisionDigest(bundle.body, channel, point))).toEqual(expected);
+    }
+    expect(pointDecisionDigest(withoutPolicies.body, 'web', 'home-hero')).not.toBe(pointDecisionDigest(base.body, 'web', 'home-hero'));
   });
 
   it('changes the key of the zones that read a segment when the segment changes, and of no other zone', () => {
