@@ -171,6 +171,7 @@ function compileLoaded(bundle: Bundle): CompiledBundle {
         defaultString: point.defaultString,
         maxOffers: point.maxOffers,
         rules: pointRules,
+        treatmentCodes: new Map(),
       };
       compiledChannel.points.set(point.name, compiledPoint);
       const named = pointsByName.get(point.name);

@@ -152,6 +152,11 @@ export interface CompiledPoint {
   maxOffers: number | null;
   /** Candidate rules for the point's zone, in precedence order. */
   rules: CompiledRule[];
+  /**
+   * The treatment codes given at this point so far, by rule precedence × offer count + offer
+   * index: a code depends on nothing else, so it is written once, not for every response.
+   */
+  treatmentCodes: Map<number, string>;
 }
 
 export interface CompiledChannel {

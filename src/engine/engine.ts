@@ -31,7 +31,7 @@ import { ExplainLog, reasons } from './explain.js';
 import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistory } from './member-history.js';
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type PolicyViolation } from './realtime-policy.js';
 import { inputsId } from './peer-memo.js';
-import { isSegmentCache, SessionSegmentCache, type SegmentCache } from './segment-cache.js';
+import { isSegmentCache, SessionSegmentCache, type SegmentCache, type SegmentCacheOptions } from './segment-cache.js';
 import { isMember, segmentFailure, segmentLookup } from './segments.js';
 import { readSessionActivity, sessionDrop, type SessionGate } from './session-rules.js';
 import { describeSuppression, findSuppression } from './suppression.js';
@@ -41,7 +41,7 @@ import { resolveAttributes } from './rule-attributes.js';
 import type { ChosenOffer, Decision, DecisionError, DecisionRequest, HistoryNeeds, HistoryWindow, SegmentMembership } from './types.js';
 
 export { EngineLoadError } from './compiled-types.js';
-export type { SegmentCache } from './segment-cache.js';
+export type { SegmentCache, SegmentCacheOptions } from './segment-cache.js';
 export { decodeTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
 
 /** Steps 2–5 of one decision: the offers with an entry, best first (offer index, score, rule precedence), possibly produced on demand. */
@@ -59,6 +59,8 @@ interface Ranking {
 
 /** A zone's lazy ranking as far as it was produced, kept in the session's SegmentCache. */
 interface WalkMemo {
+  /** Entries produced: the lists' first `size` items (the engine's scratch lists may be longer, from an earlier decision). */
+  size: number;
   offers: number[];
   scores: number[];
   rules: number[];
@@ -119,7 +121,7 @@ class LazyRanking implements Ranking {
 
   has(at: number): boolean {
     const m = this.memo;
-    if (at < m.offers.length) {
+    if (at < m.size) {
       this.last = at;
       return true;
     }
@@ -140,11 +142,12 @@ class LazyRanking implements Ranking {
         this.ended = true;
         return false;
       }
-      if (this.produced >= m.offers.length) {
-        m.offers.push(walk.offer);
-        m.scores.push(walk.score);
-        m.rules.push(walk.rule);
-        m.controlAfter.push(walk.controlGroups.length);
+      if (this.produced >= m.size) {
+        const k = m.size++;
+        m.offers[k] = walk.offer;
+        m.scores[k] = walk.score;
+        m.rules[k] = walk.rule;
+        m.controlAfter[k] = walk.controlGroups.length;
       }
       this.produced++;
     }
@@ -172,8 +175,11 @@ export interface Engine {
    * of the same member's visit on another channel, the two share the member's converted
    * profile attributes: an attribute both channels declare alike is converted once. The
    * member's profile must be the same object, unchanged, in the decisions that share it.
+   * With `{keepRankings: false}` the memo keeps no zone's ranking for a later decision at the
+   * same zone: for a caller that decides each point once per visit (a simulation), which then
+   * spends nothing on rankings nobody asks for again; decisions are the same either way.
    */
-  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache): SegmentCache;
+  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache, options?: SegmentCacheOptions): SegmentCache;
   /**
    * Validates a profile/session against the channel's audience level declarations (undeclared fields ignored, wrong types → errors naming the field,
    * never coerced). With `audienceId`, a profile whose id field names another member is an error too.
@@ -226,6 +232,8 @@ class DecisionEngine implements Engine {
   /** The compiled rules by precedence (the decision's `rule` of each offer gives its attributes). */
   private readonly rulesByPrecedence: CompiledRule[] = [];
   private readonly decisionCache = new SessionSegmentCache();
+  /** The ranking of a decision whose ranking is not memoised (walkRanking). */
+  private readonly scratchMemo: WalkMemo = { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
   private lastAt = '';
   private lastNow = new Date(0);
   private lastDayText = '';
@@ -252,8 +260,10 @@ class DecisionEngine implements Engine {
     }
   }
 
-  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache): SegmentCache {
-    return new SessionSegmentCache(peer !== undefined && isSegmentCache(peer) ? peer : null, sibling !== undefined && isSegmentCache(sibling) ? sibling : null);
+  newSegmentCache(peer?: SegmentCache, sibling?: SegmentCache, options?: SegmentCacheOptions): SegmentCache {
+    const cache = new SessionSegmentCache(peer !== undefined && isSegmentCache(peer) ? peer : null, sibling !== undefined && isSegmentCache(sibling) ? sibling : null);
+    if (options?.keepRankings === false) cache.keepRankings = false;
+    return cache;
   }
 
   findInteractionPoint(point: string, channel?: string): { channel: string; zone: string } | null {
@@ -431,7 +441,7 @@ class DecisionEngine implements Engine {
     // for the session: history, session activity and the batch change between decisions.
     if (plan.picks) state.pickGate = pickGate(givenEarlier, session, history, atDay);
     const memoise = segments === cache;
-    const ranking = this.walkRanking(state, plan, memoise && !plan.picks);
+    const ranking = this.walkRanking(state, plan, memoise && !plan.picks && segments.keepRankings);
     const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
     const risk = plan.risks.get(level.name)!;
     const sweep = this.sweepMemo(segments, plan, memoise);
@@ -460,12 +470,20 @@ class DecisionEngine implements Engine {
    * entries come out the same) and extends the memo.
    */
   private walkRanking(state: DecisionState, plan: ZonePlan, memoise: boolean): Ranking {
-    const walks = state.segments.walks;
-    let memo = memoise ? (walks.get(plan) as WalkMemo | undefined) : undefined;
-    if (memo === undefined) {
-      memo = { offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
-      if (memoise) walks.set(plan, memo);
+    if (!memoise) {
+      // Nothing keeps this ranking past the decision: the engine's own lists, emptied, hold it
+      // (decisions are synchronous, and a decision copies out what it returns).
+      // Its lists keep their length (emptying a list gives up its storage): `size` says how much is this decision's.
+      const scratch = this.scratchMemo;
+      scratch.size = 0;
+      scratch.controlGroups = [];
+      scratch.exhausted = false;
+      scratch.walkErrors = 0;
+      return new LazyRanking(this.walk, state, plan, scratch);
     }
+    const walks = state.segments.walks;
+    let memo = walks.get(plan) as WalkMemo | undefined;
+    if (memo === undefined) walks.set(plan, (memo = { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 }));
     return new LazyRanking(this.walk, state, plan, memo);
   }
 
@@ -631,7 +649,10 @@ class DecisionEngine implements Engine {
       const rule = givenBy.name;
       // A rule without attributes hands the offer's own on, with nothing to evaluate or explain.
       const resolved = givenBy.attributes === null ? null : resolveAttributes(state, givenBy, offer);
-      result[i] = { offer: offer.name, score, rule, treatmentCode: formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name), attributes: resolved === null ? offer.attributes : resolved.attributes };
+      const codeKey = givenBy.precedence * offers.length + offer.index;
+      let treatmentCode = point.treatmentCodes.get(codeKey);
+      if (treatmentCode === undefined) point.treatmentCodes.set(codeKey, (treatmentCode = formatTreatmentCode(this.compiled.digestPrefix, point.channel.name, point.name, rule, offer.name)));
+      result[i] = { offer: offer.name, score, rule, treatmentCode, attributes: resolved === null ? offer.attributes : resolved.attributes };
       if (explain !== null) {
         // The reason is formatted only when an explanation is asked for (a score as text costs more than the rest of this loop).
         const reason = reasons.chosen(i + 1, score);

@@ -15,7 +15,7 @@ export type {
   HistoryRow,
   SessionActivity,
 } from './types.js';
-export type { SegmentCache } from './segment-cache.js';
+export type { SegmentCache, SegmentCacheOptions } from './segment-cache.js';
 export { decodeTreatmentCode, digestPrefix, formatTreatmentCode, parseTreatmentCode, type TreatmentCodeParts } from './treatment-code.js';
 export { controlGroupBucket, controlGroupThreshold } from './control-group.js';
 export { EngineLoadError } from './compiled-types.js';

@@ -12,6 +12,12 @@ export interface SegmentCache {
   readonly kind: 'segment-cache';
 }
 
+/** How a memo made by Engine.newSegmentCache behaves. */
+export interface SegmentCacheOptions {
+  /** false: keep no zone's ranking for a later decision at the same zone (default true). */
+  keepRankings?: boolean;
+}
+
 /** A failure reported while an expression ran: place, message, consequence. */
 export type CapturedError = readonly [string, string, string];
 
@@ -62,6 +68,8 @@ export class SessionSegmentCache extends SegmentMemo implements SegmentCache {
   inputErrors: DecisionError[] = [];
   /** Per zone plan: the lazy ranking produced so far (engine.ts), which depends only on the member, the session and the day. */
   walks = new Map<object, unknown>();
+  /** false: no ranking is kept in `walks` (Engine.newSegmentCache's keepRankings). */
+  keepRankings = true;
   /** Per zone plan: the zone's error pass (engine.ts), which depends only on the member, the session and the day, in zones with a list pick too. */
   sweeps = new Map<object, unknown>();
   /** What the conversion read (peer-memo.ts inputsId), -1 before any. */

@@ -22,9 +22,12 @@ function inputError(field: string, message: string): DecisionError {
   return { code: 'input', field, message };
 }
 
-function readOfferNames(value: unknown, field: string, errors: DecisionError[]): Set<string> {
+/** No offer names: what a request without `accepted` or `rejected` reads as (shared, never added to). */
+const NO_NAMES: ReadonlySet<string> = new Set<string>();
+
+function readOfferNames(value: unknown, field: string, errors: DecisionError[]): ReadonlySet<string> {
+  if (value === undefined || value === null) return NO_NAMES;
   const names = new Set<string>();
-  if (value === undefined || value === null) return names;
   if (!Array.isArray(value)) {
     errors.push(inputError(field, `${field} must be a list of offer names, got ${JSON.stringify(value)}`));
     return names;
@@ -56,7 +59,9 @@ export function readSessionActivity(value: unknown, rules: CompiledSessionRules 
   }
   const accepted = readOfferNames(activity['accepted'], 'sessionActivity.accepted', errors);
   const rejected = readOfferNames(activity['rejected'], 'sessionActivity.rejected', errors);
-  for (const key of Object.keys(activity)) {
+  // for…in rather than Object.keys: no array for the (usual) request with known fields only.
+  for (const key in activity) {
+    if (!Object.prototype.hasOwnProperty.call(activity, key)) continue;
     if (key !== 'offered' && key !== 'accepted' && key !== 'rejected') errors.push(inputError(`sessionActivity.${key}`, `sessionActivity has no field '${key}' (offered, accepted, rejected)`));
   }
   if (rules === null) return null;

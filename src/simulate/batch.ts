@@ -134,6 +134,9 @@ export function isTimed(index: number): boolean {
   return index < TIMED_MEMBERS || index % TIMED_STRIDE === 0;
 }
 
+/** The visit's memos keep no ranking: each point is decided once per visit (Engine.newSegmentCache). */
+const NO_RANKINGS = { keepRankings: false } as const;
+
 /** Batches in which any changed member may become an example (later, only explained ones). */
 export const EXAMPLE_BATCHES = 8;
 
@@ -365,7 +368,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const requests: (DecisionRequest | null)[] = sides.map(() => null);
   // One segment memo per channel and bundle, reused member after member (the engine starts it
   // afresh for another member); the head's borrows what the base's computed for the same
-  // member where both bundles define it alike (Engine.newSegmentCache).
+  // member where both bundles define it alike (Engine.newSegmentCache). A point is decided
+  // once per visit, so no memo keeps a ranking for a later decision.
   let caches = sides.map(() => new Map<string, SegmentCache>());
   let previousId: string | null = null;
   // Looked up by id for every member: a Map, and none at all when no member has history.
@@ -412,7 +416,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
           if (!cache) {
             // The same side's memo of another channel is a sibling: the visit's converted profile attributes are shared.
             const sibling = caches[s]!.values().next().value;
-            caches[s]!.set(channel, (cache = side.engine.newSegmentCache(s === 0 ? undefined : caches[0]!.get(channel), sibling)));
+            caches[s]!.set(channel, (cache = side.engine.newSegmentCache(s === 0 ? undefined : caches[0]!.get(channel), sibling, NO_RANKINGS)));
           }
           request = {
             channel,

@@ -121,6 +121,15 @@ describe('session rules', () => {
     }
   });
 
+  it('reads only the fields of sessionActivity itself: one it inherits is not refused, each unknown one of its own is', () => {
+    const inherited: SessionActivity = Object.assign(Object.create({ extra: 1 }) as object, { offered: 1 });
+    for (const engine of [capped, plain]) {
+      expect(engine.decide({ ...request(), sessionActivity: inherited }).errors).toEqual([]);
+      const decision = engine.decide({ ...request(), sessionActivity: { offerd: 2, rejectd: [] } as unknown as SessionActivity });
+      expect(decision.errors.map((e) => e.field)).toEqual(['sessionActivity.offerd', 'sessionActivity.rejectd']);
+    }
+  });
+
   it('agrees with the reference for random activity, with and without explain', async () => {
     const bundles: Bundle[] = [await compileFixture(withSession('{ maxOffers: 4, suppressAccepted: true, suppressRejected: true }'), { base: false }), await compileFixture(withSession('{ maxOffers: 1, suppressRejected: true }'), { base: false })];
     const names = ['gold-card', 'platinum-card', 'savings-plus', 'travel-insurance'];
