@@ -15,7 +15,7 @@
 import { parseBundle } from '../bundle/index.js';
 import type { Bundle } from '../bundle/index.js';
 import { didYouMean } from '../did-you-mean.js';
-import { toCelTimestamp, withSegmentLookup } from '../expr/index.js';
+import { swapSegmentLookup, toCelTimestamp, withSegmentLookup } from '../expr/index.js';
 import { OfferBoard } from './arbitration.js';
 import { convertProfile, convertSession, isDecisionError, resolveAudienceId, resolveLevel } from './audience.js';
 import { collectCandidates, type CandidateOutput } from './candidate-rules.js';
@@ -232,6 +232,15 @@ class DecisionEngine implements Engine {
   /** The compiled rules by precedence (the decision's `rule` of each offer gives its attributes). */
   private readonly rulesByPrecedence: CompiledRule[] = [];
   private readonly decisionCache = new SessionSegmentCache();
+  /** The decision whose segments `lookup` reads (decide). */
+  private lookupState: DecisionState | null = null;
+  /** `inSegment(name)` for the decision in progress, as segmentLookup(state) would give it. */
+  private readonly lookup = (name: string): boolean => {
+    const segment = this.compiled.segmentByName.get(name);
+    return segment !== undefined && isMember(this.lookupState!, segment);
+  };
+  /** The per-customer rules' view of the response in progress (run). */
+  private readonly policyContext = new PolicyContext();
   /** The ranking of a decision whose ranking is not memoised (walkRanking). */
   private readonly scratchMemo: WalkMemo = { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
   private lastAt = '';
@@ -442,7 +451,17 @@ class DecisionEngine implements Engine {
     if (plan.picks) state.pickGate = pickGate(givenEarlier, session, history, atDay);
     const memoise = segments === cache;
     const ranking = this.walkRanking(state, plan, memoise && !plan.picks && segments.keepRankings);
-    const decision = withSegmentLookup(segmentLookup(state), () => this.run(state, point, n, history, ranking, null, givenEarlier, session));
+    // The engine's own inSegment lookup reads the decision in progress (no closure per decision).
+    const outerState = this.lookupState;
+    this.lookupState = state;
+    const outerLookup = swapSegmentLookup(this.lookup);
+    let decision: Decision;
+    try {
+      decision = this.run(state, point, n, history, ranking, null, givenEarlier, session);
+    } finally {
+      swapSegmentLookup(outerLookup);
+      this.lookupState = outerState;
+    }
     const risk = plan.risks.get(level.name)!;
     const sweep = this.sweepMemo(segments, plan, memoise);
     const safe = (sweep.safe ??= inputsAreSafe(risk, state.cel.profile, state.cel.session));
@@ -576,7 +595,7 @@ class DecisionEngine implements Engine {
     /** The places in the ranking of the offers chosen, in the order they were chosen. */
     const chosen: number[] = [];
     let deferred: Deferred[] | null = null;
-    const policyContext: PolicyContext | null = rules.length === 0 ? null : new PolicyContext(state, history, this.responsePackage(state.audienceId, point.channel.name, state.at));
+    const policyContext: PolicyContext | null = rules.length === 0 ? null : this.policyContext.begin(state, history, this.responsePackage(state.audienceId, point.channel.name, state.at));
     let rank = 0; // among offers not suppressed, 1-based
     for (let at = 0; ; at++) {
       // Without an explanation nothing past the count matters (and the lazy ranking stops there).

@@ -37,30 +37,52 @@ function historyContacts(history: MemberHistory | null): readonly CustomerContac
   return history.earlier.length === 0 ? history.contacts : [...history.contacts, ...history.earlier];
 }
 
-/** One response's view of the member for the per-customer rules. */
+/**
+ * One response's view of the member for the per-customer rules. The engine keeps one and
+ * starts it afresh for each response (`begin`): decisions are synchronous, and nothing a
+ * decision returns holds it.
+ */
 export class PolicyContext implements CustomerRuleContext {
-  readonly history: readonly CustomerContact[];
-  readonly packages: readonly CustomerPackage[];
-  readonly chosen: CustomerContact[] = [];
+  state!: DecisionState;
+  history: readonly CustomerContact[] = noContacts;
+  packages: readonly CustomerPackage[] = noContacts;
+  /** The contacts chosen so far in this response. */
+  chosen: CustomerContact[] = [];
+  /** The package every offer of this response belongs to. */
+  responsePackage = '';
   /** The candidate being checked (reused: one check at a time). */
-  private readonly candidate: CustomerContact;
+  private readonly candidate: CustomerContact = { offer: -1, day: 0, channel: '', package: '', count: 1 };
   private candidateOffer: CompiledOffer | null = null;
   private candidateScore = 0;
+  /** Contact objects of earlier responses, reused for this one's chosen contacts. */
+  private readonly spare: CustomerContact[] = [];
 
-  constructor(
-    readonly state: DecisionState,
-    history: MemberHistory | null,
-    /** The package every offer of this response belongs to. */
-    readonly responsePackage: string,
-  ) {
+  /** Starts the view of a new response. */
+  begin(state: DecisionState, history: MemberHistory | null, responsePackage: string): this {
+    this.state = state;
     this.history = historyContacts(history);
     this.packages = history === null ? noContacts : history.packages;
-    this.candidate = { offer: -1, day: state.atDay, channel: state.channel.name, package: responsePackage, count: 1 };
+    this.responsePackage = responsePackage;
+    if (this.chosen.length > 0) this.chosen = [];
+    const candidate = this.candidate;
+    candidate.offer = -1;
+    candidate.day = state.atDay;
+    candidate.channel = state.channel.name;
+    candidate.package = responsePackage;
+    this.candidateOffer = null;
+    return this;
   }
 
   /** Records an offer chosen in this response: later offers are checked with it. */
   add(offer: CompiledOffer): void {
-    this.chosen.push({ offer: offer.index, day: this.state.atDay, channel: this.state.channel.name, package: this.responsePackage, count: 1 });
+    const n = this.chosen.length;
+    let contact = this.spare[n];
+    if (contact === undefined) this.spare[n] = contact = { offer: 0, day: 0, channel: '', package: '', count: 1 };
+    contact.offer = offer.index;
+    contact.day = this.state.atDay;
+    contact.channel = this.state.channel.name;
+    contact.package = this.responsePackage;
+    this.chosen.push(contact);
   }
 
   /** The first rule (in checking order) that adding `offer` would break, or null. */

@@ -80,6 +80,17 @@ export function withSegmentLookup<T>(lookup: SegmentLookup, evaluate: () => T): 
   }
 }
 
+/**
+ * Makes `lookup` the active one and returns the one it replaces: withSegmentLookup for a
+ * caller that runs the evaluation itself (no closure), and puts the previous one back with
+ * a second call in a `finally`.
+ */
+export function swapSegmentLookup(lookup: SegmentLookup | null): SegmentLookup | null {
+  const previous = currentSegmentLookup;
+  currentSegmentLookup = lookup;
+  return previous;
+}
+
 /** The lookup of the evaluation in progress, or null outside one (for the fast evaluator, fast-evaluator.ts). */
 export function activeSegmentLookup(): SegmentLookup | null {
   return currentSegmentLookup;

@@ -15,6 +15,7 @@ export {
   toCelRecord,
   toCelTimestamp,
   typedVariables,
+  swapSegmentLookup,
   withSegmentLookup,
   type ConversionError,
   type EnvironmentShape,

@@ -183,7 +183,7 @@ export class ReferenceEngine {
     const chosen: ChosenContact[] = [];
     const chosenAt: number[] = [];
     const deferred: number[] = [];
-    const context = new PolicyContext(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
+    const context = new PolicyContext().begin(state, history, defaultPackage(state.audienceId, point.channel.name, state.at));
     for (let at = 0; chosen.length < limit; at++) {
       const e = entry(at);
       if (e === null) break;
