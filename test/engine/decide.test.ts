@@ -160,6 +160,27 @@ describe('step 5: offers, scores and one entry per offer', () => {
     expect(decision.explain![0]).toMatchObject({ outcome: 'expression-error', rule: 'by-income' });
   });
 
+  it('drops an offer whose scoreExpression gives a number past the largest double, and reports it', async () => {
+    // 1.79e308 is finite, 1.8e308 is not: a member-only score (gold-card) and a per-pair one (platinum-card, cost 4).
+    const engine = await engineFor(strategy('s', ["{ name: by-age, offer: gold-card, scoreExpression: 'double(profile.age) * 1e306' }", "{ name: by-cost, offer: platinum-card, scoreExpression: 'offer.cost * double(profile.age) * 1e306' }", '{ name: flat, offer: savings-plus, score: 45 }']));
+    const decide = (age: number) => engine.decide(request({}, { ...adult, age }));
+    const failed = (rule: string): unknown => expect.objectContaining({ code: 'expression-error', place: `strategy 's' rule '${rule}' scoreExpression`, message: expect.stringContaining('not a finite number') });
+    expect(decide(44).offers.map((o) => [o.offer, o.score])).toEqual([
+      ['platinum-card', 4 * 44 * 1e306],
+      ['gold-card', 44 * 1e306],
+      ['savings-plus', 45],
+    ]);
+    expect(decide(44).errors).toEqual([]);
+    expect(offersOf(decide(45))).toEqual(['gold-card', 'savings-plus']);
+    expect(decide(45).errors).toEqual([failed('by-cost')]);
+    expect(decide(179).offers.map((o) => [o.offer, o.score])).toEqual([
+      ['gold-card', 179 * 1e306],
+      ['savings-plus', 45],
+    ]);
+    expect(offersOf(decide(180))).toEqual(['savings-plus']);
+    expect(decide(180).errors).toEqual([failed('by-age'), failed('by-cost')]);
+  });
+
   it('keeps the highest score of an offer reached through several rules', async () => {
     const engine = await engineFor(strategy('s', ['{ name: low, offer: gold-card, score: 30 }', '{ name: high, offer: gold-card, score: 70 }']));
     const decision = engine.decide(request({ explain: true }));
