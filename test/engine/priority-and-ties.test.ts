@@ -140,6 +140,27 @@ describe('priority: top', () => {
     expect(decision.controlGroups).toEqual(['svc']);
   });
 
+  it('ranks a top rule\'s computed score above a higher fixed score of a normal rule', async () => {
+    // svc-split (offer half + member half) and svc-eager (a product) are scored during the
+    // decision; the normal rules' offers score higher, and must still come after both.
+    const engine = createEngine(
+      await compileFixture(
+        strategy('s', [
+          '{ name: hi, offer: gold-card, score: 90 }',
+          "{ name: svc-split, offer: savings-plus, scoreExpression: 'offer.cost + double(profile.age) / 10.0', priority: top }",
+          "{ name: svc-eager, offer: travel-insurance, scoreExpression: 'double(profile.age) * (offer.cost + 0.5)', priority: top }",
+          "{ name: mid, offer: platinum-card, scoreExpression: 'offer.cost * double(profile.age)' }",
+        ]),
+      ),
+    );
+    expect(engine.decide(request({ count: 4 })).offers.map((o) => [o.offer, o.score, o.rule])).toEqual([
+      ['travel-insurance', 20, 'svc-eager'],
+      ['savings-plus', 4, 'svc-split'],
+      ['platinum-card', 160, 'mid'],
+      ['gold-card', 90, 'hi'],
+    ]);
+  });
+
   it('ranks top offers of a rotating channel by score, then the rotate key', async () => {
     const engine = createEngine(await compileFixture(shop + rotating.replace('{ name: s-gold, offer: gold-card, score: 50 }', '{ name: s-gold, offer: gold-card, score: 1, priority: top }')));
     for (let d = 0; d < 5; d++) expect(offersOf(engine.decide(shopRequest('c1', dayAfter('2026-05-01', d))))[0]).toBe('gold-card');
