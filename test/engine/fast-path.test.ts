@@ -243,6 +243,16 @@ describe('what the fast path must keep from the exhaustive definition', () => {
     return { fast, expected };
   };
 
+  it.each([8, 9, 10])('ranks a zone of %i member-score streams (one per expression), the last stream holding the best score', async (streams) => {
+    const offers = ['gold-card', 'platinum-card', 'savings-plus', 'travel-insurance'];
+    const rules = Array.from({ length: streams }, (_, k) => `{ name: r${k}, offer: ${offers[k % 4]}, scoreExpression: 'double(profile.age) + ${k}.0' }`);
+    const bundle = await compileFixture(strategy('s', rules));
+    const { fast } = decideBoth(bundle, { interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', age: 40 } }, at: '2026-05-01', count: 4 });
+    // Each offer with the score of its last rule: streams - 4 .. streams - 1.
+    const best = Array.from({ length: 4 }, (_, i) => streams - 1 - i);
+    expect(fast.offers.map((o) => [o.offer, o.score, o.rule])).toEqual(best.map((k) => [offers[k % 4], 40 + k, `r${k}`]));
+  });
+
   it('reports an offer-only part that fails for one of the rule offers, from a rule below the response', async () => {
     const bundle = await compileFixture(
       strategy('s', ['{ name: top, offer: gold-card, score: 90 }', "{ name: low, offerList: attr-offers, score: 1, eligibility: 'profile.age >= int(offer.attributes.minAge)' }"]) + attributeOffers,
