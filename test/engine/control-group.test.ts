@@ -14,6 +14,41 @@ describe('control group hash', () => {
     for (const bucket of pinned) expect(bucket).toBeGreaterThanOrEqual(0);
   });
 
+  // The documented definition again, independently: FNV-1a 32 over `bytes`, fmix32, mod 10000.
+  const bucketOfBytes = (bytes: Iterable<number>): number => {
+    let h = 0x811c9dc5;
+    for (const byte of bytes) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0) % 10000;
+  };
+  // Code point by code point (a lone surrogate is one), each in its 1- to 4-byte form.
+  const generalizedUtf8 = (text: string): number[] =>
+    [...text].flatMap((ch) => {
+      const cp = ch.codePointAt(0)!;
+      if (cp < 0x80) return [cp];
+      if (cp < 0x800) return [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)];
+      if (cp < 0x10000) return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+      return [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+    });
+
+  it.each(['\u007f', '\u0080', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{10ffff}', 'a\u00e9\u20ac\u{1f600}z'])('hashes the UTF-8 bytes of an id holding %j, at the edges of the 1- to 4-byte forms', (ch) => {
+    const id = `c-${ch}-1`;
+    const bytes = new TextEncoder().encode(`web\0r\0${id}`);
+    expect(generalizedUtf8(`web\0r\0${id}`)).toEqual([...bytes]);
+    expect(controlGroupBucket('web', 'r', id)).toBe(bucketOfBytes(bytes));
+  });
+
+  // Not UTF-8 (the session API refuses such ids; the engine takes them): each lone surrogate
+  // is hashed as its own 3-byte form, so the id keeps its bucket from version to version.
+  it.each(['\ud800', 'a\ud800b', '\ud800\udbff', '\ud800\ue000', '\udc00', '\udc00\udc00', '\u00e9\udc00', '\ud7ff\udfff', '\ue000\udc00'])('hashes an id holding the lone surrogates of %j as code points of their own', (text) => {
+    const id = `c-${text}`;
+    expect(controlGroupBucket('web', 'r', id)).toBe(bucketOfBytes(generalizedUtf8(`web\0r\0${id}`)));
+  });
+
   it('holds out the buckets below percent × 100, fractions included and float noise ignored', () => {
     expect(controlGroupThreshold(0.124)).toBe(13); // buckets 0..12 are below 12.4
     expect(controlGroupThreshold(12.5)).toBe(1250);
