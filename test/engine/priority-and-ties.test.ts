@@ -118,6 +118,17 @@ describe('priority: top', () => {
     ]);
     // With room for one, the top offer wins over a higher score.
     expect(offersOf(engine.decide(request({ count: 1 })))).toEqual(['travel-insurance']);
+    // The explanation ranks them the same: the top offers chosen, the others ranked 3 and 4.
+    const explained = engine.decide(request({ count: 2, explain: true }));
+    expect(offersOf(explained)).toEqual(['travel-insurance', 'savings-plus']);
+    expect(explained.explain!.map((e) => [e.offer, e.outcome, e.rank])).toEqual(
+      expect.arrayContaining([
+        ['travel-insurance', 'chosen', expect.anything()],
+        ['savings-plus', 'chosen', expect.anything()],
+        ['gold-card', 'rank', 3],
+        ['platinum-card', 'rank', 4],
+      ]),
+    );
   });
 
   it('makes an offer reached by a top rule and another rule top, with the top rule\'s score, and explains the other', async () => {
