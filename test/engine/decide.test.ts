@@ -188,6 +188,23 @@ describe('step 5: offers, scores and one entry per offer', () => {
     expect(decision.explain).toContainEqual(expect.objectContaining({ rule: 'low', outcome: 'lower-score-duplicate', reason: expect.stringContaining("rule 'high'") }));
   });
 
+  it('keeps the highest score also when a lower one comes later, and explains the later rule as the duplicate', async () => {
+    const engine = await engineFor(strategy('s', ['{ name: high, offer: gold-card, score: 70 }', '{ name: low, offer: gold-card, score: 30 }', '{ name: other, offer: savings-plus, score: 50 }']));
+    const decision = engine.decide(request({ explain: true }));
+    expect(decision.offers.map((o) => [o.offer, o.score, o.rule])).toEqual([
+      ['gold-card', 70, 'high'],
+      ['savings-plus', 50, 'other'],
+    ]);
+    expect(decision.explain!.map((e) => [e.offer, e.rule, e.outcome, e.score])).toEqual(
+      expect.arrayContaining([
+        ['gold-card', 'high', 'chosen', 70],
+        ['gold-card', 'low', 'lower-score-duplicate', 30],
+        ['savings-plus', 'other', 'chosen', 50],
+      ]),
+    );
+    expect(decision.explain!.filter((e) => e.outcome === 'chosen')).toHaveLength(2);
+  });
+
   it('breaks a score tie by the rule that comes first: strategies in name order, rules as written', async () => {
     const engine = await engineFor(
       strategy('zeta', ['{ name: z-first, offer: gold-card, score: 50 }']) +
