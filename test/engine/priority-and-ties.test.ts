@@ -141,6 +141,17 @@ describe('priority: top', () => {
     expect(decision.explain).toContainEqual({ offer: 'platinum-card', rule: 'hi', outcome: 'lower-score-duplicate', reason: "rule 'svc' has priority top and gives this offer too", score: 95 });
   });
 
+  it('keeps the top rule\'s entry when a rule without top priority and a higher score comes after it, in the explanation too', async () => {
+    const engine = createEngine(await compileFixture(strategy('s', ['{ name: svc, offer: platinum-card, score: 5, priority: top }', '{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }'])));
+    const decision = engine.decide(request({ count: 2, explain: true }));
+    expect(decision.offers.map((o) => [o.offer, o.score, o.rule])).toEqual([
+      ['platinum-card', 5, 'svc'],
+      ['gold-card', 90, 'other'],
+    ]);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'platinum-card', rule: 'svc', outcome: 'chosen', score: 5 }));
+    expect(decision.explain).toContainEqual({ offer: 'platinum-card', rule: 'hi', outcome: 'lower-score-duplicate', reason: "rule 'svc' has priority top and gives this offer too", score: 95 });
+  });
+
   it('gives the offer through the other rule when the member is in the top rule\'s control group', async () => {
     const engine = createEngine(await compileFixture(strategy('s', ['{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }', '{ name: svc, offer: platinum-card, score: 5, priority: top, controlGroup: { percent: 100 } }'])));
     const decision = engine.decide(request({ count: 2 }));
