@@ -211,9 +211,15 @@ describe('step 5: offers, scores and one entry per offer', () => {
         '---\n' +
         strategy('alpha', ['{ name: a-second, offer: gold-card, score: 50 }', '{ name: a-first-written, offer: platinum-card, score: 50 }', '{ name: a-later, offer: platinum-card, score: 50 }']),
     );
-    const decision = engine.decide(request());
+    const decision = engine.decide(request({ explain: true }));
     expect(decision.offers.find((o) => o.offer === 'gold-card')!.rule).toBe('a-second');
     expect(decision.offers.find((o) => o.offer === 'platinum-card')!.rule).toBe('a-first-written');
+    // The explanation keeps the same rules, the later ones as duplicates.
+    expect(decision.explain!.filter((e) => e.outcome === 'chosen').map((e) => [e.offer, e.rule])).toEqual([
+      ['gold-card', 'a-second'],
+      ['platinum-card', 'a-first-written'],
+    ]);
+    expect(decision.explain!.filter((e) => e.outcome === 'lower-score-duplicate').map((e) => e.rule).sort()).toEqual(['a-later', 'z-first']);
   });
 });
 
