@@ -72,6 +72,19 @@ describe('ties: rotate', () => {
     }
   });
 
+  it('explains the same rotate order: the tied offers past the count ranked where the decision puts them', () => {
+    for (const id of ['c1', 'c2', 'c3']) {
+      const order = offersOf(engine.decide(shopRequest(id, '2026-05-01')));
+      const explained = engine.decide(shopRequest(id, '2026-05-01', { count: 2, explain: true }));
+      expect(offersOf(explained)).toEqual(order.slice(0, 2));
+      const ranked = explained.explain!.filter((e) => e.outcome === 'rank').sort((a, b) => a.rank! - b.rank!);
+      expect(ranked.map((e) => [e.offer, e.rank])).toEqual([
+        [order[2], 3],
+        [order[3], 4],
+      ]);
+    }
+  });
+
   it('is stable within a day: the same order again, with or without a session', () => {
     const first = offersOf(engine.decide(shopRequest('c7', '2026-05-01')));
     const cache = engine.newSegmentCache();
