@@ -198,7 +198,13 @@ describe('priority: top', () => {
 
   it('ranks top offers of a rotating channel by score, then the rotate key', async () => {
     const engine = createEngine(await compileFixture(shop + rotating.replace('{ name: s-gold, offer: gold-card, score: 50 }', '{ name: s-gold, offer: gold-card, score: 1, priority: top }')));
-    for (let d = 0; d < 5; d++) expect(offersOf(engine.decide(shopRequest('c1', dayAfter('2026-05-01', d))))[0]).toBe('gold-card');
+    for (let d = 0; d < 5; d++) {
+      const order = offersOf(engine.decide(shopRequest('c1', dayAfter('2026-05-01', d))));
+      expect(order.slice(0, 2)).toEqual(['gold-card', 'travel-insurance']);
+      // The explanation ranks the rest where the decision puts them.
+      const explained = engine.decide(shopRequest('c1', dayAfter('2026-05-01', d), { count: 1, explain: true }));
+      expect(explained.explain!.filter((e) => e.outcome === 'rank').sort((a, b) => a.rank! - b.rank!).map((e) => [e.offer, e.rank])).toEqual(order.slice(1).map((offer, i) => [offer, i + 2]));
+    }
   });
 });
 
