@@ -2,8 +2,10 @@
 // kind of site labels its problems the way the user finds it (segment expression, eligibility,
 // where), enum literals a value can never equal are reported, and inSegment() names a
 // segment of the same channel and audience level.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kiosk, linesWith, valueAt } from './in-memory.js';
+import { bundleWith, kiosk, linesWith, valueAt } from './in-memory.js';
 
 const strategy = (...rules: string[]) => `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ex }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}\n`).join('')}`;
 
@@ -19,6 +21,11 @@ describe('labels by site', () => {
       expect.stringMatching(/^error OO301 eligibility: /),
     ]);
   });
+
+  it('checks no expression of a strategy whose channel is unknown: the channel is what to fix', () => {
+    const text = "apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: lost }\nspec:\n  channel: nowhere\n  rules:\n    - { name: l, offer: gold-card, score: 1, eligibility: 'profile.age > 1' }\n";
+    expect(linesWith({ 'x.yaml': text })).toEqual([`${valueAt('x.yaml', text, 'channel: nowhere')} error OO201 channel 'nowhere' is not defined`]);
+  });
 });
 
 describe('enum literals', () => {
@@ -29,6 +36,14 @@ describe('enum literals', () => {
       `${valueAt('x.yaml', text, `'session.device == "mobil"'`, '"mobil"')} error OO301 session.device is never "mobil": its enum allows "desktop", "mobile"; did you mean 'mobile'?`,
     ]);
     expect(linesWith({ 'x.yaml': strategy(`{ name: a, offer: gold-card, score: 1, eligibility: 'profile.tier == "gold" && session.device != "mobile"' }`) })).toEqual([]);
+  });
+
+  it('reports an item a list attribute never holds, where the literal is', () => {
+    const channel = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/validate/_base/channel.yaml'), 'utf8').replace('tags: { type: list, items: string }', 'tags: { type: list, items: string, enum: [vip, new] }');
+    const text = strategy(`{ name: a, offer: gold-card, score: 1, eligibility: '"vp" in profile.tags' }`);
+    expect(linesWith({ 'channel.yaml': channel, 'x.yaml': text })).toEqual([
+      `${valueAt('x.yaml', text, `'"vp" in profile.tags'`, '"vp"')} error OO301 profile.tags never holds "vp": its enum allows "vip", "new"; did you mean 'vip'?`,
+    ]);
   });
 });
 
@@ -69,6 +84,20 @@ spec: { channel: web, expression: 'inSegment("households")' }
 `;
     expect(linesWith({ 'channel.yaml': channel }).map((l) => l.replace(/^\S+ /, ''))).toEqual([
       "error OO208 inSegment: segment 'households' is on channel 'web' (audience level 'household'), not on 'web' (audience level 'customer')",
+    ]);
+  });
+
+  it('accepts a segment of the same channel from a rule without a segment, which has no audience level to compare', () => {
+    expect(linesWith({ 'x.yaml': strategy(`{ name: c, offer: gold-card, score: 1, eligibility: 'inSegment("adults")' }`) })).toEqual([]);
+  });
+
+  it("gives a segment's bundle entry each segment it uses once, sorted, and none to a segment that uses none", () => {
+    const uses = `apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: uses }\nspec: { channel: web, expression: 'inSegment("zz-old") || (inSegment("adults") && inSegment("zz-old"))' }\n---\napiVersion: offerops/v1\nkind: Segment\nmetadata: { name: zz-old }\nspec: { channel: web, expression: 'profile.age > 60' }\n`;
+    const segments = bundleWith({ 'x.yaml': uses })!.body.segments.map((s) => [s.name, s.dependsOn]);
+    expect(segments).toEqual([
+      ['adults', []],
+      ['uses', ['adults', 'zz-old']],
+      ['zz-old', []],
     ]);
   });
 

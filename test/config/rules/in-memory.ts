@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileSources } from '../../../src/compile/compile-sources.js';
+import type { Bundle } from '../../../src/bundle/index.js';
 import type { Problem } from '../../../src/config/problem.js';
 
 const baseDir = path.resolve(import.meta.dirname, '../../fixtures/validate/_base');
@@ -15,6 +16,13 @@ export function problemsWith(files: Record<string, string>): Problem[] {
   const sources = new Map(base);
   for (const [name, text] of Object.entries(files)) sources.set(`config/${name}`, text);
   return compileSources(sources).problems;
+}
+
+/** The bundle compiled from the base config with `files` added (null when it has errors). */
+export function bundleWith(files: Record<string, string>): Bundle | null {
+  const sources = new Map(base);
+  for (const [name, text] of Object.entries(files)) sources.set(`config/${name}`, text);
+  return compileSources(sources).bundle;
 }
 
 /** One line per problem, as a user reads it. */
