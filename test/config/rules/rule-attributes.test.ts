@@ -68,6 +68,24 @@ describe('every offer a rule gives declares the attributes it sets', () => {
     // gold-card and savings-plus have no level: the where fails for them, so they are not in the list.
     expect(linesWith({ 'offers-x.yaml': offers, 'low.yaml': low, 'x.yaml': text2 }).map((l) => l.replace(/^\S+ /, '').split(':')[0])).toEqual(["error OO220 rule 'smart' sets attribute 'art', but offer 'plain' does not declare it"]);
   });
+
+  it("selects a smart list's offers by the display name and cost they compile to: the offer's name without a display name, 0 without a cost", () => {
+    const lists = `apiVersion: offerops/v1
+kind: OfferList
+metadata: { name: by-display-name }
+spec: { where: 'offer.displayName == "Gold card" || offer.displayName == "plain"' }
+---
+apiVersion: offerops/v1
+kind: OfferList
+metadata: { name: by-cost }
+spec: { where: 'offer.cost > 2.0 || offer.cost == 0.0 && offer.labels.category == "plain"' }
+`;
+    const text = strategy(`{ name: shown, offerList: by-display-name, score: 1, attributes: { art: '"x.png"' } }`, `{ name: priced, offerList: by-cost, score: 1, attributes: { art: '"x.png"' } }`);
+    expect(linesWith({ 'offers-x.yaml': offers, 'lists.yaml': lists, 'x.yaml': text }).map((l) => l.replace(/^\S+ /, '').split(':')[0])).toEqual([
+      "error OO220 rule 'shown' sets attribute 'art', but offers 'plain', 'gold-card' do not declare it",
+      "error OO220 rule 'priced' sets attribute 'art', but offers 'plain', 'gold-card' do not declare it",
+    ]);
+  });
 });
 
 describe('the expression gives the type of the value the offers declare', () => {
