@@ -45,6 +45,23 @@ describe('inSegment cycles', () => {
     ]);
     expect(linesWith({ 'x.yaml': files['x.yaml'], 'y.yaml': files['y.yaml'] })).toEqual([]);
   });
+
+  it('does not report a segment that leads into a cycle, even when it is checked first', () => {
+    const files = { 'a.yaml': segment('a', 'inSegment("b")'), 'b.yaml': segment('b', 'inSegment("c")'), 'c.yaml': segment('c', 'inSegment("b")') };
+    expect(linesWith(files).map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      "error OO203 segment 'b' depends on itself through inSegment: b → c → b",
+      "error OO203 segment 'c' depends on itself through inSegment: c → b → c",
+    ]);
+  });
+
+  it('reports a segment on two cycles once, at the first cycle found', () => {
+    const files = { 'x.yaml': segment('x', 'inSegment("y") || inSegment("z")'), 'y.yaml': segment('y', 'inSegment("x")'), 'z.yaml': segment('z', 'inSegment("x")') };
+    expect(linesWith(files).map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      "error OO203 segment 'x' depends on itself through inSegment: x → y → x",
+      "error OO203 segment 'y' depends on itself through inSegment: y → x → y",
+      "error OO203 segment 'z' depends on itself through inSegment: z → x → z",
+    ]);
+  });
 });
 
 /** The base channel with a session block and its events replaced. */
