@@ -42,6 +42,7 @@ describe('int and double mixed', () => {
     expect(hint('no such overload: int + int', 'profile.age + 1')).toBe('');
     expect(hint('no such overload: double == int extra', 'profile.income == 1')).toBe('');
     expect(hint('found no matching overload for _==_ applied to (double, int)', 'profile.income == 1')).toBe('');
+    expect(hint('in x: no such overload: double == int', 'profile.income == 1')).toBe('');
   });
 });
 
@@ -50,6 +51,7 @@ describe('unknown attributes', () => {
     expect(hint("unknown attribute 'incme': it is not declared", 'profile.incme > 1.0', 'incme')).toBe("; did you mean 'income'?");
     expect(hint("unknown attribute 'customerI'", 'profile.customerI == "x"', 'customerI')).toBe("; did you mean 'customerId'?");
     expect(hint("unknown attribute 'incme'", 'profile . incme > 1.0', 'incme')).toBe("; did you mean 'income'?");
+    expect(hint("unknown attribute 'incme'", 'profile.incme  > 1.0', 'incme  ')).toBe("; did you mean 'income'?");
   });
 
   it('suggests from the variable right before the unknown field, not another one in the source', () => {
@@ -58,6 +60,7 @@ describe('unknown attributes', () => {
   });
 
   it('suggests nothing for a variable it does not know, nothing close, or without a profile', () => {
+    expect(hint("reading x: unknown attribute 'incme'", 'profile.incme > 1.0', 'incme')).toBe('');
     expect(hint("unknown attribute 'incme'", 'contact.incme > 1', 'incme')).toBe('');
     expect(hint("unknown attribute 'zzzzzz'", 'profile.zzzzzz > 1', 'zzzzzz')).toBe('');
     expect(hint("unknown attribute 'incme'", 'profile.incme > 1.0', 'incme', {})).toBe('');
