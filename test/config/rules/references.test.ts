@@ -44,7 +44,10 @@ describe('unknown references', () => {
     expect(strip(linesWith({ 'x.yaml': strategy }))).toEqual(["error OO201 channel 'nowhere' is not defined"]);
     const policy =
       'apiVersion: offerops/v1\nkind: OptimizationPolicy\nmetadata: { name: lost }\nspec:\n  channel: nowhere\n  rules:\n    - { name: p, type: neverAWithB, segment: none, a: { list: no-list }, b: { offer: gold-card } }\n';
-    expect(strip(linesWith({ 'x.yaml': policy }))).toEqual(["error OO201 channel 'nowhere' is not defined", "error OO201 offer list 'no-list' is not defined"]);
+    expect(linesWith({ 'x.yaml': policy })).toEqual([
+      `${valueAt('x.yaml', policy, 'channel: nowhere')} error OO201 channel 'nowhere' is not defined`,
+      `${valueAt('x.yaml', policy, 'list: no-list')} error OO201 offer list 'no-list' is not defined`,
+    ]);
   });
 
   it('does not report a reference to a document whose own schema problems are reported', () => {
