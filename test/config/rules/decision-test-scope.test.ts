@@ -26,6 +26,19 @@ metadata: { name: kiosk-rules }
 spec: { channel: kiosk, rules: [ { name: k, offer: gold-card, score: 1 } ] }
 `;
 
+describe('the channel a test names', () => {
+  it('is reported at spec.channel when it is not defined, with the nearest name, and its points are not checked', () => {
+    const t = testDoc('  channel: wbe\n  profile: { customerId: c1 }\n', '{ name: c, point: nowhere, expect: { count: 1 } }');
+    expect(linesWith({ 't.yaml': t })).toEqual([`${valueAt('t.yaml', t, 'channel: wbe')} error OO201 channel 'wbe' is not defined; did you mean 'web'?`]);
+  });
+
+  it('is not reported again when its own schema problems are reported', () => {
+    const broken = 'apiVersion: offerops/v1\nkind: Channel\nmetadata: { name: broken }\nspec: { audienceLevels: [] }\n';
+    const t = testDoc('  channel: broken\n  profile: { customerId: c1 }\n', '{ name: c, point: home-hero, expect: { count: 1 } }');
+    expect(messages({ 'broken.yaml': broken, 't.yaml': t })).toEqual(["error OO101 missing required field 'zones' in 'spec'", 'error OO101 audienceLevels must have at least 1 item(s)']);
+  });
+});
+
 describe('the point of a test that names no channel', () => {
   it('is found on the one channel that has it', () => {
     expect(messages({ 't.yaml': testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: checkout-upsell, expect: { count: 1 } }') })).toEqual([]);
