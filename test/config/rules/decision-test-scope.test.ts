@@ -143,4 +143,11 @@ describe('a treatment rule name defined twice on a channel', () => {
       "error OO202 treatment rule 'dup' is already defined for channel 'web' (in strategy 'aa'); rule names are unique within a channel",
     ]);
   });
+
+  it('is read as the definition of the strategy first by name when the files are read in that order too', () => {
+    const files = { 'a.yaml': strategyDoc('aa', 'home'), 'b.yaml': strategyDoc('zz', 'checkout'), 't.yaml': testDoc(onWeb, '{ name: c, point: home-hero, expect: { controlGroups: [dup] } }') };
+    expect(messages(files)).toEqual([
+      "error OO202 treatment rule 'dup' is already defined for channel 'web' (in strategy 'aa'); rule names are unique within a channel",
+    ]);
+  });
 });
