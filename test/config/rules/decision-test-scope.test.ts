@@ -44,15 +44,15 @@ describe('the point of a test that names no channel', () => {
     expect(messages({ 't.yaml': testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: checkout-upsell, expect: { count: 1 } }') })).toEqual([]);
   });
 
-  it('is reported when no channel has it, with the nearest name', () => {
-    expect(messages({ 't.yaml': testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: home-heor, expect: { count: 1 } }') })).toEqual([
-      "error OO201 interaction point 'home-heor' is not defined on any channel; did you mean 'home-hero'?",
-    ]);
+  it('is reported at the point when no channel has it, with the nearest name', () => {
+    const t = testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: home-heor, expect: { count: 1 } }');
+    expect(linesWith({ 't.yaml': t })).toEqual([`${valueAt('t.yaml', t, 'point: home-heor')} error OO201 interaction point 'home-heor' is not defined on any channel; did you mean 'home-hero'?`]);
   });
 
-  it('is reported when two channels have it, naming both and the way out', () => {
-    expect(messages({ 'kiosk.yaml': kiosk, 't.yaml': testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: home-hero, expect: { count: 1 } }') })).toEqual([
-      "error OO501 interaction point 'home-hero' is on channels 'web', 'kiosk': name the channel with spec.channel",
+  it('is reported at the point when two channels have it, naming both and the way out', () => {
+    const t = testDoc('  profile: { customerId: c1 }\n', '{ name: c, point: home-hero, expect: { count: 1 } }');
+    expect(linesWith({ 'kiosk.yaml': kiosk, 't.yaml': t })).toEqual([
+      `${valueAt('t.yaml', t, 'point: home-hero')} error OO501 interaction point 'home-hero' is on channels 'web', 'kiosk': name the channel with spec.channel`,
     ]);
     expect(messages({ 'kiosk.yaml': kiosk, 't.yaml': testDoc('  channel: kiosk\n  profile: { visitorId: v1 }\n', '{ name: c, point: home-hero, expect: { count: 1 } }') })).toEqual([]);
   });
