@@ -71,6 +71,30 @@ describe("the member's id in a profile", () => {
   });
 });
 
+describe('the inputs of a case', () => {
+  it('reports a case without a decision day, at the case', () => {
+    const t = 'apiVersion: offerops/v1\nkind: DecisionTest\nmetadata: { name: t }\nspec:\n  channel: web\n  profile: { customerId: c1 }\n  cases:\n    - { name: c, point: home-hero, expect: { count: 1 } }\n';
+    expect(linesWith({ 't.yaml': t })).toEqual([`${valueAt('t.yaml', t, '{ name: c, point', '{')} error OO501 case 'c' has no decision day: give 'at' on the case or on the test's spec`]);
+  });
+
+  it("suggests the member's id field for a profile attribute that is not declared", () => {
+    expect(messages({ 't.yaml': testDoc('  channel: web\n  profile: { customerI: c1 }\n', '{ name: c, point: home-hero, expect: { count: 1 } }') })).toEqual([
+      "error OO501 profile attribute 'customerI' is not declared on audience level 'customer' of channel 'web': a decision would ignore it; did you mean 'customerId'?",
+      "error OO501 case 'c' has no member id: give audienceId, or customerId in the profile",
+    ]);
+  });
+
+  it('reports a history row at its field at fault, or at the row when the field is missing', () => {
+    const bad = testDoc(onWeb, '{ name: c, point: home-hero, history: [ { offer: gold-card, date: 2026-01-09, customerId: " " } ], expect: { count: 1 } }');
+    expect(linesWith({ 't.yaml': bad })).toEqual([`${valueAt('t.yaml', bad, 'customerId: " "')} error OO501 history row: 'customerId' is required, got " "`]);
+    const noId = testDoc('  channel: web\n', '{ name: c, point: home-hero, history: [ { offer: gold-card, date: 2026-01-09 } ], expect: { count: 1 } }');
+    expect(linesWith({ 't.yaml': noId })).toEqual([
+      expect.stringMatching(/ error OO501 case 'c' has no member id: give audienceId, or customerId in the profile$/),
+      `${valueAt('t.yaml', noId, '{ offer: gold-card', '{')} error OO501 history row: 'customerId' is required (no such field)`,
+    ]);
+  });
+});
+
 describe('offers named by an expectation', () => {
   it('reports an offer expected by attribute that is not defined, at its key', () => {
     const t = testDoc(onWeb, '{ name: c, point: home-hero, expect: { attributes: { gold-crad: { tier: gold } } } }');
