@@ -93,6 +93,13 @@ describe('the inputs of a case', () => {
       `${valueAt('t.yaml', noId, '{ offer: gold-card', '{')} error OO501 history row: 'customerId' is required (no such field)`,
     ]);
   });
+
+  it('warns, at its customerId, about a history row of another member, and only when the case has a member', () => {
+    const other = testDoc(onWeb, '{ name: c, point: home-hero, history: [ { offer: gold-card, date: 2026-01-09, customerId: c2 } ], expect: { count: 1 } }');
+    expect(linesWith({ 't.yaml': other })).toEqual([`${valueAt('t.yaml', other, 'customerId: c2')} warning OO501 history row of member 'c2', not of the case's member 'c1': a decision ignores it`]);
+    const noId = testDoc('  channel: web\n', '{ name: c, point: home-hero, history: [ { offer: gold-card, date: 2026-01-09, customerId: c2 } ], expect: { count: 1 } }');
+    expect(messages({ 't.yaml': noId })).toEqual(["error OO501 case 'c' has no member id: give audienceId, or customerId in the profile"]);
+  });
 });
 
 describe('offers named by an expectation', () => {
