@@ -54,6 +54,29 @@ describe('inSegment cycles', () => {
     ]);
   });
 
+  it('reports a segment whose only cycle runs through segments already reported: r uses x and y, x uses r, y uses x', () => {
+    const files = { 'r.yaml': segment('r', 'inSegment("x") || inSegment("y")'), 'x.yaml': segment('x', 'inSegment("r")'), 'y.yaml': segment('y', 'inSegment("x")') };
+    expect(linesWith(files).map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      "error OO203 segment 'r' depends on itself through inSegment: r → x → r",
+      "error OO203 segment 'x' depends on itself through inSegment: x → r → x",
+      "error OO203 segment 'y' depends on itself through inSegment: y → x → r → y",
+    ]);
+    // Longer: a → b → a, and c → d → b, with b → c closing c's cycle through finished a and b.
+    const longer = {
+      'a.yaml': segment('a', 'inSegment("b")'),
+      'b.yaml': segment('b', 'inSegment("a") || inSegment("c")'),
+      'c.yaml': segment('c', 'inSegment("d")'),
+      'd.yaml': segment('d', 'inSegment("b")'),
+      'e.yaml': segment('e', 'inSegment("d")'),
+    };
+    expect(linesWith(longer).map((line) => line.replace(/^\S+ /, ''))).toEqual([
+      "error OO203 segment 'a' depends on itself through inSegment: a → b → a",
+      "error OO203 segment 'b' depends on itself through inSegment: b → a → b",
+      "error OO203 segment 'c' depends on itself through inSegment: c → d → b → c",
+      "error OO203 segment 'd' depends on itself through inSegment: d → b → c → d",
+    ]);
+  });
+
   it('reports a segment on two cycles once, at the cycle through the segment it uses that sorts first', () => {
     const files = { 'x.yaml': segment('x', 'inSegment("z") || inSegment("y")'), 'y.yaml': segment('y', 'inSegment("x")'), 'z.yaml': segment('z', 'inSegment("x")') };
     expect(linesWith(files).map((line) => line.replace(/^\S+ /, ''))).toEqual([
