@@ -6,28 +6,17 @@
 //
 //   VARIANTS=before=/tmp/before,after=. ROUNDS=16 BATCH=500 node bench/compare/diff.mjs
 import path from 'node:path';
+import { diffWorkload } from './diff-workload.mjs';
 if (!process.env.VARIANTS) {
   process.stderr.write('usage: VARIANTS=before=/path/to/other/checkout,after=. [ROUNDS=16] [BATCH=500] node bench/compare/diff.mjs\n');
   process.exit(2);
 }
 const variants = process.env.VARIANTS.split(',').map((v) => v.split('=')).map(([name, root]) => [name, path.resolve(root)]);
-const AT = '2026-11-02', BATCH = Number(process.env.BATCH ?? 500), ROUNDS = Number(process.env.ROUNDS ?? 16);
+const BATCH = Number(process.env.BATCH ?? 500), ROUNDS = Number(process.env.ROUNDS ?? 16);
 const runs = [];
 for (const [name, root] of variants) {
-  const d = (p) => import(path.join(root, 'dist', p));
-  const { createBundle } = await d('bundle/bundle.js');
-  const { compileDirectory } = await d('compile/compile-directory.js');
-  const { openAudienceSample, sampleShape } = await d('simulate/audience-sample.js');
-  const { allPoints } = await d('simulate/points.js');
-  const { tallySource } = await d('simulate/run.js');
-  const base = (await compileDirectory(path.join(root, 'config'), { root })).bundle;
-  const body = structuredClone(base.body);
-  body.rules.forEach((rule, i) => (rule.score = Math.min(100, rule.score + (i % 7))));
-  const head = createBundle(body);
-  const points = allPoints([head.body, base.body]);
-  const shape = sampleShape([head.body, base.body], [...new Set(points.map((p) => p.channel))]);
-  const options = { at: AT, points, count: null, explainStride: 200, fairness: { attribute: 'age', kind: 'numeric', cuts: [25, 35, 45, 55, 65], integer: true }, examplesPerPoint: 5 };
-  const run = (seed) => tallySource([base, head], openAudienceSample(shape, { customers: BATCH, seed, at: AT }), options, { workers: 0, history: null });
+  const { decide } = await diffWorkload(root);
+  const run = (seed) => decide(BATCH, seed);
   await run(99);
   runs.push({ name, run, times: [], digest: [] });
 }
