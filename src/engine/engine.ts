@@ -490,9 +490,10 @@ class DecisionEngine implements Engine {
    */
   private walkRanking(state: DecisionState, plan: ZonePlan, memoise: boolean): Ranking {
     if (!memoise) {
-      // Nothing keeps this ranking past the decision: the engine's own lists, emptied, hold it
-      // (decisions are synchronous, and a decision copies out what it returns).
-      // Its lists keep their length (emptying a list gives up its storage): `size` says how much is this decision's.
+      // Nothing keeps this ranking past the decision (decisions are synchronous, and a decision
+      // copies out what it returns), so the engine's own lists hold it, reused decision after
+      // decision. They keep their length (emptying a list gives up its storage): `size` says
+      // how much of them is this decision's.
       const scratch = this.scratchMemo;
       scratch.size = 0;
       scratch.controlGroups = [];
