@@ -32,7 +32,7 @@ import { defaultPackage, readHistoryWindow, readMemberHistory, type MemberHistor
 import { blocksEveryOffer, findPolicyViolation, isDeferrable, PolicyContext, type PolicyViolation } from './realtime-policy.js';
 import { inputsId } from './peer-memo.js';
 import { isSegmentCache, SessionSegmentCache, type SegmentCache, type SegmentCacheOptions } from './segment-cache.js';
-import { isMember, segmentFailure, segmentLookup } from './segments.js';
+import { inNamedSegment, isMember, segmentFailure, segmentLookup } from './segments.js';
 import { readSessionActivity, sessionDrop, type SessionGate } from './session-rules.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { TieOrder } from './tie-order.js';
@@ -69,6 +69,10 @@ interface WalkMemo {
   controlGroups: string[];
   exhausted: boolean;
   walkErrors: number;
+}
+
+function emptyWalkMemo(): WalkMemo {
+  return { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
 }
 
 /**
@@ -235,14 +239,11 @@ class DecisionEngine implements Engine {
   /** The decision whose segments `lookup` reads (decide). */
   private lookupState: DecisionState | null = null;
   /** `inSegment(name)` for the decision in progress, as segmentLookup(state) would give it. */
-  private readonly lookup = (name: string): boolean => {
-    const segment = this.compiled.segmentByName.get(name);
-    return segment !== undefined && isMember(this.lookupState!, segment);
-  };
+  private readonly lookup = (name: string): boolean => inNamedSegment(this.lookupState!, this.compiled.segmentByName, name);
   /** The per-customer rules' view of the response in progress (run). */
   private readonly policyContext = new PolicyContext();
   /** The ranking of a decision whose ranking is not memoised (walkRanking). */
-  private readonly scratchMemo: WalkMemo = { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 };
+  private readonly scratchMemo = emptyWalkMemo();
   private lastAt = '';
   private lastNow = new Date(0);
   private lastDayText = '';
@@ -503,7 +504,7 @@ class DecisionEngine implements Engine {
     }
     const walks = state.segments.walks;
     let memo = walks.get(plan) as WalkMemo | undefined;
-    if (memo === undefined) walks.set(plan, (memo = { size: 0, offers: [], scores: [], rules: [], controlAfter: [], controlGroups: [], exhausted: false, walkErrors: 0 }));
+    if (memo === undefined) walks.set(plan, (memo = emptyWalkMemo()));
     return new LazyRanking(this.walk, state, plan, memo);
   }
 

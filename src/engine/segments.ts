@@ -90,12 +90,15 @@ export function segmentFailure(state: MemberState, segment: CompiledSegment): st
   return state.segments.states[segment.index] === FAILED ? state.segments.failures[segment.index] ?? null : null;
 }
 
+/** `inSegment(name)` for a member: false for a name that is not a segment of `segmentByName`. */
+export function inNamedSegment(state: MemberState, segmentByName: ReadonlyMap<string, CompiledSegment>, name: string): boolean {
+  const segment = segmentByName.get(name);
+  return segment !== undefined && isMember(state, segment);
+}
+
 /** The `inSegment(name)` lookup for a member, over the segments by name. */
 export function memberSegmentLookup(state: MemberState, segmentByName: ReadonlyMap<string, CompiledSegment>): (name: string) => boolean {
-  return (name) => {
-    const segment = segmentByName.get(name);
-    return segment !== undefined && isMember(state, segment);
-  };
+  return (name) => inNamedSegment(state, segmentByName, name);
 }
 
 /** The `inSegment(name)` lookup for the decision in progress. */
