@@ -7,6 +7,14 @@ export function canonicalJson(value: unknown): string {
   return serialize(value);
 }
 
+/**
+ * A part's canonical JSON, written already (canonicalJson of it): placed in a value, it is
+ * written as it is. A caller that writes the same part into many values writes it once.
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
 function serialize(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
@@ -18,6 +26,7 @@ function serialize(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot hold ${value}`);
       return JSON.stringify(value); // -0 too: JSON.stringify writes it as 0
     case 'object': {
+      if (value instanceof CanonicalText) return value.text;
       if (Array.isArray(value)) return '[' + value.map(serialize).join(',') + ']';
       const entries = Object.keys(value)
         .filter((key) => (value as Record<string, unknown>)[key] !== undefined)

@@ -2,7 +2,7 @@
 // verifying a bundle (digest and format), writing one, canonical JSON and the digest,
 // and its summary counts. Other stages and package users import from here only.
 export { BundleError, createBundle, digestOf, formatBundle, parseBundle } from './bundle.js';
-export { canonicalJson, sha256Digest } from './canonical.js';
+export { CanonicalText, canonicalJson, sha256Digest } from './canonical.js';
 export { countBundle, describeCounts, type BundleCounts } from './summary.js';
 export { BUNDLE_FORMAT_VERSION, WATCHED_BUNDLE_FILE } from './types.js';
 export type * from './types.js';

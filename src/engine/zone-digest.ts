@@ -24,7 +24,7 @@
 //   decision reads from the history).
 // The bundle's own digest is left out: it appears in treatment codes only, which a diff's
 // tallies do not count (its examples come from points whose decisions differ).
-import { canonicalJson, sha256Digest } from '../bundle/index.js';
+import { CanonicalText, canonicalJson, sha256Digest } from '../bundle/index.js';
 import type { BundleBody, BundleChannel, BundleInteractionPoint, BundleOffer, BundleOfferList, BundleOptimizationPolicy, BundleSegment, BundleTreatmentRule } from '../bundle/index.js';
 
 /** Version of the key's layout: a change to what goes in changes every digest. */
@@ -173,49 +173,30 @@ const ruleKey = (rule: BundleTreatmentRule): object => omit(rule, 'precedence');
 const segmentKey = (segment: BundleSegment | MissingSegment): object => ('missing' in segment ? segment : omit(segment, 'evaluationOrder'));
 const channelKey = (channel: BundleChannel): object => omit(channel, 'interactionPoints', 'zones');
 
-/** The key a point's digest is taken of: a plain object, whose canonical JSON zoneText writes piece by piece. */
-export function pointDecisionKey(body: BundleBody, channelName: string, pointName: string): object | null {
-  const parts = zoneParts(body, channelName, pointName, responseReach(body.offers));
-  if (parts === null) return null;
+/** Each part of a key as it goes in: what `key` keeps of `part` (pointDecisionKey), or its canonical text (pointDecisionDigests). */
+type PartOf = <T extends object>(part: T, key: (part: T) => object) => object;
+
+const same = (part: object): object => part;
+
+function zoneKey(parts: ZoneParts, part: PartOf): object {
   return {
     version: ZONE_DIGEST_VERSION,
     apiVersion: parts.apiVersion,
-    channel: channelKey(parts.channel),
-    point: parts.point,
-    rules: parts.rules.map(ruleKey),
-    offers: parts.offers,
-    offerLists: parts.offerLists,
-    segments: parts.segments.map(segmentKey),
-    policies: parts.policies,
+    channel: part(parts.channel, channelKey),
+    point: part(parts.point, same),
+    rules: parts.rules.map((rule) => part(rule, ruleKey)),
+    offers: parts.offers.map((offer) => part(offer, same)),
+    offerLists: parts.offerLists.map((list) => part(list, same)),
+    segments: parts.segments.map((segment) => part(segment, segmentKey)),
+    policies: parts.policies.map((policy) => part(policy, same)),
     responseReach: parts.responseReach,
   };
 }
 
-/** A part's canonical text, of what `key` keeps of it. */
-type PartText = <T extends object>(part: T, key: (part: T) => object) => string;
-
-/**
- * The canonical JSON of pointDecisionKey, the same bytes, written from each part's own
- * canonical text: a part the points share (an offer, when realtime policies bring in the
- * whole catalogue) is written once for all of them.
- */
-function zoneText(parts: ZoneParts, text: PartText): string {
-  const list = <T extends object>(items: readonly T[], key: (part: T) => object): string => '[' + items.map((item) => text(item, key)).join(',') + ']';
-  const same = (part: object): object => part;
-  // Keys in canonical (code unit) order.
-  return (
-    '{"apiVersion":' + canonicalJson(parts.apiVersion) +
-    ',"channel":' + text(parts.channel, channelKey) +
-    ',"offerLists":' + list(parts.offerLists, same) +
-    ',"offers":' + list(parts.offers, same) +
-    ',"point":' + text(parts.point, same) +
-    ',"policies":' + list(parts.policies, same) +
-    ',"responseReach":' + canonicalJson(parts.responseReach) +
-    ',"rules":' + list(parts.rules, ruleKey) +
-    ',"segments":' + list(parts.segments, segmentKey) +
-    ',"version":' + canonicalJson(ZONE_DIGEST_VERSION) +
-    '}'
-  );
+/** The key a point's digest is taken of (as a plain object), or null when the bundle has no such point. */
+export function pointDecisionKey(body: BundleBody, channelName: string, pointName: string): object | null {
+  const parts = zoneParts(body, channelName, pointName, responseReach(body.offers));
+  return parts === null ? null : zoneKey(parts, (part, key) => key(part));
 }
 
 /** The digest of what a decision at `channel`/`point` reads from `body`; null when the bundle has no such point. */
@@ -223,17 +204,21 @@ export function pointDecisionDigest(body: BundleBody, channelName: string, point
   return pointDecisionDigests(body, [{ channel: channelName, point: pointName }])[0]!;
 }
 
-/** pointDecisionDigest for each of `points`, each part of the body written once for all of them. */
+/**
+ * pointDecisionDigest for each of `points`: the canonical JSON of each point's key, with each
+ * part of the body written once for all of them (an offer, when realtime policies bring in
+ * the whole catalogue, is in every point's key).
+ */
 export function pointDecisionDigests(body: BundleBody, points: readonly { channel: string; point: string }[]): (string | null)[] {
   const reach = responseReach(body.offers);
-  const texts = new Map<object, string>();
-  const text: PartText = (part, key) => {
-    let written = texts.get(part);
-    if (written === undefined) texts.set(part, (written = canonicalJson(key(part))));
-    return written;
+  const texts = new Map<object, CanonicalText>();
+  const written: PartOf = (part, key) => {
+    let text = texts.get(part);
+    if (text === undefined) texts.set(part, (text = new CanonicalText(canonicalJson(key(part)))));
+    return text;
   };
   return points.map(({ channel, point }) => {
     const parts = zoneParts(body, channel, point, reach);
-    return parts === null ? null : sha256Digest(zoneText(parts, text));
+    return parts === null ? null : sha256Digest(canonicalJson(zoneKey(parts, written)));
   });
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBundle, digestOf, parseBundle } from '../../src/bundle/bundle.js';
-import { canonicalJson } from '../../src/bundle/canonical.js';
+import { CanonicalText, canonicalJson } from '../../src/bundle/canonical.js';
 import type { BundleBody } from '../../src/bundle/types.js';
 import { compileDirectory } from '../../src/compile/compile-directory.js';
 
@@ -25,6 +25,15 @@ describe('canonical JSON', () => {
 
   it('writes booleans, null, strings and arrays as JSON does', () => {
     expect(canonicalJson([true, false, null, 'a"b', [], {}])).toBe('[true,false,null,"a\\"b",[],{}]');
+  });
+
+  it('writes a part written already (CanonicalText) as it is, the same bytes as the part itself', () => {
+    const part = { z: [1, { y: 'é', x: null }], a: -0 };
+    const text = '{"a":0,"z":[1,{"x":null,"y":"é"}]}';
+    const written = new CanonicalText(canonicalJson(part));
+    expect(written.text).toBe(text);
+    expect(canonicalJson({ b: [written, written], a: written })).toBe(`{"a":${text},"b":[${text},${text}]}`);
+    expect(canonicalJson({ b: [part, part], a: part })).toBe(`{"a":${text},"b":[${text},${text}]}`);
   });
 
   it('refuses what JSON cannot hold', () => {
