@@ -144,18 +144,11 @@ describe('priority: top', () => {
     );
   });
 
-  it('makes an offer reached by a top rule and another rule top, with the top rule\'s score, and explains the other', async () => {
-    const engine = createEngine(await compileFixture(strategy('s', ['{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }', '{ name: svc, offer: platinum-card, score: 5, priority: top }'])));
-    const decision = engine.decide(request({ count: 2, explain: true }));
-    expect(decision.offers.map((o) => [o.offer, o.score, o.rule])).toEqual([
-      ['platinum-card', 5, 'svc'],
-      ['gold-card', 90, 'other'],
-    ]);
-    expect(decision.explain).toContainEqual({ offer: 'platinum-card', rule: 'hi', outcome: 'lower-score-duplicate', reason: "rule 'svc' has priority top and gives this offer too", score: 95 });
-  });
-
-  it('keeps the top rule\'s entry when a rule without top priority and a higher score comes after it, in the explanation too', async () => {
-    const engine = createEngine(await compileFixture(strategy('s', ['{ name: svc, offer: platinum-card, score: 5, priority: top }', '{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }'])));
+  it.each([
+    ['before it', ['{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }', '{ name: svc, offer: platinum-card, score: 5, priority: top }']],
+    ['after it', ['{ name: svc, offer: platinum-card, score: 5, priority: top }', '{ name: hi, offer: platinum-card, score: 95 }', '{ name: other, offer: gold-card, score: 90 }']],
+  ])("makes an offer reached by a top rule and by a rule with a higher score %s top, with the top rule's score, and explains the other", async (_order, rules) => {
+    const engine = createEngine(await compileFixture(strategy('s', rules)));
     const decision = engine.decide(request({ count: 2, explain: true }));
     expect(decision.offers.map((o) => [o.offer, o.score, o.rule])).toEqual([
       ['platinum-card', 5, 'svc'],

@@ -61,7 +61,7 @@ describe('inSegment cycles', () => {
       "error OO203 segment 'x' depends on itself through inSegment: x → r → x",
       "error OO203 segment 'y' depends on itself through inSegment: y → x → r → y",
     ]);
-    // Longer: a → b → a, and c → d → b, with b → c closing c's cycle through finished a and b.
+    // A group of four with a segment leading into it (e): a and b on one cycle, c and d on one through b; e is not reported.
     const longer = {
       'a.yaml': segment('a', 'inSegment("b")'),
       'b.yaml': segment('b', 'inSegment("a") || inSegment("c")'),
