@@ -4,6 +4,7 @@
 // then the re-solves that measure shadow prices) and is ended (~1 M variables is its
 // memory ceiling; callers only send small models).
 import { Worker } from 'node:worker_threads';
+import { endWorker } from '../worker-end.js';
 import type { Model } from './model.js';
 
 export interface LinearSolution {
@@ -55,7 +56,7 @@ load().then((highs) => {
 });
 `;
 
-/** Solves an LP-format model in a worker; the worker is always terminated. */
+/** Solves an LP-format model in a worker, which ends on its own once it has posted the solution. */
 export async function solveLinear(lp: string, timeLimitSeconds: number): Promise<LinearSolution> {
   const [solution] = await solveLinearJobs([{ shortfall: null, score: lp, values: true }], timeLimitSeconds, Infinity);
   return solution!;
@@ -75,12 +76,12 @@ export function solveLinearJobs(jobs: LinearJob[], timeLimitSeconds: number, bud
     let settled = false;
     worker.once('message', (message: { status: string; objective: number; values: Record<string, number> }[]) => {
       settled = true;
-      void worker.terminate();
+      void endWorker(worker); // it leaves once it has posted
       resolve(message.map((m) => ({ status: m.status, objective: m.objective, values: new Map(Object.entries(m.values)) })));
     });
     worker.once('error', (error) => {
       settled = true;
-      void worker.terminate();
+      void endWorker(worker);
       reject(error);
     });
     worker.once('exit', (code) => {

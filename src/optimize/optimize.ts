@@ -132,7 +132,7 @@ export async function optimizeContacts(problem: AnyOptimizeProblem, options: Opt
       }
     }
   } finally {
-    pool?.close();
+    await pool?.close();
   }
 
   const picked: number[] = [];

@@ -9,6 +9,7 @@
 // the same bound, to the last bit, on one thread or two.
 import { Worker } from 'node:worker_threads';
 import { InternalError } from '../errors.js';
+import { endWorker } from '../worker-end.js';
 import { builtWorkerUrl } from '../worker-url.js';
 import { CustomerModel, type CustomerStore } from './customer-model.js';
 import type { Model } from './model-types.js';
@@ -152,11 +153,13 @@ export class SolvePool {
     return sum;
   }
 
-  close(): void {
-    Atomics.store(this.data.control, STOP, 1);
-    Atomics.add(this.data.control, JOB, 1);
-    Atomics.notify(this.data.control, JOB);
-    void this.worker.terminate();
+  /** Ends the worker: it finishes a job it is in, sees STOP and leaves (src/worker-end.ts). */
+  close(): Promise<void> {
+    return endWorker(this.worker, () => {
+      Atomics.store(this.data.control, STOP, 1);
+      Atomics.add(this.data.control, JOB, 1);
+      Atomics.notify(this.data.control, JOB);
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import type { Bundle } from '../bundle/index.js';
 import { createEngine } from '../engine/index.js';
 import type { HistoryRow } from '../engine/index.js';
 import { InternalError } from '../errors.js';
+import { endWorker } from '../worker-end.js';
 import { builtWorkerUrl } from '../worker-url.js';
 import { emptyTally, mergeTally, prepareSide, runBatch, type BatchTally } from './batch.js';
 import type { HistoryByMember } from './simulate.js';
@@ -178,6 +179,8 @@ export async function tallySource(bundles: readonly Bundle[], source: AudienceSo
     throwIfFailed();
     return merge.total;
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    // Asked to leave after the batches they hold, not terminated: a worker stopped while its
+    // code is hot can abort the process (src/worker-end.ts).
+    await Promise.all(workers.map((worker) => endWorker(worker, () => worker.postMessage({ end: true }))));
   }
 }

@@ -1,6 +1,7 @@
 // A simulation worker thread (see run.ts): loads the bundles once, then decides the
 // batches it is sent and posts back each batch's tally. A batch of a generated sample
-// comes as an index range, whose members the worker draws itself.
+// comes as an index range, whose members the worker draws itself. `{ end: true }`, sent
+// after the last batch, closes its port: the thread then ends on its own.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Bundle } from '../bundle/index.js';
 import { createEngine } from '../engine/index.js';
@@ -19,7 +20,11 @@ const port = parentPort!;
 const sides = bundles.map((bundle) => prepareSide(createEngine(bundle), options));
 const now = (): number => performance.now();
 
-port.on('message', (message: MemberBatch | SampleBatch) => {
+port.on('message', (message: MemberBatch | SampleBatch | { end: true }) => {
+  if ('end' in message) {
+    port.close(); // nothing left to wait for: the thread ends on its own
+    return;
+  }
   const batch: MemberBatch =
     'members' in message ? message : { index: message.index, members: [...sampleMembers(sample!.shape, sample!.definition, message.from, message.to)], history: message.history };
   port.postMessage(runBatch(sides, batch, options, now));

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readProposedColumnsHere } from '../../src/optimize/io/read-inputs.js';
 import { readProposedColumns } from '../../src/optimize/io/read-proposed.js';
 import { ProposedColumnsBuilder } from '../../src/optimize/proposed-columns.js';
@@ -113,6 +114,26 @@ describe('readProposedColumns in two halves', () => {
     expect(one).toMatch(new RegExp(`bad-${at}\\.csv:${at + 2}:\\d+: offer 'nope' is not an offer of the bundle`));
     expect(one).toMatch(new RegExp(`bad-${at}\\.csv:${at + 12}:\\d+: 'date' must be a calendar date`));
     expect(halves).toBe(one);
+  });
+
+  it('stops the worker when the first half fails, and lets it leave on its own (not terminated)', async () => {
+    // This thread's part is a tenth of the file (much other work meanwhile) and fails early;
+    // the worker is still reading the rest when it is asked to stop.
+    const lines = dataLines(300_000);
+    lines[100] = lines[100]!.replace(/,2026-03-\d\d,/, ',2026-02-30,');
+    const t = table('stop-early.csv', [HEADER, ...lines].join('\n') + '\n');
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const halves = await readProposedColumns({ ...t }, offers, new ProposedColumnsBuilder(), undefined, {
+        twoHalvesFromBytes: 0,
+        meanwhile: async () => undefined,
+        meanwhileBytes: 1 << 30,
+      }).catch((e: Error) => e.message);
+      expect(halves).toMatch(/stop-early\.csv:102:\d+: 'date' must be a calendar date/);
+      expect(terminate).not.toHaveBeenCalled();
+    } finally {
+      terminate.mockRestore();
+    }
   });
 
   it('reads a file under the threshold once', async () => {

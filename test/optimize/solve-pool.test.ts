@@ -2,7 +2,8 @@
 // chunks of customers from one counter, so which thread solves a customer varies from run
 // to run — the choice, the bound and the prices must not. Checked on instances of every
 // rule type and on one with enough customers for both threads to take many chunks.
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { optimizeContacts } from '../../src/optimize/index.js';
 import { buildModel } from '../../src/optimize/model.js';
 import { SOLVE_CHUNK, SolvePool } from '../../src/optimize/solve-pool.js';
@@ -62,6 +63,7 @@ describe('solving customers on two threads', () => {
     const model = buildModel(randomInstance(bundle, { seed: 5, ruleTypes: ALL_RULE_TYPES, size: 'small' }).problem, { capacityShare: 1 });
     const pool = SolvePool.create(model, 2);
     expect(pool).not.toBeNull();
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
     try {
       pool!.reduced.set(model.score);
       const total = pool!.solve(null, 0, 4000, 1.5);
@@ -79,7 +81,10 @@ describe('solving customers on two threads', () => {
       expect(SolvePool.create(model)).toBeNull();
       expect(SolvePool.create(model, 1)).toBeNull();
     } finally {
-      pool!.close();
+      // Closed, the worker sees STOP and leaves on its own: it is not terminated.
+      await pool!.close();
+      expect(terminate).not.toHaveBeenCalled();
+      terminate.mockRestore();
     }
   });
 });

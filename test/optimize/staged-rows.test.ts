@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { stageChosenRows, writeChosenRows, type ChosenRows } from '../../src/optimize/io/write-rows.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'offerops-staged-rows-'));
@@ -48,6 +49,24 @@ describe('stageChosenRows', () => {
     await staged.abandon();
     expect(readFileSync(out, 'utf8')).toBe('the previous run\n');
     expect(leftovers('abandoned.csv.')).toEqual([]);
+  });
+
+  it('abandoned while writing, the writer stops at its first progress report and leaves on its own (not terminated)', async () => {
+    // 300,000 rows: written to the end, the writer would report 4 times (every 65,536).
+    const inputs = [proposed('in-abandon-long.csv', 300_000)];
+    const out = path.join(dir, 'abandoned-long.csv');
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
+    try {
+      const progress: number[] = [];
+      const staged = stageChosenRows(inputs, 'csv', out, (rows) => progress.push(rows))!;
+      await staged.abandon();
+      expect(progress).toEqual([]);
+      expect(terminate).not.toHaveBeenCalled();
+      expect(existsSync(out)).toBe(false);
+      expect(leftovers('abandoned-long.csv.')).toEqual([]);
+    } finally {
+      terminate.mockRestore();
+    }
   });
 
   it('reports a writer that fails at commit, as the error it was, and leaves nothing staged', async () => {

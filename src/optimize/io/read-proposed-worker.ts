@@ -9,12 +9,17 @@ import { ProposedColumnsBuilder } from '../proposed-columns.js';
 import { readProposedCsv } from './read-inputs.js';
 import type { HalfMessage } from './read-proposed.js';
 
-const { table, offers, start, header } = workerData as { table: TableHandle; offers: string[]; start: number; header: string[] };
+const { table, offers, start, header, stop } = workerData as { table: TableHandle; offers: string[]; start: number; header: string[]; stop: Int32Array };
 const post = (message: HalfMessage, transfer: ArrayBuffer[] = []): void => parentPort!.postMessage(message, transfer);
 
 async function main(): Promise<void> {
   const builder = new ProposedColumnsBuilder(1 << 20);
-  const read = await readProposedCsv(table, new Set(offers), builder, (rows) => post({ rows }), { range: { start }, header });
+  const progress = (rows: number): void => {
+    // The main thread no longer wants this half (its own failed): stop here and leave.
+    if (Atomics.load(stop, 0) !== 0) throw new Error('stopped: the first half is read again on one thread');
+    post({ rows });
+  };
+  const read = await readProposedCsv(table, new Set(offers), builder, progress, { range: { start }, header });
   const columns = builder.finish();
   const buffers = [columns.customer, columns.offer, columns.channel, columns.day, columns.score, columns.cost, columns.pkg, read.lines].map((a) => a.buffer as ArrayBuffer);
   for (const extra of columns.extra) {

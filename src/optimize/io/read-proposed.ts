@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { TableHandle } from '../../io/index.js';
 import { builtWorkerUrl } from '../../worker-url.js';
+import { endWorker } from '../../worker-end.js';
 import { ProposedColumnsBuilder } from '../proposed-columns.js';
 import type { ProposedColumns } from '../types.js';
 import { readProposedColumnsHere, readProposedCsv, type ProposedFile } from './read-inputs.js';
@@ -93,7 +94,9 @@ async function readInHalves(
   if (before === null) return null;
   const header = await headerOf(table.file, split);
   if (header === null) return null;
-  const worker = new Worker(url, { workerData: { table: { file: table.file, displayName: table.displayName, format: table.format }, offers: [...offers], start: split, header } });
+  // Set to ask the worker to stop reading (it looks at every progress report) and leave.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(url, { workerData: { table: { file: table.file, displayName: table.displayName, format: table.format }, offers: [...offers], start: split, header, stop } });
   const start = builder.length;
   let secondRows = 0;
   let firstRows = 0;
@@ -133,7 +136,8 @@ async function readInHalves(
     if (rest.multiline) table.multiline = true;
     return { rows: builder.length - start, lines, columns: first.columns, threads: 2 };
   } finally {
-    void worker.terminate();
+    // Asked, not terminated: a worker stopped while its code is hot can abort the process (src/worker-end.ts).
+    await endWorker(worker, () => Atomics.store(stop, 0, 1));
     if (!joined && !own) builder.clear();
   }
 }

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
 import { builtWorkerUrl } from '../../worker-url.js';
+import { endWorker } from '../../worker-end.js';
 
 /** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
 const FLUSH_ROWS = 4096;
@@ -137,7 +138,9 @@ export function stageChosenRows(inputs: readonly ChosenRows[], format: TableForm
   const url = builtWorkerUrl(import.meta.url, 'optimize/io', 'write-rows-worker.js');
   if (url === null || isDeviceOrPipe(out)) return null;
   const staged = `${out}.staged-${process.pid}`;
-  const worker = new Worker(url, { workerData: { inputs: inputs.map((i) => ({ ...i, rows: Int32Array.from(i.rows) })), format, staged } });
+  // Set by abandon: the worker stops writing at its next progress report and leaves.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(url, { workerData: { inputs: inputs.map((i) => ({ ...i, rows: Int32Array.from(i.rows) })), format, staged, stop } });
   const ended = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: WriterMessage) => {
       if ('rows' in message) onRows?.(message.rows);
@@ -165,11 +168,12 @@ export function stageChosenRows(inputs: readonly ChosenRows[], format: TableForm
         await discard();
         throw error;
       } finally {
-        void worker.terminate();
+        await endWorker(worker); // it leaves once it has posted
       }
     },
     async abandon() {
-      await worker.terminate();
+      // Asked, not terminated: a worker stopped while its code is hot can abort the process (src/worker-end.ts).
+      await endWorker(worker, () => Atomics.store(stop, 0, 1));
       await discard();
     },
   };

@@ -1,0 +1,35 @@
+// How a worker thread is ended (kernel): it is asked to leave and leaves on its own, once
+// its code is idle; `terminate()` is only the last resort, for a worker that has not left
+// after a grace period.
+//
+// Why not simply `terminate()`: Node 20 takes a worker's isolate off its platform before it
+// disposes of it, and a background optimizing compile of V8's that is still running for
+// that isolate and needs the platform in between aborts the whole process
+// (`NodePlatform::ForIsolate … Assertion failed: (data.first) != nullptr`). Such compiles
+// run while the worker's code is hot, which is exactly when a worker stopped in the middle
+// of its work is. A worker that leaves by itself has finished what it was running.
+import type { Worker } from 'node:worker_threads';
+
+/** How long a worker asked to leave may take before it is terminated. */
+export const WORKER_END_GRACE_MS = 10_000;
+
+/**
+ * Ends `worker`: calls `ask` (a message or a flag the worker acts on by finishing what it
+ * does and leaving; none for a worker that leaves by itself once its work is posted), waits
+ * for it to exit, and terminates it only if it is still running `graceMs` later. At once
+ * when it has already exited.
+ */
+export async function endWorker(worker: Worker, ask?: () => void, graceMs = WORKER_END_GRACE_MS): Promise<void> {
+  if (worker.threadId === -1) return; // exited (Node sets -1 then)
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  ask?.();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), graceMs);
+  });
+  try {
+    if (await Promise.race([exited.then(() => false), late])) await worker.terminate();
+  } finally {
+    clearTimeout(timer);
+  }
+}
