@@ -337,10 +337,7 @@ const checkCost: Record<RealtimeRuleType, number> = {
   interactionsWhere: 3,
 };
 
-/** The order rules are checked in: cheap counts first, CEL expressions last; policy and written order otherwise. */
+/** The order rules are checked in: cheap counts first, CEL expressions last; policy and written order otherwise (the sort is stable). */
 export function orderForChecking(rules: CompiledPolicyRule[]): CompiledPolicyRule[] {
-  return rules
-    .map((rule, i) => ({ rule, i }))
-    .sort((a, b) => checkCost[a.rule.type] - checkCost[b.rule.type] || a.i - b.i)
-    .map(({ rule }) => rule);
+  return [...rules].sort((a, b) => checkCost[a.type] - checkCost[b.type]);
 }

@@ -4,7 +4,8 @@
 // the edges of each window (N−1 days apart share one, N days apart do not), in both
 // directions of time (the optimizer's history and choices can lie after the candidate).
 import { describe, expect, it } from 'vitest';
-import { checkCustomerRule, type CustomerContact, type CustomerPackage, type CustomerRuleContext } from '../../src/engine/customer-rules.js';
+import type { BundlePolicyRule } from '../../src/bundle/types.js';
+import { checkCustomerRule, isCustomerRule, orderForChecking, type CustomerContact, type CustomerPackage, type CustomerRuleContext } from '../../src/engine/customer-rules.js';
 import type { CompiledPolicyRule, CompiledSegment, Evaluator, OfferScope } from '../../src/engine/compiled-types.js';
 
 // Offers 0..3; A is offer 0 (the edge `offer >= 0`), B is offer 1.
@@ -130,6 +131,23 @@ describe('customerOfferCount', () => {
     expect(check(count({ max: 1 }), contact(0, D), { history: [contact(0, D - 2), contact(0, D + 2)] })).toBe('1 contact already in 3 days, at most 1');
   });
 
+  it.each(['history', 'chosen'] as const)('looks only at windows holding the candidate’s day, however full the others are (%s)', (where) => {
+    // Three contacts on days −5, −5 and −4, then on +3, +3 and +4: each group fills a window
+    // of 3 days, and neither window holds day 0.
+    const before = [contact(0, D - 5), contact(1, D - 5), contact(0, D - 4)];
+    const after = [contact(0, D + 3), contact(1, D + 3), contact(0, D + 4)];
+    expect(check(count(), contact(0, D), { [where]: before })).toBeNull();
+    expect(check(count(), contact(0, D), { [where]: after })).toBeNull();
+    // The window ending on the last day it may end on (+2) does count.
+    expect(check(count(), contact(0, D), { [where]: [contact(0, D + 2), contact(1, D + 2)] })).toBe('2 contacts already in 3 days, at most 2');
+  });
+
+  it.each(['history', 'chosen'] as const)('counts a window of exactly the period, not one a day longer on either side (%s)', (where) => {
+    // Days −1 and +2 are 4 days apart: in no window of 3 days with the candidate’s day 0 together.
+    expect(check(count(), contact(0, D), { [where]: [contact(0, D - 1), contact(1, D + 2)] })).toBeNull();
+    expect(check(count({ max: 1 }), contact(0, D), { [where]: [contact(0, D - 1), contact(1, D + 2)] })).toBe('1 contact already in 3 days, at most 1');
+  });
+
   it('counts a contact that stands for several, and not the candidate itself among the chosen', () => {
     const candidate = contact(0, D);
     expect(check(count(), candidate, { history: [contact(1, D - 1, { count: 2 })] })).toBe('2 contacts already in 3 days, at most 2');
@@ -210,6 +228,23 @@ describe('maxPackages', () => {
     expect(check(packages(), p('mine', D), { packages: [p('mine', D - 1)], chosen: [p('mine', D + 1)] })).toBeNull();
     expect(check(packages(), p('mine', D), { packages: [p('mine', D - 1), p('other', D - 1)] })).toBe('2 packages already in 3 days, at most 1');
     expect(check(packages({ max: 0 }), p('mine', D))).toBe('0 packages already in 3 days, at most 0');
+  });
+
+  it.each(['packages', 'chosen'] as const)('looks only at windows holding the candidate’s day, of exactly the period (%s)', (where) => {
+    // Two other packages on +3 and +4 fill a window that does not hold day 0; −1 and +2
+    // are 4 days apart, in no window of 3 days together.
+    expect(check(packages(), p('mine', D), { [where]: [p('x', D + 3), p('y', D + 4)] })).toBeNull();
+    expect(check(packages(), p('mine', D), { [where]: [p('x', D - 4), p('y', D - 3)] })).toBeNull();
+    expect(check(packages({ max: 2 }), p('mine', D), { [where]: [p('a', D - 1), p('b', D + 2)] })).toBeNull();
+  });
+
+  it.each(['packages', 'chosen'] as const)('of two windows as full as each other, names the earlier one’s packages (the later from %s)', (where) => {
+    // [−2,0] holds 'mine' and 'a' already (2 packages, over max 1 before the candidate joins
+    // 'mine'); [0,2] holds 'b' alone (1). Both hold 2 with the candidate: the earlier is named.
+    const input = { packages: [p('mine', D - 1), p('a', D - 1)], ...(where === 'packages' ? {} : { chosen: [] as CustomerContact[] }) };
+    if (where === 'packages') input.packages.push(p('b', D + 2));
+    else input.chosen!.push(p('b', D + 2));
+    expect(check(packages(), p('mine', D), input)).toBe('2 packages already in 3 days, at most 1');
   });
 
   it('names the packages already in the window that breaks, the later one here', () => {
@@ -307,5 +342,40 @@ describe('the sequence rules', () => {
   it('apply to members of their segment only', () => {
     expect(check(seq('bOnlyWithA', { segment }), B(D), { member: false })).toBeNull();
     expect(check(seq('bOnlyWithA', { segment }), B(D), { member: true })).not.toBeNull();
+  });
+});
+
+describe('which rules are checked per customer, and in what order', () => {
+  it.each([
+    ['customersIn', true],
+    ['interactionsWhere', true],
+    ['customerOfferCount', true],
+    ['maxDuplicateOffers', true],
+    ['maxPackages', true],
+    ['neverAWithB', true],
+    ['neverAFollowedByB', true],
+    ['bOnlyWithA', true],
+    ['offerCapacity', false],
+    ['customCapacity', false],
+  ] as const)('%s: a per-customer rule, %s', (type, expected) => {
+    expect(isCustomerRule({ type } as BundlePolicyRule)).toBe(expected);
+  });
+
+  it('checks segment rules first, counts next, sequences after them and expressions last; written order among equals', () => {
+    const named = (type: CompiledPolicyRule['type'], name: string): CompiledPolicyRule => ({ ...rule(type), name });
+    const written = [
+      named('interactionsWhere', 'w1'),
+      named('bOnlyWithA', 's1'),
+      named('maxDuplicateOffers', 'c1'),
+      named('customersIn', 'in1'),
+      named('neverAWithB', 's2'),
+      named('maxPackages', 'c2'),
+      named('interactionsWhere', 'w2'),
+      named('customerOfferCount', 'c3'),
+      named('customersIn', 'in2'),
+      named('neverAFollowedByB', 's3'),
+    ];
+    expect(orderForChecking(written).map((r) => r.name)).toEqual(['in1', 'in2', 'c1', 'c2', 'c3', 's1', 's2', 's3', 'w1', 'w2']);
+    expect(written.map((r) => r.name)[0]).toBe('w1'); // the list given is left as it was
   });
 });
