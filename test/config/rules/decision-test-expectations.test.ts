@@ -82,3 +82,98 @@ describe('control groups and case names', () => {
     ]);
   });
 });
+
+describe('where each contradiction is reported', () => {
+  // One line per expectation, so that each problem's line and column name the value at fault.
+  const cases = `    - name: exact
+      point: checkout-upsell
+      count: 3
+      expect:
+        count: 1
+        first: savings-plus
+        offers:
+          - gold-card
+          - savings-plus
+        includes:
+          - savings-plus
+          - gold-card
+          - zz-none
+        excludes:
+          - savings-plus
+        rules:
+          gold-card: base-any
+          savings-plus: base-any
+    - name: loose
+      point: home-hero
+      expect:
+        count: 2
+        includes:
+          - gold-card
+        first: gold-card
+        excludes:
+          - gold-card
+        rules:
+          gold-card: held
+          savings-plus: static-rule
+        controlGroups:
+          - base-any
+          - held
+    - name: rule-outside
+      point: checkout-upsell
+      expect:
+        offers:
+          - gold-card
+        rules:
+          savings-plus: base-any
+    - name: unknown-list
+      point: checkout-upsell
+      expect:
+        rules:
+          gold-card: broken-list
+`;
+  const file = `apiVersion: offerops/v1\nkind: DecisionTest\nmetadata: { name: t }\nspec:\n  channel: web\n  profile: { customerId: c1, age: 40 }\n  at: 2026-01-10\n  cases:\n${cases}`;
+  // A static list (its offers known before compiling), a rule of another zone with a control
+  // group, and a rule whose list is not defined (reported as unknown, and nothing else: what
+  // it gives is not known, so the last case holds no contradiction).
+  const more = `apiVersion: offerops/v1
+kind: OfferList
+metadata: { name: static }
+spec:
+  offers: [gold-card]
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: more }
+spec:
+  channel: web
+  rules:
+    - { name: static-rule, offerList: static, score: 5 }
+    - { name: held, zone: checkout, offer: gold-card, score: 1, controlGroup: { percent: 5 } }
+    - { name: broken-list, offerList: no-such-list, score: 1 }
+`;
+
+  it('names the value at fault, case by case, expectation by expectation', () => {
+    expect(linesWith({ 't.yaml': file, 'more.yaml': more })).toEqual([
+      "config/more.yaml:15:39 error OO201 offer list 'no-such-list' is not defined",
+      'config/t.yaml:13:16 error OO502 count 1 contradicts offers, which lists 2',
+      "config/t.yaml:14:16 error OO502 first 'savings-plus' contradicts offers, which starts with 'gold-card'",
+      "config/t.yaml:14:16 error OO502 the first offer 'savings-plus' is also excluded",
+      "config/t.yaml:17:13 error OO502 offer 'savings-plus' is expected and also excluded",
+      "config/t.yaml:19:13 error OO502 offer 'savings-plus' is both included and excluded",
+      "config/t.yaml:21:13 error OO201 offer 'zz-none' is not defined",
+      "config/t.yaml:21:13 error OO502 offer 'zz-none' is included but not among the exact offers expected",
+      "config/t.yaml:25:22 error OO502 treatment rule 'base-any' never gives 'gold-card' (it gives 'savings-plus')",
+      "config/t.yaml:26:25 error OO502 offer 'savings-plus' is expected from a rule and also excluded",
+      "config/t.yaml:30:16 error OO502 expects 2 offers, but point 'home-hero' returns at most 1",
+      "config/t.yaml:32:13 error OO502 offer 'gold-card' is both included and excluded",
+      "config/t.yaml:33:16 error OO502 the first offer 'gold-card' is also excluded",
+      "config/t.yaml:37:11 error OO502 expects 2 offers, but point 'home-hero' returns at most 1",
+      "config/t.yaml:37:22 error OO502 offer 'gold-card' is expected from a rule and also excluded",
+      "config/t.yaml:37:22 error OO502 treatment rule 'held' is for zone 'checkout', not 'home' where 'home-hero' is",
+      "config/t.yaml:38:25 error OO502 treatment rule 'static-rule' never gives 'savings-plus' (it gives the offers of list 'static')",
+      "config/t.yaml:40:13 error OO502 treatment rule 'base-any' has no control group: it never holds a member out",
+      "config/t.yaml:41:13 error OO502 treatment rule 'held' is for zone 'checkout', not 'home' where 'home-hero' is",
+      "config/t.yaml:48:25 error OO502 offer 'savings-plus' is expected from a rule but is not among the exact offers expected",
+    ]);
+  });
+});
