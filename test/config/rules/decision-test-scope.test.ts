@@ -182,3 +182,24 @@ describe('a treatment rule name defined twice on a channel', () => {
     ]);
   });
 });
+
+describe('a base profile checked against each channel its cases use', () => {
+  // A second channel whose level declares age as web's does: a wrong base age breaks both.
+  const app = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: app }
+spec:
+  audienceLevels: [ { name: customer, idField: customerId, attributes: { age: { type: int } } } ]
+  zones: [ { name: start, interactionPoints: [ { name: app-start } ] } ]
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: app-rules }
+spec: { channel: app, rules: [ { name: a, offer: gold-card, score: 1 } ] }
+`;
+
+  it('reports the same problem once, at the base profile', () => {
+    const t = testDoc('  profile: { customerId: c1, age: old }\n', '{ name: web-case, point: checkout-upsell, expect: { count: 0 } }', '{ name: app-case, point: app-start, expect: { count: 0 } }');
+    expect(linesWith({ 'app.yaml': app, 't.yaml': t })).toEqual([`${valueAt('t.yaml', t, 'age: old')} error OO501 profile.age must be a value of type int, got "old"`]);
+  });
+});
