@@ -9,7 +9,7 @@ import { SigningKeyError } from '../bundle/index.js';
 import { UserError, type ExitCode } from '../errors.js';
 import { type ApplyEvent, describePlan, type Environment, EnvironmentProblems, type EnvironmentSet, type GitopsSession, loadEnvironments, openSession, type Plan, type PlanOutcome, planToJson, requireEnvironment, short } from '../gitops/index.js';
 import type { CommandContext } from './context.js';
-import { printProblems } from './commands/validate.js';
+import { printProblems } from './problem-output.js';
 import { findRepositoryRoot } from './repository-root.js';
 import { optionText } from './options.js';
 import { promotionEvidence } from './promotion-evidence.js';

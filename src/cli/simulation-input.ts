@@ -12,7 +12,6 @@ import type { HistoryRow } from '../engine/index.js';
 import { UserError } from '../errors.js';
 import { parseIsoDate } from '../days.js';
 import { readHistory, tableFormatOf, type TableHandle } from '../io/index.js';
-import { readAudience, readProposed } from '../optimize/index.js';
 import type { AudienceMember as OptimizerAudienceMember } from '../optimize/index.js';
 import { openAudienceFile, type AudienceDeclarations } from '../simulate/index.js';
 import { openAudienceSample, sampleMembers, sampleShape, type SampleDefinition } from '../simulate/index.js';
@@ -163,6 +162,8 @@ export async function prepareSimulation(
   let optimization: OptimizationInput | null = null;
   if ((policy === null) !== (proposedFile === null)) throw new UserError('--policy and --proposed go together: give both, or neither');
   if (policy !== null && proposedFile !== null) {
+    // The optimizer's readers, loaded only when a policy is given.
+    const { readAudience, readProposed } = await import('../optimize/index.js');
     const offers = new Set(bodies.flatMap((b) => b.offers.map((o) => o.name)));
     const proposed = (await readProposed(proposedFile, offers)).rows;
     let audience: OptimizerAudienceMember[];

@@ -5,7 +5,6 @@
 import type { BundleBody } from '../bundle/index.js';
 import type { HistoryRow } from '../engine/index.js';
 import { UserError } from '../errors.js';
-import { optimizeContacts } from '../optimize/index.js';
 import type { AudienceMember as OptimizerAudienceMember, OptimizeReport, ProposedContact } from '../optimize/index.js';
 
 export interface OptimizationSummary {
@@ -36,6 +35,8 @@ export async function runOptimization(
   }
   const offers = new Set(body.offers.map((o) => o.name));
   const rows = proposed.filter((row) => offers.has(row.offer));
+  // Loaded here, not with the module: a simulation without a policy never needs the optimizer.
+  const { optimizeContacts } = await import('../optimize/index.js');
   const result = await optimizeContacts({ bundle: body, policy, proposed: rows, history: [...history], audience: [...audience], at }, { seed: 1 });
   const perOffer = new Map<string, number>();
   for (const index of result.chosen) perOffer.set(rows[index]!.offer, (perOffer.get(rows[index]!.offer) ?? 0) + 1);

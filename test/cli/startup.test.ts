@@ -1,6 +1,7 @@
 // A command loads what it runs and no more: `offerops test` and `offerops validate` start
 // without the HTTP server, the git and GitHub clients, the optimizer or the simulation
-// (each costs start-up time on every CI run). Checked on the real bin in a child process,
+// (each costs start-up time on every CI run); `offerops diff` and `simulate` without the
+// git-ops stage and the optimizer. Checked on the real bin in a child process,
 // with a module hook that records every module the process resolves.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -52,6 +53,16 @@ describe('start-up', () => {
     expect(stages).toContain('engine');
     for (const stage of ['server', 'gitops', 'optimize', 'simulate', 'diff']) expect(stages, stage).not.toContain(stage);
     for (const name of ['fastify', 'ioredis', 'pg', '@octokit/rest', 'simple-git', 'highs', 'ajv-formats']) expect(packages, name).not.toContain(name);
+  });
+
+  it('offerops diff and simulate load neither the git-ops stage nor the optimizer (loaded when a policy is given)', () => {
+    for (const command of ['diff', 'simulate']) {
+      const { stages, packages } = modulesOf([command, '--help']);
+      expect(stages, command).toContain('simulate');
+      expect(stages, command).toContain('engine');
+      for (const stage of ['server', 'gitops', 'optimize']) expect(stages, `${command}: ${stage}`).not.toContain(stage);
+      for (const name of ['fastify', '@octokit/rest', 'highs']) expect(packages, `${command}: ${name}`).not.toContain(name);
+    }
   });
 
   it('another command still loads its stage, and the overall help every command', () => {

@@ -9,7 +9,7 @@ import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { writeFileAtomic } from '../write-file.js';
-import { printProblems } from './validate.js';
+import { printProblems } from '../problem-output.js';
 import { optionText } from '../options.js';
 
 export const compileCommand: CommandDefinition = {

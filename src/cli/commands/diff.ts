@@ -20,7 +20,7 @@ import { findRepositoryRoot } from '../repository-root.js';
 import { addSimulationFlags, prepareSimulation, progressReporter } from '../simulation-input.js';
 import { packageVersion } from '../version.js';
 import { writeFileAtomic } from '../write-file.js';
-import { colorStyle } from './validate.js';
+import { colorStyle } from '../problem-output.js';
 import { optionText } from '../options.js';
 
 export type DiffFormat = 'markdown' | 'json' | 'html';

@@ -5,7 +5,7 @@ import { applyPlan, compileConfigAt, loadEnvironments, planRelease, requireEnvir
 import { summaryLine } from '../../config/index.js';
 import type { CommandDefinition } from '../context.js';
 import { configDirectory, dryRunOption, openRepository, progress, reportOutcome, repoOption, requiredName, TARGET_TIMEOUT_MS, withGitopsErrors } from '../gitops.js';
-import { printProblems } from './validate.js';
+import { printProblems } from '../problem-output.js';
 
 export const releaseCommand: CommandDefinition = {
   name: 'release',

@@ -10,7 +10,7 @@ import { createEngine } from '../../engine/index.js';
 import type { CommandDefinition } from '../context.js';
 import { findRepositoryRoot } from '../repository-root.js';
 import { startEvidence } from '../start-evidence.js';
-import { colorStyle, printProblems } from './validate.js';
+import { colorStyle, printProblems } from '../problem-output.js';
 
 export const startCommand: CommandDefinition = {
   name: 'start',

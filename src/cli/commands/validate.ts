@@ -10,9 +10,6 @@ import type { CommandDefinition } from '../context.js';
 import { printProblems } from '../problem-output.js';
 import { findRepositoryRoot } from '../repository-root.js';
 
-// Shared with the commands that print a config's problems (compile, test, …).
-export { colorStyle, printProblems, readSources } from '../problem-output.js';
-
 export const validateCommand: CommandDefinition = {
   name: 'validate',
   summary: 'check the config: schema, references, expressions, dates (every problem, one run)',

@@ -8,7 +8,7 @@ import { loadEnvironments, type VerifyFinding, verifyFresh, verifyPin } from '..
 import { findRepositoryRoot } from '../repository-root.js';
 import type { CommandDefinition } from '../context.js';
 import { repoOption, withGitopsErrors } from '../gitops.js';
-import { printProblems } from './validate.js';
+import { printProblems } from '../problem-output.js';
 import { optionText } from '../options.js';
 
 export const verifyCommand: CommandDefinition = {
