@@ -52,7 +52,9 @@ describe('segments a hand-made bundle gets wrong', () => {
     const body = structuredClone(bundle.body);
     body.segments.find((segment) => segment.name === 'adults')!.expression = 'inSegment("adults") || profile.age >= 100';
     const engine = createEngine(createBundle(body));
-    expect(offersOf(engine.decide(request()))).toEqual(['savings-plus']);
+    const decision = engine.decide(request());
+    expect(offersOf(decision)).toEqual(['savings-plus']);
+    expect(decision.errors).toEqual([]);
     expect(offersOf(engine.decide(request({}, { customerId: 'c1', age: 100 })))).toEqual(['gold-card', 'savings-plus']);
   });
 });
