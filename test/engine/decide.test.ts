@@ -57,6 +57,22 @@ describe('step 2: segment membership', () => {
     expect(entry).toMatchObject({ offer: 'gold-card', outcome: 'expression-error', segment: 'high-value' });
   });
 
+  it('reports a failure two segments deep on every decision of the session that relies on the outer segment', async () => {
+    // premium uses high-value, which uses adults; adults fails without an age.
+    const premium = `apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: premium }\nspec: { channel: web, expression: 'inSegment("high-value")' }\n---\n`;
+    const zoned = await engineFor(premium + strategy('z', ['{ name: p-home, zone: home, segment: premium, offer: gold-card, score: 80 }', '{ name: p-checkout, zone: checkout, segment: premium, offer: platinum-card, score: 80 }', '{ name: all, offer: savings-plus, score: 10 }']));
+    const cache = zoned.newSegmentCache();
+    const profile = { customerId: 'c1', income: 90000 };
+    const adultsFailed = expect.objectContaining({ code: 'expression-error', place: "segment 'adults'" });
+    const home = zoned.decide(request({ interactionPoint: 'home-sidebar' }, profile), cache);
+    expect(offersOf(home)).toEqual(['savings-plus']);
+    expect(home.errors).toEqual([adultsFailed]);
+    // The checkout's rule finds premium in the session's memo, and the memo reports the failure again.
+    const checkout = zoned.decide(request({ interactionPoint: 'checkout-upsell' }, profile), cache);
+    expect(offersOf(checkout)).toEqual(['savings-plus']);
+    expect(checkout.errors).toEqual([adultsFailed]);
+  });
+
   it('memoises membership per session until the caller drops the cache', () => {
     const cache = engine.newSegmentCache();
     const profile = { ...adult, income: 90000 };
