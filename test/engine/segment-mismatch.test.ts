@@ -47,6 +47,17 @@ describe('segments a hand-made bundle gets wrong', () => {
     });
   });
 
+  it('reads inSegment() of a name that is no segment of the bundle as false, without an error', async () => {
+    const bundle = await compileFixture(strategy('s', ['{ name: r-adults, segment: adults, offer: gold-card, score: 20 }', '{ name: r-all, offer: savings-plus, score: 10 }']));
+    const body = structuredClone(bundle.body);
+    body.segments.find((segment) => segment.name === 'adults')!.expression = 'inSegment("ghost") || profile.age >= 100';
+    const engine = createEngine(createBundle(body));
+    const decision = engine.decide(request());
+    expect(offersOf(decision)).toEqual(['savings-plus']);
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(engine.decide(request({}, { customerId: 'c1', age: 100 })))).toEqual(['gold-card', 'savings-plus']);
+  });
+
   it('counts a segment that uses itself through inSegment() as not a member, without looping', async () => {
     const bundle = await compileFixture(strategy('s', ['{ name: r-adults, segment: adults, offer: gold-card, score: 20 }', '{ name: r-all, offer: savings-plus, score: 10 }']));
     const body = structuredClone(bundle.body);
