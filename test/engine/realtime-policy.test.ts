@@ -87,6 +87,12 @@ describe('realtime policies', () => {
     expect(offersOf(await decideWith(rule, history))).toEqual(['platinum-card', 'savings-plus', 'travel-insurance']);
   });
 
+  it('maxDuplicateOffers names the offer and its contacts in the explanation', async () => {
+    const rule = ['{ name: no-repeat, type: maxDuplicateOffers, offers: { list: credit-offers }, max: 1, periodDays: 30 }'];
+    const decision = await decideWith(rule, [contact('gold-card', '2026-04-10')]);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'policy', policyRule: 'no-repeat', reason: "policy 'rt' rule 'no-repeat' (maxDuplicateOffers): 'gold-card' already contacted 1 time in 30 days, at most 1" }));
+  });
+
   it('maxPackages treats all offers of one response as one package', async () => {
     const rule = ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }'];
     expect(offersOf(await decideWith(rule))).toEqual(all);
