@@ -155,6 +155,19 @@ describe('realtime policies', () => {
     expect(offersOf(engine.decide(request({ count: 1 })))).toEqual(['platinum-card']);
   });
 
+  it('explains an offer a policy drops as dropped by the policy, also once the response is full', async () => {
+    // Only bOnlyWithA gives a dropped offer a second chance: the customersIn drop of gold-card stays a policy drop.
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: no-gold, type: customersIn, mode: exclude, segment: adults, offers: { offer: gold-card } }']));
+    const decision = engine.decide(request({ count: 1, explain: true }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'policy'],
+      ['savings-plus', 'rank'],
+      ['travel-insurance', 'rank'],
+      ['platinum-card', 'chosen'],
+    ]);
+  });
+
   it('applies policies before the count, so a dropped offer makes room for the next one', async () => {
     const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: no-gold, type: customersIn, mode: exclude, segment: adults, offers: { offer: gold-card } }']));
     expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['platinum-card', 'savings-plus']);
