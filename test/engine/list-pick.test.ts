@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { rotationHash, rotationStart } from '../../src/engine/list-pick.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
 import { createRandom } from '../../src/seeded-random.js';
 import { compileFixture, offersOf, request, strategy } from './engine-fixture.js';
@@ -98,6 +99,14 @@ describe('pick by score', () => {
   it('skips an offer given to an earlier point of the batch', async () => {
     const engine = await pickEngine(rule(2));
     expect(offersOf(engine.decide(request({ at: AT, count: 10, givenEarlier: { 'isa-lifetime': 'home-hero' } })))).toEqual(['isa-fixed', 'isa-junior']);
+    const explained = engine.decide(request({ at: AT, count: 10, givenEarlier: { 'isa-lifetime': 'home-hero' }, explain: true }));
+    expect(explained.explain).toContainEqual({
+      offer: 'isa-lifetime',
+      rule: 'isa-pick',
+      outcome: 'given-earlier',
+      reason: "given to interaction point 'home-hero' earlier in this batch (dedupe)",
+      score: 40,
+    });
   });
 
   it('picks among the offers live on the day and eligible', async () => {
@@ -106,6 +115,39 @@ describe('pick by score', () => {
     expect(offersOf(engine.decide(request({ at: '2026-03-15', count: 10 })))).toEqual(['isa-fixed', 'isa-junior']);
     const eligible = await pickEngine(`{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 10.0', eligibility: 'offer.cost < 4.0', pick: { count: 2, by: score } }`);
     expect(offersOf(eligible.decide(request({ at: AT, count: 10 })))).toEqual(['isa-fixed', 'isa-junior']);
+  });
+
+  it('takes an int score as a number', async () => {
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost > 2.0 ? 7 : 3', pick: { count: 2, by: score } }");
+    expect(scored(engine.decide(request({ at: AT, count: 10 })))).toEqual([
+      ['isa-fixed', 7, 'isa-pick'],
+      ['isa-lifetime', 7, 'isa-pick'],
+    ]);
+  });
+
+  it('leaves out an offer whose score is not a finite number, and reports it', async () => {
+    // Only isa-easy (cost 1) scores below the largest double.
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 1e308', pick: { count: 2, by: score } }");
+    const decision = engine.decide(request({ at: AT, count: 10 }));
+    expect(scored(decision)).toEqual([['isa-easy', 1e308, 'isa-pick']]);
+    expect(decision.errors).toEqual([
+      {
+        code: 'expression-error',
+        place: "strategy 's' rule 'isa-pick' scoreExpression",
+        message: "strategy 's' rule 'isa-pick' scoreExpression: scoreExpression gave Infinity, not a finite number (the rule gives this offer no score)",
+      },
+    ]);
+  });
+
+  it('picks only among the offers whose eligibility holds: one that fails is left out of the pick, and reported', async () => {
+    // Without an income the eligibility fails for isa-fixed (cost 3) and isa-lifetime (cost 4): the pick is then junior and easy.
+    const engine = await pickEngine(
+      "{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 10.0', eligibility: 'offer.cost > 2.0 ? profile.income > 1000.0 : true', pick: { count: 2, by: score } }",
+    );
+    const decision = engine.decide(request({ at: AT, count: 10 }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(decision)).toEqual(['isa-junior', 'isa-easy']);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'isa-pick' eligibility" })]);
+    expect(offersOf(engine.decide(request({ at: AT, count: 10 }, { customerId: 'c1', age: 40, income: 2000 })))).toEqual(['isa-lifetime', 'isa-fixed']);
   });
 
   it('orders equal scores by offer name', async () => {
@@ -182,6 +224,13 @@ describe('pick by rotate', () => {
         expect(pickOn(id, at), `${id} on ${at}`).toEqual([LIST[documentedStart(id, 'isa-rotation', at, 4)]!]);
       }
     }
+  });
+
+  it('starts at (h + day) mod size, within the list also when h + day is negative (days before 1970)', () => {
+    // h + day = -1, 0, 1 and far below 0.
+    const h = rotationHash('c1', 'isa-rotation');
+    expect([-1, 0, 1].map((k) => rotationStart('c1', 'isa-rotation', k - h, 4))).toEqual([3, 0, 1]);
+    expect(rotationStart('c1', 'isa-rotation', -(2 ** 33), 4)).toBe((((h - 2 ** 33) % 4) + 4) % 4);
   });
 
   it('is stable within a day, with or without a session', () => {
