@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { rotationHash, rotationStart } from '../../src/engine/list-pick.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
 import { createRandom } from '../../src/seeded-random.js';
-import { compileFixture, offersOf, request, strategy } from './engine-fixture.js';
+import { channelYaml, compileFixture, offersOf, offersYaml, request, strategy } from './engine-fixture.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 
 // The list, in its written order; costs give by-score its order, effective days by-newest's:
@@ -106,6 +106,28 @@ describe('pick by score', () => {
       outcome: 'given-earlier',
       reason: "given to interaction point 'home-hero' earlier in this batch (dedupe)",
       score: 40,
+    });
+  });
+
+  it('skips offers accepted or rejected earlier in the session, and explains them as the session rules do', async () => {
+    const sessionChannel = channelYaml.replace('spec:\n  audienceLevels:', 'spec:\n  session: { suppressAccepted: true, suppressRejected: true }\n  audienceLevels:');
+    const engine = createEngine(await compileFixture(sessionChannel + '---\n' + offersYaml + '---\n' + savings + strategy('s', [rule(2)]), { base: false }));
+    const sessionActivity = { accepted: ['isa-lifetime'], rejected: ['isa-fixed'] };
+    expect(offersOf(engine.decide(request({ at: AT, count: 10, sessionActivity })))).toEqual(['isa-junior', 'isa-easy']);
+    const decision = engine.decide(request({ at: AT, count: 10, sessionActivity, explain: true }));
+    expect(decision.explain).toContainEqual({
+      offer: 'isa-lifetime',
+      rule: 'isa-pick',
+      outcome: 'session-accepted',
+      reason: "accepted earlier in this session (session suppressAccepted on channel 'web')",
+      score: 40,
+    });
+    expect(decision.explain).toContainEqual({
+      offer: 'isa-fixed',
+      rule: 'isa-pick',
+      outcome: 'session-rejected',
+      reason: "rejected earlier in this session (session suppressRejected on channel 'web')",
+      score: 30,
     });
   });
 
