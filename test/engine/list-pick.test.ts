@@ -198,6 +198,15 @@ describe('pick by score', () => {
       score: 20,
     });
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'isa-easy', outcome: 'not-picked' }));
+    // With a pick of two, the reason names both picked offers.
+    const two = (await pickEngine(rule(2))).decide(request({ at: AT, count: 10, explain: true }));
+    expect(two.explain).toContainEqual(
+      expect.objectContaining({
+        offer: 'isa-easy',
+        outcome: 'not-picked',
+        reason: "rule 'isa-pick' picks 2 of offer list 'isas' by score: this offer came 4th of the 4 the member can get (picked: isa-lifetime, isa-fixed)",
+      }),
+    );
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'isa-lifetime', rule: 'isa-pick', outcome: 'chosen' }));
   });
 
@@ -220,6 +229,15 @@ describe('pick by newest', () => {
     const engine = await pickEngine(`{ name: newest, offerList: isas, score: 50, pick: { count: ${count}, by: newest } }`);
     // Equal scores: the response ranks them by name too.
     expect(offersOf(engine.decide(request({ at: AT, count: 10 }))).sort()).toEqual([...expected].sort());
+  });
+
+  it('picks among the offers live on the day: an offer on its last day counts, the day after it does not', async () => {
+    // travel-insurance (effective 2026-03-01, expires 2026-09-30) is the newest; the others have no effective day.
+    const list = 'apiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: travel-and-more }\nspec: { offers: [travel-insurance, gold-card, savings-plus] }\n---\n';
+    const engine = createEngine(await compileFixture(list + strategy('s', ['{ name: newest, offerList: travel-and-more, score: 50, pick: { count: 1, by: newest } }'])));
+    expect(offersOf(engine.decide(request({ at: '2026-09-29', count: 10 })))).toEqual(['travel-insurance']);
+    expect(offersOf(engine.decide(request({ at: '2026-09-30', count: 10 })))).toEqual(['travel-insurance']);
+    expect(offersOf(engine.decide(request({ at: '2026-10-01', count: 10 })))).toEqual(['gold-card']);
   });
 
   it('passes an offer the member cannot get over for the next newest', async () => {
