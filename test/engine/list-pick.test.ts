@@ -161,6 +161,15 @@ describe('pick by score', () => {
     ]);
   });
 
+  it('gives an offer whose scoreExpression fails no place in the pick, not even with the rule\'s own score', async () => {
+    // isa-fixed (cost 3) and isa-lifetime (cost 4) score past the largest double; the rule's score 100 is not theirs.
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, score: 100, scoreExpression: 'offer.cost > 2.0 ? offer.cost * 1e308 : offer.cost', pick: { count: 2, by: score } }");
+    expect(scored(engine.decide(request({ at: AT, count: 10 })))).toEqual([
+      ['isa-junior', 2, 'isa-pick'],
+      ['isa-easy', 1, 'isa-pick'],
+    ]);
+  });
+
   it('picks only among the offers whose eligibility holds: one that fails is left out of the pick, and reported', async () => {
     // Without an income the eligibility fails for isa-fixed (cost 3) and isa-lifetime (cost 4): the pick is then junior and easy.
     const engine = await pickEngine(
