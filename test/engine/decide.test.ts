@@ -168,6 +168,20 @@ describe('step 5: offers, scores and one entry per offer', () => {
     ]);
   });
 
+  it('takes an int scoreExpression as a number score, in the explanation too', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-age, offer: gold-card, scoreExpression: 'profile.age' }", "{ name: by-cost, offer: platinum-card, scoreExpression: 'offer.cost > 3.0 ? 30 : 20' }"]));
+    const decision = engine.decide(request({ explain: true }));
+    expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([
+      ['gold-card', 40],
+      ['platinum-card', 30],
+    ]);
+    expect(decision.errors).toEqual([]);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome, e.score])).toEqual([
+      ['gold-card', 'chosen', 40],
+      ['platinum-card', 'chosen', 30],
+    ]);
+  });
+
   it('drops an offer whose scoreExpression fails at run time and reports it', async () => {
     const engine = await engineFor(strategy('s', ["{ name: by-income, offer: gold-card, scoreExpression: 'profile.income / 1000.0' }"]));
     const decision = engine.decide(request({ explain: true }, { customerId: 'c1' }));
