@@ -134,6 +134,11 @@ describe('step 3: candidate rules', () => {
     expect(offersOf(engine.decide(request({ at: '2026-02-28' })))).not.toContain('platinum-card');
   });
 
+  it('explains the same days: the rule gives its offer on its first and last day, and is not effective the day before or after', () => {
+    const outcome = (at: string): string | undefined => engine.decide(request({ at, explain: true })).explain!.find((e) => e.rule === 'spring')?.outcome;
+    expect(['2026-02-28', '2026-03-01', '2026-05-31', '2026-06-01'].map(outcome)).toEqual(['rule-not-effective', 'chosen', 'chosen', 'rule-not-effective']);
+  });
+
   it('applies eligibility, which sees the profile and the candidate offer', () => {
     expect(offersOf(engine.decide(request()))).toContain('savings-plus');
     const poor = engine.decide(request({ explain: true }, { ...adult, income: 10 }));
