@@ -187,6 +187,17 @@ describe('step 5: offers, scores and one entry per offer', () => {
     ]);
   });
 
+  it('explains a per-offer scoreExpression that fails for one offer of a list as failing for that offer only', async () => {
+    // gold-card (cost 2.5) reads the missing income and fails; platinum-card (cost 4) scores 10.
+    const engine = await engineFor(strategy('s', ["{ name: by-cost, offerList: credit-offers, scoreExpression: 'offer.cost < 3.0 ? profile.income / 1000.0 : 10.0' }"]));
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'expression-error'],
+      ['platinum-card', 'chosen'],
+    ]);
+  });
+
   it('drops an offer whose scoreExpression fails at run time and reports it', async () => {
     const engine = await engineFor(strategy('s', ["{ name: by-income, offer: gold-card, scoreExpression: 'profile.income / 1000.0' }"]));
     const decision = engine.decide(request({ explain: true }, { customerId: 'c1' }));
