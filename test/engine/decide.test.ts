@@ -198,6 +198,16 @@ describe('step 5: offers, scores and one entry per offer', () => {
     ]);
   });
 
+  it('explains a scoreExpression that reads no offer and fails as failing for every offer of the list', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-income, offerList: credit-offers, scoreExpression: 'profile.income / 1000.0' }"]));
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 40 }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'expression-error'],
+      ['platinum-card', 'expression-error'],
+    ]);
+  });
+
   it('drops an offer whose scoreExpression fails at run time and reports it', async () => {
     const engine = await engineFor(strategy('s', ["{ name: by-income, offer: gold-card, scoreExpression: 'profile.income / 1000.0' }"]));
     const decision = engine.decide(request({ explain: true }, { customerId: 'c1' }));
