@@ -57,6 +57,22 @@ describe('step 2: segment membership', () => {
     expect(entry).toMatchObject({ offer: 'gold-card', outcome: 'expression-error', segment: 'high-value' });
   });
 
+  it('reports a failure two segments deep on every decision of the session that relies on the outer segment', async () => {
+    // premium uses high-value, which uses adults; adults fails without an age.
+    const premium = `apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: premium }\nspec: { channel: web, expression: 'inSegment("high-value")' }\n---\n`;
+    const zoned = await engineFor(premium + strategy('z', ['{ name: p-home, zone: home, segment: premium, offer: gold-card, score: 80 }', '{ name: p-checkout, zone: checkout, segment: premium, offer: platinum-card, score: 80 }', '{ name: all, offer: savings-plus, score: 10 }']));
+    const cache = zoned.newSegmentCache();
+    const profile = { customerId: 'c1', income: 90000 };
+    const adultsFailed = expect.objectContaining({ code: 'expression-error', place: "segment 'adults'" });
+    const home = zoned.decide(request({ interactionPoint: 'home-sidebar' }, profile), cache);
+    expect(offersOf(home)).toEqual(['savings-plus']);
+    expect(home.errors).toEqual([adultsFailed]);
+    // The checkout's rule finds premium in the session's memo, and the memo reports the failure again.
+    const checkout = zoned.decide(request({ interactionPoint: 'checkout-upsell' }, profile), cache);
+    expect(offersOf(checkout)).toEqual(['savings-plus']);
+    expect(checkout.errors).toEqual([adultsFailed]);
+  });
+
   it('memoises membership per session until the caller drops the cache', () => {
     const cache = engine.newSegmentCache();
     const profile = { ...adult, income: 90000 };
@@ -118,6 +134,11 @@ describe('step 3: candidate rules', () => {
     expect(offersOf(engine.decide(request({ at: '2026-02-28' })))).not.toContain('platinum-card');
   });
 
+  it('explains the same days: the rule gives its offer on its first and last day, and is not effective the day before or after', () => {
+    const outcome = (at: string): string | undefined => engine.decide(request({ at, explain: true })).explain!.find((e) => e.rule === 'spring')?.outcome;
+    expect(['2026-02-28', '2026-03-01', '2026-05-31', '2026-06-01'].map(outcome)).toEqual(['rule-not-effective', 'chosen', 'chosen', 'rule-not-effective']);
+  });
+
   it('applies eligibility, which sees the profile and the candidate offer', () => {
     expect(offersOf(engine.decide(request()))).toContain('savings-plus');
     const poor = engine.decide(request({ explain: true }, { ...adult, income: 10 }));
@@ -149,6 +170,41 @@ describe('step 5: offers, scores and one entry per offer', () => {
       ['savings-plus', 45],
       ['gold-card', 42],
       ['platinum-card', 40],
+    ]);
+  });
+
+  it('takes an int scoreExpression as a number score, in the explanation too', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-age, offer: gold-card, scoreExpression: 'profile.age' }", "{ name: by-cost, offer: platinum-card, scoreExpression: 'offer.cost > 3.0 ? 30 : 20' }"]));
+    const decision = engine.decide(request({ explain: true }));
+    expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([
+      ['gold-card', 40],
+      ['platinum-card', 30],
+    ]);
+    expect(decision.errors).toEqual([]);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome, e.score])).toEqual([
+      ['gold-card', 'chosen', 40],
+      ['platinum-card', 'chosen', 30],
+    ]);
+  });
+
+  it('explains a per-offer scoreExpression that fails for one offer of a list as failing for that offer only', async () => {
+    // gold-card (cost 2.5) reads the missing income and fails; platinum-card (cost 4) scores 10.
+    const engine = await engineFor(strategy('s', ["{ name: by-cost, offerList: credit-offers, scoreExpression: 'offer.cost < 3.0 ? profile.income / 1000.0 : 10.0' }"]));
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'expression-error'],
+      ['platinum-card', 'chosen'],
+    ]);
+  });
+
+  it('explains a scoreExpression that reads no offer and fails as failing for every offer of the list', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: by-income, offerList: credit-offers, scoreExpression: 'profile.income / 1000.0' }"]));
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 40 }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'expression-error'],
+      ['platinum-card', 'expression-error'],
     ]);
   });
 

@@ -5,9 +5,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { rotationHash, rotationStart } from '../../src/engine/list-pick.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
 import { createRandom } from '../../src/seeded-random.js';
-import { compileFixture, offersOf, request, strategy } from './engine-fixture.js';
+import { channelYaml, compileFixture, offersOf, offersYaml, request, strategy } from './engine-fixture.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 
 // The list, in its written order; costs give by-score its order, effective days by-newest's:
@@ -98,6 +99,36 @@ describe('pick by score', () => {
   it('skips an offer given to an earlier point of the batch', async () => {
     const engine = await pickEngine(rule(2));
     expect(offersOf(engine.decide(request({ at: AT, count: 10, givenEarlier: { 'isa-lifetime': 'home-hero' } })))).toEqual(['isa-fixed', 'isa-junior']);
+    const explained = engine.decide(request({ at: AT, count: 10, givenEarlier: { 'isa-lifetime': 'home-hero' }, explain: true }));
+    expect(explained.explain).toContainEqual({
+      offer: 'isa-lifetime',
+      rule: 'isa-pick',
+      outcome: 'given-earlier',
+      reason: "given to interaction point 'home-hero' earlier in this batch (dedupe)",
+      score: 40,
+    });
+  });
+
+  it('skips offers accepted or rejected earlier in the session, and explains them as the session rules do', async () => {
+    const sessionChannel = channelYaml.replace('spec:\n  audienceLevels:', 'spec:\n  session: { suppressAccepted: true, suppressRejected: true }\n  audienceLevels:');
+    const engine = createEngine(await compileFixture(sessionChannel + '---\n' + offersYaml + '---\n' + savings + strategy('s', [rule(2)]), { base: false }));
+    const sessionActivity = { accepted: ['isa-lifetime'], rejected: ['isa-fixed'] };
+    expect(offersOf(engine.decide(request({ at: AT, count: 10, sessionActivity })))).toEqual(['isa-junior', 'isa-easy']);
+    const decision = engine.decide(request({ at: AT, count: 10, sessionActivity, explain: true }));
+    expect(decision.explain).toContainEqual({
+      offer: 'isa-lifetime',
+      rule: 'isa-pick',
+      outcome: 'session-accepted',
+      reason: "accepted earlier in this session (session suppressAccepted on channel 'web')",
+      score: 40,
+    });
+    expect(decision.explain).toContainEqual({
+      offer: 'isa-fixed',
+      rule: 'isa-pick',
+      outcome: 'session-rejected',
+      reason: "rejected earlier in this session (session suppressRejected on channel 'web')",
+      score: 30,
+    });
   });
 
   it('picks among the offers live on the day and eligible', async () => {
@@ -106,6 +137,48 @@ describe('pick by score', () => {
     expect(offersOf(engine.decide(request({ at: '2026-03-15', count: 10 })))).toEqual(['isa-fixed', 'isa-junior']);
     const eligible = await pickEngine(`{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 10.0', eligibility: 'offer.cost < 4.0', pick: { count: 2, by: score } }`);
     expect(offersOf(eligible.decide(request({ at: AT, count: 10 })))).toEqual(['isa-fixed', 'isa-junior']);
+  });
+
+  it('takes an int score as a number', async () => {
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost > 2.0 ? 7 : 3', pick: { count: 2, by: score } }");
+    expect(scored(engine.decide(request({ at: AT, count: 10 })))).toEqual([
+      ['isa-fixed', 7, 'isa-pick'],
+      ['isa-lifetime', 7, 'isa-pick'],
+    ]);
+  });
+
+  it('leaves out an offer whose score is not a finite number, and reports it', async () => {
+    // Only isa-easy (cost 1) scores below the largest double.
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 1e308', pick: { count: 2, by: score } }");
+    const decision = engine.decide(request({ at: AT, count: 10 }));
+    expect(scored(decision)).toEqual([['isa-easy', 1e308, 'isa-pick']]);
+    expect(decision.errors).toEqual([
+      {
+        code: 'expression-error',
+        place: "strategy 's' rule 'isa-pick' scoreExpression",
+        message: "strategy 's' rule 'isa-pick' scoreExpression: scoreExpression gave Infinity, not a finite number (the rule gives this offer no score)",
+      },
+    ]);
+  });
+
+  it('gives an offer whose scoreExpression fails no place in the pick, not even with the rule\'s own score', async () => {
+    // isa-fixed (cost 3) and isa-lifetime (cost 4) score past the largest double; the rule's score 100 is not theirs.
+    const engine = await pickEngine("{ name: isa-pick, offerList: isas, score: 100, scoreExpression: 'offer.cost > 2.0 ? offer.cost * 1e308 : offer.cost', pick: { count: 2, by: score } }");
+    expect(scored(engine.decide(request({ at: AT, count: 10 })))).toEqual([
+      ['isa-junior', 2, 'isa-pick'],
+      ['isa-easy', 1, 'isa-pick'],
+    ]);
+  });
+
+  it('picks only among the offers whose eligibility holds: one that fails is left out of the pick, and reported', async () => {
+    // Without an income the eligibility fails for isa-fixed (cost 3) and isa-lifetime (cost 4): the pick is then junior and easy.
+    const engine = await pickEngine(
+      "{ name: isa-pick, offerList: isas, scoreExpression: 'offer.cost * 10.0', eligibility: 'offer.cost > 2.0 ? profile.income > 1000.0 : true', pick: { count: 2, by: score } }",
+    );
+    const decision = engine.decide(request({ at: AT, count: 10 }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(decision)).toEqual(['isa-junior', 'isa-easy']);
+    expect(decision.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'isa-pick' eligibility" })]);
+    expect(offersOf(engine.decide(request({ at: AT, count: 10 }, { customerId: 'c1', age: 40, income: 2000 })))).toEqual(['isa-lifetime', 'isa-fixed']);
   });
 
   it('orders equal scores by offer name', async () => {
@@ -134,6 +207,15 @@ describe('pick by score', () => {
       score: 20,
     });
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'isa-easy', outcome: 'not-picked' }));
+    // With a pick of two, the reason names both picked offers.
+    const two = (await pickEngine(rule(2))).decide(request({ at: AT, count: 10, explain: true }));
+    expect(two.explain).toContainEqual(
+      expect.objectContaining({
+        offer: 'isa-easy',
+        outcome: 'not-picked',
+        reason: "rule 'isa-pick' picks 2 of offer list 'isas' by score: this offer came 4th of the 4 the member can get (picked: isa-lifetime, isa-fixed)",
+      }),
+    );
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'isa-lifetime', rule: 'isa-pick', outcome: 'chosen' }));
   });
 
@@ -156,6 +238,15 @@ describe('pick by newest', () => {
     const engine = await pickEngine(`{ name: newest, offerList: isas, score: 50, pick: { count: ${count}, by: newest } }`);
     // Equal scores: the response ranks them by name too.
     expect(offersOf(engine.decide(request({ at: AT, count: 10 }))).sort()).toEqual([...expected].sort());
+  });
+
+  it('picks among the offers live on the day: an offer on its last day counts, the day after it does not', async () => {
+    // travel-insurance (effective 2026-03-01, expires 2026-09-30) is the newest; the others have no effective day.
+    const list = 'apiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: travel-and-more }\nspec: { offers: [travel-insurance, gold-card, savings-plus] }\n---\n';
+    const engine = createEngine(await compileFixture(list + strategy('s', ['{ name: newest, offerList: travel-and-more, score: 50, pick: { count: 1, by: newest } }'])));
+    expect(offersOf(engine.decide(request({ at: '2026-09-29', count: 10 })))).toEqual(['travel-insurance']);
+    expect(offersOf(engine.decide(request({ at: '2026-09-30', count: 10 })))).toEqual(['travel-insurance']);
+    expect(offersOf(engine.decide(request({ at: '2026-10-01', count: 10 })))).toEqual(['gold-card']);
   });
 
   it('passes an offer the member cannot get over for the next newest', async () => {
@@ -182,6 +273,13 @@ describe('pick by rotate', () => {
         expect(pickOn(id, at), `${id} on ${at}`).toEqual([LIST[documentedStart(id, 'isa-rotation', at, 4)]!]);
       }
     }
+  });
+
+  it('starts at (h + day) mod size, within the list also when h + day is negative (days before 1970)', () => {
+    // h + day = -1, 0, 1 and far below 0.
+    const h = rotationHash('c1', 'isa-rotation');
+    expect([-1, 0, 1].map((k) => rotationStart('c1', 'isa-rotation', k - h, 4))).toEqual([3, 0, 1]);
+    expect(rotationStart('c1', 'isa-rotation', -(2 ** 33), 4)).toBe((((h - 2 ** 33) % 4) + 4) % 4);
   });
 
   it('is stable within a day, with or without a session', () => {

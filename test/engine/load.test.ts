@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle.js';
 import { createEngine, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
+import { compileSegments } from '../../src/engine/segments.js';
+import { bundleShapes, ExpressionCompiler } from '../../src/expr/index.js';
 import { compileFixture, engineFor, request, strategy } from './engine-fixture.js';
 
 const config = strategy('s', ["{ name: hv, segment: adults, offer: gold-card, score: 80, eligibility: 'profile.income > 10.0' }"]);
@@ -35,6 +37,20 @@ describe('loading a bundle', () => {
     body.rules[0]!.eligibility = 'profile.income >';
     expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
     expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv' eligibility: expression does not compile/);
+  });
+
+  it('refuses, naming the segment, a bundle with a segment expression that does not compile or a segment on a channel it does not hold', async () => {
+    const bundle = await compileFixture(config);
+    const broken = structuredClone(bundle.body);
+    broken.segments.find((segment) => segment.name === 'adults')!.expression = 'profile.age >=';
+    expect(() => createEngine(createBundle(broken))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(broken))).toThrow(/segment 'adults' expression: expression does not compile/);
+    // The same refusal when the segments are compiled on their own, as the optimizer does.
+    expect(() => compileSegments(broken, new ExpressionCompiler(bundleShapes(broken.channels)))).toThrow(EngineLoadError);
+    const elsewhere = structuredClone(bundle.body);
+    elsewhere.segments.find((segment) => segment.name === 'adults')!.channel = 'email';
+    expect(() => createEngine(createBundle(elsewhere))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(elsewhere))).toThrow("segment 'adults' expression: channel 'email' is not in the bundle");
   });
 
   it('refuses a bundle whose rule names an offer it does not hold', async () => {

@@ -87,6 +87,12 @@ describe('realtime policies', () => {
     expect(offersOf(await decideWith(rule, history))).toEqual(['platinum-card', 'savings-plus', 'travel-insurance']);
   });
 
+  it('maxDuplicateOffers names the offer and its contacts in the explanation', async () => {
+    const rule = ['{ name: no-repeat, type: maxDuplicateOffers, offers: { list: credit-offers }, max: 1, periodDays: 30 }'];
+    const decision = await decideWith(rule, [contact('gold-card', '2026-04-10')]);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'policy', policyRule: 'no-repeat', reason: "policy 'rt' rule 'no-repeat' (maxDuplicateOffers): 'gold-card' already contacted 1 time in 30 days, at most 1" }));
+  });
+
   it('maxPackages treats all offers of one response as one package', async () => {
     const rule = ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }'];
     expect(offersOf(await decideWith(rule))).toEqual(all);
@@ -147,6 +153,19 @@ describe('realtime policies', () => {
     expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['gold-card', 'platinum-card']);
     expect(offersOf(engine.decide(request({ count: 2, explain: true })))).toEqual(['gold-card', 'platinum-card']);
     expect(offersOf(engine.decide(request({ count: 1 })))).toEqual(['platinum-card']);
+  });
+
+  it('explains an offer a policy drops as dropped by the policy, also once the response is full', async () => {
+    // Only bOnlyWithA gives a dropped offer a second chance: the customersIn drop of gold-card stays a policy drop.
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: no-gold, type: customersIn, mode: exclude, segment: adults, offers: { offer: gold-card } }']));
+    const decision = engine.decide(request({ count: 1, explain: true }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.explain!.map((e) => [e.offer, e.outcome])).toEqual([
+      ['gold-card', 'policy'],
+      ['savings-plus', 'rank'],
+      ['travel-insurance', 'rank'],
+      ['platinum-card', 'chosen'],
+    ]);
   });
 
   it('applies policies before the count, so a dropped offer makes room for the next one', async () => {

@@ -216,6 +216,83 @@ describe('suppression windows', () => {
   });
 });
 
+// A bundle whose afterReject reaches back further (2·30 − 1 = 59 days) than its afterAccept
+// window (3 days): the member's history then holds accepts older than that window.
+describe('suppression windows shorter than the days the bundle keeps', () => {
+  const short = `
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: brief }
+spec: { suppression: { afterAccept: { days: 3 } } }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: streak }
+spec: { suppression: { afterReject: { count: 3, days: 30 } } }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: single }
+spec: { suppression: { maxRejects: 1 } }
+---
+`;
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(
+      short + strategy('s', ['{ name: r-brief, offer: brief, score: 30 }', '{ name: r-streak, offer: streak, score: 20 }', '{ name: r-single, offer: single, score: 10 }']),
+    );
+  });
+  const offersOn = (k: number, history: HistoryRow[]): string[] => offersOf(engine.decide(request({ at: day(k), history, count: 10 })));
+
+  it('keeps response days for the longest window', () => {
+    expect(engine.historyNeeds.responseDays).toBe(59);
+  });
+
+  it('afterAccept {days: 3}: suppressed on the accept day and the 2 after, given again on the 3rd', () => {
+    const history = [row('brief', 10, 'accept')];
+    expect(offersOn(9, history)).toContain('brief');
+    expect(offersOn(10, history)).not.toContain('brief');
+    expect(offersOn(12, history)).not.toContain('brief');
+    expect(offersOn(13, history)).toContain('brief');
+    expect(offersOn(14, history)).toContain('brief');
+  });
+
+  it('afterAccept {days: 3} rests from the latest accept whatever the order of the rows', () => {
+    const history = [row('brief', 12, 'accept'), row('brief', 0, 'accept')];
+    expect(offersOn(14, history)).not.toContain('brief');
+    expect(offersOn(15, history)).toContain('brief');
+    const decision = engine.decide(request({ at: day(14), history, explain: true, count: 10 }));
+    expect(decision.explain).toContainEqual(
+      expect.objectContaining({ offer: 'brief', outcome: 'suppressed', reason: 'suppressed: accepted on 2026-01-13, resting 3 days until 2026-01-15 (afterAccept 3 days)' }),
+    );
+  });
+
+  it('afterReject {count: 3, days: 30}: three rejections 29 days apart suppress, 30 or more apart do not', () => {
+    expect(offersOn(35, [row('streak', 6, 'reject'), row('streak', 20, 'reject'), row('streak', 35, 'reject')])).not.toContain('streak');
+    expect(offersOn(35, [row('streak', 5, 'reject'), row('streak', 20, 'reject'), row('streak', 35, 'reject')])).toContain('streak');
+    expect(offersOn(35, [row('streak', 0, 'reject'), row('streak', 20, 'reject'), row('streak', 35, 'reject')])).toContain('streak');
+  });
+
+  it('afterReject counts a group by the rejections inside its own 30 days only, not later ones', () => {
+    // Two on day 0 and one on day 20 make a group ending on 20; the one on day 35 is after it.
+    const history = [row('streak', 0, 'reject'), row('streak', 0, 'reject'), row('streak', 20, 'reject'), row('streak', 35, 'reject')];
+    const decision = engine.decide(request({ at: day(35), history, explain: true, count: 10 }));
+    expect(decision.explain).toContainEqual(
+      expect.objectContaining({
+        offer: 'streak',
+        outcome: 'suppressed',
+        reason: 'suppressed: rejected 3 times from 2026-01-01 to 2026-01-21, resting until 2026-02-19 (afterReject 3 in 30 days)',
+      }),
+    );
+  });
+
+  it('says one rejection in the singular', () => {
+    const decision = engine.decide(request({ at: day(5), history: [row('single', 1, 'reject')], explain: true, count: 10 }));
+    expect(offersOf(decision)).toEqual(['brief', 'streak']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'single', outcome: 'suppressed', reason: 'suppressed: rejected 1 time (maxRejects 1)' }));
+  });
+});
+
 describe('suppression windows in the bundle', () => {
   it('are written only for offers that set them, so other offers compile as before', async () => {
     const { compileFixture } = await import('./engine-fixture.js');

@@ -55,6 +55,13 @@ describe('offer suppression', () => {
     expect(offersOf(engine.decide(request({ history: oneOutside })))).toContain('capped');
   });
 
+  it('explains maxContacts with the contacts counted and the window', () => {
+    const decision = engine.decide(request({ history: [row('capped', '2026-04-25', 'contact'), row('capped', '2026-05-01', 'contact')], explain: true }));
+    expect(decision.explain).toContainEqual(
+      expect.objectContaining({ offer: 'capped', outcome: 'suppressed', reason: 'suppressed: contacted 2 times in the last 7 days (maxContacts 2 per 7 days)' }),
+    );
+  });
+
   it('counts accepts and rejects as responses, not contacts', () => {
     const responses = [row('capped', '2026-04-30', 'accept'), row('capped', '2026-04-30', 'reject'), row('capped', '2026-04-30', 'reject')];
     expect(offersOf(engine.decide(request({ history: responses })))).toContain('capped');
