@@ -123,6 +123,6 @@ export function describeSuppression(hit: SuppressionHit): string {
     case 'maxRejects':
       return `suppressed: rejected ${plural(hit.rejects, 'time')} (maxRejects ${hit.max})${family}`;
     case 'maxContacts':
-      return `suppressed: contacted ${plural(hit.contacts, 'time')} in the last ${hit.periodDays} days (maxContacts ${hit.max} per ${hit.periodDays} days)${family}`;
+      return `suppressed: contacted ${plural(hit.contacts, 'time')} in the last ${plural(hit.periodDays, 'day')} (maxContacts ${hit.max} per ${plural(hit.periodDays, 'day')})${family}`;
   }
 }

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { HistoryRow } from '../../src/engine/types.js';
+import { describeSuppression } from '../../src/engine/suppression.js';
 import { engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
 const offers = `
@@ -60,6 +61,13 @@ describe('offer suppression', () => {
     expect(decision.explain).toContainEqual(
       expect.objectContaining({ offer: 'capped', outcome: 'suppressed', reason: 'suppressed: contacted 2 times in the last 7 days (maxContacts 2 per 7 days)' }),
     );
+  });
+
+  it.each([
+    [1, 'suppressed: contacted 1 time in the last 1 day (maxContacts 1 per 1 day)'],
+    [2, 'suppressed: contacted 1 time in the last 2 days (maxContacts 1 per 2 days)'],
+  ])('says a maxContacts window of %i day(s) in the singular or the plural', (periodDays, reason) => {
+    expect(describeSuppression({ kind: 'maxContacts', contacts: 1, max: 1, periodDays, family: null })).toBe(reason);
   });
 
   it('counts accepts and rejects as responses, not contacts', () => {
