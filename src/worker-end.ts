@@ -33,3 +33,21 @@ export async function endWorker(worker: Worker, ask?: () => void, graceMs = WORK
     clearTimeout(timer);
   }
 }
+
+/**
+ * A flag for `ask` that a worker in the middle of a long task reads between two pieces of
+ * it (shared memory: seen at once, without the worker's event loop): `askToStop` sets it,
+ * and the worker's `throwIfAskedToStop` then ends the task, after which the worker leaves.
+ */
+export function stopFlag(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4));
+}
+
+export function askToStop(flag: Int32Array): void {
+  Atomics.store(flag, 0, 1);
+}
+
+/** In the worker: throws (ending its task) once the flag is set; `why` says what stopped it. */
+export function throwIfAskedToStop(flag: Int32Array, why: string): void {
+  if (Atomics.load(flag, 0) !== 0) throw new Error(`stopped: ${why}`);
+}

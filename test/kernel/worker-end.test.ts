@@ -2,7 +2,7 @@
 // has not left within the grace period; a worker that has already gone is left alone.
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
-import { endWorker } from '../../src/worker-end.js';
+import { askToStop, endWorker, stopFlag, throwIfAskedToStop } from '../../src/worker-end.js';
 
 /** A worker that leaves when it is sent 'leave' (closes its port), and ignores anything else. */
 function obliging(): Worker {
@@ -64,5 +64,26 @@ describe('endWorker', () => {
     const ask = vi.fn();
     await endWorker(worker, ask, 5_000);
     expect(ask).not.toHaveBeenCalled();
+  });
+});
+
+describe('the stop flag', () => {
+  it('lets the task go on until it is asked to stop, then ends it saying why, on any thread that shares it', async () => {
+    const flag = stopFlag();
+    expect(() => throwIfAskedToStop(flag, 'the output was abandoned')).not.toThrow();
+    // A worker sees the flag set here without reading a message.
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       parentPort.postMessage('ready');
+       while (Atomics.load(workerData.flag, 0) === 0) {}
+       parentPort.postMessage('seen');`,
+      { eval: true, workerData: { flag } },
+    );
+    await ready(worker);
+    const seen = ready(worker);
+    askToStop(flag);
+    expect(await seen).toBe('seen');
+    expect(() => throwIfAskedToStop(flag, 'the output was abandoned')).toThrow('stopped: the output was abandoned');
+    await endWorker(worker, undefined, 5_000);
   });
 });

@@ -5,6 +5,7 @@
 // is then read again on the main thread for the messages of record.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TableHandle } from '../../io/index.js';
+import { throwIfAskedToStop } from '../../worker-end.js';
 import { ProposedColumnsBuilder } from '../proposed-columns.js';
 import { readProposedCsv } from './read-inputs.js';
 import type { HalfMessage } from './read-proposed.js';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const builder = new ProposedColumnsBuilder(1 << 20);
   const progress = (rows: number): void => {
     // The main thread no longer wants this half (its own failed): stop here and leave.
-    if (Atomics.load(stop, 0) !== 0) throw new Error('stopped: the first half is read again on one thread');
+    throwIfAskedToStop(stop, 'the first half is read again on one thread');
     post({ rows });
   };
   const read = await readProposedCsv(table, new Set(offers), builder, progress, { range: { start }, header });

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import type { TableHandle } from '../../io/index.js';
 import { builtWorkerUrl } from '../../worker-url.js';
-import { endWorker } from '../../worker-end.js';
+import { askToStop, endWorker, stopFlag } from '../../worker-end.js';
 import { ProposedColumnsBuilder } from '../proposed-columns.js';
 import type { ProposedColumns } from '../types.js';
 import { readProposedColumnsHere, readProposedCsv, type ProposedFile } from './read-inputs.js';
@@ -95,7 +95,7 @@ async function readInHalves(
   const header = await headerOf(table.file, split);
   if (header === null) return null;
   // Set to ask the worker to stop reading (it looks at every progress report) and leave.
-  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const stop = stopFlag();
   const worker = new Worker(url, { workerData: { table: { file: table.file, displayName: table.displayName, format: table.format }, offers: [...offers], start: split, header, stop } });
   const start = builder.length;
   let secondRows = 0;
@@ -137,7 +137,7 @@ async function readInHalves(
     return { rows: builder.length - start, lines, columns: first.columns, threads: 2 };
   } finally {
     // Asked, not terminated: a worker stopped while its code is hot can abort the process (src/worker-end.ts).
-    await endWorker(worker, () => Atomics.store(stop, 0, 1));
+    await endWorker(worker, () => askToStop(stop));
     if (!joined && !own) builder.clear();
   }
 }

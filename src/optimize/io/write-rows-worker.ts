@@ -3,13 +3,14 @@
 // the flag it is given is set (the output was abandoned).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TableFormat } from '../../io/index.js';
+import { throwIfAskedToStop } from '../../worker-end.js';
 import { writeChosenRows, type ChosenRows, type WriterMessage } from './write-rows.js';
 
 const { inputs, format, staged, stop } = workerData as { inputs: ChosenRows[]; format: TableFormat; staged: string; stop: Int32Array };
 const post = (message: WriterMessage): void => parentPort!.postMessage(message);
 const progress = (rows: number): void => {
   // Abandoned: stop here (the writer removes its temporary file) and leave.
-  if (Atomics.load(stop, 0) !== 0) throw new Error('stopped: the output was abandoned');
+  throwIfAskedToStop(stop, 'the output was abandoned');
   post({ rows });
 };
 writeChosenRows(inputs, format, staged, undefined, undefined, progress).then(

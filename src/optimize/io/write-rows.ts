@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { stringify } from 'csv-stringify';
 import { IssueCollector, readTable, type TableFormat, type TableHandle } from '../../io/index.js';
 import { builtWorkerUrl } from '../../worker-url.js';
-import { endWorker } from '../../worker-end.js';
+import { askToStop, endWorker, stopFlag } from '../../worker-end.js';
 
 /** Chosen rows held at most before they are written (when rows are re-serialized, not copied). */
 const FLUSH_ROWS = 4096;
@@ -139,7 +139,7 @@ export function stageChosenRows(inputs: readonly ChosenRows[], format: TableForm
   if (url === null || isDeviceOrPipe(out)) return null;
   const staged = `${out}.staged-${process.pid}`;
   // Set by abandon: the worker stops writing at its next progress report and leaves.
-  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const stop = stopFlag();
   const worker = new Worker(url, { workerData: { inputs: inputs.map((i) => ({ ...i, rows: Int32Array.from(i.rows) })), format, staged, stop } });
   const ended = new Promise<number>((resolve, reject) => {
     worker.on('message', (message: WriterMessage) => {
@@ -173,7 +173,7 @@ export function stageChosenRows(inputs: readonly ChosenRows[], format: TableForm
     },
     async abandon() {
       // Asked, not terminated: a worker stopped while its code is hot can abort the process (src/worker-end.ts).
-      await endWorker(worker, () => Atomics.store(stop, 0, 1));
+      await endWorker(worker, () => askToStop(stop));
       await discard();
     },
   };
