@@ -1,5 +1,6 @@
 // A bundle's vital statistics, for `compile --json`, `inspect` and `start`.
 import type { Bundle } from './types.js';
+import { plural } from '../words.js';
 
 export interface BundleCounts {
   channels: number;
@@ -28,18 +29,13 @@ export function countBundle(bundle: Bundle): BundleCounts {
   };
 }
 
-/** `1 offer list`, `12 offer lists`: counts in words. */
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
-}
-
 export function describeCounts(counts: BundleCounts): string {
   return [
-    `${count(counts.channels, 'channel')} (${count(counts.interactionPoints, 'interaction point')})`,
-    count(counts.offers, 'offer'),
-    count(counts.offerLists, 'offer list'),
-    count(counts.segments, 'segment'),
-    `${count(counts.treatmentRules, 'treatment rule')} in ${count(counts.strategies, 'strategy', 'strategies')}`,
-    `${count(counts.policyRules, 'optimization rule')} in ${count(counts.policies, 'policy', 'policies')}`,
+    `${plural(counts.channels, 'channel')} (${plural(counts.interactionPoints, 'interaction point')})`,
+    plural(counts.offers, 'offer'),
+    plural(counts.offerLists, 'offer list'),
+    plural(counts.segments, 'segment'),
+    `${plural(counts.treatmentRules, 'treatment rule')} in ${plural(counts.strategies, 'strategy', 'strategies')}`,
+    `${plural(counts.policyRules, 'optimization rule')} in ${plural(counts.policies, 'policy', 'policies')}`,
   ].join(', ');
 }

@@ -1,6 +1,7 @@
 // Problem output formats (docs/validation.md#formats): text with a code frame, json, GitHub workflow
 // commands (inline annotations on the PR), and SARIF 2.1.0 for code-scanning tools.
 import { problemCodes, type Problem } from './problem.js';
+import { plural } from '../words.js';
 
 export type ReportFormat = 'text' | 'json' | 'github' | 'sarif';
 export const reportFormats: ReportFormat[] = ['text', 'json', 'github', 'sarif'];
@@ -48,7 +49,7 @@ export function formatText(problems: readonly Problem[], sources: ReadonlyMap<st
 export function summaryLine(problems: readonly Problem[]): string {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
 }
 
 export function formatJson(problems: readonly Problem[]): string {

@@ -5,6 +5,7 @@
 import type { Decision } from '../engine/index.js';
 import type { DecisionTestExpectations } from '../config/index.js';
 import type { ExpectationName } from './types.js';
+import { plural } from '../words.js';
 
 /** Why a decision does not meet an expectation. */
 export interface Mismatch {
@@ -49,7 +50,7 @@ export const expectationChecks: { [K in ExpectationName]-?: Check<K> } = {
     const got = decision.offers.length;
     if (got === expected) return null;
     // Too many: the offers returned are in question; too few: every offer that was considered.
-    return { got, message: `expected ${expected} offer${expected === 1 ? '' : 's'}, got ${got}${got > 0 ? ` [${list(offersOf(decision))}]` : ''}`, offers: got > expected ? offersOf(decision) : 'considered' };
+    return { got, message: `expected ${plural(expected, 'offer')}, got ${got}${got > 0 ? ` [${list(offersOf(decision))}]` : ''}`, offers: got > expected ? offersOf(decision) : 'considered' };
   },
   defaultString: (expected, decision) => {
     if (decision.offers.length === 0 && decision.defaultString === expected) return null;

@@ -5,6 +5,7 @@
 // dropped). A touchpoint calling by the old name would get an error after the change.
 import type { AttributeDeclaration, BundleBody, BundleChannel } from '../bundle/index.js';
 import { canonicalJson } from '../bundle/index.js';
+import { plural } from '../words.js';
 
 export interface BreakingChange {
   kind: 'Channel';
@@ -90,7 +91,7 @@ export function breakingChanges(base: BundleBody, head: BundleBody): BreakingCha
     const match = head.channels.find((c) => c.name === channel.name);
     if (!match) {
       const points = Object.keys(channel.interactionPoints).length;
-      out.push({ kind: 'Channel', name: channel.name, what: `channel ${q(channel.name)} ${removal(newChannels)}, with its ${points} interaction point${points === 1 ? '' : 's'}` });
+      out.push({ kind: 'Channel', name: channel.name, what: `channel ${q(channel.name)} ${removal(newChannels)}, with its ${plural(points, 'interaction point')}` });
       continue;
     }
     for (const what of channelBreaks(channel, match)) out.push({ kind: 'Channel', name: channel.name, what });

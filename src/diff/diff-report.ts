@@ -10,6 +10,7 @@ import type { BehaviourDiff } from './behaviour-diff.js';
 import type { BreakingChange } from './breaking.js';
 import type { EntityChange } from './config-diff.js';
 import type { GuardrailResult } from './guardrails.js';
+import { plural } from '../words.js';
 
 export interface DiffSide {
   /** As given: a bundle file, a git ref, `env:NAME`, or the working config directory. */
@@ -160,16 +161,16 @@ export function verdictOf(report: Omit<DiffReport, 'verdict'>): string {
   const parts: string[] = [];
   const failed = report.guardrails.filter((g) => !g.ok);
   if (failed.length > 0) parts.push(`guardrail${failed.length === 1 ? '' : 's'} failed: ${failed.map((g) => `${g.expr} (${g.value}${g.at ? ` at ${g.at}` : ''})`).join(', ')}`);
-  if (report.config.breaking.length > 0) parts.push(`${report.config.breaking.length} breaking change${report.config.breaking.length === 1 ? '' : 's'} for touchpoints`);
+  if (report.config.breaking.length > 0) parts.push(`${plural(report.config.breaking.length, 'breaking change')} for touchpoints`);
   const changedPoints = report.behaviour.points.filter((p) => p.changed > 0).sort((a, b) => b.changed - a.changed || (a.point < b.point ? -1 : 1));
   if (changedPoints.length === 0) {
     const points = report.behaviour.points.length;
-    const same = report.base.digest === report.head.digest ? 'the same bundle on both sides' : `${report.config.changes.length} config change${report.config.changes.length === 1 ? '' : 's'}`;
-    parts.push(`no decision changes for ${number(report.behaviour.members)} members at ${points} point${points === 1 ? '' : 's'} (${same})`);
+    const same = report.base.digest === report.head.digest ? 'the same bundle on both sides' : plural(report.config.changes.length, 'config change');
+    parts.push(`no decision changes for ${number(report.behaviour.members)} members at ${plural(points, 'point')} (${same})`);
   } else {
     const shown = changedPoints.slice(0, 2).map((p) => `${number(p.changed)} of ${number(p.members)} ${p.channel} members (${percent(p.changed, p.members)}) see different offers at ${p.point}`);
     const more = changedPoints.length - shown.length;
-    parts.push(shown.join('; ') + (more > 0 ? `; and at ${more} more point${more === 1 ? '' : 's'}` : ''));
+    parts.push(shown.join('; ') + (more > 0 ? `; and at ${plural(more, 'more point')}` : ''));
   }
   return parts.join('; ');
 }

@@ -5,6 +5,7 @@
 import { UserError } from '../errors.js';
 import type { BehaviourDiff, BehaviourPoint } from './behaviour-diff.js';
 import type { BreakingChange } from './breaking.js';
+import { plural } from '../words.js';
 
 export type GuardrailMetric = 'changed' | 'fill' | 'p50' | 'p99' | 'score' | 'gap' | 'breaking';
 type Operator = '>' | '>=' | '<' | '<=';
@@ -138,7 +139,7 @@ function matchesScope(scope: string, point: BehaviourPoint): boolean {
 export function checkGuardrails(guardrails: readonly Guardrail[], behaviour: BehaviourDiff, breaking: readonly BreakingChange[]): GuardrailResult[] {
   return guardrails.map((guardrail) => {
     if (guardrail.metric === 'breaking') {
-      return { expr: guardrail.expr, ok: breaking.length === 0, value: `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'}` };
+      return { expr: guardrail.expr, ok: breaking.length === 0, value: plural(breaking.length, 'breaking change') };
     }
     if (guardrail.scope === 'all') {
       const share = behaviour.members === 0 ? 0 : (behaviour.changed * 100) / behaviour.members;

@@ -15,6 +15,7 @@
 import type { BundleOfferScope, BundlePolicyRule } from '../bundle/index.js';
 import { ExpressionCompileError, type ExpressionCompiler } from '../expr/index.js';
 import { EngineLoadError, type CompiledPolicyRule, type CompiledSegment, type OfferScope, type RealtimeRuleType } from './compiled-types.js';
+import { plural } from '../words.js';
 
 /** A contact as the per-customer rules see it. */
 export interface CustomerContact {
@@ -58,9 +59,6 @@ function periodText(rule: CompiledPolicyRule): string {
   return rule.periodDays === null ? '' : ` in ${rule.periodDays} days`;
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 // The helpers below take plain values, not callbacks: a decision checks every rule of its
 // realtime policies for every offer it considers, so this is a hot path.

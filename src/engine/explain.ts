@@ -3,6 +3,7 @@
 // short sentences in the author's words, with the rule, segment, policy rule and rank.
 import type { CompiledOffer, CompiledRule, CompiledSegment } from './compiled-types.js';
 import type { ExplainEntry, ExplainOutcome } from './types.js';
+import { plural } from '../words.js';
 
 export class ExplainLog {
   readonly entries: ExplainEntry[] = [];
@@ -42,9 +43,9 @@ export const reasons = {
   givenEarlier: (point: string) => `given to interaction point '${point}' earlier in this batch (dedupe)`,
   sessionAccepted: (channel: string) => `accepted earlier in this session (session suppressAccepted on channel '${channel}')`,
   sessionRejected: (channel: string) => `rejected earlier in this session (session suppressRejected on channel '${channel}')`,
-  sessionCap: (rank: number, max: number, channel: string) => `ranked ${ordinal(rank)}, but the session has had its ${max} offer${max === 1 ? '' : 's'} (session maxOffers ${max} on channel '${channel}')`,
+  sessionCap: (rank: number, max: number, channel: string) => `ranked ${ordinal(rank)}, but the session has had its ${plural(max, 'offer')} (session maxOffers ${max} on channel '${channel}')`,
   topDuplicate: (winner: string) => `rule '${winner}' has priority top and gives this offer too`,
   chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
-  rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${limit} offer${limit === 1 ? '' : 's'} ${limit === 1 ? 'is' : 'are'} returned`,
+  rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${plural(limit, 'offer')} ${limit === 1 ? 'is' : 'are'} returned`,
   policy: (policy: string, rule: string, type: string, detail: string) => `policy '${policy}' rule '${rule}' (${type}): ${detail}`,
 };

@@ -15,6 +15,7 @@
 import type { CompiledOffer } from './compiled-types.js';
 import { isoDay } from '../days.js';
 import type { MemberHistory, OfferResponses } from './member-history.js';
+import { plural } from '../words.js';
 
 export type SuppressionHit =
   | { kind: 'afterAccept'; accepts: number; family: string | null }
@@ -105,10 +106,6 @@ function rejectWindow(rule: { count: number; days: number }, all: readonly Offer
     if (rejects >= rule.count) return { rejects, firstDay, lastDay: last };
   }
   return null;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function describeSuppression(hit: SuppressionHit): string {

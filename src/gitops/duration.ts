@@ -1,6 +1,7 @@
 // Durations in environment files (docs/gitops.md#the-environment-file): `soak: 24h`,
 // `duration: 64h`, written as weeks, days, hours and minutes in that order (`2d12h`,
 // `90m`). They are elapsed time: a day is 24 hours, also across a daylight-saving change.
+import { plural } from '../words.js';
 
 const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
 const MINUTE = 60_000;
@@ -18,7 +19,7 @@ export function parseDuration(text: string): number | null {
 export function describeDuration(ms: number): string {
   if (ms < MINUTE) return 'less than a minute';
   const minutes = Math.floor(ms / MINUTE);
-  if (minutes < 60 || minutes % 60 !== 0) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 60 || minutes % 60 !== 0) return plural(minutes, 'minute');
   const hours = minutes / 60;
-  return `${hours} hour${hours === 1 ? '' : 's'}`;
+  return plural(hours, 'hour');
 }

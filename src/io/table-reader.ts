@@ -12,6 +12,7 @@ import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse, CsvError } from 'csv-parse';
 import { InternalError, UserError } from '../errors.js';
+import { plural } from '../words.js';
 
 /** The longest record (CSV) or line (NDJSON) read, in characters: a larger one is an input
  *  error at its line, not an out-of-memory crash (a proposed contact is a few hundred). */
@@ -325,7 +326,7 @@ class CsvRecords {
       return;
     }
     if (record.length !== header.length) {
-      this.issues.add(start, null, `the row has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`);
+      this.issues.add(start, null, `the row has ${plural(record.length, 'field')}, the header has ${header.length}`);
       this.stopped = this.issues.full;
       return;
     }

@@ -23,6 +23,7 @@ import type { CommandDefinition } from '../context.js';
 import { displayPath, findRepositoryRoot } from '../repository-root.js';
 import { optionText } from '../options.js';
 import { fileErrorReason, isDeviceOrPipe } from '../write-file.js';
+import { plural } from '../../words.js';
 
 export const DEFAULT_SAMPLE_AT = '2026-01-01';
 
@@ -145,8 +146,8 @@ export const sampleCommand: CommandDefinition = {
     };
     if (context.common.json) io.stdout(JSON.stringify(summary, null, 2) + '\n');
     io.stderr(
-      `sampled ${customers} member${customers === 1 ? '' : 's'} of ${plan.channel}/${plan.audienceLevel} (seed ${seed}, at ${at})${out ? ` → ${relative(out)}` : ''}` +
-        (proposed ? `; ${proposedRows} proposed contacts over ${days} day${days === 1 ? '' : 's'} → ${relative(proposed)}` : '') +
+      `sampled ${plural(customers, 'member')} of ${plan.channel}/${plan.audienceLevel} (seed ${seed}, at ${at})${out ? ` → ${relative(out)}` : ''}` +
+        (proposed ? `; ${proposedRows} proposed contacts over ${plural(days, 'day')} → ${relative(proposed)}` : '') +
         '\n',
     );
     return 0;

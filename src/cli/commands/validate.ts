@@ -9,6 +9,7 @@ import { UserError } from '../../errors.js';
 import type { CommandDefinition } from '../context.js';
 import { printProblems } from '../problem-output.js';
 import { findRepositoryRoot } from '../repository-root.js';
+import { plural } from '../../words.js';
 
 export const validateCommand: CommandDefinition = {
   name: 'validate',
@@ -34,7 +35,7 @@ export const validateCommand: CommandDefinition = {
     const problems = sortProblems([...compiled.problems, ...environments.problems]);
     const files = [...compiled.files, ...environments.files];
     await printProblems(problems, format, root, context);
-    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${summaryLine(problems)}`;
+    const summary = `${plural(files.length, 'file')} checked: ${summaryLine(problems)}`;
     if (format === 'text' || format === 'github') context.io.stderr(summary + '\n');
     return hasErrors(problems) ? 1 : 0;
   },

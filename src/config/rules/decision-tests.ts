@@ -14,6 +14,7 @@ import { didYouMean, toPointer } from '../problem.js';
 import type { Rule, RuleContext } from '../rule-context.js';
 import type { PathSegment } from '../source.js';
 import type * as Generated from '../types.generated.js';
+import { plural } from '../../words.js';
 
 type TestDocument = ConfigDocument<'DecisionTest'>;
 type ChannelDocument = ConfigDocument<'Channel'>;
@@ -321,7 +322,7 @@ const testExpectationsCanHold: Rule = (context) => {
         [['includes'], expect.includes?.length ?? 0],
         [['rules'], Object.keys(expect.rules ?? {}).length],
       ];
-      for (const [path, n] of wanted) if (n > most) contradiction(path, `expects ${n} offer${n === 1 ? '' : 's'}, but ${why}`);
+      for (const [path, n] of wanted) if (n > most) contradiction(path, `expects ${plural(n, 'offer')}, but ${why}`);
       if (expect.defaultString !== undefined && point.defaultString === undefined) {
         contradiction(['defaultString'], `interaction point '${point.name}' has no defaultString: a decision without offers answers with none`);
       }

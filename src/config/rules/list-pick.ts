@@ -4,6 +4,7 @@
 // nothing out (OO213, a warning: the rule then gives its whole list, as without pick).
 import type { Rule } from '../rule-context.js';
 import { offersOfRule } from './rule-attributes.js';
+import { plural } from '../../words.js';
 
 const pickNeedsAList: Rule = (context) => {
   for (const strategy of context.model.strategies) {
@@ -27,7 +28,7 @@ const pickNeedsAList: Rule = (context) => {
         strategy,
         ['spec', 'rules', index, 'pick', 'count'],
         'pick-takes-whole-list',
-        `rule '${rule.name}' picks ${rule.pick.count} of offer list '${rule.offerList}', which has ${size} offer${size === 1 ? '' : 's'}: the pick leaves nothing out (pick fewer than ${size}, or remove pick)`,
+        `rule '${rule.name}' picks ${rule.pick.count} of offer list '${rule.offerList}', which has ${plural(size, 'offer')}: the pick leaves nothing out (pick fewer than ${size}, or remove pick)`,
       );
     });
   }

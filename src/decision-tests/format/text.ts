@@ -5,11 +5,11 @@
 import type { ExplainEntry } from '../../engine/index.js';
 import { plainStyle, type TextStyle } from '../../config/index.js';
 import type { CaseResult, TestCoverage, TestRun } from '../types.js';
+import { plural } from '../../words.js';
 
 /** Explanation lines shown per failure; the JSON output has them all. */
 export const MAX_WHY_LINES = 12;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The explanation lines of a failure, capped at MAX_WHY_LINES. */
 export function whyLines(entries: readonly ExplainEntry[], notConsidered: readonly string[]): string[] {
