@@ -9,6 +9,12 @@ const target = mutateTarget(process.env[targetVariable]) ?? allFolders;
 
 export default defineConfig({
   test: {
+    // The test files of one mutant's run share their modules instead of each loading the
+    // stages again: the engine's tests run in less than half the time, and every mutant
+    // runs them. Nothing carries over from one mutant to the next: vitest starts each run
+    // (Stryker starts one per mutant) in a new worker. A mutant reported with and without
+    // isolation gets the same verdict (README.md#mutation-testing).
+    isolate: false,
     include: target.tests,
     exclude: target.exclude,
     testTimeout: 120_000,
