@@ -34,9 +34,12 @@ export const mutateFolders = [
     // at its boundaries in well under a second a case. Left out: random instances against
     // brute force (oracles, properties) and shadow prices take seconds a case, CLI runs
     // spawn processes, the at-scale run takes minutes; every surviving mutant would run
-    // them all.
+    // them all. The last check's failure (optimizer-cli-check-fails) is a CLI run with a
+    // module mocked, which test files sharing their modules (vitest.mutate.config.ts) cannot
+    // honour; it states what the CLI keeps on disk, not a rule.
     exclude: [
       'test/optimize/at-scale.test.ts',
+      'test/optimize/optimizer-cli-check-fails.test.ts',
       'test/optimize/properties.test.ts',
       'test/optimize/optimizer-cli.test.ts',
       'test/optimize/oracles.test.ts',
@@ -50,7 +53,7 @@ export const mutateFolders = [
 export const allFolders = {
   mutate: [...mutateFolders.map((f) => `${f.folder}/**/*.ts`), '!src/**/index.ts'],
   tests: [...new Set(mutateFolders.flatMap((f) => f.tests))],
-  exclude: ['test/optimize/at-scale.test.ts'],
+  exclude: ['test/optimize/at-scale.test.ts', 'test/optimize/optimizer-cli-check-fails.test.ts'],
   reportDirectory: 'reports/mutation',
   incrementalFile: 'reports/stryker-incremental.json',
 };

@@ -2,7 +2,7 @@
 // mutates, which tests it runs, where it keeps its results, and how it refuses a target
 // it does not cover. The Stryker and vitest configs read the same target.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ describe('mutate targets', () => {
       tests: ['test/optimize/**/*.test.ts', 'test/engine/customer-rules-cross-check.test.ts'],
       exclude: [
         'test/optimize/at-scale.test.ts',
+        'test/optimize/optimizer-cli-check-fails.test.ts',
         'test/optimize/properties.test.ts',
         'test/optimize/optimizer-cli.test.ts',
         'test/optimize/oracles.test.ts',
@@ -76,7 +77,7 @@ describe('mutate targets', () => {
     });
   });
 
-  it.each(mutateFolders.map((f) => [f.folder, f]))('%s: vitest finds test files for each pattern paired with it, and none it excludes', (folder, entry) => {
+  it.each(mutateFolders.map((f) => [f.folder, f]))('%s: vitest finds test files for each pattern paired with it, none it excludes, none mocking a module', (folder, entry) => {
     // The list vitest itself makes from vitest.mutate.config.ts for this target.
     const listed = spawnSync(process.execPath, [path.join(repo, 'node_modules/vitest/vitest.mjs'), 'list', '--filesOnly', '--json', '--config', 'vitest.mutate.config.ts'], {
       cwd: repo,
@@ -93,6 +94,14 @@ describe('mutate targets', () => {
       expect(existsSync(path.join(repo, excluded)), `${excluded} exists`).toBe(true);
       expect(files).not.toContain(excluded);
     }
+    // A mutant's test files share their modules (vitest.mutate.config.ts): a module mocked
+    // by one file would be the real one in a file loaded before it.
+    expect(files.filter((f) => /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(path.join(repo, f), 'utf8')))).toEqual([]);
+  });
+
+  it('runs the test files of one mutant sharing their modules, as the mutate config says', async () => {
+    const config = await configWith<{ test: { isolate?: boolean } }>('vitest.mutate.config.ts', 'src/engine');
+    expect(config.test.isolate).toBe(false);
   });
 });
 
