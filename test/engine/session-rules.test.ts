@@ -83,6 +83,15 @@ describe('session rules', () => {
     expect(none.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', rank: 1 }));
   });
 
+  it('says a cap of one offer in the singular', async () => {
+    const one = createEngine(await compileFixture(withSession('{ maxOffers: 1 }'), { base: false }));
+    const decision = one.decide(request({ interactionPoint: 'home-hero', count: 2, explain: true, sessionActivity: { offered: 1 } }));
+    expect(offersOf(decision)).toEqual([]);
+    expect(decision.explain).toContainEqual(
+      expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', reason: "ranked 1st, but the session has had its 1 offer (session maxOffers 1 on channel 'web')" }),
+    );
+  });
+
   it('leaves out offers accepted or rejected in the session, and fills their places from the ranking', () => {
     const decide = (activity: SessionActivity): string[] => offersOf(suppressing.decide(request({ count: 2, sessionActivity: activity })));
     expect(decide({})).toEqual(['gold-card', 'platinum-card']);
