@@ -164,6 +164,7 @@ describe('step 3: candidate rules', () => {
     const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 30 }));
     expect(offersOf(decision)).toEqual(['platinum-card']);
     expect(decision.errors).toContainEqual(expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'rich' eligibility" }));
+    expect(decision.errors.find((e) => e.place === "strategy 's' rule 'rich' eligibility")!.message).toMatch(/^strategy 's' rule 'rich' eligibility: \S.*\S \(counted as false\)$/);
     expect(decision.explain).toContainEqual(expect.objectContaining({ rule: 'rich', outcome: 'expression-error' }));
   });
 });
