@@ -130,6 +130,25 @@ describe('session rules', () => {
     }
   });
 
+  it.each([
+    [5, 'sessionActivity', 'sessionActivity must be an object {offered, accepted, rejected}'],
+    ['x', 'sessionActivity', 'sessionActivity must be an object {offered, accepted, rejected}'],
+    [{ offered: -1 }, 'sessionActivity.offered', 'sessionActivity.offered must be a whole number of offers, 0 or more, got -1'],
+    [{ accepted: 'gold-card' }, 'sessionActivity.accepted', 'sessionActivity.accepted must be a list of offer names, got "gold-card"'],
+    [{ rejected: ['gold-card', ''] }, 'sessionActivity.rejected[1]', 'sessionActivity.rejected[1] must be an offer name, got ""'],
+    [{ offerd: 2 }, 'sessionActivity.offerd', "sessionActivity has no field 'offerd' (offered, accepted, rejected)"],
+  ])('refuses sessionActivity %j, naming %s and what it got', (activity, field, message) => {
+    expect(capped.decide({ ...request(), sessionActivity: activity as unknown as SessionActivity }).errors).toEqual([{ code: 'input', field, message }]);
+  });
+
+  it('reads a null sessionActivity, accepted or rejected as none given', () => {
+    for (const activity of [null, { offered: 0, accepted: null, rejected: null }]) {
+      const decision = suppressing.decide(request({ count: 2, sessionActivity: activity as unknown as SessionActivity }));
+      expect(decision.errors).toEqual([]);
+      expect(offersOf(decision)).toEqual(['gold-card', 'platinum-card']);
+    }
+  });
+
   it('reads only the fields of sessionActivity itself: one it inherits is not refused, each unknown one of its own is', () => {
     const inherited: SessionActivity = Object.assign(Object.create({ extra: 1 }) as object, { offered: 1 });
     for (const engine of [capped, plain]) {
