@@ -1,6 +1,8 @@
 // docs/decisions.md decision semantics, step by step, on small hand-written configs.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { controlGroupBucket } from '../../src/engine/control-group.js';
 import type { Engine } from '../../src/engine/engine.js';
+import { ordinal } from '../../src/engine/explain.js';
 import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
 describe('step 1: the interaction point gives the zone', () => {
@@ -139,6 +141,18 @@ describe('step 3: candidate rules', () => {
     expect(['2026-02-28', '2026-03-01', '2026-05-31', '2026-06-01'].map(outcome)).toEqual(['rule-not-effective', 'chosen', 'chosen', 'rule-not-effective']);
   });
 
+  it('says in the reason which days the rule runs, an open end as (open)', async () => {
+    const open = await engineFor(
+      strategy('s', ['{ name: from-march, offer: gold-card, score: 50, effective: 2026-03-01 }', '{ name: until-may, offer: platinum-card, score: 50, expires: 2026-05-31 }']),
+    );
+    const reason = (rule: string, at: string): string | undefined => open.decide(request({ at, explain: true })).explain!.find((e) => e.rule === rule)?.reason;
+    expect(engine.decide(request({ at: '2026-06-01', explain: true })).explain!.find((e) => e.rule === 'spring')?.reason).toBe(
+      "rule 'spring' runs 2026-03-01..2026-05-31, not on 2026-06-01",
+    );
+    expect(reason('from-march', '2026-02-28')).toBe("rule 'from-march' runs 2026-03-01..(open), not on 2026-02-28");
+    expect(reason('until-may', '2026-06-01')).toBe("rule 'until-may' runs (open)..2026-05-31, not on 2026-06-01");
+  });
+
   it('applies eligibility, which sees the profile and the candidate offer', () => {
     expect(offersOf(engine.decide(request()))).toContain('savings-plus');
     const poor = engine.decide(request({ explain: true }, { ...adult, income: 10 }));
@@ -150,6 +164,7 @@ describe('step 3: candidate rules', () => {
     const decision = engine.decide(request({ explain: true }, { customerId: 'c1', age: 30 }));
     expect(offersOf(decision)).toEqual(['platinum-card']);
     expect(decision.errors).toContainEqual(expect.objectContaining({ code: 'expression-error', place: "strategy 's' rule 'rich' eligibility" }));
+    expect(decision.errors.find((e) => e.place === "strategy 's' rule 'rich' eligibility")!.message).toMatch(/^strategy 's' rule 'rich' eligibility: \S.*\S \(counted as false\)$/);
     expect(decision.explain).toContainEqual(expect.objectContaining({ rule: 'rich', outcome: 'expression-error' }));
   });
 });
@@ -160,7 +175,9 @@ describe('step 5: offers, scores and one entry per offer', () => {
     expect(offersOf(engine.decide(request({ at: '2026-05-01' })))).toEqual(['gold-card', 'platinum-card', 'travel-insurance']);
     const winter = engine.decide(request({ at: '2026-12-01', explain: true }));
     expect(offersOf(winter)).toEqual(['gold-card', 'platinum-card']);
-    expect(winter.explain).toContainEqual(expect.objectContaining({ offer: 'travel-insurance', outcome: 'offer-not-effective' }));
+    expect(winter.explain).toContainEqual(
+      expect.objectContaining({ offer: 'travel-insurance', outcome: 'offer-not-effective', reason: "offer 'travel-insurance' runs 2026-03-01..2026-09-30, not on 2026-12-01" }),
+    );
   });
 
   it('scores with scoreExpression when given, else the rule score', async () => {
@@ -319,6 +336,86 @@ describe('step 7: ranking, count, maxOffers and the default string', () => {
   it('is pure: the same request gives the same decision', () => {
     const r = request({ explain: true });
     expect(engine.decide(r)).toEqual(engine.decide(r));
+  });
+});
+
+describe('the reasons an explanation gives, in words', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineFor(
+      strategy('s', [
+        '{ name: off, offer: gold-card, score: 90, enabled: false }',
+        '{ name: grown-ups, segment: adults, offer: platinum-card, score: 80 }',
+        "{ name: rich, offer: savings-plus, score: 60, eligibility: 'profile.income > 1000.0' }",
+        "{ name: by-income, offer: travel-insurance, scoreExpression: 'profile.income / 1000.0' }",
+        '{ name: hold, offer: gold-card, score: 10, controlGroup: { percent: 100 } }',
+      ]),
+    );
+  });
+  const reasonsOf = (profile: Record<string, unknown>): Record<string, string> =>
+    Object.fromEntries(engine.decide(request({ explain: true }, profile)).explain!.map((e) => [`${e.rule} ${e.offer} ${e.outcome}`, e.reason]));
+
+  it('names the rule, the segment and the control bucket, and says what a failing expression counts as', () => {
+    const bucket = controlGroupBucket('web', 'hold', 'c1');
+    expect(reasonsOf({ customerId: 'c1', age: 10, income: 10 })).toEqual({
+      'off gold-card rule-disabled': "rule 'off' is disabled",
+      'grown-ups platinum-card not-in-segment': "not in segment 'adults'",
+      'rich savings-plus not-eligible': "eligibility of rule 'rich' is false",
+      'by-income travel-insurance chosen': 'ranked 1st with score 0.01',
+      'hold gold-card control-group': `in the control group of rule 'hold' (bucket ${bucket} < 10000)`,
+    });
+    const failing = reasonsOf({ customerId: 'c1' });
+    expect(failing['grown-ups platinum-card expression-error']).toMatch(/^segment 'adults' could not be evaluated \(.+\); counted as not a member$/);
+    expect(failing['rich savings-plus expression-error']).toMatch(/^eligibility of rule 'rich' could not be evaluated \(.+\); counted as false$/);
+    expect(failing['by-income travel-insurance expression-error']).toMatch(/^scoreExpression of rule 'by-income' could not be evaluated \(.+\); counted as no score$/);
+  });
+
+  it('names the rule that gives a duplicate offer a higher or the same score', async () => {
+    const duplicates = await engineFor(
+      strategy('s', ['{ name: high, offer: gold-card, score: 70 }', '{ name: low, offer: gold-card, score: 50 }', '{ name: same, offer: gold-card, score: 70 }']),
+    );
+    const explain = duplicates.decide(request({ explain: true })).explain!;
+    const reasonOf = (rule: string): string | undefined => explain.find((e) => e.rule === rule)?.reason;
+    expect(reasonOf('high')).toBe('ranked 1st with score 70');
+    expect(reasonOf('low')).toBe("rule 'high' gives this offer a higher score (70 > 50)");
+    expect(reasonOf('same')).toBe("rule 'high' gives this offer the same score (70) and comes first");
+  });
+
+  it('says how many offers are returned, one in the singular', async () => {
+    const three = await engineFor(
+      strategy('s', ['{ name: a, offer: gold-card, score: 30 }', '{ name: b, offer: platinum-card, score: 20 }', '{ name: c, offer: savings-plus, score: 10 }']),
+    );
+    const rankReasons = (count: number): (string | undefined)[] =>
+      three
+        .decide(request({ count, explain: true }))
+        .explain!.filter((e) => e.outcome === 'rank')
+        .map((e) => e.reason);
+    expect(rankReasons(1)).toEqual(['ranked 2nd, but only 1 offer is returned', 'ranked 3rd, but only 1 offer is returned']);
+    expect(rankReasons(2)).toEqual(['ranked 3rd, but only 2 offers are returned']);
+  });
+});
+
+describe('ranks in the explanations', () => {
+  it.each([
+    [1, '1st'],
+    [2, '2nd'],
+    [3, '3rd'],
+    [4, '4th'],
+    [10, '10th'],
+    [11, '11th'],
+    [12, '12th'],
+    [13, '13th'],
+    [14, '14th'],
+    [21, '21st'],
+    [22, '22nd'],
+    [23, '23rd'],
+    [101, '101st'],
+    [111, '111th'],
+    [112, '112th'],
+    [113, '113th'],
+    [121, '121st'],
+  ])('writes rank %i as %s (11th to 13th of every hundred end in th)', (n, text) => {
+    expect(ordinal(n)).toBe(text);
   });
 });
 

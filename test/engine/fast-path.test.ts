@@ -12,7 +12,9 @@ import { generateLargeConfig, seededRandom } from '../../bench/generate/large-co
 import type { AttributeDeclaration, Bundle } from '../../src/bundle/types.js';
 import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { expressionReads, splitScore } from '../../src/engine/expression-reads.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
+import { bundleShapes, ExpressionCompiler, type Evaluator } from '../../src/expr/index.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 import { compileFixture, strategy, policy } from './engine-fixture.js';
 
@@ -287,5 +289,48 @@ describe('what the fast path must keep from the exhaustive definition', () => {
     const request = (profile: Record<string, unknown>): DecisionRequest => ({ interactionPoint: 'home-sidebar', audience: { id: 'c1', profile: { customerId: 'c1', ...profile } }, at: '2026-05-01', count: 1 });
     expect(decideBoth(bundle, request({ joined: '2026-04-01' })).fast.errors).toEqual([]);
     expect(decideBoth(bundle, request({})).fast.errors).toEqual([expect.objectContaining({ code: 'expression-error', place: "segment 'recent'" })]);
+  });
+});
+
+describe('what an expression reads, and the halves of a split score (the parts the fast path computes at load)', () => {
+  let compiler: ExpressionCompiler;
+  beforeAll(async () => {
+    const bundle = await compileFixture(strategy('s', ['{ name: r, offer: gold-card, score: 1 }']));
+    compiler = new ExpressionCompiler(bundleShapes(bundle.body.channels));
+  });
+
+  it.each([
+    ['offer.cost > 1.0', { offer: true, member: false }],
+    ['profile.age > 30', { offer: false, member: true }],
+    ['session.device == "app"', { offer: false, member: true }],
+    ['now > timestamp("2026-01-01T00:00:00Z")', { offer: false, member: true }],
+    ['inSegment("adults")', { offer: false, member: true }],
+    ['true', { offer: false, member: false }],
+    ['size(offer.labels) > 0', { offer: true, member: false }],
+    ['offer.labels.category.startsWith("c")', { offer: true, member: false }],
+    ['[1, 2].exists(x, x > 1)', { offer: false, member: false }],
+    ['offer.cost > 1.0 && inSegment("adults")', { offer: true, member: true }],
+  ])('%s reads %j', (source, reads) => {
+    expect(expressionReads(compiler.compile('eligibility', source, 'p', 'web', 'customer'))).toEqual(reads);
+  });
+
+  it.each([
+    ['offer.cost * 10.0 + double(profile.age)', { offerSource: 'offer.cost * 10.0', memberSource: 'double(profile.age)', offerSign: 1, memberSign: 1 }],
+    ['offer.cost * 10.0 - double(profile.age)', { offerSource: 'offer.cost * 10.0', memberSource: 'double(profile.age)', offerSign: 1, memberSign: -1 }],
+    ['double(profile.age) - offer.cost', { offerSource: 'offer.cost', memberSource: 'double(profile.age)', offerSign: -1, memberSign: 1 }],
+    ['double(profile.age) + offer.cost', { offerSource: 'offer.cost', memberSource: 'double(profile.age)', offerSign: 1, memberSign: 1 }],
+    ['(offer.cost) + (double(profile.age))', { offerSource: 'offer.cost', memberSource: 'double(profile.age)', offerSign: 1, memberSign: 1 }],
+    ['offer.cost - 1.0 + double(profile.age)', { offerSource: 'offer.cost - 1.0', memberSource: 'double(profile.age)', offerSign: 1, memberSign: 1 }],
+    ['offer.cost * double(profile.age)', null],
+    ['offer.cost + double(profile.age) * offer.cost', null],
+    ['double(profile.age) * offer.cost - offer.cost', null],
+  ])('splits %s into %j', (source, split) => {
+    expect(splitScore(compiler.compile('scoreExpression', source, 'p', 'web', 'customer'), source)).toEqual(split);
+  });
+
+  it('takes an evaluator without a syntax tree as reading everything, and splits none', () => {
+    const opaque = {} as unknown as Evaluator;
+    expect(expressionReads(opaque)).toEqual({ offer: true, member: true });
+    expect(splitScore(opaque, 'offer.cost + double(profile.age)')).toBeNull();
   });
 });

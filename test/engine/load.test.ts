@@ -2,7 +2,7 @@
 // expression once when it loads (a bad one is refused, naming its place).
 import { describe, expect, it } from 'vitest';
 import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle.js';
-import { createEngine, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
+import { createEngine, decodeTreatmentCode, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
 import { compileSegments } from '../../src/engine/segments.js';
 import { bundleShapes, ExpressionCompiler } from '../../src/expr/index.js';
 import { compileFixture, engineFor, request, strategy } from './engine-fixture.js';
@@ -76,5 +76,80 @@ describe('treatment codes', () => {
     for (const bad of ['', 'x', 42, null, code + '.x', code.replace('gold-card', 'platinum-card'), code.replace('hv', 'nope'), code.replace('home-sidebar', 'checkout-upsell').replace('web', 'email')]) {
       expect(parseTreatmentCode(engine, bad)).toBeNull();
     }
+  });
+
+  it("are refused for a point outside the rule's zone, or a point the channel does not declare", async () => {
+    const engine = await engineFor(strategy('s', ['{ name: home-only, zone: home, offer: gold-card, score: 80 }', '{ name: anywhere, offer: platinum-card, score: 70 }']));
+    const codes = engine.decide(request({ interactionPoint: 'home-hero' })).offers.map((o) => o.treatmentCode);
+    const [homeOnly, anywhere] = codes as [string, string];
+    expect(parseTreatmentCode(engine, homeOnly.replace('home-hero', 'home-sidebar'))).toEqual({
+      channel: 'web',
+      interactionPoint: 'home-sidebar',
+      rule: 'home-only',
+      offer: 'gold-card',
+    });
+    expect(parseTreatmentCode(engine, homeOnly.replace('home-hero', 'checkout-upsell'))).toBeNull();
+    expect(parseTreatmentCode(engine, anywhere.replace('home-hero', 'checkout-upsell'))).toEqual({
+      channel: 'web',
+      interactionPoint: 'checkout-upsell',
+      rule: 'anywhere',
+      offer: 'platinum-card',
+    });
+    for (const point of ['constructor', 'tostring', 'no-such-point']) expect(parseTreatmentCode(engine, anywhere.replace('home-hero', point))).toBeNull();
+  });
+
+  it("resolve the point in the code's own channel, when two channels name a point alike", async () => {
+    // Channel app's home-hero is in its zone checkout, web's in zone home.
+    const app = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: app }
+spec:
+  audienceLevels:
+    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
+  zones:
+    - { name: checkout, interactionPoints: [{ name: home-hero }] }
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: a }
+spec:
+  channel: app
+  rules:
+    - { name: app-checkout, zone: checkout, offer: gold-card, score: 80 }
+`;
+    const engine = await engineFor(app + '---\n' + strategy('s', ['{ name: web-home, zone: home, offer: gold-card, score: 80 }']));
+    const code = (channel: string): string => engine.decide(request({ channel, interactionPoint: 'home-hero' })).offers[0]!.treatmentCode;
+    expect(parseTreatmentCode(engine, code('app'))).toEqual({ channel: 'app', interactionPoint: 'home-hero', rule: 'app-checkout', offer: 'gold-card' });
+    expect(parseTreatmentCode(engine, code('web'))).toEqual({ channel: 'web', interactionPoint: 'home-hero', rule: 'web-home', offer: 'gold-card' });
+  });
+
+  const name63 = `a${'-'.repeat(61)}b`;
+  it.each([
+    [
+      '3f9a1c0b7d2e.web.home-hero.hv-gold-upgrade.gold-card',
+      { digestPrefix: '3f9a1c0b7d2e', channel: 'web', interactionPoint: 'home-hero', rule: 'hv-gold-upgrade', offer: 'gold-card' },
+    ],
+    [`0123456789ab.a.${name63}.${name63}.${name63}`, { digestPrefix: '0123456789ab', channel: 'a', interactionPoint: name63, rule: name63, offer: name63 }],
+  ])('decodes %s into its digest prefix and four names', (code, parts) => {
+    expect(decodeTreatmentCode(code)).toEqual(parts);
+  });
+
+  it.each([
+    ['a prefix of 11 hex digits', '3f9a1c0b7d2.web.home-hero.hv.gold-card'],
+    ['a prefix of 13 hex digits', '3f9a1c0b7d2e0.web.home-hero.hv.gold-card'],
+    ['a prefix with capitals', '3F9A1C0B7D2E.web.home-hero.hv.gold-card'],
+    ['a prefix with a non-hex letter', '3f9a1c0b7d2g.web.home-hero.hv.gold-card'],
+    ['a prefix after other text', 'x3f9a1c0b7d2e.web.home-hero.hv.gold-card'],
+    ['four parts', '3f9a1c0b7d2e.web.home-hero.gold-card'],
+    ['six parts', '3f9a1c0b7d2e.web.home-hero.hv.gold-card.x'],
+    ['an empty name', '3f9a1c0b7d2e.web..hv.gold-card'],
+    ['a name with a capital', '3f9a1c0b7d2e.Web.home-hero.hv.gold-card'],
+    ['a name starting with a hyphen', '3f9a1c0b7d2e.web.-home.hv.gold-card'],
+    ['a name ending with a hyphen', '3f9a1c0b7d2e.web.home-hero.hv.gold-'],
+    ['a name of 64 characters', `3f9a1c0b7d2e.web.home-hero.hv.${name63}c`],
+    ['a name with an underscore', '3f9a1c0b7d2e.web.home_hero.hv.gold-card'],
+    ['a number', 42],
+  ])('decodes a code with %s as null', (_case, code) => {
+    expect(decodeTreatmentCode(code)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 // offer sets its attributes per decision; a failing expression returns the offer's own
 // value and says so in `errors` and in the explanation.
 import { describe, expect, it } from 'vitest';
+import { createBundle } from '../../src/bundle/bundle.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { ReferenceEngine } from './reference-engine.js';
 import { channelYaml, compileFixture, request, strategy } from './engine-fixture.js';
@@ -112,6 +113,49 @@ describe('rule-set offer attributes', () => {
     const decision = engine.decide(request({}, gold));
     expect(decision.offers[0]!.attributes['discountPct']).toBe(10);
     expect(decision.errors[0]!.message).toContain('gave the string "standard.png", not a number');
+  });
+
+  const a40 = 'a'.repeat(40);
+  it.each([
+    ['discountPct', 'dyn(profile.modelScores)', "gave a map, not a number like the offer's own value"],
+    ['discountPct', 'dyn([1, 2])', "gave a list, not a number like the offer's own value"],
+    ['discountPct', 'dyn(timestamp("2026-01-01T00:00:00Z"))', "gave a timestamp, not a number like the offer's own value"],
+    ['discountPct', 'dyn(null)', "gave null, not a number like the offer's own value"],
+    ['discountPct', `dyn("${a40}")`, `gave the string "${a40}", not a number like the offer's own value`],
+    ['discountPct', `dyn("${a40}b")`, `gave the string "${a40}…", not a number like the offer's own value`],
+    ['featured', 'dyn(1)', "gave 1, not a bool like the offer's own value"],
+    ['featured', 'dyn(2.5)', "gave 2.5, not a bool like the offer's own value"],
+    ['creative', 'dyn(true)', "gave true, not a string like the offer's own value"],
+    ['discountPct', '1.0 / 0.0', 'gave Infinity, not a finite number'],
+    ['discountPct', '-1.0 / 0.0', 'gave -Infinity, not a finite number'],
+    ['discountPct', '9007199254740992', 'gave 9007199254740992, beyond the integers JSON carries exactly'],
+    ['discountPct', '-9007199254740992', 'gave -9007199254740992, beyond the integers JSON carries exactly'],
+  ])("returns the offer's own %s when '%s' gives a value JSON or the offer's type cannot take, saying what it gave", async (attribute, expression, gave) => {
+    const { engine } = await engines([`{ name: r, offer: gold-card, score: 50, attributes: { ${attribute}: '${expression}' } }`]);
+    const decision = engine.decide(request({}, { customerId: 'c1', modelScores: { a: 1 } }));
+    expect(decision.offers[0]!.attributes).toEqual({ discountPct: 10, creative: 'standard.png', headline: 'Gold card', featured: false });
+    expect(decision.errors.map((e) => e.message)).toEqual([`strategy 'attrs' rule 'r' attributes.${attribute}: ${gave} (the offer's own value is returned)`]);
+  });
+
+  it.each([
+    ['discountPct', '9007199254740991', 9007199254740991],
+    ['discountPct', '-9007199254740991', -9007199254740991],
+    ['discountPct', '2.5', 2.5],
+    ['featured', 'profile.age > 30', true],
+  ])("returns what %s = '%s' gives when JSON carries it exactly: %s", async (attribute, expression, value) => {
+    const { engine } = await engines([`{ name: r, offer: gold-card, score: 50, attributes: { ${attribute}: '${expression}' } }`]);
+    const decision = engine.decide(request({}, { customerId: 'c1', age: 40 }));
+    expect(decision.errors).toEqual([]);
+    expect(decision.offers[0]!.attributes[attribute]).toBe(value);
+  });
+
+  it("leaves out an attribute the offer does not have, as a hand-made bundle may set: the offer's own attributes, no error", async () => {
+    const { bundle } = await engines([discountRule]);
+    const body = structuredClone(bundle.body);
+    body.rules[0]!.attributes = { ...body.rules[0]!.attributes, bonus: '1' };
+    const decision = createEngine(createBundle(body)).decide(request({}, gold));
+    expect(decision.errors).toEqual([]);
+    expect(decision.offers[0]!.attributes).toEqual({ discountPct: 20, creative: 'gold-gold.png', headline: 'Gold card', featured: false });
   });
 
   it('gives the same attributes with and without explain, and through a session cache', async () => {

@@ -83,6 +83,15 @@ describe('session rules', () => {
     expect(none.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', rank: 1 }));
   });
 
+  it('says a cap of one offer in the singular', async () => {
+    const one = createEngine(await compileFixture(withSession('{ maxOffers: 1 }'), { base: false }));
+    const decision = one.decide(request({ interactionPoint: 'home-hero', count: 2, explain: true, sessionActivity: { offered: 1 } }));
+    expect(offersOf(decision)).toEqual([]);
+    expect(decision.explain).toContainEqual(
+      expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', reason: "ranked 1st, but the session has had its 1 offer (session maxOffers 1 on channel 'web')" }),
+    );
+  });
+
   it('leaves out offers accepted or rejected in the session, and fills their places from the ranking', () => {
     const decide = (activity: SessionActivity): string[] => offersOf(suppressing.decide(request({ count: 2, sessionActivity: activity })));
     expect(decide({})).toEqual(['gold-card', 'platinum-card']);
@@ -118,6 +127,25 @@ describe('session rules', () => {
       const decision = engine.decide({ ...request(), sessionActivity: activity as unknown as SessionActivity });
       expect(decision.errors).toEqual([expect.objectContaining({ code: 'input', field })]);
       expect(decision.offers).toEqual([]);
+    }
+  });
+
+  it.each([
+    [5, 'sessionActivity', 'sessionActivity must be an object {offered, accepted, rejected}'],
+    ['x', 'sessionActivity', 'sessionActivity must be an object {offered, accepted, rejected}'],
+    [{ offered: -1 }, 'sessionActivity.offered', 'sessionActivity.offered must be a whole number of offers, 0 or more, got -1'],
+    [{ accepted: 'gold-card' }, 'sessionActivity.accepted', 'sessionActivity.accepted must be a list of offer names, got "gold-card"'],
+    [{ rejected: ['gold-card', ''] }, 'sessionActivity.rejected[1]', 'sessionActivity.rejected[1] must be an offer name, got ""'],
+    [{ offerd: 2 }, 'sessionActivity.offerd', "sessionActivity has no field 'offerd' (offered, accepted, rejected)"],
+  ])('refuses sessionActivity %j, naming %s and what it got', (activity, field, message) => {
+    expect(capped.decide({ ...request(), sessionActivity: activity as unknown as SessionActivity }).errors).toEqual([{ code: 'input', field, message }]);
+  });
+
+  it('reads a null sessionActivity, accepted or rejected as none given', () => {
+    for (const activity of [null, { offered: 0, accepted: null, rejected: null }]) {
+      const decision = suppressing.decide(request({ count: 2, sessionActivity: activity as unknown as SessionActivity }));
+      expect(decision.errors).toEqual([]);
+      expect(offersOf(decision)).toEqual(['gold-card', 'platinum-card']);
     }
   });
 

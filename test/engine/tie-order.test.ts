@@ -26,4 +26,10 @@ describe('tie keys kept for a member and day', () => {
       for (let offer = 0; offer < offers.length; offer++) expect(ties.key(offer)).toBe(rotateHash(audienceId, offers[offer]!, day) * INDEX_SPACE + offer);
     }
   });
+
+  it('computes the keys on the first visit also for an empty member id and day, the values a new TieOrder starts from', () => {
+    const ties = new TieOrder(offers);
+    ties.begin('', '');
+    for (let offer = 0; offer < offers.length; offer++) expect(ties.key(offer)).toBe(rotateHash('', offers[offer]!, '') * INDEX_SPACE + offer);
+  });
 });
