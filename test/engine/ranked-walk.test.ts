@@ -1,12 +1,13 @@
-// A zone with more pairs in the ranked walk's heap at once than the heap first holds (16):
-// every pair of a rule whose score reads both the offer and the member is scored before
-// any is given, and under `ties: rotate` a run of equal static scores waits in the heap
-// together. The decision must rank all of them, the same as the exhaustive reference.
+// The ranked walk (src/engine/ranked-walk.ts) at its edges: zones whose scores are all 0
+// or below, a score that fails where the load-time analysis saw no risk, and a zone with
+// more pairs in the walk's heap at once than the heap first holds (16) — every pair of a
+// rule whose score reads both the offer and the member is scored before any is given, and
+// under `ties: rotate` a run of equal static scores waits in the heap together.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Decision } from '../../src/engine/types.js';
-import { compileFixture, request } from './engine-fixture.js';
+import { adult, compileFixture, engineFor, request, strategy } from './engine-fixture.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 
 /** More offers than the heap's first size, and than twice it. */
@@ -74,5 +75,48 @@ describe(`a zone of ${OFFERS} offers scored from the member`, () => {
         }
       }
     }
+  });
+});
+
+describe('scores at or below zero', () => {
+  it('gives the offers of a zone whose every score is 0 or negative, best first: static, member-scored and scored per pair', async () => {
+    const engine = await engineFor(
+      strategy('s', [
+        '{ name: zero, offer: savings-plus, score: 0 }',
+        "{ name: below-zero, offer: travel-insurance, scoreExpression: '-1.0 * profile.income / 10000.0' }",
+        "{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }",
+      ]),
+    );
+    const decision = engine.decide(request({ count: 5 }));
+    expect(decision.offers.map((o) => [o.offer, o.rule, o.score])).toEqual([
+      ['savings-plus', 'zero', 0],
+      ['travel-insurance', 'below-zero', -5],
+      ['gold-card', 'per-pair', -125],
+      ['platinum-card', 'per-pair', -200],
+    ]);
+  });
+
+  it('gives the offers scored per pair when every one of them is below zero and nothing else is left', async () => {
+    const engine = await engineFor(strategy('s', ["{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }"]));
+    expect(engine.decide(request({ count: 5 })).offers.map((o) => o.offer)).toEqual(['gold-card', 'platinum-card']);
+  });
+});
+
+describe('a score that fails at run time', () => {
+  it('is reported once for the rule, and the zone still gives its other offers: an integer division by zero for a member of age 0', async () => {
+    const engine = await engineFor(
+      strategy('s', ["{ name: by-age, offerList: credit-offers, scoreExpression: 'offer.cost * double(100 / profile.age)' }", '{ name: plain, offer: savings-plus, score: 10 }']),
+    );
+    const decision = engine.decide(request({ count: 5 }, { ...adult, age: 0 }));
+    expect(decision.offers.map((o) => o.offer)).toEqual(['savings-plus']);
+    expect(decision.errors).toEqual([
+      {
+        code: 'expression-error',
+        place: "strategy 's' rule 'by-age' scoreExpression",
+        message: "strategy 's' rule 'by-age' scoreExpression: division by zero (the rule gives this offer no score)",
+      },
+    ]);
+    // The same rule for a member of another age scores and gives its offers.
+    expect(engine.decide(request({ count: 5 }, { ...adult, age: 50 })).errors).toEqual([]);
   });
 });
