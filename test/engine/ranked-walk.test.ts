@@ -102,6 +102,20 @@ describe('scores at or below zero', () => {
   });
 });
 
+describe('a score split into an offer half and a member half', () => {
+  it('ties a static score of 0 exactly and loses it to the offer named first: the bound of a split score is never below the score', async () => {
+    // gold-card: 2.5 × 10 − 100 / 4 = 0, the same as the static 0 of platinum-card; ties go by offer name.
+    const engine = await engineFor(
+      strategy('s', ["{ name: split, offer: gold-card, scoreExpression: 'offer.cost * 10.0 - double(profile.age) / 4.0' }", '{ name: flat, offer: platinum-card, score: 0 }']),
+    );
+    const decision = engine.decide(request({ count: 5 }, { ...adult, age: 100 }));
+    expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([
+      ['gold-card', 0],
+      ['platinum-card', 0],
+    ]);
+  });
+});
+
 describe('a score that fails at run time', () => {
   it('is reported once for the rule, and the zone still gives its other offers: an integer division by zero for a member of age 0', async () => {
     const engine = await engineFor(
