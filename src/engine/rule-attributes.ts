@@ -28,7 +28,12 @@ function describe(value: unknown): string {
   if (value instanceof Date) return 'a timestamp';
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
-  if (typeof value === 'object') return 'a map';
+  if (value instanceof Uint8Array) return 'bytes';
+  if (typeof value === 'object') {
+    const prototype: unknown = Object.getPrototypeOf(value);
+    // A map is a plain object (or a Map); any other object is named by its class: cel-js's durations are 'a duration'.
+    return value instanceof Map || prototype === Object.prototype || prototype === null ? 'a map' : `a ${value.constructor.name.toLowerCase()}`;
+  }
   return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : typeof value;
 }
 

@@ -121,6 +121,8 @@ describe('rule-set offer attributes', () => {
     ['discountPct', 'dyn([1, 2])', "gave a list, not a number like the offer's own value"],
     ['discountPct', 'dyn(timestamp("2026-01-01T00:00:00Z"))', "gave a timestamp, not a number like the offer's own value"],
     ['discountPct', 'dyn(null)', "gave null, not a number like the offer's own value"],
+    ['discountPct', 'dyn(b"ab")', "gave bytes, not a number like the offer's own value"],
+    ['discountPct', 'dyn(duration("1h"))', "gave a duration, not a number like the offer's own value"],
     ['discountPct', `dyn("${a40}")`, `gave the string "${a40}", not a number like the offer's own value`],
     ['discountPct', `dyn("${a40}b")`, `gave the string "${a40}…", not a number like the offer's own value`],
     ['featured', 'dyn(1)', "gave 1, not a bool like the offer's own value"],
