@@ -8,29 +8,10 @@ import { createBundle } from '../../src/bundle/bundle.js';
 import type { BundleBody, BundleSegment } from '../../src/bundle/types.js';
 import { compileBundle } from '../../src/engine/compile-bundle.js';
 import { segmentTwins } from '../../src/engine/peer-memo.js';
-import { compileFixture } from './engine-fixture.js';
+import { channelYaml, compileFixture } from './engine-fixture.js';
 
-// A second channel declaring the customer level and the session exactly as web does: only the channel differs.
-const app = `
-apiVersion: offerops/v1
-kind: Channel
-metadata: { name: app }
-spec:
-  audienceLevels:
-    - name: customer
-      idField: customerId
-      attributes:
-        age: { type: int }
-        income: { type: double }
-        tier: { type: string, enum: [bronze, silver, gold, platinum] }
-        tags: { type: list, items: string }
-        joined: { type: date }
-  sessionAttributes:
-    device: { type: string, enum: [desktop, mobile, app] }
-  zones:
-    - name: main
-      interactionPoints: [{ name: app-main }]
-`;
+// A second channel declared exactly as web (levels, session, zones): only the channel differs.
+const app = channelYaml.replace('metadata: { name: web }', 'metadata: { name: app }');
 const segment = (name: string, spec: string): string => `---\napiVersion: offerops/v1\nkind: Segment\nmetadata: { name: ${name} }\nspec: ${spec}\n`;
 const extra =
   app +
