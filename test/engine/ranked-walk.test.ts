@@ -5,9 +5,9 @@
 // under `ties: rotate` a run of equal static scores waits in the heap together.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
-import { createEngine } from '../../src/engine/engine.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { Decision } from '../../src/engine/types.js';
-import { adult, compileFixture, engineFor, request, strategy } from './engine-fixture.js';
+import { adult, channelYaml, compileFixture, engineFor, offersYaml, request, strategy } from './engine-fixture.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 
 /** More offers than the heap's first size, and than twice it. */
@@ -78,15 +78,19 @@ describe(`a zone of ${OFFERS} offers scored from the member`, () => {
   });
 });
 
-describe('scores at or below zero', () => {
+/** The engine of the base fixture plus `rules`, its channel breaking ties by name (the default) or by rotate. */
+async function engineWithTies(ties: 'name' | 'rotate', rules: string[]): Promise<Engine> {
+  const channel = ties === 'name' ? channelYaml : channelYaml.replace('spec:\n', 'spec:\n  ties: rotate\n');
+  return createEngine(await compileFixture(`${channel}---${offersYaml}---\n${strategy('s', rules)}`, { base: false }));
+}
+
+describe.each(['name', 'rotate'] as const)('with ties: %s', (ties) => {
   it('gives the offers of a zone whose every score is 0 or negative, best first: static, member-scored and scored per pair', async () => {
-    const engine = await engineFor(
-      strategy('s', [
-        '{ name: zero, offer: savings-plus, score: 0 }',
-        "{ name: below-zero, offer: travel-insurance, scoreExpression: '-1.0 * profile.income / 10000.0' }",
-        "{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }",
-      ]),
-    );
+    const engine = await engineWithTies(ties, [
+      '{ name: zero, offer: savings-plus, score: 0 }',
+      "{ name: below-zero, offer: travel-insurance, scoreExpression: '-1.0 * profile.income / 10000.0' }",
+      "{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }",
+    ]);
     const decision = engine.decide(request({ count: 5 }));
     expect(decision.offers.map((o) => [o.offer, o.rule, o.score])).toEqual([
       ['savings-plus', 'zero', 0],
@@ -97,8 +101,22 @@ describe('scores at or below zero', () => {
   });
 
   it('gives the offers scored per pair when every one of them is below zero and nothing else is left', async () => {
-    const engine = await engineFor(strategy('s', ["{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }"]));
+    const engine = await engineWithTies(ties, ["{ name: per-pair, offerList: credit-offers, scoreExpression: 'offer.cost * profile.income / -1000.0' }"]);
     expect(engine.decide(request({ count: 5 })).offers.map((o) => o.offer)).toEqual(['gold-card', 'platinum-card']);
+  });
+
+  it('gives a rule on its last day and not the day after, and not before its first day', async () => {
+    const engine = await engineWithTies(ties, [
+      '{ name: may, offer: gold-card, score: 50, effective: 2026-05-01, expires: 2026-05-31 }',
+      '{ name: always, offer: savings-plus, score: 10 }',
+    ]);
+    const given = (at: string): string[] => engine.decide(request({ at, count: 5 })).offers.map((o) => o.offer);
+    expect(['2026-04-30', '2026-05-01', '2026-05-31', '2026-06-01'].map(given)).toEqual([
+      ['savings-plus'],
+      ['gold-card', 'savings-plus'],
+      ['gold-card', 'savings-plus'],
+      ['savings-plus'],
+    ]);
   });
 });
 
