@@ -105,6 +105,16 @@ describe.each(['name', 'rotate'] as const)('with ties: %s', (ties) => {
     expect(engine.decide(request({ count: 5 })).offers.map((o) => o.offer)).toEqual(['gold-card', 'platinum-card']);
   });
 
+  it("ranks a top rule's offers above a normal rule's higher scores, static and scored per pair", async () => {
+    const engine = await engineWithTies(ties, [
+      '{ name: must-show, offer: savings-plus, score: 10, priority: top }',
+      "{ name: top-per-pair, offer: travel-insurance, scoreExpression: 'offer.cost + profile.income / 100000.0', priority: top }",
+      '{ name: high, offer: gold-card, score: 90 }',
+      "{ name: high-per-pair, offer: platinum-card, scoreExpression: 'offer.cost * profile.income / 1000.0' }",
+    ]);
+    expect(engine.decide(request({ count: 5 })).offers.map((o) => o.offer)).toEqual(['savings-plus', 'travel-insurance', 'platinum-card', 'gold-card']);
+  });
+
   it('gives a rule on its last day and not the day after, and not before its first day', async () => {
     const engine = await engineWithTies(ties, [
       '{ name: may, offer: gold-card, score: 50, effective: 2026-05-01, expires: 2026-05-31 }',
