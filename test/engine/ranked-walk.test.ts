@@ -1,5 +1,6 @@
 // The ranked walk (src/engine/ranked-walk.ts) at its edges: zones whose scores are all 0
-// or below, a score that fails where the load-time analysis saw no risk, and a zone with
+// or below (with ties by name and by rotate), a rule's first and last day, top rules, a
+// split score's bound, a score that fails at run time, and a zone with
 // more pairs in the walk's heap at once than the heap first holds (16) — every pair of a
 // rule whose score reads both the offer and the member is scored before any is given, and
 // under `ties: rotate` a run of equal static scores waits in the heap together.
@@ -14,20 +15,10 @@ import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 const OFFERS = 40;
 const names = Array.from({ length: OFFERS }, (_, i) => `bulk-${String(i + 1).padStart(2, '0')}`);
 
+/** The base fixture's channel, breaking ties by name (its default) or by rotate. */
+const channelWithTies = (ties: 'name' | 'rotate'): string => (ties === 'name' ? channelYaml : channelYaml.replace('spec:\n', 'spec:\n  ties: rotate\n'));
+
 function config(ties: 'name' | 'rotate'): string {
-  const channel = `apiVersion: offerops/v1
-kind: Channel
-metadata: { name: web }
-spec:
-  ties: ${ties}
-  audienceLevels:
-    - name: customer
-      idField: customerId
-      attributes: { age: { type: int }, income: { type: double } }
-  zones:
-    - name: home
-      interactionPoints: [{ name: home-sidebar }]
-`;
   const offers = names.map(
     (name, i) => `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name}, labels: { category: bulk } }\nspec: { displayName: ${name}, cost: ${i + 1} }\n`,
   );
@@ -38,8 +29,7 @@ spec:
     // One static score for every offer: under ties: rotate the whole run waits in the heap.
     '{ name: flat, offerList: bulk, score: 1 }',
   ];
-  const strategy = `---\napiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: s }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
-  return channel + offers.join('') + list + strategy;
+  return `${channelWithTies(ties)}${offers.join('')}${list}---\n${strategy('s', rules)}`;
 }
 
 const core = (decision: Decision | ReferenceDecision): ReferenceDecision => ({ offers: decision.offers, controlGroups: decision.controlGroups, errors: decision.errors });
@@ -78,10 +68,9 @@ describe(`a zone of ${OFFERS} offers scored from the member`, () => {
   });
 });
 
-/** The engine of the base fixture plus `rules`, its channel breaking ties by name (the default) or by rotate. */
+/** The engine of the base fixture plus `rules`, its channel breaking ties by name or by rotate. */
 async function engineWithTies(ties: 'name' | 'rotate', rules: string[]): Promise<Engine> {
-  const channel = ties === 'name' ? channelYaml : channelYaml.replace('spec:\n', 'spec:\n  ties: rotate\n');
-  return createEngine(await compileFixture(`${channel}---${offersYaml}---\n${strategy('s', rules)}`, { base: false }));
+  return createEngine(await compileFixture(`${channelWithTies(ties)}---${offersYaml}---\n${strategy('s', rules)}`, { base: false }));
 }
 
 describe.each(['name', 'rotate'] as const)('with ties: %s', (ties) => {
