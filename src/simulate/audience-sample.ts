@@ -11,7 +11,7 @@ import { canonicalJson, sha256Digest } from '../bundle/index.js';
 import { parseIsoDate } from '../days.js';
 import { UserError } from '../errors.js';
 import { createRandom } from '../seeded-random.js';
-import { attributeValue, customerId, planSample, sampleAudience, sampleId, type SamplePlan } from './sample.js';
+import { attributeDraw, customerId, planSample, sampleAudience, sampleId, type SamplePlan } from './sample.js';
 import type { AudienceMember, AudienceSource } from './types.js';
 
 /** The PRNG stream of sessions (sample.ts uses 1 for profiles and 2 for proposed contacts). */
@@ -113,11 +113,12 @@ export function openAudienceSample(shape: SampleShape, definition: SampleDefinit
 export function* sampleMembers(shape: SampleShape, definition: SampleDefinition, from = 0, to = definition.customers): Generator<AudienceMember> {
   const { customers, seed, at } = definition;
   const atDay = parseIsoDate(at)!.getTime() / 86_400_000;
+  const draws = shape.sessionAttributes.map(([name, declaration]) => [name, attributeDraw(name, declaration)] as const);
   let index = from;
   for (const row of sampleAudience(shape.plan, { customers, seed, at }, from, Math.min(to, customers))) {
     const random = createRandom(seed, SESSION_STREAM, index);
     const session: Record<string, unknown> = {};
-    for (const [name, declaration] of shape.sessionAttributes) session[name] = attributeValue(name, declaration, random, atDay);
+    for (const [name, draw] of draws) session[name] = draw(random, atDay);
     yield { index, line: 0, id: sampleId(row, shape.plan.idField), profile: row, session };
     index++;
   }

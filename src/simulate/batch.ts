@@ -376,6 +376,10 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
   const entries = Object.entries(batch.history);
   const histories = entries.length > 0 ? new Map(entries) : null;
   const noHistory: HistoryRow[] = [];
+  // Per side, offers returned so far in the member's visit, by channel number (pointChannel).
+  const channelNumbers = new NameIndex(options.points.map((p) => p.channel));
+  const pointChannel = options.points.map((p) => channelNumbers.of(p.channel));
+  const offered = sides.map(() => new Int32Array(channelNumbers.names.length));
   for (const member of batch.members) {
     const explained = member.index % options.explainStride === 0;
     const timed = isTimed(member.index);
@@ -388,7 +392,7 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
     previousId = member.id;
     // Offers the visit has returned so far per side and channel: a channel's session
     // maxOffers caps them across the visit's points (docs/decisions.md#session-rules).
-    const offered = sides.map(() => new Map<string, number>());
+    for (const counts of offered) counts.fill(0);
     // One audience object for all of the member's requests (the engine only reads it).
     const audience = { id: member.id, profile: member.profile };
     let memberChanged = false;
@@ -396,7 +400,8 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
       const { channel, point } = options.points[p]!;
       const tally = points[p]!;
       // The visit's offers so far are an input too (the session's maxOffers): the same on both sides unless an earlier point changed.
-      const once = decidedOnce[p]! && offered[0]!.get(channel) === offered[1]!.get(channel);
+      const c = pointChannel[p]!;
+      const once = decidedOnce[p]! && offered[0]![c] === offered[1]![c];
       let micros = -1;
       for (let s = 0; s < sides.length; s++) {
         const side = sides[s]!;
@@ -427,15 +432,15 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
             history,
           };
           if (member.session !== undefined) request.session = member.session;
-          const given = offered[s]!.get(channel);
-          if (given !== undefined) request.sessionActivity = { offered: given };
+          const given = offered[s]![c]!;
+          if (given > 0) request.sessionActivity = { offered: given };
           if (timed) {
             const started = now();
             decision = side.engine.decide(request, cache);
             micros = (now() - started) * 1000;
           } else decision = side.engine.decide(request, cache);
         }
-        if (decision.offers.length > 0) offered[s]!.set(channel, (offered[s]!.get(channel) ?? 0) + decision.offers.length);
+        offered[s]![c] = offered[s]![c]! + decision.offers.length;
         decisions[s] = decision;
         requests[s] = request;
         tallyDecision(tally.sides[s]!, counts[p]![s]!, decision, band, micros);

@@ -120,53 +120,63 @@ const intRanges: [RegExp, number, number][] = [
   [/count|visits|members|number|num[A-Z]|qty|quantity|children|dependants|dependents|products|tenure|years/i, 0, 10],
 ];
 
-function intValue(name: string, random: Random): number {
-  for (const [pattern, min, max] of intRanges) if (pattern.test(name)) return random.int(min, max);
-  return random.int(0, 100);
+/** A draw of one attribute's value from a member's stream (`atDay`: the day the sample is taken). */
+export type AttributeDraw = (random: Random, atDay: number) => SampleValue;
+
+function intDraw(name: string): AttributeDraw {
+  for (const [pattern, min, max] of intRanges) if (pattern.test(name)) return (random) => random.int(min, max);
+  return (random) => random.int(0, 100);
 }
 
-function doubleValue(name: string, random: Random): number {
-  if (/income|salary|revenue/i.test(name)) return round(logUniform(random, 10_000, 250_000), 2);
-  if (/balance|amount|spend|value|limit|price|cost/i.test(name)) return round(logUniform(random, 10, 50_000), 2);
-  if (/rate|ratio|pct|percent|probability|propensity|risk|share|churn/i.test(name)) return round(random.next(), 4);
-  return round(random.next() * 1000, 2);
+function doubleDraw(name: string): AttributeDraw {
+  if (/income|salary|revenue/i.test(name)) return (random) => round(logUniform(random, 10_000, 250_000), 2);
+  if (/balance|amount|spend|value|limit|price|cost/i.test(name)) return (random) => round(logUniform(random, 10, 50_000), 2);
+  if (/rate|ratio|pct|percent|probability|propensity|risk|share|churn/i.test(name)) return (random) => round(random.next(), 4);
+  return (random) => round(random.next() * 1000, 2);
 }
 
-function dateValue(name: string, random: Random, atDay: number): string {
+function dateDraw(name: string): AttributeDraw {
   // Birth dates 18..90 years before `at`; any other date within the 10 years up to `at`.
-  if (/birth|dob/i.test(name)) return isoDay(atDay - random.int(18 * 365, 90 * 365));
-  return isoDay(atDay - random.int(0, 10 * 365));
+  if (/birth|dob/i.test(name)) return (random, atDay) => isoDay(atDay - random.int(18 * 365, 90 * 365));
+  return (random, atDay) => isoDay(atDay - random.int(0, 10 * 365));
 }
 
-function scalarValue(type: ScalarAttributeType, name: string, random: Random, atDay: number): SampleValue {
+function scalarDraw(type: ScalarAttributeType, name: string): AttributeDraw {
   switch (type) {
     case 'int':
-      return intValue(name, random);
+      return intDraw(name);
     case 'double':
-      return doubleValue(name, random);
+      return doubleDraw(name);
     case 'string':
-      return `${name}-${random.int(1, 8)}`;
+      return (random) => `${name}-${random.int(1, 8)}`;
     case 'bool':
-      return random.next() < 0.5;
+      return (random) => random.next() < 0.5;
     case 'date':
-      return dateValue(name, random, atDay);
+      return dateDraw(name);
   }
 }
 
-/** One value for a declared attribute, drawn from `random` (plausible ranges from the name; enums and lists honoured). */
-export function attributeValue(name: string, declaration: AttributeDeclaration, random: Random, atDay: number): SampleValue {
-  if (declaration.type === 'map') return {}; // a session map: no keys to draw for
+/**
+ * How a declared attribute's values are drawn (plausible ranges from the name; enums and
+ * lists honoured), worked out once per attribute: a sample draws millions of values.
+ */
+export function attributeDraw(name: string, declaration: AttributeDeclaration): AttributeDraw {
+  if (declaration.type === 'map') return () => ({}); // a session map: no keys to draw for
   if (declaration.type === 'list') {
-    const items = new Set<string | number | boolean>();
-    const count = random.int(0, 3);
-    const allowed = declaration.enum ?? null;
-    for (let i = 0; i < count; i++) {
-      items.add(allowed && allowed.length > 0 ? random.pick(allowed) : (scalarValue(declaration.items, name, random, atDay) as string | number | boolean));
-    }
-    return [...items];
+    const allowed = declaration.enum && declaration.enum.length > 0 ? declaration.enum : null;
+    const item = allowed === null ? scalarDraw(declaration.items, name) : (random: Random) => random.pick(allowed);
+    return (random, atDay) => {
+      const items = new Set<string | number | boolean>();
+      const count = random.int(0, 3);
+      for (let i = 0; i < count; i++) items.add(item(random, atDay) as string | number | boolean);
+      return [...items];
+    };
   }
-  if (declaration.enum && declaration.enum.length > 0) return random.pick(declaration.enum);
-  return scalarValue(declaration.type, name, random, atDay);
+  if (declaration.enum && declaration.enum.length > 0) {
+    const allowed = declaration.enum;
+    return (random) => random.pick(allowed);
+  }
+  return scalarDraw(declaration.type, name);
 }
 
 // ---------------------------------------------------------------------------
@@ -204,10 +214,11 @@ export function sampleId(row: SampleRow, idField: string): string {
  */
 export function* sampleAudience(plan: SamplePlan, options: AudienceOptions, from = 0, to = options.customers): Generator<SampleRow> {
   const atDay = dayOf(options.at);
+  const draws = plan.attributes.map(([name, declaration]) => [name, attributeDraw(name, declaration)] as const);
   for (let index = from; index < to; index++) {
     const random = createRandom(options.seed, AUDIENCE_STREAM, index);
     const row: SampleRow = { [plan.idField]: customerId(plan, index, options.customers) };
-    for (const [name, declaration] of plan.attributes) row[name] = attributeValue(name, declaration, random, atDay);
+    for (const [name, draw] of draws) row[name] = draw(random, atDay);
     yield row;
   }
 }
