@@ -137,8 +137,8 @@ export function isTimed(index: number): boolean {
 /** The visit's memos keep no ranking: each point is decided once per visit (Engine.newSegmentCache). */
 const NO_RANKINGS = { keepRankings: false } as const;
 
-/** Batches in which any changed member may become an example (later, only explained ones). */
-export const EXAMPLE_BATCHES = 8;
+/** Members (by their place in the audience) of whom any changed one may become an example (later, only explained ones). */
+export const EXAMPLE_MEMBERS = 2048;
 
 /** What a side needs to know about its bundle, prepared once per worker. */
 export interface PreparedSide {
@@ -451,10 +451,10 @@ export function runBatch(sides: PreparedSide[], batch: MemberBatch, options: Sim
         change.changed++;
         memberChanged = true;
       }
-      // Examples come from the first batches (any changed member) and from the explained
+      // Examples come from the first members (any changed one) and from the explained
       // members (explained anyway): enough candidates without explaining a few more
       // members in every batch of a large audience.
-      const wantExample = changed && change.examples.length < options.examplesPerPoint && (explained || batch.index < EXAMPLE_BATCHES);
+      const wantExample = changed && change.examples.length < options.examplesPerPoint && (explained || member.index < EXAMPLE_MEMBERS);
       if (!explained && !wantExample) continue;
       const explanations: ExplainEntry[][] = [];
       for (let s = 0; s < sides.length; s++) {

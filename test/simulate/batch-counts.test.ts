@@ -10,7 +10,7 @@ import { compileDirectory } from '../../src/compile/compile-directory.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { Decision, DecisionRequest, HistoryRow } from '../../src/engine/types.js';
 import { sampleMembers, sampleShape } from '../../src/simulate/audience-sample.js';
-import { isTimed, prepareSide, runBatch, TIMED_MEMBERS, TIMED_STRIDE, type BatchTally, type PreparedSide } from '../../src/simulate/batch.js';
+import { EXAMPLE_MEMBERS, isTimed, prepareSide, runBatch, TIMED_MEMBERS, TIMED_STRIDE, type BatchTally, type PreparedSide } from '../../src/simulate/batch.js';
 import { bandOf, numericBandLabels } from '../../src/simulate/fairness.js';
 import { allPoints } from '../../src/simulate/points.js';
 import { batchesOf } from '../../src/simulate/simulate.js';
@@ -135,5 +135,28 @@ describe('the members whose decisions are timed', () => {
       }
     }
     expect(reads).toBe(2 * timedMembers * points.length * 2);
+  });
+});
+
+describe('the members whose changed decisions may become examples', () => {
+  it('are any of the first 2,048 by index, then only explained ones', () => {
+    expect(EXAMPLE_MEMBERS).toBe(2048);
+    const points = allPoints([head.body, base.body]);
+    const shape = sampleShape([head.body, base.body], [...new Set(points.map((p) => p.channel))]);
+    const sides = (): PreparedSide[] => [prepareSide(createEngine(base), options), prepareSide(createEngine(head), options)];
+    const options: SimulationOptions = { at: AT, points, count: null, explainStride: 4096, fairness: null, examplesPerPoint: 50 };
+    // Members whose decision changes at one point: found among the first members, where any changed one is an example.
+    const sample = [...sampleMembers(shape, { customers: 400, seed: 3, at: AT })].map((member, i) => ({ ...member, index: i + 1 }));
+    const found = runBatch(sides(), { index: 0, members: sample, history: {} }, options, () => 0);
+    const p = found.points.findIndex((point) => point.change!.examples.length >= 6);
+    expect(p).toBeGreaterThanOrEqual(0);
+    const changers = found.points[p]!.change!.examples.slice(0, 6).map((example) => sample.find((member) => member.id === example.audienceId)!);
+    // The same members at other places in the audience: 4096 is explained (4096 % 4096 === 0), 4097 is not.
+    const indexes = [2046, 2047, 2048, 2049, 4096, 4097];
+    const members = changers.map((member, i) => ({ ...member, index: indexes[i]! }));
+    const tally = runBatch(sides(), { index: 3, members, history: {} }, options, () => 0);
+    const change = tally.points[p]!.change!;
+    expect(change.changed).toBe(6);
+    expect(change.examples.map((example) => example.index)).toEqual([2046, 2047, 4096]);
   });
 });
