@@ -170,6 +170,27 @@ function convertThroughMemo(level: CompiledLevel, raw: Record<string, unknown>, 
   return value;
 }
 
+/**
+ * The common case in one pass: every declared field the input has is of its declared type
+ * and converts. Null when one does not: the full conversion then reports every problem
+ * (typeErrors, then toCelRecord), so the result is the same either way.
+ */
+function convertClean(prefix: string, attributes: Record<string, AttributeDeclaration>, raw: Record<string, unknown>): Record<string, unknown> | null {
+  const { entries } = attributeNumbers(attributes);
+  const value: Record<string, unknown> = {};
+  for (let i = 0; i < entries.length; i++) {
+    const [field, declaration] = entries[i]!;
+    if (!Object.prototype.hasOwnProperty.call(raw, field)) continue;
+    const input = raw[field];
+    if (input === null || input === undefined) continue;
+    if (fieldTypeError(prefix, field, declaration, input) !== null) return null;
+    const result = convertAttribute(declaration, input);
+    if (!result.ok) return null;
+    value[field] = result.value;
+  }
+  return value;
+}
+
 /** The audience level a request names, or the channel's first. */
 export function resolveLevel(channel: CompiledChannel, level: unknown): CompiledLevel | DecisionError {
   if (level === undefined || level === null || level === '') {
@@ -207,6 +228,8 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
 export function convertSession(channel: CompiledChannel, raw: unknown): { value: Record<string, unknown>; errors: DecisionError[] } {
   if (raw === undefined || raw === null) raw = {};
   if (!isPlainObject(raw)) return { value: {}, errors: [inputError('session', `session must be a JSON object, got ${JSON.stringify(raw)}`)] };
+  const clean = convertClean('session', channel.sessionAttributes, raw);
+  if (clean !== null) return { value: clean, errors: [] };
   const wrongTypes = typeErrors('session', channel.sessionAttributes, raw);
   if (wrongTypes.length > 0) return { value: {}, errors: wrongTypes };
   const converted = toCelRecord(channel.sessionAttributes, raw);

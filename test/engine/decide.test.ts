@@ -451,6 +451,8 @@ describe('input errors', () => {
     [{ audience: { id: '', profile: {} } }, 'audienceId'],
     [{ audience: { id: 'c1', profile: { customerId: 'c2' } } }, 'profile.customerId'],
     [{ audience: { id: 'c1', profile: [1, 2] } }, 'profile'],
+    [{ session: { device: 5 } }, 'session.device'],
+    [{ session: 'mobile' }, 'session'],
     [{ history: [{ customerId: 'c1', offer: 'gold-card', channel: 'web', date: '2026-13-01', event: 'contact' }] }, 'history[0].date'],
     [{ history: [{ customerId: 'c1', offer: 'gold-card', channel: 'web', date: '2026-01-01', event: 'click' }] }, 'history[0].event'],
   ] as const)('answers %j with an input error on %s and no offers', (overrides, field) => {
