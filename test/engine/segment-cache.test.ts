@@ -56,6 +56,25 @@ describe('a session memo of segment membership', () => {
   });
 });
 
+describe('a session memo passed to another engine', () => {
+  it('converts the same profile object again by that engine’s declarations, and evaluates its segments afresh', async () => {
+    const bundle = await compileFixture(strategy('s', ['{ name: hv, segment: high-value, offer: gold-card, score: 80 }', '{ name: all, offer: savings-plus, score: 10 }']));
+    // The other engine's customers also declare a nickname, which one of its rules reads.
+    const body = structuredClone(bundle.body);
+    body.channels[0]!.audienceLevels[0]!.attributes['nickname'] = { type: 'string', enum: null };
+    body.rules.find((rule) => rule.name === 'all')!.eligibility = 'profile.nickname == "kit"';
+    const first = createEngine(bundle);
+    const second = createEngine(createBundle(body));
+    const cache = first.newSegmentCache();
+    const profile = { ...adult, income: 90000, nickname: 'kit' };
+    expect(offersOf(first.decide(request({}, profile), cache))).toEqual(['gold-card', 'savings-plus']);
+    const decision = second.decide(request({}, profile), cache);
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(decision)).toEqual(['gold-card', 'savings-plus']);
+    expect((cache as SessionSegmentCache).profile['nickname']).toBe('kit');
+  });
+});
+
 describe('failures met through inSegment, in a session memo', () => {
   let engine: Engine;
   beforeAll(async () => {
