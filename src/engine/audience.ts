@@ -217,8 +217,10 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
     const given = converted.value[level.idField];
-    if (given !== undefined && (typeof given === 'string' ? given : JSON.stringify(given)) !== audienceId) {
-      errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${JSON.stringify(given)} but the audience id is ${JSON.stringify(audienceId)}`));
+    // An id field declared as an int converts to a bigint, which JSON.stringify refuses: its digits name the member.
+    const written = given === undefined ? undefined : typeof given === 'bigint' ? String(given) : JSON.stringify(given);
+    if (written !== undefined && (typeof given === 'string' ? given : written) !== audienceId) {
+      errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${written} but the audience id is ${JSON.stringify(audienceId)}`));
     }
     if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;
   }
