@@ -7,6 +7,7 @@ import { compileBundle } from '../../src/engine/compile-bundle.js';
 import type { CompiledChannel, CompiledLevel } from '../../src/engine/compiled-types.js';
 import { convertProfile, convertSession, isDecisionError, ProfileMemo, resolveAudienceId, resolveLevel } from '../../src/engine/audience.js';
 import type { Engine } from '../../src/engine/engine.js';
+import type { DecisionRequest } from '../../src/engine/types.js';
 import { compileFixture, engineFor, offersOf, strategy } from './engine-fixture.js';
 
 const shop = `
@@ -261,7 +262,7 @@ spec:
   });
 
   const decide = (id: string | undefined, profile: Record<string, unknown>) =>
-    engine.decide({ interactionPoint: 'shop-main', audience: { id, profile }, at: '2026-05-01', count: 1 });
+    engine.decide({ interactionPoint: 'shop-main', audience: { id, profile } as DecisionRequest['audience'], at: '2026-05-01', count: 1 });
 
   it('decides for a whole-number id that matches the audience id, with the declared value in the profile', () => {
     const decision = decide('12', { accountNo: 12 });
