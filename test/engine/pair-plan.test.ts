@@ -101,6 +101,12 @@ describe('a zone with a top rule and a rule that picks from its list', () => {
       ['gold-card', 'isa-lifetime', 'isa-junior'],
     ],
     [
+      'a normal rule picks beside a plain one',
+      [`${pick} }`, '{ name: plain, offer: gold-card, score: 1 }'],
+      ['isa-lifetime', 'isa-fixed', 'gold-card'],
+      ['isa-lifetime', 'isa-junior', 'gold-card'],
+    ],
+    [
       'the top rule picks',
       [`${pick}, priority: top }`, '{ name: plain, offer: gold-card, score: 1 }'],
       ['isa-lifetime', 'isa-fixed', 'gold-card'],
@@ -138,6 +144,18 @@ describe.each(['name', 'rotate'] as const)('with ties: %s, a zone whose scored p
     expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([['savings-plus', 0], ...names.map((name, i) => [name, i + 1]).reverse()]);
   });
 
+  it.each([
+    ['one static score', '{ name: flat, offerList: bulk, score: 5 }'],
+    ['one score from the member', "{ name: flat, offerList: bulk, scoreExpression: 'profile.income / 200.0' }"],
+  ])('ranks 40 pairs that share %s, by name or by the member’s rotation', async (_label, rule) => {
+    const bundle = await bulkBundle(ties, [rule]);
+    const decision = createEngine(bundle).decide(request({ count: OFFERS }, member));
+    expect(core(decision)).toEqual(new ReferenceEngine(bundle).decide(request({ count: OFFERS }, member)));
+    expect(decision.offers.map((o) => o.score)).toEqual(names.map(() => 5));
+    expect([...offersOf(decision)].sort()).toEqual(names);
+    if (ties === 'name') expect(offersOf(decision)).toEqual(names);
+  });
+
   it('ranks 40 pairs of a split score whose offer halves all tie, by name or by the member’s rotation', async () => {
     const bundle = await bulkBundle(ties, ["{ name: flat-split, offerList: bulk, scoreExpression: 'offer.cost * 0.0 + profile.income / 100.0' }"]);
     const decision = createEngine(bundle).decide(request({ count: OFFERS }, member));
@@ -145,5 +163,35 @@ describe.each(['name', 'rotate'] as const)('with ties: %s, a zone whose scored p
     expect(decision.offers.map((o) => o.score)).toEqual(names.map(() => 10));
     expect([...offersOf(decision)].sort()).toEqual(names);
     if (ties === 'name') expect(offersOf(decision)).toEqual(names);
+  });
+});
+
+describe('an offer whose cost is past the magnitude the error analysis assumes (10¹⁵)', () => {
+  const offer = (name: string, cost: string): string => `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name} }\nspec: { displayName: ${name}, cost: ${cost} }\n`;
+  const rules = (must: string): string =>
+    strategy('s', [`{ name: must, offer: ${must}, score: 1, priority: top }`, "{ name: by-cost, offer: huge-cost, scoreExpression: 'offer.cost * double(profile.age)' }"]);
+  it.each([
+    ['beside offers that cost little', (): Promise<Bundle> => compileFixture(rules('gold-card') + offer('huge-cost', '1.0e300'))],
+    [
+      'when every offer of the bundle costs that much',
+      (): Promise<Bundle> => compileFixture(`${channelYaml}${offer('huge-cost', '1.0e300')}${offer('huge-too', '2.0e300')}---\n${rules('huge-too')}`, { base: false }),
+    ],
+  ])('%s, makes every decision of the zone look for failures: a score of cost × age that overflows is reported from a rule the walk never reaches', async (_label, compile) => {
+    const bundle = await compile();
+    const engine = createEngine(bundle);
+    const decide = (age: number): Decision => engine.decide(request({ count: 1 }, { customerId: 'c1', age }));
+    const must = bundle.body.rules[0]!.offers;
+    expect(offersOf(decide(40))).toEqual(must);
+    expect(decide(40).errors).toEqual([]);
+    const overflow = decide(1e10);
+    expect(core(overflow)).toEqual(new ReferenceEngine(bundle).decide(request({ count: 1 }, { customerId: 'c1', age: 1e10 })));
+    expect(offersOf(overflow)).toEqual(must);
+    expect(overflow.errors).toEqual([
+      {
+        code: 'expression-error',
+        place: "strategy 's' rule 'by-cost' scoreExpression",
+        message: "strategy 's' rule 'by-cost' scoreExpression: scoreExpression gave Infinity, not a finite number (the rule gives this offer no score)",
+      },
+    ]);
   });
 });
