@@ -20,12 +20,23 @@ kind: Offer
 metadata: { name: pushy }
 spec: { suppression: { maxRejects: 3 } }
 ---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: capped }
+spec: { suppression: { maxContacts: { count: 1, periodDays: 10 } } }
+---
 `;
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await engineFor(
-    offers + strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }', '{ name: r-once, offer: once, score: 55 }', '{ name: r-pushy, offer: pushy, score: 50 }']),
+    offers +
+      strategy('s', [
+        '{ name: r-gold, offer: gold-card, score: 90 }',
+        '{ name: r-once, offer: once, score: 55 }',
+        '{ name: r-pushy, offer: pushy, score: 50 }',
+        '{ name: r-capped, offer: capped, score: 45 }',
+      ]),
   );
 });
 
@@ -34,15 +45,21 @@ const row = (extra: Record<string, unknown>): HistoryRow => ({ customerId: 'c1',
 
 describe('the member’s rows', () => {
   it('counts a row whose customerId is the number the member’s id spells, and not another number', () => {
-    expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '42'))).toEqual(['gold-card', 'pushy']);
-    expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '420'))).toEqual(['gold-card', 'once', 'pushy']);
-    expect(offersOf(decide({ history: [row({ customerId: '42' })] }, '42'))).toEqual(['gold-card', 'pushy']);
+    expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '42'))).toEqual(['gold-card', 'pushy', 'capped']);
+    expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '420'))).toEqual(['gold-card', 'once', 'pushy', 'capped']);
+    expect(offersOf(decide({ history: [row({ customerId: '42' })] }, '42'))).toEqual(['gold-card', 'pushy', 'capped']);
+  });
+
+  it('takes a row without an event as a contact', () => {
+    const contact = row({ offer: 'capped', event: undefined, date: '2026-04-25' });
+    expect(decide({ history: [contact] }).errors).toEqual([]);
+    expect(offersOf(decide({ history: [contact] }))).toEqual(['gold-card', 'once', 'pushy']);
   });
 
   it('leaves the rows of other members unchecked: a malformed row of someone else is no error', () => {
     const decision = decide({ history: [row({ customerId: 'c2', date: 'never', offer: '' })] });
     expect(decision.errors).toEqual([]);
-    expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy']);
+    expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy', 'capped']);
   });
 
   it.each([
@@ -64,8 +81,8 @@ describe('the member’s rows', () => {
   });
 });
 
-/** A window for a decision on AT (this engine's rules look back 1 day): from the decision day, or `from`. */
-const window = (extra: Partial<Record<keyof HistoryWindow, unknown>>): HistoryWindow => ({ from: AT, rows: [], totals: [], ...extra }) as HistoryWindow;
+/** A window for a decision on AT: this engine's rules look back 10 days (capped's maxContacts), so from 2026-04-22 on, or from `from`. */
+const window = (extra: Partial<Record<keyof HistoryWindow, unknown>>): HistoryWindow => ({ from: '2026-04-22', rows: [], totals: [], ...extra }) as HistoryWindow;
 const total = (extra: Record<string, unknown>): Record<string, unknown> => ({ offer: 'pushy', channel: 'web', event: 'reject', count: 1, ...extra });
 const windowRow = (extra: Record<string, unknown>): Record<string, unknown> => ({
   customerId: 'c1',
@@ -82,15 +99,15 @@ describe('a bounded history window', () => {
   it.each([
     [
       [2, 0],
-      ['gold-card', 'once', 'pushy'],
+      ['gold-card', 'once', 'pushy', 'capped'],
     ],
     [
       [2, 1],
-      ['gold-card', 'once'],
+      ['gold-card', 'once', 'capped'],
     ],
     [
       [1, 1, 1],
-      ['gold-card', 'once'],
+      ['gold-card', 'once', 'capped'],
     ],
   ])('adds up the totals given for one offer, channel and event: rejections %j', (counts, given) => {
     expect(offersOf(decide({ historyWindow: window({ totals: counts.map((count) => total({ count })) }) }))).toEqual(given);
@@ -107,7 +124,7 @@ describe('a bounded history window', () => {
       }),
     });
     expect(decision.errors).toEqual([]);
-    expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy']);
+    expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy', 'capped']);
   });
 
   it.each([
