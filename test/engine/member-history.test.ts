@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { DecisionRequest, HistoryRow, HistoryWindow } from '../../src/engine/types.js';
-import { engineFor, offersOf, request, strategy } from './engine-fixture.js';
+import { engineFor, offersOf, policy, request, strategy } from './engine-fixture.js';
 
 const AT = '2026-05-01';
 
@@ -67,11 +67,14 @@ describe('the member’s rows', () => {
     ['a row that is not an object', [7], 'history[0]', 'history[0] must be an object'],
     ['a row that is null', [null], 'history[0]', 'history[0] must be an object'],
     ['a day that does not exist', [row({ date: '2026-02-30' })], 'history[0].date', 'history[0].date must be a YYYY-MM-DD day, got "2026-02-30"'],
+    ['no day', [row({ date: undefined })], 'history[0].date', 'history[0].date must be a YYYY-MM-DD day, got undefined'],
+    ['a day written as a number', [row({ date: 20260420 })], 'history[0].date', 'history[0].date must be a YYYY-MM-DD day, got 20260420'],
     ['an empty offer name', [row({ offer: '' })], 'history[0].offer', 'history[0].offer must be an offer name, got ""'],
     ['no offer', [row({ offer: undefined })], 'history[0].offer', 'history[0].offer must be an offer name, got undefined'],
     ['a channel that is not a name', [row({ channel: 7 })], 'history[0].channel', 'history[0].channel must be a channel name, got 7'],
     ['an empty channel', [row({ channel: '' })], 'history[0].channel', 'history[0].channel must be a channel name, got ""'],
     ['an unknown event', [row({ event: 'click' })], 'history[0].event', 'history[0].event must be contact, accept or reject, got "click"'],
+    ['an event in a list', [row({ event: ['accept'] })], 'history[0].event', 'history[0].event must be contact, accept or reject, got ["accept"]'],
     ['an event named after an object property', [row({ event: 'toString' })], 'history[0].event', 'history[0].event must be contact, accept or reject, got "toString"'],
     ['the second row malformed', [row({}), row({ event: 5 })], 'history[1].event', 'history[1].event must be contact, accept or reject, got 5'],
   ])('refuses %s, naming its field', (_label, history, field, message) => {
@@ -204,5 +207,35 @@ describe('a bounded history window', () => {
     const decision = decide({ historyWindow: historyWindow as HistoryWindow });
     expect(decision.offers).toEqual([]);
     expect(decision.errors).toEqual([{ code: 'input', field, message }]);
+  });
+});
+
+describe('the days of rejections an afterReject window can reach', () => {
+  // afterReject {count: 2, days: 30}: two rejections at most 29 days apart rest the offer for 30 days
+  // from the later one, so a decision looks back 2 × 30 − 1 = 59 days: to 2026-03-04 for one on 2026-05-01.
+  const rested = `apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: rested }\nspec: { suppression: { afterReject: { count: 2, days: 30 } } }\n---\n`;
+  it.each([
+    ['2026-03-04', '2026-04-02', []],
+    ['2026-03-03', '2026-04-01', ['rested']],
+  ])('counts a rejection on the first day they reach, not the day before: rejected on %s and %s gives %j', async (first, second, given) => {
+    const rejecting = await engineFor(rested + strategy('s', ['{ name: r-rested, offer: rested, score: 10 }']));
+    const history = [first, second].map((date) => row({ offer: 'rested', event: 'reject', date }));
+    expect(offersOf(rejecting.decide(request({ at: AT, history }, { customerId: 'c1', age: 40 })))).toEqual(given);
+  });
+});
+
+describe('the package of a history row', () => {
+  // maxPackages 2 in 7 days: the response's own package and one more fit, two more do not.
+  it.each([
+    ['no package: one per day', null, []],
+    ['an empty package name: one per day', '', []],
+    ['a package that is not a name: one per day', 5, []],
+    ['a package name: one package across days', 'p1', ['gold-card']],
+  ])('is, for rows of two days with %s', async (_label, name, given) => {
+    const packaged = await engineFor(
+      strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }']) + '---\n' + policy('rt', ['{ name: pkg, type: maxPackages, max: 2, periodDays: 7 }']),
+    );
+    const history = ['2026-04-28', '2026-04-29'].map((date) => row({ offer: 'savings-plus', event: 'contact', date, package: name }));
+    expect(offersOf(packaged.decide(request({ at: AT, history }, { customerId: 'c1', age: 40 })))).toEqual(given);
   });
 });
