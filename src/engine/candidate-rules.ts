@@ -118,8 +118,9 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
       if (Number.isNaN(score) && scoreFailure === null) {
         cel.offer = state.compiled.offers[index]!.cel;
         try {
-          score = toScore(rule.scoreExpression!(cel));
-          if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(score)}, not a finite number`);
+          const value = rule.scoreExpression!(cel);
+          score = toScore(value);
+          if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
         } catch (error) {
           const message = reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
           if (!rule.scorePerOffer) scoreFailure = message;

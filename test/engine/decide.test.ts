@@ -254,6 +254,25 @@ describe('step 5: offers, scores and one entry per offer', () => {
     expect(decide(180).errors).toEqual([failed('by-age'), failed('by-cost')]);
   });
 
+  it('reports a scoreExpression that gives a value that is not a number with the value it gave: a string, a bool', async () => {
+    const weighted = (name: string, weight: string): string =>
+      `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name}, labels: { group: weighted } }\nspec: { displayName: ${name}, attributes: { weight: ${weight} } }\n`;
+    const list = '---\napiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: weighted }\nspec: { where: \'offer.labels.group == "weighted"\' }\n';
+    const engine = await engineFor(
+      strategy('s', ["{ name: by-weight, offerList: weighted, scoreExpression: 'offer.attributes.weight' }"]) +
+        weighted('text-weight', "'7'") +
+        weighted('flag-weight', 'true') +
+        weighted('number-weight', '3.5') +
+        list,
+    );
+    const decision = engine.decide(request());
+    expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([['number-weight', 3.5]]);
+    expect(decision.errors.map((e) => e.message)).toEqual([
+      "strategy 's' rule 'by-weight' scoreExpression: scoreExpression gave true, not a finite number (the rule gives this offer no score)",
+      "strategy 's' rule 'by-weight' scoreExpression: scoreExpression gave 7, not a finite number (the rule gives this offer no score)",
+    ]);
+  });
+
   it('keeps the highest score of an offer reached through several rules', async () => {
     const engine = await engineFor(strategy('s', ['{ name: low, offer: gold-card, score: 30 }', '{ name: high, offer: gold-card, score: 70 }']));
     const decision = engine.decide(request({ explain: true }));
