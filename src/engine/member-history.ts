@@ -71,8 +71,6 @@ export interface MemberHistory {
   contacts: MemberEvent[];
   /** Contacts before a bounded window, per (offer, channel), dated BEFORE_WINDOW: only rules over all time see them. */
   earlier: MemberEvent[];
-  /** contactedBefore's answers for this decision, per offer scope and channel filter. */
-  earlierAnswers?: Map<unknown, Map<string | null, boolean>>;
   /** The packages of those contacts (one per contact row, or the window's distinct packages). */
   packages: PackageEvent[];
   /** Per offer index: responses and contact days (suppression). */
@@ -101,28 +99,6 @@ function responsesOf(history: MemberHistory, offer: number): OfferResponses {
 
 function emptyHistory(): MemberHistory {
   return { contacts: [], earlier: [], packages: [], byOffer: new Map() };
-}
-
-/**
- * Is there a contact before the window with an offer in `scope` (null: any offer) on
- * `channel` (null: any)? Asked by every candidate offer of a decision for each sequence
- * rule over all time, so each (scope, channel) is answered once per decision: years of
- * history contacting every offer cost one pass, not one per candidate.
- */
-export function contactedBefore<S>(history: MemberHistory, scope: S, channel: string | null, inScope: (scope: S, offer: number) => boolean): boolean {
-  if (history.earlier.length === 0) return false;
-  history.earlierAnswers ??= new Map();
-  let byChannel = history.earlierAnswers.get(scope);
-  if (!byChannel) {
-    byChannel = new Map();
-    history.earlierAnswers.set(scope, byChannel);
-  }
-  let answer = byChannel.get(channel);
-  if (answer === undefined) {
-    answer = history.earlier.some((contact) => (channel === null || contact.channel === channel) && inScope(scope, contact.offer));
-    byChannel.set(channel, answer);
-  }
-  return answer;
 }
 
 /**
