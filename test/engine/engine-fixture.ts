@@ -105,6 +105,30 @@ export async function engineFor(extra: string, options: { base?: boolean } = {})
 }
 
 /** A strategy document on channel web with the given rules (YAML flow maps, one per line). */
+/**
+ * Three offers with a suppression rule each, as YAML documents to put before a strategy:
+ * `once` (afterAccept), `pushy` (maxRejects) and `capped` (maxContacts in a window).
+ */
+export function suppressedOffers(maxRejects: number, capped: { count: number; periodDays: number }): string {
+  return `
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: once }
+spec: { suppression: { afterAccept: true } }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: pushy }
+spec: { suppression: { maxRejects: ${maxRejects} } }
+---
+apiVersion: offerops/v1
+kind: Offer
+metadata: { name: capped }
+spec: { suppression: { maxContacts: { count: ${capped.count}, periodDays: ${capped.periodDays} } } }
+---
+`;
+}
+
 export function strategy(name: string, rules: string[]): string {
   return `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
 }

@@ -6,30 +6,14 @@ import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { DecisionRequest, HistoryRow, HistoryWindow } from '../../src/engine/types.js';
 import { createRandom } from '../../src/seeded-random.js';
-import { adult, engineFor, offersOf, policy, request, strategy } from './engine-fixture.js';
+import { adult, engineFor, offersOf, policy, request, strategy, suppressedOffers } from './engine-fixture.js';
 import { windowOf } from './window-of.js';
 
 const DAY = 86_400_000;
 const isoDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
 const dayOf = (iso: string): number => Date.parse(iso + 'T00:00:00Z') / DAY;
 
-const offersYaml = `
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: once }
-spec: { suppression: { afterAccept: true } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: pushy }
-spec: { suppression: { maxRejects: 3 } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: capped }
-spec: { suppression: { maxContacts: { count: 3, periodDays: 10 } } }
----
-`;
+const offersYaml = suppressedOffers(3, { count: 3, periodDays: 10 });
 
 const rules = strategy('s', [
   '{ name: r-gold, offer: gold-card, score: 90 }',

@@ -5,27 +5,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { DecisionRequest, HistoryRow, HistoryWindow } from '../../src/engine/types.js';
-import { engineFor, offersOf, policy, request, strategy } from './engine-fixture.js';
+import { engineFor, offersOf, policy, request, strategy, suppressedOffers } from './engine-fixture.js';
 
 const AT = '2026-05-01';
 
-const offers = `
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: once }
-spec: { suppression: { afterAccept: true } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: pushy }
-spec: { suppression: { maxRejects: 3 } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: capped }
-spec: { suppression: { maxContacts: { count: 1, periodDays: 10 } } }
----
-`;
+const offers = suppressedOffers(3, { count: 1, periodDays: 10 });
 
 let engine: Engine;
 beforeAll(async () => {

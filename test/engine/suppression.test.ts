@@ -3,25 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
 import type { HistoryRow } from '../../src/engine/types.js';
 import { describeSuppression } from '../../src/engine/suppression.js';
-import { engineFor, offersOf, request, strategy } from './engine-fixture.js';
+import { engineFor, offersOf, request, strategy, suppressedOffers } from './engine-fixture.js';
 
-const offers = `
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: once }
-spec: { suppression: { afterAccept: true } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: pushy }
-spec: { suppression: { maxRejects: 2 } }
----
-apiVersion: offerops/v1
-kind: Offer
-metadata: { name: capped }
-spec: { suppression: { maxContacts: { count: 2, periodDays: 7 } } }
----
-`;
+const offers = suppressedOffers(2, { count: 2, periodDays: 7 });
 
 const row = (offer: string, date: string, event: HistoryRow['event'], customerId = 'c1'): HistoryRow => ({ customerId, offer, channel: 'web', date, event });
 
