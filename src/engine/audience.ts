@@ -133,6 +133,21 @@ function attributeNumbers(attributes: Record<string, AttributeDeclaration>): { e
   return known;
 }
 
+const PROBLEM = Symbol('problem');
+
+/**
+ * One declared field of an input as toCelRecord converts it: ABSENT when the input has no
+ * value for it, PROBLEM when its value is not of the declared type or does not convert
+ * (the full conversion then reports it).
+ */
+function cleanField(prefix: string, field: string, declaration: AttributeDeclaration, raw: Record<string, unknown>): unknown {
+  const input = Object.prototype.hasOwnProperty.call(raw, field) ? raw[field] : undefined;
+  if (input === null || input === undefined) return ABSENT;
+  if (fieldTypeError(prefix, field, declaration, input) !== null) return PROBLEM;
+  const result = convertAttribute(declaration, input);
+  return result.ok ? result.value : PROBLEM;
+}
+
 /** The profile as toCelRecord converts it, taking and keeping attributes in `memo`; null when any attribute has a problem. */
 function convertThroughMemo(level: CompiledLevel, raw: Record<string, unknown>, memo: ProfileMemo): Record<string, unknown> | null {
   if (memo.raw !== raw) {
@@ -148,14 +163,8 @@ function convertThroughMemo(level: CompiledLevel, raw: Record<string, unknown>, 
     let converted: unknown;
     if (stamps[n] === generation) converted = values[n];
     else {
-      converted = ABSENT;
-      const input = Object.prototype.hasOwnProperty.call(raw, field) ? raw[field] : undefined;
-      if (input !== null && input !== undefined) {
-        if (fieldTypeError('profile', field, declaration, input) !== null) return null;
-        const result = convertAttribute(declaration, input);
-        if (!result.ok) return null;
-        converted = result.value;
-      }
+      converted = cleanField('profile', field, declaration, raw);
+      if (converted === PROBLEM) return null;
       stamps[n] = generation;
       values[n] = converted;
     }
@@ -180,13 +189,9 @@ function convertClean(prefix: string, attributes: Record<string, AttributeDeclar
   const value: Record<string, unknown> = {};
   for (let i = 0; i < entries.length; i++) {
     const [field, declaration] = entries[i]!;
-    if (!Object.prototype.hasOwnProperty.call(raw, field)) continue;
-    const input = raw[field];
-    if (input === null || input === undefined) continue;
-    if (fieldTypeError(prefix, field, declaration, input) !== null) return null;
-    const result = convertAttribute(declaration, input);
-    if (!result.ok) return null;
-    value[field] = result.value;
+    const converted = cleanField(prefix, field, declaration, raw);
+    if (converted === PROBLEM) return null;
+    if (converted !== ABSENT) value[field] = converted;
   }
   return value;
 }
