@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { ordinal } from '../../src/engine/explain.js';
-import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
+import { adult, channelYaml, engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
 describe('step 1: the interaction point gives the zone', () => {
   let engine: Engine;
@@ -35,6 +35,23 @@ describe('step 1: the interaction point gives the zone', () => {
     expect(engine.findInteractionPoint('checkout-upsell', 'web')).toEqual({ channel: 'web', zone: 'checkout' });
     expect(engine.findInteractionPoint('nope')).toBeNull();
     expect(engine.findInteractionPoint('checkout-upsell', 'email')).toBeNull();
+  });
+
+  it('refuses a point the named channel does not hold, naming the channel and a suggestion', () => {
+    expect(engine.decide(request({ channel: 'web', interactionPoint: 'home-sidebr' })).errors).toEqual([
+      { code: 'input', field: 'interactionPoint', message: "interaction point 'home-sidebr' is not defined on channel 'web'; did you mean 'home-sidebar'?" },
+    ]);
+    expect(engine.findInteractionPoint('home-sidebr', 'web')).toBeNull();
+  });
+
+  it('asks for the channel when two channels hold a point of that name, and resolves it once the channel is named', async () => {
+    const twoChannels = await engineFor(channelYaml.replace('metadata: { name: web }', 'metadata: { name: app }') + '---\n' + strategy('s', ['{ name: anywhere, offer: platinum-card, score: 10 }']));
+    const ambiguous = twoChannels.decide(request({ interactionPoint: 'home-hero' }));
+    expect(ambiguous.offers).toEqual([]);
+    expect(ambiguous.errors).toEqual([{ code: 'input', field: 'channel', message: "interaction point 'home-hero' is on channels 'app', 'web': name the channel" }]);
+    expect(twoChannels.findInteractionPoint('home-hero')).toBeNull();
+    expect(twoChannels.findInteractionPoint('home-hero', 'app')).toEqual({ channel: 'app', zone: 'home' });
+    expect(offersOf(twoChannels.decide(request({ channel: 'web', interactionPoint: 'home-hero' })))).toEqual(['platinum-card']);
   });
 });
 

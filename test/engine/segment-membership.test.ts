@@ -2,6 +2,7 @@
 // evaluated for the member as a decision would (what behaviour-test coverage reads).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/engine.js';
+import type { DecisionRequest } from '../../src/engine/types.js';
 import { adult, engineFor, request, strategy } from './engine-fixture.js';
 
 describe('Engine.segmentMembership', () => {
@@ -39,5 +40,20 @@ describe('Engine.segmentMembership', () => {
     expect(engine.segmentMembership(request({ at: '2026-13-01' })).errors[0]).toMatchObject({ code: 'input', field: 'at' });
     expect(engine.segmentMembership(request({}, { ...adult, age: 'forty' })).errors[0]).toMatchObject({ code: 'input', field: 'profile.age' });
     expect(engine.segmentMembership({ ...request(), audience: { id: '', profile: { age: 40 } } })).toMatchObject({ members: [], failed: [], errors: [expect.objectContaining({ field: 'audienceId' })] });
+  });
+
+  it('refuses an audience that is not an object, or names a level the channel does not declare, with no segment evaluated', () => {
+    for (const audience of ['c1', null, [adult]]) {
+      expect(engine.segmentMembership({ ...request(), audience } as unknown as DecisionRequest)).toEqual({
+        members: [],
+        failed: [],
+        errors: [{ code: 'input', field: 'audience', message: 'audience must be an object with id and profile' }],
+      });
+    }
+    expect(engine.segmentMembership({ ...request(), audience: { level: 'branch', id: 'c1', profile: adult } })).toEqual({
+      members: [],
+      failed: [],
+      errors: [{ code: 'input', field: 'audienceLevel', message: "audience level 'branch' is not declared on channel 'web' (declared: customer, household)" }],
+    });
   });
 });
