@@ -37,6 +37,20 @@ describe('step 1: the interaction point gives the zone', () => {
     expect(engine.findInteractionPoint('checkout-upsell', 'email')).toBeNull();
   });
 
+  it('refuses an interaction point that is not a name, saying what it got', () => {
+    for (const interactionPoint of ['', 42, undefined]) {
+      expect(engine.decide(request({ interactionPoint } as never)).errors).toEqual([
+        { code: 'input', field: 'interactionPoint', message: `interactionPoint must be a name, got ${JSON.stringify(interactionPoint)}` },
+      ]);
+    }
+  });
+
+  it('takes a null or empty channel as none named, and refuses a channel the bundle does not hold, naming it as given', () => {
+    for (const channel of [null, '']) expect(offersOf(engine.decide(request({ channel } as never)))).toEqual(['gold-card', 'platinum-card']);
+    expect(engine.decide(request({ channel: 'wev' })).errors).toEqual([{ code: 'input', field: 'channel', message: `channel "wev" is not in the bundle; did you mean 'web'?` }]);
+    expect(engine.decide(request({ channel: 7 } as never)).errors).toEqual([{ code: 'input', field: 'channel', message: 'channel 7 is not in the bundle' }]);
+  });
+
   it('refuses a point the named channel does not hold, naming the channel and a suggestion', () => {
     expect(engine.decide(request({ channel: 'web', interactionPoint: 'home-sidebr' })).errors).toEqual([
       { code: 'input', field: 'interactionPoint', message: "interaction point 'home-sidebr' is not defined on channel 'web'; did you mean 'home-sidebar'?" },
@@ -107,6 +121,23 @@ describe('step 2: segment membership', () => {
     const cache = rich.newSegmentCache();
     expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 5000 }), cache))).toEqual(['gold-card']);
     expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 10 }), cache))).toEqual(['savings-plus']);
+  });
+
+  it('re-judges eligibility when the session object changes within a session memo, and checks the new session', async () => {
+    const mobile = await engineFor(strategy('s', ['{ name: app-only, offer: gold-card, score: 90, eligibility: \'session.device == "mobile"\' }', '{ name: any, offer: savings-plus, score: 80 }']));
+    const cache = mobile.newSegmentCache();
+    const profile = { ...adult };
+    expect(offersOf(mobile.decide(request({ count: 1, session: { device: 'mobile' } }, profile), cache))).toEqual(['gold-card']);
+    expect(offersOf(mobile.decide(request({ count: 1, session: { device: 'desktop' } }, profile), cache))).toEqual(['savings-plus']);
+    expect(mobile.decide(request({ count: 1, session: { device: 'watch' } }, profile), cache).errors.map((e) => e.field)).toEqual(['session.device']);
+  });
+
+  it('judges a profile object changed between two decisions without a memo by its new values', async () => {
+    const rich = await engineFor(strategy('s', ["{ name: rich, offer: gold-card, score: 90, eligibility: 'profile.income > 1000.0' }", '{ name: any, offer: savings-plus, score: 80 }']));
+    const profile = { ...adult, income: 5000 };
+    expect(offersOf(rich.decide(request({ count: 1 }, profile)))).toEqual(['gold-card']);
+    profile.income = 10;
+    expect(offersOf(rich.decide(request({ count: 1 }, profile)))).toEqual(['savings-plus']);
   });
 
   it('starts the memo afresh for another member, day or engine', () => {
@@ -497,6 +528,30 @@ describe('input errors', () => {
     expect(decision.errors.map((e) => e.field)).toContain(field);
   });
 
+  it('says what it got for a wrong day or count; a count goes from 1 to 1000', () => {
+    const errorsOf = (overrides: Record<string, unknown>): unknown[] => engine.decide(request(overrides)).errors;
+    expect(errorsOf({ at: '2026-02-30' })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got "2026-02-30"' }]);
+    expect(errorsOf({ at: 20260501 })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got 20260501' }]);
+    expect(errorsOf({ at: undefined })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got undefined' }]);
+    for (const count of [0, 1001, '2']) {
+      expect(errorsOf({ count })).toEqual([{ code: 'input', field: 'count', message: `count must be a whole number from 1 to 1000, got ${JSON.stringify(count)}` }]);
+    }
+    for (const count of [1, 1000]) expect(engine.decide(request({ count }))).toMatchObject({ offers: [expect.objectContaining({ offer: 'gold-card' })], errors: [] });
+  });
+
+  it('refuses an audience that is not an object, with the other input problems', () => {
+    expect(engine.decide(request({ audience: 'c1', count: 0 } as never)).errors).toEqual([
+      expect.objectContaining({ field: 'count' }),
+      { code: 'input', field: 'audience', message: 'audience must be an object with id and profile' },
+    ]);
+  });
+
+  it('reports every input problem at once when the audience id is missing: the request’s, the id, the profile’s and the session’s', () => {
+    const decision = engine.decide(request({ count: 0, session: { device: 'watch' }, audience: { id: '', profile: { age: 'forty' } } }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors.map((e) => e.field)).toEqual(['count', 'audienceId', 'profile.age', 'session.device']);
+  });
+
   it('never throws on hostile requests', () => {
     for (const bad of [null, 42, 'x', [], {}, { interactionPoint: 'home-hero' }, { interactionPoint: 'home-hero', audience: null }, { interactionPoint: 'home-hero', audience: { id: 'c', profile: { __proto__: { age: 'x' } } }, at: '2026-01-01', count: 1, history: 'no' }]) {
       const decision = engine.decide(bad as never);
@@ -515,6 +570,7 @@ describe('input errors', () => {
     expect(engine.checkAudience('web', undefined, adult)).toEqual([]);
     expect(engine.checkAudience('web', 'customer', { age: 1.5 }, { device: 3 }).map((e) => e.field)).toEqual(['profile.age', 'session.device']);
     expect(engine.checkAudience('email', undefined, {})[0]).toMatchObject({ field: 'channel' });
+    expect(engine.checkAudience('wbe', undefined, {})).toEqual([{ code: 'input', field: 'channel', message: "channel 'wbe' is not in the bundle; did you mean 'web'?" }]);
     expect(engine.checkAudience('web', 'robot', {})[0]).toMatchObject({ field: 'audienceLevel' });
   });
 });
