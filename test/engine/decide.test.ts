@@ -539,6 +539,12 @@ describe('input errors', () => {
     for (const count of [1, 1000]) expect(engine.decide(request({ count }))).toMatchObject({ offers: [expect.objectContaining({ offer: 'gold-card' })], errors: [] });
   });
 
+  it('reports a wrong count also when the profile has a field of the wrong type', () => {
+    const decision = engine.decide(request({ count: 0 }, { ...adult, age: 'forty' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors.map((e) => e.field)).toContain('count');
+  });
+
   it('refuses an audience that is not an object, with the other input problems', () => {
     expect(engine.decide(request({ audience: 'c1', count: 0 } as never)).errors).toEqual([
       expect.objectContaining({ field: 'count' }),
