@@ -114,9 +114,11 @@ class LazyRanking implements Ranking {
     this.rules = memo.rules;
   }
 
+  /** The groups recorded up to the last entry asked for: every one when the ranking ran out, none when no entry was asked for (the memo may hold an earlier decision's). */
   get controlGroups(): string[] {
     const m = this.memo;
-    return this.ended || this.last < 0 ? m.controlGroups : m.controlGroups.slice(0, m.controlAfter[this.last]);
+    if (this.ended) return m.controlGroups;
+    return this.last < 0 ? [] : m.controlGroups.slice(0, m.controlAfter[this.last]);
   }
 
   walkErrors(): number {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { ordinal } from '../../src/engine/explain.js';
-import { adult, engineFor, offersOf, request, strategy } from './engine-fixture.js';
+import { adult, channelYaml, engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
 describe('step 1: the interaction point gives the zone', () => {
   let engine: Engine;
@@ -35,6 +35,37 @@ describe('step 1: the interaction point gives the zone', () => {
     expect(engine.findInteractionPoint('checkout-upsell', 'web')).toEqual({ channel: 'web', zone: 'checkout' });
     expect(engine.findInteractionPoint('nope')).toBeNull();
     expect(engine.findInteractionPoint('checkout-upsell', 'email')).toBeNull();
+  });
+
+  it('refuses an interaction point that is not a name, saying what it got', () => {
+    for (const interactionPoint of ['', 42, undefined]) {
+      expect(engine.decide(request({ interactionPoint } as never)).errors).toEqual([
+        { code: 'input', field: 'interactionPoint', message: `interactionPoint must be a name, got ${JSON.stringify(interactionPoint)}` },
+      ]);
+    }
+  });
+
+  it('takes a null or empty channel as none named, and refuses a channel the bundle does not hold, naming it as given', () => {
+    for (const channel of [null, '']) expect(offersOf(engine.decide(request({ channel } as never)))).toEqual(['gold-card', 'platinum-card']);
+    expect(engine.decide(request({ channel: 'wev' })).errors).toEqual([{ code: 'input', field: 'channel', message: `channel "wev" is not in the bundle; did you mean 'web'?` }]);
+    expect(engine.decide(request({ channel: 7 } as never)).errors).toEqual([{ code: 'input', field: 'channel', message: 'channel 7 is not in the bundle' }]);
+  });
+
+  it('refuses a point the named channel does not hold, naming the channel and a suggestion', () => {
+    expect(engine.decide(request({ channel: 'web', interactionPoint: 'home-sidebr' })).errors).toEqual([
+      { code: 'input', field: 'interactionPoint', message: "interaction point 'home-sidebr' is not defined on channel 'web'; did you mean 'home-sidebar'?" },
+    ]);
+    expect(engine.findInteractionPoint('home-sidebr', 'web')).toBeNull();
+  });
+
+  it('asks for the channel when two channels hold a point of that name, and resolves it once the channel is named', async () => {
+    const twoChannels = await engineFor(channelYaml.replace('metadata: { name: web }', 'metadata: { name: app }') + '---\n' + strategy('s', ['{ name: anywhere, offer: platinum-card, score: 10 }']));
+    const ambiguous = twoChannels.decide(request({ interactionPoint: 'home-hero' }));
+    expect(ambiguous.offers).toEqual([]);
+    expect(ambiguous.errors).toEqual([{ code: 'input', field: 'channel', message: "interaction point 'home-hero' is on channels 'app', 'web': name the channel" }]);
+    expect(twoChannels.findInteractionPoint('home-hero')).toBeNull();
+    expect(twoChannels.findInteractionPoint('home-hero', 'app')).toEqual({ channel: 'app', zone: 'home' });
+    expect(offersOf(twoChannels.decide(request({ channel: 'web', interactionPoint: 'home-hero' })))).toEqual(['platinum-card']);
   });
 });
 
@@ -90,6 +121,23 @@ describe('step 2: segment membership', () => {
     const cache = rich.newSegmentCache();
     expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 5000 }), cache))).toEqual(['gold-card']);
     expect(offersOf(rich.decide(request({ count: 1 }, { ...adult, income: 10 }), cache))).toEqual(['savings-plus']);
+  });
+
+  it('re-judges eligibility when the session object changes within a session memo, and checks the new session', async () => {
+    const mobile = await engineFor(strategy('s', ['{ name: app-only, offer: gold-card, score: 90, eligibility: \'session.device == "mobile"\' }', '{ name: any, offer: savings-plus, score: 80 }']));
+    const cache = mobile.newSegmentCache();
+    const profile = { ...adult };
+    expect(offersOf(mobile.decide(request({ count: 1, session: { device: 'mobile' } }, profile), cache))).toEqual(['gold-card']);
+    expect(offersOf(mobile.decide(request({ count: 1, session: { device: 'desktop' } }, profile), cache))).toEqual(['savings-plus']);
+    expect(mobile.decide(request({ count: 1, session: { device: 'watch' } }, profile), cache).errors.map((e) => e.field)).toEqual(['session.device']);
+  });
+
+  it('judges a profile object changed between two decisions without a memo by its new values', async () => {
+    const rich = await engineFor(strategy('s', ["{ name: rich, offer: gold-card, score: 90, eligibility: 'profile.income > 1000.0' }", '{ name: any, offer: savings-plus, score: 80 }']));
+    const profile = { ...adult, income: 5000 };
+    expect(offersOf(rich.decide(request({ count: 1 }, profile)))).toEqual(['gold-card']);
+    profile.income = 10;
+    expect(offersOf(rich.decide(request({ count: 1 }, profile)))).toEqual(['savings-plus']);
   });
 
   it('starts the memo afresh for another member, day or engine', () => {
@@ -480,6 +528,36 @@ describe('input errors', () => {
     expect(decision.errors.map((e) => e.field)).toContain(field);
   });
 
+  it('says what it got for a wrong day or count; a count goes from 1 to 1000', () => {
+    const errorsOf = (overrides: Record<string, unknown>): unknown[] => engine.decide(request(overrides)).errors;
+    expect(errorsOf({ at: '2026-02-30' })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got "2026-02-30"' }]);
+    expect(errorsOf({ at: 20260501 })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got 20260501' }]);
+    expect(errorsOf({ at: undefined })).toEqual([{ code: 'input', field: 'at', message: 'at must be a YYYY-MM-DD day, got undefined' }]);
+    for (const count of [0, 1001, '2']) {
+      expect(errorsOf({ count })).toEqual([{ code: 'input', field: 'count', message: `count must be a whole number from 1 to 1000, got ${JSON.stringify(count)}` }]);
+    }
+    for (const count of [1, 1000]) expect(engine.decide(request({ count }))).toMatchObject({ offers: [expect.objectContaining({ offer: 'gold-card' })], errors: [] });
+  });
+
+  it('reports a wrong count also when the profile has a field of the wrong type', () => {
+    const decision = engine.decide(request({ count: 0 }, { ...adult, age: 'forty' }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors.map((e) => e.field)).toContain('count');
+  });
+
+  it('refuses an audience that is not an object, with the other input problems', () => {
+    expect(engine.decide(request({ audience: 'c1', count: 0 } as never)).errors).toEqual([
+      expect.objectContaining({ field: 'count' }),
+      { code: 'input', field: 'audience', message: 'audience must be an object with id and profile' },
+    ]);
+  });
+
+  it('reports every input problem at once when the audience id is missing: the request’s, the id, the profile’s and the session’s', () => {
+    const decision = engine.decide(request({ count: 0, session: { device: 'watch' }, audience: { id: '', profile: { age: 'forty' } } }));
+    expect(decision.offers).toEqual([]);
+    expect(decision.errors.map((e) => e.field)).toEqual(['count', 'audienceId', 'profile.age', 'session.device']);
+  });
+
   it('never throws on hostile requests', () => {
     for (const bad of [null, 42, 'x', [], {}, { interactionPoint: 'home-hero' }, { interactionPoint: 'home-hero', audience: null }, { interactionPoint: 'home-hero', audience: { id: 'c', profile: { __proto__: { age: 'x' } } }, at: '2026-01-01', count: 1, history: 'no' }]) {
       const decision = engine.decide(bad as never);
@@ -498,6 +576,7 @@ describe('input errors', () => {
     expect(engine.checkAudience('web', undefined, adult)).toEqual([]);
     expect(engine.checkAudience('web', 'customer', { age: 1.5 }, { device: 3 }).map((e) => e.field)).toEqual(['profile.age', 'session.device']);
     expect(engine.checkAudience('email', undefined, {})[0]).toMatchObject({ field: 'channel' });
+    expect(engine.checkAudience('wbe', undefined, {})).toEqual([{ code: 'input', field: 'channel', message: "channel 'wbe' is not in the bundle; did you mean 'web'?" }]);
     expect(engine.checkAudience('web', 'robot', {})[0]).toMatchObject({ field: 'audienceLevel' });
   });
 });

@@ -25,6 +25,13 @@ describe('a session memo of segment membership', () => {
     expect(engine.newSegmentCache().kind).toBe('segment-cache');
   });
 
+  it('is not taken from something that only looks like one: a decision given it decides as without a memo', () => {
+    const profile = { ...adult, income: 90000 };
+    const alone = engine.decide(request({}, profile));
+    expect(offersOf(alone)).toEqual(['gold-card', 'savings-plus']);
+    for (const lookalike of [{}, { kind: 'segment-cache' }]) expect(engine.decide(request({}, profile), lookalike as unknown as SegmentCache)).toEqual(alone);
+  });
+
   it('keeps membership for the same member and day, and starts afresh on another day', () => {
     const cache = engine.newSegmentCache();
     expect(offersOf(engine.decide(request({ at: '2026-05-01' }, { ...adult, income: 90000 }), cache))).toEqual(['gold-card', 'savings-plus']);

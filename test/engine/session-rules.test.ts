@@ -4,8 +4,8 @@
 // Hand-derived cases at the cap's boundaries, then the fast path against the reference.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
-import { createEngine, type Engine } from '../../src/engine/engine.js';
-import type { DecisionRequest, SessionActivity } from '../../src/engine/types.js';
+import { createEngine, type Engine, type SegmentCache } from '../../src/engine/engine.js';
+import type { Decision, DecisionRequest, SessionActivity } from '../../src/engine/types.js';
 import { createRandom } from '../../src/seeded-random.js';
 import { channelYaml, compileFixture, offersOf, offersYaml, request, strategy } from './engine-fixture.js';
 import { ReferenceEngine } from './reference-engine.js';
@@ -17,8 +17,8 @@ const rules = strategy('s', [
   '{ name: d, offer: travel-insurance, score: 60 }',
 ]);
 
-function withSession(session: string): string {
-  return channelYaml.replace('spec:\n  audienceLevels:', `spec:\n  session: ${session}\n  audienceLevels:`) + '---\n' + offersYaml + '---\n' + rules;
+function withSession(session: string, strategyYaml = rules): string {
+  return channelYaml.replace('spec:\n  audienceLevels:', `spec:\n  session: ${session}\n  audienceLevels:`) + '---\n' + offersYaml + '---\n' + strategyYaml;
 }
 
 /** Decides in turn at each (point, count), carrying the session's offered count from one request to the next. */
@@ -90,6 +90,20 @@ describe('session rules', () => {
     expect(decision.explain).toContainEqual(
       expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', reason: "ranked 1st, but the session has had its 1 offer (session maxOffers 1 on channel 'web')" }),
     );
+  });
+
+  it('lists no control group when the cap leaves no room, also in a session memo that recorded one at an earlier decision', async () => {
+    const holdout = strategy('s', ['{ name: held, offer: gold-card, score: 90, controlGroup: { percent: 100 } }', '{ name: b, offer: platinum-card, score: 80 }']);
+    const one = createEngine(await compileFixture(withSession('{ maxOffers: 1 }', holdout), { base: false }));
+    const at = (offered: number, cache?: SegmentCache): Decision => one.decide(request({ interactionPoint: 'home-hero', count: 1, sessionActivity: { offered } }), cache);
+    // The held-out rule's offer was in the running for the first offer of the session.
+    expect(at(0).controlGroups).toEqual(['held']);
+    expect(offersOf(at(0))).toEqual(['platinum-card']);
+    // At the cap nothing is shown, so no holdout hid anything: with or without the visit's memo.
+    expect(at(1).controlGroups).toEqual([]);
+    const visit = one.newSegmentCache();
+    expect(at(0, visit).controlGroups).toEqual(['held']);
+    expect(at(1, visit)).toMatchObject({ offers: [], controlGroups: [], defaultString: 'Welcome back' });
   });
 
   it('leaves out offers accepted or rejected in the session, and fills their places from the ranking', () => {
