@@ -49,9 +49,15 @@ describe('batch de-duplication (givenEarlier)', () => {
 
   it('refuses a givenEarlier that is not an object of offer → point, naming the field', () => {
     const notObject = engine.decide({ ...request(), givenEarlier: ['gold-card'] as unknown as Record<string, string> });
-    expect(notObject.errors).toEqual([expect.objectContaining({ code: 'input', field: 'givenEarlier' })]);
+    expect(notObject.errors).toEqual([{ code: 'input', field: 'givenEarlier', message: 'givenEarlier must be an object of offer name → interaction point' }]);
     expect(notObject.offers).toEqual([]);
     const badValue = engine.decide({ ...request(), givenEarlier: { 'gold-card': 3 } as unknown as Record<string, string> });
-    expect(badValue.errors).toEqual([expect.objectContaining({ code: 'input', field: 'givenEarlier.gold-card' })]);
+    expect(badValue.errors).toEqual([{ code: 'input', field: 'givenEarlier.gold-card', message: 'givenEarlier.gold-card must be the name of the interaction point it was given to, got 3' }]);
+  });
+
+  it('reads a null givenEarlier as none given', () => {
+    const decision = engine.decide({ ...request({ count: 2 }), givenEarlier: null as unknown as Record<string, string> });
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(decision)).toEqual(['gold-card', 'platinum-card']);
   });
 });

@@ -110,6 +110,16 @@ describe('control groups in decisions', () => {
     }
   });
 
+  it("hands each decision its own list: changing one decision's control groups changes no later decision of the session", async () => {
+    const engine = await engineFor(strategy('s', ['{ name: holdout, offer: gold-card, score: 90, controlGroup: { percent: 100 } }', '{ name: other, offer: platinum-card, score: 80 }']));
+    const cache = engine.newSegmentCache();
+    const first = engine.decide(request(), cache);
+    expect([offersOf(first), first.controlGroups]).toEqual([['platinum-card'], ['holdout']]);
+    first.controlGroups.push('added by the caller');
+    const again = engine.decide(request(), cache);
+    expect([offersOf(again), again.controlGroups]).toEqual([['platinum-card'], ['holdout']]);
+  });
+
   it('draws the control group only for members the rule would serve', async () => {
     const engine = await engineFor(strategy('s', ["{ name: holdout, offer: gold-card, score: 80, eligibility: 'profile.age > 100', controlGroup: { percent: 100 } }"]));
     expect(engine.decide(request()).controlGroups).toEqual([]);

@@ -1,7 +1,7 @@
 // docs/decisions.md decision semantics, step by step, on small hand-written configs.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
-import type { Engine } from '../../src/engine/engine.js';
+import { parseTreatmentCode, type Engine } from '../../src/engine/engine.js';
 import { ordinal } from '../../src/engine/explain.js';
 import { adult, channelYaml, engineFor, offersOf, request, strategy } from './engine-fixture.js';
 
@@ -400,6 +400,27 @@ describe('step 7: ranking, count, maxOffers and the default string', () => {
     expect(engine.decide(request({ interactionPoint: 'home-hero' })).offers[0]!.treatmentCode).not.toBe(a.offers[0]!.treatmentCode);
   });
 
+  it('gives each (rule, offer) its own treatment code, also when another rule wins the offer in a later decision', async () => {
+    // Young members get each offer from the first four rules, the others from the last four, which give them in another order.
+    const rotated = await engineFor(
+      strategy('codes', [
+        "{ name: y-plat, offer: platinum-card, score: 90, eligibility: 'profile.age < 30' }",
+        "{ name: y-save, offer: savings-plus, score: 90, eligibility: 'profile.age < 30' }",
+        "{ name: y-travel, offer: travel-insurance, score: 90, eligibility: 'profile.age < 30' }",
+        "{ name: y-gold, offer: gold-card, score: 90, eligibility: 'profile.age < 30' }",
+        '{ name: o-gold, offer: gold-card, score: 50 }',
+        '{ name: o-plat, offer: platinum-card, score: 50 }',
+        '{ name: o-save, offer: savings-plus, score: 50 }',
+        '{ name: o-travel, offer: travel-insurance, score: 50 }',
+      ]),
+    );
+    for (const age of [20, 40]) {
+      const decision = rotated.decide(request({}, { ...adult, age }));
+      expect(decision.offers.map((o) => o.rule).sort()).toEqual(age < 30 ? ['y-gold', 'y-plat', 'y-save', 'y-travel'] : ['o-gold', 'o-plat', 'o-save', 'o-travel']);
+      for (const o of decision.offers) expect(parseTreatmentCode(rotated, o.treatmentCode)).toEqual({ channel: 'web', interactionPoint: 'home-sidebar', rule: o.rule, offer: o.offer });
+    }
+  });
+
   it('is pure: the same request gives the same decision', () => {
     const r = request({ explain: true });
     expect(engine.decide(r)).toEqual(engine.decide(r));
@@ -564,6 +585,22 @@ describe('input errors', () => {
       expect(decision.offers).toEqual([]);
       expect(decision.errors.length).toBeGreaterThan(0);
     }
+  });
+
+  it('answers a refused request with the channel, point and zone it names, as far as they resolve', () => {
+    expect(engine.decide(request({ count: 0 }))).toEqual({
+      channel: 'web',
+      interactionPoint: 'home-sidebar',
+      zone: 'home',
+      offers: [],
+      controlGroups: [],
+      errors: [{ code: 'input', field: 'count', message: 'count must be a whole number from 1 to 1000, got 0' }],
+    });
+    // A point that does not resolve: the names as written, no zone.
+    expect(engine.decide(request({ channel: 'web', interactionPoint: 'home-sidebr' }))).toMatchObject({ channel: 'web', interactionPoint: 'home-sidebr', zone: '', offers: [], controlGroups: [] });
+    expect(engine.decide(request({ interactionPoint: 'nowhere' }))).toMatchObject({ channel: '', interactionPoint: 'nowhere', zone: '' });
+    // Names that are not strings are not echoed.
+    expect(engine.decide({ ...request(), channel: 5, interactionPoint: 7 } as never)).toMatchObject({ channel: '', interactionPoint: '', zone: '' });
   });
 
   it('takes the audience id from the profile id field when none is given', () => {

@@ -82,6 +82,25 @@ describe('bounded history windows', () => {
     expect((await engineFor(offersYaml + rules + '---\n' + policy('batch', ['{ name: long, type: customerOfferCount, max: 5, periodDays: 90 }'], false))).historyWindowDays).toBe(10);
   });
 
+  it('ask for packages only for maxPackages with periodDays, and for contact totals only for sequence rules over all time', async () => {
+    const needs = async (rulesOfPolicy: string[]) => (await engineFor(rules.replace(/.*r-(once|pushy|capped).*\n/g, '') + '---\n' + policy('rt', rulesOfPolicy))).historyNeeds;
+    // Without periodDays these count this response only: no window, no packages, no totals.
+    const perResponse = ['{ name: count, type: customerOfferCount, max: 3 }', '{ name: dup, type: maxDuplicateOffers, max: 1 }', '{ name: pkg, type: maxPackages, max: 2 }'];
+    expect(await needs(perResponse)).toEqual({ windows: [1], packages: false, totals: [], contactOffers: [] });
+    expect(await needs(['{ name: count-2w, type: customerOfferCount, max: 5, periodDays: 14 }', '{ name: dup-3w, type: maxDuplicateOffers, max: 2, periodDays: 21 }'])).toEqual({
+      windows: [1, 14, 21],
+      packages: false,
+      totals: [],
+      contactOffers: [],
+    });
+    expect(await needs(['{ name: ever, type: neverAWithB, a: { offer: gold-card }, b: { list: credit-offers } }', ...perResponse])).toEqual({
+      windows: [1],
+      packages: false,
+      totals: ['contact'],
+      contactOffers: ['gold-card', 'platinum-card'],
+    });
+  });
+
   it('decide as all the rows do, for 300 random histories with rows long before the window and after the decision day', async () => {
     const engine = await engineFor(offersYaml + rules + '---\n' + policy('rt', policyRules));
     const stream = createRandom(20261130);

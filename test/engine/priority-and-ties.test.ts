@@ -72,6 +72,23 @@ describe('ties: rotate', () => {
     }
   });
 
+  it('keeps equal scores in offer name order on a channel without ties: rotate, in the explanation too', async () => {
+    const web = createEngine(await compileFixture(rotating.replace('channel: shop', 'channel: web')));
+    for (const id of ['c1', 'c2', 'c3']) {
+      const explained = web.decide(request({ count: 2, explain: true, audience: { id, profile: { customerId: id, age: 40 } } }));
+      expect(offersOf(explained)).toEqual(['travel-insurance', 'gold-card']);
+      expect(explained.explain!.filter((e) => e.outcome !== 'rank').map((e) => [e.offer, e.rank])).toEqual([
+        ['travel-insurance', 1],
+        ['gold-card', 2],
+      ]);
+      const ranked = explained.explain!.filter((e) => e.outcome === 'rank').sort((a, b) => a.rank! - b.rank!);
+      expect(ranked.map((e) => [e.offer, e.rank])).toEqual([
+        ['platinum-card', 3],
+        ['savings-plus', 4],
+      ]);
+    }
+  });
+
   it('explains the same rotate order: the tied offers past the count ranked where the decision puts them', () => {
     for (const id of ['c1', 'c2', 'c3']) {
       const order = offersOf(engine.decide(shopRequest(id, '2026-05-01')));

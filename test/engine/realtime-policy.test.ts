@@ -54,6 +54,20 @@ describe('realtime policies', () => {
     expect(decision.errors).toContainEqual(expect.objectContaining({ code: 'expression-error', place: "policy 'rt' rule 'odd' where" }));
   });
 
+  it("reports a failing policy expression beside a rule's failing expression, each decision its own", async () => {
+    const engine = await engineFor(
+      strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }', "{ name: rich, offer: savings-plus, score: 70, eligibility: 'profile.income > 1000.0' }"]) +
+        '---\n' +
+        policy('rt', ["{ name: odd, type: interactionsWhere, mode: include, offers: { offer: gold-card }, where: 'contact.region == \"north\"' }"]),
+    );
+    const cache = engine.newSegmentCache();
+    const noIncome = { customerId: 'c1', age: 40 };
+    const places = (decision: { errors: { place?: string }[] }): (string | undefined)[] => decision.errors.map((e) => e.place);
+    expect(places(engine.decide(request({}, noIncome), cache))).toEqual(["strategy 's' rule 'rich' eligibility", "policy 'rt' rule 'odd' where"]);
+    // gold-card given earlier in the batch: the policy is not asked about it, and the session's next decision has no policy failure.
+    expect(places(engine.decide(request({ givenEarlier: { 'gold-card': 'home-hero' } }, noIncome), cache))).toEqual(["strategy 's' rule 'rich' eligibility"]);
+  });
+
   it('customerOfferCount max counts history in the window plus the offers already chosen', async () => {
     const rule = ['{ name: two-a-week, type: customerOfferCount, max: 2, periodDays: 7 }'];
     expect(offersOf(await decideWith(rule))).toEqual(['gold-card', 'platinum-card']);
@@ -153,6 +167,84 @@ describe('realtime policies', () => {
     expect(offersOf(engine.decide(request({ count: 2 })))).toEqual(['gold-card', 'platinum-card']);
     expect(offersOf(engine.decide(request({ count: 2, explain: true })))).toEqual(['gold-card', 'platinum-card']);
     expect(offersOf(engine.decide(request({ count: 1 })))).toEqual(['platinum-card']);
+  });
+
+  it('bOnlyWithA lets in a B whose A is a deferred B itself, once that one is in', async () => {
+    // gold-card needs platinum-card, which needs savings-plus: choosing savings-plus lets in platinum-card, and then gold-card, before travel-insurance.
+    const chain = ['{ name: gold-needs-plat, type: bOnlyWithA, a: { offer: platinum-card }, b: { offer: gold-card } }', '{ name: plat-needs-save, type: bOnlyWithA, a: { offer: savings-plus }, b: { offer: platinum-card } }'];
+    const engine = await engineFor(rules + '---\n' + policy('rt', chain));
+    expect(offersOf(engine.decide(request({ count: 3 })))).toEqual(['gold-card', 'platinum-card', 'savings-plus']);
+    expect(offersOf(engine.decide(request({ count: 3, explain: true })))).toEqual(['gold-card', 'platinum-card', 'savings-plus']);
+  });
+
+  it('explains a deferred B that the full response leaves out as ranked out, not as dropped by its policy', async () => {
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: gold-needs-plat, type: bOnlyWithA, a: { offer: platinum-card }, b: { offer: gold-card } }']));
+    const decision = engine.decide(request({ count: 1, explain: true }));
+    expect(offersOf(decision)).toEqual(['platinum-card']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', rule: 'r-gold', outcome: 'rank', score: 90, rank: 1 }));
+  });
+
+  it('explains a deferred B by the rule that keeps it out at the end: a cap filled while it waited for its A', async () => {
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: two, type: customerOfferCount, max: 2 }', '{ name: gold-needs-travel, type: bOnlyWithA, a: { offer: travel-insurance }, b: { offer: gold-card } }']));
+    const decision = engine.decide(request({ explain: true }));
+    expect(offersOf(decision)).toEqual(['platinum-card', 'savings-plus']);
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'policy', policyRule: 'two', rank: 1 }));
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'travel-insurance', outcome: 'policy', policyRule: 'two' }));
+  });
+
+  it('stops at a policy that leaves room for no more offers: a control group ranked below the stop is not listed', async () => {
+    // hold (travel-insurance 65, everyone held out) ranks below savings-plus (70), above r-travel (60).
+    const held = strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }', '{ name: r-plat, offer: platinum-card, score: 80 }', '{ name: r-save, offer: savings-plus, score: 70 }', '{ name: hold, offer: travel-insurance, score: 65, controlGroup: { percent: 100 } }', '{ name: r-travel, offer: travel-insurance, score: 60 }']);
+    const decide = async (max: number) => (await engineFor(held + '---\n' + policy('rt', [`{ name: cap, type: customerOfferCount, max: ${max} }`]))).decide(request());
+    const roomy = await decide(4);
+    expect([offersOf(roomy), roomy.controlGroups]).toEqual([all, ['hold']]);
+    const tight = await decide(1);
+    expect([offersOf(tight), tight.controlGroups]).toEqual([['gold-card'], []]);
+  });
+
+  it('maxPackages takes the package of the response from the member, channel and day of each decision', async () => {
+    // One engine deciding for several members and days in turn: a contact earlier today (no package column) is this response's package only for its own member and day.
+    const engine = await engineFor(rules + '---\n' + policy('rt', ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }']));
+    const other = { ...adult, customerId: 'c2' };
+    expect(offersOf(engine.decide(request({}, other)))).toEqual(all);
+    expect(offersOf(engine.decide(request({ history: [contact('x', '2026-05-01')] })))).toEqual(all);
+    expect(offersOf(engine.decide(request({ at: '2026-04-30' })))).toEqual(all);
+    expect(offersOf(engine.decide(request({ history: [contact('x', '2026-05-01')] })))).toEqual(all);
+    // The same contact on another day is another package.
+    expect(offersOf(engine.decide(request({ at: '2026-05-02', history: [contact('x', '2026-05-01')] })))).toEqual([]);
+  });
+
+  it('maxPackages takes the package of the response from its own channel, after a decision of the member on another channel', async () => {
+    const app = `apiVersion: offerops/v1
+kind: Channel
+metadata: { name: app }
+spec:
+  audienceLevels:
+    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
+  zones:
+    - { name: main, interactionPoints: [{ name: app-home }] }
+---
+apiVersion: offerops/v1
+kind: Strategy
+metadata: { name: a }
+spec:
+  channel: app
+  rules:
+    - { name: app-gold, offer: gold-card, score: 80 }
+---
+apiVersion: offerops/v1
+kind: OptimizationPolicy
+metadata: { name: app-rt }
+spec:
+  channel: app
+  realtime: true
+  rules:
+    - { name: one-app-interruption, type: maxPackages, max: 1, periodDays: 7 }
+`;
+    const engine = await engineFor(app + '---\n' + rules + '---\n' + policy('rt', ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }']));
+    expect(offersOf(engine.decide(request()))).toEqual(all);
+    // A contact on the app earlier today is the app's package of today: the app's response joins it.
+    expect(offersOf(engine.decide(request({ interactionPoint: 'app-home', history: [contact('x', '2026-05-01', { channel: 'app' })] })))).toEqual(['gold-card']);
   });
 
   it('explains an offer a policy drops as dropped by the policy, also once the response is full', async () => {

@@ -108,6 +108,16 @@ describe('rule-set offer attributes', () => {
     expect(plain.errors.map((e) => e.place)).toEqual(decision.errors.map((e) => e.place));
   });
 
+  it('names every attribute that failed in the explanation of the chosen offer, one after the other', async () => {
+    const { engine } = await engines([`{ name: by-age, offer: gold-card, score: 50, attributes: { discountPct: 'profile.age > 30 ? 20 : 10', creative: 'string(profile.age) + ".png"' } }`]);
+    const decision = engine.decide(request({ explain: true }, { customerId: 'c1', tier: 'gold' }));
+    expect(decision.offers.map((o) => o.attributes)).toEqual([{ discountPct: 10, creative: 'standard.png', headline: 'Gold card', featured: false }]);
+    const chosen = decision.explain!.find((e) => e.outcome === 'chosen')!;
+    expect(chosen.reason).toMatch(
+      /^ranked 1st with score 50; attributes\.creative of rule 'by-age' could not be evaluated \(.+\); the offer's own "standard\.png" is returned; attributes\.discountPct of rule 'by-age' could not be evaluated \(.+\); the offer's own 10 is returned$/,
+    );
+  });
+
   it('returns the offer constant when a dyn expression gives a value of another type', async () => {
     const { engine } = await engines([`{ name: dyn, offer: gold-card, score: 50, attributes: { discountPct: 'offer.attributes.creative' } }`]);
     const decision = engine.decide(request({}, gold));

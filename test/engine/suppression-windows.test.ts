@@ -192,6 +192,12 @@ describe('suppression windows', () => {
     expect(engine.historyNeeds).toEqual({ windows: [1, 7, 90], packages: false, totals: ['accept', 'reject'], contactOffers: [], responseDays: 90 });
   });
 
+  it('asks for no all-time accept total for an offer that rests some days after an accept: the window holds those days', async () => {
+    const mortgageOnly = offers.split('---\n').find((doc) => doc.includes('name: mortgage'))!;
+    const resting = await engineFor(mortgageOnly + '---\n' + strategy('s', ['{ name: r-mortgage, offer: mortgage, score: 30 }']));
+    expect(resting.historyNeeds).toEqual({ windows: [1, 90], packages: false, totals: [], contactOffers: [], responseDays: 90 });
+  });
+
   it('decides from a bounded history window as from every row (300 random histories)', () => {
     const stream = createRandom(16);
     const random = (): number => stream.next();

@@ -32,6 +32,12 @@ describe('offer suppression', () => {
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'pushy', outcome: 'suppressed', reason: 'suppressed: rejected 2 times (maxRejects 2)' }));
   });
 
+  it('explains a suppressed offer with its rule and score, outside the ranks', () => {
+    const decision = engine.decide(request({ history: [row('pushy', '2026-01-01', 'reject'), row('pushy', '2026-02-01', 'reject')], explain: true }));
+    expect(decision.explain).toContainEqual({ offer: 'pushy', rule: 'b', outcome: 'suppressed', reason: 'suppressed: rejected 2 times (maxRejects 2)', score: 20 });
+    expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'once', outcome: 'chosen', rank: 2 }));
+  });
+
   it('drops an offer contacted maxContacts times in the window ending on the decision day', () => {
     // at 2026-05-01 the 7-day window is 2026-04-25..2026-05-01
     const inside = [row('capped', '2026-04-25', 'contact'), row('capped', '2026-05-01', 'contact')];
