@@ -83,14 +83,6 @@ describe('session rules', () => {
     expect(none.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', outcome: 'session-cap', rank: 1 }));
   });
 
-  it('lists no control group once the session has had its offers: nothing was held out of an empty response', async () => {
-    const held = createEngine(await compileFixture(withSession('{ maxOffers: 1 }') + '---\n' + strategy('held', ['{ name: hold, offer: gold-card, score: 95, controlGroup: { percent: 100 } }']), { base: false }));
-    const open = held.decide(request({ count: 1, sessionActivity: { offered: 0 } }));
-    expect([offersOf(open), open.controlGroups]).toEqual([['gold-card'], ['hold']]);
-    const full = held.decide(request({ count: 1, sessionActivity: { offered: 1 } }));
-    expect([offersOf(full), full.controlGroups]).toEqual([[], []]);
-  });
-
   it('says a cap of one offer in the singular', async () => {
     const one = createEngine(await compileFixture(withSession('{ maxOffers: 1 }'), { base: false }));
     const decision = one.decide(request({ interactionPoint: 'home-hero', count: 2, explain: true, sessionActivity: { offered: 1 } }));
