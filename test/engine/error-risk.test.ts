@@ -290,6 +290,7 @@ const riskCases: [string, RiskCase][] = [
   ['double() of a size', s('double(size(profile.tags)) * 1e280', false, ['profile.tags'])],
   ['double() of a large int literal', s('double(9000000000000000000) * profile.income * 1e269', true, ['profile.income'])],
   ['double() of a string', s('double(profile.tier)', true, ['profile.tier'])],
+  ['double() of an infinite double', s('offer.cost * double(profile.income / 0.0)', true, [])],
   ['int() of a double', e('int(profile.income) > 3', true, ['profile.income'])],
   [
     'a map entry by offer name',
@@ -460,6 +461,11 @@ describe('decisions report the failures of a rule the walk never reaches', () =>
       ...failureOf("strategy 's' rule 'low' eligibility"),
       ...failureOf("strategy 's' rule 'other' eligibility"),
     ]);
+  });
+
+  it('in a score from double() of an infinite double', async () => {
+    const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${strategy('s', [top, "{ name: low, offer: savings-plus, scoreExpression: 'offer.cost * double(profile.income / 0.0) + 1.0' }"])}`;
+    expect(await decideBoth(yaml, { income: 5 })).toEqual(failureOf("strategy 's' rule 'low' scoreExpression"));
   });
 
   it('in an offer-only condition that failed at load for one of the rule offers', async () => {
