@@ -152,6 +152,9 @@ describe('rulesAtRisk', () => {
     expect(rulesAtRisk(risk, { age: -MAGNITUDE }, { device: 'app' })).toEqual([b]);
     expect(rulesAtRisk(risk, { age: MAGNITUDE - 1 }, { device: 'app' })).toEqual([b]);
     expect(rulesAtRisk(risk, { age: MAGNITUDE + 1 }, { device: 'app' })).toEqual([a, b]);
+    // An int attribute arrives as a bigint: the same bounds.
+    for (const age of [30n, BigInt(MAGNITUDE), -BigInt(MAGNITUDE)]) expect(rulesAtRisk(risk, { age }, { device: 'app' })).toEqual([b]);
+    for (const age of [BigInt(MAGNITUDE) + 1n, -BigInt(MAGNITUDE) - 1n]) expect(rulesAtRisk(risk, { age }, { device: 'app' })).toEqual([a, b]);
     expect(rulesAtRisk(risk, { age: 30 }, {})).toEqual([b, c]);
     expect(rulesAtRisk(risk, {}, {})).toEqual([a, b, c]);
   });
@@ -179,6 +182,13 @@ describe('rulesAtRisk', () => {
       expect(inputsAreSafe(risk, profile, {})).toBe(false);
       expect(rulesAtRisk(risk, profile, {})).toEqual([scored]);
     }
+    expect(inputsAreSafe(risk, { modelScores: null }, {})).toBe(false);
+    // An entry of a session map is looked up in the session, not in a profile map of the same name.
+    const sessionKey: MapKey = { variable: 'session', field: 'modelScores', key: 'isa' };
+    const bySession: ZoneRisk = { ...risk, keys: [sessionKey], rules: [{ rule: scored, always: false, profile: [], session: [], keys: [sessionKey] }] };
+    expect(inputsAreSafe(bySession, { modelScores: { isa: 0.5 } }, {})).toBe(false);
+    expect(rulesAtRisk(bySession, { modelScores: { isa: 0.5 } }, {})).toEqual([scored]);
+    expect(inputsAreSafe(bySession, {}, { modelScores: { isa: 0.5 } })).toBe(true);
   });
 });
 
@@ -466,6 +476,16 @@ describe('decisions report the failures of a rule the walk never reaches', () =>
   it('in a score from double() of an infinite double', async () => {
     const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${strategy('s', [top, "{ name: low, offer: savings-plus, scoreExpression: 'offer.cost * double(profile.income / 0.0) + 1.0' }"])}`;
     expect(await decideBoth(yaml, { income: 5 })).toEqual(failureOf("strategy 's' rule 'low' scoreExpression"));
+  });
+
+  it('in a session attribute the member did not send', async () => {
+    const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${strategy('s', [top, '{ name: low, offer: savings-plus, score: 1, eligibility: \'session.device == "app"\' }'])}`;
+    expect(await decideBoth(yaml, {})).toEqual(failureOf("strategy 's' rule 'low' eligibility"));
+  });
+
+  it('in a rule that may fail whatever the member, for a member missing the attributes only that rule reads', async () => {
+    const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${strategy('s', [top, '{ name: low, offer: savings-plus, score: 1, eligibility: \'session.device != "desktop" && profile.age / 2 > 1\' }'])}`;
+    expect(await decideBoth(yaml, {})).toEqual(failureOf("strategy 's' rule 'low' eligibility"));
   });
 
   it('in an offer-only condition that failed at load for one of the rule offers', async () => {
