@@ -325,6 +325,11 @@ const riskCases: [string, RiskCase][] = [
   ['string() of an attribute', e('string(profile.age) == "3"', true, ['profile.age'])],
   ['the offer name and display name', e('offer.name == profile.tier || offer.displayName == profile.tier', false, ['profile.tier'])],
   ['an offer-only condition (evaluated at load)', e('offer.attributes.creative == "x"', false, [], 'offer: open-card')],
+  ['string() of the offer name with a suffix', e('string(offer.name + "-x") == profile.tier', false, ['profile.tier'])],
+  ['has() of an offer field', e('has(offer.displayName) && profile.age > 1', false, ['profile.age'])],
+  ['int() of a conditional on has() falling back to the offer cost', e('int(has(profile.income) ? profile.income : offer.cost) > 3', true, [])],
+  ['size() of a list element', e('size(profile.tags[0]) > 1', true, [])],
+  ['double() of a double', s('double(profile.income) * 2.0', false, ['profile.income'])],
   ['a conditional whose condition may fail', e('(profile.age / 2 > 1 ? 1 : 2) > 0', true, [])],
   ['a conditional whose then side may fail', e('(profile.age > 1 ? profile.age / 2 : 2) > 0', true, [])],
   ['a conditional whose else side may fail', e('(profile.age > 1 ? 2 : profile.age / 2) > 0', true, [])],
@@ -352,7 +357,7 @@ describe('zoneRisk: when a decision may meet an expression failure', () => {
     const rules = riskCases.map(([, c], i) => `{ name: r${i}, ${c.offers ?? 'offer: gold-card'}, score: 1, ${c.field}: '${c.source}' }`);
     const extra = [
       '{ name: by-segment, offer: gold-card, score: 1, segment: high-value }',
-      '{ name: household, offer: gold-card, score: 1, segment: big-households }',
+      "{ name: household, offer: gold-card, score: 1, segment: big-households, eligibility: 'profile.size > 2' }",
       "{ name: disabled, offer: gold-card, score: 1, enabled: false, eligibility: 'profile.age / 2 > 1' }",
       "{ name: both-offer-terms, offer: age-card, eligibility: 'profile.age >= int(offer.attributes.minAge)', scoreExpression: 'double(profile.age) + double(offer.attributes.minAge)' }",
     ];
@@ -486,6 +491,13 @@ describe('decisions report the failures of a rule the walk never reaches', () =>
   it('in a rule that may fail whatever the member, for a member missing the attributes only that rule reads', async () => {
     const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${strategy('s', [top, '{ name: low, offer: savings-plus, score: 1, eligibility: \'session.device != "desktop" && profile.age / 2 > 1\' }'])}`;
     expect(await decideBoth(yaml, {})).toEqual(failureOf("strategy 's' rule 'low' eligibility"));
+  });
+
+  it("in a rule's segment that may fail whatever the member", async () => {
+    const firstTag = 'apiVersion: offerops/v1\nkind: Segment\nmetadata: { name: first-tag }\nspec: { channel: web, expression: \'profile.tags[0] == "a"\' }\n';
+    const yaml = `${channelYaml}\n---\n${offersYaml}\n---\n${firstTag}---\n${strategy('s', [top, '{ name: low, offer: savings-plus, score: 1, segment: first-tag }'])}`;
+    expect(await decideBoth(yaml, { tags: ['a'] })).toEqual([]);
+    expect(await decideBoth(yaml, { tags: [] })).toEqual(failureOf("segment 'first-tag'"));
   });
 
   it('in an offer-only condition that failed at load for one of the rule offers', async () => {
