@@ -300,6 +300,7 @@ const riskCases: [string, RiskCase][] = [
   ['double() of a size', s('double(size(profile.tags)) * 1e280', false, ['profile.tags'])],
   ['double() of a large int literal', s('double(9000000000000000000) * profile.income * 1e269', true, ['profile.income'])],
   ['double() of a string', s('double(profile.tier)', true, ['profile.tier'])],
+  ['double() of a string in a condition', e('double(profile.tier) > 1.0', true, [])],
   ['double() of an infinite double', s('offer.cost * double(profile.income / 0.0)', true, [])],
   ['int() of a double', e('int(profile.income) > 3', true, ['profile.income'])],
   [
