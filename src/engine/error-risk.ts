@@ -291,7 +291,8 @@ function analyseNode(node: unknown, scope: Scope): Analysis {
       if (!inner.total) return PARTIAL;
       if (name === 'size') return { total: true, kind: 'int', magnitude: Infinity };
       if (name === 'double' && (inner.kind === 'int' || inner.kind === 'double')) {
-        return { total: true, kind: 'double', magnitude: Number.isFinite(inner.magnitude) ? Math.max(MAGNITUDE, inner.magnitude) : MAGNITUDE };
+        // double() of a double is that double, infinite or not; an int of unknown magnitude is a size(), far below MAGNITUDE.
+        return { total: true, kind: 'double', magnitude: Number.isFinite(inner.magnitude) ? Math.max(MAGNITUDE, inner.magnitude) : inner.kind === 'int' ? MAGNITUDE : Infinity };
       }
       return PARTIAL;
     }
