@@ -29,21 +29,24 @@ beforeAll(async () => {
 afterAll(async () => demo?.cleanup());
 
 describe('rollback', () => {
+  // Each rollback below gives its own reason: two rollbacks to the same bundle with the same
+  // reason, from the same main, within one second make the very same commit, and the second
+  // is then told, rightly, that the branch already holds it (another run pushed it).
   it('--to previous: the pin before the current one', async () => {
-    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', 'previous', '--reason', 'r', '--no-pr']), 0);
+    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', 'previous', '--reason', 'r previous', '--no-pr']), 0);
     demo.git(['fetch', '--quiet']);
     expect(rollbackBundle()).toBe(released[1]!.text.trimEnd());
   });
 
   it('--to DIGEST: any digest the environment pinned before, byte for byte; the branch is replaced, not duplicated', async () => {
-    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', released[0]!.digest, '--reason', 'r', '--no-pr']), 0);
+    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', released[0]!.digest, '--reason', 'r digest', '--no-pr']), 0);
     demo.git(['fetch', '--quiet']);
     expect(rollbackBundle()).toBe(released[0]!.text.trimEnd());
     expect(Number(demo.git(['rev-list', '--count', 'origin/main..origin/offerops/rollback-production']))).toBe(1);
   });
 
   it('--to REF: the pin the environment had at a tag or commit', async () => {
-    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', 'known-good', '--reason', 'r', '--no-pr', '--json']), 0);
+    expectExit(await demo.cli(['rollback', '--env', 'production', '--to', 'known-good', '--reason', 'r ref', '--no-pr', '--json']), 0);
     demo.git(['fetch', '--quiet']);
     expect(rollbackBundle()).toBe(released[0]!.text.trimEnd());
   });
