@@ -129,13 +129,18 @@ spec: { suppression: { maxContacts: { count: ${capped.count}, periodDays: ${capp
 `;
 }
 
-export function strategy(name: string, rules: string[]): string {
-  return `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
+export function strategy(name: string, rules: string[], channel = 'web'): string {
+  return `apiVersion: offerops/v1\nkind: Strategy\nmetadata: { name: ${name} }\nspec:\n  channel: ${channel}\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
 }
 
-/** A realtime policy on channel web with the given rules. */
-export function policy(name: string, rules: string[], realtime = true): string {
-  return `apiVersion: offerops/v1\nkind: OptimizationPolicy\nmetadata: { name: ${name} }\nspec:\n  channel: web\n  realtime: ${realtime}\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
+/** A realtime policy on channel web (or `channel`) with the given rules. */
+export function policy(name: string, rules: string[], realtime = true, channel = 'web'): string {
+  return `apiVersion: offerops/v1\nkind: OptimizationPolicy\nmetadata: { name: ${name} }\nspec:\n  channel: ${channel}\n  realtime: ${realtime}\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
+}
+
+/** A second channel beside web: customers with an int age, one zone holding one interaction point. */
+export function smallChannel(name: string, zone: string, point: string): string {
+  return `apiVersion: offerops/v1\nkind: Channel\nmetadata: { name: ${name} }\nspec:\n  audienceLevels:\n    - { name: customer, idField: customerId, attributes: { age: { type: int } } }\n  zones:\n    - { name: ${zone}, interactionPoints: [{ name: ${point} }] }\n`;
 }
 
 export const adult = { customerId: 'c1', age: 40, income: 50000, tier: 'gold', tags: ['a'], joined: '2020-01-01' };

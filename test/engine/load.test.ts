@@ -5,7 +5,7 @@ import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle
 import { createEngine, decodeTreatmentCode, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
 import { compileSegments } from '../../src/engine/segments.js';
 import { bundleShapes, ExpressionCompiler } from '../../src/expr/index.js';
-import { compileFixture, engineFor, request, strategy } from './engine-fixture.js';
+import { compileFixture, engineFor, request, smallChannel, strategy } from './engine-fixture.js';
 
 const config = strategy('s', ["{ name: hv, segment: adults, offer: gold-card, score: 80, eligibility: 'profile.income > 10.0' }"]);
 
@@ -100,23 +100,7 @@ describe('treatment codes', () => {
 
   it("resolve the point in the code's own channel, when two channels name a point alike", async () => {
     // Channel app's home-hero is in its zone checkout, web's in zone home.
-    const app = `apiVersion: offerops/v1
-kind: Channel
-metadata: { name: app }
-spec:
-  audienceLevels:
-    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
-  zones:
-    - { name: checkout, interactionPoints: [{ name: home-hero }] }
----
-apiVersion: offerops/v1
-kind: Strategy
-metadata: { name: a }
-spec:
-  channel: app
-  rules:
-    - { name: app-checkout, zone: checkout, offer: gold-card, score: 80 }
-`;
+    const app = smallChannel('app', 'checkout', 'home-hero') + '---\n' + strategy('a', ['{ name: app-checkout, zone: checkout, offer: gold-card, score: 80 }'], 'app');
     const engine = await engineFor(app + '---\n' + strategy('s', ['{ name: web-home, zone: home, offer: gold-card, score: 80 }']));
     const code = (channel: string): string => engine.decide(request({ channel, interactionPoint: 'home-hero' })).offers[0]!.treatmentCode;
     expect(parseTreatmentCode(engine, code('app'))).toEqual({ channel: 'app', interactionPoint: 'home-hero', rule: 'app-checkout', offer: 'gold-card' });

@@ -2,7 +2,7 @@
 // the offers already chosen in this response, greedily in rank order.
 import { describe, expect, it } from 'vitest';
 import type { HistoryRow } from '../../src/engine/types.js';
-import { adult, engineFor, offersOf, policy, request, strategy } from './engine-fixture.js';
+import { adult, engineFor, offersOf, policy, request, smallChannel, strategy } from './engine-fixture.js';
 
 // gold-card 90 > platinum-card 80 > savings-plus 70 > travel-insurance 60
 const rules = strategy('s', [
@@ -215,32 +215,11 @@ describe('realtime policies', () => {
   });
 
   it('maxPackages takes the package of the response from its own channel, after a decision of the member on another channel', async () => {
-    const app = `apiVersion: offerops/v1
-kind: Channel
-metadata: { name: app }
-spec:
-  audienceLevels:
-    - { name: customer, idField: customerId, attributes: { age: { type: int } } }
-  zones:
-    - { name: main, interactionPoints: [{ name: app-home }] }
----
-apiVersion: offerops/v1
-kind: Strategy
-metadata: { name: a }
-spec:
-  channel: app
-  rules:
-    - { name: app-gold, offer: gold-card, score: 80 }
----
-apiVersion: offerops/v1
-kind: OptimizationPolicy
-metadata: { name: app-rt }
-spec:
-  channel: app
-  realtime: true
-  rules:
-    - { name: one-app-interruption, type: maxPackages, max: 1, periodDays: 7 }
-`;
+    const app = [
+      smallChannel('app', 'main', 'app-home'),
+      strategy('a', ['{ name: app-gold, offer: gold-card, score: 80 }'], 'app'),
+      policy('app-rt', ['{ name: one-app-interruption, type: maxPackages, max: 1, periodDays: 7 }'], true, 'app'),
+    ].join('---\n');
     const engine = await engineFor(app + '---\n' + rules + '---\n' + policy('rt', ['{ name: one-interruption, type: maxPackages, max: 1, periodDays: 7 }']));
     expect(offersOf(engine.decide(request()))).toEqual(all);
     // A contact on the app earlier today is the app's package of today: the app's response joins it.
