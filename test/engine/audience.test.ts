@@ -8,7 +8,7 @@ import type { CompiledChannel, CompiledLevel } from '../../src/engine/compiled-t
 import { convertProfile, convertSession, isDecisionError, ProfileMemo, resolveAudienceId, resolveLevel } from '../../src/engine/audience.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { DecisionRequest } from '../../src/engine/types.js';
-import { compileFixture, engineFor, offersOf, strategy } from './engine-fixture.js';
+import { compileFixture, engineFor, offersOf, smallChannel, strategy } from './engine-fixture.js';
 
 const shop = `
 apiVersion: offerops/v1
@@ -243,22 +243,8 @@ describe('a profile converted through a visit’s memo', () => {
 describe('an audience level that declares its id field as an attribute', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const shop = `
-apiVersion: offerops/v1
-kind: Channel
-metadata: { name: shop }
-spec:
-  audienceLevels:
-    - name: account
-      idField: accountNo
-      attributes:
-        accountNo: { type: int }
-  zones:
-    - name: main
-      interactionPoints: [{ name: shop-main }]
----
-`;
-    engine = await engineFor(shop + strategy('s', ["{ name: a, offer: gold-card, score: 1, eligibility: 'profile.accountNo == 12' }"]).replace('channel: web', 'channel: shop'));
+    const shop = smallChannel('shop', 'main', 'shop-main', '{ name: account, idField: accountNo, attributes: { accountNo: { type: int } } }');
+    engine = await engineFor(shop + '---\n' + strategy('s', ["{ name: a, offer: gold-card, score: 1, eligibility: 'profile.accountNo == 12' }"], 'shop'));
   });
 
   const decide = (id: string | undefined, profile: Record<string, unknown>) =>

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { controlGroupBucket } from '../../src/engine/control-group.js';
 import { parseTreatmentCode, type Engine } from '../../src/engine/engine.js';
 import { ordinal } from '../../src/engine/explain.js';
-import { adult, channelYaml, engineFor, offersOf, request, strategy } from './engine-fixture.js';
+import { adult, channelYaml, engineFor, offersOf, request, strategy, weightedList, weightedOffer } from './engine-fixture.js';
 
 describe('step 1: the interaction point gives the zone', () => {
   let engine: Engine;
@@ -303,15 +303,12 @@ describe('step 5: offers, scores and one entry per offer', () => {
   });
 
   it('reports a scoreExpression that gives a value that is not a number with the value it gave: a string, a bool', async () => {
-    const weighted = (name: string, weight: string): string =>
-      `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name}, labels: { group: weighted } }\nspec: { displayName: ${name}, attributes: { weight: ${weight} } }\n`;
-    const list = '---\napiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: weighted }\nspec: { where: \'offer.labels.group == "weighted"\' }\n';
     const engine = await engineFor(
       strategy('s', ["{ name: by-weight, offerList: weighted, scoreExpression: 'offer.attributes.weight' }"]) +
-        weighted('text-weight', "'7'") +
-        weighted('flag-weight', 'true') +
-        weighted('number-weight', '3.5') +
-        list,
+        weightedOffer('text-weight', "'7'") +
+        weightedOffer('flag-weight', 'true') +
+        weightedOffer('number-weight', '3.5') +
+        weightedList,
     );
     const decision = engine.decide(request());
     expect(decision.offers.map((o) => [o.offer, o.score])).toEqual([['number-weight', 3.5]]);

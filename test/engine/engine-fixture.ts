@@ -138,10 +138,18 @@ export function policy(name: string, rules: string[], realtime = true, channel =
   return `apiVersion: offerops/v1\nkind: OptimizationPolicy\nmetadata: { name: ${name} }\nspec:\n  channel: ${channel}\n  realtime: ${realtime}\n  rules:\n${rules.map((r) => `    - ${r}`).join('\n')}\n`;
 }
 
-/** A second channel beside web: customers with an int age, one zone holding one interaction point. */
-export function smallChannel(name: string, zone: string, point: string): string {
-  return `apiVersion: offerops/v1\nkind: Channel\nmetadata: { name: ${name} }\nspec:\n  audienceLevels:\n    - { name: customer, idField: customerId, attributes: { age: { type: int } } }\n  zones:\n    - { name: ${zone}, interactionPoints: [{ name: ${point} }] }\n`;
+/** A second channel beside web: one audience level (customers with an int age unless given), one zone holding one interaction point. */
+export function smallChannel(name: string, zone: string, point: string, level = '{ name: customer, idField: customerId, attributes: { age: { type: int } } }'): string {
+  return `apiVersion: offerops/v1\nkind: Channel\nmetadata: { name: ${name} }\nspec:\n  audienceLevels:\n    - ${level}\n  zones:\n    - { name: ${zone}, interactionPoints: [{ name: ${point} }] }\n`;
 }
+
+/** An offer of the list `weighted` (weightedList) whose attribute `weight` is the YAML value `weight`; starts with its own `---`. */
+export function weightedOffer(name: string, weight: string): string {
+  return `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name}, labels: { group: weighted } }\nspec: { displayName: ${name}, attributes: { weight: ${weight} } }\n`;
+}
+
+/** The offer list `weighted`: every weightedOffer. */
+export const weightedList = '---\napiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: weighted }\nspec: { where: \'offer.labels.group == "weighted"\' }\n';
 
 export const adult = { customerId: 'c1', age: 40, income: 50000, tier: 'gold', tags: ['a'], joined: '2020-01-01' };
 

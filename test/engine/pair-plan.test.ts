@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/types.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Decision, HistoryRow } from '../../src/engine/types.js';
-import { channelYaml, compileFixture, engineFor, offersOf, offersYaml, request, strategy } from './engine-fixture.js';
+import { channelYaml, compileFixture, engineFor, offersOf, offersYaml, request, strategy, weightedList, weightedOffer } from './engine-fixture.js';
 import { ReferenceEngine, type ReferenceDecision } from './reference-engine.js';
 
 const core = (decision: Decision | ReferenceDecision): ReferenceDecision => ({ offers: decision.offers, controlGroups: decision.controlGroups, errors: decision.errors });
@@ -60,16 +60,13 @@ describe('an eligibility that reads only the offer, evaluated when the bundle lo
 
 describe('a score that reads only the offer, evaluated when the bundle loads', () => {
   it('scores each offer with its own value, and gives an offer whose value is not a number (a string, a bool) no score', async () => {
-    const weighted = (name: string, weight: string): string =>
-      `---\napiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name}, labels: { group: weighted } }\nspec: { displayName: ${name}, attributes: { weight: ${weight} } }\n`;
-    const list = '---\napiVersion: offerops/v1\nkind: OfferList\nmetadata: { name: weighted }\nspec: { where: \'offer.labels.group == "weighted"\' }\n';
     const bundle = await compileFixture(
       strategy('s', ["{ name: by-weight, offerList: weighted, scoreExpression: 'offer.attributes.weight' }"]) +
-        weighted('a-text', "'7'") +
-        weighted('b-flag', 'true') +
-        weighted('c-number', '3.5') +
-        weighted('d-int', '2') +
-        list,
+        weightedOffer('a-text', "'7'") +
+        weightedOffer('b-flag', 'true') +
+        weightedOffer('c-number', '3.5') +
+        weightedOffer('d-int', '2') +
+        weightedList,
     );
     const decision = createEngine(bundle).decide(request({ count: 5 }));
     expect(core(decision)).toEqual(new ReferenceEngine(bundle).decide(request({ count: 5 })));

@@ -5,21 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { createBundle } from '../../src/bundle/bundle.js';
 import { createEngine } from '../../src/engine/engine.js';
-import { compileFixture, offersOf, request, strategy } from './engine-fixture.js';
+import { compileFixture, offersOf, request, smallChannel, strategy } from './engine-fixture.js';
 
 const shop = `
-apiVersion: offerops/v1
-kind: Channel
-metadata: { name: shop }
-spec:
-  audienceLevels:
-    - name: customer
-      idField: customerId
-      attributes: { age: { type: int } }
-  zones:
-    - name: main
-      interactionPoints: [{ name: shop-main }]
----
+${smallChannel('shop', 'main', 'shop-main')}---
 apiVersion: offerops/v1
 kind: Segment
 metadata: { name: shop-adults }
