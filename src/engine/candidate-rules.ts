@@ -17,6 +17,7 @@ import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
 import { reasons, type ExplainLog } from './explain.js';
 import { notPickedReason, orderForPick } from './list-pick.js';
+import { finiteScore } from './pair-plan.js';
 import { isMember, segmentFailure, segmentMismatch } from './segments.js';
 
 /** A (rule, offer) that got a score; kept only when explaining, to name the duplicates. */
@@ -35,12 +36,6 @@ export interface CandidateOutput {
 
 /** Scratch for one rule's eligible offers (engine-owned, reused). */
 export type EligibleScratch = Int32Array;
-
-function toScore(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return Number.NaN;
-}
 
 /** Steps 3–5 over `rules` (every rule of the point's zone unless given: a subset in the same precedence order). */
 export function collectCandidates(state: DecisionState, point: CompiledPoint, eligibleOffers: EligibleScratch, output: CandidateOutput, rules: readonly CompiledRule[] = point.rules): void {
@@ -118,9 +113,7 @@ export function collectCandidates(state: DecisionState, point: CompiledPoint, el
       if (Number.isNaN(score) && scoreFailure === null) {
         cel.offer = state.compiled.offers[index]!.cel;
         try {
-          const value = rule.scoreExpression!(cel);
-          score = toScore(value);
-          if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
+          score = finiteScore(rule.scoreExpression!(cel));
         } catch (error) {
           const message = reportExpressionError(state, `${rule.place} scoreExpression`, error, 'the rule gives this offer no score');
           if (!rule.scorePerOffer) scoreFailure = message;

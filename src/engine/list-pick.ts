@@ -29,6 +29,7 @@ import { fnv1aUpdate } from './control-group.js';
 import { reportExpressionError, type DecisionState, type PickGate } from './decision-state.js';
 import { ordinal, reasons } from './explain.js';
 import type { MemberHistory } from './member-history.js';
+import { finiteScore } from './pair-plan.js';
 import { sessionDrop, type SessionGate } from './session-rules.js';
 import { describeSuppression, findSuppression } from './suppression.js';
 import { rotateHash } from './tie-order.js';
@@ -105,12 +106,6 @@ export function notPickedReason(state: DecisionState, rule: CompiledRule, place:
   const list = state.compiled.bundle.body.rules[rule.precedence]!.offerList ?? '';
   const names = picked.map((position) => rule.offers[position]!.name).join(', ');
   return `rule '${rule.name}' picks ${pick.count} of offer list '${list}' by ${pick.by}: this offer came ${ordinal(place)} of the ${candidates} the member can get (picked: ${names})`;
-}
-
-function finiteScore(value: unknown): number {
-  const score = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
-  return score;
 }
 
 /**

@@ -100,6 +100,13 @@ export function toNumber(value: unknown): number {
   return Number.NaN;
 }
 
+/** A scoreExpression's value as a score: a finite number, or an error naming the value it gave. */
+export function finiteScore(value: unknown): number {
+  const score = toNumber(value);
+  if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
+  return score;
+}
+
 function stream(kind: StreamKind, tier: number, pairs: Pair[], evaluator: Evaluator | null, memberSign: number): PairStream {
   const size = pairs.length;
   const out: PairStream = {

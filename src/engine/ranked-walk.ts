@@ -29,7 +29,7 @@
 import type { CompiledBundle, CompiledRule } from './compiled-types.js';
 import { controlGroupBucketFromSeed } from './control-group.js';
 import { reportExpressionError, type DecisionState } from './decision-state.js';
-import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';
+import { EAGER, ELIGIBILITY_PER_PAIR, ELIGIBILITY_PER_RULE, eligibilityMode, finiteScore, MEMBER, SPLIT, STATIC, toNumber, type PairStream, type ZonePlan } from './pair-plan.js';
 import { pickedOffers } from './list-pick.js';
 import { isMember } from './segments.js';
 import { TieOrder } from './tie-order.js';
@@ -40,12 +40,6 @@ const KNOWN = 1;
 const FAILED = 2;
 
 const NO_SCORE = 'the rule gives this offer no score';
-
-function scoreOf(value: unknown): number {
-  const score = toNumber(value);
-  if (!Number.isFinite(score)) throw new Error(`scoreExpression gave ${String(value)}, not a finite number`);
-  return score;
-}
 
 /** (t1, s1, o1, p1) comes before (t2, s2, o2, p2): tier desc, score desc, tie (offer) asc, precedence asc. */
 function before(t1: number, s1: number, o1: number, p1: number, t2: number, s2: number, o2: number, p2: number): boolean {
@@ -222,7 +216,7 @@ export class RankedWalk {
         const rule = this.rules[bestRule]!;
         state.cel.offer = offers[bestOffer]!.cel;
         try {
-          this.heapPush(scoreOf(rule.scoreExpression!(state.cel)), bestOffer, bestRule);
+          this.heapPush(finiteScore(rule.scoreExpression!(state.cel)), bestOffer, bestRule);
         } catch (error) {
           reportExpressionError(state, `${rule.place} scoreExpression`, error, NO_SCORE);
         }
@@ -336,7 +330,7 @@ export class RankedWalk {
     const state = this.state!;
     try {
       const value = s.evaluator!(state.cel);
-      const number = s.kind === MEMBER ? scoreOf(value) : toNumber(value) * s.memberSign;
+      const number = s.kind === MEMBER ? finiteScore(value) : toNumber(value) * s.memberSign;
       if (s.kind === SPLIT && Number.isNaN(number)) throw new Error('not a number');
       this.memberValue[i] = number;
       this.memberState[i] = KNOWN;
@@ -468,7 +462,7 @@ export class RankedWalk {
           const rule = this.rules[p]!;
           state.cel.offer = offers[o]!.cel;
           try {
-            this.heapPush(scoreOf(rule.scoreExpression!(state.cel)), o, p);
+            this.heapPush(finiteScore(rule.scoreExpression!(state.cel)), o, p);
           } catch (error) {
             reportExpressionError(state, `${rule.place} scoreExpression`, error, NO_SCORE);
           }
