@@ -645,19 +645,18 @@ class DecisionEngine implements Engine {
       policyContext?.add(offer);
       if (deferred !== null) this.admitDeferred(deferred, chosen, limit, ranking, rules, policyContext!);
     }
-    if (deferred !== null && policyContext !== null) {
-      for (const { at, rank: deferredRank, violation, chosen: admitted } of deferred) {
-        if (admitted) continue;
-        const offer = offers[ranking.offers[at]!]!;
-        if (chosen.length >= limit) {
-          if (explain !== null) explainOverLimit(explain, session, chosen.length, over, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, deferredRank);
-          continue;
+    if (deferred !== null) {
+      // Every deferred B offer was tried again after the last choice (admitDeferred): one not
+      // chosen by now stays out, and only its explanation is left to write.
+      if (explain !== null) {
+        for (const { at, rank: deferredRank, violation, chosen: admitted } of deferred) {
+          if (admitted) continue;
+          const offer = offers[ranking.offers[at]!]!;
+          const rule = this.ruleName(ranking.rules[at]!);
+          const score = ranking.scores[at]!;
+          if (chosen.length >= limit) explainOverLimit(explain, session, chosen.length, over, offer.name, rule, score, deferredRank, violation);
+          else this.explainPolicy(explain, offer.name, rule, score, findPolicyViolation(rules, offer, score, policyContext!) ?? violation, deferredRank);
         }
-        const again = findPolicyViolation(rules, offer, ranking.scores[at]!, policyContext);
-        if (again === null) {
-          chosen.push(at);
-          policyContext.add(offer);
-        } else this.explainPolicy(explain, offer.name, this.ruleName(ranking.rules[at]!), ranking.scores[at]!, again ?? violation, deferredRank);
       }
       // The response lists its offers in rank order, whenever they were admitted.
       chosen.sort((a, b) => a - b);
@@ -762,11 +761,14 @@ interface OverLimit {
  * (the offers chosen plus those the cap kept out are still below the point's limit), else
  * ranked below the response.
  */
-function explainOverLimit(explain: ExplainLog, session: SessionGate | null, chosen: number, over: OverLimit, offer: string, rule: string, score: number, rank: number): void {
+function explainOverLimit(explain: ExplainLog, session: SessionGate | null, chosen: number, over: OverLimit, offer: string, rule: string, score: number, rank: number, heldBack: PolicyViolation | null = null): void {
   if (session !== null && chosen + over.keptByCap < over.pointLimit) {
     over.keptByCap++;
     explain.add(offer, rule, 'session-cap', reasons.sessionCap(rank, session.maxOffers!, session.channel), { score, rank });
-  } else explain.add(offer, rule, 'rank', reasons.rank(rank, over.pointLimit), { score, rank });
+  } else {
+    const reason = heldBack === null ? reasons.rank(rank, over.pointLimit) : reasons.heldBackRank(rank, over.pointLimit, heldBack.rule.policy, heldBack.rule.name);
+    explain.add(offer, rule, 'rank', reason, { score, rank });
+  }
 }
 
 /**

@@ -47,5 +47,7 @@ export const reasons = {
   topDuplicate: (winner: string) => `rule '${winner}' has priority top and gives this offer too`,
   chosen: (rank: number, score: number) => `ranked ${ordinal(rank)} with score ${score}`,
   rank: (rank: number, limit: number) => `ranked ${ordinal(rank)}, but only ${plural(limit, 'offer')} ${limit === 1 ? 'is' : 'are'} returned`,
+  heldBackRank: (rank: number, limit: number, policy: string, rule: string) =>
+    `ranked ${ordinal(rank)}, held back for an A offer by policy '${policy}' rule '${rule}' (bOnlyWithA), and only ${plural(limit, 'offer')} ${limit === 1 ? 'is' : 'are'} returned`,
   policy: (policy: string, rule: string, type: string, detail: string) => `policy '${policy}' rule '${rule}' (${type}): ${detail}`,
 };

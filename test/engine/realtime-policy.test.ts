@@ -182,6 +182,14 @@ describe('realtime policies', () => {
     const decision = engine.decide(request({ count: 1, explain: true }));
     expect(offersOf(decision)).toEqual(['platinum-card']);
     expect(decision.explain).toContainEqual(expect.objectContaining({ offer: 'gold-card', rule: 'r-gold', outcome: 'rank', score: 90, rank: 1 }));
+    // Ranked 1st and still out: the reason says what held it back, beside the limit.
+    const reason = "ranked 1st, held back for an A offer by policy 'rt' rule 'gold-needs-plat' (bOnlyWithA), and only 1 offer is returned";
+    expect(decision.explain!.filter((e) => e.offer === 'gold-card').map((e) => e.reason)).toEqual([reason]);
+    // The same when the response fills with other offers before its A offer comes.
+    const late = await engineFor(rules + '---\n' + policy('rt', ['{ name: gold-needs-plat, type: bOnlyWithA, a: { offer: travel-insurance }, b: { offer: gold-card } }']));
+    const filled = late.decide(request({ count: 2, explain: true }));
+    expect(offersOf(filled)).toEqual(['platinum-card', 'savings-plus']);
+    expect(filled.explain!.filter((e) => e.offer === 'gold-card').map((e) => [e.outcome, e.rank, e.reason])).toEqual([['rank', 1, reason.replace('only 1 offer is', 'only 2 offers are')]]);
   });
 
   it('explains a deferred B by the rule that keeps it out at the end: a cap filled while it waited for its A', async () => {
