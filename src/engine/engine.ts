@@ -396,12 +396,12 @@ class DecisionEngine implements Engine {
     const level = resolveLevel(channel, audience['level']);
     if (isDecisionError(level)) return failed(raw, point, [...errors, level]);
     const audienceId = resolveAudienceId(level, audience['id'], audience['profile']);
-    if (typeof audienceId !== 'string') {
-      // Report every input problem at once, not the missing id alone.
-      const more = [...convertProfile(level, audience['profile'], null).errors, ...convertSession(channel, raw['session']).errors];
-      return failed(raw, point, [...errors, audienceId, ...more]);
+    if (typeof audienceId !== 'string' || errors.length > 0) {
+      // Report every input problem at once: the profile's and the session's beside a missing id, a wrong day or count.
+      const known = typeof audienceId === 'string';
+      const more = [...convertProfile(level, audience['profile'], known ? audienceId : null).errors, ...convertSession(channel, raw['session']).errors];
+      return failed(raw, point, known ? [...errors, ...more] : [...errors, audienceId, ...more]);
     }
-    if (errors.length > 0) return failed(raw, point, errors);
 
     let segments: SessionSegmentCache;
     if (cache !== undefined && isSegmentCache(cache)) segments = cache;

@@ -557,10 +557,14 @@ describe('input errors', () => {
     for (const count of [1, 1000]) expect(engine.decide(request({ count }))).toMatchObject({ offers: [expect.objectContaining({ offer: 'gold-card' })], errors: [] });
   });
 
-  it('reports a wrong count also when the profile has a field of the wrong type', () => {
+  it('reports a wrong count or day together with the profile’s and the session’s problems, with the audience id known', () => {
     const decision = engine.decide(request({ count: 0 }, { ...adult, age: 'forty' }));
     expect(decision.offers).toEqual([]);
-    expect(decision.errors.map((e) => e.field)).toContain('count');
+    expect(decision.errors.map((e) => e.field)).toEqual(['count', 'profile.age']);
+    const all = engine.decide(request({ at: '2026-13-01', count: 1001, session: { device: 'watch' } }, { ...adult, age: 'forty' }));
+    expect(all.errors.map((e) => e.field)).toEqual(['at', 'count', 'profile.age', 'session.device']);
+    // The same request with a right day and count reports the profile and the session alone.
+    expect(engine.decide(request({ session: { device: 'watch' } }, { ...adult, age: 'forty' })).errors.map((e) => e.field)).toEqual(['profile.age', 'session.device']);
   });
 
   it('refuses an audience that is not an object, with the other input problems', () => {
