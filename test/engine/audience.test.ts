@@ -104,6 +104,15 @@ describe('a profile value of the wrong JSON type', () => {
   });
 });
 
+describe('a profile value of the declared type that does not convert', () => {
+  it('is an input error naming the field, as a wrong type is', () => {
+    expect(profileErrors({ joined: '2026-02-30' })).toEqual(['profile.joined: profile.joined must be a date (YYYY-MM-DD), got "2026-02-30"']);
+    expect(convertProfile(customer, { joined: '2026-02-30', age: 40 }, 'c1', new ProfileMemo()).errors).toEqual([
+      { code: 'input', field: 'profile.joined', message: 'profile.joined must be a date (YYYY-MM-DD), got "2026-02-30"' },
+    ]);
+  });
+});
+
 describe('a profile or session that is not an object', () => {
   it.each<[unknown, string]>([
     [[1, 2], 'profile must be a JSON object, got [1,2]'],
