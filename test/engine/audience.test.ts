@@ -104,6 +104,15 @@ describe('a profile value of the wrong JSON type', () => {
   });
 });
 
+describe('a profile value of the declared type that does not convert', () => {
+  it('is an input error naming the field, as a wrong type is', () => {
+    expect(profileErrors({ joined: '2026-02-30' })).toEqual(['profile.joined: profile.joined must be a date (YYYY-MM-DD), got "2026-02-30"']);
+    expect(convertProfile(customer, { joined: '2026-02-30', age: 40 }, 'c1', new ProfileMemo()).errors).toEqual([
+      { code: 'input', field: 'profile.joined', message: 'profile.joined must be a date (YYYY-MM-DD), got "2026-02-30"' },
+    ]);
+  });
+});
+
 describe('a profile or session that is not an object', () => {
   it.each<[unknown, string]>([
     [[1, 2], 'profile must be a JSON object, got [1,2]'],
@@ -138,6 +147,13 @@ describe('a session value', () => {
     expect(watch.errors[0]!.message).toMatch(/^session\.device /);
     expect(watch.errors[0]!.message).toContain('watch');
     expect(convertSession(channel, { device: 'mobile', visits: 3, other: 'x' })).toEqual({ value: { device: 'mobile', visits: 3n }, errors: [] });
+  });
+
+  it('is never coerced: a number sent as text is an input error, not the number', () => {
+    expect(convertSession(channel, { visits: '3' })).toEqual({
+      value: {},
+      errors: [{ code: 'input', field: 'session.visits', message: 'session.visits must be a whole number, got the string "3"' }],
+    });
   });
 });
 
@@ -237,6 +253,16 @@ describe('a profile converted through a visit’s memo', () => {
     for (const profile of [{ age: 'x' }, { customerId: 'c2' }, { customerId: true }, { customerId: 5 }, { joined: '2026-02-30' }, { flags: { a: 1 } }, { age: null, name: 'n' }]) {
       expect(convertProfile(customer, profile, 'c1', new ProfileMemo()), JSON.stringify(profile)).toEqual(convertProfile(customer, profile, 'c1'));
     }
+    expect(convertProfile(customer, { age: '30' }, 'c1', new ProfileMemo()).errors).toEqual([
+      { code: 'input', field: 'profile.age', message: 'profile.age must be a whole number, got the string "30"' },
+    ]);
+  });
+
+  it('keeps the declared id field’s own value when the level declares it', () => {
+    expect(convertProfile(account, { accountNo: 12, balance: 1 }, '12', new ProfileMemo())).toEqual({ value: { accountNo: 12n, balance: 1 }, errors: [] });
+    expect(convertProfile(account, { accountNo: 12 }, '13', new ProfileMemo()).errors).toEqual([
+      { code: 'input', field: 'profile.accountNo', message: 'profile.accountNo is 12 but the audience id is "13"' },
+    ]);
   });
 });
 
@@ -255,6 +281,14 @@ describe('an audience level that declares its id field as an attribute', () => {
     expect(decision.errors).toEqual([]);
     expect(offersOf(decision)).toEqual(['gold-card']);
     expect(offersOf(decide(undefined, { accountNo: 12 }))).toEqual(['gold-card']);
+  });
+
+  it('decides the same within a session as for a single decision', () => {
+    const cache = engine.newSegmentCache();
+    const request = { interactionPoint: 'shop-main', audience: { id: '12', profile: { accountNo: 12 } }, at: '2026-05-01', count: 1 };
+    const decision = engine.decide(request, cache);
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(decision)).toEqual(['gold-card']);
   });
 
   it('refuses a whole-number id that names another member, writing it as a number', () => {
