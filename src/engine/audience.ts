@@ -221,10 +221,11 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
   }
   const errors = converted.errors.map((e) => fieldError('profile', e));
   if (audienceId !== null) {
-    const given = converted.value[level.idField];
-    // An id field declared as an int converts to a bigint, which JSON.stringify refuses: its digits name the member.
-    const written = given === undefined ? undefined : typeof given === 'bigint' ? String(given) : JSON.stringify(given);
-    if (written !== undefined && (typeof given === 'string' ? given : written) !== audienceId) {
+    // The id field as sent, the way resolveAudienceId reads an id from it: a string as it is, a
+    // number by its digits. Not the converted value: an int becomes a bigint and a date a timestamp.
+    const given = Object.prototype.hasOwnProperty.call(raw, level.idField) ? raw[level.idField] : undefined;
+    const written = given === undefined || given === null ? undefined : JSON.stringify(given);
+    if (written !== undefined && (typeof given === 'string' ? given : typeof given === 'number' ? String(given) : written) !== audienceId) {
       errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${written} but the audience id is ${JSON.stringify(audienceId)}`));
     }
     if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;

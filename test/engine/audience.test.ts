@@ -166,7 +166,8 @@ describe('the audience id in the profile', () => {
   it('must name the same member as the audience id', () => {
     expect(profileErrors({ customerId: 'c2' })).toEqual(['profile.customerId: profile.customerId is "c2" but the audience id is "c1"']);
     expect(profileErrors({ customerId: 7 }, () => customer, '7')).toEqual([]);
-    expect(profileErrors({ customerId: 7 }, () => customer, '8')).toEqual(['profile.customerId: profile.customerId is "7" but the audience id is "8"']);
+    // Written as sent: a number as a number.
+    expect(profileErrors({ customerId: 7 }, () => customer, '8')).toEqual(['profile.customerId: profile.customerId is 7 but the audience id is "8"']);
     // Not checked without an audience id (the server's check of a profile alone).
     expect(profileErrors({ customerId: 'c2' }, () => customer, null)).toEqual([]);
   });
@@ -296,5 +297,31 @@ describe('an audience level that declares its id field as an attribute', () => {
     expect(decision.offers).toEqual([]);
     expect(decision.errors).toEqual([{ code: 'input', field: 'profile.accountNo', message: 'profile.accountNo is 12 but the audience id is "13"' }]);
     expect(engine.checkAudience('shop', undefined, { accountNo: 12 }, undefined, '13')).toEqual(decision.errors);
+  });
+});
+
+describe('an audience level whose id field is a declared date', () => {
+  // The id is the field as sent ("2026-01-02"), compared as sent; expressions see the date.
+  let engine: Engine;
+  beforeAll(async () => {
+    const shop = smallChannel('shop', 'main', 'shop-main', '{ name: cohort, idField: started, attributes: { started: { type: date } } }');
+    engine = await engineFor(shop + '---\n' + strategy('s', ["{ name: a, offer: gold-card, score: 1, eligibility: 'profile.started < now' }"], 'shop'));
+  });
+
+  const decide = (id: string | undefined, started: string) =>
+    engine.decide({ interactionPoint: 'shop-main', audience: { id, profile: { started } } as DecisionRequest['audience'], at: '2026-05-01', count: 1 });
+
+  it('decides for the day the id names, given or read from the profile, with the date in the profile', () => {
+    for (const id of ['2026-01-02', undefined]) {
+      const decision = decide(id, '2026-01-02');
+      expect(decision.errors).toEqual([]);
+      expect(offersOf(decision)).toEqual(['gold-card']);
+    }
+    // The eligibility reads the date: a day after the decision day gives nothing.
+    expect(offersOf(decide(undefined, '2026-06-01'))).toEqual([]);
+  });
+
+  it('refuses a day that names another member', () => {
+    expect(decide('2026-01-03', '2026-01-02').errors).toEqual([{ code: 'input', field: 'profile.started', message: 'profile.started is "2026-01-02" but the audience id is "2026-01-03"' }]);
   });
 });
