@@ -114,6 +114,25 @@ describe('a bounded history window', () => {
     expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy', 'capped']);
   });
 
+  it('takes a total without an event as contacts, as it takes a row without one: the same decision as the rows', async () => {
+    // A sequence rule over all time sees the contacts before the window through their totals only.
+    const ever = await engineFor(
+      strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }']) +
+        '---\n' +
+        policy('rt', ['{ name: ever, type: neverAWithB, a: { offer: savings-plus }, b: { offer: gold-card } }']),
+    );
+    const old = { customerId: 'c1', offer: 'savings-plus', channel: 'web', date: '2026-01-05' };
+    const fromRows = ever.decide(request({ at: AT, history: [old as HistoryRow] }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(fromRows)).toEqual([]);
+    for (const event of ['contact', undefined]) {
+      const fromWindow = ever.decide(
+        request({ at: AT, historyWindow: window({ totals: [{ offer: 'savings-plus', channel: 'web', event, count: 1 }] }) }, { customerId: 'c1', age: 40 }),
+      );
+      expect(fromWindow.errors).toEqual([]);
+      expect(offersOf(fromWindow)).toEqual(offersOf(fromRows));
+    }
+  });
+
   it.each([
     ['not an object', 'window', 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['rows that are not a list', window({ rows: {} }), 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
