@@ -182,6 +182,13 @@ describe('a bounded history window', () => {
     ['rows that are not a list', window({ rows: {} }), 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['totals that are not a list', window({ totals: null }), 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['a first day that is not a day', window({ from: 'soon' }), 'historyWindow.from', 'historyWindow.from must be a YYYY-MM-DD day, got "soon"'],
+    [
+      // capped's maxContacts looks back 10 days: from 2026-04-22 (day 20565) on.
+      'a first day after the first day the rules look at',
+      window({ from: '2026-04-23' }),
+      'historyWindow.from',
+      "historyWindow.from is 2026-04-23, but the bundle's rules look back 10 days from the decision day: the window must start on or before day 20565 (days since 1970-01-01)",
+    ],
     ['no first day', window({ from: undefined }), 'historyWindow.from', 'historyWindow.from must be a YYYY-MM-DD day, got undefined'],
     ['a total that is not an object', window({ totals: [3] }), 'historyWindow.totals[0]', 'historyWindow.totals[0] must be an object'],
     [
