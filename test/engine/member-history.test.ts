@@ -146,6 +146,19 @@ describe('a bounded history window', () => {
     ]);
   });
 
+  it('counts a contact total of an offer the bundle does not know toward no offer’s rule', async () => {
+    // neverAWithB over all time: savings-plus is never given to a member once contacted with a credit card.
+    const ever = await engineFor(
+      strategy('s', ['{ name: r-save, offer: savings-plus, score: 70 }']) +
+        '---\n' +
+        policy('rt', ['{ name: ever, type: neverAWithB, a: { list: credit-offers }, b: { offer: savings-plus } }']),
+    );
+    const contactedBefore = (offer: string): string[] => offersOf(decideAt(ever, { historyWindow: window({ totals: [{ offer, channel: 'web', event: 'contact', count: 1 }] }) }));
+    expect(contactedBefore('gold-card')).toEqual([]);
+    expect(contactedBefore('platinum-card')).toEqual([]);
+    expect(contactedBefore('retired-offer')).toEqual(['savings-plus']);
+  });
+
   it('suppresses the offer of an accept total, the bundle’s first offer by name as its last', async () => {
     const acceptedOnce = (name: string): string => `apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name} }\nspec: { suppression: { afterAccept: true } }\n---\n`;
     const both = await engineFor(
