@@ -272,7 +272,9 @@ export function readHistoryWindow(
     const count = total['count'];
     const offer = total['offer'];
     const channel = total['channel'];
-    const event = typeof total['event'] === 'string' && Object.prototype.hasOwnProperty.call(events, total['event']) ? events[total['event']]! : undefined;
+    // Without an event, a contact: as a row without one (checkRow).
+    const eventName = total['event'] ?? 'contact';
+    const event = typeof eventName === 'string' && Object.prototype.hasOwnProperty.call(events, eventName) ? events[eventName]! : undefined;
     // Checked without building a message unless one is needed: a store returns one total per offer and channel.
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
       errors.push(inputError(`${place()}.count`, `${place()}.count must be a whole number ≥ 0, got ${JSON.stringify(count)}`));

@@ -27,11 +27,26 @@ beforeAll(async () => {
 const decide = (extra: Partial<DecisionRequest>, id = 'c1'): ReturnType<Engine['decide']> => engine.decide(request({ at: AT, count: 5, ...extra }, { customerId: id, age: 40 }));
 const row = (extra: Record<string, unknown>): HistoryRow => ({ customerId: 'c1', offer: 'once', channel: 'web', date: '2026-04-20', event: 'accept', ...extra });
 
+/** gold-card alone, under maxPackages `max` in 7 days: the response's own package and max − 1 more fit. */
+const packagesEngine = (max: number): Promise<Engine> =>
+  engineFor(strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }']) + '---\n' + policy('rt', [`{ name: pkg, type: maxPackages, max: ${max}, periodDays: 7 }`]));
+const decideAt = (target: Engine, extra: Partial<DecisionRequest>): ReturnType<Engine['decide']> => target.decide(request({ at: AT, ...extra }, { customerId: 'c1', age: 40 }));
+
 describe('the member’s rows', () => {
   it('counts a row whose customerId is the number the member’s id spells, and not another number', () => {
     expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '42'))).toEqual(['gold-card', 'pushy', 'capped']);
     expect(offersOf(decide({ history: [row({ customerId: 42 })] }, '420'))).toEqual(['gold-card', 'once', 'pushy', 'capped']);
     expect(offersOf(decide({ history: [row({ customerId: '42' })] }, '42'))).toEqual(['gold-card', 'pushy', 'capped']);
+  });
+
+  it('does not count a row whose customerId is a list holding the member’s id', () => {
+    expect(offersOf(decide({ history: [row({ customerId: ['c1'] })] }))).toEqual(['gold-card', 'once', 'pushy', 'capped']);
+  });
+
+  it('takes a history of null as no history', () => {
+    const decision = decide({ history: null as unknown as HistoryRow[] });
+    expect(decision.errors).toEqual([]);
+    expect(offersOf(decision)).toEqual(['gold-card', 'once', 'pushy', 'capped']);
   });
 
   it('takes a row without an event as a contact', () => {
@@ -115,10 +130,78 @@ describe('a bounded history window', () => {
   });
 
   it.each([
+    ['two, left out of the rows', 2, [], ['gold-card', 'once', 'pushy', 'capped']],
+    ['two, one of them in the rows too', 2, [windowRow({ event: 'reject', date: '2026-04-25' })], ['gold-card', 'once', 'pushy', 'capped']],
+    ['three, one of them in the rows too', 3, [windowRow({ event: 'reject', date: '2026-04-25' })], ['gold-card', 'once', 'capped']],
+  ])('counts rejections once, from the totals: %s, against pushy’s maxRejects 3', (_label, count, rows, given) => {
+    expect(offersOf(decide({ historyWindow: window({ rows, totals: [total({ count })] }) }))).toEqual(given);
+  });
+
+  it('keeps the totals of each offer and channel apart, even when their names run together: pushy on web, pushyw on eb', () => {
+    expect(offersOf(decide({ historyWindow: window({ totals: [total({ count: 2 }), total({ offer: 'pushyw', channel: 'eb' })] }) }))).toEqual([
+      'gold-card',
+      'once',
+      'pushy',
+      'capped',
+    ]);
+  });
+
+  it('counts a contact total of an offer the bundle does not know toward no offer’s rule', async () => {
+    // neverAWithB over all time: savings-plus is never given to a member once contacted with a credit card.
+    const ever = await engineFor(
+      strategy('s', ['{ name: r-save, offer: savings-plus, score: 70 }']) +
+        '---\n' +
+        policy('rt', ['{ name: ever, type: neverAWithB, a: { list: credit-offers }, b: { offer: savings-plus } }']),
+    );
+    const contactedBefore = (offer: string): string[] => offersOf(decideAt(ever, { historyWindow: window({ totals: [{ offer, channel: 'web', event: 'contact', count: 1 }] }) }));
+    expect(contactedBefore('gold-card')).toEqual([]);
+    expect(contactedBefore('platinum-card')).toEqual([]);
+    expect(contactedBefore('retired-offer')).toEqual(['savings-plus']);
+  });
+
+  it('suppresses the offer of an accept total, the bundle’s first offer by name as its last', async () => {
+    const acceptedOnce = (name: string): string => `apiVersion: offerops/v1\nkind: Offer\nmetadata: { name: ${name} }\nspec: { suppression: { afterAccept: true } }\n---\n`;
+    const both = await engineFor(
+      acceptedOnce('annual-fee-waiver') +
+        acceptedOnce('zero-interest') +
+        strategy('s', ['{ name: r-a, offer: annual-fee-waiver, score: 2 }', '{ name: r-z, offer: zero-interest, score: 1 }']),
+    );
+    const accepted = (offer: string): string[] => offersOf(decideAt(both, { historyWindow: window({ totals: [total({ offer, event: 'accept' })] }) }));
+    expect(accepted('annual-fee-waiver')).toEqual(['zero-interest']);
+    expect(accepted('zero-interest')).toEqual(['annual-fee-waiver']);
+  });
+
+  it('takes a total without an event as contacts, as it takes a row without one: the same decision as the rows', async () => {
+    // A sequence rule over all time sees the contacts before the window through their totals only.
+    const ever = await engineFor(
+      strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }']) +
+        '---\n' +
+        policy('rt', ['{ name: ever, type: neverAWithB, a: { offer: savings-plus }, b: { offer: gold-card } }']),
+    );
+    const old = { customerId: 'c1', offer: 'savings-plus', channel: 'web', date: '2026-01-05' };
+    const fromRows = ever.decide(request({ at: AT, history: [old as HistoryRow] }, { customerId: 'c1', age: 40 }));
+    expect(offersOf(fromRows)).toEqual([]);
+    for (const event of ['contact', undefined]) {
+      const fromWindow = ever.decide(
+        request({ at: AT, historyWindow: window({ totals: [{ offer: 'savings-plus', channel: 'web', event, count: 1 }] }) }, { customerId: 'c1', age: 40 }),
+      );
+      expect(fromWindow.errors).toEqual([]);
+      expect(offersOf(fromWindow)).toEqual(offersOf(fromRows));
+    }
+  });
+
+  it.each([
     ['not an object', 'window', 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['rows that are not a list', window({ rows: {} }), 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['totals that are not a list', window({ totals: null }), 'historyWindow', 'historyWindow must be an object with from, rows and totals'],
     ['a first day that is not a day', window({ from: 'soon' }), 'historyWindow.from', 'historyWindow.from must be a YYYY-MM-DD day, got "soon"'],
+    [
+      // capped's maxContacts looks back 10 days: from 2026-04-22 (day 20565) on.
+      'a first day after the first day the rules look at',
+      window({ from: '2026-04-23' }),
+      'historyWindow.from',
+      "historyWindow.from is 2026-04-23, but the bundle's rules look back 10 days from the decision day: the window must start on or before day 20565 (days since 1970-01-01)",
+    ],
     ['no first day', window({ from: undefined }), 'historyWindow.from', 'historyWindow.from must be a YYYY-MM-DD day, got undefined'],
     ['a total that is not an object', window({ totals: [3] }), 'historyWindow.totals[0]', 'historyWindow.totals[0] must be an object'],
     [
@@ -141,6 +224,24 @@ describe('a bounded history window', () => {
       'historyWindow.totals[0].channel must be a channel name, got undefined',
     ],
     [
+      'a total with an offer that is not a name',
+      window({ totals: [total({ offer: 7 })] }),
+      'historyWindow.totals[0].offer',
+      'historyWindow.totals[0].offer must be an offer name, got 7',
+    ],
+    [
+      'a total with an empty channel',
+      window({ totals: [total({ channel: '' })] }),
+      'historyWindow.totals[0].channel',
+      'historyWindow.totals[0].channel must be a channel name, got ""',
+    ],
+    [
+      'a total with an event in a list',
+      window({ totals: [total({ event: ['reject'] })] }),
+      'historyWindow.totals[0].event',
+      'historyWindow.totals[0].event must be contact, accept or reject, got ["reject"]',
+    ],
+    [
       'a total with an unknown event',
       window({ totals: [total({ event: 'click' })] }),
       'historyWindow.totals[0].event',
@@ -148,6 +249,12 @@ describe('a bounded history window', () => {
     ],
     ['a row that is not an object', window({ rows: ['x'] }), 'historyWindow.rows[0]', 'historyWindow.rows[0] must be an object'],
     ['a row with a count of 0', window({ rows: [windowRow({ count: 0 })] }), 'historyWindow.rows[0].count', 'historyWindow.rows[0].count must be a whole number ≥ 1, got 0'],
+    [
+      'a row with a fractional count',
+      window({ rows: [windowRow({ count: 1.5 })] }),
+      'historyWindow.rows[0].count',
+      'historyWindow.rows[0].count must be a whole number ≥ 1, got 1.5',
+    ],
     [
       'a row with no count',
       window({ rows: [windowRow({ count: undefined })] }),
@@ -187,6 +294,13 @@ describe('a bounded history window', () => {
       'historyWindow.packages[0] needs a channel and a package name',
     ],
     ['a package with no name', window({ packages: [{ date: AT, channel: 'web' }] }), 'historyWindow.packages[0]', 'historyWindow.packages[0] needs a channel and a package name'],
+    ['a package with no channel', window({ packages: [{ date: AT, package: 'p1' }] }), 'historyWindow.packages[0]', 'historyWindow.packages[0] needs a channel and a package name'],
+    [
+      'a package with an empty name',
+      window({ packages: [{ date: AT, channel: 'web', package: '' }] }),
+      'historyWindow.packages[0]',
+      'historyWindow.packages[0] needs a channel and a package name',
+    ],
   ])('refuses %s, naming its field', (_label, historyWindow, field, message) => {
     const decision = decide({ historyWindow: historyWindow as HistoryWindow });
     expect(decision.offers).toEqual([]);
@@ -216,10 +330,42 @@ describe('the package of a history row', () => {
     ['a package that is not a name: one per day', 5, []],
     ['a package name: one package across days', 'p1', ['gold-card']],
   ])('is, for rows of two days with %s', async (_label, name, given) => {
-    const packaged = await engineFor(
-      strategy('s', ['{ name: r-gold, offer: gold-card, score: 90 }']) + '---\n' + policy('rt', ['{ name: pkg, type: maxPackages, max: 2, periodDays: 7 }']),
-    );
     const history = ['2026-04-28', '2026-04-29'].map((date) => row({ offer: 'savings-plus', event: 'contact', date, package: name }));
-    expect(offersOf(packaged.decide(request({ at: AT, history }, { customerId: 'c1', age: 40 })))).toEqual(given);
+    expect(offersOf(decideAt(await packagesEngine(2), { history }))).toEqual(given);
+  });
+});
+
+describe('the default package of a history row', () => {
+  // maxPackages 1 in 7 days: only the response's own package fits. A row without a package is in `customerId|channel|date`,
+  // the response's package of that day: a row naming that package is the same interruption.
+  it.each([
+    ['no package', null, ['gold-card']],
+    ['the day’s default package named', 'c1|web|2026-05-01', ['gold-card']],
+    ['the default package of the day before', 'c1|web|2026-04-30', []],
+    ['the default package of another channel', 'c1|email|2026-05-01', []],
+    ['the default package of another member', 'c2|web|2026-05-01', []],
+  ])('is the response’s package for a contact on the decision day with %s: %j → %j', async (_label, name, given) => {
+    const history = [row({ offer: 'savings-plus', event: 'contact', date: AT, package: name })];
+    expect(offersOf(decideAt(await packagesEngine(1), { history }))).toEqual(given);
+  });
+});
+
+describe('the packages of a bounded history window', () => {
+  // A contact of 2026-04-28 without a package: in its own package when read from the rows.
+  const contactRows = [windowRow({ offer: 'savings-plus', date: '2026-04-28' })];
+  it.each([
+    ['no list: from the rows', undefined, []],
+    ['an empty list', [], ['gold-card']],
+    ['a list holding only the response’s package', [{ date: AT, channel: 'web', package: 'c1|web|2026-05-01' }], ['gold-card']],
+  ])('come from the window’s own list when it has one, not from its rows (maxPackages 1 in 7 days): %s', async (_label, packages, given) => {
+    expect(offersOf(decideAt(await packagesEngine(1), { historyWindow: window({ rows: contactRows, packages }) }))).toEqual(given);
+  });
+
+  it.each([
+    ['before the decision day count', ['2026-04-29', '2026-04-30'], []],
+    ['after the decision day do not', ['2026-05-02', '2026-05-03'], ['gold-card']],
+  ])('dated %s (maxPackages 2 in 7 days, two other packages)', async (_label, dates, given) => {
+    const packages = dates.map((date, i) => ({ date, channel: 'web', package: `p${i}` }));
+    expect(offersOf(decideAt(await packagesEngine(2), { historyWindow: window({ packages }) }))).toEqual(given);
   });
 });
