@@ -59,7 +59,8 @@ export interface HistoryNeeds {
 export interface HistoryTotal {
   offer: string;
   channel: string;
-  event: HistoryRow['event'];
+  /** `contact` when left out, as in a row. */
+  event?: HistoryRow['event'];
   count: number;
 }
 
