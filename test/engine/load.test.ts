@@ -37,6 +37,9 @@ describe('loading a bundle', () => {
     body.rules[0]!.eligibility = 'profile.income >';
     expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
     expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv' eligibility: expression does not compile/);
+    const score = structuredClone(bundle.body);
+    score.rules[0]!.scoreExpression = 'profile.income *';
+    expect(() => createEngine(createBundle(score))).toThrow(/strategy 's' rule 'hv' scoreExpression: expression does not compile/);
   });
 
   it('refuses, naming the segment, a bundle with a segment expression that does not compile or a segment on a channel it does not hold', async () => {
