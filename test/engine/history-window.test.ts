@@ -80,6 +80,9 @@ describe('bounded history windows', () => {
     expect((await engineFor(rules.replace(/.*r-(once|pushy|capped).*\n/g, ''))).historyWindowDays).toBe(1);
     // A policy that is not realtime is not enforced at run time: its windows do not count.
     expect((await engineFor(offersYaml + rules + '---\n' + policy('batch', ['{ name: long, type: customerOfferCount, max: 5, periodDays: 90 }'], false))).historyWindowDays).toBe(10);
+    // Nor is a realtime rule that counts another contact channel's contacts: it never applies to this channel's decisions.
+    const otherChannel = policy('rt', ['{ name: email-cap, type: customerOfferCount, channel: email, max: 1, periodDays: 90 }']);
+    expect((await engineFor(offersYaml + rules + '---\n' + otherChannel)).historyWindowDays).toBe(10);
   });
 
   it('ask for packages only for maxPackages with periodDays, and for contact totals only for sequence rules over all time', async () => {

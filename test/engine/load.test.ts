@@ -5,7 +5,7 @@ import { BundleError, createBundle, formatBundle } from '../../src/bundle/bundle
 import { createEngine, decodeTreatmentCode, EngineLoadError, loadEngine, parseTreatmentCode } from '../../src/engine/engine.js';
 import { compileSegments } from '../../src/engine/segments.js';
 import { bundleShapes, ExpressionCompiler } from '../../src/expr/index.js';
-import { compileFixture, engineFor, request, smallChannel, strategy } from './engine-fixture.js';
+import { compileFixture, engineFor, offersOf, policy, request, smallChannel, strategy } from './engine-fixture.js';
 
 const config = strategy('s', ["{ name: hv, segment: adults, offer: gold-card, score: 80, eligibility: 'profile.income > 10.0' }"]);
 
@@ -37,6 +37,9 @@ describe('loading a bundle', () => {
     body.rules[0]!.eligibility = 'profile.income >';
     expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
     expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv' eligibility: expression does not compile/);
+    const score = structuredClone(bundle.body);
+    score.rules[0]!.scoreExpression = 'profile.income *';
+    expect(() => createEngine(createBundle(score))).toThrow(/strategy 's' rule 'hv' scoreExpression: expression does not compile/);
   });
 
   it('refuses, naming the segment, a bundle with a segment expression that does not compile or a segment on a channel it does not hold', async () => {
@@ -58,6 +61,67 @@ describe('loading a bundle', () => {
     const body = structuredClone(bundle.body);
     body.rules[0]!.offers = ['ghost'];
     expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv': offer 'ghost' is not in the bundle/);
+  });
+
+  it('refuses, naming the place, a bundle whose offer or rule date is not a day', async () => {
+    const bundle = await compileFixture(config);
+    const offerDate = structuredClone(bundle.body);
+    offerDate.offers.find((offer) => offer.name === 'gold-card')!.expires = 'next spring';
+    expect(() => createEngine(createBundle(offerDate))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(offerDate))).toThrow(`cannot load bundle: offer 'gold-card': date "next spring" is not an ISO YYYY-MM-DD day`);
+    const ruleDate = structuredClone(bundle.body);
+    ruleDate.rules[0]!.effective = '01/05/2026';
+    expect(() => createEngine(createBundle(ruleDate))).toThrow(`cannot load bundle: strategy 's' rule 'hv': date "01/05/2026" is not an ISO YYYY-MM-DD day`);
+  });
+
+  it('refuses a bundle whose rule names a segment it does not hold', async () => {
+    const bundle = await compileFixture(config);
+    const body = structuredClone(bundle.body);
+    body.rules[0]!.segment = 'ghosts';
+    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(body))).toThrow("cannot load bundle: strategy 's' rule 'hv': segment 'ghosts' is not in the bundle");
+  });
+
+  it('refuses, naming the attribute, a bundle whose rule sets an offer attribute with an expression that does not compile', async () => {
+    const bundle = await compileFixture(config);
+    const body = structuredClone(bundle.body);
+    body.rules[0]!.attributes = { headline: '"Hello " +' };
+    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(body))).toThrow(/cannot load bundle: strategy 's' rule 'hv' attributes\.headline: expression does not compile/);
+  });
+
+  const withApp = config + '---\n' + smallChannel('app', 'checkout', 'app-hero') + '---\n' + strategy('a', ['{ name: app-rule, offer: gold-card, score: 10 }'], 'app');
+  it("refuses a bundle whose zone index lists a rule that is not the channel's", async () => {
+    const bundle = await compileFixture(withApp);
+    const appRule = bundle.body.rules.findIndex((rule) => rule.name === 'app-rule');
+    const foreign = structuredClone(bundle.body);
+    foreign.indexes.rulesByChannelZone['web']!['checkout'] = [appRule];
+    expect(() => createEngine(createBundle(foreign))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(foreign))).toThrow(
+      `cannot load bundle: channel 'web' interaction point 'checkout-upsell': rule index ${appRule} of zone 'checkout' is not a rule of this channel`,
+    );
+    const missing = structuredClone(bundle.body);
+    missing.indexes.rulesByChannelZone['web']!['checkout'] = [99];
+    expect(() => createEngine(createBundle(missing))).toThrow("channel 'web' interaction point 'checkout-upsell': rule index 99 of zone 'checkout' is not a rule of this channel");
+  });
+
+  it('loads a bundle whose index leaves out a zone or a channel: its points have no rules', async () => {
+    const bundle = await compileFixture(withApp);
+    const body = structuredClone(bundle.body);
+    delete body.indexes.rulesByChannelZone['web']!['checkout'];
+    delete body.indexes.rulesByChannelZone['app'];
+    const engine = createEngine(createBundle(body));
+    expect(offersOf(engine.decide(request({ interactionPoint: 'home-sidebar' })))).toEqual(['gold-card']);
+    expect(engine.decide(request({ interactionPoint: 'checkout-upsell' })).offers).toEqual([]);
+    expect(engine.decide(request({ interactionPoint: 'app-hero' })).offers).toEqual([]);
+  });
+
+  it('refuses a bundle whose realtime policy is on a channel it does not hold', async () => {
+    const bundle = await compileFixture(config + '---\n' + policy('rt', ['{ name: two, type: customerOfferCount, max: 2 }']));
+    const body = structuredClone(bundle.body);
+    body.policies[0]!.channel = 'email';
+    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
+    expect(() => createEngine(createBundle(body))).toThrow("cannot load bundle: policy 'rt': channel 'email' is not in the bundle");
   });
 });
 

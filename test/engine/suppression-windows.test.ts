@@ -184,6 +184,8 @@ describe('suppression windows', () => {
     it('leaves an offer without the attribute to its own history', () => {
       expect(offersOn(10, [row('tablet', 1, 'accept')])).toContain('loner');
       expect(offersOn(10, [row('loner', 1, 'accept')])).not.toContain('loner');
+      // Nor does it make a family of the offers that lack the attribute: the mortgage's accept is not the loner's.
+      expect(offersOn(10, [row('mortgage', 1, 'accept')])).toContain('loner');
     });
   });
 
