@@ -223,10 +223,10 @@ export function convertProfile(level: CompiledLevel, raw: unknown, audienceId: s
   if (audienceId !== null) {
     // The id field as sent, the way resolveAudienceId reads an id from it: a string as it is, a
     // number by its digits. Not the converted value: an int becomes a bigint and a date a timestamp.
+    // The message is written only on a mismatch: a profile usually carries its id field.
     const given = Object.prototype.hasOwnProperty.call(raw, level.idField) ? raw[level.idField] : undefined;
-    const written = given === undefined || given === null ? undefined : JSON.stringify(given);
-    if (written !== undefined && (typeof given === 'string' ? given : typeof given === 'number' ? String(given) : written) !== audienceId) {
-      errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${written} but the audience id is ${JSON.stringify(audienceId)}`));
+    if (given !== undefined && given !== null && (typeof given === 'string' ? given : typeof given === 'number' ? String(given) : JSON.stringify(given)) !== audienceId) {
+      errors.push(inputError(`profile.${level.idField}`, `profile.${level.idField} is ${JSON.stringify(given)} but the audience id is ${JSON.stringify(audienceId)}`));
     }
     if (!(level.idField in level.attributes)) converted.value[level.idField] = audienceId;
   }
