@@ -9,6 +9,18 @@ import { compileFixture, engineFor, offersOf, policy, request, smallChannel, str
 
 const config = strategy('s', ["{ name: hv, segment: adults, offer: gold-card, score: 80, eligibility: 'profile.income > 10.0' }"]);
 
+/** Loading `body` fails, once, with an EngineLoadError whose message holds (or matches) `message`. */
+function expectLoadError(body: Parameters<typeof createBundle>[0], message: string | RegExp): void {
+  let thrown: unknown = null;
+  try {
+    createEngine(createBundle(body));
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(EngineLoadError);
+  expect((thrown as Error).message).toMatch(message);
+}
+
 describe('loading a bundle', () => {
   it('loads a compiled bundle from its text', async () => {
     const bundle = await compileFixture(config);
@@ -35,8 +47,7 @@ describe('loading a bundle', () => {
     const bundle = await compileFixture(config);
     const body = structuredClone(bundle.body);
     body.rules[0]!.eligibility = 'profile.income >';
-    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(body))).toThrow(/strategy 's' rule 'hv' eligibility: expression does not compile/);
+    expectLoadError(body, /strategy 's' rule 'hv' eligibility: expression does not compile/);
     const score = structuredClone(bundle.body);
     score.rules[0]!.scoreExpression = 'profile.income *';
     expect(() => createEngine(createBundle(score))).toThrow(/strategy 's' rule 'hv' scoreExpression: expression does not compile/);
@@ -46,14 +57,12 @@ describe('loading a bundle', () => {
     const bundle = await compileFixture(config);
     const broken = structuredClone(bundle.body);
     broken.segments.find((segment) => segment.name === 'adults')!.expression = 'profile.age >=';
-    expect(() => createEngine(createBundle(broken))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(broken))).toThrow(/segment 'adults' expression: expression does not compile/);
+    expectLoadError(broken, /segment 'adults' expression: expression does not compile/);
     // The same refusal when the segments are compiled on their own, as the optimizer does.
     expect(() => compileSegments(broken, new ExpressionCompiler(bundleShapes(broken.channels)))).toThrow(EngineLoadError);
     const elsewhere = structuredClone(bundle.body);
     elsewhere.segments.find((segment) => segment.name === 'adults')!.channel = 'email';
-    expect(() => createEngine(createBundle(elsewhere))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(elsewhere))).toThrow("segment 'adults' expression: channel 'email' is not in the bundle");
+    expectLoadError(elsewhere, "segment 'adults' expression: channel 'email' is not in the bundle");
   });
 
   it('refuses a bundle whose rule names an offer it does not hold', async () => {
@@ -67,8 +76,7 @@ describe('loading a bundle', () => {
     const bundle = await compileFixture(config);
     const offerDate = structuredClone(bundle.body);
     offerDate.offers.find((offer) => offer.name === 'gold-card')!.expires = 'next spring';
-    expect(() => createEngine(createBundle(offerDate))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(offerDate))).toThrow(`cannot load bundle: offer 'gold-card': date "next spring" is not an ISO YYYY-MM-DD day`);
+    expectLoadError(offerDate, `cannot load bundle: offer 'gold-card': date "next spring" is not an ISO YYYY-MM-DD day`);
     const ruleDate = structuredClone(bundle.body);
     ruleDate.rules[0]!.effective = '01/05/2026';
     expect(() => createEngine(createBundle(ruleDate))).toThrow(`cannot load bundle: strategy 's' rule 'hv': date "01/05/2026" is not an ISO YYYY-MM-DD day`);
@@ -78,16 +86,14 @@ describe('loading a bundle', () => {
     const bundle = await compileFixture(config);
     const body = structuredClone(bundle.body);
     body.rules[0]!.segment = 'ghosts';
-    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(body))).toThrow("cannot load bundle: strategy 's' rule 'hv': segment 'ghosts' is not in the bundle");
+    expectLoadError(body, "cannot load bundle: strategy 's' rule 'hv': segment 'ghosts' is not in the bundle");
   });
 
   it('refuses, naming the attribute, a bundle whose rule sets an offer attribute with an expression that does not compile', async () => {
     const bundle = await compileFixture(config);
     const body = structuredClone(bundle.body);
     body.rules[0]!.attributes = { headline: '"Hello " +' };
-    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(body))).toThrow(/cannot load bundle: strategy 's' rule 'hv' attributes\.headline: expression does not compile/);
+    expectLoadError(body, /cannot load bundle: strategy 's' rule 'hv' attributes\.headline: expression does not compile/);
   });
 
   const withApp = config + '---\n' + smallChannel('app', 'checkout', 'app-hero') + '---\n' + strategy('a', ['{ name: app-rule, offer: gold-card, score: 10 }'], 'app');
@@ -96,10 +102,7 @@ describe('loading a bundle', () => {
     const appRule = bundle.body.rules.findIndex((rule) => rule.name === 'app-rule');
     const foreign = structuredClone(bundle.body);
     foreign.indexes.rulesByChannelZone['web']!['checkout'] = [appRule];
-    expect(() => createEngine(createBundle(foreign))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(foreign))).toThrow(
-      `cannot load bundle: channel 'web' interaction point 'checkout-upsell': rule index ${appRule} of zone 'checkout' is not a rule of this channel`,
-    );
+    expectLoadError(foreign, `cannot load bundle: channel 'web' interaction point 'checkout-upsell': rule index ${appRule} of zone 'checkout' is not a rule of this channel`);
     const missing = structuredClone(bundle.body);
     missing.indexes.rulesByChannelZone['web']!['checkout'] = [99];
     expect(() => createEngine(createBundle(missing))).toThrow("channel 'web' interaction point 'checkout-upsell': rule index 99 of zone 'checkout' is not a rule of this channel");
@@ -120,8 +123,7 @@ describe('loading a bundle', () => {
     const bundle = await compileFixture(config + '---\n' + policy('rt', ['{ name: two, type: customerOfferCount, max: 2 }']));
     const body = structuredClone(bundle.body);
     body.policies[0]!.channel = 'email';
-    expect(() => createEngine(createBundle(body))).toThrow(EngineLoadError);
-    expect(() => createEngine(createBundle(body))).toThrow("cannot load bundle: policy 'rt': channel 'email' is not in the bundle");
+    expectLoadError(body, "cannot load bundle: policy 'rt': channel 'email' is not in the bundle");
   });
 });
 
